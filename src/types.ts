@@ -57,6 +57,38 @@ export interface TableWrite {
   readonly plane: Plane;
 }
 
+/** One data-quality rule evaluated by one run: a DLT expectation or a dbt test. */
+export interface ExpectationRecord {
+  readonly subjectId: string;
+  readonly runId: string;
+  readonly timestampMs: number;
+  /** Expectation or test name, unique within the subject. */
+  readonly name: string;
+  /** Table (DLT dataset) or dbt model the rule guards. */
+  readonly dataset: string | null;
+  /** error = the rule fails the flow or the build (expect_or_fail, dbt severity error); warn otherwise. */
+  readonly severity: 'error' | 'warn';
+  /** Records that passed and failed; null for pass/fail tests that report no counts. */
+  readonly passed: number | null;
+  readonly failed: number | null;
+  /** The rule's outcome on this run. */
+  readonly outcome: 'pass' | 'fail';
+  readonly source: 'dlt' | 'dbt';
+  readonly plane: Plane;
+}
+
+/** Backlog of one streaming flow, as a flow_progress event reports it. */
+export interface BacklogSample {
+  readonly subjectId: string;
+  readonly flow: string;
+  readonly timestampMs: number;
+  /** Runs (updates) a sample belongs to; null for continuous pipelines. */
+  readonly runId: string | null;
+  readonly backlogRecords: number | null;
+  readonly backlogSeconds: number | null;
+  readonly plane: Plane;
+}
+
 export interface Subject {
   readonly type: ResourceType;
   readonly id: string;

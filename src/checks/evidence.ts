@@ -1,7 +1,7 @@
 // What the checks judge: per deployment, the subjects it touched with their runs and table
 // writes before and after the deploy, and any measurement that could not be taken.
 
-import type { Deployment, MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
+import type { BacklogSample, Deployment, ExpectationRecord, MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
 
 export interface SubjectEvidence {
   readonly subject: Subject;
@@ -9,6 +9,10 @@ export interface SubjectEvidence {
   readonly runs: readonly RunRecord[];
   /** Writes to the subject's target tables, before and after the deploy. */
   readonly writes: readonly TableWrite[];
+  /** DLT expectations and dbt tests evaluated by the runs, before and after the deploy. */
+  readonly expectations: readonly ExpectationRecord[];
+  /** Backlog samples of the subject's streaming flows, before and after the deploy. */
+  readonly backlog: readonly BacklogSample[];
 }
 
 export interface DeploymentEvidence {

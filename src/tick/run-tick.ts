@@ -201,14 +201,14 @@ async function gatherEvidence(
   const build = (a: ActiveDeployment, peers: TableWrite[] | null): DeploymentEvidence => {
     const subjects: SubjectEvidence[] = a.deployment.resources.map((ref) => {
       const subject = subjectOf(ref, lineage);
-      return { subject, runs: runs.filter((r) => r.subjectId === ref.id), writes: writes.filter((w) => subject.targetTables.includes(w.table)) };
+      return { subject, runs: runs.filter((r) => r.subjectId === ref.id), writes: writes.filter((w) => subject.targetTables.includes(w.table)), expectations: [], backlog: [] };
     });
     const sources = new Set(subjects.flatMap((s) => s.subject.sourceTables));
     const peerSubjects: SubjectEvidence[] = peers === null ? [] : peerIds
       .filter((p) => [...(lineage.sources.get(p) ?? [])].some((s) => sources.has(s)))
       .map((p) => {
         const subject = subjectOf({ type: lineage.types.get(p) ?? 'job', id: p, key: `${lineage.types.get(p) ?? 'job'}:${p}` }, lineage);
-        return { subject, runs: [], writes: peers.filter((w) => subject.targetTables.includes(w.table)) };
+        return { subject, runs: [], writes: peers.filter((w) => subject.targetTables.includes(w.table)), expectations: [], backlog: [] };
       });
     const subjectErrors = runsError ? subjects.map((s) => ({ kind: 'runs', subject: `${s.subject.type}:${s.subject.id}`, message: runsError! })) : [];
     return { deployment: a.deployment, supersededAtMs: a.supersededAtMs, subjects, peers: peerSubjects, errors: [...errors.filter((e) => e.kind === 'writes' || e.kind === 'runs'), ...subjectErrors] };
