@@ -126,6 +126,10 @@ export interface CheckResult {
   readonly explanation: string;
   /** Set when the result is not trusted to roll back by itself (dry-run, expected change, upstream). */
   readonly suppressedBy: string | null;
+  /** When the result may change with no new evidence (a table turning stale); null if only new evidence can change it. */
+  readonly recheckAtMs: number | null;
+  /** Time of the evidence (the run) at which a WARN or FAIL was reached; null otherwise. */
+  readonly decidedAtMs: number | null;
 }
 
 export type VerdictState = 'VERIFYING' | 'HEALTHY' | 'DEGRADED' | 'FAILED' | 'ROLLED_BACK' | 'INCONCLUSIVE';
@@ -137,6 +141,8 @@ export interface Verdict {
   /** True once the verdict will not change any more (superseded, window closed, decided). */
   readonly final: boolean;
   readonly postRuns: number;
+  /** When to judge again even if no new evidence arrives; null once final. */
+  readonly recheckAtMs: number | null;
 }
 
 /** A measurement that could not be taken: data, never a failed check. */

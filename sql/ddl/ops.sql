@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS {{ops}}.check_results (
 
 CREATE TABLE IF NOT EXISTS {{ops}}.verdicts (
   deployment_id STRING NOT NULL, state STRING, reason STRING, is_final BOOLEAN, post_runs BIGINT,
-  since TIMESTAMP, until TIMESTAMP, first_verdict_at TIMESTAMP, updated_at TIMESTAMP, tick_id STRING
+  since TIMESTAMP, until TIMESTAMP, first_verdict_at TIMESTAMP, updated_at TIMESTAMP, tick_id STRING,
+  recheck_at TIMESTAMP COMMENT 'judge again at this time even without new evidence (a table turning stale, the window closing)'
 );
 
 CREATE TABLE IF NOT EXISTS {{ops}}.error_budgets (
@@ -70,6 +71,10 @@ CREATE TABLE IF NOT EXISTS {{ops}}.observed_runs (
 CREATE TABLE IF NOT EXISTS {{ops}}.table_commits (
   table_name STRING NOT NULL, version BIGINT NOT NULL, commit_time TIMESTAMP, operation STRING,
   rows_written BIGINT, job_id STRING, run_id STRING, read_at TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS {{ops}}.pipeline_targets (
+  pipeline_id STRING NOT NULL, flow_name STRING NOT NULL, table_name STRING, updated_at TIMESTAMP
 );
 
 CREATE TABLE IF NOT EXISTS {{ops}}.watermarks (

@@ -49,11 +49,11 @@ export function checkFreshness(table: string, writes: readonly TableWrite[], dep
     });
   }
   if (age > warnAt) {
-    return checkResult({ ...base, ...stats, threshold: warnAt / 1000, status: 'WARN', explanation: `${table} is late: ${lastWord}; fails at ${duration(failAt)} without a write` });
+    return checkResult({ ...base, ...stats, threshold: warnAt / 1000, status: 'WARN', recheckAtMs: last + failAt + 1, explanation: `${table} is late: ${lastWord}; fails at ${duration(failAt)} without a write` });
   }
   const since = ok.filter((w) => w.timestampMs >= deployMs).length;
   return checkResult({
-    ...base, ...stats, threshold: warnAt / 1000,
+    ...base, ...stats, threshold: warnAt / 1000, recheckAtMs: last + warnAt + 1,
     status: since > 0 ? 'PASS' : 'INCONCLUSIVE',
     explanation: since > 0 ? `${table} is fresh: ${lastWord}` : `${table} not written since the deploy yet; ${lastWord}`,
   });

@@ -54,9 +54,12 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
       results.push(checkFreshness(table, writes.filter((w) => w.timestampMs < toMs || toMs === nowMs), fromMs, policy, toMs, done));
     }
   }
-  const moves = results.some((r) => r.check === 'row_count' && (r.status === 'FAIL' || r.status === 'WARN')) ? peerMoves(ev.peers, fromMs, toMs, policy) : [];
+  const sourcesOf = new Map<string, readonly string[]>(ev.subjects.flatMap((s) => s.subject.targetTables.map((t): [string, readonly string[]] => [`table:${t}`, s.subject.sourceTables])));
   return results.map((r) => {
-    let out = applyControlGroup(r, moves, ev.peers.length, policy);
+    // Peers are compared over the same period as the evidence that raised the concern.
+    const concern = r.check === 'row_count' && (r.status === 'FAIL' || r.status === 'WARN');
+    const moves = concern ? peerMoves(ev.peers, fromMs, Math.min(toMs, r.decidedAtMs ?? toMs), policy) : [];
+    let out = applyControlGroup(r, moves, ev.peers.length, policy, sourcesOf.get(r.subject) ?? []);
     if (policy.dryRun[out.check] && !out.suppressedBy && (out.status === 'FAIL' || out.status === 'WARN')) out = { ...out, suppressedBy: 'dry-run' };
     if (ev.deployment.expectedChanges.includes(out.check) && !out.suppressedBy && out.status === 'FAIL') out = { ...out, suppressedBy: 'expected change' };
     return out;

@@ -17,6 +17,8 @@ export function checkResult(
     plane: 'fast' as Plane,
     evidenceAgeS: null,
     suppressedBy: null,
+    recheckAtMs: null,
+    decidedAtMs: null,
     ...fields,
   };
 }

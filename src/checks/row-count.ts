@@ -59,7 +59,7 @@ export function checkRowCount(table: string, baseline: readonly TableWrite[], po
   const zero = scores.find((s) => s.write.rows === 0);
   if (zero && baseRows.length > 0 && median(baseRows) > 0) {
     return checkResult({
-      ...base, ...evidence, status: 'FAIL', observed: 0, baselineN: baseRows.length, baselineCenter: median(baseRows), suppressedBy,
+      ...base, ...evidence, status: 'FAIL', observed: 0, baselineN: baseRows.length, baselineCenter: median(baseRows), suppressedBy, decidedAtMs: zero.write.timestampMs,
       explanation: `run ${zero.write.runId ?? '?'} wrote 0 rows to ${table}; before the deploy the median was ${int(median(baseRows))} rows per run`,
     });
   }
@@ -68,7 +68,8 @@ export function checkRowCount(table: string, baseline: readonly TableWrite[], po
   if (last.baselineN < policy.minBaseline) {
     return checkResult({ ...base, ...evidence, ...stat, status: 'INCONCLUSIVE', explanation: `only ${last.baselineN} earlier runs wrote ${table} (need ${policy.minBaseline}); not enough history to judge its volume` });
   }
-  const residuals: Residual[] = scores.filter((s) => s.baselineN >= policy.minBaseline).map((s) => ({ r: s.r, sigma: s.sigma }));
+  const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
+  const residuals: Residual[] = scored.map((s) => ({ r: s.r, sigma: s.sigma }));
   const seq = runSequential(residuals, policy.deltaRel, policy.alpha, policy.beta);
   const pooled = Math.exp(residuals.reduce((a, s) => a + s.r, 0) / residuals.length);
   const effect = { ...stat, effect: pooled, statistic: seq.regression ? (seq.regression.direction === 'down' ? seq.llrDown : seq.llrUp) : last.t };
@@ -80,7 +81,7 @@ export function checkRowCount(table: string, baseline: readonly TableWrite[], po
     const eligible = last.baselineN >= policy.minBaselineForRollback;
     return checkResult({
       ...base, ...evidence, ...effect, threshold: seq.upper, suppressedBy,
-      status: eligible ? 'FAIL' : 'WARN',
+      status: eligible ? 'FAIL' : 'WARN', decidedAtMs: scored[seq.regression.look - 1]!.write.timestampMs,
       explanation: `rows written to ${table} are ${pct(pooled)} against ${slotWord} over ${residuals.length} post-deploy run(s); sequential test crossed its boundary (LLR ${num(effect.statistic!)} ≥ ${num(seq.upper)})${eligible ? '' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`}`,
     });
   }
@@ -88,7 +89,7 @@ export function checkRowCount(table: string, baseline: readonly TableWrite[], po
     return checkResult({ ...base, ...evidence, ...effect, status: 'PASS', explanation: `rows written to ${table} (${int(last.write.rows!)} last run) are in line with ${slotWord}: ${pct(pooled)} over ${residuals.length} run(s)` });
   }
   if (Math.abs(last.t) > last.threshold && Math.abs(Math.exp(last.r) - 1) >= policy.warnRel) {
-    return checkResult({ ...base, ...evidence, ...stat, effect: Math.exp(last.r), suppressedBy, status: 'WARN', explanation: `last run wrote ${int(last.write.rows!)} rows to ${table}, ${pct(Math.exp(last.r))} against ${slotWord} (score ${num(last.t)} beyond ${num(last.threshold)}); watching the next runs` });
+    return checkResult({ ...base, ...evidence, ...stat, effect: Math.exp(last.r), suppressedBy, status: 'WARN', decidedAtMs: last.write.timestampMs, explanation: `last run wrote ${int(last.write.rows!)} rows to ${table}, ${pct(Math.exp(last.r))} against ${slotWord} (score ${num(last.t)} beyond ${num(last.threshold)}); watching the next runs` });
   }
   if (residuals.length >= kMax) {
     return checkResult({ ...base, ...evidence, ...effect, status: 'INCONCLUSIVE', explanation: `after ${residuals.length} runs the volume of ${table} is neither clearly changed nor clearly steady (${pct(pooled)}); released from watch` });

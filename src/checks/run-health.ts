@@ -1,6 +1,6 @@
 // Run health: a post-deploy run that failed, timed out or was cancelled because of what was
 // deployed fails the deploy at once. Platform failures (cloud, internal errors) are not the
-// deploy's fault: they warn and the check waits for the next run.
+// deploy's fault: they warn until a later run succeeds.
 
 import type { CheckResult, RunRecord, Subject } from '../types.js';
 import { clock } from './format.js';
@@ -42,14 +42,17 @@ export function checkRunHealth(subject: Subject, post: readonly RunRecord[], pol
     const why = infra.length ? `${infra.length} post-deploy run(s) hit a platform failure (${infra[0]!.rawResult}), not counted against the deploy` : `no post-deploy run of ${subject.name} has finished yet`;
     return checkResult({ ...base, status: infra.length ? 'WARN' : 'INCONCLUSIVE', evidenceAgeS: ageS, explanation: `${why}${next}` });
   }
+  // A platform failure is not the deploy's fault; once a later run succeeded it is history.
+  const latest = done.reduce((a, b) => ((b.endMs ?? b.startMs) > (a.endMs ?? a.startMs) ? b : a));
+  const pending = BAD.has(latest.result);
   return checkResult({
     ...base,
-    status: infra.length ? 'WARN' : 'PASS',
+    status: pending ? 'WARN' : 'PASS',
     observed: 0,
     plane: ok[ok.length - 1]!.plane,
     evidenceAgeS: ageS,
     explanation: infra.length
-      ? `${ok.length} post-deploy runs succeeded; ${infra.length} hit a platform failure (${infra[0]!.rawResult}) that is not the deploy's fault`
+      ? `${ok.length} post-deploy runs of ${subject.name} succeeded; ${infra.length} hit a platform failure (${infra[0]!.rawResult}) that is not the deploy's fault${pending ? ', the latest one among them; waiting for the next run' : ''}`
       : `all ${ok.length} post-deploy runs of ${subject.name} succeeded`,
   });
 }

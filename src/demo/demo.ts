@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
 import type { WorldSpec } from '../simulator/catalog.js';
-import { SimWorld } from '../simulator/world.js';
+import { SimWorld, WORLD_FORMAT } from '../simulator/world.js';
 import { hashKey } from '../simulator/random.js';
 import { runTick, type TickSummary } from '../tick/run-tick.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
@@ -25,7 +25,9 @@ export interface DemoOptions {
 
 /** Builds the world's history once per spec and keeps it as a template file. */
 export async function ensureWorldTemplate(dir: string, spec: WorldSpec, onProgress?: DemoOptions['onProgress']): Promise<string> {
-  const template = join(dir, `world-${hashKey(JSON.stringify(spec)).toString(16)}.duckdb`);
+  // The template holds the ops tables too, so a schema or simulator change must not reuse an old one.
+  const key = [JSON.stringify(spec), WORLD_FORMAT, loadSql('ddl/ops'), loadSql('ddl/system'), loadSql('ddl/event_log')].join('\n');
+  const template = join(dir, `world-${hashKey(key).toString(16)}.duckdb`);
   if (existsSync(template)) return template;
   mkdirSync(dir, { recursive: true });
   const tmp = `${template}.building`;

@@ -17,6 +17,9 @@ export const LATENCY_MS = { lakeflow: 90 * 60_000, lineage: 60 * 60_000 } as con
 
 const DAY = 86_400_000;
 
+/** Bump when the simulator writes different data for the same spec: cached worlds are rebuilt. */
+export const WORLD_FORMAT = 2;
+
 export class SimWorld {
   readonly spec: WorldSpec;
   readonly catalog: readonly SimPipeline[];

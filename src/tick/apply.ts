@@ -46,8 +46,9 @@ export function verdictRows(verdicts: readonly Verdict[], tickId: string, nowMs:
       { name: 'post_runs', type: 'BIGINT' },
       { name: 'updated_at', type: 'TIMESTAMP' },
       { name: 'tick_id', type: 'STRING' },
+      { name: 'recheck_at', type: 'TIMESTAMP' },
     ],
-    rows: verdicts.map((v) => [v.deploymentId, v.state, v.reason.slice(0, 4000), v.final, v.postRuns, nowMs, tickId]),
+    rows: verdicts.map((v) => [v.deploymentId, v.state, v.reason.slice(0, 4000), v.final, v.postRuns, nowMs, tickId, v.recheckAtMs]),
   };
 }
 

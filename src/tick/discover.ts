@@ -8,6 +8,9 @@ export interface ActiveDeployment {
   readonly deployment: Deployment;
   readonly supersededAtMs: number | null;
   readonly verdictState: string | null;
+  /** When the deployment was last judged, and when time alone may change its verdict. */
+  readonly judgedAtMs: number | null;
+  readonly recheckAtMs: number | null;
 }
 
 const CHECKS: readonly CheckName[] = ['run_health', 'row_count', 'freshness', 'duration', 'expectations', 'backlog'];
@@ -57,7 +60,10 @@ export async function discover(wh: Warehouse, nowMs: number, lookbackMs: number)
   const errors: MeasurementError[] = [];
   for (const r of rows) {
     try {
-      active.push({ deployment: parseDeployment(r), supersededAtMs: (r.superseded_ms as number | null) ?? null, verdictState: (r.verdict_state as string | null) ?? null });
+      active.push({ deployment: parseDeployment(r), supersededAtMs: (r.superseded_ms as number | null) ?? null, verdictState: (r.verdict_state as string | null) ?? null,
+        judgedAtMs: (r.judged_ms as number | null) ?? null,
+        recheckAtMs: (r.recheck_ms as number | null) ?? null,
+      });
     } catch (e) {
       errors.push({ kind: 'deployment', subject: `deployment:${String(r.deployment_id)}`, message: (e as Error).message });
     }

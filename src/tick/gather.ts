@@ -101,17 +101,35 @@ export interface PipelineEvidence {
   readonly writes: TableWrite[];
 }
 
-/** Pipeline updates and rows per flow from the event log (fast plane). */
-export async function readPipelineEvents(wh: Warehouse, targets: ReadonlyMap<string, readonly string[]>, sinceMs: number): Promise<PipelineEvidence> {
-  const out: PipelineEvidence = { runs: [], writes: [] };
-  if (targets.size === 0) return out;
-  const rows = await wh.query('tick/pipeline_events', { since_ms: sinceMs }, idRows(targets.keys()));
+/** Rows for merge_pipeline_targets: each flow of a pipeline is named after the table it writes. */
+export function pipelineTargetRows(targets: ReadonlyMap<string, readonly string[]>, nowMs: number): RowBatch {
+  return {
+    columns: [
+      { name: 'pipeline_id', type: 'STRING' },
+      { name: 'flow_name', type: 'STRING' },
+      { name: 'table_name', type: 'STRING' },
+      { name: 'updated_at', type: 'TIMESTAMP' },
+    ],
+    rows: [...targets].flatMap(([id, tables]) => tables.map((t) => [id, t.split('.').pop()!, t, nowMs])),
+  };
+}
+
+/**
+ * Pipeline updates and rows per flow from the event log (fast plane). Flow rows resolve to their
+ * table through pipeline_targets, so a pipeline must be followed (its targets merged) first.
+ */
+export async function readPipelineEvents(wh: Warehouse, ids: Iterable<string>, sinceMs: number): Promise<PipelineEvidence & { latestMs: number }> {
+  const out = { runs: [] as RunRecord[], writes: [] as TableWrite[], latestMs: -Infinity };
+  const idList = [...ids];
+  if (idList.length === 0) return out;
+  const rows = await wh.query('tick/pipeline_events', { since_ms: sinceMs }, idRows(idList));
   const updates = new Map<string, { pipelineId: string; start: number | null; end: number | null; state: string | null; error: string | null }>();
   for (const r of rows) {
     const pid = String(r.pipeline_id);
     const uid = String(r.update_id);
     const u = updates.get(uid) ?? { pipelineId: pid, start: null, end: null, state: null, error: null };
     const ts = Number(r.ts_ms);
+    out.latestMs = Math.max(out.latestMs, ts);
     if (r.event_type === 'create_update') u.start = ts;
     else if (r.event_type === 'update_progress' && r.update_state) {
       const state = String(r.update_state);
@@ -121,8 +139,7 @@ export async function readPipelineEvents(wh: Warehouse, targets: ReadonlyMap<str
         u.error = (r.error_class as string | null) ?? null;
       }
     } else if (r.event_type === 'flow_progress' && r.flow_status === 'COMPLETED') {
-      const flow = String(r.flow_name ?? '');
-      const table = (targets.get(pid) ?? []).find((t) => t.endsWith(`.${flow}`));
+      const table = (r.table_name as string | null) ?? null;
       if (table) {
         const n = r.num_output_rows === null || r.num_output_rows === undefined ? null : Number(r.num_output_rows);
         out.writes.push({ table, subjectId: pid, runId: uid, timestampMs: ts, rows: n !== null && Number.isFinite(n) ? n : null, plane: 'fast' });

@@ -10,10 +10,13 @@ import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import { writeResults, writeWatermarks } from './apply.js';
 import { discover, type ActiveDeployment } from './discover.js';
-import { commitRows, listNewRuns, observedRunRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
+import { commitRows, listNewRuns, observedRunRows, pipelineTargetRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
+/** Even with no new evidence a deployment is judged again this often, to take in the slow plane. */
+const REJUDGE_MS = 15 * MINUTE;
 
 export interface TickDeps {
   readonly wh: Warehouse;
@@ -25,6 +28,8 @@ export interface TickSummary {
   readonly tickId: string;
   readonly nowMs: number;
   readonly deployments: number;
+  /** Deployments judged this tick: new, touched by new evidence, or due a re-check. */
+  readonly judged: number;
   readonly verdicts: Readonly<Record<string, number>>;
   readonly newRuns: number;
   readonly statements: number;
@@ -46,28 +51,60 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
 
   const marks = new Map((await wh.query('tick/watermarks')).map((r) => [String(r.name), Number(r.value_ms)]));
   const lastTickMs = marks.get('last_tick_ms') ?? nowMs - 6 * HOUR;
+  const newMarks: Record<string, number> = { last_tick_ms: nowMs };
   const { active, errors: discoverErrors } = await discover(wh, nowMs, (policy.window.maxHours + 24) * HOUR);
   errors.push(...discoverErrors);
 
-  // Fast plane first: runs started since the watermark, on one paged listing.
+  // Subjects with new fast-plane evidence since the last tick: only they (plus deployments that
+  // are new, due a time-based re-check, or due their periodic re-judgement) are judged again.
+  const touched = new Set<string>();
+  const recentMs = lastTickMs - MINUTE;
+  const runRows: RunRecord[] = [];
   let newRuns = 0;
-  const finishedSince = new Set<string>();
   let runsWatermark = marks.get('jobs_runs_from_ms') ?? nowMs - 6 * HOUR;
   try {
     const listed = await listNewRuns(ws, runsWatermark, nowMs);
-    // Runs that were already over at the last completed tick were merged then.
-    const changedRuns = listed.runs.filter((r) => r.endMs === null || r.endMs > lastTickMs - 60_000);
-    if (changedRuns.length) await wh.execute('tick/merge_observed_runs', {}, observedRunRows(changedRuns, nowMs));
-    const fresh = listed.runs.filter((r) => r.endMs !== null && r.endMs > lastTickMs);
-    newRuns = fresh.length;
-    for (const r of fresh) finishedSince.add(r.subjectId);
+    const changed = listed.runs.filter((r) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs));
+    runRows.push(...changed);
+    for (const r of changed) touched.add(r.subjectId);
+    newRuns = listed.runs.filter((r) => r.endMs !== null && r.endMs > lastTickMs).length;
     runsWatermark = Math.max(runsWatermark, listed.nextWatermarkMs);
   } catch (e) {
     errors.push({ kind: 'runs', subject: 'workspace', message: `jobs/runs/list failed: ${(e as Error).message}` });
   }
+  newMarks.jobs_runs_from_ms = runsWatermark;
 
-  const newMarks: Record<string, number> = { last_tick_ms: nowMs };
-  const evidence = active.length ? await gatherEvidence(wh, active, nowMs, lastTickMs, finishedSince, marks, newMarks, policy, errors) : [];
+  // Followed pipelines (seen before, targets known) are read from the event-log watermark.
+  const followed = [...marks.keys()].filter((k) => k.startsWith('event_log:')).map((k) => k.slice('event_log:'.length));
+  const commits: TableWrite[] = [];
+  try {
+    const eventsFrom = (marks.get('event_log_from_ms') ?? lastTickMs) - 10 * MINUTE;
+    const pe = await readPipelineEvents(wh, followed, eventsFrom);
+    const fresh = pe.runs.filter((r) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs));
+    if (fresh.length || pe.writes.some((w) => w.timestampMs > recentMs)) {
+      runRows.push(...pe.runs);
+      commits.push(...pe.writes);
+      for (const r of fresh) touched.add(r.subjectId);
+      for (const w of pe.writes) if (w.timestampMs > recentMs) touched.add(w.subjectId);
+    }
+    newMarks.event_log_from_ms = nowMs;
+  } catch (e) {
+    for (const id of followed) errors.push({ kind: 'runs', subject: `pipeline:${id}`, message: `pipeline event log unavailable: ${(e as Error).message}` });
+  }
+  if (runRows.length) await wh.execute('tick/merge_observed_runs', {}, observedRunRows(runRows, nowMs));
+  if (commits.length) await wh.execute('tick/merge_table_commits', {}, commitRows(commits, 'STREAMING UPDATE', nowMs));
+
+  const due = active.filter(
+    (a) =>
+      a.verdictState === null ||
+      a.supersededAtMs !== null ||
+      a.judgedAtMs === null ||
+      nowMs - a.judgedAtMs >= REJUDGE_MS ||
+      (a.recheckAtMs !== null && a.recheckAtMs <= nowMs) ||
+      a.deployment.resources.some((r) => touched.has(r.id)),
+  );
+  const finishedSince = new Set(runRows.filter((r) => r.endMs !== null && r.endMs > lastTickMs).map((r) => r.subjectId));
+  const evidence = due.length ? await gatherEvidence(wh, due, nowMs, lastTickMs, finishedSince, marks, newMarks, policy, errors) : [];
 
   const results: Array<{ deploymentId: string; result: CheckResult }> = [];
   const verdicts: Verdict[] = [];
@@ -77,18 +114,22 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     const v = decideVerdict(ev, rs, policy, nowMs);
     for (const r of rs) results.push({ deploymentId: ev.deployment.deploymentId, result: r });
     verdicts.push(v);
-    if (active[i]!.verdictState !== v.state) changed.push({ deploymentId: v.deploymentId, from: active[i]!.verdictState, to: v.state });
+    if (due[i]!.verdictState !== v.state) changed.push({ deploymentId: v.deploymentId, from: due[i]!.verdictState, to: v.state });
   }
   await writeResults(wh, results, verdicts, tickId, nowMs);
-  newMarks.jobs_runs_from_ms = runsWatermark;
   await writeWatermarks(wh, newMarks, nowMs);
 
   const counts: Record<string, number> = {};
-  for (const v of verdicts) counts[v.state] = (counts[v.state] ?? 0) + 1;
+  const judged = new Map(verdicts.map((v) => [v.deploymentId, v.state]));
+  for (const a of active) {
+    const state = judged.get(a.deployment.deploymentId) ?? a.verdictState ?? 'VERIFYING';
+    counts[state] = (counts[state] ?? 0) + 1;
+  }
   const summary: TickSummary = {
     tickId,
     nowMs,
     deployments: active.length,
+    judged: due.length,
     verdicts: counts,
     newRuns,
     statements: wh.stats.statements - stmt0 + 1,
@@ -137,8 +178,30 @@ async function gatherEvidence(
     errors.push({ kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${(e as Error).message}` });
   }
   const watched = new Set(ids);
-  const touchedRecently = new Set(active.flatMap((a) => a.deployment.resources.map((r) => r.id)));
-  const peerIds = [...lineage.sources.keys()].filter((id) => !watched.has(id) && !touchedRecently.has(id));
+  // Any resource reading a source of a judged deployment can be a peer of it, including one under
+  // verification for a deploy of its own; only the deployment's own resources are excluded.
+  const peerIds = [...lineage.sources.keys()];
+
+  const pipelineTargets = new Map<string, string[]>();
+  for (const id of [...ids, ...peerIds]) {
+    if (lineage.types.get(id) === 'pipeline' || active.some((a) => a.deployment.resources.some((r) => r.id === id && r.type === 'pipeline'))) {
+      pipelineTargets.set(id, [...(lineage.targets.get(id) ?? [])]);
+    }
+  }
+  // A pipeline seen for the first time is followed from now on: its targets are recorded and its
+  // event log is read back to the baseline once; after that every tick reads it from the watermark.
+  const unfollowed = new Map([...pipelineTargets].filter(([id, ts]) => !marks.has(`event_log:${id}`) && ts.length > 0));
+  if (unfollowed.size > 0) {
+    try {
+      await wh.execute('tick/merge_pipeline_targets', {}, pipelineTargetRows(unfollowed, nowMs));
+      const pe = await readPipelineEvents(wh, unfollowed.keys(), sinceMs);
+      if (pe.runs.length) await wh.execute('tick/merge_observed_runs', {}, observedRunRows(pe.runs, nowMs));
+      if (pe.writes.length) await wh.execute('tick/merge_table_commits', {}, commitRows(pe.writes, 'STREAMING UPDATE', nowMs));
+      for (const id of unfollowed.keys()) newMarks[`event_log:${id}`] = nowMs;
+    } catch (e) {
+      for (const id of unfollowed.keys()) errors.push({ kind: 'runs', subject: `pipeline:${id}`, message: `pipeline event log unavailable: ${(e as Error).message}` });
+    }
+  }
 
   let runs: RunRecord[] = [];
   let runsError: string | null = null;
@@ -147,36 +210,6 @@ async function gatherEvidence(
   } catch (e) {
     runsError = (e as Error).message;
   }
-
-  const pipelineTargets = new Map<string, string[]>();
-  for (const id of [...ids, ...peerIds]) {
-    if (lineage.types.get(id) === 'pipeline' || active.some((a) => a.deployment.resources.some((r) => r.id === id && r.type === 'pipeline'))) {
-      pipelineTargets.set(id, [...(lineage.targets.get(id) ?? [])]);
-    }
-  }
-  // Pipeline evidence is cached like job runs and commits: a pipeline seen for the first time is
-  // read back to its baseline, the rest only since the last tick's event-log watermark.
-  const pipelineRuns: RunRecord[] = [];
-  try {
-    const fresh = new Map([...pipelineTargets].filter(([id]) => !marks.has(`event_log:${id}`)));
-    const known = new Map([...pipelineTargets].filter(([id]) => marks.has(`event_log:${id}`)));
-    const reads: Array<[Map<string, string[]>, number]> = [
-      [fresh, sinceMs],
-      [known, (marks.get('event_log_from_ms') ?? lastTickMs) - 10 * 60_000],
-    ];
-    for (const [targets, from] of reads) {
-      if (targets.size === 0) continue;
-      const pe = await readPipelineEvents(wh, targets, from);
-      pipelineRuns.push(...pe.runs);
-      if (pe.runs.length) await wh.execute('tick/merge_observed_runs', {}, observedRunRows(pe.runs, nowMs));
-      if (pe.writes.length) await wh.execute('tick/merge_table_commits', {}, commitRows(pe.writes, 'STREAMING UPDATE', nowMs));
-    }
-    for (const id of fresh.keys()) newMarks[`event_log:${id}`] = nowMs;
-    newMarks.event_log_from_ms = nowMs;
-  } catch (e) {
-    for (const id of pipelineTargets.keys()) errors.push({ kind: 'runs', subject: `pipeline:${id}`, message: `pipeline event log unavailable: ${(e as Error).message}` });
-  }
-  runs = mergeRuns(runs, pipelineRuns);
 
   // Job-written tables: read history only where a post-deploy run finished since the last tick.
   const jobTables = new Map<string, string>();
@@ -204,8 +237,9 @@ async function gatherEvidence(
       return { subject, runs: runs.filter((r) => r.subjectId === ref.id), writes: writes.filter((w) => subject.targetTables.includes(w.table)), expectations: [], backlog: [] };
     });
     const sources = new Set(subjects.flatMap((s) => s.subject.sourceTables));
+    const own = new Set(a.deployment.resources.map((r) => r.id));
     const peerSubjects: SubjectEvidence[] = peers === null ? [] : peerIds
-      .filter((p) => [...(lineage.sources.get(p) ?? [])].some((s) => sources.has(s)))
+      .filter((p) => !own.has(p) && [...(lineage.sources.get(p) ?? [])].some((s) => sources.has(s)))
       .map((p) => {
         const subject = subjectOf({ type: lineage.types.get(p) ?? 'job', id: p, key: `${lineage.types.get(p) ?? 'job'}:${p}` }, lineage);
         return { subject, runs: [], writes: peers.filter((w) => subject.targetTables.includes(w.table)), expectations: [], backlog: [] };
@@ -223,7 +257,7 @@ async function gatherEvidence(
     const peerJobTables = new Map<string, string>();
     for (const p of peerIds) {
       if (lineage.types.get(p) !== 'job' || ![...(lineage.sources.get(p) ?? [])].some((s) => wanted.has(s))) continue;
-      for (const t of lineage.targets.get(p) ?? []) peerJobTables.set(t, p);
+      for (const t of lineage.targets.get(p) ?? []) if (!jobTables.has(t)) peerJobTables.set(t, p);
     }
     const peerFresh = new Set([...peerJobTables].filter(([, p]) => finishedSince.has(p)).map(([t]) => t));
     const peerPipelineTables = new Map<string, string>();
@@ -234,13 +268,4 @@ async function gatherEvidence(
     evidence = active.map((a, i) => (anomalousIds.has(a.deployment.deploymentId) ? build(a, peerWrites) : evidence[i]!));
   }
   return evidence;
-}
-
-function mergeRuns(a: readonly RunRecord[], b: readonly RunRecord[]): RunRecord[] {
-  const byId = new Map(a.map((r) => [r.runId, r]));
-  for (const r of b) {
-    const prev = byId.get(r.runId);
-    if (!prev || prev.plane === 'slow' || (prev.result === 'RUNNING' && r.result !== 'RUNNING')) byId.set(r.runId, r);
-  }
-  return [...byId.values()];
 }

@@ -20,6 +20,14 @@ describe('run health', () => {
     expect(r.status).toBe('WARN');
     expect(r.explanation).toMatch(/platform failure/);
   });
+  it('passes once a run after a platform failure succeeded, and says what happened', () => {
+    const infra = aRun({ runId: 'r1', result: 'FAILED', cause: 'infrastructure', rawResult: 'CLOUD_FAILURE' });
+    const later = aRun({ runId: 'r2', startMs: T0 + 700_000, endMs: T0 + 1_300_000 });
+    const r = checkRunHealth(aSubject(), [infra, later], DEFAULT_POLICY, now, null);
+    expect(r.status).toBe('PASS');
+    expect(r.explanation).toMatch(/1 hit a platform failure \(CLOUD_FAILURE\)/);
+    expect(checkRunHealth(aSubject(), [later, { ...infra, startMs: T0 + 1_400_000, endMs: T0 + 1_500_000 }], DEFAULT_POLICY, now, null).status).toBe('WARN');
+  });
   it('is inconclusive before any post-deploy run finished, and names the next run', () => {
     const r = checkRunHealth(aSubject(), [aRun({ result: 'RUNNING', endMs: null })], DEFAULT_POLICY, now, now + 600_000);
     expect(r.status).toBe('INCONCLUSIVE');

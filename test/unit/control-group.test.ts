@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { applyControlGroup, peerMoves } from '../../src/checks/control-group.js';
+import type { SubjectEvidence } from '../../src/checks/evidence.js';
+import { DEFAULT_POLICY } from '../../src/checks/policy.js';
+import { checkResult } from '../../src/checks/result.js';
+import type { TableWrite } from '../../src/types.js';
+import { aSubject, HOUR, hourlyWrites, T0 } from './builders.js';
+
+const DEPLOY = T0 + 20 * 86_400_000 + 10 * HOUR;
+
+/** A peer writing hourly for 20 days, scaled by `factor` from `incidentFrom` on. */
+function peer(id: string, sources: string[], factor: number, incidentFrom: number, until = DEPLOY + 3 * HOUR): SubjectEvidence {
+  const table = `prod.peer.${id}`;
+  const writes: TableWrite[] = hourlyWrites(until, 20, 10_000, table).map((w) =>
+    w.timestampMs >= incidentFrom ? { ...w, subjectId: id, rows: Math.round(w.rows! * factor) } : { ...w, subjectId: id },
+  );
+  return { subject: aSubject({ id, name: id, targetTables: [table], sourceTables: sources }), runs: [], writes, expectations: [], backlog: [] };
+}
+
+const drop = checkResult({ check: 'row_count', subject: 'table:prod.sales.orders', look: 1, status: 'FAIL', critical: true, effect: 0.3, observed: 3000, explanation: 'rows dropped' });
+
+describe('control group', () => {
+  it('sees an incident that began before the deploy in peers runs on both sides of it', () => {
+    const peers = [peer('a', ['src2'], 0.3, DEPLOY - 2 * HOUR), peer('b', ['src2'], 0.3, DEPLOY - 2 * HOUR)];
+    const moves = peerMoves(peers, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY);
+    expect(moves.map((m) => m.ratio.toFixed(1))).toEqual(['0.3', '0.3']);
+    const out = applyControlGroup(drop, moves, peers.length, DEFAULT_POLICY, ['src2']);
+    expect(out.suppressedBy).toBe('upstream');
+    expect(out.explanation).toContain('reading src2');
+  });
+
+  it('is not outvoted by healthy peers of another source', () => {
+    const peers = [peer('a', ['src2'], 0.3, DEPLOY - HOUR), peer('b', ['src2'], 0.3, DEPLOY - HOUR), peer('c', ['src0'], 1, 0), peer('d', ['src0'], 1, 0), peer('e', ['src0'], 1, 0)];
+    const moves = peerMoves(peers, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY);
+    expect(applyControlGroup(drop, moves, peers.length, DEFAULT_POLICY, ['src0', 'src2']).suppressedBy).toBe('upstream');
+    // Pooled over both sources the healthy peers would have been the majority.
+    expect(applyControlGroup(drop, moves, peers.length, DEFAULT_POLICY, []).suppressedBy).toBeNull();
+  });
+
+  it('leaves the failure alone when the peers of the source are steady', () => {
+    const peers = [peer('a', ['src2'], 1, 0), peer('b', ['src2'], 0.3, DEPLOY), peer('c', ['src2'], 1, 0)];
+    const moves = peerMoves(peers, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY);
+    const out = applyControlGroup(drop, moves, peers.length, DEFAULT_POLICY, ['src2']);
+    expect(out.status).toBe('FAIL');
+    expect(out.suppressedBy).toBeNull();
+  });
+
+  it('judges the peers over the period of the evidence that raised the concern, not later', () => {
+    const peers = [peer('a', ['src2'], 0.3, DEPLOY - HOUR, DEPLOY + 6 * HOUR), peer('b', ['src2'], 0.3, DEPLOY - HOUR, DEPLOY + 6 * HOUR)];
+    const ended = peers.map((p) => ({ ...p, writes: p.writes.map((w) => (w.timestampMs >= DEPLOY + HOUR ? { ...w, rows: 10_000 } : w)) }));
+    const atDecision = peerMoves(ended, DEPLOY, DEPLOY + 30 * 60_000, DEFAULT_POLICY);
+    expect(applyControlGroup(drop, atDecision, 2, DEFAULT_POLICY, ['src2']).suppressedBy).toBe('upstream');
+    const later = peerMoves(ended, DEPLOY, DEPLOY + 5 * HOUR, DEFAULT_POLICY);
+    expect(applyControlGroup(drop, later, 2, DEFAULT_POLICY, ['src2']).suppressedBy).toBeNull();
+  });
+
+  it('does not count a peer that moved the other way', () => {
+    const peers = [peer('a', ['src2'], 2, DEPLOY - HOUR)];
+    const moves = peerMoves(peers, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY);
+    expect(applyControlGroup(drop, moves, peers.length, DEFAULT_POLICY, ['src2']).suppressedBy).toBeNull();
+  });
+
+  it('holds a first failure while peers exist but have no recent data', () => {
+    const out = applyControlGroup(drop, [], 2, DEFAULT_POLICY, ['src2']);
+    expect(out.status).toBe('WARN');
+    expect(out.explanation).toContain('holding for the control group');
+  });
+});
