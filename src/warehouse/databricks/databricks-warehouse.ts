@@ -129,8 +129,9 @@ export class DatabricksWarehouse implements Warehouse {
 /** Names the statement in the message and strips credentials from it. */
 function scrubbed(err: unknown, what: string, secrets: readonly string[]): Error {
   const e = err instanceof Error ? err : new Error(String(err));
-  let message = e.message.startsWith('sql ') ? e.message : `sql ${what}: ${e.message}`;
-  for (const s of secrets) if (s.length >= 4) message = message.split(s).join('[redacted]');
-  e.message = message;
+  const message = e.message.startsWith('sql ') ? e.message : `sql ${what}: ${e.message}`;
+  const hide = (t: string) => secrets.reduce((acc, s) => (s.length >= 4 ? acc.split(s).join('[redacted]') : acc), t);
+  e.message = hide(message);
+  if (e.cause instanceof Error) e.cause.message = hide(e.cause.message);
   return e;
 }
