@@ -68,10 +68,8 @@ export async function openDatabricksSql(c: SqlConnection): Promise<SqlSession> {
     return {
       async run(sql, params) {
         try {
-          const op = await session.executeStatement(sql, {
-            namedParameters: Object.fromEntries(params.map((p) => [p.name, new DBSQLParameter({ type: PARAM_TYPES[p.type], value: p.value })])),
-            queryTimeout: c.statementTimeoutS,
-          });
+          const named = Object.fromEntries(params.map((p) => [p.name, new DBSQLParameter({ type: PARAM_TYPES[p.type], value: p.value })]));
+          const op = await session.executeStatement(sql, { ...(params.length > 0 ? { namedParameters: named } : {}), queryTimeout: c.statementTimeoutS });
           try {
             const rows = await op.fetchAll();
             const schema = await op.getSchema();
