@@ -10,8 +10,8 @@ import { createLogger } from '../log.js';
 import { SimWorld, defaultSpec } from '../simulator/world.js';
 import { runTick } from '../tick/run-tick.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
-import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
-import { parseIntFlag, parseWarehouse } from './args.js';
+import { ConfigError, parseIntFlag, parseWarehouse, parseWorkspace } from './args.js';
+import { connect } from './connect.js';
 import { printDemo } from './print-demo.js';
 import { Progress } from './progress.js';
 
@@ -22,14 +22,19 @@ Commands:
   simulate   build the simulated platform in the embedded warehouse
   tick       run one verification tick (on the embedded world: at its simulated clock)
   advance    move the simulated world forward (--minutes N) and tick once per minute
+  setup      create postflight's tables in the warehouse (idempotent)
 
 Options:
   --warehouse duckdb:PATH   embedded warehouse file (default .postflight/workspace.duckdb)
+  --warehouse databricks    a SQL warehouse of a real workspace (DATABRICKS_* environment variables)
+  --workspace embedded|databricks   the control plane (default: goes with --warehouse)
+  --ops CATALOG.SCHEMA      postflight's tables on Databricks (default ops.postflight)
+  --event-log C.S.TABLE     the pipeline event log on Databricks (default <ops>.pipeline_event_log)
   --pipelines N --days N --deploys-per-day N --seed N   size of the simulated platform
   --json                    print one JSON object instead of a table
 `;
 
-class UsageError extends Error {}
+class UsageError extends ConfigError {}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -37,6 +42,9 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       warehouse: { type: 'string' },
+      workspace: { type: 'string' },
+      ops: { type: 'string' },
+      'event-log': { type: 'string' },
       pipelines: { type: 'string' },
       days: { type: 'string' },
       'deploys-per-day': { type: 'string' },
@@ -70,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'simulate': {
       const target = parseWarehouse(values.warehouse, '.postflight');
+      if (target.kind !== 'duckdb') throw new UsageError('simulate builds a simulated platform in an embedded warehouse; use --warehouse duckdb:PATH');
       const wh = await DuckDbWarehouse.open(target.path);
       try {
         if (await SimWorld.open(wh)) throw new UsageError(`${target.path} already holds a simulated world; remove it or pass another --warehouse duckdb:PATH`);
@@ -81,19 +90,30 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'setup': {
+      const target = parseWarehouse(values.warehouse, '.postflight');
+      if (target.kind === 'duckdb') throw new UsageError(`the embedded warehouse is set up by 'postflight simulate --warehouse duckdb:${target.path}'`);
+      const conn = await connect({ warehouse: target, workspace: parseWorkspace(values.workspace, target), ops: values.ops, eventLog: values['event-log'], env: process.env, log });
+      try {
+        await conn.wh.applyDdl('ddl/ops');
+        log.info({ statements: conn.wh.stats.statements }, 'postflight tables ready');
+      } finally {
+        await conn.close();
+      }
+      return 0;
+    }
     case 'tick':
     case 'advance': {
       const target = parseWarehouse(values.warehouse, '.postflight');
-      const wh = await DuckDbWarehouse.open(target.path);
+      if (command === 'advance' && target.kind !== 'duckdb') throw new UsageError('advance moves a simulated world forward; use --warehouse duckdb:PATH');
+      const conn = await connect({ warehouse: target, workspace: parseWorkspace(values.workspace, target), ops: values.ops, eventLog: values['event-log'], env: process.env, log });
       try {
-        const world = await SimWorld.open(wh);
-        if (!world) throw new UsageError(`${target.path} has no simulated world; run 'postflight simulate --warehouse duckdb:${target.path}' first`);
-        const ws = new EmbeddedWorkspace(wh);
+        const { wh, ws, world } = conn;
         const minutes = command === 'advance' ? parseIntFlag('minutes', values.minutes, 60, 1, 100_000) : 0;
-        let last = await runTick({ wh, ws, policy: DEFAULT_POLICY }, world.nowMs);
+        let last = await runTick({ wh, ws, policy: DEFAULT_POLICY }, conn.nowMs());
         for (let m = 1; m <= minutes; m++) {
-          await world.advance(world.nowMs + 60_000);
-          last = await runTick({ wh, ws, policy: DEFAULT_POLICY }, world.nowMs);
+          await world!.advance(world!.nowMs + 60_000);
+          last = await runTick({ wh, ws, policy: DEFAULT_POLICY }, conn.nowMs());
           progress.update('advancing', m, minutes);
         }
         progress.done();
@@ -102,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
         for (const e of last.errors) log.warn(e, 'measurement error');
         return last.errors.length ? 2 : 0;
       } finally {
-        await wh.close();
+        await conn.close();
       }
     }
     default:
@@ -114,7 +134,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const e = err as Error;
-    const usage = e instanceof UsageError || /^--|must be|is not understood/.test(e.message) || e.name === 'TypeError' && /parseArgs|Unknown option/.test(e.message);
+    const usage = e instanceof ConfigError || /^--|must be|is not understood/.test(e.message) || e.name === 'TypeError' && /parseArgs|Unknown option/.test(e.message);
     process.stderr.write(`postflight: ${e.message}\n`);
     if (!usage) createLogger().error({ err: e }, 'postflight failed');
     process.exit(usage ? 2 : 70);

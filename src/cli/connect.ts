@@ -1,0 +1,90 @@
+// Builds the Warehouse and the Workspace a command runs against: the embedded pair (a DuckDB file
+// holding a simulated world) or a real workspace (a SQL warehouse and the REST API), configured
+// from flags and the environment.
+
+import type { Logger } from '../log.js';
+import { SimWorld } from '../simulator/world.js';
+import { DATABRICKS_DEFAULT_LOCATIONS } from '../warehouse/databricks/databricks-warehouse.js';
+import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
+import type { Locations, Warehouse } from '../warehouse/port.js';
+import { validateIdentifier } from '../warehouse/sql-template.js';
+import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
+import type { Workspace } from '../workspace/port.js';
+import { ConfigError, type WarehouseTarget, type WorkspaceTarget } from './args.js';
+import { EnvError, readDatabricksEnv } from './databricks-env.js';
+
+export interface ConnectOptions {
+  readonly warehouse: WarehouseTarget;
+  readonly workspace: WorkspaceTarget;
+  /** `--ops`, else POSTFLIGHT_OPS: catalog.schema of postflight's tables (Databricks only). */
+  readonly ops?: string | undefined;
+  /** `--event-log`, else POSTFLIGHT_EVENT_LOG: the pipeline event log table or view (Databricks only). */
+  readonly eventLog?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log?: Logger;
+}
+
+export interface Connection {
+  readonly wh: Warehouse;
+  readonly ws: Workspace;
+  /** The simulated world behind an embedded warehouse; null on a real workspace. */
+  readonly world: SimWorld | null;
+  /** The time a tick judges at: the simulated clock, or the wall clock on a real workspace. */
+  nowMs(): number;
+  close(): Promise<void>;
+}
+
+export async function connect(o: ConnectOptions): Promise<Connection> {
+  if (o.warehouse.kind === 'duckdb') return connectEmbedded(o.warehouse.path, o);
+  const loc = databricksLocations(o);
+  let env;
+  try {
+    env = readDatabricksEnv(o.env, true);
+  } catch (e) {
+    throw e instanceof EnvError ? new ConfigError(e.message) : e;
+  }
+  const log = o.log;
+  // Loaded only when asked for: the SQL driver is large, and the embedded commands never need it.
+  const [{ openDatabricksWarehouse }, { openDatabricksWorkspace }] = await Promise.all([
+    import('../warehouse/databricks/open-warehouse.js'),
+    import('../workspace/databricks/open-workspace.js'),
+  ]);
+  const wh = openDatabricksWarehouse(
+    {
+      host: env.host,
+      port: env.port,
+      httpPath: env.httpPath!,
+      auth: env.auth,
+      statementTimeoutS: env.statementTimeoutS,
+      ...(log ? { onLog: (level, message) => (level === 'error' || level === 'warn' ? log[level]({ source: 'databricks-sql' }, message) : log.debug({ source: 'databricks-sql' }, message)) } : {}),
+    },
+    { locations: loc },
+  );
+  const ws = openDatabricksWorkspace({ baseUrl: env.baseUrl, auth: env.auth });
+  return { wh, ws, world: null, nowMs: () => Date.now(), close: () => wh.close() };
+}
+
+async function connectEmbedded(path: string, o: ConnectOptions): Promise<Connection> {
+  if (o.ops !== undefined || o.eventLog !== undefined) {
+    throw new ConfigError('--ops and --event-log name tables of a Databricks workspace; the embedded warehouse keeps its own (postflight, pipelines.event_log)');
+  }
+  const wh = await DuckDbWarehouse.open(path);
+  const world = await SimWorld.open(wh);
+  if (!world) {
+    await wh.close();
+    throw new ConfigError(`${path} has no simulated world; run 'postflight simulate --warehouse duckdb:${path}' first`);
+  }
+  return { wh, ws: new EmbeddedWorkspace(wh), world, nowMs: () => world.nowMs, close: () => wh.close() };
+}
+
+export function databricksLocations(o: Pick<ConnectOptions, 'ops' | 'eventLog' | 'env'>): Locations {
+  const ops = o.ops ?? o.env.POSTFLIGHT_OPS ?? DATABRICKS_DEFAULT_LOCATIONS.ops;
+  const eventLog = o.eventLog ?? o.env.POSTFLIGHT_EVENT_LOG ?? `${ops}.pipeline_event_log`;
+  try {
+    if (validateIdentifier(ops, '--ops (POSTFLIGHT_OPS)').length !== 2) throw new Error(`--ops (POSTFLIGHT_OPS): '${ops}' must be catalog.schema, e.g. ops.postflight`);
+    if (validateIdentifier(eventLog, '--event-log (POSTFLIGHT_EVENT_LOG)').length !== 3) throw new Error(`--event-log (POSTFLIGHT_EVENT_LOG): '${eventLog}' must be catalog.schema.table, e.g. ops.postflight.pipeline_event_log`);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  return { ops, eventLog };
+}

@@ -1,0 +1,137 @@
+// The Databricks SQL warehouse: the same sql/ files, compiled for Databricks, run through one
+// session. Statements and history reads are counted exactly as the embedded warehouse counts them,
+// so the cost figures of the two compare.
+
+import { DEFAULT_RETRY_LIMITS, withTransientRetry, type RetryLimits } from '../../retry/transient-retry.js';
+import type { HistoryEntry, Locations, Row, RowBatch, SqlParams, Warehouse, WarehouseStats } from '../port.js';
+import { loadSql, splitStatements } from '../sql-files.js';
+import { compileSql } from '../sql-template.js';
+import { DEFAULT_MAX_BATCH_BYTES, bindStatement, type BoundParam } from './bind-statement.js';
+import { databricksDialect } from './databricks-dialect.js';
+import type { SqlSession } from './databricks-driver.js';
+import { describeHistorySql, historyEntryFromRow } from './history.js';
+import { plainRows } from './result-values.js';
+import { classifySqlFailure } from './transient.js';
+
+export const DATABRICKS_DEFAULT_LOCATIONS: Locations = { ops: 'ops.postflight', eventLog: 'ops.postflight.pipeline_event_log' };
+
+export interface DatabricksWarehouseOptions {
+  readonly locations?: Locations;
+  readonly retry?: Partial<RetryLimits>;
+  readonly maxBatchBytes?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Values that must never appear in an error message (tokens, client secrets). */
+  readonly secrets?: readonly string[];
+}
+
+const IDEMPOTENT_DDL = /^CREATE\s+(?:SCHEMA|DATABASE|TABLE|VIEW)\s+IF\s+NOT\s+EXISTS\s+([^\s(]+)/i;
+
+export class DatabricksWarehouse implements Warehouse {
+  readonly dialect = 'databricks' as const;
+  readonly stats: WarehouseStats = { statements: 0, historyReads: 0 };
+  readonly #open: () => Promise<SqlSession>;
+  readonly #loc: Locations;
+  readonly #limits: RetryLimits;
+  readonly #opts: DatabricksWarehouseOptions;
+  readonly #compiled = new Map<string, string>();
+  #session: Promise<SqlSession> | null = null;
+
+  /** `open` starts a session; it is called on first use and again after a broken connection. */
+  constructor(open: () => Promise<SqlSession>, opts: DatabricksWarehouseOptions = {}) {
+    this.#open = open;
+    this.#opts = opts;
+    this.#loc = opts.locations ?? DATABRICKS_DEFAULT_LOCATIONS;
+    this.#limits = { ...DEFAULT_RETRY_LIMITS, ...opts.retry };
+  }
+
+  get locations(): Locations {
+    return this.#loc;
+  }
+
+  compile(name: string): string {
+    let sql = this.#compiled.get(name);
+    if (sql === undefined) {
+      sql = compileSql(loadSql(name), databricksDialect, this.#loc);
+      this.#compiled.set(name, sql);
+    }
+    return sql;
+  }
+
+  async query(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<Row[]> {
+    const [stmt] = bindStatement(name, this.compile(name), params, rows, 'query', this.#opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
+    this.stats.statements++;
+    return this.#run(name, stmt!.sql, stmt!.params);
+  }
+
+  async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<void> {
+    if (rows && rows.rows.length === 0) return;
+    for (const stmt of bindStatement(name, this.compile(name), params, rows, 'execute', this.#opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES)) {
+      this.stats.statements++;
+      await this.#run(name, stmt.sql, stmt.params);
+    }
+  }
+
+  async describeHistory(table: string, limit: number): Promise<HistoryEntry[]> {
+    const sql = describeHistorySql(table, limit);
+    this.stats.historyReads++;
+    this.stats.statements++;
+    const rows = await this.#run(`DESCRIBE HISTORY ${table}`, sql, []);
+    return rows.map((r) => historyEntryFromRow(r, table));
+  }
+
+  /** Runs each `CREATE ... IF NOT EXISTS` of the file; system tables are Databricks' own and read-only. */
+  async applyDdl(name: string): Promise<void> {
+    for (const stmt of splitStatements(compileSql(loadSql(name), databricksDialect, this.#loc))) {
+      const m = IDEMPOTENT_DDL.exec(stmt);
+      if (!m) throw new Error(`ddl: sql/${name}.sql holds a statement that is not CREATE ... IF NOT EXISTS: '${stmt.slice(0, 60)}'; DDL files must be safe to apply twice`);
+      if (m[1]!.toLowerCase().startsWith('system.')) continue;
+      await this.#run(name, stmt, []);
+    }
+  }
+
+  async close(): Promise<void> {
+    const s = this.#session;
+    this.#session = null;
+    if (s) await (await s.catch(() => null))?.close();
+  }
+
+  async #run(what: string, sql: string, params: readonly BoundParam[]): Promise<Row[]> {
+    try {
+      const result = await withTransientRetry(async () => (await this.#sessionNow()).run(sql, params), {
+        limits: this.#limits,
+        classify: classifySqlFailure,
+        what: `sql ${what}`,
+        ...(this.#opts.sleep ? { sleep: this.#opts.sleep } : {}),
+        // A dropped connection may leave the session unusable: start a fresh one for the retry.
+        onRetry: async () => {
+          await this.close();
+        },
+      });
+      return plainRows(result.columns, result.rows);
+    } catch (err) {
+      throw scrubbed(err, what, this.#opts.secrets ?? []);
+    }
+  }
+
+  #sessionNow(): Promise<SqlSession> {
+    if (!this.#session) {
+      const opening = this.#open();
+      // A failed open is not cached: the next attempt opens again.
+      opening.catch(() => {
+        if (this.#session === opening) this.#session = null;
+      });
+      this.#session = opening;
+    }
+    return this.#session;
+  }
+}
+
+/** Names the statement in the message and strips credentials from it. */
+function scrubbed(err: unknown, what: string, secrets: readonly string[]): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const message = e.message.startsWith('sql ') ? e.message : `sql ${what}: ${e.message}`;
+  const hide = (t: string) => secrets.reduce((acc, s) => (s.length >= 4 ? acc.split(s).join('[redacted]') : acc), t);
+  e.message = hide(message);
+  if (e.cause instanceof Error) e.cause.message = hide(e.cause.message);
+  return e;
+}

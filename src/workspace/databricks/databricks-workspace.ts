@@ -1,0 +1,95 @@
+// The control plane of a real workspace over REST: Jobs API 2.2 and Pipelines API 2.0.
+// `stats.calls` counts API requests the way the embedded workspace does (token requests aside).
+
+import type { ApiRun, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
+import { DatabricksApiError } from './api-error.js';
+import { emptySchema, jobSchema, pipelineSchema, runsPageSchema } from './api-schemas.js';
+import type { RestClient } from './rest-client.js';
+
+/** The largest page jobs/runs/list serves. */
+export const RUNS_PAGE_LIMIT = 25;
+
+const JOB_ID = /^\d{1,19}$/;
+const PIPELINE_ID = /^[A-Za-z0-9-]{1,64}$/;
+/** Settings that jobs/get 2.2 pages beyond 100 entries. */
+const PAGED_JOB_ARRAYS = ['tasks', 'job_clusters', 'environments', 'parameters'] as const;
+
+export class DatabricksWorkspace implements Workspace {
+  readonly stats: WorkspaceStats = { calls: 0 };
+  readonly #client: RestClient;
+
+  constructor(client: RestClient) {
+    this.#client = client;
+  }
+
+  async listRuns(q: { readonly startTimeFrom: number; readonly pageToken?: string }): Promise<RunsPage> {
+    this.stats.calls++;
+    const query: Record<string, string> = { start_time_from: String(Math.floor(q.startTimeFrom)), expand_tasks: 'true', limit: String(RUNS_PAGE_LIMIT) };
+    if (q.pageToken !== undefined) query.page_token = q.pageToken;
+    const page = await this.#client.request('GET', '/api/2.2/jobs/runs/list', runsPageSchema, { query });
+    const runs = (page.runs ?? []).filter((r): r is typeof r & { job_id: number | string } => r.job_id !== undefined) as ApiRun[];
+    const more = page.has_more === true && page.next_page_token !== undefined && page.next_page_token !== '';
+    return more ? { runs, has_more: true, next_page_token: page.next_page_token! } : { runs, has_more: false };
+  }
+
+  async getJob(jobId: string): Promise<JobInfo | null> {
+    checkId(jobId, JOB_ID, 'job id', 'a job id is the number in the job URL, e.g. 123456789');
+    const settings: Record<string, unknown> = {};
+    let token: string | undefined;
+    do {
+      this.stats.calls++;
+      const query: Record<string, string> = { job_id: jobId };
+      if (token !== undefined) query.page_token = token;
+      let page;
+      try {
+        page = await this.#client.request('GET', '/api/2.2/jobs/get', jobSchema, { query });
+      } catch (err) {
+        // jobs/get answers a missing job with 400 INVALID_PARAMETER_VALUE "Job 42 does not exist."
+        if (token === undefined && err instanceof DatabricksApiError && (err.isNotFound || (err.status === 400 && /does not exist/i.test(err.apiMessage ?? '')))) return null;
+        throw err;
+      }
+      mergeJobPage(settings, page.settings);
+      token = page.has_more && page.next_page_token ? page.next_page_token : undefined;
+    } while (token !== undefined);
+    return { job_id: jobId, settings };
+  }
+
+  async resetJob(jobId: string, settings: Record<string, unknown>): Promise<void> {
+    checkId(jobId, JOB_ID, 'job id', 'a job id is the number in the job URL, e.g. 123456789');
+    this.stats.calls++;
+    // The id is written as digits, not through a JS number, so a 64-bit id is not rounded.
+    const body = `{"job_id":${jobId},"new_settings":${JSON.stringify(settings)}}`;
+    await this.#client.request('POST', '/api/2.2/jobs/reset', emptySchema, { body });
+  }
+
+  async getPipeline(pipelineId: string): Promise<PipelineInfo | null> {
+    checkId(pipelineId, PIPELINE_ID, 'pipeline id', 'a pipeline id is the UUID in the pipeline URL');
+    this.stats.calls++;
+    try {
+      const p = await this.#client.request('GET', `/api/2.0/pipelines/${pipelineId}`, pipelineSchema);
+      return p.last_modified === undefined ? { pipeline_id: p.pipeline_id, spec: p.spec } : { pipeline_id: p.pipeline_id, spec: p.spec, last_modified: p.last_modified };
+    } catch (err) {
+      if (err instanceof DatabricksApiError && err.isNotFound) return null;
+      throw err;
+    }
+  }
+
+  async editPipeline(pipelineId: string, spec: Record<string, unknown>): Promise<void> {
+    checkId(pipelineId, PIPELINE_ID, 'pipeline id', 'a pipeline id is the UUID in the pipeline URL');
+    this.stats.calls++;
+    await this.#client.request('PUT', `/api/2.0/pipelines/${pipelineId}`, emptySchema, { body: JSON.stringify({ ...spec, pipeline_id: pipelineId }) });
+  }
+}
+
+/** Adds one jobs/get page to the settings gathered so far: later pages only extend the paged arrays. */
+export function mergeJobPage(into: Record<string, unknown>, page: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(page)) {
+    const prev = into[k];
+    if ((PAGED_JOB_ARRAYS as readonly string[]).includes(k) && Array.isArray(prev) && Array.isArray(v)) into[k] = [...prev, ...v];
+    else if (!(k in into)) into[k] = v;
+  }
+}
+
+function checkId(value: string, pattern: RegExp, field: string, fix: string): void {
+  if (!pattern.test(value)) throw new Error(`${field} '${value.slice(0, 80)}' is not valid; ${fix}`);
+}

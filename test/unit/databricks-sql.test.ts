@@ -1,0 +1,174 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/record.js';
+import { checkResultRows, verdictRows } from '../../src/tick/apply.js';
+import { commitRows, idRows, observedRunRows } from '../../src/tick/gather.js';
+import type { Locations, RowBatch } from '../../src/warehouse/port.js';
+import { loadSql } from '../../src/warehouse/sql-files.js';
+import { compileSql, parameterNames } from '../../src/warehouse/sql-template.js';
+import { bindStatement, typed } from '../../src/warehouse/databricks/bind-statement.js';
+import { databricksDialect } from '../../src/warehouse/databricks/databricks-dialect.js';
+import { ROWS_PARAM, encodeBatches, stagedRelation } from '../../src/warehouse/databricks/staged-rows.js';
+
+const loc: Locations = { ops: 'main.pf_ops', eventLog: 'main.pf_ops.event_log_v' };
+
+/** Every statement of sql/ that runs on Databricks (embedded/ and demo/ are DuckDB-only). */
+function databricksStatements(): string[] {
+  const root = join(import.meta.dirname, '../../sql');
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const f of readdirSync(dir)) {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f.endsWith('.sql')) out.push(relative(root, p).replace(/\\/g, '/').replace(/\.sql$/, ''));
+    }
+  };
+  walk(root);
+  return out.filter((n) => !n.startsWith('embedded/') && !n.startsWith('demo/')).sort();
+}
+
+/** Column layouts of the batches the code stages for each statement, from the real row builders. */
+const columnsOf = (b: RowBatch) => b.columns;
+const BATCHES: Record<string, RowBatch['columns']> = {
+  'tick/lineage': columnsOf(idRows([])),
+  'tick/runs': columnsOf(idRows([])),
+  'tick/pipeline_events': columnsOf(idRows([])),
+  'tick/table_writes': [{ name: 'name', type: 'STRING' }],
+  'tick/merge_check_results': columnsOf(checkResultRows([], 't', 0)),
+  'tick/merge_verdicts': columnsOf(verdictRows([], 't', 0)),
+  'tick/merge_observed_runs': columnsOf(observedRunRows([], 0)),
+  'tick/merge_table_commits': columnsOf(commitRows([], 'WRITE', 0)),
+  'tick/merge_watermarks': [
+    { name: 'name', type: 'STRING' },
+    { name: 'value_ms', type: 'BIGINT' },
+    { name: 'updated_at', type: 'TIMESTAMP' },
+  ],
+  'tick/merge_tick': [
+    { name: 'tick_id', type: 'STRING' },
+    { name: 'started_at', type: 'TIMESTAMP' },
+    { name: 'duration_ms', type: 'DOUBLE' },
+    { name: 'statements', type: 'BIGINT' },
+    { name: 'history_reads', type: 'BIGINT' },
+    { name: 'rest_calls', type: 'BIGINT' },
+    { name: 'deployments_seen', type: 'BIGINT' },
+    { name: 'new_runs', type: 'BIGINT' },
+    { name: 'errors', type: 'BIGINT' },
+    { name: 'summary', type: 'STRING' },
+  ],
+  'record/merge_deployments': columnsOf(deploymentRows([], 0)),
+  'record/merge_resource_snapshots': columnsOf(snapshotRows([], 0)),
+  'record/merge_deployment_events': columnsOf(stageEventRows([])),
+};
+
+describe('sql/ compiled for Databricks', () => {
+  const names = databricksStatements();
+
+  it('covers the tick, record and ddl statements', () => {
+    expect(names).toEqual(expect.arrayContaining(['ddl/ops', 'tick/discover', 'tick/merge_verdicts', 'record/merge_deployments']));
+  });
+
+  it.each(names)('%s keeps :params, expands {{ops}} and {{event_log}}, leaves system names alone', (name) => {
+    const text = loadSql(name);
+    const sql = compileSql(text, databricksDialect, loc);
+    expect(parameterNames(sql)).toEqual(parameterNames(text));
+    expect(sql.replace('{{rows}}', '')).not.toMatch(/\{\{|\}\}|\$[a-z]/);
+    if (text.includes('{{ops}}')) expect(sql).toContain('`main`.`pf_ops`.');
+    if (text.includes('{{event_log}}')) expect(sql).toContain('`main`.`pf_ops`.`event_log_v`');
+    for (const m of text.matchAll(/(?<![A-Za-z0-9_.])system\.[a-z_]+\.[a-z_]+/g)) expect(sql).toContain(m[0]);
+    expect(sql).not.toMatch(/system_[a-z]/);
+  });
+
+  it.each(names.filter((n) => loadSql(n).includes('{{rows}}')))('%s binds its staged rows as one JSON parameter', (name) => {
+    const columns = BATCHES[name];
+    expect(columns, `no batch layout known for ${name}; add it to BATCHES`).toBeDefined();
+    const sql = compileSql(loadSql(name), databricksDialect, loc);
+    // Every s.<column> a MERGE reads must be a column of the batch the code stages.
+    for (const m of sql.matchAll(/\bs\.([a-z_]+)/g)) expect(columns!.map((c) => c.name)).toContain(m[1]);
+    const params = Object.fromEntries(parameterNames(sql).map((p) => [p, 1]));
+    const [stmt, ...more] = bindStatement(name, sql, params, { columns: columns!, rows: [columns!.map(() => null)] }, 'execute');
+    expect(more).toHaveLength(0);
+    expect(stmt!.sql).not.toContain('{{rows}}');
+    expect(stmt!.sql).toContain(stagedRelation(columns!));
+    expect(stmt!.params.map((p) => p.name)).toEqual([...parameterNames(sql), ROWS_PARAM]);
+    expect(JSON.parse(String(stmt!.params.at(-1)!.value))).toEqual([Object.fromEntries(columns!.map((_, i) => [`c${i}`, null]))]);
+  });
+});
+
+describe('staged rows', () => {
+  const batch: RowBatch = {
+    columns: [
+      { name: 'id', type: 'STRING' },
+      { name: 'n', type: 'BIGINT' },
+      { name: 'x', type: 'DOUBLE' },
+      { name: 'ok', type: 'BOOLEAN' },
+      { name: 'at', type: 'TIMESTAMP' },
+    ],
+    rows: [
+      ["it's \"quoted\" ✓", 41.6, Number.NaN, true, 1_767_225_600_123],
+      [null, null, 2.5, false, null],
+    ],
+  };
+
+  it('expands to a relation with the batch names and Databricks types', () => {
+    expect(stagedRelation(batch.columns)).toBe(
+      "SELECT c0 AS `id`, c1 AS `n`, c2 AS `x`, c3 AS `ok`, timestamp_millis(c4) AS `at` FROM inline(from_json(:pf_rows, 'ARRAY<STRUCT<c0: STRING, c1: BIGINT, c2: DOUBLE, c3: BOOLEAN, c4: BIGINT>>'))",
+    );
+  });
+
+  it('sends values as JSON the way the embedded stage stores them', () => {
+    const [json] = encodeBatches(batch, 10_000);
+    expect(JSON.parse(json!)).toEqual([
+      { c0: "it's \"quoted\" ✓", c1: 42, c2: null, c3: true, c4: 1_767_225_600_123 },
+      { c0: null, c1: null, c2: 2.5, c3: false, c4: null },
+    ]);
+  });
+
+  it('refuses column names that are not identifiers', () => {
+    expect(() => stagedRelation([{ name: "x') --", type: 'STRING' }])).toThrow(/column name 'x'\) --'/);
+    expect(() => stagedRelation([{ name: 'a', type: 'STRING' }, { name: 'A', type: 'BIGINT' }])).toThrow(/appears twice/);
+  });
+
+  it('splits a large MERGE batch into statements under the byte limit, in order', () => {
+    const big: RowBatch = { columns: [{ name: 'id', type: 'STRING' }, { name: 'n', type: 'BIGINT' }], rows: Array.from({ length: 500 }, (_, i) => [`run-${i}`, i]) };
+    const chunks = encodeBatches(big, 2_000);
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const c of chunks) expect(Buffer.byteLength(c)).toBeLessThanOrEqual(2_000);
+    expect(chunks.flatMap((c) => JSON.parse(c) as Array<{ c0: string }>).map((r) => r.c0)).toEqual(big.rows.map((r) => r[0]));
+    const stmts = bindStatement('tick/merge_watermarks', 'MERGE INTO t USING ({{rows}}) AS s ON t.id = s.id', {}, big, 'execute', 2_000);
+    expect(stmts).toHaveLength(chunks.length);
+    expect(new Set(stmts.map((s) => s.sql)).size).toBe(1);
+  });
+
+  it('refuses to split a query and a row that cannot fit at all', () => {
+    const ids = idRows(Array.from({ length: 300 }, (_, i) => `job-${i}`));
+    expect(() => bindStatement('tick/runs', 'WITH ids AS ({{rows}}) SELECT * FROM ids', {}, ids, 'query', 1_000)).toThrow(/tick\/runs' reads a batch of 300 rows, more than fits one statement/);
+    expect(() => encodeBatches({ columns: [{ name: 's', type: 'STRING' }], rows: [['x'.repeat(500)]] }, 100)).toThrow(/row 0 is 509 bytes/);
+  });
+
+  it('sends an empty batch as an empty array', () => {
+    expect(encodeBatches({ columns: [{ name: 'id', type: 'STRING' }], rows: [] }, 100)).toEqual(['[]']);
+  });
+});
+
+describe('parameters', () => {
+  it('binds each value with an explicit type', () => {
+    expect(typed('s', 'since_ms', 1_767_225_600_000)).toEqual({ name: 'since_ms', type: 'BIGINT', value: 1_767_225_600_000 });
+    expect(typed('s', 'n', 3)).toEqual({ name: 'n', type: 'BIGINT', value: 3 });
+    expect(typed('s', 'p', 0.25)).toEqual({ name: 'p', type: 'DOUBLE', value: 0.25 });
+    expect(typed('s', 'b', false)).toEqual({ name: 'b', type: 'BOOLEAN', value: false });
+    expect(typed('s', 't', "x'; DROP")).toEqual({ name: 't', type: 'STRING', value: "x'; DROP" });
+    expect(typed('s', 'z', null)).toEqual({ name: 'z', type: 'VOID', value: null });
+    expect(() => typed('s', 'bad', Number.POSITIVE_INFINITY)).toThrow(/parameter :bad is Infinity/);
+  });
+
+  it('binds only the parameters a statement names, and names a missing one', () => {
+    const sql = compileSql(loadSql('tick/discover'), databricksDialect, loc);
+    const [stmt] = bindStatement('tick/discover', sql, { now_ms: 2, since_ms: 1, unused: 'x' }, undefined, 'query');
+    expect(stmt!.params.map((p) => p.name)).toEqual(['now_ms', 'since_ms']);
+    expect(stmt!.sql).toBe(sql);
+    expect(() => bindStatement('tick/discover', sql, { now_ms: 2 }, undefined, 'query')).toThrow("sql: statement 'tick/discover' needs parameter :since_ms");
+    expect(() => bindStatement('tick/runs', compileSql(loadSql('tick/runs'), databricksDialect, loc), { since_ms: 1 }, undefined, 'query')).toThrow(/needs a row batch/);
+    expect(() => bindStatement('x', 'SELECT 1', { [ROWS_PARAM]: 'x' }, undefined, 'query')).toThrow(/reserved/);
+  });
+});
