@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/record.js';
 import { checkResultRows, verdictRows } from '../../src/tick/apply.js';
-import { commitRows, idRows, observedRunRows } from '../../src/tick/gather.js';
+import { commitRows, idRows, observedRunRows, pipelineTargetRows } from '../../src/tick/gather.js';
 import type { Locations, RowBatch } from '../../src/warehouse/port.js';
 import { loadSql } from '../../src/warehouse/sql-files.js';
 import { compileSql, parameterNames } from '../../src/warehouse/sql-template.js';
@@ -39,6 +39,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/merge_verdicts': columnsOf(verdictRows([], 't', 0)),
   'tick/merge_observed_runs': columnsOf(observedRunRows([], 0)),
   'tick/merge_table_commits': columnsOf(commitRows([], 'WRITE', 0)),
+  'tick/merge_pipeline_targets': columnsOf(pipelineTargetRows(new Map(), 0)),
   'tick/merge_watermarks': [
     { name: 'name', type: 'STRING' },
     { name: 'value_ms', type: 'BIGINT' },
