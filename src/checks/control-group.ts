@@ -17,12 +17,12 @@ export interface PeerMove {
 
 /** How far before the deploy a peer's runs still describe the upstream state the deploy met. */
 const PEER_LOOKBACK_MS = 3 * 3_600_000;
-/** A peer's latest runs are its current state; older ones describe a state that may have passed. */
-const PEER_RUNS = 3;
+/** A peer's latest run is the upstream state the concern met; older ones may describe one that has passed. */
+const PEER_RUNS = 1;
 
 /**
- * How each peer's latest runs (at most PEER_RUNS per table, from shortly before the deploy on)
- * compare with its own same-slot history. An upstream incident that began before the deploy
+ * How each peer's latest run per table (from shortly before the deploy up to the evidence that
+ * raised the concern) compares with its own same-slot history. An upstream incident that began before the deploy
  * shows in peers' runs on both sides of it, so the window reaches back PEER_LOOKBACK_MS.
  */
 export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, toMs: number, policy: Policy): PeerMove[] {
@@ -56,8 +56,11 @@ export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[
     }
     return result;
   }
-  const down = result.effect < 1;
-  const moved = (m: PeerMove) => (down ? m.ratio <= 1 - policy.deltaRel / 2 : m.ratio >= 1 + policy.deltaRel / 2);
+  // A peer moved "the same way" when it moved in the same direction by at least half as much (on
+  // the log scale) and beyond noise: +15% peers do not explain a doubling.
+  const size = Math.abs(Math.log(result.effect));
+  const floor = Math.max(Math.log(1 + policy.deltaRel / 2), size / 2);
+  const moved = (m: PeerMove) => Math.sign(Math.log(m.ratio)) === Math.sign(Math.log(result.effect)) && Math.abs(Math.log(m.ratio)) >= floor;
   const groups = sources.length ? sources.map((src) => ({ src, group: moves.filter((m) => m.sources.includes(src)) })) : [{ src: 'the same sources', group: moves }];
   const upstream = groups
     .map(({ src, group }) => ({ src, group, same: group.filter(moved) }))

@@ -66,3 +66,13 @@ describe('control group', () => {
     expect(out.explanation).toContain('holding for the control group');
   });
 });
+
+describe('control group: size of the move', () => {
+  it('does not explain a doubling by peers that rose a little', () => {
+    const jump = checkResult({ check: 'row_count', subject: 'table:prod.sales.orders', look: 1, status: 'FAIL', critical: true, effect: 2.15, observed: 21_500, explanation: 'rows doubled' });
+    const small = [peer('a', ['src4'], 1.15, DEPLOY - HOUR), peer('b', ['src4'], 1.16, DEPLOY - HOUR)];
+    expect(applyControlGroup(jump, peerMoves(small, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY), 2, DEFAULT_POLICY, ['src4']).suppressedBy).toBeNull();
+    const big = [peer('a', ['src4'], 2, DEPLOY - HOUR), peer('b', ['src4'], 1.9, DEPLOY - HOUR)];
+    expect(applyControlGroup(jump, peerMoves(big, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY), 2, DEFAULT_POLICY, ['src4']).suppressedBy).toBe('upstream');
+  });
+});
