@@ -58,9 +58,9 @@ export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[
   }
   // A peer moved "the same way" when it moved in the same direction by at least half as much (on
   // the log scale) and beyond noise: +15% peers do not explain a doubling.
-  const size = Math.abs(Math.log(result.effect));
-  const floor = Math.max(Math.log(1 + policy.deltaRel / 2), size / 2);
-  const moved = (m: PeerMove) => Math.sign(Math.log(m.ratio)) === Math.sign(Math.log(result.effect)) && Math.abs(Math.log(m.ratio)) >= floor;
+  const shift = Math.log(result.effect);
+  const floor = Math.max(Math.log(1 + policy.deltaRel / 2), Math.abs(shift) / 2);
+  const moved = (m: PeerMove) => Math.sign(Math.log(m.ratio)) === Math.sign(shift) && Math.abs(Math.log(m.ratio)) >= floor;
   const groups = sources.length ? sources.map((src) => ({ src, group: moves.filter((m) => m.sources.includes(src)) })) : [{ src: 'the same sources', group: moves }];
   const upstream = groups
     .map(({ src, group }) => ({ src, group, same: group.filter(moved) }))
