@@ -70,7 +70,9 @@ CREATE TABLE IF NOT EXISTS {{ops}}.observed_runs (
 
 CREATE TABLE IF NOT EXISTS {{ops}}.table_commits (
   table_name STRING NOT NULL, version BIGINT NOT NULL, commit_time TIMESTAMP, operation STRING,
-  rows_written BIGINT, job_id STRING, run_id STRING, read_at TIMESTAMP
+  rows_written BIGINT, job_id STRING, run_id STRING, read_at TIMESTAMP,
+  expectations STRING COMMENT 'flow_progress data_quality.expectations JSON (pipeline flows only)',
+  backlog_records BIGINT, backlog_seconds DOUBLE
 );
 
 CREATE TABLE IF NOT EXISTS {{ops}}.pipeline_targets (

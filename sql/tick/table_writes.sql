@@ -6,6 +6,7 @@ held AS (
   WHERE table_name IN (SELECT name FROM t) GROUP BY table_name
 )
 SELECT c.table_name, c.version, unix_millis(c.commit_time) AS ts_ms, c.operation, c.rows_written, c.job_id, c.run_id,
+  c.expectations, c.backlog_records, c.backlog_seconds,
   h.max_version
 FROM held h
 LEFT JOIN {{ops}}.table_commits c

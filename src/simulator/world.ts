@@ -8,6 +8,7 @@ import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql, splitStatements } from '../warehouse/sql-files.js';
 import { buildCatalog, firstSlotAfter, slotStartMs, type SimPipeline, type WorldSpec } from './catalog.js';
 import { buildPlan, type Behaviour, type DeployPlan, type PlannedDeploy } from './plan.js';
+import { uniform } from './random.js';
 import { simulateRun, type SimRun } from './runs.js';
 import { jobSettings, pipelineSpec } from './settings.js';
 import { createWorldSchema } from './world-schema.js';
@@ -18,7 +19,7 @@ export const LATENCY_MS = { lakeflow: 90 * 60_000, lineage: 60 * 60_000 } as con
 const DAY = 86_400_000;
 
 /** Bump when the simulator writes different data for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 2;
+export const WORLD_FORMAT = 3;
 
 export class SimWorld {
   readonly spec: WorldSpec;
@@ -238,7 +239,7 @@ export class SimWorld {
           const flow = p.targets[i]!.name.split('.').pop()!;
           const expectations = i === 0 ? r.expectations.map((e) => ({ name: e.name, dataset: e.dataset, passed_records: e.passed, failed_records: e.failed })) : [];
           stageEvents.push([`${r.runId}-f${i}`, p.id, p.name, r.runId, flow, r.endMs - 2000, `Flow '${flow}' has COMPLETED.`, 'METRICS',
-            JSON.stringify({ flow_progress: { status: 'COMPLETED', metrics: { num_output_rows: rows, backlog_bytes: 0 }, data_quality: { dropped_records: 0, expectations } } }),
+            JSON.stringify({ flow_progress: { status: 'COMPLETED', metrics: { num_output_rows: rows, ...backlogAt(this.spec.seed, r, i, rows) }, data_quality: { dropped_records: 0, expectations } } }),
             'flow_progress', null]);
         });
         const state = r.succeeded ? 'COMPLETED' : 'FAILED';
@@ -266,4 +267,11 @@ export const DEFAULT_START_MS = Date.UTC(2026, 10, 2); // Monday 2026-11-02, 00:
 
 export function defaultSpec(overrides: Partial<WorldSpec> = {}): WorldSpec {
   return { seed: 7, pipelines: 24, days: 28, deploysPerDay: 30, startMs: DEFAULT_START_MS, badShare: 0.3, ...overrides };
+}
+
+/** What a streaming flow still had to read when its update finished: a small, noisy share of its input. */
+function backlogAt(seed: number, r: SimRun, flow: number, rows: number): { backlog_records: number; backlog_seconds: number; backlog_bytes: number } {
+  const share = 0.02 * Math.exp(0.3 * (uniform(seed, 'backlog', r.runId, flow) - 0.5));
+  const records = Math.round(rows * share);
+  return { backlog_records: records, backlog_seconds: Math.round(5 + 60 * share * 10), backlog_bytes: records * 512 };
 }

@@ -6,6 +6,7 @@
 import { runFromApi, normalizeResult, failureCause } from '../evidence/normalize.js';
 import type { MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
+import { flowMetricsOf, type FlowCommit } from './flow-metrics.js';
 import type { Workspace } from '../workspace/port.js';
 
 
@@ -98,7 +99,7 @@ export async function readRuns(wh: Warehouse, ids: readonly string[], sinceMs: n
 
 export interface PipelineEvidence {
   readonly runs: RunRecord[];
-  readonly writes: TableWrite[];
+  readonly writes: FlowCommit[];
 }
 
 /** Rows for merge_pipeline_targets: each flow of a pipeline is named after the table it writes. */
@@ -119,7 +120,7 @@ export function pipelineTargetRows(targets: ReadonlyMap<string, readonly string[
  * table through pipeline_targets, so a pipeline must be followed (its targets merged) first.
  */
 export async function readPipelineEvents(wh: Warehouse, ids: Iterable<string>, sinceMs: number): Promise<PipelineEvidence & { latestMs: number }> {
-  const out = { runs: [] as RunRecord[], writes: [] as TableWrite[], latestMs: -Infinity };
+  const out = { runs: [] as RunRecord[], writes: [] as FlowCommit[], latestMs: -Infinity };
   const idList = [...ids];
   if (idList.length === 0) return out;
   const rows = await wh.query('tick/pipeline_events', { since_ms: sinceMs }, idRows(idList));
@@ -142,7 +143,10 @@ export async function readPipelineEvents(wh: Warehouse, ids: Iterable<string>, s
       const table = (r.table_name as string | null) ?? null;
       if (table) {
         const n = r.num_output_rows === null || r.num_output_rows === undefined ? null : Number(r.num_output_rows);
-        out.writes.push({ table, subjectId: pid, runId: uid, timestampMs: ts, rows: n !== null && Number.isFinite(n) ? n : null, plane: 'fast' });
+        out.writes.push({
+          table, subjectId: pid, runId: uid, timestampMs: ts, rows: n !== null && Number.isFinite(n) ? n : null, plane: 'fast',
+          metrics: flowMetricsOf(r.expectations, r.backlog_records, r.backlog_seconds),
+        });
       }
     }
     updates.set(uid, u);
@@ -167,7 +171,7 @@ export async function readPipelineEvents(wh: Warehouse, ids: Iterable<string>, s
 }
 
 export interface HistoryOutcome {
-  readonly writes: TableWrite[];
+  readonly writes: FlowCommit[];
   readonly errors: MeasurementError[];
   reads: number;
 }
@@ -193,7 +197,8 @@ export async function readTableWrites(
     const t = String(r.table_name);
     held.set(t, Number(r.max_version));
     if (r.version !== null && r.version !== undefined) {
-      out.writes.push(commitWrite(t, tables.get(t)!, Number(r.ts_ms), r.rows_written as number | null, (r.run_id as string | null) ?? null));
+      const metrics = r.expectations !== null || r.backlog_records !== null || r.backlog_seconds !== null ? flowMetricsOf(r.expectations, r.backlog_records, r.backlog_seconds) : null;
+      out.writes.push({ ...commitWrite(t, tables.get(t)!, Number(r.ts_ms), r.rows_written as number | null, (r.run_id as string | null) ?? null), metrics });
     }
   }
   const fresh: Array<(string | number | null)[]> = [];
@@ -212,8 +217,8 @@ export async function readTableWrites(
       for (const e of entries) {
         if (known !== undefined && e.version <= known) continue;
         const rows = rowsWritten(e.operation, e.operationMetrics);
-        fresh.push([table, e.version, e.timestampMs, e.operation, rows, e.jobId, e.runId, nowMs]);
-        if (e.timestampMs >= sinceMs) out.writes.push(commitWrite(table, subjectId, e.timestampMs, rows, e.runId));
+        fresh.push([table, e.version, e.timestampMs, e.operation, rows, e.jobId, e.runId, nowMs, null, null, null]);
+        if (e.timestampMs >= sinceMs) out.writes.push({ ...commitWrite(table, subjectId, e.timestampMs, rows, e.runId), metrics: null });
       }
     } catch (err) {
       out.errors.push({ kind: 'writes', subject: `table:${table}`, message: `DESCRIBE HISTORY ${table} failed: ${(err as Error).message}` });
@@ -234,13 +239,19 @@ const TABLE_COMMIT_COLUMNS: RowBatch['columns'] = [
   { name: 'job_id', type: 'STRING' },
   { name: 'run_id', type: 'STRING' },
   { name: 'read_at', type: 'TIMESTAMP' },
+  { name: 'expectations', type: 'STRING' },
+  { name: 'backlog_records', type: 'BIGINT' },
+  { name: 'backlog_seconds', type: 'DOUBLE' },
 ];
 
-export function commitRows(writes: readonly TableWrite[], operation: string, nowMs: number): RowBatch {
+export function commitRows(writes: readonly FlowCommit[], operation: string, nowMs: number): RowBatch {
   return {
     columns: TABLE_COMMIT_COLUMNS,
     // The event log carries no Delta version; the event time orders a flow's writes just as well.
-    rows: writes.map((w) => [w.table, w.timestampMs, w.timestampMs, operation, w.rows, w.subjectId, w.runId, nowMs]),
+    rows: writes.map((w) => [
+      w.table, w.timestampMs, w.timestampMs, operation, w.rows, w.subjectId, w.runId, nowMs,
+      w.metrics?.expectationsJson ?? null, w.metrics?.backlogRecords ?? null, w.metrics?.backlogSeconds ?? null,
+    ]),
   };
 }
 

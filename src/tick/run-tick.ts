@@ -5,10 +5,11 @@ import { judgeDeployment } from '../checks/judge.js';
 import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js';
 import type { Policy } from '../checks/policy.js';
 import { decideVerdict } from '../checks/verdict.js';
-import type { CheckResult, MeasurementError, RunRecord, TableWrite, Verdict } from '../types.js';
+import type { BacklogSample, CheckResult, MeasurementError, RunRecord, TableWrite, Verdict } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import { writeResults, writeWatermarks } from './apply.js';
+import { backlogOf, expectationsOf, type FlowCommit } from './flow-metrics.js';
 import { discover, type ActiveDeployment } from './discover.js';
 import { commitRows, listNewRuns, observedRunRows, pipelineTargetRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
 
@@ -76,7 +77,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
 
   // Followed pipelines (seen before, targets known) are read from the event-log watermark.
   const followed = [...marks.keys()].filter((k) => k.startsWith('event_log:')).map((k) => k.slice('event_log:'.length));
-  const commits: TableWrite[] = [];
+  const commits: FlowCommit[] = [];
   try {
     const eventsFrom = (marks.get('event_log_from_ms') ?? lastTickMs) - 10 * MINUTE;
     const pe = await readPipelineEvents(wh, followed, eventsFrom);
@@ -227,14 +228,21 @@ async function gatherEvidence(
   const pipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (watched.has(id)) pipelineTables.set(t, id);
   const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), mustRead, sinceMs, nowMs, new Set(pipelineTables.keys()));
-  let writes: TableWrite[] = hist.writes;
+  const writes: FlowCommit[] = hist.writes;
   errors.push(...hist.errors);
 
   let peerWrites: TableWrite[] | null = null;
   const build = (a: ActiveDeployment, peers: TableWrite[] | null): DeploymentEvidence => {
     const subjects: SubjectEvidence[] = a.deployment.resources.map((ref) => {
       const subject = subjectOf(ref, lineage);
-      return { subject, runs: runs.filter((r) => r.subjectId === ref.id), writes: writes.filter((w) => subject.targetTables.includes(w.table)), expectations: [], backlog: [] };
+      const own = writes.filter((w) => subject.targetTables.includes(w.table));
+      return {
+        subject,
+        runs: runs.filter((r) => r.subjectId === ref.id),
+        writes: own,
+        expectations: own.flatMap(expectationsOf),
+        backlog: own.map(backlogOf).filter((b): b is BacklogSample => b !== null),
+      };
     });
     const sources = new Set(subjects.flatMap((s) => s.subject.sourceTables));
     const own = new Set(a.deployment.resources.map((r) => r.id));
