@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, slaSecondsFor } from '../../src/checks/policy.js';
 import { parsePolicyFile } from '../../src/config/policy-file.js';
+import { readPolicyFile } from '../../src/config/read-policy-file.js';
 
 const example = readFileSync(new URL('../../policy.example.json', import.meta.url), 'utf8');
 const deployment = { deploymentId: 'd-1', bundle: 'sales_pipelines', target: 'prod', version: '9f2c1ab', expectedChanges: [] };
@@ -100,7 +101,6 @@ describe('policy file: bad input', () => {
 
 describe('policy file: reading', () => {
   it('reads and parses a file from disk, and names a path that cannot be read', async () => {
-    const { readPolicyFile } = await import('../../src/config/read-policy-file.js');
     const path = new URL('../../policy.example.json', import.meta.url).pathname;
     expect((await readPolicyFile(path)).forBundle('payments_streaming').backlog.failRatio).toBe(3);
     await expect(readPolicyFile('/nonexistent/policy.json')).rejects.toThrow('policy file /nonexistent/policy.json cannot be read (ENOENT); check the path');
