@@ -3,7 +3,7 @@
 // deploy on the log scale: an up-only sequential test, a per-run prediction score for warnings,
 // and, once enough independent cycles exist, Mann-Whitney with the Hodges-Lehmann shift.
 
-import { hodgesLehmann, mannWhitneyTest } from '../stats/index.js';
+import { hodgesLehmann, mannWhitneyTest, tSf } from '../stats/index.js';
 import type { CheckResult, RunRecord, Subject } from '../types.js';
 import { baselineResiduals, isSubDaily, perCycle, scoreDurations, timed, type DurationScore, type TimedRun } from './duration-score.js';
 import { elapsed, num, pct } from './format.js';
@@ -87,14 +87,17 @@ export function checkDuration(
   const stat = { observed: last.item.seconds, baselineN: last.baselineN, baselineCenter: Math.exp(last.center), baselineSpread: last.spread, statistic: last.t, threshold: last.threshold };
   const slotWord = `${last.baselineN} ${last.slotKind} that typically took ${elapsed(Math.exp(last.center))}`;
   if (last.baselineN < policy.minBaseline) {
-    return checkResult({ ...base, ...stat, status: 'INCONCLUSIVE', explanation: `only ${last.baselineN} successful runs of ${subject.name} before the deploy (need ${policy.minBaseline}); not enough history to judge its duration${slaWord}` });
+    return checkResult({ ...base, ...stat, status: 'INCONCLUSIVE', explanation: `only ${last.baselineN} successful runs of ${subject.name} before the deploy (need ${policy.minBaseline}); not enough history to judge its duration, so only the hard SLA applies to this deploy${slaWord}` });
   }
 
   const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
   const seq = runSequential(scored.map((s) => ({ r: s.r, sigma: s.sigma })), policy.deltaRel, policy.alpha, policy.beta, ['up']);
   const pooled = Math.exp(scored.reduce((a, s) => a + s.r, 0) / scored.length);
   const mw = rankTest(history, scored, cadence, policy);
-  const tested = { ...stat, effect: pooled, pValue: mw?.pValue ?? null, statistic: seq.regression ? seq.llrUp : last.t };
+  // The p-value column holds the rank test's once it is reported, else the last run's one-sided
+  // prediction p (T is Student-t with n - 1 degrees of freedom under no change).
+  const predictionP = tSf(last.t, last.baselineN - 1);
+  const tested = { ...stat, effect: pooled, pValue: mw?.pValue ?? predictionP, statistic: seq.regression ? seq.llrUp : last.t };
   const mwWord = mw ? `; Mann-Whitney p ${num(mw.pValue)} over ${mw.postCycles} against ${mw.baseCycles} cycles, shift ${pct(mw.shift)}` : '';
   const runsWord = `${scored.length} post-deploy run(s)`;
 
@@ -117,11 +120,11 @@ export function checkDuration(
   if (last.t > last.threshold && Math.exp(last.r) >= 1 + policy.warnRel) {
     return checkResult({
       ...base, ...tested, ...stat, effect: Math.exp(last.r), status: 'WARN',
-      explanation: `last run of ${subject.name} took ${elapsed(last.item.seconds)}, ${pct(Math.exp(last.r))} against ${slotWord} (score ${num(last.t)} beyond ${num(last.threshold)}); watching the next runs`,
+      explanation: `last run of ${subject.name} took ${elapsed(last.item.seconds)}, ${pct(Math.exp(last.r))} against ${slotWord} (score ${num(last.t)} beyond ${num(last.threshold)}, p ${num(predictionP)}); watching the next runs`,
     });
   }
   if (scored.length >= kMaxFor(policy, cadence)) {
-    return checkResult({ ...base, ...tested, status: 'INCONCLUSIVE', explanation: `after ${scored.length} runs the duration of ${subject.name} is neither clearly longer nor clearly steady (${pct(pooled)}); released from watch` });
+    return checkResult({ ...base, ...tested, status: 'INCONCLUSIVE', explanation: `after ${scored.length} runs the duration of ${subject.name} is neither clearly longer nor clearly steady (${pct(pooled)}${mwWord}); released from watch` });
   }
-  return checkResult({ ...base, ...tested, status: 'INCONCLUSIVE', explanation: `${subject.name} runs ${pct(pooled)} against ${slotWord}; not decided yet, re-check after run ${look + 1}` });
+  return checkResult({ ...base, ...tested, status: 'INCONCLUSIVE', explanation: `${subject.name} runs ${pct(pooled)} against ${slotWord}${mwWord}; not decided yet, re-check after run ${look + 1}` });
 }

@@ -58,6 +58,14 @@ describe('duration: statistical regression', () => {
     expect(r.baselineCenter!).toBeLessThan(630);
     expect(r.explanation).toMatch(/\+50% longer than \d+ same-slot runs/);
   });
+  it('warns on a run beyond the prediction threshold but under the rollback size, with its one-sided p', () => {
+    const r = checkDuration(subject, daily, post([690]), DEFAULT_POLICY, after(1));
+    expect(r.status).toBe('WARN');
+    expect(r.statistic!).toBeGreaterThan(r.threshold!);
+    // T beyond the two-sided 1% threshold means a one-sided p under 0.5%.
+    expect(r.pValue!).toBeLessThan(0.005);
+    expect(r.explanation).toMatch(/watching the next runs/);
+  });
   it('passes steady runs once the up test clears', () => {
     const r = checkDuration(subject, daily, post([605, 598]), DEFAULT_POLICY, after(2));
     expect(r.status).toBe('PASS');
@@ -109,7 +117,9 @@ describe('duration: seasonality and cycles', () => {
     expect(perCycle(rs, true)).toEqual([0, 1, 2, 3]);
     expect(perCycle(rs, false)).toHaveLength(12);
     const sixToday = runsEvery(T0 + 2 * HOUR, 6, HOUR, () => 640, 'p');
-    expect(checkDuration(subject, hourly, sixToday, DEFAULT_POLICY, T0 + 9 * HOUR).pValue).toBeNull();
+    const sameDay = checkDuration(subject, hourly, sixToday, DEFAULT_POLICY, T0 + 9 * HOUR);
+    expect(sameDay.postN).toBe(6);
+    expect(sameDay.explanation).not.toMatch(/Mann-Whitney/);
   });
   it('fails on Mann-Whitney and Hodges-Lehmann when five cycles sit above a noisy baseline the sequential test cannot resolve', () => {
     const noisy = spread(28, 0.6);
@@ -119,7 +129,7 @@ describe('duration: seasonality and cycles', () => {
     const slow = days.map((d, i) => aRun({ runId: `p${i}`, startMs: T0 + d * DAY + 2 * HOUR, endMs: T0 + d * DAY + 2 * HOUR + 1000 * 600 * Math.exp(0.65 + 0.01 * i) }));
     const four = checkDuration(subject, base, slow.slice(0, 4), DEFAULT_POLICY, T0 + 6 * DAY + 4 * HOUR);
     expect(four.status).not.toBe('FAIL');
-    expect(four.pValue).not.toBeNull();
+    expect(four.explanation).toMatch(/Mann-Whitney p [\d.e-]+ over 4 against 28 cycles/);
     const five = checkDuration(subject, base, slow, DEFAULT_POLICY, T0 + 7 * DAY + 4 * HOUR);
     expect(five.status).toBe('FAIL');
     expect(five.pValue!).toBeLessThan(0.001);
