@@ -6,7 +6,7 @@ import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { cleanBaseline, flooredScale, predictionSigma, predictionThreshold } from '../stats/index.js';
 import type { RunRecord } from '../types.js';
 import type { Policy } from './policy.js';
-import { slotBaseline } from './slots.js';
+import { isWeekend, slotBaseline } from './slots.js';
 
 const DAY = 86_400_000;
 /** Runs this far apart or more are separate cycles on their own. */
@@ -50,13 +50,34 @@ interface SlotSample {
   readonly kind: string;
 }
 
+type SlotLookup = (atMs: number) => { readonly items: readonly TimedRun[]; readonly kind: string };
+
+/**
+ * Same-slot baselines from `history`, memoised by minute of day and kind of day: dense jobs ask
+ * for the same slot thousands of times, and the answer depends on nothing else.
+ */
+function slotLookup(history: readonly TimedRun[], cadenceMs: number | null, policy: Policy): SlotLookup {
+  const cache = new Map<string, { items: readonly TimedRun[]; kind: string }>();
+  return (atMs) => {
+    const key = `${Math.floor((atMs % DAY) / 60_000)}|${isWeekend(atMs)}`;
+    let slot = cache.get(key);
+    if (!slot) {
+      const found = slotBaseline(history, atMs, cadenceMs, policy.minBaseline, (i) => i.seconds);
+      slot = { items: found.items, kind: found.kind };
+      cache.set(key, slot);
+    }
+    return slot;
+  };
+}
+
 /** The same-slot baseline of a run starting at `atMs`, or the recent runs when the slot is thin. */
-function baselineFor(history: readonly TimedRun[], atMs: number, cadenceMs: number | null, policy: Policy): SlotSample {
-  const slot = slotBaseline(history, atMs, cadenceMs, policy.minBaseline, (i) => i.seconds);
-  if (slot.items.length >= policy.minBaseline) return { values: slot.items.map((i) => Math.log(i.seconds)), kind: `same-slot runs (${slot.kind})` };
-  const recent = history.filter((h) => h.timestampMs < atMs).slice(-RECENT_RUNS);
-  if (recent.length > slot.items.length) return { values: recent.map((i) => Math.log(i.seconds)), kind: 'recent runs (no usable slot)' };
-  return { values: slot.items.map((i) => Math.log(i.seconds)), kind: `same-slot runs (${slot.kind})` };
+function baselineFor(history: readonly TimedRun[], slots: SlotLookup, atMs: number, policy: Policy, leaveOut: TimedRun | null = null): SlotSample {
+  const slot = slots(atMs);
+  const items = leaveOut ? slot.items.filter((i) => i !== leaveOut) : slot.items;
+  const sameSlot = { values: items.map((i) => Math.log(i.seconds)), kind: `same-slot runs (${slot.kind})` };
+  if (items.length >= policy.minBaseline) return sameSlot;
+  const recent = history.filter((h) => h.timestampMs < atMs && h !== leaveOut).slice(-RECENT_RUNS);
+  return recent.length > items.length ? { values: recent.map((i) => Math.log(i.seconds)), kind: 'recent runs (no usable slot)' } : sameSlot;
 }
 
 function summarise(raw: readonly number[]): { n: number; center: number; spread: number } {
@@ -71,8 +92,9 @@ function summarise(raw: readonly number[]): { n: number; center: number; spread:
 
 /** Scores each successful post-deploy run against its own slot. History: successful runs before the deploy. */
 export function scoreDurations(history: readonly TimedRun[], post: readonly TimedRun[], cadenceMs: number | null, policy: Policy): DurationScore[] {
+  const slots = slotLookup(history, cadenceMs, policy);
   return post.map((item) => {
-    const slot = baselineFor(history, item.timestampMs, cadenceMs, policy);
+    const slot = baselineFor(history, slots, item.timestampMs, policy);
     const { n, center, spread } = summarise(slot.values);
     const sigma = predictionSigma(spread, Math.max(n, 1));
     const r = Math.log(item.seconds) - center;
@@ -89,13 +111,12 @@ export function isSubDaily(cadenceMs: number | null): boolean {
  * comparable with the post-deploy residuals (which never sit in their own baseline).
  */
 export function baselineResiduals(history: readonly TimedRun[], cadenceMs: number | null, policy: Policy): Array<{ timestampMs: number; r: number }> {
+  const slots = slotLookup(history, cadenceMs, policy);
   const out: Array<{ timestampMs: number; r: number }> = [];
-  history.forEach((item, i) => {
-    const others = history.filter((_, j) => j !== i);
-    const slot = baselineFor(others, item.timestampMs, cadenceMs, policy);
-    const { n, center } = summarise(slot.values);
+  for (const item of history) {
+    const { n, center } = summarise(baselineFor(history, slots, item.timestampMs, policy, item).values);
     if (n >= policy.minBaseline) out.push({ timestampMs: item.timestampMs, r: Math.log(item.seconds) - center });
-  });
+  }
   return out;
 }
 

@@ -13,8 +13,10 @@ function minuteOfDay(ms: number): number {
   return Math.floor((ms % DAY) / MIN);
 }
 
-function isWeekend(ms: number): boolean {
-  const d = new Date(ms).getUTCDay();
+/** Saturday or Sunday (UTC). Arithmetic rather than a Date: it runs for every run of every slot. */
+export function isWeekend(ms: number): boolean {
+  // 1970-01-01 was a Thursday (day 4, Sunday = 0).
+  const d = (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7;
   return d === 0 || d === 6;
 }
 
