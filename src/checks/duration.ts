@@ -84,7 +84,8 @@ export function checkDuration(
   const cadence = medianGapMs(history.map((h) => h.timestampMs));
   const scores = scoreDurations(history, ok, cadence, policy);
   const last = scores[scores.length - 1]!;
-  const stat = { observed: last.item.seconds, baselineN: last.baselineN, baselineCenter: Math.exp(last.center), baselineSpread: last.spread, statistic: last.t, threshold: last.threshold };
+  const known = (x: number) => (Number.isFinite(x) ? x : null);
+  const stat = { observed: last.item.seconds, baselineN: last.baselineN, baselineCenter: known(Math.exp(last.center)), baselineSpread: last.spread, statistic: known(last.t), threshold: known(last.threshold) };
   const slotWord = `${last.baselineN} ${last.slotKind} that typically took ${elapsed(Math.exp(last.center))}`;
   if (last.baselineN < policy.minBaseline) {
     return checkResult({ ...base, ...stat, status: 'INCONCLUSIVE', explanation: `only ${last.baselineN} successful runs of ${subject.name} before the deploy (need ${policy.minBaseline}); not enough history to judge its duration, so only the hard SLA applies to this deploy${slaWord}` });

@@ -89,6 +89,11 @@ describe('duration: statistical regression', () => {
     expect(r.status).toBe('INCONCLUSIVE');
     expect(r.explanation).toMatch(/need 7/);
   });
+  it('stores no NaN or infinite statistics when there is no history at all', () => {
+    const r = checkDuration(subject, [], post([900]), DEFAULT_POLICY, after(1));
+    expect(r.status).toBe('INCONCLUSIVE');
+    expect([r.baselineCenter, r.statistic, r.threshold]).toEqual([null, null, null]);
+  });
   it('is inconclusive before the first successful post-deploy run and names the run it waits for', () => {
     const r = checkDuration(subject, daily, [], DEFAULT_POLICY, after(0));
     expect(r.status).toBe('INCONCLUSIVE');
