@@ -123,5 +123,5 @@ export function checkBacklog(subject: Subject, baseline: readonly BacklogSample[
   const others = concerns ? `; ${concerns} other flow(s) also need attention` : verdicts.length > 1 ? `; the other ${verdicts.length - 1} flow(s) pass` : '';
   const suppressedBy = (worst.v.status === 'FAIL' || worst.v.status === 'WARN') && backloggedBefore(worst.before, policy) ? 'backlog before deploy' : null;
   const before = suppressedBy ? '; it was already backlogged before the deploy' : '';
-  return checkResult({ ...base, ...worst.v.fields, status: worst.v.status, suppressedBy, explanation: `${worst.v.explanation}${before}${others}` });
+  return checkResult({ ...base, ...worst.v.fields, status: worst.v.status, suppressedBy, explanation: `${subject.name}: ${worst.v.explanation}${before}${others}` });
 }

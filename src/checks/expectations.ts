@@ -58,6 +58,6 @@ export function checkExpectations(subject: Subject, baseline: readonly Expectati
   const silent = [...before.keys()].filter((name) => !verdicts.some((v) => v.rule === name)).length;
   const silentWord = silent ? `; ${silent} rule(s) seen before the deploy did not report since` : '';
   const { rule: _rule, explanation, ...stats } = worst;
-  const lead = worst.status === 'PASS' && verdicts.length > 1 ? `all ${verdicts.length} data-quality rules of ${subject.name} pass after ${look} post-deploy run(s); closest call: ${explanation}` : `${explanation}${othersWord(verdicts.slice(1))}`;
+  const lead = worst.status === 'PASS' && verdicts.length > 1 ? `all ${verdicts.length} data-quality rules of ${subject.name} pass after ${look} post-deploy run(s); closest call: ${explanation}` : `${subject.name}: ${explanation}${othersWord(verdicts.slice(1))}`;
   return checkResult({ ...base, ...stats, explanation: `${lead}${silentWord}` });
 }
