@@ -23,3 +23,11 @@ export function clock(ms: number): string {
 export function num(x: number, digits = 3): string {
   return Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x);
 }
+
+/** A run length for people: seconds under two minutes, then minutes, then hours. */
+export function elapsed(seconds: number): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${(seconds / 60).toFixed(seconds < 600 ? 1 : 0)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}

@@ -2,10 +2,13 @@
 // dry-run and expected-change annotations. Pure: evidence and policy in, results out.
 
 import type { CheckResult, RunRecord, TableWrite } from '../types.js';
+import { checkBacklog } from './backlog.js';
 import { applyControlGroup, peerMoves } from './control-group.js';
-import { postRuns, postWindow, type DeploymentEvidence } from './evidence.js';
+import { checkDuration } from './duration.js';
+import { postRuns, postWindow, preRuns, type DeploymentEvidence, type SubjectEvidence } from './evidence.js';
+import { checkExpectations } from './expectations.js';
 import { checkFreshness } from './freshness.js';
-import type { Policy } from './policy.js';
+import { slaSecondsFor, type Policy } from './policy.js';
 import { measurementError } from './result.js';
 import { checkRowCount } from './row-count.js';
 import { checkRunHealth } from './run-health.js';
@@ -22,6 +25,45 @@ function nextRunEstimate(runs: readonly RunRecord[], nowMs: number): number | nu
   return next;
 }
 
+interface Split {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly postIds: ReadonlySet<string>;
+  readonly straddling: ReadonlySet<string>;
+  readonly done: number;
+}
+
+/**
+ * Expectations and backlog of one subject. Evidence with a run id follows its run (a run that
+ * straddles the deploy counts on neither side); evidence of unknown runs follows its timestamp.
+ */
+function judgeStreams(s: SubjectEvidence, split: Split, errors: DeploymentEvidence['errors'], policy: Policy, nowMs: number): CheckResult[] {
+  const { fromMs, toMs, postIds, straddling, done } = split;
+  const key = `${s.subject.type}:${s.subject.id}`;
+  const known = new Set(s.runs.map((r) => r.runId));
+  const sinceMs = fromMs - policy.baselineDays * DAY;
+  const side = (runId: string | null, t: number): 'pre' | 'post' | null => {
+    if (runId !== null && straddling.has(runId)) return null;
+    if (runId !== null && postIds.has(runId)) return 'post';
+    if (runId !== null && known.has(runId)) return t < fromMs && t >= sinceMs ? 'pre' : null;
+    return t < fromMs ? (t >= sinceMs ? 'pre' : null) : t < toMs ? 'post' : null;
+  };
+  const out: CheckResult[] = [];
+  const expError = errors.find((e) => e.kind === 'expectations');
+  if (expError) out.push(measurementError('expectations', key, done, policy.critical.expectations, expError.message));
+  else {
+    const exp = checkExpectations(s.subject, s.expectations.filter((e) => side(e.runId, e.timestampMs) === 'pre'), s.expectations.filter((e) => side(e.runId, e.timestampMs) === 'post'), policy, nowMs);
+    if (exp) out.push(exp);
+  }
+  const backlogError = errors.find((e) => e.kind === 'backlog');
+  if (backlogError) out.push(measurementError('backlog', key, done, policy.critical.backlog, backlogError.message));
+  else {
+    const bl = checkBacklog(s.subject, s.backlog.filter((b) => side(b.runId, b.timestampMs) === 'pre'), s.backlog.filter((b) => side(b.runId, b.timestampMs) === 'post'), fromMs, policy, nowMs);
+    if (bl) out.push(bl);
+  }
+  return out;
+}
+
 export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: number): CheckResult[] {
   const { fromMs, toMs } = postWindow(ev, nowMs);
   const results: CheckResult[] = [];
@@ -29,14 +71,20 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
     const post = postRuns(s.runs, fromMs, toMs);
     const done = post.filter((r) => r.result !== 'RUNNING').length;
     const subjectErrors = ev.errors.filter((e) => e.subject === `${s.subject.type}:${s.subject.id}` || s.subject.targetTables.some((t) => e.subject === `table:${t}`));
+    const key = `${s.subject.type}:${s.subject.id}`;
     const runsError = subjectErrors.find((e) => e.kind === 'runs');
-    results.push(
-      runsError
-        ? measurementError('run_health', `${s.subject.type}:${s.subject.id}`, done, policy.critical.run_health, runsError.message)
-        : checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)),
-    );
     const postIds = new Set(post.map((r) => r.runId));
     const straddling = new Set(s.runs.filter((r) => r.startMs < fromMs && (r.endMs === null || r.endMs > fromMs)).map((r) => r.runId));
+    if (runsError) {
+      results.push(measurementError('run_health', key, done, policy.critical.run_health, runsError.message));
+      results.push(measurementError('duration', key, done, policy.critical.duration, runsError.message));
+    } else {
+      results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
+      const resourceKey = ev.deployment.resources.find((r) => r.type === s.subject.type && r.id === s.subject.id)?.key ?? null;
+      const baselineRuns = preRuns(s.runs, fromMs).filter((r) => r.startMs >= fromMs - policy.baselineDays * DAY);
+      results.push(checkDuration(s.subject, baselineRuns, post, policy, nowMs, slaSecondsFor(policy, s.subject, resourceKey)));
+    }
+    results.push(...judgeStreams(s, { fromMs, toMs, postIds, straddling, done }, subjectErrors, policy, nowMs));
     for (const table of s.subject.targetTables) {
       const writesError = subjectErrors.find((e) => e.subject === `table:${table}`);
       if (writesError) {

@@ -1,7 +1,50 @@
 // Judgement policy: thresholds, criticality and dry-run per check. Defaults follow the
 // statistics specification; a policy file can override them (see src/config).
 
-import type { CheckName } from '../types.js';
+import type { CheckName, Subject } from '../types.js';
+
+/** Run duration (detection spec §4): the rank test that backs the sequential test. */
+export interface DurationPolicy {
+  /** Post-deploy cycles before Mann-Whitney may fail a deploy (reported from 3). */
+  readonly mwMinPost: number;
+  /** One-sided Mann-Whitney level for a failure. */
+  readonly mwAlpha: number;
+}
+
+/** DLT expectations and dbt tests (detection spec §5). */
+export interface ExpectationsPolicy {
+  /** Baseline runs with counts needed to judge a failure rate. */
+  readonly minBaselineRuns: number;
+  /** Below this many baseline failures the beta-binomial fit is meaningless: use Fisher. */
+  readonly fisherBelowFailures: number;
+  readonly suspectP: number;
+  readonly suspectRatio: number;
+  readonly failP: number;
+  readonly failRatio: number;
+  /** Smallest absolute rise of the failure rate worth a rollback (0.001 = 0.1 pp). */
+  readonly failAbsIncrease: number;
+  /** Consecutive suspect runs that make a failure. */
+  readonly consecutiveSuspects: number;
+  /** New-failure rule: an error rule that passed this share of the baseline runs... */
+  readonly newFailurePassRate: number;
+  /** ...over at least this many runs fails the deploy when it fails after it. */
+  readonly newFailureMinRuns: number;
+}
+
+/** Streaming backlog growth after the deploy. */
+export interface BacklogPolicy {
+  readonly minBaselineSamples: number;
+  readonly minPostSamples: number;
+  /** Backlog level against the pre-deploy median (on 1 + backlog) for a warning. */
+  readonly warnRatio: number;
+  readonly failRatio: number;
+  /** Robust z of the current level against the pre-deploy samples. */
+  readonly warnZ: number;
+  readonly failZ: number;
+  /** Backlogs below these are never a concern, whatever their ratio. */
+  readonly minSeconds: number;
+  readonly minRecords: number;
+}
 
 export interface Policy {
   /** False-rollback budget per critical metric (SPRT alpha). */
@@ -23,6 +66,13 @@ export interface Policy {
   readonly dryRun: Readonly<Record<CheckName, boolean>>;
   /** Hard SLA per subject id (job or pipeline id), seconds. */
   readonly slaSeconds: Readonly<Record<string, number>>;
+  /** Hard SLA per bundle resource key (resources.jobs.<key>), seconds. */
+  readonly slaSecondsByKey: Readonly<Record<string, number>>;
+  /** Hard SLA for every job and pipeline of the bundle without a more specific one, seconds. */
+  readonly slaSecondsDefault: number | null;
+  readonly duration: DurationPolicy;
+  readonly expectations: ExpectationsPolicy;
+  readonly backlog: BacklogPolicy;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -39,6 +89,22 @@ export const DEFAULT_POLICY: Policy = {
   critical: { run_health: true, row_count: true, freshness: true, duration: true, expectations: true, backlog: false },
   dryRun: { run_health: false, row_count: false, freshness: false, duration: false, expectations: false, backlog: false },
   slaSeconds: {},
+  slaSecondsByKey: {},
+  slaSecondsDefault: null,
+  duration: { mwMinPost: 5, mwAlpha: 0.001 },
+  expectations: {
+    minBaselineRuns: 5,
+    fisherBelowFailures: 5,
+    suspectP: 0.01,
+    suspectRatio: 1.2,
+    failP: 0.001,
+    failRatio: 1.5,
+    failAbsIncrease: 0.001,
+    consecutiveSuspects: 2,
+    newFailurePassRate: 0.95,
+    newFailureMinRuns: 7,
+  },
+  backlog: { minBaselineSamples: 12, minPostSamples: 3, warnRatio: 2, failRatio: 4, warnZ: 3.5, failZ: 5, minSeconds: 300, minRecords: 10_000 },
 };
 
 export function kMaxFor(policy: Policy, cadenceMs: number | null): number {
@@ -46,4 +112,9 @@ export function kMaxFor(policy: Policy, cadenceMs: number | null): number {
   if (cadenceMs >= 20 * 3_600_000) return policy.kMax.daily;
   if (cadenceMs >= 50 * 60_000) return policy.kMax.hourly;
   return policy.kMax.other;
+}
+
+/** The hard SLA of a subject: by its id, else by its bundle resource key, else the bundle's. */
+export function slaSecondsFor(policy: Policy, subject: Pick<Subject, 'id'>, resourceKey: string | null): number | null {
+  return policy.slaSeconds[subject.id] ?? (resourceKey !== null ? policy.slaSecondsByKey[resourceKey] : undefined) ?? policy.slaSecondsDefault;
 }

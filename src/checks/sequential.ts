@@ -1,5 +1,9 @@
 // Two one-sided Gaussian SPRTs on log-scale residuals, one look per post-deploy run
 // (detection spec §2.5). Each run brings its own baseline (its slot), hence its own sigma.
+// The likelihood-ratio arithmetic is the stats module's; this file only runs the two
+// directions side by side and stops both at the first regression.
+
+import { SPRT_START, sprtBoundaries, sprtStep, type SprtState } from '../stats/index.js';
 
 export interface Residual {
   /** y_run - mean(slot baseline), log scale. */
@@ -22,7 +26,7 @@ export interface SequentialOutcome {
 }
 
 export function sprtBounds(alpha: number, beta: number): { upper: number; lower: number } {
-  return { upper: Math.log((1 - beta) / alpha), lower: Math.log(beta / (1 - alpha)) };
+  return sprtBoundaries(alpha, beta);
 }
 
 export function runSequential(
@@ -32,19 +36,29 @@ export function runSequential(
   beta: number,
   directions: readonly Direction[] = ['down', 'up'],
 ): SequentialOutcome {
-  const { upper, lower } = sprtBounds(alpha, beta);
+  const { upper, lower } = sprtBoundaries(alpha, beta);
   const delta = { down: Math.log(1 - deltaRel), up: Math.log(1 + deltaRel) };
-  const llr = { down: 0, up: 0 };
-  const cleared = { down: !directions.includes('down'), up: !directions.includes('up') };
+  // A direction that is not tested starts out cleared, so it never blocks a PASS.
+  const state: Record<Direction, SprtState> = {
+    down: directions.includes('down') ? SPRT_START : { ...SPRT_START, decision: 'H0' },
+    up: directions.includes('up') ? SPRT_START : { ...SPRT_START, decision: 'H0' },
+  };
   let regression: SequentialOutcome['regression'] = null;
   residuals.forEach((res, i) => {
     for (const d of ['down', 'up'] as const) {
-      if (cleared[d] || regression) continue;
-      const dd = delta[d];
-      llr[d] += (dd / (res.sigma * res.sigma)) * (res.r - dd / 2);
-      if (llr[d] >= upper) regression = { direction: d, look: i + 1 };
-      else if (llr[d] <= lower) cleared[d] = true;
+      // After a regression the verdict is made; further runs must not move either test.
+      if (regression) return;
+      state[d] = sprtStep(state[d], res.r, { delta: delta[d], sigma: res.sigma, alpha, beta });
+      if (state[d].decision === 'H1') regression = { direction: d, look: i + 1 };
     }
   });
-  return { regression, clearedDown: cleared.down, clearedUp: cleared.up, llrDown: llr.down, llrUp: llr.up, upper, lower };
+  return {
+    regression,
+    clearedDown: state.down.decision === 'H0',
+    clearedUp: state.up.decision === 'H0',
+    llrDown: state.down.llr,
+    llrUp: state.up.llr,
+    upper,
+    lower,
+  };
 }

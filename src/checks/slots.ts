@@ -13,8 +13,10 @@ function minuteOfDay(ms: number): number {
   return Math.floor((ms % DAY) / MIN);
 }
 
-function isWeekend(ms: number): boolean {
-  const d = new Date(ms).getUTCDay();
+/** Saturday or Sunday (UTC). Arithmetic rather than a Date: it runs for every run of every slot. */
+export function isWeekend(ms: number): boolean {
+  // 1970-01-01 was a Thursday (day 4, Sunday = 0).
+  const d = (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7;
   return d === 0 || d === 6;
 }
 
@@ -34,12 +36,25 @@ export interface SlotBaseline<T extends Timed> {
   readonly kind: SlotKind;
 }
 
+/** Rows written, for table writes: the default measure of whether two kinds of day look alike. */
+function rowsOf(item: Timed): number | null {
+  const rows = (item as { readonly rows?: unknown }).rows;
+  return typeof rows === 'number' ? rows : null;
+}
+
 /**
  * Picks the baseline for one post-deploy observation at `atMs` from `history` (all before the
  * deploy). Falls back from the same kind of day to any day
- * when a slot has fewer than `minN` cycles, and only when the two kinds of day look alike.
+ * when a slot has fewer than `minN` cycles, and only when the two kinds of day look alike
+ * in the measure `valueOf` (rows written by default; a run's duration for durations).
  */
-export function slotBaseline<T extends Timed & { readonly rows?: number | null }>(history: readonly T[], atMs: number, cadenceMs: number | null, minN: number): SlotBaseline<T> {
+export function slotBaseline<T extends Timed>(
+  history: readonly T[],
+  atMs: number,
+  cadenceMs: number | null,
+  minN: number,
+  valueOf: (item: T) => number | null = rowsOf,
+): SlotBaseline<T> {
   const tolMin = Math.max(5, Math.min(30, (cadenceMs ?? 3_600_000) / MIN / 2));
   const target = minuteOfDay(atMs);
   const weekend = isWeekend(atMs);
@@ -62,7 +77,7 @@ export function slotBaseline<T extends Timed & { readonly rows?: number | null }
   // Mixing weekdays and weekends is only fair when they look alike at this time of day;
   // otherwise a thin slot stays thin and the check says it needs more history.
   const other = pickPerDay(false).filter((i) => isWeekend(i.timestampMs) !== weekend);
-  if (sameType.length > 0 && other.length > 0 && similar(sameType, other) && sameType.length + other.length >= minN) {
+  if (sameType.length > 0 && other.length > 0 && similar(sameType.map(valueOf), other.map(valueOf)) && sameType.length + other.length >= minN) {
     return { items: [...sameType, ...other].sort((a, b) => a.timestampMs - b.timestampMs), kind: 'time-of-day' };
   }
   return { items: sameType, kind: 'time-of-day, same day type' };
@@ -74,10 +89,10 @@ function medianOf(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Medians of the two groups' values within 10% of each other (values are rows written). */
-function similar(a: ReadonlyArray<{ readonly rows?: number | null }>, b: ReadonlyArray<{ readonly rows?: number | null }>): boolean {
-  const va = a.map((x) => x.rows ?? NaN).filter(Number.isFinite);
-  const vb = b.map((x) => x.rows ?? NaN).filter(Number.isFinite);
+/** Medians of the two groups' values within 10% of each other, on the log scale. */
+function similar(a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>): boolean {
+  const va = a.filter((v): v is number => v !== null && Number.isFinite(v));
+  const vb = b.filter((v): v is number => v !== null && Number.isFinite(v));
   if (va.length === 0 || vb.length === 0) return false;
   const ma = medianOf(va);
   const mb = medianOf(vb);

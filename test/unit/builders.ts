@@ -25,3 +25,19 @@ export function hourlyWrites(endMs: number, days: number, base: number, table = 
   }
   return out;
 }
+
+/** `count` successful runs `stepMs` apart from `firstMs`, each taking `secondsOf(i, startMs)`. */
+export function runsEvery(firstMs: number, count: number, stepMs: number, secondsOf: (i: number, startMs: number) => number, prefix = 'b'): RunRecord[] {
+  return Array.from({ length: count }, (_, i) => {
+    const startMs = firstMs + i * stepMs;
+    return aRun({ runId: `${prefix}${i}`, startMs, endMs: startMs + Math.round(secondsOf(i, startMs) * 1000) });
+  });
+}
+
+/** A deterministic spread of `n` values over [-half, +half], in shuffled order. */
+export function spread(n: number, half: number): number[] {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  let step = 7;
+  while (gcd(step, n) !== 1) step++;
+  return Array.from({ length: n }, (_, i) => -half + (2 * half * ((i * step) % n)) / (n - 1));
+}

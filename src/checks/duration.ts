@@ -1,0 +1,131 @@
+// Run duration and the hard SLA (detection spec §4). A run longer than the SLA, or still running
+// past it, fails at once. Otherwise successful runs are compared with the same slot before the
+// deploy on the log scale: an up-only sequential test, a per-run prediction score for warnings,
+// and, once enough independent cycles exist, Mann-Whitney with the Hodges-Lehmann shift.
+
+import { hodgesLehmann, mannWhitneyTest, tSf } from '../stats/index.js';
+import type { CheckResult, RunRecord, Subject } from '../types.js';
+import { baselineResiduals, isSubDaily, perCycle, scoreDurations, timed, type DurationScore, type TimedRun } from './duration-score.js';
+import { elapsed, num, pct } from './format.js';
+import { kMaxFor, slaSecondsFor, type Policy } from './policy.js';
+import { checkResult } from './result.js';
+import { runSequential } from './sequential.js';
+import { medianGapMs } from './slots.js';
+
+/** Mann-Whitney is reported from this many post-deploy cycles, and decides from policy.duration.mwMinPost. */
+const MW_REPORT_FROM = 3;
+
+interface RankTest {
+  readonly pValue: number;
+  readonly shift: number;
+  readonly postCycles: number;
+  readonly baseCycles: number;
+  readonly decides: boolean;
+}
+
+function rankTest(history: readonly TimedRun[], scored: readonly DurationScore[], cadenceMs: number | null, policy: Policy): RankTest | null {
+  const subDaily = isSubDaily(cadenceMs);
+  const post = perCycle(scored.map((s) => ({ timestampMs: s.item.timestampMs, r: s.r })), subDaily);
+  if (post.length < MW_REPORT_FROM) return null;
+  const base = perCycle(baselineResiduals(history, cadenceMs, policy), subDaily);
+  if (base.length < policy.minBaseline) return null;
+  const mw = mannWhitneyTest(post, base, { alternative: 'greater', method: 'asymptotic', continuity: true });
+  const decides = post.length >= policy.duration.mwMinPost && base.length >= policy.minBaselineForRollback;
+  return { pValue: mw.pValue, shift: Math.exp(hodgesLehmann(post, base)), postCycles: post.length, baseCycles: base.length, decides };
+}
+
+/**
+ * Judges the duration of a job's or pipeline's runs after a deploy. `baselineRuns` are runs that
+ * ended before the deploy, `postRuns` those that started after it (any state). The SLA defaults to
+ * the policy's entry for the subject id; callers that know the bundle resource key pass it resolved.
+ */
+export function checkDuration(
+  subject: Subject,
+  baselineRuns: readonly RunRecord[],
+  postRuns: readonly RunRecord[],
+  policy: Policy,
+  nowMs: number,
+  slaSeconds: number | null = slaSecondsFor(policy, subject, null),
+): CheckResult {
+  const key = `${subject.type}:${subject.id}`;
+  const post = timed(postRuns.filter((r) => r.result !== 'SKIPPED'));
+  const finished = post.filter((p) => p.run.result !== 'RUNNING' && p.run.endMs !== null);
+  const running = post.filter((p) => p.run.result === 'RUNNING' || p.run.endMs === null);
+  const look = finished.length;
+  const newest = finished.reduce((m, p) => Math.max(m, p.run.endMs!), 0);
+  const evidence = { plane: (finished[finished.length - 1] ?? post[post.length - 1])?.run.plane ?? 'fast', evidenceAgeS: newest ? (nowMs - newest) / 1000 : null } as const;
+  const base = { check: 'duration' as const, subject: key, look, critical: policy.critical.duration, postN: look, ...evidence };
+
+  const broken = finished.find((p) => Number.isNaN(p.seconds)) ?? running.find((p) => !Number.isFinite(p.run.startMs));
+  if (broken) {
+    const r = broken.run;
+    return checkResult({ ...base, status: 'ERROR', explanation: `could not measure the duration of run ${r.runId} of ${subject.name}: start ${r.startMs}, end ${r.endMs ?? 'NULL'} do not give a positive length` });
+  }
+
+  if (slaSeconds !== null) {
+    const longest = [...finished.map((p) => ({ p, s: p.seconds, done: true })), ...running.map((p) => ({ p, s: (nowMs - p.run.startMs) / 1000, done: false }))]
+      .filter((x) => x.s > slaSeconds)
+      .sort((a, b) => b.s - a.s)[0];
+    if (longest) {
+      const what = longest.done ? `took ${elapsed(longest.s)}, longer than` : `has been running for ${elapsed(longest.s)}, past`;
+      return checkResult({
+        ...base, status: 'FAIL', observed: longest.s, threshold: slaSeconds, effect: longest.s / slaSeconds,
+        explanation: `run ${longest.p.run.runId} of ${subject.name} ${what} its hard SLA of ${elapsed(slaSeconds)}`,
+      });
+    }
+  }
+
+  const history = timed(baselineRuns.filter((r) => r.result === 'SUCCESS')).filter((h) => Number.isFinite(h.seconds));
+  const ok = finished.filter((p) => p.run.result === 'SUCCESS');
+  const slaWord = slaSeconds !== null ? `; all within the hard SLA of ${elapsed(slaSeconds)} so far` : '';
+  if (ok.length === 0) {
+    return checkResult({ ...base, status: 'INCONCLUSIVE', baselineN: history.length, explanation: `no successful post-deploy run of ${subject.name} has finished yet; decides after run ${look + 1}${slaWord}` });
+  }
+  const cadence = medianGapMs(history.map((h) => h.timestampMs));
+  const scores = scoreDurations(history, ok, cadence, policy);
+  const last = scores[scores.length - 1]!;
+  const known = (x: number) => (Number.isFinite(x) ? x : null);
+  const stat = { observed: last.item.seconds, baselineN: last.baselineN, baselineCenter: known(Math.exp(last.center)), baselineSpread: last.spread, statistic: known(last.t), threshold: known(last.threshold) };
+  const slotWord = `${last.baselineN} ${last.slotKind} that typically took ${elapsed(Math.exp(last.center))}`;
+  if (last.baselineN < policy.minBaseline) {
+    return checkResult({ ...base, ...stat, status: 'INCONCLUSIVE', explanation: `only ${last.baselineN} successful runs of ${subject.name} before the deploy (need ${policy.minBaseline}); not enough history to judge its duration, so only the hard SLA applies to this deploy${slaWord}` });
+  }
+
+  const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
+  const seq = runSequential(scored.map((s) => ({ r: s.r, sigma: s.sigma })), policy.deltaRel, policy.alpha, policy.beta, ['up']);
+  const pooled = Math.exp(scored.reduce((a, s) => a + s.r, 0) / scored.length);
+  const mw = rankTest(history, scored, cadence, policy);
+  // The p-value column holds the rank test's once it is reported, else the last run's one-sided
+  // prediction p (T is Student-t with n - 1 degrees of freedom under no change).
+  const predictionP = tSf(last.t, last.baselineN - 1);
+  const tested = { ...stat, effect: pooled, pValue: mw?.pValue ?? predictionP, statistic: seq.regression ? seq.llrUp : last.t };
+  const mwWord = mw ? `; Mann-Whitney p ${num(mw.pValue)} over ${mw.postCycles} against ${mw.baseCycles} cycles, shift ${pct(mw.shift)}` : '';
+  const runsWord = `${scored.length} post-deploy run(s)`;
+
+  if (seq.regression && pooled >= 1 + policy.deltaRel) {
+    const eligible = last.baselineN >= policy.minBaselineForRollback;
+    return checkResult({
+      ...base, ...tested, threshold: seq.upper, status: eligible ? 'FAIL' : 'WARN',
+      explanation: `${subject.name} runs ${pct(pooled)} longer than ${slotWord}, over ${runsWord}; sequential test crossed its boundary (LLR ${num(seq.llrUp)} ≥ ${num(seq.upper)})${mwWord}${eligible ? '' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`}`,
+    });
+  }
+  if (mw?.decides && mw.pValue < policy.duration.mwAlpha && mw.shift >= 1 + policy.deltaRel) {
+    return checkResult({
+      ...base, ...tested, statistic: null, effect: mw.shift, threshold: policy.duration.mwAlpha, status: 'FAIL',
+      explanation: `${subject.name} runs ${pct(mw.shift)} longer (Hodges-Lehmann) over ${mw.postCycles} post-deploy cycles than ${mw.baseCycles} cycles before the deploy; Mann-Whitney p ${num(mw.pValue)} < ${num(policy.duration.mwAlpha)}`,
+    });
+  }
+  if (seq.clearedUp) {
+    return checkResult({ ...base, ...tested, status: 'PASS', explanation: `${subject.name} took ${elapsed(last.item.seconds)} last run, in line with ${slotWord}: ${pct(pooled)} over ${runsWord}${mwWord}` });
+  }
+  if (last.t > last.threshold && Math.exp(last.r) >= 1 + policy.warnRel) {
+    return checkResult({
+      ...base, ...tested, ...stat, effect: Math.exp(last.r), status: 'WARN',
+      explanation: `last run of ${subject.name} took ${elapsed(last.item.seconds)}, ${pct(Math.exp(last.r))} against ${slotWord} (score ${num(last.t)} beyond ${num(last.threshold)}, p ${num(predictionP)}); watching the next runs`,
+    });
+  }
+  if (scored.length >= kMaxFor(policy, cadence)) {
+    return checkResult({ ...base, ...tested, status: 'INCONCLUSIVE', explanation: `after ${scored.length} runs the duration of ${subject.name} is neither clearly longer nor clearly steady (${pct(pooled)}${mwWord}); released from watch` });
+  }
+  return checkResult({ ...base, ...tested, status: 'INCONCLUSIVE', explanation: `${subject.name} runs ${pct(pooled)} against ${slotWord}${mwWord}; not decided yet, re-check after run ${look + 1}` });
+}

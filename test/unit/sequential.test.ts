@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runSequential } from '../../src/checks/sequential.js';
+import { predictionSigma } from '../../src/stats/index.js';
+
+interface Vector { id: string; inputs: Record<string, number | number[]>; outputs: Record<string, number | number[]> }
+const vectors = (JSON.parse(readFileSync(new URL('../fixtures/stat-vectors.json', import.meta.url), 'utf8')) as { vectors: Vector[] }).vectors;
+const v = vectors.find((x) => x.id === 'sprt_gaussian_example')!;
+const residuals = v.inputs.residuals as number[];
+const sigma = predictionSigma(v.inputs.sigma_baseline as number, v.inputs.n_baseline as number);
+const res = (k: number) => residuals.slice(0, k).map((r) => ({ r, sigma }));
+
+describe('two one-sided sequential tests (worked example, detection.md §2.5)', () => {
+  it('fails the drop test at run 3 and clears the rise test after run 1', () => {
+    const out = runSequential(res(3), 0.2, v.inputs.alpha as number, v.inputs.beta as number);
+    expect(out.regression).toEqual({ direction: 'down', look: v.outputs.drop_decision_after_run });
+    expect(out.llrDown).toBeCloseTo((v.outputs.llr_drop_cumulative as number[])[2]!, 9);
+    expect(out.clearedUp).toBe(true);
+    expect(out.llrUp).toBeCloseTo((v.outputs.llr_rise_cumulative as number[])[0]!, 9);
+    expect(out.upper).toBeCloseTo(v.outputs.A as number, 9);
+    expect(out.lower).toBeCloseTo(v.outputs.B as number, 9);
+  });
+  it('is undecided after two runs and frozen once a regression is found', () => {
+    const two = runSequential(res(2), 0.2, 0.001, 0.1);
+    expect(two.regression).toBeNull();
+    expect(two.llrDown).toBeCloseTo((v.outputs.llr_drop_cumulative as number[])[1]!, 9);
+    const four = runSequential(res(4), 0.2, 0.001, 0.1);
+    expect(four.llrDown).toBe(runSequential(res(3), 0.2, 0.001, 0.1).llrDown);
+  });
+  it('tests only the directions asked for; an untested direction counts as cleared', () => {
+    const up = runSequential(res(3), 0.2, 0.001, 0.1, ['up']);
+    expect(up.regression).toBeNull();
+    expect(up.clearedDown).toBe(true);
+    expect(up.llrDown).toBe(0);
+  });
+});
