@@ -34,12 +34,27 @@ function rankTest(history: readonly TimedRun[], scored: readonly DurationScore[]
   return { pValue: mw.pValue, shift: Math.exp(hodgesLehmann(post, base)), postCycles: post.length, baseCycles: base.length, decides };
 }
 
+/** As judgeDuration, plus when to look again: a running run crosses the hard SLA with no new evidence. */
+export function checkDuration(
+  subject: Subject,
+  baselineRuns: readonly RunRecord[],
+  postRuns: readonly RunRecord[],
+  policy: Policy,
+  nowMs: number,
+  slaSeconds: number | null = slaSecondsFor(policy, subject, null),
+): CheckResult {
+  const result = judgeDuration(subject, baselineRuns, postRuns, policy, nowMs, slaSeconds);
+  if (slaSeconds === null || result.status === 'FAIL') return result;
+  const crossings = postRuns.filter((r) => r.endMs === null || r.result === 'RUNNING').map((r) => r.startMs + slaSeconds * 1000 + 1).filter((t) => t > nowMs);
+  return crossings.length ? { ...result, recheckAtMs: Math.min(...crossings) } : result;
+}
+
 /**
  * Judges the duration of a job's or pipeline's runs after a deploy. `baselineRuns` are runs that
  * ended before the deploy, `postRuns` those that started after it (any state). The SLA defaults to
  * the policy's entry for the subject id; callers that know the bundle resource key pass it resolved.
  */
-export function checkDuration(
+function judgeDuration(
   subject: Subject,
   baselineRuns: readonly RunRecord[],
   postRuns: readonly RunRecord[],
@@ -103,10 +118,14 @@ export function checkDuration(
   const runsWord = `${scored.length} post-deploy run(s)`;
 
   if (seq.regression && pooled >= 1 + policy.deltaRel) {
-    const eligible = last.baselineN >= policy.minBaselineForRollback;
+    // Recent runs stand in for a thin slot, but they may sit at another time of day: seasonal
+    // durations make that comparison too biased to roll back on.
+    const seasonal = scored.every((s) => s.slotKind.startsWith('same-slot'));
+    const eligible = last.baselineN >= policy.minBaselineForRollback && seasonal;
+    const why = !seasonal ? '; baseline is recent runs, not the same time slot, so no automatic rollback' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`;
     return checkResult({
       ...base, ...tested, threshold: seq.upper, status: eligible ? 'FAIL' : 'WARN',
-      explanation: `${subject.name} runs ${pct(pooled)} longer than ${slotWord}, over ${runsWord}; sequential test crossed its boundary (LLR ${num(seq.llrUp)} ≥ ${num(seq.upper)})${mwWord}${eligible ? '' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`}`,
+      explanation: `${subject.name} runs ${pct(pooled)} longer than ${slotWord}, over ${runsWord}; sequential test crossed its boundary (LLR ${num(seq.llrUp)} ≥ ${num(seq.upper)})${mwWord}${eligible ? '' : why}`,
     });
   }
   if (mw?.decides && mw.pValue < policy.duration.mwAlpha && mw.shift >= 1 + policy.deltaRel) {

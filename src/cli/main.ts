@@ -5,6 +5,8 @@
 
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../checks/policy.js';
+import type { PolicySet } from '../config/policy-file.js';
+import { readPolicyFile } from '../config/read-policy-file.js';
 import { runDemo } from '../demo/demo.js';
 import { createLogger } from '../log.js';
 import { SimWorld, defaultSpec } from '../simulator/world.js';
@@ -31,10 +33,21 @@ Options:
   --ops CATALOG.SCHEMA      postflight's tables on Databricks (default ops.postflight)
   --event-log C.S.TABLE     the pipeline event log on Databricks (default <ops>.pipeline_event_log)
   --pipelines N --days N --deploys-per-day N --seed N   size of the simulated platform
+  --policy FILE             policy file (JSON; see policy.example.json): criticality, dry-run, SLAs, expected changes
   --json                    print one JSON object instead of a table
 `;
 
 class UsageError extends ConfigError {}
+
+/** A policy file that cannot be read or does not validate is bad input (exit 2), not a crash. */
+async function loadPolicies(path: string | undefined): Promise<PolicySet | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await readPolicyFile(path);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -42,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       warehouse: { type: 'string' },
+      policy: { type: 'string' },
       workspace: { type: 'string' },
       ops: { type: 'string' },
       'event-log': { type: 'string' },
@@ -70,7 +84,8 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'demo': {
-      const report = await runDemo({ dir: '.postflight', spec, onProgress: (phase, d, t) => progress.update(phase, d, t) });
+      const policies = await loadPolicies(values.policy);
+      const report = await runDemo({ dir: '.postflight', spec, policies, onProgress: (phase, d, t) => progress.update(phase, d, t) });
       progress.done();
       if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
       else printDemo(report, process.stdout);
@@ -110,10 +125,11 @@ async function main(argv: string[]): Promise<number> {
       try {
         const { wh, ws, world } = conn;
         const minutes = command === 'advance' ? parseIntFlag('minutes', values.minutes, 60, 1, 100_000) : 0;
-        let last = await runTick({ wh, ws, policy: DEFAULT_POLICY }, conn.nowMs());
+        const policies = await loadPolicies(values.policy);
+        let last = await runTick({ wh, ws, policy: DEFAULT_POLICY, policies }, conn.nowMs());
         for (let m = 1; m <= minutes; m++) {
           await world!.advance(world!.nowMs + 60_000);
-          last = await runTick({ wh, ws, policy: DEFAULT_POLICY }, conn.nowMs());
+          last = await runTick({ wh, ws, policy: DEFAULT_POLICY, policies }, conn.nowMs());
           progress.update('advancing', m, minutes);
         }
         progress.done();

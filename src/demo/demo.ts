@@ -5,6 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
+import type { PolicySet } from '../config/policy-file.js';
 import type { WorldSpec } from '../simulator/catalog.js';
 import { SimWorld, WORLD_FORMAT } from '../simulator/world.js';
 import { hashKey } from '../simulator/random.js';
@@ -18,6 +19,7 @@ export interface DemoOptions {
   readonly dir: string;
   readonly spec: WorldSpec;
   readonly policy?: Policy;
+  readonly policies?: PolicySet;
   readonly replayMinutes?: number;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
   readonly onTick?: (s: TickSummary) => void;
@@ -57,10 +59,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const start = world.nowMs;
     const minutes = opts.replayMinutes ?? 1440;
     // A first tick at the start judges the recent past, so earlier versions have verdicts.
-    opts.onTick?.(await runTick({ wh, ws, policy }, start));
+    opts.onTick?.(await runTick({ wh, ws, policy, policies: opts.policies }, start));
     for (let m = 1; m <= minutes; m++) {
       await world.advance(start + m * 60_000);
-      const s = await runTick({ wh, ws, policy }, start + m * 60_000);
+      const s = await runTick({ wh, ws, policy, policies: opts.policies }, start + m * 60_000);
       opts.onTick?.(s);
       if (m % 60 === 0) opts.onProgress?.('replaying', m, minutes);
     }

@@ -4,6 +4,7 @@
 import { judgeDeployment } from '../checks/judge.js';
 import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js';
 import type { Policy } from '../checks/policy.js';
+import type { PolicySet } from '../config/policy-file.js';
 import { decideVerdict } from '../checks/verdict.js';
 import type { BacklogSample, CheckResult, MeasurementError, RunRecord, TableWrite, Verdict } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
@@ -22,7 +23,10 @@ const REJUDGE_MS = 15 * MINUTE;
 export interface TickDeps {
   readonly wh: Warehouse;
   readonly ws: Workspace;
+  /** Gathering settings (baseline days, window) and the default judgement policy. */
   readonly policy: Policy;
+  /** The policy file, when one is given: per-bundle policies and expected-change annotations. */
+  readonly policies?: PolicySet;
 }
 
 export interface TickSummary {
@@ -111,8 +115,10 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const verdicts: Verdict[] = [];
   const changed: Array<{ deploymentId: string; from: string | null; to: string }> = [];
   for (const [i, ev] of evidence.entries()) {
-    const rs = judgeDeployment(ev, policy, nowMs);
-    const v = decideVerdict(ev, rs, policy, nowMs);
+    const own = deps.policies ? deps.policies.forBundle(ev.deployment.bundle) : policy;
+    const judged = deps.policies ? { ...ev, deployment: { ...ev.deployment, expectedChanges: deps.policies.expectedChanges(ev.deployment) } } : ev;
+    const rs = judgeDeployment(judged, own, nowMs);
+    const v = decideVerdict(judged, rs, own, nowMs);
     for (const r of rs) results.push({ deploymentId: ev.deployment.deploymentId, result: r });
     verdicts.push(v);
     if (due[i]!.verdictState !== v.state) changed.push({ deploymentId: v.deploymentId, from: due[i]!.verdictState, to: v.state });

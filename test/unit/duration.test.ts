@@ -35,6 +35,8 @@ describe('duration: hard SLA', () => {
     const r = checkDuration(subject, daily, [running], policy, T0 + DAY + 2 * HOUR + 5 * 60_000);
     expect(r.status).toBe('INCONCLUSIVE');
     expect(r.explanation).toMatch(/within the hard SLA/);
+    // No new evidence will arrive when the run crosses the SLA: the tick must look again then.
+    expect(r.recheckAtMs).toBe(T0 + DAY + 2 * HOUR + 900_000 + 1);
   });
   it('resolves the SLA by resource key, then by bundle default, the id winning over both', () => {
     const byKey = withSla({ slaSecondsByKey: { orders: 620 }, slaSecondsDefault: 5000 });
@@ -157,5 +159,17 @@ describe('duration: bad input', () => {
     const junk = [aRun({ runId: 'j1', startMs: T0 - 3 * DAY, endMs: T0 - 3 * DAY }), aRun({ runId: 'j2', startMs: Number.NaN, endMs: T0 - DAY })];
     const r = checkDuration(subject, [...daily, ...junk], post([605, 598]), DEFAULT_POLICY, after(2));
     expect(r.status).toBe('PASS');
+  });
+});
+
+describe('duration: thin slots', () => {
+  it('never rolls back on a recent-runs baseline, which may come from another time of day', () => {
+    // Two days of hourly runs: no slot holds 7 runs, so the recent runs stand in.
+    const w = spread(48, 0.04);
+    const history = runsEvery(deploy - 2 * DAY, 48, HOUR, (i) => 300 * Math.exp(w[i]!));
+    const slow = runsEvery(deploy + HOUR, 6, HOUR, () => 600, 'p');
+    const r = checkDuration(subject, history, slow, DEFAULT_POLICY, deploy + 8 * HOUR);
+    expect(r.status).toBe('WARN');
+    expect(r.explanation).toMatch(/recent runs, not the same time slot, so no automatic rollback/);
   });
 });
