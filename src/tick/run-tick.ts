@@ -164,7 +164,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   return summary;
 }
 
-async function gatherEvidence(
+export async function gatherEvidence(
   wh: Warehouse,
   active: readonly ActiveDeployment[],
   nowMs: number,

@@ -1,0 +1,49 @@
+// The way peer tools gather evidence: one query per deployment per check. Timed against
+// postflight's set-based gathering of the same deployments, on the same warm caches.
+
+import type { Policy } from '../../checks/policy.js';
+import { discover } from '../../tick/discover.js';
+import { readLineage, readRuns, readTableWrites } from '../../tick/gather.js';
+import { gatherEvidence } from '../../tick/run-tick.js';
+import type { MeasurementError } from '../../types.js';
+import type { Warehouse } from '../../warehouse/port.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+export interface GatherComparison {
+  readonly deployments: number;
+  readonly naiveMs: number;
+  readonly naiveStatements: number;
+  readonly setBasedMs: number;
+  readonly setBasedStatements: number;
+}
+
+export async function compareGathering(wh: Warehouse, nowMs: number, policy: Policy): Promise<GatherComparison> {
+  const { active } = await discover(wh, nowMs, (policy.window.maxHours + 24) * HOUR);
+  const marks = new Map((await wh.query('tick/watermarks')).map((r) => [String(r.name), Number(r.value_ms)]));
+
+  let s0 = wh.stats.statements;
+  let t0 = performance.now();
+  const errors: MeasurementError[] = [];
+  await gatherEvidence(wh, active, nowMs, nowMs, new Set(), marks, {}, policy, errors);
+  const setBasedMs = performance.now() - t0;
+  const setBasedStatements = wh.stats.statements - s0;
+
+  s0 = wh.stats.statements;
+  t0 = performance.now();
+  for (const a of active) {
+    const ids = a.deployment.resources.map((r) => r.id);
+    const since = a.deployment.finishedMs - policy.baselineDays * DAY;
+    const lineage = await readLineage(wh, ids, nowMs - 7 * DAY);
+    const tables = new Map<string, string>();
+    for (const id of ids) for (const t of lineage.targets.get(id) ?? []) tables.set(t, id);
+    const cached = new Set(tables.keys());
+    await readRuns(wh, ids, since); // run health
+    await readRuns(wh, ids, since); // duration and SLA
+    await readTableWrites(wh, tables, new Set(), since, nowMs, cached); // row count
+    await readTableWrites(wh, tables, new Set(), since, nowMs, cached); // freshness
+    await readTableWrites(wh, tables, new Set(), since, nowMs, cached); // expectations and backlog
+  }
+  return { deployments: active.length, naiveMs: performance.now() - t0, naiveStatements: wh.stats.statements - s0, setBasedMs, setBasedStatements };
+}

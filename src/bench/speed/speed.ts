@@ -1,0 +1,173 @@
+// The scale benchmark: a full-scale simulated platform (cached as a template), the production
+// tick measured minute by minute once its caches are warm, the same on a world with a third of
+// the history, statement counts at different numbers of deployments under verification, the
+// peers' one-query-per-deployment-per-check gathering for comparison, and a check that the
+// caches change cost but not results.
+
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_POLICY, type Policy } from '../../checks/policy.js';
+import { ensureWorldTemplate } from '../../demo/demo.js';
+import type { WorldSpec } from '../../simulator/catalog.js';
+import { SimWorld, defaultSpec } from '../../simulator/world.js';
+import { runTick } from '../../tick/run-tick.js';
+import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
+import { EmbeddedWorkspace } from '../../workspace/embedded/embedded-workspace.js';
+import { compareWithoutCache, type CacheEquivalence } from './cache-equivalence.js';
+import { compareGathering } from './naive.js';
+import { quantile, sampleTicks, type TickSample } from './tick-sampler.js';
+
+export interface SpeedOptions {
+  readonly dir: string;
+  readonly pipelines: number;
+  readonly days: number;
+  readonly shortDays: number;
+  readonly deploysPerDay: number;
+  readonly warmupMinutes: number;
+  readonly measureMinutes: number;
+  readonly onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+export const FULL_SCALE: Omit<SpeedOptions, 'dir' | 'onProgress'> = { pipelines: 250, days: 90, shortDays: 30, deploysPerDay: 600, warmupMinutes: 30, measureMinutes: 60 };
+
+interface Measured {
+  readonly samples: TickSample[];
+  readonly firstVerdictS: number[];
+  readonly path: string;
+  readonly nowMs: number;
+}
+
+async function openCopy(template: string, path: string): Promise<DuckDbWarehouse> {
+  rmSync(path, { force: true });
+  rmSync(`${path}.wal`, { force: true });
+  copyFileSync(template, path);
+  return DuckDbWarehouse.open(path);
+}
+
+/** Warm-up ticks fill the caches (the first tick of a fresh verifier reads everything once). */
+async function measure(template: string, path: string, opts: SpeedOptions, policy: Policy, label: string): Promise<Measured> {
+  const wh = await openCopy(template, path);
+  try {
+    const world = (await SimWorld.open(wh))!;
+    const ws = new EmbeddedWorkspace(wh);
+    await runTick({ wh, ws, policy }, world.nowMs);
+    await sampleTicks({ wh, ws, world, policy }, opts.warmupMinutes, (i) => opts.onProgress?.(`${label}: warming caches`, i, opts.warmupMinutes));
+    const from = world.nowMs;
+    const samples = await sampleTicks({ wh, ws, world, policy }, opts.measureMinutes, (i) => opts.onProgress?.(`${label}: measuring ticks`, i, opts.measureMinutes));
+    const rows = await wh.session.all(
+      `SELECT (epoch_ms(v.first_verdict_at) - epoch_ms(d.finished_at)) / 1000.0 AS s
+       FROM postflight.deployments d JOIN postflight.verdicts v USING (deployment_id)
+       WHERE d.finished_at > make_timestamp($from * 1000) AND v.first_verdict_at IS NOT NULL`,
+      { from },
+    );
+    await wh.session.run('CHECKPOINT');
+    return { samples, firstVerdictS: rows.map((r) => Number(r.s)), path, nowMs: world.nowMs };
+  } finally {
+    await wh.close();
+  }
+}
+
+/** Set-based statements of the busiest of a few warm ticks with a verification window of `windowHours`. */
+async function statementsAt(warmPath: string, scratch: string, windowHours: number): Promise<{ active: number; statements: number }> {
+  const policy: Policy = { ...DEFAULT_POLICY, window: { ...DEFAULT_POLICY.window, maxHours: windowHours } };
+  const wh = await openCopy(warmPath, join(scratch, `window-${windowHours}.duckdb`));
+  try {
+    const world = (await SimWorld.open(wh))!;
+    const samples = await sampleTicks({ wh, ws: new EmbeddedWorkspace(wh), world, policy }, 5);
+    const busiest = samples.reduce((a, b) => (b.judged > a.judged ? b : a));
+    return { active: busiest.active, statements: busiest.statements };
+  } finally {
+    await wh.close();
+  }
+}
+
+export interface SpeedReport {
+  readonly pipelines: number;
+  readonly days: number;
+  readonly deploys_per_day: number;
+  readonly active_deployments_p50: number;
+  readonly tick_ms_p50: number;
+  readonly tick_ms_p90: number;
+  readonly statements_per_tick: number;
+  readonly statements_per_tick_max: number;
+  readonly history_reads_per_tick: number;
+  readonly history_reads_per_new_run: number;
+  readonly rest_calls_per_tick: number;
+  readonly rss_mb_peak: number;
+  readonly tick_ms_p50_30d: number;
+  readonly tick_ms_ratio_90d_vs_30d: number;
+  readonly statements_at_10_100_300_active: number[];
+  readonly active_at_statement_points: number[];
+  readonly first_verdict_s_p50: number;
+  readonly first_verdict_s_max: number;
+  readonly naive_vs_setbased_ratio: number;
+  readonly naive_statements: number;
+  readonly setbased_statements: number;
+  readonly cache: CacheEquivalence;
+  readonly cores: number;
+}
+
+export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
+  const scratch = join(opts.dir, 'speed');
+  mkdirSync(scratch, { recursive: true });
+  const spec = (days: number): WorldSpec => defaultSpec({ pipelines: opts.pipelines, days, deploysPerDay: opts.deploysPerDay });
+  const longTpl = await ensureWorldTemplate(opts.dir, spec(opts.days), (p, d, t) => opts.onProgress?.(`building ${opts.days}-day world`, d, t));
+  const shortTpl = await ensureWorldTemplate(opts.dir, spec(opts.shortDays), (p, d, t) => opts.onProgress?.(`building ${opts.shortDays}-day world`, d, t));
+  const policy = DEFAULT_POLICY;
+
+  const long = await measure(longTpl, join(scratch, 'long.duckdb'), opts, policy, `${opts.days} days`);
+  const short = await measure(shortTpl, join(scratch, 'short.duckdb'), opts, policy, `${opts.shortDays} days`);
+
+  opts.onProgress?.('statements by deployments under verification', 0, 3);
+  const points = [];
+  for (const [i, hours] of [1, 8, 36].entries()) {
+    points.push(await statementsAt(long.path, scratch, hours));
+    opts.onProgress?.('statements by deployments under verification', i + 1, 3);
+  }
+
+  opts.onProgress?.('naive gathering for comparison', 0, 1);
+  const wh = await DuckDbWarehouse.open(long.path);
+  let gather;
+  try {
+    gather = await compareGathering(wh, long.nowMs, policy);
+  } finally {
+    await wh.close();
+  }
+  opts.onProgress?.('results with and without the cache', 0, 1);
+  const cache = await compareWithoutCache(long.path, scratch, long.nowMs + 60_000, policy);
+
+  const s = long.samples;
+  const sum = (f: (x: TickSample) => number) => s.reduce((a, x) => a + f(x), 0);
+  const p50 = quantile(s.map((x) => x.ms), 0.5);
+  const p50Short = quantile(short.samples.map((x) => x.ms), 0.5);
+  return {
+    pipelines: opts.pipelines,
+    days: opts.days,
+    deploys_per_day: opts.deploysPerDay,
+    active_deployments_p50: quantile(s.map((x) => x.active), 0.5),
+    tick_ms_p50: round(p50),
+    tick_ms_p90: round(quantile(s.map((x) => x.ms), 0.9)),
+    statements_per_tick: quantile(s.map((x) => x.statements), 0.5),
+    statements_per_tick_max: Math.max(...s.map((x) => x.statements)),
+    history_reads_per_tick: round(sum((x) => x.historyReads) / s.length),
+    history_reads_per_new_run: round(sum((x) => x.historyReads) / Math.max(1, sum((x) => x.newRuns))),
+    rest_calls_per_tick: round(sum((x) => x.restCalls) / s.length),
+    rss_mb_peak: round(Math.max(...s.map((x) => x.rssMb), ...short.samples.map((x) => x.rssMb))),
+    tick_ms_p50_30d: round(p50Short),
+    tick_ms_ratio_90d_vs_30d: round(p50 / p50Short),
+    statements_at_10_100_300_active: points.map((p) => p.statements),
+    active_at_statement_points: points.map((p) => p.active),
+    first_verdict_s_p50: round(quantile(long.firstVerdictS, 0.5)),
+    first_verdict_s_max: round(Math.max(...long.firstVerdictS)),
+    naive_vs_setbased_ratio: round(gather.naiveMs / gather.setBasedMs),
+    naive_statements: gather.naiveStatements,
+    setbased_statements: gather.setBasedStatements,
+    cache,
+    cores: availableParallelism(),
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
