@@ -58,7 +58,9 @@ CREATE TABLE IF NOT EXISTS {{ops}}.audit_log (
 CREATE TABLE IF NOT EXISTS {{ops}}.ticks (
   tick_id STRING NOT NULL, started_at TIMESTAMP, duration_ms DOUBLE, statements BIGINT,
   history_reads BIGINT, rest_calls BIGINT, deployments_seen BIGINT, new_runs BIGINT, errors BIGINT,
-  summary STRING
+  summary STRING,
+  runs_from_ms BIGINT COMMENT 'where the next runs/list starts (watermark)',
+  event_log_from_ms BIGINT COMMENT 'where the next event-log read starts (watermark)'
 );
 
 -- Caches that keep a tick incremental: runs seen on the fast plane, Delta commits read with

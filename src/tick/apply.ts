@@ -2,6 +2,7 @@
 // half way and is run again writes the same rows, not new ones.
 
 import type { CheckResult, Verdict } from '../types.js';
+import type { TickSummary } from './run-tick.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 
 export function checkResultRows(items: ReadonlyArray<{ deploymentId: string; result: CheckResult }>, tickId: string, nowMs: number): RowBatch {
@@ -72,4 +73,25 @@ export async function writeWatermarks(wh: Warehouse, marks: Readonly<Record<stri
     ],
     rows: Object.entries(marks).map(([k, v]) => [k, v, nowMs]),
   });
+}
+
+/** The tick's heartbeat row, with the rolling watermarks the next tick starts from. */
+export function tickRows(s: TickSummary, runsFromMs: number | null, eventLogFromMs: number | null): RowBatch {
+  return {
+    columns: [
+      { name: 'tick_id', type: 'STRING' },
+      { name: 'started_at', type: 'TIMESTAMP' },
+      { name: 'duration_ms', type: 'DOUBLE' },
+      { name: 'statements', type: 'BIGINT' },
+      { name: 'history_reads', type: 'BIGINT' },
+      { name: 'rest_calls', type: 'BIGINT' },
+      { name: 'deployments_seen', type: 'BIGINT' },
+      { name: 'new_runs', type: 'BIGINT' },
+      { name: 'errors', type: 'BIGINT' },
+      { name: 'summary', type: 'STRING' },
+      { name: 'runs_from_ms', type: 'BIGINT' },
+      { name: 'event_log_from_ms', type: 'BIGINT' },
+    ],
+    rows: [[s.tickId, s.nowMs, s.durationMs, s.statements, s.historyReads, s.restCalls, s.deployments, s.newRuns, s.errors.length, JSON.stringify(s.verdicts), runsFromMs, eventLogFromMs]],
+  };
 }

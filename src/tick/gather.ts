@@ -5,7 +5,7 @@
 
 import { runFromApi, normalizeResult, failureCause } from '../evidence/normalize.js';
 import type { MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
-import type { RowBatch, Warehouse } from '../warehouse/port.js';
+import type { RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
 import { flowMetricsOf, type FlowCommit } from './flow-metrics.js';
 import type { Workspace } from '../workspace/port.js';
 
@@ -188,9 +188,14 @@ export async function readTableWrites(
   nowMs: number,
   /** Tables whose commits come from elsewhere (pipeline event log): never DESCRIBE'd. */
   cachedOnly: ReadonlySet<string> = new Set(),
+  /** Flow commits read this tick and not merged yet: merged with the new history, one statement. */
+  pending: readonly FlowCommit[] = [],
 ): Promise<HistoryOutcome> {
   const out: HistoryOutcome = { writes: [], errors: [], reads: 0 };
-  if (tables.size === 0) return out;
+  if (tables.size === 0) {
+    if (pending.length) await wh.execute('tick/merge_table_commits', {}, commitRows(pending, 'STREAMING UPDATE', nowMs));
+    return out;
+  }
   const rows = await wh.query('tick/table_writes', { since_ms: sinceMs }, nameRows(tables.keys()));
   const held = new Map<string, number>();
   for (const r of rows) {
@@ -201,7 +206,12 @@ export async function readTableWrites(
       out.writes.push({ ...commitWrite(t, tables.get(t)!, Number(r.ts_ms), r.rows_written as number | null, (r.run_id as string | null) ?? null), metrics });
     }
   }
-  const fresh: Array<(string | number | null)[]> = [];
+  const seen = new Set(out.writes.map((w) => `${w.table}|${w.timestampMs}`));
+  const pendingRows = commitRows(pending, 'STREAMING UPDATE', nowMs).rows;
+  const fresh: Array<readonly SqlValue[]> = [...pendingRows];
+  for (const c of pending) {
+    if (tables.has(c.table) && c.timestampMs >= sinceMs && !seen.has(`${c.table}|${c.timestampMs}`)) out.writes.push(c);
+  }
   for (const [table, subjectId] of tables) {
     const known = held.get(table);
     if (cachedOnly.has(table) || (known !== undefined && !mustRead.has(table))) continue;

@@ -9,7 +9,7 @@ import { decideVerdict } from '../checks/verdict.js';
 import type { BacklogSample, CheckResult, MeasurementError, RunRecord, TableWrite, Verdict } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
-import { writeResults, writeWatermarks } from './apply.js';
+import { tickRows, writeResults, writeWatermarks } from './apply.js';
 import { backlogOf, expectationsOf, type FlowCommit } from './flow-metrics.js';
 import { discover, type ActiveDeployment } from './discover.js';
 import { commitRows, listNewRuns, observedRunRows, pipelineTargetRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
@@ -56,7 +56,8 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
 
   const marks = new Map((await wh.query('tick/watermarks')).map((r) => [String(r.name), Number(r.value_ms)]));
   const lastTickMs = marks.get('last_tick_ms') ?? nowMs - 6 * HOUR;
-  const newMarks: Record<string, number> = { last_tick_ms: nowMs };
+  // Marks that only change when a pipeline is first followed; the rolling ones ride on the tick row.
+  const newMarks: Record<string, number> = {};
   const { active, errors: discoverErrors } = await discover(wh, nowMs, (policy.window.maxHours + 24) * HOUR);
   errors.push(...discoverErrors);
 
@@ -67,6 +68,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const runRows: RunRecord[] = [];
   let newRuns = 0;
   let runsWatermark = marks.get('jobs_runs_from_ms') ?? nowMs - 6 * HOUR;
+  let eventLogWatermark = marks.get('event_log_from_ms') ?? null;
   try {
     const listed = await listNewRuns(ws, runsWatermark, nowMs);
     const changed = listed.runs.filter((r) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs));
@@ -77,7 +79,6 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   } catch (e) {
     errors.push({ kind: 'runs', subject: 'workspace', message: `jobs/runs/list failed: ${(e as Error).message}` });
   }
-  newMarks.jobs_runs_from_ms = runsWatermark;
 
   // Followed pipelines (seen before, targets known) are read from the event-log watermark.
   const followed = [...marks.keys()].filter((k) => k.startsWith('event_log:')).map((k) => k.slice('event_log:'.length));
@@ -92,12 +93,11 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
       for (const r of fresh) touched.add(r.subjectId);
       for (const w of pe.writes) if (w.timestampMs > recentMs) touched.add(w.subjectId);
     }
-    newMarks.event_log_from_ms = nowMs;
+    eventLogWatermark = nowMs;
   } catch (e) {
     for (const id of followed) errors.push({ kind: 'runs', subject: `pipeline:${id}`, message: `pipeline event log unavailable: ${(e as Error).message}` });
   }
   if (runRows.length) await wh.execute('tick/merge_observed_runs', {}, observedRunRows(runRows, nowMs));
-  if (commits.length) await wh.execute('tick/merge_table_commits', {}, commitRows(commits, 'STREAMING UPDATE', nowMs));
 
   const due = active.filter(
     (a) =>
@@ -109,7 +109,9 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
       a.deployment.resources.some((r) => touched.has(r.id)),
   );
   const finishedSince = new Set(runRows.filter((r) => r.endMs !== null && r.endMs > lastTickMs).map((r) => r.subjectId));
-  const evidence = due.length ? await gatherEvidence(wh, due, nowMs, lastTickMs, finishedSince, marks, newMarks, policy, errors) : [];
+  // New flow commits are merged together with the history read for the judged deployments.
+  const evidence = due.length ? await gatherEvidence(wh, due, nowMs, lastTickMs, finishedSince, marks, newMarks, policy, errors, commits) : [];
+  if (!due.length && commits.length) await wh.execute('tick/merge_table_commits', {}, commitRows(commits, 'STREAMING UPDATE', nowMs));
 
   const results: Array<{ deploymentId: string; result: CheckResult }> = [];
   const verdicts: Verdict[] = [];
@@ -124,7 +126,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     if (due[i]!.verdictState !== v.state) changed.push({ deploymentId: v.deploymentId, from: due[i]!.verdictState, to: v.state });
   }
   await writeResults(wh, results, verdicts, tickId, nowMs);
-  await writeWatermarks(wh, newMarks, nowMs);
+  if (Object.keys(newMarks).length) await writeWatermarks(wh, newMarks, nowMs);
 
   const counts: Record<string, number> = {};
   const judged = new Map(verdicts.map((v) => [v.deploymentId, v.state]));
@@ -146,21 +148,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     durationMs: wallClock() - started,
     changed,
   };
-  await wh.execute('tick/merge_tick', {}, {
-    columns: [
-      { name: 'tick_id', type: 'STRING' },
-      { name: 'started_at', type: 'TIMESTAMP' },
-      { name: 'duration_ms', type: 'DOUBLE' },
-      { name: 'statements', type: 'BIGINT' },
-      { name: 'history_reads', type: 'BIGINT' },
-      { name: 'rest_calls', type: 'BIGINT' },
-      { name: 'deployments_seen', type: 'BIGINT' },
-      { name: 'new_runs', type: 'BIGINT' },
-      { name: 'errors', type: 'BIGINT' },
-      { name: 'summary', type: 'STRING' },
-    ],
-    rows: [[tickId, nowMs, summary.durationMs, summary.statements, summary.historyReads, summary.restCalls, summary.deployments, newRuns, errors.length, JSON.stringify(counts)]],
-  });
+  await wh.execute('tick/merge_tick', {}, tickRows(summary, runsWatermark, eventLogWatermark));
   return summary;
 }
 
@@ -174,6 +162,7 @@ export async function gatherEvidence(
   newMarks: Record<string, number>,
   policy: Policy,
   errors: MeasurementError[],
+  pendingCommits: readonly FlowCommit[] = [],
 ): Promise<DeploymentEvidence[]> {
   const ids = [...new Set(active.flatMap((a) => a.deployment.resources.map((r) => r.id)))];
   const sinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - policy.baselineDays * DAY;
@@ -233,7 +222,7 @@ export async function gatherEvidence(
   }
   const pipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (watched.has(id)) pipelineTables.set(t, id);
-  const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), mustRead, sinceMs, nowMs, new Set(pipelineTables.keys()));
+  const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), mustRead, sinceMs, nowMs, new Set(pipelineTables.keys()), pendingCommits);
   const writes: FlowCommit[] = hist.writes;
   errors.push(...hist.errors);
 

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/record.js';
-import { checkResultRows, verdictRows } from '../../src/tick/apply.js';
+import { checkResultRows, tickRows, verdictRows } from '../../src/tick/apply.js';
 import { commitRows, idRows, observedRunRows, pipelineTargetRows } from '../../src/tick/gather.js';
 import type { Locations, RowBatch } from '../../src/warehouse/port.js';
 import { loadSql } from '../../src/warehouse/sql-files.js';
@@ -45,18 +45,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
     { name: 'value_ms', type: 'BIGINT' },
     { name: 'updated_at', type: 'TIMESTAMP' },
   ],
-  'tick/merge_tick': [
-    { name: 'tick_id', type: 'STRING' },
-    { name: 'started_at', type: 'TIMESTAMP' },
-    { name: 'duration_ms', type: 'DOUBLE' },
-    { name: 'statements', type: 'BIGINT' },
-    { name: 'history_reads', type: 'BIGINT' },
-    { name: 'rest_calls', type: 'BIGINT' },
-    { name: 'deployments_seen', type: 'BIGINT' },
-    { name: 'new_runs', type: 'BIGINT' },
-    { name: 'errors', type: 'BIGINT' },
-    { name: 'summary', type: 'STRING' },
-  ],
+  'tick/merge_tick': columnsOf(tickRows({ tickId: 't', nowMs: 0, deployments: 0, judged: 0, verdicts: {}, newRuns: 0, statements: 0, historyReads: 0, restCalls: 0, errors: [], durationMs: 0, changed: [] }, null, null)),
   'record/merge_deployments': columnsOf(deploymentRows([], 0)),
   'record/merge_resource_snapshots': columnsOf(snapshotRows([], 0)),
   'record/merge_deployment_events': columnsOf(stageEventRows([])),

@@ -23,7 +23,7 @@ async function judgeAll(path: string, nowMs: number, policy: Policy, wipe: boole
   try {
     const s = wh.session;
     if (wipe) {
-      for (const t of ['observed_runs', 'table_commits', 'pipeline_targets', 'watermarks']) await s.run(`DELETE FROM postflight.${t}`);
+      for (const t of ['observed_runs', 'table_commits', 'pipeline_targets', 'watermarks', 'ticks']) await s.run(`DELETE FROM postflight.${t}`);
       // Without a cache the runs listing must reach back over the whole verification window.
       await s.run("INSERT INTO postflight.watermarks VALUES ('jobs_runs_from_ms', $from, NULL), ('last_tick_ms', $last, NULL)", {
         from: nowMs - (policy.window.maxHours + 24) * HOUR,

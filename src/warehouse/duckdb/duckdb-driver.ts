@@ -9,7 +9,6 @@ import {
   JSDuckDBValueConverter,
   createDuckDBValueConverter,
   type DuckDBConnection,
-  type DuckDBPreparedStatement,
   type DuckDBValueConverter,
 } from '@duckdb/node-api';
 import type { Row, SqlValue, StagedType } from '../port.js';
@@ -51,8 +50,6 @@ const converter = buildConverter();
 export interface DuckDbSession {
   all(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<Row[]>;
   run(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<void>;
-  /** Like run, with the plan kept for the next call of the same statement. */
-  exec(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<void>;
   append(table: string, types: readonly StagedType[], rows: ReadonlyArray<ReadonlyArray<SqlValue>>): Promise<void>;
   close(): void;
 }
@@ -60,30 +57,18 @@ export interface DuckDbSession {
 export async function openDuckDb(path: string): Promise<DuckDbSession> {
   const instance = await DuckDBInstance.create(path);
   const conn: DuckDBConnection = await instance.connect();
-  // The verifier runs the same few statements every tick: planning them once saves more than
-  // executing them costs on the small incremental reads.
-  const prepared = new Map<string, DuckDBPreparedStatement>();
-  const prepare = async (sql: string, params?: Readonly<Record<string, SqlValue>>) => {
-    let p = prepared.get(sql);
-    if (p === undefined) {
-      if (prepared.size >= 256) prepared.clear();
-      p = await conn.prepare(sql);
-      prepared.set(sql, p);
-    }
-    p.clearBindings();
-    if (params && Object.keys(params).length > 0) p.bind(params as Record<string, SqlValue>);
-    return p;
-  };
+  // Statements are not prepared once and reused: DuckDB plans with the table statistics of the
+  // moment it prepares (compressed materialisation, filter folding), so a plan made when a table
+  // was empty returns wrong values once it fills.
+  const bind = (params?: Readonly<Record<string, SqlValue>>) =>
+    params && Object.keys(params).length > 0 ? (params as Record<string, SqlValue>) : undefined;
   return {
     async all(sql, params) {
-      const reader = await (await prepare(sql, params)).runAndReadAll();
+      const reader = await conn.runAndReadAll(sql, bind(params));
       return reader.convertRowObjects(converter) as Row[];
     },
     async run(sql, params) {
-      await conn.run(sql, params && Object.keys(params).length > 0 ? (params as Record<string, SqlValue>) : undefined);
-    },
-    async exec(sql, params) {
-      await (await prepare(sql, params)).run();
+      await conn.run(sql, bind(params));
     },
     async append(table, types, rows) {
       const appender = await conn.createAppender(table);

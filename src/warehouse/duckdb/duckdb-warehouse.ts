@@ -59,7 +59,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<void> {
     if (rows && rows.rows.length === 0) return;
-    await this.#withStaged(name, rows, (sql) => this.#session.exec(sql, pick(sql, params, name)));
+    await this.#withStaged(name, rows, (sql) => this.#session.run(sql, pick(sql, params, name)));
   }
 
   /** Stages a row batch in a temp table (appender) and points `{{rows}}` at it. */
@@ -76,7 +76,7 @@ export class DuckDbWarehouse implements Warehouse {
       await this.#session.run(`CREATE OR REPLACE TEMP TABLE ${stage} (${cols})`);
       this.#stages.set(cols, stage);
     } else {
-      await this.#session.exec(`DELETE FROM ${stage}`);
+      await this.#session.run(`DELETE FROM ${stage}`);
     }
     await this.#session.append(stage, rows.columns.map((c) => c.type), rows.rows);
     return run(sql.split('{{rows}}').join(`SELECT * FROM ${stage}`));

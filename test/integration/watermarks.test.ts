@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tickRows } from '../../src/tick/apply.js';
+import type { TickSummary } from '../../src/tick/run-tick.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+
+const T = 1_793_577_600_000;
+const summary = (i: number): TickSummary => ({
+  tickId: `tick-${i}`, nowMs: T + i * 60_000, deployments: 0, judged: 0, verdicts: {}, newRuns: 0, statements: 0, historyReads: 0, restCalls: 0, errors: [], durationMs: 1, changed: [],
+});
+
+describe('watermarks ride on the tick row', () => {
+  let wh: DuckDbWarehouse;
+  beforeAll(async () => {
+    wh = await DuckDbWarehouse.open(':memory:');
+    await wh.applyDdl('ddl/ops');
+  });
+  afterAll(async () => wh.close());
+
+  it('reads back exactly what the newest tick wrote, also after the same read ran on an empty table', async () => {
+    expect(await wh.query('tick/watermarks')).toEqual([]);
+    for (let i = 0; i < 3; i++) {
+      await wh.execute('tick/merge_tick', {}, tickRows(summary(i), T - 360_000 + i, T + i));
+      const marks = Object.fromEntries((await wh.query('tick/watermarks')).map((r) => [r.name, r.value_ms]));
+      expect(marks).toEqual({ last_tick_ms: T + i * 60_000, jobs_runs_from_ms: T - 360_000 + i, event_log_from_ms: T + i });
+    }
+  });
+});
