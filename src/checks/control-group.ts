@@ -13,31 +13,38 @@ export interface PeerMove {
   readonly runs: number;
   /** Upstream tables the peer reads. */
   readonly sources: readonly string[];
+  /** The peer's newest write: before the concern means its evidence for that period is not in yet. */
+  readonly lastWriteMs: number;
 }
 
-/** How far before the deploy a peer's runs still describe the upstream state the deploy met. */
-const PEER_LOOKBACK_MS = 3 * 3_600_000;
-/** A peer's latest run is the upstream state the concern met; older ones may describe one that has passed. */
-const PEER_RUNS = 1;
+/** Peers' runs from this long before the deploy count: an incident already going on when it landed. */
+const PEER_BEFORE_MS = 3_600_000;
+/** ...and up to this long after the concern, for peers that run less often than the deploy's pipeline. */
+const PEER_AFTER_MS = 3 * 3_600_000;
 
 /**
- * How each peer's latest run per table (from shortly before the deploy up to the evidence that
- * raised the concern) compares with its own same-slot history. An upstream incident that began before the deploy
- * shows in peers' runs on both sides of it, so the window reaches back PEER_LOOKBACK_MS.
+ * How far each peer moved around the evidence that raised the concern: its runs from
+ * PEER_BEFORE_MS before the deploy to PEER_AFTER_MS after the concern, each against its own
+ * same-slot history, and per table the run that moved furthest in the concern's direction (an
+ * incident can start or end inside the window, so an average would blur it).
  */
-export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, toMs: number, policy: Policy): PeerMove[] {
+export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, concernMs: number, nowMs: number, direction: 'down' | 'up', policy: Policy): PeerMove[] {
   const out: PeerMove[] = [];
-  const windowFrom = fromMs - PEER_LOOKBACK_MS;
+  const windowFrom = fromMs - PEER_BEFORE_MS;
+  const windowTo = Math.min(nowMs, concernMs + PEER_AFTER_MS);
   for (const p of peers) {
-    const residuals: number[] = [];
+    const picked: number[] = [];
+    let lastWriteMs = -Infinity;
     for (const table of p.subject.targetTables) {
-      const writes = p.writes.filter((w) => w.table === table && w.rows !== null).sort((a, b) => a.timestampMs - b.timestampMs);
-      const during = writes.filter((w) => w.timestampMs >= windowFrom && w.timestampMs <= toMs).slice(-PEER_RUNS);
+      const writes = p.writes.filter((w) => w.table === table && w.rows !== null && w.timestampMs <= nowMs);
+      for (const w of writes) lastWriteMs = Math.max(lastWriteMs, w.timestampMs);
+      const during = writes.filter((w) => w.timestampMs >= windowFrom && w.timestampMs <= windowTo);
       if (during.length === 0) continue;
-      const before = writes.filter((w) => w.timestampMs < during[0]!.timestampMs && w.timestampMs >= windowFrom - policy.baselineDays * 86_400_000);
-      for (const s of scoreWrites(before, during, policy)) if (s.baselineN >= policy.minBaseline) residuals.push(s.r);
+      const before = writes.filter((w) => w.timestampMs < windowFrom && w.timestampMs >= windowFrom - policy.baselineDays * 86_400_000);
+      const rs = scoreWrites(before, during, policy).filter((x) => x.baselineN >= policy.minBaseline).map((x) => x.r);
+      if (rs.length) picked.push(direction === 'down' ? Math.min(...rs) : Math.max(...rs));
     }
-    if (residuals.length) out.push({ peer: p.subject.name, ratio: Math.exp(residuals.reduce((a, b) => a + b, 0) / residuals.length), runs: residuals.length, sources: p.subject.sourceTables });
+    if (picked.length) out.push({ peer: p.subject.name, ratio: Math.exp(picked.reduce((a, b) => a + b, 0) / picked.length), runs: picked.length, sources: p.subject.sourceTables, lastWriteMs });
   }
   return out;
 }
@@ -66,7 +73,16 @@ export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[
     .map(({ src, group }) => ({ src, group, same: group.filter(moved) }))
     .filter((g) => g.same.length > 0 && g.same.length * 2 > g.group.length)
     .sort((a, b) => b.same.length - a.same.length)[0];
-  if (!upstream) return result;
+  if (!upstream) {
+    // Peers that have not written since the concern cannot speak for that period yet: wait for
+    // them a little (a few runs of the deploy) before blaming the deploy.
+    const relevant = new Set(groups.flatMap((g) => g.group));
+    const behind = [...relevant].filter((m) => result.decidedAtMs !== null && m.lastWriteMs < result.decidedAtMs);
+    if (behind.length > 0 && result.status === 'FAIL' && result.postN < 3 && result.observed !== 0) {
+      return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group (${behind.length} of ${relevant.size} untouched pipelines reading the same sources have not run since)` };
+    }
+    return result;
+  }
   const names = upstream.same.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
   return {
     ...result,

@@ -106,7 +106,7 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
   return results.map((r) => {
     // Peers are compared over the same period as the evidence that raised the concern.
     const concern = r.check === 'row_count' && (r.status === 'FAIL' || r.status === 'WARN');
-    const moves = concern ? peerMoves(ev.peers, fromMs, Math.min(toMs, r.decidedAtMs ?? toMs), policy) : [];
+    const moves = concern ? peerMoves(ev.peers, fromMs, Math.min(toMs, r.decidedAtMs ?? toMs), toMs, (r.effect ?? 1) < 1 ? 'down' : 'up', policy) : [];
     let out = applyControlGroup(r, moves, ev.peers.length, policy, sourcesOf.get(r.subject) ?? []);
     if (policy.dryRun[out.check] && !out.suppressedBy && (out.status === 'FAIL' || out.status === 'WARN')) out = { ...out, suppressedBy: 'dry-run' };
     if (ev.deployment.expectedChanges.includes(out.check) && !out.suppressedBy && out.status === 'FAIL') out = { ...out, suppressedBy: 'expected change' };

@@ -17,47 +17,55 @@ function peer(id: string, sources: string[], factor: number, incidentFrom: numbe
   return { subject: aSubject({ id, name: id, targetTables: [table], sourceTables: sources }), runs: [], writes, expectations: [], backlog: [] };
 }
 
-const drop = checkResult({ check: 'row_count', subject: 'table:prod.sales.orders', look: 1, status: 'FAIL', critical: true, effect: 0.3, observed: 3000, explanation: 'rows dropped' });
+const CONCERN = DEPLOY + 30 * 60_000;
+const drop = checkResult({ check: 'row_count', subject: 'table:prod.sales.orders', look: 1, status: 'FAIL', critical: true, effect: 0.3, observed: 3000, explanation: 'rows dropped', decidedAtMs: CONCERN });
+const moves = (peers: SubjectEvidence[], nowMs = DEPLOY + 3 * HOUR, direction: 'down' | 'up' = 'down') => peerMoves(peers, DEPLOY, CONCERN, nowMs, direction, DEFAULT_POLICY);
 
 describe('control group', () => {
   it('sees an incident that began before the deploy in peers runs on both sides of it', () => {
     const peers = [peer('a', ['src2'], 0.3, DEPLOY - 2 * HOUR), peer('b', ['src2'], 0.3, DEPLOY - 2 * HOUR)];
-    const moves = peerMoves(peers, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY);
-    expect(moves.map((m) => m.ratio.toFixed(1))).toEqual(['0.3', '0.3']);
-    const out = applyControlGroup(drop, moves, peers.length, DEFAULT_POLICY, ['src2']);
+    const m = moves(peers);
+    expect(m.map((m) => m.ratio.toFixed(1))).toEqual(['0.3', '0.3']);
+    const out = applyControlGroup(drop, m, peers.length, DEFAULT_POLICY, ['src2']);
     expect(out.suppressedBy).toBe('upstream');
     expect(out.explanation).toContain('reading src2');
   });
 
   it('is not outvoted by healthy peers of another source', () => {
     const peers = [peer('a', ['src2'], 0.3, DEPLOY - HOUR), peer('b', ['src2'], 0.3, DEPLOY - HOUR), peer('c', ['src0'], 1, 0), peer('d', ['src0'], 1, 0), peer('e', ['src0'], 1, 0)];
-    const moves = peerMoves(peers, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY);
-    expect(applyControlGroup(drop, moves, peers.length, DEFAULT_POLICY, ['src0', 'src2']).suppressedBy).toBe('upstream');
+    const m = moves(peers);
+    expect(applyControlGroup(drop, m, peers.length, DEFAULT_POLICY, ['src0', 'src2']).suppressedBy).toBe('upstream');
     // Pooled over both sources the healthy peers would have been the majority.
-    expect(applyControlGroup(drop, moves, peers.length, DEFAULT_POLICY, []).suppressedBy).toBeNull();
+    expect(applyControlGroup(drop, m, peers.length, DEFAULT_POLICY, []).suppressedBy).toBeNull();
   });
 
   it('leaves the failure alone when the peers of the source are steady', () => {
     const peers = [peer('a', ['src2'], 1, 0), peer('b', ['src2'], 0.3, DEPLOY), peer('c', ['src2'], 1, 0)];
-    const moves = peerMoves(peers, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY);
-    const out = applyControlGroup(drop, moves, peers.length, DEFAULT_POLICY, ['src2']);
+    const out = applyControlGroup(drop, moves(peers), peers.length, DEFAULT_POLICY, ['src2']);
     expect(out.status).toBe('FAIL');
     expect(out.suppressedBy).toBeNull();
   });
 
-  it('judges the peers over the period of the evidence that raised the concern, not later', () => {
-    const peers = [peer('a', ['src2'], 0.3, DEPLOY - HOUR, DEPLOY + 6 * HOUR), peer('b', ['src2'], 0.3, DEPLOY - HOUR, DEPLOY + 6 * HOUR)];
-    const ended = peers.map((p) => ({ ...p, writes: p.writes.map((w) => (w.timestampMs >= DEPLOY + HOUR ? { ...w, rows: 10_000 } : w)) }));
-    const atDecision = peerMoves(ended, DEPLOY, DEPLOY + 30 * 60_000, DEFAULT_POLICY);
-    expect(applyControlGroup(drop, atDecision, 2, DEFAULT_POLICY, ['src2']).suppressedBy).toBe('upstream');
-    const later = peerMoves(ended, DEPLOY, DEPLOY + 5 * HOUR, DEFAULT_POLICY);
-    expect(applyControlGroup(drop, later, 2, DEFAULT_POLICY, ['src2']).suppressedBy).toBeNull();
+  it('does not blame an incident that was over well before the deploy', () => {
+    const over = [peer('a', ['src2'], 0.3, DEPLOY - 6 * HOUR), peer('b', ['src2'], 0.3, DEPLOY - 6 * HOUR)].map((p) => ({
+      ...p,
+      writes: p.writes.map((w) => (w.timestampMs >= DEPLOY - 2 * HOUR ? { ...w, rows: 10_000 } : w)),
+    }));
+    expect(applyControlGroup(drop, moves(over), 2, DEFAULT_POLICY, ['src2']).suppressedBy).toBeNull();
+  });
+
+  it('holds a failure while peers have not run since the concern, then decides', () => {
+    const peers = [peer('a', ['src2'], 1, 0, DEPLOY)];
+    const waiting = applyControlGroup(drop, moves(peers, CONCERN + 60_000), 1, DEFAULT_POLICY, ['src2']);
+    expect(waiting.status).toBe('WARN');
+    expect(waiting.explanation).toContain('have not run since');
+    const ran = [peer('a', ['src2'], 1, 0, DEPLOY + 3 * HOUR)];
+    expect(applyControlGroup(drop, moves(ran), 1, DEFAULT_POLICY, ['src2']).status).toBe('FAIL');
   });
 
   it('does not count a peer that moved the other way', () => {
     const peers = [peer('a', ['src2'], 2, DEPLOY - HOUR)];
-    const moves = peerMoves(peers, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY);
-    expect(applyControlGroup(drop, moves, peers.length, DEFAULT_POLICY, ['src2']).suppressedBy).toBeNull();
+    expect(applyControlGroup(drop, moves(peers), peers.length, DEFAULT_POLICY, ['src2']).suppressedBy).toBeNull();
   });
 
   it('holds a first failure while peers exist but have no recent data', () => {
@@ -69,10 +77,10 @@ describe('control group', () => {
 
 describe('control group: size of the move', () => {
   it('does not explain a doubling by peers that rose a little', () => {
-    const jump = checkResult({ check: 'row_count', subject: 'table:prod.sales.orders', look: 1, status: 'FAIL', critical: true, effect: 2.15, observed: 21_500, explanation: 'rows doubled' });
+    const jump = checkResult({ check: 'row_count', subject: 'table:prod.sales.orders', look: 1, status: 'FAIL', critical: true, effect: 2.15, observed: 21_500, explanation: 'rows doubled', decidedAtMs: CONCERN });
     const small = [peer('a', ['src4'], 1.15, DEPLOY - HOUR), peer('b', ['src4'], 1.16, DEPLOY - HOUR)];
-    expect(applyControlGroup(jump, peerMoves(small, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY), 2, DEFAULT_POLICY, ['src4']).suppressedBy).toBeNull();
+    expect(applyControlGroup(jump, moves(small, DEPLOY + 3 * HOUR, 'up'), 2, DEFAULT_POLICY, ['src4']).suppressedBy).toBeNull();
     const big = [peer('a', ['src4'], 2, DEPLOY - HOUR), peer('b', ['src4'], 1.9, DEPLOY - HOUR)];
-    expect(applyControlGroup(jump, peerMoves(big, DEPLOY, DEPLOY + HOUR, DEFAULT_POLICY), 2, DEFAULT_POLICY, ['src4']).suppressedBy).toBe('upstream');
+    expect(applyControlGroup(jump, moves(big, DEPLOY + 3 * HOUR, 'up'), 2, DEFAULT_POLICY, ['src4']).suppressedBy).toBe('upstream');
   });
 });
