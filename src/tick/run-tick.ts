@@ -19,6 +19,8 @@ const HOUR = 3_600_000;
 const MINUTE = 60_000;
 /** Even with no new evidence a deployment is judged again this often, to take in the slow plane. */
 const REJUDGE_MS = 15 * MINUTE;
+/** How far back expectation and backlog baselines reach: enough runs for their tests (spec §5: k >= 5). */
+const RULES_BASELINE_MS = 14 * DAY;
 
 export interface TickDeps {
   readonly wh: Warehouse;
@@ -231,12 +233,14 @@ export async function gatherEvidence(
     const subjects: SubjectEvidence[] = a.deployment.resources.map((ref) => {
       const subject = subjectOf(ref, lineage);
       const own = writes.filter((w) => subject.targetTables.includes(w.table));
+      // Rule and backlog baselines need the recent runs, not the whole row-count baseline.
+      const recent = own.filter((w) => w.timestampMs >= a.deployment.finishedMs - RULES_BASELINE_MS);
       return {
         subject,
         runs: runs.filter((r) => r.subjectId === ref.id),
         writes: own,
-        expectations: own.flatMap(expectationsOf),
-        backlog: own.map(backlogOf).filter((b): b is BacklogSample => b !== null),
+        expectations: recent.flatMap(expectationsOf),
+        backlog: recent.map(backlogOf).filter((b): b is BacklogSample => b !== null),
       };
     });
     const sources = new Set(subjects.flatMap((s) => s.subject.sourceTables));
@@ -254,7 +258,8 @@ export async function gatherEvidence(
   let evidence = active.map((a) => build(a, null));
   // The control group is read only when a volume anomaly needs it: peers' pipeline evidence is
   // already in hand; job peers cost one history read per table, so they wait for a reason.
-  const anomalous = evidence.filter((ev) => judgeDeployment(ev, policy, nowMs).some((r) => r.check === 'row_count' && (r.status === 'FAIL' || r.status === 'WARN')));
+  // Only a failure can roll back; a warning is re-judged with its peers once it becomes one.
+  const anomalous = evidence.filter((ev) => judgeDeployment(ev, policy, nowMs).some((r) => r.check === 'row_count' && r.status === 'FAIL'));
   if (anomalous.length > 0) {
     const wanted = new Set(anomalous.flatMap((ev) => ev.subjects.flatMap((s) => s.subject.sourceTables)));
     const peerJobTables = new Map<string, string>();
