@@ -51,12 +51,17 @@ export interface DuckDbSession {
   all(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<Row[]>;
   run(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<void>;
   append(table: string, types: readonly StagedType[], rows: ReadonlyArray<ReadonlyArray<SqlValue>>): Promise<void>;
+  /** Another connection to the same database: its own transactions and temp tables. */
+  connect(): Promise<DuckDbSession>;
   close(): void;
 }
 
 export async function openDuckDb(path: string): Promise<DuckDbSession> {
   const instance = await DuckDBInstance.create(path);
-  const conn: DuckDBConnection = await instance.connect();
+  return sessionOf(instance, await instance.connect(), () => instance.closeSync());
+}
+
+function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance: () => void): DuckDbSession {
   const bind = (params?: Readonly<Record<string, SqlValue>>) =>
     params && Object.keys(params).length > 0 ? (params as Record<string, SqlValue>) : undefined;
   return {
@@ -75,9 +80,12 @@ export async function openDuckDb(path: string): Promise<DuckDbSession> {
       }
       appender.closeSync();
     },
+    async connect() {
+      return sessionOf(instance, await instance.connect(), () => undefined);
+    },
     close() {
       conn.closeSync();
-      instance.closeSync();
+      closeInstance();
     },
   };
 }
