@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS {{ops}}.check_results (
 
 CREATE TABLE IF NOT EXISTS {{ops}}.verdicts (
   deployment_id STRING NOT NULL, state STRING, reason STRING, is_final BOOLEAN, post_runs BIGINT,
-  since TIMESTAMP, until TIMESTAMP, first_verdict_at TIMESTAMP, updated_at TIMESTAMP, tick_id STRING
+  since TIMESTAMP, until TIMESTAMP, first_verdict_at TIMESTAMP, updated_at TIMESTAMP, tick_id STRING,
+  page_reason STRING COMMENT 'set when a human must act: the automatic rollback was blocked or failed'
 );
 
 -- One row per subject, SLO and hour: the current hour's row is refreshed by every tick.

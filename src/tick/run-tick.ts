@@ -1,6 +1,7 @@
 // One tick: discover -> gather -> judge -> decide -> apply. The core in the middle is pure;
 // everything around it goes through the Warehouse and Workspace ports.
 
+import { auditVerdictChanges } from '../audit/verdict-changes.js';
 import { judgeDeployment } from '../checks/judge.js';
 import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js';
 import type { Policy } from '../checks/policy.js';
@@ -9,6 +10,7 @@ import type { CheckResult, MeasurementError, RunRecord, TableWrite, Verdict } fr
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import { writeResults, writeWatermarks } from './apply.js';
+import { runRollbackStep, type RollbackDeps, type RollbackTickSummary } from './decide-rollbacks.js';
 import { discover, type ActiveDeployment } from './discover.js';
 import { commitRows, listNewRuns, observedRunRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
 
@@ -19,6 +21,8 @@ export interface TickDeps {
   readonly wh: Warehouse;
   readonly ws: Workspace;
   readonly policy: Policy;
+  /** Rollback policy and CI dispatcher; without it the tick decides no rollbacks. */
+  readonly rollback?: Omit<RollbackDeps, 'wh' | 'ws'>;
 }
 
 export interface TickSummary {
@@ -33,6 +37,7 @@ export interface TickSummary {
   readonly errors: readonly MeasurementError[];
   readonly durationMs: number;
   readonly changed: ReadonlyArray<{ deploymentId: string; from: string | null; to: string }>;
+  readonly rollbacks: RollbackTickSummary | null;
 }
 
 export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => number = Date.now): Promise<TickSummary> {
@@ -79,9 +84,11 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     verdicts.push(v);
     if (active[i]!.verdictState !== v.state) changed.push({ deploymentId: v.deploymentId, from: active[i]!.verdictState, to: v.state });
   }
+  await auditVerdictChanges(wh, changed, verdicts, nowMs);
   await writeResults(wh, results, verdicts, tickId, nowMs);
   newMarks.jobs_runs_from_ms = runsWatermark;
   await writeWatermarks(wh, newMarks, nowMs);
+  const rollbacks = deps.rollback ? await runRollbackStep({ wh, ws, ...deps.rollback }, tickId, nowMs) : null;
 
   const counts: Record<string, number> = {};
   for (const v of verdicts) counts[v.state] = (counts[v.state] ?? 0) + 1;
@@ -97,6 +104,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     errors,
     durationMs: wallClock() - started,
     changed,
+    rollbacks,
   };
   await wh.execute('tick/merge_tick', {}, {
     columns: [
