@@ -3,6 +3,7 @@
 // turns errors into exit codes. 0 = ok, 1 = a verdict failed / a check did not pass, 2 = bad input
 // or could not verify, 70 = internal error.
 
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../checks/policy.js';
 import { runDemo } from '../demo/demo.js';
@@ -12,6 +13,7 @@ import { runTick } from '../tick/run-tick.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
 import { parseIntFlag, parseWarehouse } from './args.js';
+import { runAuditCommand } from './audit.js';
 import { printDemo } from './print-demo.js';
 import { Progress } from './progress.js';
 
@@ -22,6 +24,7 @@ Commands:
   simulate   build the simulated platform in the embedded warehouse
   tick       run one verification tick (on the embedded world: at its simulated clock)
   advance    move the simulated world forward (--minutes N) and tick once per minute
+  audit verify   check the audit log's hash chain (exit 0 intact, 1 tampered)
 
 Options:
   --warehouse duckdb:PATH   embedded warehouse file (default .postflight/workspace.duckdb)
@@ -101,6 +104,17 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(values.json ? `${JSON.stringify(line)}\n` : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors, ${line.ms} ms\n`);
         for (const e of last.errors) log.warn(e, 'measurement error');
         return last.errors.length ? 2 : 0;
+      } finally {
+        await wh.close();
+      }
+    }
+    case 'audit': {
+      if (positionals[1] !== 'verify') throw new UsageError(`unknown audit command '${positionals[1] ?? ''}'; use 'postflight audit verify [--warehouse duckdb:PATH]'`);
+      const target = parseWarehouse(values.warehouse, '.postflight');
+      if (!existsSync(target.path)) throw new UsageError(`${target.path} does not exist; pass the warehouse holding the audit log with --warehouse duckdb:PATH`);
+      const wh = await DuckDbWarehouse.open(target.path);
+      try {
+        return await runAuditCommand('verify', wh, process.stdout, values.json);
       } finally {
         await wh.close();
       }

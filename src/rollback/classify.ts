@@ -77,7 +77,9 @@ export function classifyRollback(input: {
         unsafe.push(`pipeline ${t.key}: rolling back changes ${field} from ${String(before.settings[field])} to ${String(after.settings[field])}, which moves its tables and streaming state`);
       }
     }
-    for (const p of paths.filter((x) => /checkpoint/i.test(x))) unsafe.push(`${noun(t.type)} ${t.key}: rolling back changes ${p}, a checkpoint location: streaming state would be reset`);
+    for (const p of paths.filter((x) => touchesCheckpoint(before.settings, after.settings, x))) {
+      unsafe.push(`${noun(t.type)} ${t.key}: rolling back changes ${p}, a checkpoint location: streaming state would be reset`);
+    }
     for (const p of paths.filter((x) => /full_refresh$/.test(x) && valueAt(after.settings, x) === true)) {
       unsafe.push(`${noun(t.type)} ${t.key}: the target version sets ${p}, which resets streaming state`);
     }
@@ -98,6 +100,17 @@ export function classifyRollback(input: {
     reasons.push(changed.length ? `restores ${changed.map((c) => `${noun(c.type)} ${c.key} (${c.paths.length} settings)`).join(', ')}` : 'the target version has the same settings; restoring them is a no-op');
   }
   return { safety, reasons, changes };
+}
+
+/** The path names a checkpoint, or sits in a named parameter or setting that does ({name: 'checkpoint_dir', default: ...}). */
+function touchesCheckpoint(before: unknown, after: unknown, path: string): boolean {
+  if (/checkpoint/i.test(path)) return true;
+  const parent = path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+  if (parent === path) return false;
+  return [before, after].some((side) => {
+    const o = valueAt(side, parent) as Record<string, unknown> | undefined;
+    return o !== null && typeof o === 'object' && ['name', 'key'].some((k) => typeof o[k] === 'string' && /checkpoint/i.test(o[k] as string));
+  });
 }
 
 function valueAt(settings: unknown, path: string): unknown {

@@ -87,7 +87,10 @@ export class FaultyWorkspace implements Workspace {
 
 /** Counts resets and edits that changed what the control plane holds: the effects that matter. */
 export class EffectCounter implements Workspace {
+  /** Resets and edits that changed the control plane's state. */
   effects: string[] = [];
+  /** Every reset and edit that reached the control plane, changing anything or not. */
+  writes: string[] = [];
   constructor(readonly inner: Workspace) {}
   get stats() {
     return this.inner.stats;
@@ -101,6 +104,7 @@ export class EffectCounter implements Workspace {
   async resetJob(id: string, settings: Record<string, unknown>): Promise<void> {
     const before = JSON.stringify((await this.inner.getJob(id))?.settings ?? null);
     await this.inner.resetJob(id, settings);
+    this.writes.push(`job:${id}`);
     if (JSON.stringify((await this.inner.getJob(id))?.settings ?? null) !== before) this.effects.push(`job:${id}`);
   }
   getPipeline(id: string): Promise<PipelineInfo | null> {
@@ -109,6 +113,7 @@ export class EffectCounter implements Workspace {
   async editPipeline(id: string, spec: Record<string, unknown>): Promise<void> {
     const before = JSON.stringify((await this.inner.getPipeline(id))?.spec ?? null);
     await this.inner.editPipeline(id, spec);
+    this.writes.push(`pipeline:${id}`);
     if (JSON.stringify((await this.inner.getPipeline(id))?.spec ?? null) !== before) this.effects.push(`pipeline:${id}`);
   }
 }
