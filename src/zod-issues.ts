@@ -6,6 +6,7 @@ export function formatIssues(root: string, issues: readonly z.core.$ZodIssue[]):
   return issues
     .map((i) => {
       const path = [root, ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '[');
+      if (i.code === 'unrecognized_keys') return `${path}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}; check the spelling or remove ${i.keys.length > 1 ? 'them' : 'it'}`;
       return `${path}: ${i.message}`;
     })
     .join('\n');

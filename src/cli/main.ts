@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../checks/policy.js';
+import { DEFAULT_SLO_POLICY } from '../budget/slo-policy.js';
+import { DEFAULT_ROLLBACK_POLICY } from '../rollback/policy.js';
 import { runDemo } from '../demo/demo.js';
 import { createLogger } from '../log.js';
 import { SimWorld, defaultSpec } from '../simulator/world.js';
@@ -93,10 +95,11 @@ async function main(argv: string[]): Promise<number> {
         if (!world) throw new UsageError(`${target.path} has no simulated world; run 'postflight simulate --warehouse duckdb:${target.path}' first`);
         const ws = new EmbeddedWorkspace(wh);
         const minutes = command === 'advance' ? parseIntFlag('minutes', values.minutes, 60, 1, 100_000) : 0;
-        let last = await runTick({ wh, ws, policy: DEFAULT_POLICY }, world.nowMs);
+        const rollback = { policy: DEFAULT_ROLLBACK_POLICY, log };
+        let last = await runTick({ wh, ws, policy: DEFAULT_POLICY, rollback, slos: DEFAULT_SLO_POLICY }, world.nowMs);
         for (let m = 1; m <= minutes; m++) {
           await world.advance(world.nowMs + 60_000);
-          last = await runTick({ wh, ws, policy: DEFAULT_POLICY }, world.nowMs);
+          last = await runTick({ wh, ws, policy: DEFAULT_POLICY, rollback, slos: DEFAULT_SLO_POLICY }, world.nowMs);
           progress.update('advancing', m, minutes);
         }
         progress.done();

@@ -5,6 +5,8 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
+import { DEFAULT_SLO_POLICY } from '../budget/slo-policy.js';
+import { DEFAULT_ROLLBACK_POLICY, type RollbackPolicy } from '../rollback/policy.js';
 import type { WorldSpec } from '../simulator/catalog.js';
 import { SimWorld } from '../simulator/world.js';
 import { hashKey } from '../simulator/random.js';
@@ -18,14 +20,18 @@ export interface DemoOptions {
   readonly dir: string;
   readonly spec: WorldSpec;
   readonly policy?: Policy;
+  readonly rollback?: RollbackPolicy;
   readonly replayMinutes?: number;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
   readonly onTick?: (s: TickSummary) => void;
 }
 
+/** Bumped when the simulator or the ops tables change what a built world holds, so old templates are not reused. */
+const WORLD_FORMAT = 'rollback-1';
+
 /** Builds the world's history once per spec and keeps it as a template file. */
 export async function ensureWorldTemplate(dir: string, spec: WorldSpec, onProgress?: DemoOptions['onProgress']): Promise<string> {
-  const template = join(dir, `world-${hashKey(JSON.stringify(spec)).toString(16)}.duckdb`);
+  const template = join(dir, `world-${hashKey(WORLD_FORMAT, JSON.stringify(spec)).toString(16)}.duckdb`);
   if (existsSync(template)) return template;
   mkdirSync(dir, { recursive: true });
   const tmp = `${template}.building`;
@@ -52,13 +58,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const world = (await SimWorld.open(wh))!;
     const ws = new EmbeddedWorkspace(wh);
     const policy = opts.policy ?? DEFAULT_POLICY;
+    const rollback = { policy: opts.rollback ?? DEFAULT_ROLLBACK_POLICY };
     const start = world.nowMs;
     const minutes = opts.replayMinutes ?? 1440;
     // A first tick at the start judges the recent past, so earlier versions have verdicts.
-    opts.onTick?.(await runTick({ wh, ws, policy }, start));
+    opts.onTick?.(await runTick({ wh, ws, policy, rollback, slos: DEFAULT_SLO_POLICY }, start));
     for (let m = 1; m <= minutes; m++) {
       await world.advance(start + m * 60_000);
-      const s = await runTick({ wh, ws, policy }, start + m * 60_000);
+      const s = await runTick({ wh, ws, policy, rollback, slos: DEFAULT_SLO_POLICY }, start + m * 60_000);
       opts.onTick?.(s);
       if (m % 60 === 0) opts.onProgress?.('replaying', m, minutes);
     }

@@ -2,6 +2,7 @@
 // everything around it goes through the Warehouse and Workspace ports.
 
 import { auditVerdictChanges } from '../audit/verdict-changes.js';
+import type { SloPolicy } from '../budget/slo-policy.js';
 import { judgeDeployment } from '../checks/judge.js';
 import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js';
 import type { Policy } from '../checks/policy.js';
@@ -10,6 +11,7 @@ import type { CheckResult, MeasurementError, RunRecord, TableWrite, Verdict } fr
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import { writeResults, writeWatermarks } from './apply.js';
+import { runBudgetStep, type BudgetTickSummary } from './budgets.js';
 import { runRollbackStep, type RollbackDeps, type RollbackTickSummary } from './decide-rollbacks.js';
 import { discover, type ActiveDeployment } from './discover.js';
 import { commitRows, listNewRuns, observedRunRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
@@ -23,6 +25,8 @@ export interface TickDeps {
   readonly policy: Policy;
   /** Rollback policy and CI dispatcher; without it the tick decides no rollbacks. */
   readonly rollback?: Omit<RollbackDeps, 'wh' | 'ws'>;
+  /** SLOs for error budgets; without them the tick keeps no budgets. */
+  readonly slos?: SloPolicy;
 }
 
 export interface TickSummary {
@@ -38,6 +42,7 @@ export interface TickSummary {
   readonly durationMs: number;
   readonly changed: ReadonlyArray<{ deploymentId: string; from: string | null; to: string }>;
   readonly rollbacks: RollbackTickSummary | null;
+  readonly budgets: BudgetTickSummary | null;
 }
 
 export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => number = Date.now): Promise<TickSummary> {
@@ -88,6 +93,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   await writeResults(wh, results, verdicts, tickId, nowMs);
   newMarks.jobs_runs_from_ms = runsWatermark;
   await writeWatermarks(wh, newMarks, nowMs);
+  const budgets = deps.slos ? await runBudgetStep({ wh, slos: deps.slos }, evidence, nowMs) : null;
   const rollbacks = deps.rollback ? await runRollbackStep({ wh, ws, ...deps.rollback }, tickId, nowMs) : null;
 
   const counts: Record<string, number> = {};
@@ -105,6 +111,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     durationMs: wallClock() - started,
     changed,
     rollbacks,
+    budgets,
   };
   await wh.execute('tick/merge_tick', {}, {
     columns: [
