@@ -1,12 +1,18 @@
 -- DuckDB SQL (embedded only): every replayed deployment with its ground-truth label, the verdict
 -- postflight reached, and what became of its rollback. Params: from_ms, to_ms.
-WITH ledger AS (
+WITH rb AS (
+  -- A bundle's next rollback may restore the same version again; its resets are its own.
+  SELECT r.*, LEAD(r.requested_at) OVER (PARTITION BY r.bundle, r.target ORDER BY r.requested_at, r.rollback_id) AS next_requested_at
+  FROM postflight.rollbacks r
+),
+ledger AS (
   SELECT deployment_id, count(*) AS ledger_rows, any_value(rollback_id) AS rollback_id, any_value(state) AS rollback_state,
     any_value(safety) AS rollback_safety, any_value(detail) AS rollback_detail, any_value(restore_deployment_id) AS restore_deployment_id,
-    any_value(requested_at) AS requested_at, any_value(to_version) AS to_version
-  FROM postflight.rollbacks GROUP BY deployment_id
+    any_value(requested_at) AS requested_at, any_value(next_requested_at) AS next_requested_at, any_value(to_version) AS to_version
+  FROM rb GROUP BY deployment_id
 ),
--- Resets and edits the control plane accepted for a rollback's resources, back to its target version.
+-- Resets and edits the control plane accepted for a rollback's resources, back to its target
+-- version, from its request until the bundle's next rollback.
 resets AS (
   SELECT g.deployment_id, max(n) AS max_resets_per_resource
   FROM (
@@ -14,6 +20,7 @@ resets AS (
     FROM ledger r
     JOIN postflight.deployments d ON d.deployment_id = r.deployment_id
     JOIN sim_world.api_changes c ON c.version = r.to_version AND c.changed_ms >= epoch_ms(r.requested_at)
+      AND (r.next_requested_at IS NULL OR c.changed_ms < epoch_ms(r.next_requested_at))
       AND list_contains(json_extract_string(d.resources, '$[*].id'), c.resource_id)
     GROUP BY r.deployment_id, c.resource_id
   ) g GROUP BY g.deployment_id

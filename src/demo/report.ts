@@ -43,7 +43,7 @@ export interface DemoReport {
   double_rollbacks: number;
   /** Rolled-back deployments whose restored version verified HEALTHY. */
   restored_healthy: number;
-  rollback_outcomes: Array<{ deployment_id: string; kind: string | null; label: string; state: string | null; safety: string | null; restored: string | null; detail: string | null }>;
+  rollback_outcomes: Array<{ deployment_id: string; kind: string | null; label: string; state: string | null; safety: string | null; restored: string | null; resets: number; detail: string | null }>;
   ticks: number;
   wall_s: number;
 }
@@ -90,7 +90,16 @@ export function scoreReplay(rows: readonly DemoRow[], ticks: number, wallS: numb
     restored_healthy: rows.filter((r) => r.rollback_state === 'SUCCEEDED' && r.restored_state === 'HEALTHY').length,
     rollback_outcomes: rows
       .filter((r) => r.rollback_state !== null)
-      .map((r) => ({ deployment_id: r.deployment_id, kind: r.kind, label: r.label, state: r.rollback_state, safety: r.rollback_safety, restored: r.restored_state, detail: r.rollback_detail })),
+      .map((r) => ({
+        deployment_id: r.deployment_id,
+        kind: r.kind,
+        label: r.label,
+        state: r.rollback_state,
+        safety: r.rollback_safety,
+        restored: r.restored_state,
+        resets: Number(r.max_resets_per_resource),
+        detail: r.rollback_detail,
+      })),
     ticks,
     wall_s: wallS,
   };

@@ -54,7 +54,7 @@ export async function decideRollbacks(deps: RollbackDeps, tickId: string, nowMs:
     ...work.resume,
     ...decided
       .filter((d) => d.decision.state === 'REQUESTED')
-      .map((d) => ({ row: openRowOf(d), cause: d.plan.cause, latest: { deploymentId: d.plan.deploymentId, version: d.plan.fromVersion } })),
+      .map((d) => ({ row: openRowOf(d, nowMs), cause: d.plan.cause, latest: { deploymentId: d.plan.deploymentId, version: d.plan.fromVersion } })),
   ];
   const holder = `${tickId}:${randomUUID().slice(0, 8)}`;
   const executed: Array<{ rollbackId: string; result: ExecutionResult }> = [];
@@ -111,7 +111,7 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
   return records;
 }
 
-function openRowOf(r: DecisionRecord): OpenRollback {
+function openRowOf(r: DecisionRecord, nowMs: number): OpenRollback {
   const p = r.plan;
   return {
     rollbackId: p.rollbackId,
@@ -119,7 +119,7 @@ function openRowOf(r: DecisionRecord): OpenRollback {
     bundle: p.bundle,
     target: p.target,
     state: 'REQUESTED',
-    requestedMs: 0,
+    requestedMs: nowMs,
     strategy: r.decision.strategy,
     fromVersion: p.fromVersion,
     toVersion: p.toVersion,

@@ -38,7 +38,8 @@ describe('rollbacks in a replayed world', () => {
     expect(report.double_rollbacks).toBe(0);
     expect(report.restored_healthy).toBeGreaterThanOrEqual(1);
     for (const o of report.rollback_outcomes) {
-      if (o.safety === 'SAFE') expect({ id: o.deployment_id, state: o.state }).toEqual({ id: o.deployment_id, state: 'SUCCEEDED' });
+      // Each simulated bundle has one job or pipeline: a rollback resets it exactly once.
+      if (o.safety === 'SAFE') expect({ id: o.deployment_id, state: o.state, resets: o.resets }).toEqual({ id: o.deployment_id, state: 'SUCCEEDED', resets: 1 });
       if (o.safety === 'UNSAFE') {
         expect(o.state).toBe('BLOCKED');
         expect(o.detail).toMatch(/UNSAFE: table .* changed schema after the failed deploy \(ADD COLUMNS/);
