@@ -6,7 +6,7 @@ import pRetry from 'p-retry';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
 import { chainEntries, verifyChain, type AuditEntry, type AuditRow, type ChainFinding, type ChainTail } from './hash-chain.js';
 
-const ATTEMPTS = 5;
+const ATTEMPTS = 8;
 
 const ROW_COLUMNS: RowBatch['columns'] = [
   { name: 'seq', type: 'BIGINT' },
@@ -46,7 +46,7 @@ export async function appendAudit(wh: Warehouse, entries: readonly AuditEntry[],
       await wh.execute('audit/merge_head', { seq: last.seq, hash: last.hash, now_ms: nowMs });
       return { appended: rows.length, alreadyRecorded: unique.length - rows.length };
     },
-    { retries: ATTEMPTS - 1, minTimeout: 5, factor: 3, randomize: true },
+    { retries: ATTEMPTS - 1, minTimeout: 10, factor: 2, maxTimeout: 1000, randomize: true },
   );
 }
 

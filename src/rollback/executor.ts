@@ -6,7 +6,7 @@
 import { appendAudit } from '../audit/audit-log.js';
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
-import { actionEntries, stepEntry } from './audit-entries.js';
+import { actionEntries, AUDIT_ACTOR, stepEntry } from './audit-entries.js';
 import type { Dispatcher } from './ci/dispatcher.js';
 import { nextStep, type OpenRollback } from './guards.js';
 import { claim, markVerdict, readSnapshots, transition, type ResumeWork } from './ledger.js';
@@ -65,7 +65,10 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
     return state;
   };
   const succeed = async (restoreDeploymentId: string, how: string): Promise<ExecutionResult> => {
-    await audit([stepEntry(id, 'rollback.succeeded', 'succeeded', { restore_deployment_id: restoreDeploymentId, to_version: row.toVersion, how }, nowMs)]);
+    await audit([
+      stepEntry(id, 'rollback.succeeded', 'succeeded', { restore_deployment_id: restoreDeploymentId, to_version: row.toVersion, how }, nowMs),
+      { atMs: nowMs, actor: AUDIT_ACTOR, action: 'verdict.changed', subject: `deployment:${row.deploymentId}`, eventKey: `verdict:${row.deploymentId}:FAILED>ROLLED_BACK:${id}`, payload: { from: 'FAILED', to: 'ROLLED_BACK', rollback_id: id } },
+    ]);
     await markVerdict(wh, row.deploymentId, 'ROLLED_BACK', `rolled back to ${row.toVersion?.slice(0, 12)} (${how}); the restored version is verified as deployment ${restoreDeploymentId}`, null, nowMs);
     await transition(wh, id, holder, { state: 'SUCCEEDED', detail: `restored ${row.toVersion} (${how}); re-verified as ${restoreDeploymentId}`, restoreDeploymentId }, nowMs);
     return 'SUCCEEDED';

@@ -100,14 +100,15 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
     const restoreDeploymentId = decision.state === 'REQUESTED' && plan.toVersion ? restoreDeploymentIdOf(plan.bundle, plan.target, plan.toVersion, plan.rollbackId) : null;
     return { plan, decision, restoreDeploymentId };
   });
-  // The decision is on record (audit, then ledger) before anything acts on it.
+  // The decision is on record before anything acts on it. The ledger row goes last: once it
+  // exists the deployment is no longer a candidate, so quarantine and pages must already be done.
   await appendAudit(wh, records.flatMap((r) => decisionEntries(r.plan, r.decision, nowMs)), nowMs);
-  await insertDecisions(wh, records, nowMs);
   await quarantine(wh, records.map((r) => r.plan), nowMs);
   for (const r of records.filter((x) => x.decision.pages)) {
     const why = r.decision.reasons.join('; ');
     await markVerdict(wh, r.plan.deploymentId, 'FAILED', `${r.plan.cause} | automatic rollback BLOCKED: ${why}`, `rollback BLOCKED (${r.plan.safety}): ${why}`, nowMs);
   }
+  await insertDecisions(wh, records, nowMs);
   return records;
 }
 

@@ -38,15 +38,20 @@ describe('audit log in the embedded warehouse', () => {
     }
   });
 
-  it('keeps one chain when two connections append at once', async () => {
+  it('keeps one chain when several connections append at once', async () => {
     const wh = await freshWarehouse();
-    const other = await wh.connect();
-    const batches = Array.from({ length: 6 }, (_, i) => Array.from({ length: 1 + (i % 3) }, (_, j) => entry(`w${i}-${j}`)));
-    await Promise.all(batches.map((b, i) => appendAudit(i % 2 ? wh : other, b, i)));
+    // One connection per writer, as each tick has its own; each writer appends three batches.
+    const writers = [wh, ...(await Promise.all([wh.connect(), wh.connect(), wh.connect()]))];
+    const batches = (w: number) => Array.from({ length: 3 }, (_, i) => Array.from({ length: 1 + ((w + i) % 3) }, (_, j) => entry(`w${w}-${i}-${j}`)));
+    await Promise.all(
+      writers.map(async (conn, w) => {
+        for (const b of batches(w)) await appendAudit(conn, b, w);
+      }),
+    );
     const v = await verifyAuditLog(wh);
     expect(v.findings).toEqual([]);
-    expect(v.rows).toBe(batches.flat().length);
-    other.close();
+    expect(v.rows).toBe(writers.flatMap((_, w) => batches(w).flat()).length);
+    for (const conn of writers.slice(1)) await conn.close();
     await wh.close();
   });
 });

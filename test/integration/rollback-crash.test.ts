@@ -36,8 +36,8 @@ async function expectFinishedOnce(wh: DuckDbWarehouse, effects: string[], writes
   expect({ label, rows }).toEqual({ label, rows: [{ state: 'SUCCEEDED' }] });
   const restores = await wh.session.all("SELECT count(*) AS n FROM postflight.deployments WHERE actor = 'postflight-rollback'");
   expect({ label, n: restores[0]!.n }).toEqual({ label, n: 1 });
-  const audit = await wh.session.all("SELECT action, count(*) AS n FROM postflight.audit_log WHERE action IN ('rollback.decided', 'rollback.restored', 'rollback.succeeded') GROUP BY action ORDER BY action");
-  expect({ label, audit }).toEqual({ label, audit: [{ action: 'rollback.decided', n: 1 }, { action: 'rollback.restored', n: 2 }, { action: 'rollback.succeeded', n: 1 }] });
+  const audit = await wh.session.all("SELECT action, count(*) AS n FROM postflight.audit_log WHERE action IN ('rollback.decided', 'rollback.restored', 'rollback.succeeded', 'verdict.changed') GROUP BY action ORDER BY action");
+  expect({ label, audit }).toEqual({ label, audit: [{ action: 'rollback.decided', n: 1 }, { action: 'rollback.restored', n: 2 }, { action: 'rollback.succeeded', n: 1 }, { action: 'verdict.changed', n: 1 }] });
   expect({ label, audit: (await verifyAuditLog(wh)).findings }).toEqual({ label, audit: [] });
   expect(await liveVersion(wh, JOB)).toBe(V1.version);
   expect(await liveVersion(wh, PIPE)).toBe(V1.version);

@@ -26,7 +26,7 @@ describe('rollback ledger and executor', () => {
     const [q] = await wh.session.all('SELECT version FROM postflight.quarantined_versions');
     expect(q!.version).toBe(V2.version);
     const audit = await wh.session.all('SELECT action FROM postflight.audit_log ORDER BY seq');
-    expect(audit.map((a) => a.action)).toEqual(['rollback.decided', 'version.quarantined', 'rollback.attempt', 'rollback.restored', 'rollback.restored', 'rollback.succeeded']);
+    expect(audit.map((a) => a.action)).toEqual(['rollback.decided', 'version.quarantined', 'rollback.attempt', 'rollback.restored', 'rollback.restored', 'rollback.succeeded', 'verdict.changed']);
     expect((await verifyAuditLog(wh)).ok).toBe(true);
     // A later tick finds nothing to do.
     const again = await decideRollbacks({ wh, ws, policy: DEFAULT_ROLLBACK_POLICY }, 'tick-b', T + 60_000);
