@@ -34,25 +34,52 @@ CREATE TABLE IF NOT EXISTS {{ops}}.check_results (
 CREATE TABLE IF NOT EXISTS {{ops}}.verdicts (
   deployment_id STRING NOT NULL, state STRING, reason STRING, is_final BOOLEAN, post_runs BIGINT,
   since TIMESTAMP, until TIMESTAMP, first_verdict_at TIMESTAMP, updated_at TIMESTAMP, tick_id STRING,
-  recheck_at TIMESTAMP COMMENT 'judge again at this time even without new evidence (a table turning stale, the window closing)'
+  recheck_at TIMESTAMP COMMENT 'judge again at this time even without new evidence (a table turning stale, the window closing)',
+  page_reason STRING COMMENT 'set when a human must act: the automatic rollback was blocked or failed'
 );
 
+-- One row per subject, SLO and hour: the current hour's row is refreshed by every tick.
 CREATE TABLE IF NOT EXISTS {{ops}}.error_budgets (
   subject STRING NOT NULL, slo STRING NOT NULL, window_end TIMESTAMP NOT NULL,
   target DOUBLE, good BIGINT, total BIGINT, budget_remaining DOUBLE,
-  burn_rates STRING COMMENT 'JSON map window -> burn rate', alert STRING, deployment_id STRING
+  burn_rates STRING COMMENT 'JSON map window -> burn rate', alert STRING, deployment_id STRING,
+  bundle STRING, rule STRING COMMENT 'dense (multiwindow burn rates) or sparse (run counts)',
+  exhausted BOOLEAN, burn_by_deployment STRING COMMENT 'JSON map deployment id -> bad events in the period',
+  explanation STRING, evaluated_at TIMESTAMP,
+  CONSTRAINT error_budgets_pk PRIMARY KEY (subject, slo, window_end)
 );
 
+-- The rollback ledger: one row per failed deployment, written before any side effect.
 CREATE TABLE IF NOT EXISTS {{ops}}.rollbacks (
   rollback_id STRING NOT NULL, deployment_id STRING, bundle STRING, target STRING,
   from_version STRING, to_version STRING, to_deployment_id STRING, reason STRING, safety STRING,
   strategy STRING, state STRING, attempts BIGINT, detail STRING,
-  requested_at TIMESTAMP, updated_at TIMESTAMP
+  requested_at TIMESTAMP, updated_at TIMESTAMP,
+  plan STRING COMMENT 'JSON: resource diff, schema changes and the reasons for the safety class',
+  not_before TIMESTAMP COMMENT 'cool-down: execution waits until then',
+  lease_holder STRING, lease_until TIMESTAMP COMMENT 'the tick executing the rollback, and until when',
+  restore_deployment_id STRING COMMENT 'deployment row that re-verifies the restored version',
+  CONSTRAINT rollbacks_pk PRIMARY KEY (rollback_id)
+);
+
+-- Versions that failed verification: CI must not promote them unchanged.
+CREATE TABLE IF NOT EXISTS {{ops}}.quarantined_versions (
+  bundle STRING NOT NULL, target STRING NOT NULL, version STRING NOT NULL,
+  deployment_id STRING, reason STRING, quarantined_at TIMESTAMP,
+  CONSTRAINT quarantined_versions_pk PRIMARY KEY (bundle, target, version)
 );
 
 CREATE TABLE IF NOT EXISTS {{ops}}.audit_log (
-  seq BIGINT NOT NULL, at TIMESTAMP, actor STRING, action STRING, subject STRING,
-  payload STRING, prev_hash STRING, hash STRING
+  seq BIGINT NOT NULL, logged_at TIMESTAMP, actor STRING, action STRING, subject STRING,
+  payload STRING, prev_hash STRING, hash STRING,
+  event_key STRING COMMENT 'what the entry records, once: a retried tick does not record it twice',
+  CONSTRAINT audit_log_pk PRIMARY KEY (seq)
+);
+
+-- The newest audit entry, kept apart from the log so that deleting the log's last rows shows.
+CREATE TABLE IF NOT EXISTS {{ops}}.audit_head (
+  name STRING NOT NULL, seq BIGINT, hash STRING, updated_at TIMESTAMP,
+  CONSTRAINT audit_head_pk PRIMARY KEY (name)
 );
 
 CREATE TABLE IF NOT EXISTS {{ops}}.ticks (

@@ -8,6 +8,9 @@ CREATE TABLE IF NOT EXISTS sim_world.clock (now_ms BIGINT);
 CREATE TABLE IF NOT EXISTS sim_world.api_resources (
   resource_id VARCHAR PRIMARY KEY, resource_type VARCHAR, bundle VARCHAR, version VARCHAR,
   settings VARCHAR, changed_ms BIGINT, last_modified BIGINT);
+-- Every jobs/reset and pipelines edit the control plane accepted (what the workspace audit log
+-- would show), so a replay can count how often each resource was reset.
+CREATE TABLE IF NOT EXISTS sim_world.api_changes (resource_id VARCHAR, resource_type VARCHAR, version VARCHAR, changed_ms BIGINT);
 CREATE TABLE IF NOT EXISTS sim_world.api_runs (
   run_id VARCHAR, job_id VARCHAR, start_ms BIGINT, end_ms BIGINT, result_state VARCHAR,
   termination_code VARCHAR, termination_type VARCHAR, tasks VARCHAR, run_name VARCHAR);

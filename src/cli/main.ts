@@ -3,16 +3,20 @@
 // turns errors into exit codes. 0 = ok, 1 = a verdict failed / a check did not pass, 2 = bad input
 // or could not verify, 70 = internal error.
 
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
 import { readPolicyFile } from '../config/read-policy-file.js';
+import { resolveSloPolicy } from '../budget/slo-policy.js';
+import { resolveRollbackPolicy } from '../rollback/policy.js';
 import { runDemo } from '../demo/demo.js';
 import { createLogger } from '../log.js';
 import { SimWorld, defaultSpec } from '../simulator/world.js';
 import { runTick } from '../tick/run-tick.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { ConfigError, parseIntFlag, parseWarehouse, parseWorkspace } from './args.js';
+import { runAuditCommand } from './audit.js';
 import { connect } from './connect.js';
 import { printDemo } from './print-demo.js';
 import { Progress } from './progress.js';
@@ -25,6 +29,7 @@ Commands:
   tick       run one verification tick (on the embedded world: at its simulated clock)
   advance    move the simulated world forward (--minutes N) and tick once per minute
   setup      create postflight's tables in the warehouse (idempotent)
+  audit verify   check the audit log's hash chain (exit 0 intact, 1 tampered)
 
 Options:
   --warehouse duckdb:PATH   embedded warehouse file (default .postflight/workspace.duckdb)
@@ -126,10 +131,12 @@ async function main(argv: string[]): Promise<number> {
         const { wh, ws, world } = conn;
         const minutes = command === 'advance' ? parseIntFlag('minutes', values.minutes, 60, 1, 100_000) : 0;
         const policies = await loadPolicies(values.policy);
-        let last = await runTick({ wh, ws, policy: DEFAULT_POLICY, policies }, conn.nowMs());
+        const rollback = { policy: resolveRollbackPolicy(policies?.rollback), log };
+        const slos = resolveSloPolicy(policies?.slos);
+        let last = await runTick({ wh, ws, policy: DEFAULT_POLICY, policies, rollback, slos }, conn.nowMs());
         for (let m = 1; m <= minutes; m++) {
           await world!.advance(world!.nowMs + 60_000);
-          last = await runTick({ wh, ws, policy: DEFAULT_POLICY, policies }, conn.nowMs());
+          last = await runTick({ wh, ws, policy: DEFAULT_POLICY, policies, rollback, slos }, conn.nowMs());
           progress.update('advancing', m, minutes);
         }
         progress.done();
@@ -139,6 +146,18 @@ async function main(argv: string[]): Promise<number> {
         return last.errors.length ? 2 : 0;
       } finally {
         await conn.close();
+      }
+    }
+    case 'audit': {
+      if (positionals[1] !== 'verify') throw new UsageError(`unknown audit command '${positionals[1] ?? ''}'; use 'postflight audit verify [--warehouse duckdb:PATH]'`);
+      const target = parseWarehouse(values.warehouse, '.postflight');
+      if (target.kind !== 'duckdb') throw new UsageError('audit verify reads an embedded warehouse; use --warehouse duckdb:PATH');
+      if (!existsSync(target.path)) throw new UsageError(`${target.path} does not exist; pass the warehouse holding the audit log with --warehouse duckdb:PATH`);
+      const wh = await DuckDbWarehouse.open(target.path);
+      try {
+        return await runAuditCommand('verify', wh, process.stdout, values.json);
+      } finally {
+        await wh.close();
       }
     }
     default:

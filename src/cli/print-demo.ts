@@ -10,9 +10,15 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
     ['upstream incidents failed', `${r.upstream_rolled_back_or_failed} of ${r.upstream_incidents}`],
     ['first verdict after rollout', `p50 ${r.first_verdict_s_p50 ?? '-'} s, max ${r.first_verdict_s_max ?? '-'} s`],
     ['time to catch (p50)', r.detection_s_p50 === null ? '-' : `${Math.round(r.detection_s_p50 / 60)} min`],
+    ['rolled back', `${r.rollbacks} (restored version verified HEALTHY: ${r.restored_healthy})`],
+    ['rollbacks blocked as unsafe', String(r.rollbacks_blocked_unsafe)],
+    ['double rollbacks', String(r.double_rollbacks)],
     ['ticks', `${r.ticks} in ${r.wall_s.toFixed(1)} s`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) out.write(`${k.padEnd(w)}  ${v}\n`);
   for (const m of r.missed) out.write(`  missed: ${m.deployment_id} ${m.kind} x${m.factor} -> ${m.state}\n`);
+  for (const o of r.rollback_outcomes.filter((x) => x.state !== 'SUCCEEDED')) {
+    out.write(`  rollback ${o.state} (${o.safety}): ${o.deployment_id} ${o.kind ?? o.label}: ${(o.detail ?? '').slice(0, 240)}\n`);
+  }
 }

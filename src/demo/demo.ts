@@ -6,6 +6,8 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
+import { DEFAULT_SLO_POLICY, resolveSloPolicy } from '../budget/slo-policy.js';
+import { DEFAULT_ROLLBACK_POLICY, resolveRollbackPolicy, type RollbackPolicy } from '../rollback/policy.js';
 import type { WorldSpec } from '../simulator/catalog.js';
 import { SimWorld, WORLD_FORMAT } from '../simulator/world.js';
 import { hashKey } from '../simulator/random.js';
@@ -20,10 +22,12 @@ export interface DemoOptions {
   readonly spec: WorldSpec;
   readonly policy?: Policy;
   readonly policies?: PolicySet;
+  readonly rollback?: RollbackPolicy;
   readonly replayMinutes?: number;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
   readonly onTick?: (s: TickSummary) => void;
 }
+
 
 /** Builds the world's history once per spec and keeps it as a template file. */
 export async function ensureWorldTemplate(dir: string, spec: WorldSpec, onProgress?: DemoOptions['onProgress']): Promise<string> {
@@ -56,13 +60,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const world = (await SimWorld.open(wh))!;
     const ws = new EmbeddedWorkspace(wh);
     const policy = opts.policy ?? DEFAULT_POLICY;
+    const rollback = { policy: opts.rollback ?? resolveRollbackPolicy(opts.policies?.rollback) };
+    const slos = opts.policies ? resolveSloPolicy(opts.policies.slos) : DEFAULT_SLO_POLICY;
     const start = world.nowMs;
     const minutes = opts.replayMinutes ?? 1440;
     // A first tick at the start judges the recent past, so earlier versions have verdicts.
-    opts.onTick?.(await runTick({ wh, ws, policy, policies: opts.policies }, start));
+    opts.onTick?.(await runTick({ wh, ws, policy, policies: opts.policies, rollback, slos }, start));
     for (let m = 1; m <= minutes; m++) {
       await world.advance(start + m * 60_000);
-      const s = await runTick({ wh, ws, policy, policies: opts.policies }, start + m * 60_000);
+      const s = await runTick({ wh, ws, policy, policies: opts.policies, rollback, slos }, start + m * 60_000);
       opts.onTick?.(s);
       if (m % 60 === 0) opts.onProgress?.('replaying', m, minutes);
     }

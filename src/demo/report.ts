@@ -10,6 +10,15 @@ export interface DemoRow {
   readonly state: string | null;
   readonly first_verdict_ms: number | null;
   readonly first_fail_ms: number | null;
+  readonly rollback_state: string | null;
+  readonly rollback_safety: string | null;
+  readonly rollback_detail: string | null;
+  /** Ledger rows for the deployment: more than one would be a second rollback. */
+  readonly ledger_rows: number;
+  /** Most resets the control plane accepted for one of its resources during its rollback. */
+  readonly max_resets_per_resource: number;
+  /** Verdict of the restored version's re-verification. */
+  readonly restored_state: string | null;
 }
 
 export interface DemoReport {
@@ -27,6 +36,14 @@ export interface DemoReport {
   first_verdict_s_p50: number | null;
   first_verdict_s_max: number | null;
   detection_s_p50: number | null;
+  /** Failed deployments rolled back (ledger SUCCEEDED). */
+  rollbacks: number;
+  rollbacks_blocked_unsafe: number;
+  /** Deployments rolled back more than once, or with a resource reset more than once. Must be 0. */
+  double_rollbacks: number;
+  /** Rolled-back deployments whose restored version verified HEALTHY. */
+  restored_healthy: number;
+  rollback_outcomes: Array<{ deployment_id: string; kind: string | null; label: string; state: string | null; safety: string | null; restored: string | null; resets: number; detail: string | null }>;
   ticks: number;
   wall_s: number;
 }
@@ -67,6 +84,22 @@ export function scoreReplay(rows: readonly DemoRow[], ticks: number, wallS: numb
     first_verdict_s_p50: quantile(firsts, 0.5),
     first_verdict_s_max: firsts.length ? Math.max(...firsts) : null,
     detection_s_p50: quantile(detect, 0.5),
+    rollbacks: rows.filter((r) => r.rollback_state === 'SUCCEEDED').length,
+    rollbacks_blocked_unsafe: rows.filter((r) => r.rollback_state === 'BLOCKED' && r.rollback_safety === 'UNSAFE').length,
+    double_rollbacks: rows.filter((r) => Number(r.ledger_rows) > 1 || Number(r.max_resets_per_resource) > 1).length,
+    restored_healthy: rows.filter((r) => r.rollback_state === 'SUCCEEDED' && r.restored_state === 'HEALTHY').length,
+    rollback_outcomes: rows
+      .filter((r) => r.rollback_state !== null)
+      .map((r) => ({
+        deployment_id: r.deployment_id,
+        kind: r.kind,
+        label: r.label,
+        state: r.rollback_state,
+        safety: r.rollback_safety,
+        restored: r.restored_state,
+        resets: Number(r.max_resets_per_resource),
+        detail: r.rollback_detail,
+      })),
     ticks,
     wall_s: wallS,
   };

@@ -13,9 +13,11 @@ export type BadKind =
   | 'volume_jump'
   | 'duration_regression'
   | 'expectation_spike'
-  | 'stale_output';
+  | 'stale_output'
+  /** Its first run alters a target table's schema (ADD COLUMNS), then every run fails: rolling back is not safe. */
+  | 'schema_break';
 
-export const HARD_KINDS: readonly BadKind[] = ['failing_runs', 'zero_rows'];
+export const HARD_KINDS: readonly BadKind[] = ['failing_runs', 'zero_rows', 'schema_break'];
 
 export interface Behaviour {
   readonly kind: BadKind | null;
@@ -102,6 +104,7 @@ export function buildPlan(spec: WorldSpec, catalog: readonly SimPipeline[], repl
   const incidents: Incident[] = [];
   const times = [...deployTimes(spec, histFrom, spec.startMs, 'hist'), ...deployTimes(spec, spec.startMs, replayTo, 'replay')];
   let incidentPlanned = false;
+  let schemaBreakPlanned = false;
   for (const [k, at] of times.entries()) {
     const key = hashKey(spec.seed, 'deploy', at, k);
     // A bundle is not redeployed within a few hours of its last deploy, so each deploy gets
@@ -125,6 +128,12 @@ export function buildPlan(spec: WorldSpec, catalog: readonly SimPipeline[], repl
     if (inReplay && p.cadenceMin <= 240 && uniform(key, 'bad') < spec.badShare) {
       behaviour = badBehaviour(p, key);
       label = 'bad';
+      // One bad deploy per replay whose rollback would undo a schema change, so the replay shows
+      // an unsafe rollback being blocked next to the safe ones being carried out.
+      if (!schemaBreakPlanned && p.resourceType === 'job' && p.cadenceMin <= 60) {
+        behaviour = { kind: 'schema_break', factor: 0 };
+        schemaBreakPlanned = true;
+      }
     } else if (inReplay && !incidentPlanned && p.cadenceMin <= 60 && at < spec.startMs + 12 * 3_600_000 && p.sources.length > 0) {
       incidentPlanned = true;
       label = 'upstream_incident';

@@ -24,6 +24,8 @@ export interface SimRun {
   readonly terminationCode: string;
   readonly terminationType: string;
   readonly tasks: readonly SimTaskRun[];
+  /** A schema change the run committed to its first target table before failing (e.g. ADD COLUMNS). */
+  readonly schemaChange?: string;
   /** Rows written per target table; null where the run wrote no commit to that table. */
   readonly rows: ReadonlyArray<number | null>;
   readonly expectations: ReadonlyArray<{ readonly name: string; readonly dataset: string; readonly passed: number; readonly failed: number }>;
@@ -37,7 +39,7 @@ export function simulateRun(seed: number, p: SimPipeline, slot: number, startMs:
   const key = [seed, 'run', p.index, slot] as const;
   const kind = behaviour.kind;
   const infraFailure = kind === null && uniform(...key, 'infra') < p.infraFailRate;
-  const failed = kind === 'failing_runs' || infraFailure;
+  const failed = kind === 'failing_runs' || kind === 'schema_break' || infraFailure;
   let duration = p.baseDurationS * durationFactor(startMs) * Math.exp(p.durationSigma * normal(...key, 'dur'));
   if (kind === 'duration_regression') duration *= behaviour.factor;
   if (failed) duration *= 0.3 + 0.3 * uniform(...key, 'fdur');

@@ -1,7 +1,11 @@
 // What `bundle deploy` leaves in the workspace for a simulated resource: Jobs 2.2 settings or a
-// pipeline spec, stamped with the deployed version.
+// pipeline spec, stamped with the deployed version. Code is deployed to a path per version
+// (rollback-safe artifact paths), so resetting the settings to an earlier version's snapshot
+// runs that version's code again.
 
 import type { SimPipeline } from './catalog.js';
+
+const artifacts = (p: SimPipeline, version: string) => `/Workspace/.bundle/${p.bundle}/prod/artifacts/${version}`;
 
 function cronOf(p: SimPipeline): string {
   if (p.cadenceMin >= 1440) return `0 ${p.offsetMin} 0 * * ?`;
@@ -24,8 +28,8 @@ export function jobSettings(p: SimPipeline, version: string): Record<string, unk
       task_key: key,
       ...(i > 0 ? { depends_on: [{ task_key: p.tasks[i - 1] }] } : {}),
       ...(p.kind === 'dbt'
-        ? { dbt_task: { commands: ['dbt deps', 'dbt build'], project_directory: `/Workspace/.bundle/${p.bundle}/prod/files/dbt` } }
-        : { notebook_task: { notebook_path: `/Workspace/.bundle/${p.bundle}/prod/files/src/${key}` } }),
+        ? { dbt_task: { commands: ['dbt deps', 'dbt build'], project_directory: `${artifacts(p, version)}/dbt` } }
+        : { notebook_task: { notebook_path: `${artifacts(p, version)}/src/${key}` } }),
       environment_key: 'default',
     })),
     parameters: [{ name: 'git_sha', default: version }],
@@ -43,7 +47,7 @@ export function pipelineSpec(p: SimPipeline, version: string): Record<string, un
     development: false,
     channel: 'CURRENT',
     edition: 'ADVANCED',
-    libraries: [{ glob: { include: `/Workspace/.bundle/${p.bundle}/prod/files/transformations/**` } }],
+    libraries: [{ glob: { include: `${artifacts(p, version)}/transformations/**` } }],
     configuration: { 'postflight.version': version },
     tags: { bundle: p.bundle, version },
     deployment: { kind: 'BUNDLE', metadata_file_path: `/Workspace/.bundle/${p.bundle}/prod/state/metadata.json` },

@@ -19,13 +19,15 @@ export const LATENCY_MS = { lakeflow: 90 * 60_000, lineage: 60 * 60_000 } as con
 const DAY = 86_400_000;
 
 /** Bump when the simulator writes different data for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 3;
+export const WORLD_FORMAT = 4;
 
 export class SimWorld {
   readonly spec: WorldSpec;
   readonly catalog: readonly SimPipeline[];
   readonly plan: DeployPlan;
   readonly #wh: DuckDbWarehouse;
+  /** pipeline index:slot of the first run after each schema-breaking deploy (it alters the table). */
+  readonly #schemaBreaks: ReadonlySet<string>;
   #nowMs: number;
 
   private constructor(wh: DuckDbWarehouse, spec: WorldSpec, nowMs: number) {
@@ -33,6 +35,9 @@ export class SimWorld {
     this.spec = spec;
     this.catalog = buildCatalog(spec);
     this.plan = buildPlan(spec, this.catalog);
+    this.#schemaBreaks = new Set(
+      this.plan.deploys.filter((d) => d.behaviour.kind === 'schema_break').map((d) => `${d.pipelineIndex}:${firstSlotAfter(this.catalog[d.pipelineIndex]!, d.atMs - 1)}`),
+    );
     this.#nowMs = nowMs;
   }
 
@@ -143,7 +148,8 @@ export class SimWorld {
       for (let slot = firstSlotAfter(p, fromMs); slotStartMs(p, slot) <= toMs; slot++) {
         const start = slotStartMs(p, slot);
         while (di < mine.length && mine[di]!.atMs <= start) current = mine[di++]!.behaviour;
-        runs.push(simulateRun(this.spec.seed, p, slot, start, current, this.plan.incidents));
+        const run = simulateRun(this.spec.seed, p, slot, start, current, this.plan.incidents);
+        runs.push(current.kind === 'schema_break' && this.#schemaBreaks.has(`${p.index}:${slot}`) ? { ...run, schemaChange: 'ADD COLUMNS' } : run);
       }
     }
     await this.#flush(runs);
@@ -226,6 +232,7 @@ export class SimWorld {
           r.terminationCode, r.terminationType, JSON.stringify(r.tasks), slow,
         ]);
         for (const t of r.tasks) stageTasks.push([p.id, r.runId, t.runId, t.taskKey, t.startMs, t.endMs, t.result, t.result === 'SUCCEEDED' ? 'SUCCESS' : r.terminationCode, slow]);
+        if (r.schemaChange) stageCommits.push([p.targets[0]!.name, r.slot, r.startMs + 1000, r.schemaChange, null, p.id, p.name, r.runId]);
         r.rows.forEach((rows, i) => {
           if (rows === null) return;
           stageCommits.push([p.targets[i]!.name, r.slot, r.endMs - (r.rows.length - i) * 1000, p.kind === 'dbt' ? 'CREATE OR REPLACE TABLE AS SELECT' : 'WRITE', rows, p.id, p.name, r.runId]);

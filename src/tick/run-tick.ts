@@ -1,6 +1,8 @@
 // One tick: discover -> gather -> judge -> decide -> apply. The core in the middle is pure;
 // everything around it goes through the Warehouse and Workspace ports.
 
+import { auditVerdictChanges } from '../audit/verdict-changes.js';
+import type { SloPolicy } from '../budget/slo-policy.js';
 import { judgeDeployment } from '../checks/judge.js';
 import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js';
 import type { Policy } from '../checks/policy.js';
@@ -11,6 +13,8 @@ import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import { tickRows, writeResults, writeWatermarks } from './apply.js';
 import { backlogOf, expectationsOf, type FlowCommit } from './flow-metrics.js';
+import { runBudgetStep, type BudgetTickSummary } from './budgets.js';
+import { runRollbackStep, type RollbackDeps, type RollbackTickSummary } from './decide-rollbacks.js';
 import { discover, type ActiveDeployment } from './discover.js';
 import { commitRows, listNewRuns, observedRunRows, pipelineTargetRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
 
@@ -29,6 +33,10 @@ export interface TickDeps {
   readonly policy: Policy;
   /** The policy file, when one is given: per-bundle policies and expected-change annotations. */
   readonly policies?: PolicySet;
+  /** Rollback policy and CI dispatcher; without it the tick decides no rollbacks. */
+  readonly rollback?: Omit<RollbackDeps, 'wh' | 'ws'>;
+  /** SLOs for error budgets; without them the tick keeps no budgets. */
+  readonly slos?: SloPolicy;
 }
 
 export interface TickSummary {
@@ -45,6 +53,8 @@ export interface TickSummary {
   readonly errors: readonly MeasurementError[];
   readonly durationMs: number;
   readonly changed: ReadonlyArray<{ deploymentId: string; from: string | null; to: string }>;
+  readonly rollbacks: RollbackTickSummary | null;
+  readonly budgets: BudgetTickSummary | null;
 }
 
 export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => number = Date.now): Promise<TickSummary> {
@@ -127,8 +137,11 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     verdicts.push(v);
     if (due[i]!.verdictState !== v.state) changed.push({ deploymentId: v.deploymentId, from: due[i]!.verdictState, to: v.state });
   }
+  await auditVerdictChanges(wh, changed, verdicts, nowMs);
   await writeResults(wh, results, verdicts, tickId, nowMs);
   if (Object.keys(newMarks).length) await writeWatermarks(wh, newMarks, nowMs);
+  const budgets = deps.slos ? await runBudgetStep({ wh, slos: deps.slos }, evidence, nowMs) : null;
+  const rollbacks = deps.rollback ? await runRollbackStep({ wh, ws, ...deps.rollback }, tickId, nowMs) : null;
 
   const counts: Record<string, number> = {};
   const judged = new Map(verdicts.map((v) => [v.deploymentId, v.state]));
@@ -149,6 +162,8 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     errors,
     durationMs: wallClock() - started,
     changed,
+    rollbacks,
+    budgets,
   };
   await wh.execute('tick/merge_tick', {}, tickRows(summary, runsWatermark, eventLogWatermark));
   return summary;

@@ -11,6 +11,8 @@ export interface ColumnDef {
 export interface TableDef {
   readonly name: string;
   readonly columns: readonly ColumnDef[];
+  /** Columns of a `CONSTRAINT <name> PRIMARY KEY (...)` clause: informational on Databricks, enforced by DuckDB. */
+  readonly primaryKey: readonly string[];
 }
 
 export function parseCreateTable(stmt: string): TableDef | null {
@@ -19,8 +21,10 @@ export function parseCreateTable(stmt: string): TableDef | null {
   const bodyStart = head[0].length;
   const bodyEnd = matchingParen(stmt, bodyStart - 1);
   const body = stripComments(stmt.slice(bodyStart, bodyEnd));
-  const columns = splitTopLevel(body, ',').map((c) => parseColumn(c.trim()));
-  return { name: head[1]!, columns };
+  const parts = splitTopLevel(body, ',').map((c) => c.trim());
+  const pk = parts.map((c) => /^CONSTRAINT\s+[A-Za-z_][A-Za-z0-9_]*\s+PRIMARY\s+KEY\s*\(([^)]*)\)$/i.exec(c)).find((m) => m !== null);
+  const columns = parts.filter((c) => !/^CONSTRAINT\s/i.test(c)).map(parseColumn);
+  return { name: head[1]!, columns, primaryKey: pk ? pk[1]!.split(',').map((c) => c.trim()) : [] };
 }
 
 function parseColumn(text: string): ColumnDef {

@@ -5,7 +5,7 @@ import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js'
 
 const T = 1_793_577_600_000;
 const summary = (i: number): TickSummary => ({
-  tickId: `tick-${i}`, nowMs: T + i * 60_000, deployments: 0, judged: 0, verdicts: {}, newRuns: 0, statements: 0, historyReads: 0, restCalls: 0, errors: [], durationMs: 1, changed: [],
+  tickId: `tick-${i}`, nowMs: T + i * 60_000, deployments: 0, judged: 0, verdicts: {}, newRuns: 0, statements: 0, historyReads: 0, restCalls: 0, errors: [], durationMs: 1, changed: [], rollbacks: null, budgets: null,
 });
 
 describe('watermarks ride on the tick row', () => {

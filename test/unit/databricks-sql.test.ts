@@ -3,6 +3,9 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/record.js';
 import { checkResultRows, tickRows, verdictRows } from '../../src/tick/apply.js';
+import { ROW_COLUMNS as AUDIT_ROW_COLUMNS } from '../../src/audit/audit-log.js';
+import { budgetRows } from '../../src/tick/budgets.js';
+import { DECISION_COLUMNS, QUARANTINE_COLUMNS, SCHEMA_SINCE_COLUMNS, pairRows } from '../../src/rollback/ledger.js';
 import { commitRows, idRows, observedRunRows, pipelineTargetRows } from '../../src/tick/gather.js';
 import type { Locations, RowBatch } from '../../src/warehouse/port.js';
 import { loadSql } from '../../src/warehouse/sql-files.js';
@@ -45,8 +48,17 @@ const BATCHES: Record<string, RowBatch['columns']> = {
     { name: 'value_ms', type: 'BIGINT' },
     { name: 'updated_at', type: 'TIMESTAMP' },
   ],
-  'tick/merge_tick': columnsOf(tickRows({ tickId: 't', nowMs: 0, deployments: 0, judged: 0, verdicts: {}, newRuns: 0, statements: 0, historyReads: 0, restCalls: 0, errors: [], durationMs: 0, changed: [] }, null, null)),
+  'tick/merge_tick': columnsOf(tickRows({ tickId: 't', nowMs: 0, deployments: 0, judged: 0, verdicts: {}, newRuns: 0, statements: 0, historyReads: 0, restCalls: 0, errors: [], durationMs: 0, changed: [], rollbacks: null, budgets: null }, null, null)),
   'record/merge_deployments': columnsOf(deploymentRows([], 0)),
+  'audit/append': AUDIT_ROW_COLUMNS,
+  'audit/tail': [{ name: 'event_key', type: 'STRING' }],
+  'budget/context': [{ name: 'bundle', type: 'STRING' }],
+  'budget/merge_error_budgets': columnsOf(budgetRows([], new Map(), 0)),
+  'rollback/history': columnsOf(pairRows([])),
+  'rollback/insert': DECISION_COLUMNS,
+  'rollback/quarantine': QUARANTINE_COLUMNS,
+  'rollback/schema_changes': SCHEMA_SINCE_COLUMNS,
+  'rollback/snapshots': [{ name: 'id', type: 'STRING' }],
   'record/merge_resource_snapshots': columnsOf(snapshotRows([], 0)),
   'record/merge_deployment_events': columnsOf(stageEventRows([])),
 };

@@ -51,12 +51,17 @@ export interface DuckDbSession {
   all(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<Row[]>;
   run(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<void>;
   append(table: string, types: readonly StagedType[], rows: ReadonlyArray<ReadonlyArray<SqlValue>>): Promise<void>;
+  /** Another connection to the same database: its own transactions and temp tables. */
+  connect(): Promise<DuckDbSession>;
   close(): void;
 }
 
 export async function openDuckDb(path: string): Promise<DuckDbSession> {
   const instance = await DuckDBInstance.create(path);
-  const conn: DuckDBConnection = await instance.connect();
+  return sessionOf(instance, await instance.connect(), () => instance.closeSync());
+}
+
+function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance: () => void): DuckDbSession {
   // Statements are not prepared once and reused: DuckDB plans with the table statistics of the
   // moment it prepares (compressed materialisation, filter folding), so a plan made when a table
   // was empty returns wrong values once it fills.
@@ -78,9 +83,12 @@ export async function openDuckDb(path: string): Promise<DuckDbSession> {
       }
       appender.closeSync();
     },
+    async connect() {
+      return sessionOf(instance, await instance.connect(), () => undefined);
+    },
     close() {
       conn.closeSync();
-      instance.closeSync();
+      closeInstance();
     },
   };
 }

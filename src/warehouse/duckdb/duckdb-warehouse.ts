@@ -35,6 +35,11 @@ export class DuckDbWarehouse implements Warehouse {
     return new DuckDbWarehouse(session, loc);
   }
 
+  /** A second warehouse on the same database over its own connection (concurrent work, tests). */
+  async connect(): Promise<DuckDbWarehouse> {
+    return new DuckDbWarehouse(await this.#session.connect(), this.#loc);
+  }
+
   get locations(): Locations {
     return this.#loc;
   }
@@ -92,6 +97,7 @@ export class DuckDbWarehouse implements Warehouse {
       const parts = table.name.split('.');
       if (parts.length > 1) await this.#session.run(`CREATE SCHEMA IF NOT EXISTS ${parts.slice(0, -1).join('.')}`);
       const cols = table.columns.map((c) => `"${c.name}" ${toDuckDbType(c.type)}${c.notNull ? ' NOT NULL' : ''}`);
+      if (table.primaryKey.length) cols.push(`PRIMARY KEY (${table.primaryKey.map((c) => `"${c}"`).join(', ')})`);
       await this.#session.run(`CREATE TABLE IF NOT EXISTS ${table.name} (${cols.join(', ')})`);
     }
   }

@@ -76,5 +76,6 @@ export class EmbeddedWorkspace implements Workspace {
       'UPDATE sim_world.api_resources SET settings = $settings, version = COALESCE($version, version), changed_ms = (SELECT now_ms FROM sim_world.clock), last_modified = (SELECT now_ms FROM sim_world.clock) WHERE resource_id = $id',
       { settings: JSON.stringify(settings), version: version ?? null, id },
     );
+    await this.#wh.session.run('INSERT INTO sim_world.api_changes SELECT $id, $type, CAST($version AS VARCHAR), now_ms FROM sim_world.clock', { id, type, version: version ?? null });
   }
 }

@@ -1,0 +1,102 @@
+// Appends to and reads the hash-chained audit log through the Warehouse port. Appends are all or
+// nothing per batch and keyed by event, so a retried tick records nothing twice and two writers
+// at once never interleave their rows (the loser re-reads the tail and chains after the winner).
+
+import pRetry from 'p-retry';
+import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
+import { chainEntries, verifyChain, type AuditEntry, type AuditRow, type ChainFinding, type ChainTail } from './hash-chain.js';
+
+const ATTEMPTS = 8;
+
+export const ROW_COLUMNS: RowBatch['columns'] = [
+  { name: 'seq', type: 'BIGINT' },
+  { name: 'logged_at', type: 'TIMESTAMP' },
+  { name: 'actor', type: 'STRING' },
+  { name: 'action', type: 'STRING' },
+  { name: 'subject', type: 'STRING' },
+  { name: 'payload', type: 'STRING' },
+  { name: 'prev_hash', type: 'STRING' },
+  { name: 'hash', type: 'STRING' },
+  { name: 'event_key', type: 'STRING' },
+];
+
+export interface AppendOutcome {
+  readonly appended: number;
+  readonly alreadyRecorded: number;
+}
+
+/** Appends the entries not yet recorded (by event key), chained after the current tail. */
+export async function appendAudit(wh: Warehouse, entries: readonly AuditEntry[], nowMs: number): Promise<AppendOutcome> {
+  const unique = [...new Map(entries.map((e) => [e.eventKey, e])).values()];
+  if (unique.length === 0) return { appended: 0, alreadyRecorded: 0 };
+  // A writer that loses the tail to another (a key violation, or rows that are not its own on
+  // read-back) tries again after the winner's rows.
+  return pRetry(
+    async () => {
+      const { tail, recorded } = await readTail(wh, unique.map((e) => e.eventKey));
+      const fresh = unique.filter((e) => !recorded.has(e.eventKey));
+      if (fresh.length === 0) return { appended: 0, alreadyRecorded: unique.length };
+      const rows = chainEntries(tail, fresh);
+      const first = rows[0]!.seq;
+      const last = rows[rows.length - 1]!;
+      await wh.execute('audit/append', { first_seq: first }, { columns: ROW_COLUMNS, rows: rows.map(toValues) });
+      const back = await wh.query('audit/range', { from_seq: first, to_seq: last.seq });
+      const stored = new Map(back.map((r) => [Number(r.seq), String(r.hash)]));
+      if (!rows.every((r) => stored.get(r.seq) === r.hash)) throw new Error(`audit: another writer appended at seq ${first} first`);
+      await wh.execute('audit/merge_head', { seq: last.seq, hash: last.hash, now_ms: nowMs });
+      return { appended: rows.length, alreadyRecorded: unique.length - rows.length };
+    },
+    { retries: ATTEMPTS - 1, minTimeout: 10, factor: 2, maxTimeout: 1000, randomize: true },
+  );
+}
+
+async function readTail(wh: Warehouse, keys: readonly string[]): Promise<{ tail: ChainTail | null; recorded: Set<string> }> {
+  const rows = await wh.query('audit/tail', {}, { columns: [{ name: 'event_key', type: 'STRING' }], rows: keys.map((k) => [k]) });
+  const t = rows.find((r) => r.kind === 'tail');
+  return {
+    tail: t ? { seq: Number(t.seq), hash: String(t.hash) } : null,
+    recorded: new Set(rows.filter((r) => r.kind === 'key').map((r) => String(r.event_key))),
+  };
+}
+
+function toValues(r: AuditRow): Array<string | number> {
+  return [r.seq, r.atMs, r.actor, r.action, r.subject, r.payload, r.prevHash, r.hash, r.eventKey];
+}
+
+export interface AuditLog {
+  readonly rows: AuditRow[];
+  readonly head: ChainTail | null;
+}
+
+export async function readAuditLog(wh: Warehouse): Promise<AuditLog> {
+  const all = await wh.query('audit/read_log');
+  const head = all.find((r) => r.kind === 'head');
+  return { rows: all.filter((r) => r.kind === 'row').map(fromRow), head: head ? { seq: Number(head.seq), hash: String(head.hash) } : null };
+}
+
+function fromRow(r: Row): AuditRow {
+  return {
+    seq: Number(r.seq),
+    atMs: Number(r.at_ms),
+    actor: String(r.actor ?? ''),
+    action: String(r.action ?? ''),
+    subject: String(r.subject ?? ''),
+    payload: String(r.payload ?? ''),
+    eventKey: String(r.event_key ?? ''),
+    prevHash: String(r.prev_hash ?? ''),
+    hash: String(r.hash ?? ''),
+  };
+}
+
+export interface AuditVerification {
+  readonly ok: boolean;
+  readonly rows: number;
+  readonly head: ChainTail | null;
+  readonly findings: readonly ChainFinding[];
+}
+
+export async function verifyAuditLog(wh: Warehouse): Promise<AuditVerification> {
+  const log = await readAuditLog(wh);
+  const findings = verifyChain(log.rows, log.head);
+  return { ok: findings.length === 0, rows: log.rows.length, head: log.head, findings };
+}

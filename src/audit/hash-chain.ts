@@ -1,0 +1,104 @@
+// The audit log's hash chain. Each row's hash is sha256 over the previous row's hash and the
+// canonical JSON of the row itself (its seq included), so changing, deleting, inserting or
+// reordering a row breaks the chain at that row. Pure: rows in, rows or findings out.
+
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../ci/record.js';
+
+/** The hash the first row links to. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntry {
+  readonly atMs: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  /** What the entry records, once: an entry whose key is already in the log is not appended again. */
+  readonly eventKey: string;
+}
+
+/** A row as stored: the payload is kept as the canonical JSON text that was hashed. */
+export interface AuditRow {
+  readonly seq: number;
+  readonly atMs: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly payload: string;
+  readonly eventKey: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface ChainTail {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export function rowHash(prevHash: string, row: Omit<AuditRow, 'prevHash' | 'hash'>): string {
+  const body = canonicalJson({
+    seq: row.seq,
+    at: row.atMs,
+    actor: row.actor,
+    action: row.action,
+    subject: row.subject,
+    payload: row.payload,
+    event_key: row.eventKey,
+  });
+  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+/** Links new entries after the tail (null for an empty log). */
+export function chainEntries(tail: ChainTail | null, entries: readonly AuditEntry[]): AuditRow[] {
+  let seq = tail?.seq ?? 0;
+  let prev = tail?.hash ?? GENESIS_HASH;
+  return entries.map((e) => {
+    seq += 1;
+    const base = { seq, atMs: e.atMs, actor: e.actor, action: e.action, subject: e.subject, payload: canonicalJson(e.payload), eventKey: e.eventKey };
+    const hash = rowHash(prev, base);
+    const row: AuditRow = { ...base, prevHash: prev, hash };
+    prev = hash;
+    return row;
+  });
+}
+
+export interface ChainFinding {
+  readonly seq: number;
+  readonly problem: 'changed' | 'missing' | 'out_of_order' | 'head_missing' | 'head_mismatch';
+  readonly message: string;
+}
+
+/**
+ * Checks rows (any order) against the chain and, when given, the separately kept head.
+ * Rows appended after the head are accepted when they chain on: a tick that stopped between
+ * writing the log and moving the head leaves exactly that.
+ */
+export function verifyChain(rows: readonly AuditRow[], head: ChainTail | null): ChainFinding[] {
+  const sorted = [...rows].sort((a, b) => a.seq - b.seq);
+  const findings: ChainFinding[] = [];
+  let expectedSeq = 1;
+  let prev = GENESIS_HASH;
+  for (const r of sorted) {
+    if (r.seq > expectedSeq) {
+      findings.push({ seq: expectedSeq, problem: 'missing', message: `rows ${expectedSeq}..${r.seq - 1} are missing (deleted)` });
+    } else if (r.seq < expectedSeq) {
+      findings.push({ seq: r.seq, problem: 'out_of_order', message: `seq ${r.seq} appears more than once` });
+      continue;
+    }
+    if (rowHash(r.prevHash, r) !== r.hash) {
+      findings.push({ seq: r.seq, problem: 'changed', message: `row ${r.seq} (${r.action} ${r.subject}) no longer matches its hash: it was changed` });
+    }
+    if (r.prevHash !== prev) {
+      findings.push({ seq: r.seq, problem: 'out_of_order', message: `row ${r.seq} does not link to the row before it: a row was changed, deleted, inserted or moved` });
+    }
+    prev = r.hash;
+    expectedSeq = r.seq + 1;
+  }
+  if (head) {
+    const atHead = sorted.find((r) => r.seq === head.seq);
+    if (!atHead) findings.push({ seq: head.seq, problem: 'head_missing', message: `the log ends before its recorded head (seq ${head.seq}): rows were deleted from the end` });
+    else if (atHead.hash !== head.hash) findings.push({ seq: head.seq, problem: 'head_mismatch', message: `row ${head.seq} differs from the recorded head` });
+  }
+  return findings;
+}

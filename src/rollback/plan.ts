@@ -1,0 +1,60 @@
+// The rollback plan for one failed deployment: target, resource diff, safety class with reasons.
+// Pure: history, snapshots and schema changes in, plan out.
+
+import { classifyRollback } from './classify.js';
+import { rollbackIdOf } from './rollback-id.js';
+import { selectTarget } from './target.js';
+import type { RollbackPlan, SchemaChange, SettingsSnapshot, StrategyName, VersionRecord } from './types.js';
+
+export interface PlanInput {
+  readonly failed: VersionRecord;
+  /** Why the deployment failed verification. */
+  readonly cause: string;
+  /** Deployments of the same bundle and target, any order. */
+  readonly history: readonly VersionRecord[];
+  /** Snapshots of the failed deployment and of the candidate targets. */
+  readonly snapshots: readonly SettingsSnapshot[];
+  /** Schema changes to the failed deployment's tables since it was deployed. */
+  readonly schemaChanges: readonly SchemaChange[];
+  readonly strategy: StrategyName;
+}
+
+export function planRollback(input: PlanInput): RollbackPlan {
+  const { failed } = input;
+  const failedSettings = input.snapshots.filter((s) => s.deploymentId === failed.deploymentId);
+  const base = {
+    rollbackId: rollbackIdOf(failed.deploymentId),
+    deploymentId: failed.deploymentId,
+    bundle: failed.bundle,
+    target: failed.target,
+    fromVersion: failed.version,
+    schemaChanges: input.schemaChanges,
+    failedSettings,
+    cause: input.cause,
+  };
+  const choice = selectTarget(failed, input.history);
+  if (!choice.target) {
+    const passed = choice.passedOver.length ? `; passed over: ${choice.passedOver.join('; ')}` : '';
+    return {
+      ...base,
+      toVersion: null,
+      toDeploymentId: null,
+      safety: 'NEEDS_HUMAN',
+      reasons: [`no earlier version of ${failed.bundle} on ${failed.target} has a HEALTHY verdict${passed}`],
+      changes: [],
+      restore: [],
+    };
+  }
+  const target = choice.target;
+  const restore = input.snapshots.filter((s) => s.deploymentId === target.deploymentId);
+  const c = classifyRollback({
+    toVersion: target.version,
+    failedResources: failed.resources,
+    targetResources: target.resources,
+    failedSettings,
+    targetSettings: restore,
+    schemaChanges: input.schemaChanges,
+    strategy: input.strategy,
+  });
+  return { ...base, toVersion: target.version, toDeploymentId: target.deploymentId, safety: c.safety, reasons: c.reasons, changes: c.changes, restore };
+}

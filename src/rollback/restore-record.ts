@@ -1,0 +1,56 @@
+// Records a restored version as a deployment of its own, so the next ticks verify it like any
+// other deployment: the rolled-back version is verified again. The id is derived from the
+// rollback, so a retried rollback writes the same row.
+
+import { recordDeployments } from '../ci/record.js';
+import type { Warehouse } from '../warehouse/port.js';
+import { RESTORE_ACTOR, restoreDeploymentIdOf } from './rollback-id.js';
+import type { SettingsSnapshot } from './types.js';
+
+export interface RestoreRecord {
+  readonly rollbackId: string;
+  readonly bundle: string;
+  readonly target: string;
+  readonly fromVersion: string;
+  readonly toVersion: string;
+  readonly restore: readonly SettingsSnapshot[];
+  readonly startedMs: number;
+}
+
+export async function recordRestore(wh: Warehouse, r: RestoreRecord, nowMs: number): Promise<string> {
+  const deploymentId = restoreDeploymentIdOf(r.bundle, r.target, r.toVersion, r.rollbackId);
+  const traceId = deploymentId.replace('dep-', '').padEnd(32, '0');
+  const resources = r.restore.map((s) => ({ type: s.type, id: s.id, key: s.key }));
+  await recordDeployments(
+    wh,
+    {
+      deployments: [
+        {
+          deploymentId,
+          bundle: r.bundle,
+          target: r.target,
+          version: r.toVersion,
+          previousVersion: r.fromVersion,
+          actor: RESTORE_ACTOR,
+          ciRunUrl: null,
+          startedMs: r.startedMs,
+          finishedMs: nowMs,
+          status: 'SUCCEEDED',
+          resources,
+          expectedChanges: [],
+          traceId,
+        },
+      ],
+      snapshots: r.restore.map((s) => ({ deploymentId, snapshot: { resource: { type: s.type, id: s.id, key: s.key }, settings: s.settings } })),
+      events: [
+        {
+          deploymentId,
+          traceId,
+          event: { stage: 'rollback', attempt: 1, startedMs: r.startedMs, finishedMs: nowMs, status: 'SUCCEEDED', attributes: { rollback_id: r.rollbackId, from_version: r.fromVersion }, spanId: traceId.slice(0, 16) },
+        },
+      ],
+    },
+    nowMs,
+  );
+  return deploymentId;
+}

@@ -1,0 +1,147 @@
+// The tick's error-budget step: for every job and pipeline under verification, its SLOs over the
+// period from the evidence the tick already gathered (runs, table writes, expectations), burn
+// rates and alerts, attributed to the deployments live when the budget burned. One statement
+// reads the deployments and tags, one MERGE writes the rows.
+
+import { assessDiscrete, assessFreshness, type BudgetAssessment } from '../budget/assess.js';
+import { expectationEvents, runEvents, staleness, type Timeline } from '../budget/events.js';
+import { slosFor, type SloPolicy } from '../budget/slo-policy.js';
+import type { DeploymentEvidence } from '../checks/evidence.js';
+import type { Logger } from '../log.js';
+import type { ExpectationRecord, RunRecord, Subject, TableWrite } from '../types.js';
+import type { RowBatch, Warehouse } from '../warehouse/port.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface BudgetDeps {
+  readonly wh: Warehouse;
+  readonly slos: SloPolicy;
+  readonly log?: Logger;
+}
+
+export interface BudgetTickSummary {
+  readonly rows: number;
+  readonly exhausted: number;
+  readonly pages: number;
+  readonly errors: readonly string[];
+}
+
+interface SubjectData {
+  subject: Subject;
+  bundle: string;
+  target: string;
+  runs: Map<string, RunRecord>;
+  writes: Map<string, TableWrite>;
+  expectations: Map<string, ExpectationRecord>;
+}
+
+export async function runBudgetStep(deps: BudgetDeps, evidence: readonly DeploymentEvidence[], nowMs: number): Promise<BudgetTickSummary> {
+  try {
+    return await updateBudgets(deps, evidence, nowMs);
+  } catch (e) {
+    deps.log?.error({ err: (e as Error).message }, 'error budget step failed');
+    return { rows: 0, exhausted: 0, pages: 0, errors: [(e as Error).message] };
+  }
+}
+
+export async function updateBudgets(deps: BudgetDeps, evidence: readonly DeploymentEvidence[], nowMs: number): Promise<BudgetTickSummary> {
+  const subjects = collect(evidence);
+  if (subjects.size === 0) return { rows: 0, exhausted: 0, pages: 0, errors: [] };
+  const periodMs = deps.slos.periodDays * DAY;
+  const bundles = [...new Set([...subjects.values()].map((s) => s.bundle))];
+  const ctx = await deps.wh.query('budget/context', { since_ms: nowMs - 2 * periodMs, now_ms: nowMs }, { columns: [{ name: 'bundle', type: 'STRING' }], rows: bundles.map((b) => [b]) });
+  const timelines = new Map<string, Array<{ deploymentId: string; fromMs: number; resources: string }>>();
+  const tags = new Map<string, { atMs: number; tags: Record<string, string> }>();
+  for (const r of ctx) {
+    const key = `${String(r.bundle)}\u0000${String(r.target)}`;
+    if (r.kind === 'deployment') {
+      (timelines.get(key) ?? timelines.set(key, []).get(key)!).push({ deploymentId: String(r.deployment_id), fromMs: Number(r.finished_ms), resources: String(r.resources ?? '[]') });
+    } else if (r.tags) {
+      const prev = tags.get(String(r.resource_id));
+      if (!prev || prev.atMs < Number(r.finished_ms)) tags.set(String(r.resource_id), { atMs: Number(r.finished_ms), tags: parseTags(r.tags) });
+    }
+  }
+  const rows: BudgetAssessment[] = [];
+  const meta = new Map<string, string>();
+  for (const s of subjects.values()) {
+    const subjectKey = `${s.subject.type}:${s.subject.id}`;
+    meta.set(subjectKey, s.bundle);
+    // Only deployments that touched this subject count as live for it.
+    const timeline: Timeline = (timelines.get(`${s.bundle}\u0000${s.target}`) ?? [])
+      .filter((t) => t.resources.includes(`"${s.subject.id}"`))
+      .sort((a, b) => a.fromMs - b.fromMs)
+      .map(({ deploymentId, fromMs }) => ({ deploymentId, fromMs }));
+    const slos = slosFor(deps.slos, { id: s.subject.id, name: s.subject.name, bundle: s.bundle, tags: tags.get(s.subject.id)?.tags ?? {} });
+    const common = { subject: subjectKey, nowMs, periodMs, sparseBelowPerHour: deps.slos.sparseBelowPerHour };
+    const runsA = assessDiscrete({ ...common, slo: 'run_success', target: slos.runSuccess.target, events: runEvents([...s.runs.values()], timeline) });
+    if (runsA) rows.push(runsA);
+    const expA = assessDiscrete({ ...common, slo: 'expectations', target: slos.expectations.target, events: expectationEvents([...s.expectations.values()], timeline) });
+    if (expA) rows.push(expA);
+    const byTable = new Map<string, number[]>();
+    for (const w of s.writes.values()) if (w.rows !== null) (byTable.get(w.table) ?? byTable.set(w.table, []).get(w.table)!).push(w.timestampMs);
+    const stale = staleness(byTable, { maxAgeMs: slos.freshness.maxAgeMinutes === null ? null : slos.freshness.maxAgeMinutes * 60_000, cadenceMultiple: slos.freshness.cadenceMultiple }, timeline, nowMs - periodMs, nowMs);
+    if (stale) {
+      const f = assessFreshness({ subject: subjectKey, target: slos.freshness.target, staleness: stale, nowMs, periodMs });
+      if (f) rows.push(f);
+    }
+  }
+  if (rows.length) await deps.wh.execute('budget/merge_error_budgets', {}, budgetRows(rows, meta, nowMs));
+  return { rows: rows.length, exhausted: rows.filter((r) => r.exhausted).length, pages: rows.filter((r) => r.alert === 'page').length, errors: [] };
+}
+
+function collect(evidence: readonly DeploymentEvidence[]): Map<string, SubjectData> {
+  const out = new Map<string, SubjectData>();
+  for (const ev of evidence) {
+    for (const se of ev.subjects) {
+      const key = `${se.subject.type}:${se.subject.id}`;
+      let d = out.get(key);
+      if (!d) {
+        d = { subject: se.subject, bundle: ev.deployment.bundle, target: ev.deployment.target, runs: new Map(), writes: new Map(), expectations: new Map() };
+        out.set(key, d);
+      }
+      for (const r of se.runs) d.runs.set(r.runId, r);
+      for (const w of se.writes) d.writes.set(`${w.table}\u0000${w.timestampMs}`, w);
+      for (const e of se.expectations) d.expectations.set(`${e.runId}\u0000${e.name}`, e);
+    }
+  }
+  return out;
+}
+
+function parseTags(v: unknown): Record<string, string> {
+  try {
+    const o = JSON.parse(String(v)) as unknown;
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return {};
+    return Object.fromEntries(Object.entries(o as Record<string, unknown>).map(([k, x]) => [k, String(x)]));
+  } catch {
+    return {};
+  }
+}
+
+export function budgetRows(rows: readonly BudgetAssessment[], bundles: ReadonlyMap<string, string>, nowMs: number): RowBatch {
+  const windowEnd = Math.floor(nowMs / HOUR) * HOUR + HOUR;
+  return {
+    columns: [
+      { name: 'subject', type: 'STRING' },
+      { name: 'slo', type: 'STRING' },
+      { name: 'window_end', type: 'TIMESTAMP' },
+      { name: 'target', type: 'DOUBLE' },
+      { name: 'good', type: 'BIGINT' },
+      { name: 'total', type: 'BIGINT' },
+      { name: 'budget_remaining', type: 'DOUBLE' },
+      { name: 'burn_rates', type: 'STRING' },
+      { name: 'alert', type: 'STRING' },
+      { name: 'deployment_id', type: 'STRING' },
+      { name: 'bundle', type: 'STRING' },
+      { name: 'rule', type: 'STRING' },
+      { name: 'exhausted', type: 'BOOLEAN' },
+      { name: 'burn_by_deployment', type: 'STRING' },
+      { name: 'explanation', type: 'STRING' },
+      { name: 'evaluated_at', type: 'TIMESTAMP' },
+    ],
+    rows: rows.map((r) => [
+      r.subject, r.slo, windowEnd, r.target, Math.round(r.good), Math.round(r.total), r.budgetRemaining, JSON.stringify(r.burnRates), r.alert,
+      r.deploymentId, bundles.get(r.subject) ?? null, r.rule, r.exhausted, JSON.stringify(r.burnByDeployment), r.explanation.slice(0, 4000), nowMs,
+    ]),
+  };
+}

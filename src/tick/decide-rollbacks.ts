@@ -1,0 +1,133 @@
+// The tick's rollback step, run after verdicts are written: decide a rollback for every failed
+// deployment that is still live (plan, guards, ledger row before any side effect, quarantine),
+// then start or resume every open rollback. Set-based: one statement finds all the work, and
+// a decision's facts are read for all candidates at once.
+
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/audit-log.js';
+import type { Logger } from '../log.js';
+import { decisionEntries } from '../rollback/audit-entries.js';
+import type { Dispatcher } from '../rollback/ci/dispatcher.js';
+import { executeRollback, type ExecutionResult } from '../rollback/executor.js';
+import { decideRollback, type OpenRollback } from '../rollback/guards.js';
+import { insertDecisions, markVerdict, quarantine, readHistory, readSchemaChanges, readSnapshots, readWork, type DecideWork, type DecisionRecord, type ResumeWork } from '../rollback/ledger.js';
+import { planRollback } from '../rollback/plan.js';
+import { strategyFor, type RollbackPolicy } from '../rollback/policy.js';
+import { restoreDeploymentIdOf } from '../rollback/rollback-id.js';
+import { selectTarget } from '../rollback/target.js';
+import type { VersionRecord } from '../rollback/types.js';
+import type { Warehouse } from '../warehouse/port.js';
+import type { Workspace } from '../workspace/port.js';
+
+const HOUR = 3_600_000;
+
+export interface RollbackDeps {
+  readonly wh: Warehouse;
+  readonly ws: Workspace;
+  readonly policy: RollbackPolicy;
+  readonly dispatcher?: Dispatcher | null;
+  readonly log?: Logger;
+}
+
+export interface RollbackTickSummary {
+  readonly decided: ReadonlyArray<{ rollbackId: string; deploymentId: string; state: string; safety: string }>;
+  readonly executed: ReadonlyArray<{ rollbackId: string; result: ExecutionResult }>;
+  readonly errors: readonly string[];
+}
+
+/** The rollback step as the tick runs it: a failure is reported, never allowed to stop the tick. */
+export async function runRollbackStep(deps: RollbackDeps, tickId: string, nowMs: number): Promise<RollbackTickSummary> {
+  try {
+    return await decideRollbacks(deps, tickId, nowMs);
+  } catch (e) {
+    deps.log?.error({ err: (e as Error).message }, 'rollback step failed; open rollbacks resume next tick');
+    return { decided: [], executed: [], errors: [(e as Error).message] };
+  }
+}
+
+export async function decideRollbacks(deps: RollbackDeps, tickId: string, nowMs: number): Promise<RollbackTickSummary> {
+  const { wh, policy } = deps;
+  const work = await readWork(wh, nowMs, nowMs - policy.candidateHours * HOUR);
+  const errors = [...work.errors];
+  const decided = work.decide.length ? await decide(deps, work.decide, nowMs) : [];
+  const resume: ResumeWork[] = [
+    ...work.resume,
+    ...decided
+      .filter((d) => d.decision.state === 'REQUESTED')
+      .map((d) => ({ row: openRowOf(d, nowMs), cause: d.plan.cause, latest: { deploymentId: d.plan.deploymentId, version: d.plan.fromVersion } })),
+  ];
+  const holder = `${tickId}:${randomUUID().slice(0, 8)}`;
+  const executed: Array<{ rollbackId: string; result: ExecutionResult }> = [];
+  for (const w of resume) {
+    try {
+      executed.push({ rollbackId: w.row.rollbackId, result: await executeRollback({ wh, ws: deps.ws, policy, dispatcher: deps.dispatcher ?? null, holder }, w, nowMs) });
+    } catch (e) {
+      // The ledger row stays open: the next tick resumes it once this tick's lease runs out.
+      errors.push(`rollback ${w.row.rollbackId}: ${(e as Error).message}`);
+      deps.log?.warn({ rollback: w.row.rollbackId, err: (e as Error).message }, 'rollback attempt stopped');
+    }
+  }
+  return {
+    decided: decided.map((d) => ({ rollbackId: d.plan.rollbackId, deploymentId: d.plan.deploymentId, state: d.decision.state, safety: d.plan.safety })),
+    executed,
+    errors,
+  };
+}
+
+async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], nowMs: number): Promise<DecisionRecord[]> {
+  const { wh, policy } = deps;
+  const pairs = candidates.map((c) => ({ bundle: c.deployment.bundle, target: c.deployment.target }));
+  const windowMs = Math.max(policy.cap.windowHours * HOUR, policy.coolDownMinutes * 60_000);
+  const { versions, rollbacks } = await readHistory(wh, pairs, nowMs - policy.targetLookbackDays * 24 * HOUR, nowMs - windowMs);
+  const failedRecords = candidates.map((c): VersionRecord => {
+    const d = c.deployment;
+    return versions.find((v) => v.deploymentId === d.deploymentId) ?? { deploymentId: d.deploymentId, bundle: d.bundle, target: d.target, version: d.version, finishedMs: d.finishedMs, actor: d.actor, resources: d.resources, verdict: 'FAILED', quarantined: false };
+  });
+  const targets = failedRecords.map((f) => selectTarget(f, versions).target?.deploymentId).filter((x): x is string => x !== undefined);
+  const snapshots = await readSnapshots(wh, [...failedRecords.map((f) => f.deploymentId), ...targets]);
+  const schemaChanges = await readSchemaChanges(wh, failedRecords.flatMap((f) => f.resources.map((r) => ({ subjectId: r.id, sinceMs: f.finishedMs }))));
+  const records: DecisionRecord[] = failedRecords.map((failed, i) => {
+    const ids = new Set(failed.resources.map((r) => r.id));
+    const plan = planRollback({
+      failed,
+      cause: candidates[i]!.cause,
+      history: versions,
+      snapshots,
+      schemaChanges: schemaChanges.filter((c) => c.subjectId !== null && ids.has(c.subjectId) && c.atMs >= failed.finishedMs),
+      strategy: strategyFor(policy, failed.bundle),
+    });
+    const decision = decideRollback({ plan, failedActor: failed.actor, recent: rollbacks, policy, nowMs });
+    const restoreDeploymentId = decision.state === 'REQUESTED' && plan.toVersion ? restoreDeploymentIdOf(plan.bundle, plan.target, plan.toVersion, plan.rollbackId) : null;
+    return { plan, decision, restoreDeploymentId };
+  });
+  // The decision is on record before anything acts on it. The ledger row goes last: once it
+  // exists the deployment is no longer a candidate, so quarantine and pages must already be done.
+  await appendAudit(wh, records.flatMap((r) => decisionEntries(r.plan, r.decision, nowMs)), nowMs);
+  await quarantine(wh, records.map((r) => r.plan), nowMs);
+  for (const r of records.filter((x) => x.decision.pages)) {
+    const why = r.decision.reasons.join('; ');
+    await markVerdict(wh, r.plan.deploymentId, 'FAILED', `${r.plan.cause} | automatic rollback BLOCKED: ${why}`, `rollback BLOCKED (${r.plan.safety}): ${why}`, nowMs);
+  }
+  await insertDecisions(wh, records, nowMs);
+  return records;
+}
+
+function openRowOf(r: DecisionRecord, nowMs: number): OpenRollback {
+  const p = r.plan;
+  return {
+    rollbackId: p.rollbackId,
+    deploymentId: p.deploymentId,
+    bundle: p.bundle,
+    target: p.target,
+    state: 'REQUESTED',
+    requestedMs: nowMs,
+    strategy: r.decision.strategy,
+    fromVersion: p.fromVersion,
+    toVersion: p.toVersion,
+    toDeploymentId: p.toDeploymentId,
+    restoreDeploymentId: r.restoreDeploymentId,
+    attempts: 0,
+    notBeforeMs: r.decision.notBeforeMs,
+    detail: '',
+  };
+}
