@@ -1,6 +1,6 @@
 // Bundles the CLI into one file (dist/postflight.mjs) with every sql/ statement inline, so the
-// Databricks job ships a single JavaScript file. DuckDB stays external: it is a native module
-// used only by the embedded warehouse.
+// Databricks job ships a single JavaScript file; the benchmarks go to dist/bench.mjs. DuckDB stays
+// external: it is a native module used only by the embedded warehouse.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -26,3 +26,4 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/postflight.mjs' });
+await build({ ...common, entryPoints: ['src/bench/main.ts'], outfile: 'dist/bench.mjs' });

@@ -1,6 +1,7 @@
 // Control group: pipelines the deploy did not touch that read the same upstream tables. When
 // they moved the same way over the same period, the cause is upstream, not this deploy.
 
+import { normalPpf } from '../stats/index.js';
 import type { CheckResult } from '../types.js';
 import type { SubjectEvidence } from './evidence.js';
 import { pct } from './format.js';
@@ -9,42 +10,92 @@ import { scoreWrites } from './row-count.js';
 
 export interface PeerMove {
   readonly peer: string;
+  /** Pooled ratio over the peer's post-deploy runs, and over its latest run of each table. */
   readonly ratio: number;
+  readonly latestRatio: number;
   readonly runs: number;
+  /** Pooled residuals over their spread: how clearly the peer moved, not just how far. */
+  readonly z: number;
+  readonly latestZ: number;
+  /** Upstream tables the peer reads. */
+  readonly sources: readonly string[];
 }
+
+interface Pool {
+  sum: number;
+  variance: number;
+  n: number;
+}
+
+const add = (p: Pool, r: number, sigma: number) => {
+  p.sum += r;
+  p.variance += sigma * sigma;
+  p.n++;
+};
 
 export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, toMs: number, policy: Policy): PeerMove[] {
   const out: PeerMove[] = [];
   for (const p of peers) {
-    const residuals: number[] = [];
+    const all: Pool = { sum: 0, variance: 0, n: 0 };
+    const latest: Pool = { sum: 0, variance: 0, n: 0 };
     for (const table of p.subject.targetTables) {
       const writes = p.writes.filter((w) => w.table === table && w.rows !== null);
       const before = writes.filter((w) => w.timestampMs < fromMs && w.timestampMs >= fromMs - policy.baselineDays * 86_400_000);
-      const during = writes.filter((w) => w.timestampMs >= fromMs && w.timestampMs <= toMs);
-      for (const s of scoreWrites(before, during, policy)) if (s.baselineN >= policy.minBaseline) residuals.push(s.r);
+      const during = writes.filter((w) => w.timestampMs >= fromMs && w.timestampMs <= toMs).sort((a, b) => a.timestampMs - b.timestampMs);
+      const scored = scoreWrites(before, during, policy).filter((s) => s.baselineN >= policy.minBaseline);
+      for (const s of scored) add(all, s.r, s.sigma);
+      const last = scored[scored.length - 1];
+      if (last) add(latest, last.r, last.sigma);
     }
-    if (residuals.length) out.push({ peer: p.subject.name, ratio: Math.exp(residuals.reduce((a, b) => a + b, 0) / residuals.length), runs: residuals.length });
+    if (all.n === 0) continue;
+    out.push({
+      peer: p.subject.name,
+      ratio: Math.exp(all.sum / all.n),
+      latestRatio: Math.exp(latest.sum / latest.n),
+      runs: all.n,
+      z: all.sum / Math.sqrt(all.variance),
+      latestZ: latest.sum / Math.sqrt(latest.variance),
+      sources: p.subject.sourceTables,
+    });
   }
   return out;
 }
 
-/** Marks a volume or freshness anomaly as upstream when most peers with data moved the same way. */
+/**
+ * Marks a volume anomaly as upstream when, for one upstream table, most of the untouched
+ * pipelines reading it that have run since the deploy moved the same way, clearly and by at least
+ * half the rollback-worthy change. Judged per table: an incident on one source moves only its
+ * readers, and peers that share a different source with the deploy must not outvote them. A peer
+ * counts as moved on its latest run too, because an incident that began after the deploy has not
+ * reached the peer runs that started before it.
+ */
 export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[], peersExpected: number, policy: Policy): CheckResult {
   if ((result.status !== 'FAIL' && result.status !== 'WARN') || result.check !== 'row_count' || result.effect === null) return result;
+  const holdable = result.status === 'FAIL' && result.postN < 3 && result.observed !== 0;
   if (moves.length === 0) {
     // Peers exist but none has run since the deploy: hold the decision a few runs for them.
-    if (peersExpected > 0 && result.status === 'FAIL' && result.postN < 3 && result.observed !== 0) {
+    if (peersExpected > 0 && holdable) {
       return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group (${peersExpected} untouched pipelines read the same sources and have not run since the deploy)` };
     }
     return result;
   }
   const down = result.effect < 1;
-  const same = moves.filter((m) => (down ? m.ratio <= 1 - policy.deltaRel / 2 : m.ratio >= 1 + policy.deltaRel / 2));
-  if (same.length === 0 || same.length * 2 < moves.length) return result;
-  const names = same.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
-  return {
-    ...result,
-    suppressedBy: 'upstream',
-    explanation: `${result.explanation}. Upstream, not this deploy: ${same.length} of ${moves.length} untouched pipelines reading the same sources moved the same way (${names})`,
-  };
+  const zMin = normalPpf(1 - policy.warnAlpha / 2);
+  const clear = (ratio: number, z: number) => (down ? ratio <= 1 - policy.deltaRel / 2 && z <= -zMin : ratio >= 1 + policy.deltaRel / 2 && z >= zMin);
+  const moved = (m: PeerMove) => clear(m.ratio, m.z) || clear(m.latestRatio, m.latestZ);
+  let best: { source: string; same: PeerMove[]; readers: number } | null = null;
+  for (const source of [...new Set(moves.flatMap((m) => m.sources))].sort()) {
+    const readers = moves.filter((m) => m.sources.includes(source));
+    const same = readers.filter(moved);
+    if (same.length > 0 && (best === null || same.length * best.readers > best.same.length * readers.length)) best = { source, same, readers: readers.length };
+  }
+  if (best === null) return result;
+  const names = best.same.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
+  const story = `${best.same.length} of ${best.readers} untouched pipelines reading ${best.source} moved the same way (${names})`;
+  if (best.same.length * 2 >= best.readers) {
+    return { ...result, suppressedBy: 'upstream', explanation: `${result.explanation}. Upstream, not this deploy: ${story}` };
+  }
+  // Some readers of a shared source already moved, the rest may not have run since it began.
+  if (holdable) return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group: ${story}` };
+  return result;
 }

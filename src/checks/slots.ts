@@ -13,8 +13,9 @@ function minuteOfDay(ms: number): number {
   return Math.floor((ms % DAY) / MIN);
 }
 
+/** Saturday or Sunday (UTC). Day 0 of the epoch was a Thursday; no Date objects in this hot path. */
 function isWeekend(ms: number): boolean {
-  const d = new Date(ms).getUTCDay();
+  const d = (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7;
   return d === 0 || d === 6;
 }
 
