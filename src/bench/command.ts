@@ -16,6 +16,8 @@ export interface BenchCommand {
   readonly summary: string;
   /** Resolves to the process exit code. */
   run(ctx: BenchContext): Promise<number>;
+  /** Does a share of the work on a worker thread the command started from this same bundle. */
+  serveWorker?(data: unknown, post: (message: unknown) => void): void;
 }
 
 /** Bad flags or values: exit code 2 with the message alone, no stack. */

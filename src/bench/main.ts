@@ -3,6 +3,7 @@
 // its own folder and registers here with one line. Exit codes: 0 ok, 1 a target was missed
 // (with --check), 2 bad input, 70 internal error.
 
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Progress } from '../cli/progress.js';
 import { createLogger } from '../log.js';
 import { BenchUsageError, type BenchCommand } from './command.js';
@@ -27,13 +28,27 @@ async function main(argv: string[]): Promise<number> {
   return (await load()).run({ argv: rest, stdout: process.stdout, stderr: process.stderr, progress: new Progress(process.stderr) });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const e = err as Error & { code?: string };
-    const usageError = e instanceof BenchUsageError || (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'));
-    process.stderr.write(`bench: ${e.message}\n`);
-    if (!usageError) createLogger().error({ err: e }, 'bench failed');
-    process.exit(usageError ? 2 : 70);
-  },
-);
+/** A worker thread started by a command: hand its data to that command. */
+async function serveWorker(): Promise<void> {
+  const name = (workerData as { benchWorker?: string } | null)?.benchWorker;
+  const load = name === undefined ? undefined : COMMANDS[name];
+  const command = load ? await load() : undefined;
+  if (!command?.serveWorker) throw new Error(`bench worker started for '${String(name)}', which has no worker side`);
+  command.serveWorker(workerData, (m) => parentPort!.postMessage(m));
+}
+
+if (!isMainThread) {
+  // A failure here surfaces as the worker's 'error' event in the thread that started it.
+  void serveWorker();
+} else {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      const e = err as Error & { code?: string };
+      const usageError = e instanceof BenchUsageError || (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'));
+      process.stderr.write(`bench: ${e.message}\n`);
+      if (!usageError) createLogger().error({ err: e }, 'bench failed');
+      process.exit(usageError ? 2 : 70);
+    },
+  );
+}

@@ -33,11 +33,18 @@ const add = (p: Pool, r: number, sigma: number) => {
   p.n++;
 };
 
-export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, toMs: number, policy: Policy): PeerMove[] {
+/**
+ * How each peer moved since the deploy. A peer speaks to the cause only once it has written
+ * since `evidenceFromMs`, when the deployed subject's anomalous runs began: its earlier runs
+ * predate anything that started upstream after the deploy. Callers that do not know when the
+ * anomaly began pass the deploy time.
+ */
+export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, toMs: number, policy: Policy, evidenceFromMs = fromMs): PeerMove[] {
   const out: PeerMove[] = [];
   for (const p of peers) {
     const all: Pool = { sum: 0, variance: 0, n: 0 };
     const latest: Pool = { sum: 0, variance: 0, n: 0 };
+    let newest = -Infinity;
     for (const table of p.subject.targetTables) {
       const writes = p.writes.filter((w) => w.table === table && w.rows !== null);
       const before = writes.filter((w) => w.timestampMs < fromMs && w.timestampMs >= fromMs - policy.baselineDays * 86_400_000);
@@ -45,9 +52,12 @@ export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, toM
       const scored = scoreWrites(before, during, policy).filter((s) => s.baselineN >= policy.minBaseline);
       for (const s of scored) add(all, s.r, s.sigma);
       const last = scored[scored.length - 1];
-      if (last) add(latest, last.r, last.sigma);
+      if (last) {
+        add(latest, last.r, last.sigma);
+        newest = Math.max(newest, last.write.timestampMs);
+      }
     }
-    if (all.n === 0) continue;
+    if (all.n === 0 || newest < evidenceFromMs) continue;
     out.push({
       peer: p.subject.name,
       ratio: Math.exp(all.sum / all.n),
@@ -83,19 +93,22 @@ export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[
   const zMin = normalPpf(1 - policy.warnAlpha / 2);
   const clear = (ratio: number, z: number) => (down ? ratio <= 1 - policy.deltaRel / 2 && z <= -zMin : ratio >= 1 + policy.deltaRel / 2 && z >= zMin);
   const moved = (m: PeerMove) => clear(m.ratio, m.z) || clear(m.latestRatio, m.latestZ);
-  let best: { source: string; same: PeerMove[]; readers: number } | null = null;
-  for (const source of [...new Set(moves.flatMap((m) => m.sources))].sort()) {
+  // A move as large and as sure as one that would fail the deploy itself.
+  const zFail = normalPpf(1 - policy.alpha / 2);
+  const decisive = (m: PeerMove) => (down ? m.ratio <= 1 - policy.deltaRel && m.z <= -zFail : m.ratio >= 1 + policy.deltaRel && m.z >= zFail);
+  const groups = [...new Set(moves.flatMap((m) => m.sources))].sort().map((source) => {
     const readers = moves.filter((m) => m.sources.includes(source));
-    const same = readers.filter(moved);
-    if (same.length > 0 && (best === null || same.length * best.readers > best.same.length * readers.length)) best = { source, same, readers: readers.length };
-  }
-  if (best === null) return result;
-  const names = best.same.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
-  const story = `${best.same.length} of ${best.readers} untouched pipelines reading ${best.source} moved the same way (${names})`;
-  if (best.same.length * 2 >= best.readers) {
-    return { ...result, suppressedBy: 'upstream', explanation: `${result.explanation}. Upstream, not this deploy: ${story}` };
-  }
-  // Some readers of a shared source already moved, the rest may not have run since it began.
-  if (holdable) return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group: ${story}` };
+    return { source, readers: readers.length, same: readers.filter(moved) };
+  });
+  const story = (g: (typeof groups)[number]) =>
+    `${g.same.length} of ${g.readers} untouched pipelines reading ${g.source} moved the same way (${g.same.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ')})`;
+  const byMovers = (a: (typeof groups)[number], b: (typeof groups)[number]) => b.same.length - a.same.length;
+  // One peer moving a little can be its own noise: it takes two readers of the same table, or
+  // one whose move would fail a deploy of its own.
+  const upstream = groups.filter((g) => (g.same.length >= 2 || g.same.some(decisive)) && g.same.length * 2 >= g.readers).sort(byMovers)[0];
+  if (upstream) return { ...result, suppressedBy: 'upstream', explanation: `${result.explanation}. Upstream, not this deploy: ${story(upstream)}` };
+  // Some readers of a shared source moved; the others may not have run since it began.
+  const partial = groups.filter((g) => g.same.length > 0).sort(byMovers)[0];
+  if (partial && holdable) return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group: ${story(partial)}` };
   return result;
 }

@@ -9,7 +9,7 @@ import { int, num, pct } from './format.js';
 import { kMaxFor, type Policy } from './policy.js';
 import { checkResult } from './result.js';
 import { runSequential, type Residual } from './sequential.js';
-import { medianGapMs, slotBaseline } from './slots.js';
+import { medianGapMs, SlotIndex, slotKey } from './slots.js';
 
 export interface VolumeScore {
   readonly write: TableWrite;
@@ -25,22 +25,68 @@ export interface VolumeScore {
 
 const y = (rows: number) => Math.log1p(rows);
 
+function cleaned(raw: readonly number[]): readonly number[] {
+  return raw.length >= 4 ? cleanBaseline(raw).kept : raw;
+}
+
+/**
+ * The series' run-to-run noise around its slot means, pooled over every slot of the history.
+ * One slot holds 8 to 20 runs, so its own standard deviation is often well under the true
+ * noise; the sequential test weighs each run by 1/sigma^2 and would then cross its boundary on
+ * ordinary noise. Hundreds of pooled degrees of freedom pin the noise down.
+ */
+export function pooledSlotScale(history: readonly TableWrite[], cadence: number | null): number | null {
+  const slots = new Map<number, number[]>();
+  for (const w of history) {
+    if (w.rows === null) continue;
+    const k = slotKey(w.timestampMs, cadence);
+    const list = slots.get(k);
+    if (list) list.push(y(w.rows));
+    else slots.set(k, [y(w.rows)]);
+  }
+  let ss = 0;
+  let df = 0;
+  for (const raw of slots.values()) {
+    const values = cleaned(raw);
+    if (values.length < 2) continue;
+    const m = mean(values as number[]);
+    for (const v of values) ss += (v - m) * (v - m);
+    df += values.length - 1;
+  }
+  return df > 0 ? Math.sqrt(ss / df) : null;
+}
+
+const thresholds = new Map<string, number>();
+
+/** predictionThreshold solves for a t quantile; the few (n, alpha) pairs in use are kept. */
+function threshold(n: number, alpha: number): number {
+  const key = `${n}:${alpha}`;
+  let t = thresholds.get(key);
+  if (t === undefined) {
+    t = predictionThreshold(n, alpha);
+    if (thresholds.size < 10_000) thresholds.set(key, t);
+  }
+  return t;
+}
+
 /** Scores each post-deploy write against its own slot baseline. */
 export function scoreWrites(baseline: readonly TableWrite[], post: readonly TableWrite[], policy: Policy): VolumeScore[] {
   const hist = baseline.filter((w) => w.rows !== null);
   const cadence = medianGapMs(hist.map((w) => w.timestampMs).sort((a, b) => a - b));
+  const index = new SlotIndex(hist);
+  const pooled = pooledSlotScale(hist, cadence) ?? 0;
   return post
     .filter((w) => w.rows !== null)
     .map((w) => {
-      const slot = slotBaseline(hist, w.timestampMs, cadence, policy.minBaseline);
-      const raw = slot.items.map((b) => y(b.rows!));
-      const values = raw.length >= 4 ? cleanBaseline(raw).kept : raw;
+      const slot = index.baseline(w.timestampMs, cadence, policy.minBaseline);
+      const values = cleaned(slot.items.map((b) => y(b.rows!)));
       const n = values.length;
       const center = n ? mean(values as number[]) : NaN;
-      const spread = flooredScale(n > 1 ? sampleStandardDeviation(values as number[]) : 0);
+      // A slot that happens to look calmer than the series as a whole does not make it so.
+      const spread = flooredScale(Math.max(n > 1 ? sampleStandardDeviation(values as number[]) : 0, pooled));
       const sigma = spread * Math.sqrt(1 + 1 / Math.max(n, 1));
       const r = y(w.rows!) - center;
-      return { write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? predictionThreshold(n, policy.warnAlpha) : Infinity, slotKind: slot.kind };
+      return { write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity, slotKind: slot.kind };
     });
 }
 

@@ -1,15 +1,17 @@
 // `bench quality`: the detection quality benchmark on simulated episodes and, with --nab DIR,
 // on episodes cut from NAB series. One JSON object with --json, a readable summary otherwise.
 
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../../checks/policy.js';
 import { parseIntFlag } from '../../cli/args.js';
 import { createLogger } from '../../log.js';
 import { BenchUsageError, type BenchCommand } from '../command.js';
 import { readNab } from './nab-data.js';
-import { runQuality, type QualityOptions } from './quality.js';
+import { replayInThisThread, runQuality, type QualityOptions } from './quality.js';
 import { printQuality } from './table.js';
 import { codeVersion } from './version.js';
+import { replayOnWorkers, serveQualityPart, type QualityWorkerData } from './workers.js';
 
 const HELP = `bench quality [options]
 
@@ -24,6 +26,7 @@ Options:
   --bad N          bad simulated deployments, spread over every effect (default 1000)
   --upstream N     upstream-incident deployments (default 100)
   --pipelines N    pipelines in the simulated catalog (default 60)
+  --workers N      threads replaying episodes (default 2, or 1 on a single core)
   --check          exit 1 when a target is missed
 `;
 
@@ -40,6 +43,7 @@ export const qualityCommand: BenchCommand = {
         bad: { type: 'string' },
         upstream: { type: 'string' },
         pipelines: { type: 'string' },
+        workers: { type: 'string' },
         check: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -49,7 +53,9 @@ export const qualityCommand: BenchCommand = {
       return 0;
     }
     let opts: QualityOptions;
+    let workers: number;
     try {
+      workers = parseIntFlag('workers', values.workers, Math.min(2, availableParallelism()), 1, 64);
       opts = {
         seed: parseIntFlag('seed', values.seed, 7, 0, 2 ** 31),
         healthy: parseIntFlag('healthy', values.healthy, 3000, 0, 1_000_000),
@@ -65,11 +71,16 @@ export const qualityCommand: BenchCommand = {
       throw new BenchUsageError((e as Error).message);
     }
     const started = Date.now();
-    const report = { code_version: codeVersion(), ...runQuality(opts, (phase, done, total) => ctx.progress.update(phase, done, total)) };
+    const parts = Math.min(workers, opts.healthy + opts.bad + opts.upstream + (opts.nab ? 1 : 0)) || 1;
+    const run = parts > 1 ? replayOnWorkers : replayInThisThread;
+    const report = { code_version: codeVersion(), ...(await runQuality(opts, run, parts, (done, total) => ctx.progress.update('episodes', done, total))) };
     ctx.progress.done();
     createLogger('info', ctx.stderr).info({ elapsed_s: (Date.now() - started) / 1000, healthy: report.healthy_episodes, bad: report.bad_episodes, nab: report.nab?.healthy_episodes ?? null }, 'quality benchmark done');
     if (values.json) ctx.stdout.write(`${JSON.stringify(report)}\n`);
     else printQuality(report, ctx.stdout);
     return values.check && Object.values(report.targets).some((t) => !t.met) ? 1 : 0;
+  },
+  serveWorker(data, post) {
+    serveQualityPart(data as QualityWorkerData, post);
   },
 };

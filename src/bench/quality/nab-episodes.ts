@@ -59,6 +59,7 @@ export function nabRuns(series: NabSeries): NabRuns {
 }
 
 export interface NabEpisode {
+  readonly index: number;
   readonly runs: NabRuns;
   readonly label: 'healthy' | 'bad';
   readonly effect: string | null;
@@ -87,8 +88,8 @@ export function planNabEpisodes(all: readonly NabRuns[], opts: NabPlanOptions, p
       for (const [, b] of series.windows) if (b < t && b >= from) from = b + 1;
       if (t - from < opts.minHistoryDays * DAY) continue;
       if (series.windows.some(([a, b]) => a <= t + postMs && b >= from)) continue;
-      out.push({ runs, label: 'healthy', effect: null, factor: 1, deployMs: t, historyFromMs: from });
-      for (const [effect, factor] of Object.entries(NAB_EFFECTS[series.spec.role])) out.push({ runs, label: 'bad', effect, factor, deployMs: t, historyFromMs: from });
+      out.push({ index: out.length, runs, label: 'healthy', effect: null, factor: 1, deployMs: t, historyFromMs: from });
+      for (const [effect, factor] of Object.entries(NAB_EFFECTS[series.spec.role])) out.push({ index: out.length, runs, label: 'bad', effect, factor, deployMs: t, historyFromMs: from });
     }
   }
   return out;

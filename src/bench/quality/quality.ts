@@ -1,6 +1,7 @@
 // The detection quality benchmark: simulated episodes from the simulator's own models and, when
 // a NAB copy is given, episodes cut from real series, all judged by the production checks run
-// by run. Pure apart from reading the NAB files; the same options give the same report.
+// by run. Episodes are dealt to parts by index and merged back in index order, so the report is
+// the same however many threads replay them.
 
 import type { Policy } from '../../checks/policy.js';
 import type { NabData } from './nab-data.js';
@@ -8,8 +9,11 @@ import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
 import { replayEpisode } from './replay.js';
 import { scoreEpisodes, type QualityFigures, type ScoredEpisode } from './score.js';
 import { planSimEpisodes, simCatalog } from './sim-episodes.js';
-import { simTimeline } from './sim-evidence.js';
+import { PeerHistory, simTimeline } from './sim-evidence.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
 
 export interface QualityOptions {
   readonly seed: number;
@@ -22,6 +26,16 @@ export interface QualityOptions {
   readonly nabStrideHours: number;
   readonly nabMinHistoryDays: number;
   readonly policy: Policy;
+}
+
+export interface NabScored extends ScoredEpisode {
+  readonly split: string;
+  readonly role: string;
+}
+
+export interface PartResult {
+  readonly sim: ScoredEpisode[];
+  readonly nab: NabScored[];
 }
 
 export interface NabFigures extends QualityFigures {
@@ -38,27 +52,45 @@ export interface QualityReport extends QualityFigures {
   readonly targets: Record<string, TargetCheck>;
 }
 
-export type ProgressFn = (phase: string, done: number, total: number) => void;
+/** Reports episodes replayed so far out of all this part will replay. */
+export type ProgressFn = (done: number, total: number) => void;
+/** Replays every part, in this thread or elsewhere, and returns their results in part order. */
+export type PartRunner = (opts: QualityOptions, parts: number, progress: ProgressFn) => Promise<PartResult[]>;
 
 const cadenceLabel = (min: number) => (min >= 1440 ? `${min / 1440}d` : min >= 60 ? `${min / 60}h` : `${min}m`);
 
-export function runSimulated(opts: QualityOptions, progress: ProgressFn): ScoredEpisode[] {
+/** Replays the episodes whose index falls to `part` of `parts`. */
+export function replayPart(opts: QualityOptions, part: number, parts: number, progress: ProgressFn = () => {}): PartResult {
   const catalog = simCatalog(opts.seed, opts.pipelines);
-  const episodes = planSimEpisodes(opts, catalog);
-  return episodes.map((ep, i) => {
-    if (i % 25 === 0) progress('simulated episodes', i, episodes.length);
-    const outcome = replayEpisode(simTimeline(ep, catalog, opts.policy), opts.policy);
-    return { label: ep.label, effect: ep.effect, group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`, outcome };
+  const simEpisodes = planSimEpisodes(opts, catalog).filter((ep) => ep.index % parts === part);
+  const nabEpisodes = opts.nab === null ? [] : planNabEpisodes(opts.nab.series.map(nabRuns), { strideHours: opts.nabStrideHours, minHistoryDays: opts.nabMinHistoryDays }, opts.policy).filter((_, i) => i % parts === part);
+  const total = simEpisodes.length + nabEpisodes.length;
+  const deploys = simEpisodes.map((ep) => ep.deployMs);
+  const peers = new PeerHistory(
+    opts.seed,
+    Math.min(...deploys) - opts.policy.baselineDays * DAY,
+    Math.max(...deploys) + opts.policy.window.maxHours * HOUR + 2 * DAY,
+  );
+  let done = 0;
+  const tick = () => {
+    if (++done % 20 === 0 || done === total) progress(done, total);
+  };
+  const sim = simEpisodes.map((ep) => {
+    const outcome = replayEpisode(simTimeline(ep, catalog, opts.policy, peers), opts.policy);
+    tick();
+    return { index: ep.index, label: ep.label, effect: ep.effect, group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`, outcome };
   });
+  const nab = nabEpisodes.map((ep) => {
+    const outcome = replayEpisode(nabTimeline(ep, opts.policy), opts.policy);
+    tick();
+    return { index: ep.index, label: ep.label, effect: ep.effect, group: ep.runs.name, outcome, split: ep.runs.series.spec.split, role: ep.runs.series.spec.role };
+  });
+  return { sim, nab };
 }
 
-function runNab(data: NabData, opts: QualityOptions, progress: ProgressFn): NabFigures {
-  const episodes = planNabEpisodes(data.series.map(nabRuns), { strideHours: opts.nabStrideHours, minHistoryDays: opts.nabMinHistoryDays }, opts.policy);
-  const scored = episodes.map((ep, i) => {
-    if (i % 25 === 0) progress('NAB episodes', i, episodes.length);
-    const outcome = replayEpisode(nabTimeline(ep, opts.policy), opts.policy);
-    return { label: ep.label, effect: ep.effect, group: ep.runs.name, outcome, split: ep.runs.series.spec.split, role: ep.runs.series.spec.role };
-  });
+export const replayInThisThread: PartRunner = async (opts, _parts, progress) => [replayPart(opts, 0, 1, progress)];
+
+function nabFigures(data: NabData, scored: readonly NabScored[]): NabFigures {
   const series: NabFigures['series'] = {};
   for (const s of data.series) {
     const name = s.spec.file.replace(/\.csv$/, '').split('/').pop()!;
@@ -82,9 +114,11 @@ function runNab(data: NabData, opts: QualityOptions, progress: ProgressFn): NabF
   return { ...scoreEpisodes(scored), series, by_split: bySplit, missing_series: data.missing };
 }
 
-export function runQuality(opts: QualityOptions, progress: ProgressFn = () => {}): QualityReport {
-  const sim = scoreEpisodes(runSimulated(opts, progress));
-  const nab = opts.nab === null ? null : runNab(opts.nab, opts, progress);
+export async function runQuality(opts: QualityOptions, run: PartRunner = replayInThisThread, parts = 1, progress: ProgressFn = () => {}): Promise<QualityReport> {
+  const results = await run(opts, parts, progress);
+  const byIndex = <T extends { index: number }>(xs: T[]) => xs.sort((a, b) => a.index - b.index);
+  const sim = scoreEpisodes(byIndex(results.flatMap((r) => r.sim)));
+  const nab = opts.nab === null ? null : nabFigures(opts.nab, byIndex(results.flatMap((r) => r.nab)));
   return {
     benchmark: 'quality',
     seed: opts.seed,

@@ -15,7 +15,7 @@ const HOUR = 3_600_000;
 export interface EpisodeOutcome {
   readonly state: VerdictState;
   readonly rolledBack: boolean;
-  /** Post-deploy runs completed when the rollback was decided. */
+  /** Post-deploy runs whose evidence (completion or rows) had been seen when the rollback was decided. */
   readonly delayRuns: number | null;
   /** Post-deploy runs completed when the verdict became final. */
   readonly postRuns: number;
@@ -42,21 +42,41 @@ export function judgeAt(tl: EpisodeTimeline, nowMs: number, policy: Policy): { r
   return { results, verdict: decideVerdict(ev, results, policy, nowMs) };
 }
 
-/** Tick instants worth judging at: around each post-deploy completion, then the window's close. */
+/**
+ * Tick instants worth judging at: the first tick after each post-deploy run completes, and the
+ * window's close. Between completions only the clock moves, which matters to freshness alone,
+ * and only when the run before left a table unwritten; then the last tick before the next
+ * completion is judged too, when the table is at its stalest.
+ */
 export function lookTimes(tl: EpisodeTimeline, policy: Policy): number[] {
   const deployMs = tl.deployment.finishedMs;
   const closeMs = deployMs + policy.window.maxHours * HOUR + MIN;
   const times = new Set<number>();
   for (const s of tl.subjects) {
-    for (const r of s.runs) {
-      if (r.startMs < deployMs || r.endMs === null) continue;
+    const written = new Map<string, number>();
+    for (const w of s.writes) if (w.runId !== null) written.set(w.runId, (written.get(w.runId) ?? 0) + 1);
+    s.runs.forEach((r, i) => {
+      if (r.startMs < deployMs || r.endMs === null) return;
+      const prev = s.runs[i - 1];
+      const gap = s.subject.targetTables.length > 0 && (prev === undefined || (written.get(prev.runId) ?? 0) < s.subject.targetTables.length);
       const before = Math.floor((r.endMs - 1) / MIN) * MIN;
       const after = Math.ceil(r.endMs / MIN) * MIN;
-      if (before > deployMs && before < closeMs) times.add(before);
+      if (gap && before > deployMs && before < closeMs) times.add(before);
       if (after < closeMs) times.add(after);
-    }
+    });
   }
   return [...times].sort((a, b) => a - b).concat(closeMs);
+}
+
+/** Post-deploy runs that have completed or already reported rows by `atMs`. */
+export function runsSeen(tl: EpisodeTimeline, atMs: number): number {
+  const deployMs = tl.deployment.finishedMs;
+  let n = 0;
+  for (const s of tl.subjects) {
+    const wrote = new Set(s.writes.filter((w) => w.timestampMs <= atMs && w.runId !== null).map((w) => w.runId));
+    for (const r of s.runs) if (r.startMs >= deployMs && ((r.endMs !== null && r.endMs <= atMs) || wrote.has(r.runId))) n++;
+  }
+  return n;
 }
 
 export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutcome {
@@ -64,9 +84,11 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
   let results: CheckResult[] = [];
   let eligible = false;
   let looks = 0;
+  let decidedAt = 0;
   for (const t of lookTimes(tl, policy)) {
     ({ results, verdict } = judgeAt(tl, t, policy));
     looks++;
+    decidedAt = t;
     eligible ||= results.some((r) => STATISTICAL.has(r.check) && r.baselineN >= policy.minBaselineForRollback);
     if (verdict.final) break;
   }
@@ -77,7 +99,7 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
   return {
     state: v.state,
     rolledBack,
-    delayRuns: rolledBack ? v.postRuns : null,
+    delayRuns: rolledBack ? runsSeen(tl, decidedAt) : null,
     postRuns: v.postRuns,
     failedChecks: [...new Set(actionable.map((r) => r.check))],
     hardRule: actionable.length > 0 && actionable.every(hard),

@@ -9,6 +9,8 @@ import type { EpisodeOutcome } from './replay.js';
 export type EpisodeClass = 'healthy' | 'bad' | 'upstream_incident';
 
 export interface ScoredEpisode {
+  /** Position in the plan, which fixes the order episodes are scored in. */
+  readonly index: number;
   readonly label: EpisodeClass;
   readonly effect: string | null;
   /** Pipeline kind and cadence (simulated) or series (NAB), for the breakdowns. */

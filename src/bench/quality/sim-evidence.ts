@@ -18,6 +18,7 @@ import type { EpisodeTimeline, SubjectTimeline } from './timeline.js';
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const HEALTHY: Behaviour = { kind: null, factor: 1 };
+const byTime = (a: { timestampMs: number }, b: { timestampMs: number }) => a.timestampMs - b.timestampMs;
 
 function apiRun(r: SimRun, done: boolean): ApiRun {
   const p = r.pipeline;
@@ -50,6 +51,17 @@ function tableShortName(full: string): string {
   return full.split('.').pop()!;
 }
 
+function pushWrites(r: SimRun, out: TableWrite[]): void {
+  const p = r.pipeline;
+  const n = r.rows.length;
+  r.rows.forEach((rows, i) => {
+    if (rows === null) return;
+    // Job commits land a second apart just before the run ends; flow progress two seconds before.
+    const ts = p.resourceType === 'job' ? r.endMs - (n - i) * 1000 : r.endMs - 2000;
+    out.push({ table: p.targets[i]!.name, subjectId: p.id, runId: r.runId, timestampMs: ts, rows, plane: 'fast' });
+  });
+}
+
 interface Collected {
   runs: RunRecord[];
   running: Map<string, RunRecord>;
@@ -62,13 +74,7 @@ function collect(seed: number, p: SimPipeline, r: SimRun, incidents: readonly In
   const isJob = p.resourceType === 'job';
   out.runs.push(isJob ? runFromApi(apiRun(r, true)) : pipelineRun(r, true));
   out.running.set(r.runId, isJob ? runFromApi(apiRun(r, false)) : pipelineRun(r, false));
-  const n = r.rows.length;
-  r.rows.forEach((rows, i) => {
-    if (rows === null) return;
-    // Job commits land a second apart just before the run ends; flow progress two seconds before.
-    const ts = isJob ? r.endMs - (n - i) * 1000 : r.endMs - 2000;
-    out.writes.push({ table: p.targets[i]!.name, subjectId: p.id, runId: r.runId, timestampMs: ts, rows, plane: 'fast' });
-  });
+  pushWrites(r, out.writes);
   // dbt tests and DLT expectations here only count failing records and never fail the run, so
   // they are warn-severity rules; the rule "fails" on a run when any record failed it.
   for (const e of r.expectations) {
@@ -121,8 +127,50 @@ export function simulateSubject(
     const r = simulateRun(seed, p, slot, start, start >= deployMs ? behaviour : HEALTHY, incidents);
     collect(seed, p, r, incidents, lastWrite, out);
   }
-  const byTime = (a: { timestampMs: number }, b: { timestampMs: number }) => a.timestampMs - b.timestampMs;
   return { subject: subjectOfPipeline(p, asPeer), runs: out.runs, running: out.running, writes: out.writes.sort(byTime), expectations: out.expectations.sort(byTime), backlog: out.backlog.sort(byTime) };
+}
+
+function firstAtOrAfter(writes: readonly TableWrite[], atMs: number): number {
+  let lo = 0;
+  let hi = writes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (writes[mid]!.timestampMs < atMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The writes of untouched pipelines over the whole benchmark calendar, simulated once per
+ * pipeline. The tick gives peers nothing but writes, so one shared history serves every episode
+ * whose peers no incident touches; episodes with an incident simulate their peers afresh.
+ */
+export class PeerHistory {
+  readonly #cache = new Map<number, TableWrite[]>();
+  readonly #seed: number;
+  readonly #fromMs: number;
+  readonly #toMs: number;
+
+  constructor(seed: number, fromMs: number, toMs: number) {
+    this.#seed = seed;
+    this.#fromMs = fromMs;
+    this.#toMs = toMs;
+  }
+
+  subject(p: SimPipeline, fromMs: number, toMs: number): SubjectTimeline {
+    let all = this.#cache.get(p.index);
+    if (!all) {
+      all = [];
+      for (let slot = firstSlotAfter(p, this.#fromMs); slotStartMs(p, slot) <= this.#toMs; slot++) {
+        pushWrites(simulateRun(this.#seed, p, slot, slotStartMs(p, slot), HEALTHY, []), all);
+      }
+      all.sort(byTime);
+      this.#cache.set(p.index, all);
+    }
+    const writes = all.slice(firstAtOrAfter(all, fromMs), firstAtOrAfter(all, toMs + 1));
+    return { subject: subjectOfPipeline(p, true), runs: [], running: new Map(), writes, expectations: [], backlog: [] };
+  }
 }
 
 export function simDeployment(ep: SimEpisode): Deployment {
@@ -142,7 +190,7 @@ export function simDeployment(ep: SimEpisode): Deployment {
   };
 }
 
-export function simTimeline(ep: SimEpisode, catalog: readonly SimPipeline[], policy: Policy): EpisodeTimeline {
+export function simTimeline(ep: SimEpisode, catalog: readonly SimPipeline[], policy: Policy, peerHistory: PeerHistory): EpisodeTimeline {
   const p = ep.pipeline;
   // The tick reads history back to the baseline horizon and follows the deploy to its window's end.
   const fromMs = ep.deployMs - policy.baselineDays * DAY;
@@ -155,7 +203,7 @@ export function simTimeline(ep: SimEpisode, catalog: readonly SimPipeline[], pol
     peers: () => {
       peers ??= catalog
         .filter((q) => q.index !== p.index && q.sources.some((s) => p.sources.includes(s)))
-        .map((q) => simulateSubject(ep.noiseSeed, q, fromMs, toMs, ep.deployMs, HEALTHY, ep.incidents, true));
+        .map((q) => (ep.incidents.length ? simulateSubject(ep.noiseSeed, q, fromMs, toMs, ep.deployMs, HEALTHY, ep.incidents, true) : peerHistory.subject(q, fromMs, toMs)));
       return peers;
     },
   };
