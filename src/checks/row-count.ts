@@ -21,6 +21,8 @@ export interface VolumeScore {
   readonly t: number;
   readonly threshold: number;
   readonly slotKind: string;
+  /** Correlation of consecutive runs in the history (see historyNoise). */
+  readonly rho: number;
 }
 
 const y = (rows: number) => Math.log1p(rows);
@@ -29,31 +31,58 @@ function cleaned(raw: readonly number[]): readonly number[] {
   return raw.length >= 4 ? cleanBaseline(raw).kept : raw;
 }
 
+export interface HistoryNoise {
+  /** Run-to-run noise around the slot means, pooled over every slot; null without two runs in a slot. */
+  readonly scale: number | null;
+  /** Correlation of consecutive runs' deviations from their slot means (0 when not clearly positive). */
+  readonly rho: number;
+}
+
 /**
- * The series' run-to-run noise around its slot means, pooled over every slot of the history.
- * One slot holds 8 to 20 runs, so its own standard deviation is often well under the true
- * noise; the sequential test weighs each run by 1/sigma^2 and would then cross its boundary on
- * ordinary noise. Hundreds of pooled degrees of freedom pin the noise down.
+ * The series' noise, learnt from the whole history rather than from one slot. One slot holds 8
+ * to 20 runs, so its own standard deviation is often well under the true noise; the sequential
+ * test weighs each run by 1/sigma^2 and would then cross its boundary on ordinary noise. Pooled
+ * over every slot, hundreds of degrees of freedom pin it down. Real series also drift by the
+ * day: consecutive runs sit above or below their slot means together, and counting them as
+ * independent evidence overstates it (detection spec §2.2).
  */
-export function pooledSlotScale(history: readonly TableWrite[], cadence: number | null): number | null {
-  const slots = new Map<number, number[]>();
+export function historyNoise(history: readonly TableWrite[], cadence: number | null): HistoryNoise {
+  const slots = new Map<number, TableWrite[]>();
   for (const w of history) {
     if (w.rows === null) continue;
     const k = slotKey(w.timestampMs, cadence);
     const list = slots.get(k);
-    if (list) list.push(y(w.rows));
-    else slots.set(k, [y(w.rows)]);
+    if (list) list.push(w);
+    else slots.set(k, [w]);
   }
   let ss = 0;
   let df = 0;
-  for (const raw of slots.values()) {
+  const deviations: Array<{ ms: number; d: number }> = [];
+  for (const group of slots.values()) {
+    const raw = group.map((w) => y(w.rows!));
     const values = cleaned(raw);
     if (values.length < 2) continue;
     const m = mean(values as number[]);
     for (const v of values) ss += (v - m) * (v - m);
     df += values.length - 1;
+    group.forEach((w, i) => deviations.push({ ms: w.timestampMs, d: raw[i]! - m }));
   }
-  return df > 0 ? Math.sqrt(ss / df) : null;
+  deviations.sort((a, b) => a.ms - b.ms);
+  let cross = 0;
+  let square = 0;
+  let pairs = 0;
+  for (let i = 0; i < deviations.length; i++) {
+    square += deviations[i]!.d ** 2;
+    const next = deviations[i + 1];
+    if (next && cadence !== null && next.ms - deviations[i]!.ms <= 1.5 * cadence) {
+      cross += deviations[i]!.d * next.d;
+      pairs++;
+    }
+  }
+  const r = square > 0 ? cross / square : 0;
+  // Only a correlation clearly above chance (two standard errors) is taken into account.
+  const rho = pairs > 0 && r > 2 / Math.sqrt(pairs) ? Math.min(r, 0.95) : 0;
+  return { scale: df > 0 ? Math.sqrt(ss / df) : null, rho };
 }
 
 const thresholds = new Map<string, number>();
@@ -74,7 +103,8 @@ export function scoreWrites(baseline: readonly TableWrite[], post: readonly Tabl
   const hist = baseline.filter((w) => w.rows !== null);
   const cadence = medianGapMs(hist.map((w) => w.timestampMs).sort((a, b) => a - b));
   const index = new SlotIndex(hist);
-  const pooled = pooledSlotScale(hist, cadence) ?? 0;
+  const noise = historyNoise(hist, cadence);
+  const pooled = noise.scale ?? 0;
   return post
     .filter((w) => w.rows !== null)
     .map((w) => {
@@ -86,7 +116,7 @@ export function scoreWrites(baseline: readonly TableWrite[], post: readonly Tabl
       const spread = flooredScale(Math.max(n > 1 ? sampleStandardDeviation(values as number[]) : 0, pooled));
       const sigma = spread * Math.sqrt(1 + 1 / Math.max(n, 1));
       const r = y(w.rows!) - center;
-      return { write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity, slotKind: slot.kind };
+      return { write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity, slotKind: slot.kind, rho: noise.rho };
     });
 }
 
@@ -115,7 +145,10 @@ export function checkRowCount(table: string, baseline: readonly TableWrite[], po
     return checkResult({ ...base, ...evidence, ...stat, status: 'INCONCLUSIVE', explanation: `only ${last.baselineN} earlier runs wrote ${table} (need ${policy.minBaseline}); not enough history to judge its volume` });
   }
   const residuals: Residual[] = scores.filter((s) => s.baselineN >= policy.minBaseline).map((s) => ({ r: s.r, sigma: s.sigma }));
-  const seq = runSequential(residuals, policy.deltaRel, policy.alpha, policy.beta);
+  // k runs with pairwise correlation rho weigh as much as k / (1 + (k - 1) rho) independent ones;
+  // widening every sigma by that factor gives the likelihood ratio of k correlated runs.
+  const widen = Math.sqrt(1 + (residuals.length - 1) * last.rho);
+  const seq = runSequential(residuals.map((x) => ({ r: x.r, sigma: x.sigma * widen })), policy.deltaRel, policy.alpha, policy.beta);
   const pooled = Math.exp(residuals.reduce((a, s) => a + s.r, 0) / residuals.length);
   const effect = { ...stat, effect: pooled, statistic: seq.regression ? (seq.regression.direction === 'down' ? seq.llrDown : seq.llrUp) : last.t };
   const cadence = medianGapMs(baseline.map((w) => w.timestampMs).sort((a, b) => a - b));

@@ -4,7 +4,7 @@
 // baseline nor the post-deploy window touches a labelled anomaly; injected regressions scale the
 // post-deploy runs of the same deploys.
 
-import type { Policy } from '../../checks/policy.js';
+import { kMaxFor, type Policy } from '../../checks/policy.js';
 import type { Deployment, RunRecord, Subject, TableWrite } from '../../types.js';
 import type { NabRole, NabSeries } from './nab-data.js';
 import type { EpisodeTimeline, SubjectTimeline } from './timeline.js';
@@ -81,7 +81,8 @@ export function planNabEpisodes(all: readonly NabRuns[], opts: NabPlanOptions, p
     if (cycles.length === 0) continue;
     const first = cycles[0]!.startMs;
     const last = cycles[cycles.length - 1]!.startMs + runs.cycleMs;
-    const postMs = policy.window.maxHours * HOUR;
+    // The episode lasts until K_max runs or the window's close, whichever comes first.
+    const postMs = Math.min(policy.window.maxHours * HOUR, (kMaxFor(policy, runs.cycleMs) + 1) * runs.cycleMs);
     // Deploys land half way through a cycle, so the run of that cycle straddles the deploy.
     for (let t = Math.ceil((first + opts.minHistoryDays * DAY) / HOUR) * HOUR + 30 * MIN; t + postMs <= last; t += opts.strideHours * HOUR) {
       let from = Math.max(first, t - policy.baselineDays * DAY);
