@@ -35,6 +35,7 @@ export interface SimEpisode {
   readonly effect: SimEffect | null;
   readonly pipeline: SimPipeline;
   readonly deploymentId: string;
+  readonly version: string;
   readonly deployMs: number;
   readonly behaviour: Behaviour;
   readonly incidents: readonly Incident[];
@@ -82,9 +83,10 @@ export function planSimEpisodes(opts: SimPlanOptions, catalog: readonly SimPipel
   const add = (label: EpisodeLabel, effect: SimEffect | null, p: SimPipeline, incidents: (at: number, id: string) => Incident[]) => {
     const index = out.length;
     const deployMs = deployInstant(opts.seed, index);
-    const deploymentId = deploymentIdOf(p.bundle, 'prod', versionOf(opts.seed, p.bundle, index + 1), index + 1);
+    const version = versionOf(opts.seed, p.bundle, index + 1);
+    const deploymentId = deploymentIdOf(p.bundle, 'prod', version, index + 1);
     out.push({
-      index, label, effect, pipeline: p, deploymentId, deployMs,
+      index, label, effect, pipeline: p, deploymentId, version, deployMs,
       behaviour: effect === null ? HEALTHY : SIM_EFFECTS[effect],
       incidents: incidents(deployMs, deploymentId),
       noiseSeed: hashKey(opts.seed, 'episode', index),

@@ -179,7 +179,7 @@ export function simDeployment(ep: SimEpisode): Deployment {
     deploymentId: ep.deploymentId,
     bundle: p.bundle,
     target: 'prod',
-    version: ep.deploymentId,
+    version: ep.version,
     previousVersion: null,
     actor: 'sp-ci-deployer',
     startedMs: ep.deployMs - 90_000,
