@@ -1,7 +1,8 @@
 // Bundles the CLI into one file (dist/postflight.mjs) with every sql/ statement inline, so the
-// Databricks job ships a single JavaScript file. DuckDB stays external: it is a native module
-// used only by the embedded warehouse. So do the SQL driver's optional native parts (LZ4 decoding,
-// the experimental kernel backend): the driver loads them on demand and works without them.
+// Databricks job ships a single JavaScript file; the benchmarks go to dist/bench.mjs. DuckDB stays
+// external: it is a native module used only by the embedded warehouse. So do the SQL driver's
+// optional native parts (LZ4 decoding, the experimental kernel backend): the driver loads them on
+// demand and works without them.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -30,3 +31,4 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/postflight.mjs' });
+await build({ ...common, entryPoints: ['src/bench/main.ts'], outfile: 'dist/bench.mjs' });

@@ -9,7 +9,7 @@ import { int, num, pct } from './format.js';
 import { kMaxFor, type Policy } from './policy.js';
 import { checkResult } from './result.js';
 import { runSequential, type Residual } from './sequential.js';
-import { medianGapMs, slotBaseline } from './slots.js';
+import { medianGapMs, SlotIndex, slotKey } from './slots.js';
 
 export interface VolumeScore {
   readonly write: TableWrite;
@@ -21,26 +21,102 @@ export interface VolumeScore {
   readonly t: number;
   readonly threshold: number;
   readonly slotKind: string;
+  /** Correlation of consecutive runs in the history (see historyNoise). */
+  readonly rho: number;
 }
 
 const y = (rows: number) => Math.log1p(rows);
+
+function cleaned(raw: readonly number[]): readonly number[] {
+  return raw.length >= 4 ? cleanBaseline(raw).kept : raw;
+}
+
+export interface HistoryNoise {
+  /** Run-to-run noise around the slot means, pooled over every slot; null without two runs in a slot. */
+  readonly scale: number | null;
+  /** Correlation of consecutive runs' deviations from their slot means (0 when not clearly positive). */
+  readonly rho: number;
+}
+
+/**
+ * The series' noise, learnt from the whole history rather than from one slot. One slot holds 8
+ * to 20 runs, so its own standard deviation is often well under the true noise; the sequential
+ * test weighs each run by 1/sigma^2 and would then cross its boundary on ordinary noise. Pooled
+ * over every slot, hundreds of degrees of freedom pin it down. Real series also drift by the
+ * day: consecutive runs sit above or below their slot means together, and counting them as
+ * independent evidence overstates it (detection spec §2.2).
+ */
+export function historyNoise(history: readonly TableWrite[], cadence: number | null): HistoryNoise {
+  const slots = new Map<number, TableWrite[]>();
+  for (const w of history) {
+    if (w.rows === null) continue;
+    const k = slotKey(w.timestampMs, cadence);
+    const list = slots.get(k);
+    if (list) list.push(w);
+    else slots.set(k, [w]);
+  }
+  let ss = 0;
+  let df = 0;
+  const deviations: Array<{ ms: number; d: number }> = [];
+  for (const group of slots.values()) {
+    const raw = group.map((w) => y(w.rows!));
+    const values = cleaned(raw);
+    if (values.length < 2) continue;
+    const m = mean(values as number[]);
+    for (const v of values) ss += (v - m) * (v - m);
+    df += values.length - 1;
+    group.forEach((w, i) => deviations.push({ ms: w.timestampMs, d: raw[i]! - m }));
+  }
+  deviations.sort((a, b) => a.ms - b.ms);
+  let cross = 0;
+  let square = 0;
+  let pairs = 0;
+  for (let i = 0; i < deviations.length; i++) {
+    square += deviations[i]!.d ** 2;
+    const next = deviations[i + 1];
+    if (next && cadence !== null && next.ms - deviations[i]!.ms <= 1.5 * cadence) {
+      cross += deviations[i]!.d * next.d;
+      pairs++;
+    }
+  }
+  const r = square > 0 ? cross / square : 0;
+  // Only a correlation clearly above chance (two standard errors) is taken into account.
+  const rho = pairs > 0 && r > 2 / Math.sqrt(pairs) ? Math.min(r, 0.95) : 0;
+  return { scale: df > 0 ? Math.sqrt(ss / df) : null, rho };
+}
+
+const thresholds = new Map<string, number>();
+
+/** predictionThreshold solves for a t quantile; the few (n, alpha) pairs in use are kept. */
+function threshold(n: number, alpha: number): number {
+  const key = `${n}:${alpha}`;
+  let t = thresholds.get(key);
+  if (t === undefined) {
+    t = predictionThreshold(n, alpha);
+    if (thresholds.size < 10_000) thresholds.set(key, t);
+  }
+  return t;
+}
 
 /** Scores each post-deploy write against its own slot baseline. */
 export function scoreWrites(baseline: readonly TableWrite[], post: readonly TableWrite[], policy: Policy): VolumeScore[] {
   const hist = baseline.filter((w) => w.rows !== null);
   const cadence = medianGapMs(hist.map((w) => w.timestampMs).sort((a, b) => a - b));
+  const index = new SlotIndex(hist);
+  const noise = historyNoise(hist, cadence);
+  const pooled = noise.scale ?? 0;
   return post
     .filter((w) => w.rows !== null)
     .map((w) => {
-      const slot = slotBaseline(hist, w.timestampMs, cadence, policy.minBaseline);
-      const raw = slot.items.map((b) => y(b.rows!));
-      const values = raw.length >= 4 ? cleanBaseline(raw).kept : raw;
+      const slot = index.baseline(w.timestampMs, cadence, policy.minBaseline);
+      const values = cleaned(slot.items.map((b) => y(b.rows!)));
       const n = values.length;
       const center = n ? mean(values as number[]) : NaN;
-      const spread = flooredScale(n > 1 ? sampleStandardDeviation(values as number[]) : 0);
+      // A slot that happens to look calmer than the series as a whole does not make it so.
+      const spread = flooredScale(Math.max(n > 1 ? sampleStandardDeviation(values as number[]) : 0, pooled));
       const sigma = spread * Math.sqrt(1 + 1 / Math.max(n, 1));
       const r = y(w.rows!) - center;
-      return { write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? predictionThreshold(n, policy.warnAlpha) : Infinity, slotKind: slot.kind };
+      return { write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity, slotKind: slot.kind, rho: noise.rho };
     });
 }
 
@@ -70,7 +146,10 @@ export function checkRowCount(table: string, baseline: readonly TableWrite[], po
   }
   const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
   const residuals: Residual[] = scored.map((s) => ({ r: s.r, sigma: s.sigma }));
-  const seq = runSequential(residuals, policy.deltaRel, policy.alpha, policy.beta);
+  // k runs with pairwise correlation rho weigh as much as k / (1 + (k - 1) rho) independent ones;
+  // widening every sigma by that factor gives the likelihood ratio of k correlated runs.
+  const widen = Math.sqrt(1 + (residuals.length - 1) * last.rho);
+  const seq = runSequential(residuals.map((x) => ({ r: x.r, sigma: x.sigma * widen })), policy.deltaRel, policy.alpha, policy.beta);
   const pooled = Math.exp(residuals.reduce((a, s) => a + s.r, 0) / residuals.length);
   const effect = { ...stat, effect: pooled, statistic: seq.regression ? (seq.regression.direction === 'down' ? seq.llrDown : seq.llrUp) : last.t };
   const cadence = medianGapMs(baseline.map((w) => w.timestampMs).sort((a, b) => a - b));

@@ -13,18 +13,17 @@ function minuteOfDay(ms: number): number {
   return Math.floor((ms % DAY) / MIN);
 }
 
-/** Saturday or Sunday (UTC). Arithmetic rather than a Date: it runs for every run of every slot. */
+/** Saturday or Sunday (UTC). Day 0 of the epoch was a Thursday; no Date objects in this hot path. */
 export function isWeekend(ms: number): boolean {
-  // 1970-01-01 was a Thursday (day 4, Sunday = 0).
   const d = (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7;
   return d === 0 || d === 6;
 }
 
 export function medianGapMs(sortedTimes: readonly number[]): number | null {
   if (sortedTimes.length < 2) return null;
-  const gaps: number[] = [];
-  for (let i = 1; i < sortedTimes.length; i++) gaps.push(sortedTimes[i]! - sortedTimes[i - 1]!);
-  gaps.sort((a, b) => a - b);
+  const gaps = new Float64Array(sortedTimes.length - 1);
+  for (let i = 1; i < sortedTimes.length; i++) gaps[i - 1] = sortedTimes[i]! - sortedTimes[i - 1]!;
+  gaps.sort();
   const m = gaps.length >> 1;
   return gaps.length % 2 ? gaps[m]! : (gaps[m - 1]! + gaps[m]!) / 2;
 }
@@ -43,11 +42,94 @@ function rowsOf(item: Timed): number | null {
 }
 
 /**
- * Picks the baseline for one post-deploy observation at `atMs` from `history` (all before the
- * deploy). Falls back from the same kind of day to any day
- * when a slot has fewer than `minN` cycles, and only when the two kinds of day look alike
- * in the measure `valueOf` (rows written by default; a run's duration for durations).
+ * The history of one series arranged by minute of day, so that each post-deploy observation
+ * finds its slot by looking at the few minutes around it rather than at every run.
  */
+export class SlotIndex<T extends Timed> {
+  readonly items: readonly T[];
+  readonly #minute: Int16Array;
+  readonly #weekend: Uint8Array;
+  /** History indices grouped by minute of day (in history order): minute m owns #order[#start[m] .. #start[m + 1]). */
+  readonly #start = new Int32Array(1441);
+  readonly #order: Int32Array;
+
+  constructor(history: readonly T[]) {
+    this.items = history;
+    const n = history.length;
+    this.#minute = new Int16Array(n);
+    this.#weekend = new Uint8Array(n);
+    this.#order = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const ms = history[i]!.timestampMs;
+      const m = minuteOfDay(ms);
+      this.#minute[i] = m;
+      this.#weekend[i] = isWeekend(ms) ? 1 : 0;
+      this.#start[m + 1]!++;
+    }
+    for (let m = 0; m < 1440; m++) this.#start[m + 1]! += this.#start[m]!;
+    const fill = this.#start.slice(0, 1440);
+    for (let i = 0; i < n; i++) this.#order[fill[this.#minute[i]!]!++] = i;
+  }
+
+  /**
+   * The baseline for one post-deploy observation at `atMs`: the runs before the deploy nearest
+   * to its time of day, one per day. Falls back from the same kind of day to any day when a slot
+   * has fewer than `minN` cycles, and only when the two kinds of day look alike.
+   */
+  baseline(atMs: number, cadenceMs: number | null, minN: number, valueOf: (item: T) => number | null = rowsOf): SlotBaseline<T> {
+    const tolMin = slotTolerance(cadenceMs);
+    const target = minuteOfDay(atMs);
+    const weekend = isWeekend(atMs) ? 1 : 0;
+    // Candidates in history order, so ties between equally near runs resolve as a full scan would.
+    const candidates: number[] = [];
+    const reach = Math.floor(tolMin);
+    for (let o = -reach; o <= reach; o++) {
+      const m = (target + o + 1440) % 1440;
+      for (let k = this.#start[m]!; k < this.#start[m + 1]!; k++) candidates.push(this.#order[k]!);
+    }
+    candidates.sort((a, b) => a - b);
+    const pickPerDay = (sameDayType: boolean): T[] => {
+      const best = new Map<number, { item: T; dist: number }>();
+      for (const i of candidates) {
+        if (sameDayType && this.#weekend[i] !== weekend) continue;
+        const item = this.items[i]!;
+        const minute = this.#minute[i]!;
+        const diff = Math.abs(minute - target);
+        const dist = Math.min(diff, 1440 - diff);
+        // Attribute an observation near midnight to the day of the slot it matches.
+        const day = Math.floor((item.timestampMs - (minute - target) * MIN) / DAY);
+        const prev = best.get(day);
+        if (!prev || dist < prev.dist) best.set(day, { item, dist });
+      }
+      return [...best.values()].map((b) => b.item).sort((a, b) => a.timestampMs - b.timestampMs);
+    };
+    const sameType = pickPerDay(true);
+    if (sameType.length >= minN) return { items: sameType, kind: 'time-of-day, same day type' };
+    // Mixing weekdays and weekends is only fair when they look alike at this time of day;
+    // otherwise a thin slot stays thin and the check says it needs more history.
+    const other = pickPerDay(false).filter((i) => isWeekend(i.timestampMs) !== (weekend === 1));
+    if (sameType.length > 0 && other.length > 0 && similar(sameType.map(valueOf), other.map(valueOf)) && sameType.length + other.length >= minN) {
+      return { items: [...sameType, ...other].sort((a, b) => a.timestampMs - b.timestampMs), kind: 'time-of-day' };
+    }
+    return { items: sameType, kind: 'time-of-day, same day type' };
+  }
+
+}
+
+/**
+ * Which slot an observation falls in, as a number: its kind of day and its stretch of the day,
+ * as wide as the slot tolerance. Observations with the same key share a slot baseline.
+ */
+export function slotKey(ms: number, cadenceMs: number | null): number {
+  const step = Math.max(1, Math.floor(slotTolerance(cadenceMs)));
+  return (isWeekend(ms) ? 10_000 : 0) + Math.floor(minuteOfDay(ms) / step);
+}
+
+function slotTolerance(cadenceMs: number | null): number {
+  return Math.max(5, Math.min(30, (cadenceMs ?? 3_600_000) / MIN / 2));
+}
+
+/** One-off lookup; callers judging many observations against one history keep a SlotIndex. */
 export function slotBaseline<T extends Timed>(
   history: readonly T[],
   atMs: number,
@@ -55,32 +137,7 @@ export function slotBaseline<T extends Timed>(
   minN: number,
   valueOf: (item: T) => number | null = rowsOf,
 ): SlotBaseline<T> {
-  const tolMin = Math.max(5, Math.min(30, (cadenceMs ?? 3_600_000) / MIN / 2));
-  const target = minuteOfDay(atMs);
-  const weekend = isWeekend(atMs);
-  const pickPerDay = (sameDayType: boolean): T[] => {
-    const best = new Map<number, { item: T; dist: number }>();
-    for (const item of history) {
-      if (sameDayType && isWeekend(item.timestampMs) !== weekend) continue;
-      const diff = Math.abs(minuteOfDay(item.timestampMs) - target);
-      const dist = Math.min(diff, 1440 - diff);
-      if (dist > tolMin) continue;
-      // Attribute an observation near midnight to the day of the slot it matches.
-      const day = Math.floor((item.timestampMs - (minuteOfDay(item.timestampMs) - target) * MIN) / DAY);
-      const prev = best.get(day);
-      if (!prev || dist < prev.dist) best.set(day, { item, dist });
-    }
-    return [...best.values()].map((b) => b.item).sort((a, b) => a.timestampMs - b.timestampMs);
-  };
-  const sameType = pickPerDay(true);
-  if (sameType.length >= minN) return { items: sameType, kind: 'time-of-day, same day type' };
-  // Mixing weekdays and weekends is only fair when they look alike at this time of day;
-  // otherwise a thin slot stays thin and the check says it needs more history.
-  const other = pickPerDay(false).filter((i) => isWeekend(i.timestampMs) !== weekend);
-  if (sameType.length > 0 && other.length > 0 && similar(sameType.map(valueOf), other.map(valueOf)) && sameType.length + other.length >= minN) {
-    return { items: [...sameType, ...other].sort((a, b) => a.timestampMs - b.timestampMs), kind: 'time-of-day' };
-  }
-  return { items: sameType, kind: 'time-of-day, same day type' };
+  return new SlotIndex(history).baseline(atMs, cadenceMs, minN, valueOf);
 }
 
 function medianOf(xs: readonly number[]): number {

@@ -1,0 +1,134 @@
+// The detection quality benchmark: simulated episodes from the simulator's own models and, when
+// a NAB copy is given, episodes cut from real series, all judged by the production checks run
+// by run. Episodes are dealt to parts by index and merged back in index order, so the report is
+// the same however many threads replay them.
+
+import type { Policy } from '../../checks/policy.js';
+import type { NabData } from './nab-data.js';
+import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
+import { replayEpisode } from './replay.js';
+import { scoreEpisodes, type QualityFigures, type ScoredEpisode } from './score.js';
+import { planSimEpisodes, simCatalog } from './sim-episodes.js';
+import { PeerHistory, simTimeline } from './sim-evidence.js';
+import { evaluateTargets, type TargetCheck } from './targets.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export interface QualityOptions {
+  readonly seed: number;
+  readonly healthy: number;
+  readonly bad: number;
+  readonly upstream: number;
+  readonly pipelines: number;
+  /** NAB series read from --nab, or null to score simulated episodes only. */
+  readonly nab: NabData | null;
+  readonly nabStrideHours: number;
+  readonly nabMinHistoryDays: number;
+  readonly policy: Policy;
+}
+
+export interface NabScored extends ScoredEpisode {
+  readonly split: string;
+  readonly role: string;
+}
+
+export interface PartResult {
+  readonly sim: ScoredEpisode[];
+  readonly nab: NabScored[];
+}
+
+export interface NabFigures extends QualityFigures {
+  readonly series: Record<string, { split: string; role: string; healthy_episodes: number; false_rollbacks: number; bad_episodes: number; rolled_back: number }>;
+  readonly by_split: Record<string, Pick<QualityFigures, 'healthy_episodes' | 'bad_episodes' | 'frr_per_1000' | 'frr_upper_95_per_1000' | 'recall'>>;
+  readonly missing_series: readonly string[];
+}
+
+export interface QualityReport extends QualityFigures {
+  readonly benchmark: 'quality';
+  readonly seed: number;
+  readonly params: Record<string, unknown>;
+  readonly nab: NabFigures | null;
+  readonly targets: Record<string, TargetCheck>;
+}
+
+/** Reports episodes replayed so far out of all this part will replay. */
+export type ProgressFn = (done: number, total: number) => void;
+/** Replays every part, in this thread or elsewhere, and returns their results in part order. */
+export type PartRunner = (opts: QualityOptions, parts: number, progress: ProgressFn) => Promise<PartResult[]>;
+
+const cadenceLabel = (min: number) => (min >= 1440 ? `${min / 1440}d` : min >= 60 ? `${min / 60}h` : `${min}m`);
+
+/** Replays the episodes whose index falls to `part` of `parts`. */
+export function replayPart(opts: QualityOptions, part: number, parts: number, progress: ProgressFn = () => {}): PartResult {
+  const catalog = simCatalog(opts.seed, opts.pipelines);
+  const simEpisodes = planSimEpisodes(opts, catalog).filter((ep) => ep.index % parts === part);
+  const nabEpisodes = opts.nab === null ? [] : planNabEpisodes(opts.nab.series.map(nabRuns), { strideHours: opts.nabStrideHours, minHistoryDays: opts.nabMinHistoryDays }, opts.policy).filter((_, i) => i % parts === part);
+  const total = simEpisodes.length + nabEpisodes.length;
+  const deploys = simEpisodes.map((ep) => ep.deployMs);
+  const peers = new PeerHistory(
+    opts.seed,
+    Math.min(...deploys) - opts.policy.baselineDays * DAY,
+    Math.max(...deploys) + opts.policy.window.maxHours * HOUR + 2 * DAY,
+  );
+  let done = 0;
+  const tick = () => {
+    if (++done % 20 === 0 || done === total) progress(done, total);
+  };
+  const sim = simEpisodes.map((ep) => {
+    const outcome = replayEpisode(simTimeline(ep, catalog, opts.policy, peers), opts.policy);
+    tick();
+    return { index: ep.index, label: ep.label, effect: ep.effect, group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`, outcome };
+  });
+  const nab = nabEpisodes.map((ep) => {
+    const outcome = replayEpisode(nabTimeline(ep, opts.policy), opts.policy);
+    tick();
+    return { index: ep.index, label: ep.label, effect: ep.effect, group: ep.runs.name, outcome, split: ep.runs.series.spec.split, role: ep.runs.series.spec.role };
+  });
+  return { sim, nab };
+}
+
+export const replayInThisThread: PartRunner = async (opts, _parts, progress) => [replayPart(opts, 0, 1, progress)];
+
+function nabFigures(data: NabData, scored: readonly NabScored[]): NabFigures {
+  const series: NabFigures['series'] = {};
+  for (const s of data.series) {
+    const name = s.spec.file.replace(/\.csv$/, '').split('/').pop()!;
+    const mine = scored.filter((e) => e.group === name);
+    const healthy = mine.filter((e) => e.label === 'healthy');
+    const bad = mine.filter((e) => e.label === 'bad');
+    series[name] = {
+      split: s.spec.split,
+      role: s.spec.role,
+      healthy_episodes: healthy.length,
+      false_rollbacks: healthy.filter((e) => e.outcome.rolledBack).length,
+      bad_episodes: bad.length,
+      rolled_back: bad.filter((e) => e.outcome.rolledBack).length,
+    };
+  }
+  const bySplit: NabFigures['by_split'] = {};
+  for (const split of ['tune', 'report']) {
+    const f = scoreEpisodes(scored.filter((e) => e.split === split));
+    bySplit[split] = { healthy_episodes: f.healthy_episodes, bad_episodes: f.bad_episodes, frr_per_1000: f.frr_per_1000, frr_upper_95_per_1000: f.frr_upper_95_per_1000, recall: f.recall };
+  }
+  return { ...scoreEpisodes(scored), series, by_split: bySplit, missing_series: data.missing };
+}
+
+export async function runQuality(opts: QualityOptions, run: PartRunner = replayInThisThread, parts = 1, progress: ProgressFn = () => {}): Promise<QualityReport> {
+  const results = await run(opts, parts, progress);
+  const byIndex = <T extends { index: number }>(xs: T[]) => xs.sort((a, b) => a.index - b.index);
+  const sim = scoreEpisodes(byIndex(results.flatMap((r) => r.sim)));
+  const nab = opts.nab === null ? null : nabFigures(opts.nab, byIndex(results.flatMap((r) => r.nab)));
+  return {
+    benchmark: 'quality',
+    seed: opts.seed,
+    params: {
+      policy: opts.policy,
+      simulated: { healthy: opts.healthy, bad: opts.bad, upstream: opts.upstream, catalog_pipelines: opts.pipelines },
+      nab: opts.nab === null ? null : { stride_hours: opts.nabStrideHours, min_history_days: opts.nabMinHistoryDays },
+    },
+    ...sim,
+    nab,
+    targets: evaluateTargets(sim, nab),
+  };
+}

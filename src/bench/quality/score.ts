@@ -1,0 +1,154 @@
+// Scores a set of replayed episodes the way detection spec §10 asks: false rollbacks per 1,000
+// healthy deploys with a Clopper-Pearson bound, recall per effect size, detection delay in runs,
+// the inconclusive rate, and what an upstream incident did.
+
+import { quantile } from 'simple-statistics';
+import { clopperPearsonUpper } from '../../stats/index.js';
+import type { EpisodeOutcome } from './replay.js';
+
+export type EpisodeClass = 'healthy' | 'bad' | 'upstream_incident';
+
+export interface ScoredEpisode {
+  /** Position in the plan, which fixes the order episodes are scored in. */
+  readonly index: number;
+  readonly label: EpisodeClass;
+  readonly effect: string | null;
+  /** Pipeline kind and cadence (simulated) or series (NAB), for the breakdowns. */
+  readonly group: string;
+  readonly outcome: EpisodeOutcome;
+}
+
+/** Deterministic failures: a rollback must follow every time. */
+export const HARD_EFFECTS: readonly string[] = ['zero_rows', 'failing_runs'];
+/** The recall targets: effect, within how many post-deploy runs, at what recall. */
+export const RECALL_TARGETS: Readonly<Record<string, { readonly runs: number; readonly recall: number }>> = {
+  'volume_x0.5': { runs: 3, recall: 0.95 },
+  volume_x2: { runs: 3, recall: 0.95 },
+  duration_x2: { runs: 3, recall: 0.95 },
+  'volume_x0.8': { runs: 5, recall: 0.8 },
+  'volume_x1.2': { runs: 5, recall: 0.8 },
+};
+export const LARGE_EFFECTS: readonly string[] = ['volume_x0.5', 'volume_x2', 'duration_x2'];
+
+export interface QualityFigures {
+  healthy_episodes: number;
+  bad_episodes: number;
+  upstream_episodes: number;
+  false_rollbacks: number;
+  frr_per_1000: number | null;
+  frr_upper_95_per_1000: number | null;
+  frr_hard_per_1000: number | null;
+  frr_statistical_per_1000: number | null;
+  frr_by_check: Record<string, number>;
+  frr_by_group: Record<string, { episodes: number; false_rollbacks: number }>;
+  recall_hard: number | null;
+  recall: Record<string, number>;
+  recall_within_target: Record<string, { within_runs: number; recall: number }>;
+  recall_by_group: Record<string, number>;
+  bad_by_effect: Record<string, { episodes: number; rolled_back: number; healthy_verdicts: number }>;
+  delay_runs_p50: number | null;
+  delay_runs_p90: number | null;
+  delay_runs_by_effect: Record<string, { p50: number | null; p90: number | null }>;
+  inconclusive_rate: number | null;
+  inconclusive_rate_by_class: Partial<Record<EpisodeClass, number>>;
+  healthy_verdict_rate: number | null;
+  healthy_verdict_runs_p50: number | null;
+  healthy_verdict_runs_p90: number | null;
+  rollback_eligible_share: number | null;
+  upstream_rollbacks: number;
+  precision_at_base_rate: Record<string, number | null>;
+}
+
+const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+const rate = (k: number, n: number) => (n > 0 ? round(k / n) : null);
+const q = (xs: readonly number[], p: number) => (xs.length ? round(quantile([...xs], p), 2) : null);
+const per1000 = (k: number, n: number) => (n > 0 ? round((1000 * k) / n, 3) : null);
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return new Map([...m].sort((a, b) => a[0].localeCompare(b[0])));
+}
+
+/** Neither rolled back nor declared healthy when the watch ended. */
+const undecided = (o: EpisodeOutcome) => !o.rolledBack && o.state !== 'HEALTHY';
+
+export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigures {
+  const healthy = episodes.filter((e) => e.label === 'healthy');
+  const bad = episodes.filter((e) => e.label === 'bad');
+  const upstream = episodes.filter((e) => e.label === 'upstream_incident');
+  const falseRb = healthy.filter((e) => e.outcome.rolledBack);
+  const hardFalse = falseRb.filter((e) => e.outcome.hardRule).length;
+
+  const frrByCheck: Record<string, number> = {};
+  for (const e of falseRb) for (const c of e.outcome.failedChecks) frrByCheck[c] = (frrByCheck[c] ?? 0) + 1;
+  const frrByGroup: QualityFigures['frr_by_group'] = {};
+  for (const [g, es] of countBy(healthy, (e) => e.group)) frrByGroup[g] = { episodes: es.length, false_rollbacks: es.filter((e) => e.outcome.rolledBack).length };
+
+  const byEffect = countBy(bad, (e) => e.effect ?? 'unknown');
+  const recall: Record<string, number> = {};
+  const badByEffect: QualityFigures['bad_by_effect'] = {};
+  const delays: QualityFigures['delay_runs_by_effect'] = {};
+  for (const [effect, es] of byEffect) {
+    const caught = es.filter((e) => e.outcome.rolledBack);
+    recall[effect] = round(caught.length / es.length);
+    badByEffect[effect] = { episodes: es.length, rolled_back: caught.length, healthy_verdicts: es.filter((e) => e.outcome.state === 'HEALTHY').length };
+    const d = caught.map((e) => e.outcome.delayRuns!);
+    delays[effect] = { p50: q(d, 0.5), p90: q(d, 0.9) };
+  }
+  const within: QualityFigures['recall_within_target'] = {};
+  for (const [effect, t] of Object.entries(RECALL_TARGETS)) {
+    const es = byEffect.get(effect);
+    if (es) within[effect] = { within_runs: t.runs, recall: round(es.filter((e) => e.outcome.rolledBack && e.outcome.delayRuns! <= t.runs).length / es.length) };
+  }
+  const recallByGroup: Record<string, number> = {};
+  for (const [g, es] of countBy(bad, (e) => e.group)) recallByGroup[g] = round(es.filter((e) => e.outcome.rolledBack).length / es.length);
+  const hard = bad.filter((e) => e.effect !== null && HARD_EFFECTS.includes(e.effect));
+  const largeDelays = bad.filter((e) => e.effect !== null && LARGE_EFFECTS.includes(e.effect) && e.outcome.rolledBack).map((e) => e.outcome.delayRuns!);
+
+  const inconclusiveByClass: QualityFigures['inconclusive_rate_by_class'] = {};
+  for (const [c, es] of [['healthy', healthy], ['bad', bad], ['upstream_incident', upstream]] as const) {
+    if (es.length) inconclusiveByClass[c] = round(es.filter((e) => undecided(e.outcome)).length / es.length);
+  }
+  const healthyVerdicts = healthy.filter((e) => e.outcome.state === 'HEALTHY').map((e) => e.outcome.postRuns);
+  const frr = healthy.length ? falseRb.length / healthy.length : null;
+  const overallRecall = bad.length ? bad.filter((e) => e.outcome.rolledBack).length / bad.length : null;
+  const precision: Record<string, number | null> = {};
+  for (const pi of [0.02, 0.05, 0.1]) {
+    precision[String(pi)] = frr === null || overallRecall === null || pi * overallRecall + (1 - pi) * frr === 0 ? null : round((pi * overallRecall) / (pi * overallRecall + (1 - pi) * frr));
+  }
+
+  return {
+    healthy_episodes: healthy.length,
+    bad_episodes: bad.length,
+    upstream_episodes: upstream.length,
+    false_rollbacks: falseRb.length,
+    frr_per_1000: per1000(falseRb.length, healthy.length),
+    frr_upper_95_per_1000: healthy.length ? round(1000 * clopperPearsonUpper(falseRb.length, healthy.length, 0.95), 3) : null,
+    frr_hard_per_1000: per1000(hardFalse, healthy.length),
+    frr_statistical_per_1000: per1000(falseRb.length - hardFalse, healthy.length),
+    frr_by_check: frrByCheck,
+    frr_by_group: frrByGroup,
+    recall_hard: rate(hard.filter((e) => e.outcome.rolledBack).length, hard.length),
+    recall,
+    recall_within_target: within,
+    recall_by_group: recallByGroup,
+    bad_by_effect: badByEffect,
+    delay_runs_p50: q(largeDelays, 0.5),
+    delay_runs_p90: q(largeDelays, 0.9),
+    delay_runs_by_effect: delays,
+    inconclusive_rate: rate(episodes.filter((e) => undecided(e.outcome)).length, episodes.length),
+    inconclusive_rate_by_class: inconclusiveByClass,
+    healthy_verdict_rate: rate(healthyVerdicts.length, healthy.length),
+    healthy_verdict_runs_p50: q(healthyVerdicts, 0.5),
+    healthy_verdict_runs_p90: q(healthyVerdicts, 0.9),
+    rollback_eligible_share: rate(healthy.filter((e) => e.outcome.eligible).length, healthy.length),
+    upstream_rollbacks: upstream.filter((e) => e.outcome.rolledBack).length,
+    precision_at_base_rate: precision,
+  };
+}

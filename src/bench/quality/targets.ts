@@ -1,0 +1,33 @@
+// The issue's acceptance targets, checked against measured figures. A target is only ever
+// reported, never bent: a figure that misses it says so.
+
+import { RECALL_TARGETS, type QualityFigures } from './score.js';
+
+export interface TargetCheck {
+  readonly value: number | null;
+  readonly target: string;
+  readonly met: boolean;
+}
+
+function atMost(value: number | null, limit: number): TargetCheck {
+  return { value, target: `<= ${limit}`, met: value !== null && value <= limit };
+}
+
+function atLeast(value: number | null, limit: number): TargetCheck {
+  return { value, target: `>= ${limit}`, met: value !== null && value >= limit };
+}
+
+export function evaluateTargets(sim: QualityFigures, nab: QualityFigures | null): Record<string, TargetCheck> {
+  const out: Record<string, TargetCheck> = {
+    frr_per_1000: atMost(sim.frr_per_1000, 1),
+    frr_upper_95_per_1000: atMost(sim.frr_upper_95_per_1000, 2.5),
+    recall_hard: atLeast(sim.recall_hard, 1),
+  };
+  for (const [effect, t] of Object.entries(RECALL_TARGETS)) {
+    out[`recall_within_${t.runs}_runs.${effect}`] = atLeast(sim.recall_within_target[effect]?.recall ?? null, t.recall);
+  }
+  out.delay_runs_p50 = atMost(sim.delay_runs_p50, 2);
+  out.upstream_rollbacks = { value: sim.upstream_rollbacks, target: '= 0', met: sim.upstream_rollbacks === 0 };
+  if (nab) out['nab.frr_per_1000'] = atMost(nab.frr_per_1000, 5);
+  return out;
+}

@@ -1,0 +1,71 @@
+// `bench speed`: the production tick at mission scale on a cached full-scale simulated world.
+// One JSON object with --json, a readable summary otherwise.
+
+import { parseArgs } from 'node:util';
+import { parseIntFlag } from '../../cli/args.js';
+import type { BenchCommand } from '../command.js';
+import { FULL_SCALE, runSpeed, type SpeedReport } from './speed.js';
+
+const HELP = `bench speed [options]
+
+Builds (once, then cached under .postflight/) a simulated platform at mission scale, warms the
+verifier's caches, then measures the production tick minute by minute.
+
+Options:
+  --json                print one JSON object instead of a summary
+  --pipelines N         pipelines (default 250)
+  --days N              days of history (default 90; a world of --short-days is measured too)
+  --short-days N        days of history of the comparison world (default 30)
+  --deploys-per-day N   deployments a day (default 600)
+  --warmup N            minutes ticked before measuring (default 30)
+  --minutes N           minutes measured (default 60)
+`;
+
+export const speedCommand: BenchCommand = {
+  summary: 'tick time, statements, history reads and REST calls at mission scale',
+  async run(ctx) {
+    const { values } = parseArgs({
+      args: [...ctx.argv],
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+        pipelines: { type: 'string' },
+        days: { type: 'string' },
+        'short-days': { type: 'string' },
+        'deploys-per-day': { type: 'string' },
+        warmup: { type: 'string' },
+        minutes: { type: 'string' },
+      },
+    });
+    if (values.help) {
+      ctx.stdout.write(HELP);
+      return 0;
+    }
+    const report = await runSpeed({
+      dir: '.postflight',
+      pipelines: parseIntFlag('pipelines', values.pipelines, FULL_SCALE.pipelines, 1, 5000),
+      days: parseIntFlag('days', values.days, FULL_SCALE.days, 2, 400),
+      shortDays: parseIntFlag('short-days', values['short-days'], FULL_SCALE.shortDays, 1, 400),
+      deploysPerDay: parseIntFlag('deploys-per-day', values['deploys-per-day'], FULL_SCALE.deploysPerDay, 1, 10_000),
+      warmupMinutes: parseIntFlag('warmup', values.warmup, FULL_SCALE.warmupMinutes, 1, 1440),
+      measureMinutes: parseIntFlag('minutes', values.minutes, FULL_SCALE.measureMinutes, 2, 1440),
+      onProgress: (phase, done, total) => ctx.progress.update(phase, done, total),
+    });
+    ctx.progress.done();
+    ctx.stdout.write(values.json ? `${JSON.stringify(report)}\n` : summary(report));
+    return 0;
+  },
+};
+
+function summary(r: SpeedReport): string {
+  return [
+    `scale: ${r.pipelines} pipelines, ${r.days} days of history, ${r.deploys_per_day} deployments a day (${r.active_deployments_p50} under verification, median)`,
+    `tick: p50 ${r.tick_ms_p50} ms, p90 ${r.tick_ms_p90} ms; ${r.days}d vs ${r.days === 0 ? '?' : ''}short world ratio ${r.tick_ms_ratio_90d_vs_30d}`,
+    `statements per tick: ${r.statements_per_tick} (max ${r.statements_per_tick_max}); at ${r.active_at_statement_points.join(' / ')} active: ${r.statements_at_10_100_300_active.join(' / ')}`,
+    `history reads: ${r.history_reads_per_tick} per tick, ${r.history_reads_per_new_run} per new run; REST calls per tick: ${r.rest_calls_per_tick}`,
+    `first verdict: p50 ${r.first_verdict_s_p50} s, max ${r.first_verdict_s_max} s; RSS peak ${r.rss_mb_peak} MB; ${r.cores} cores`,
+    `peers' per-deployment gathering: ${r.naive_statements} statements vs ${r.setbased_statements}, ${r.naive_vs_setbased_ratio}x the time`,
+    `results with and without the cache: ${r.cache.identical ? 'identical' : `${r.cache.differing} of ${r.cache.compared} differ`}`,
+    '',
+  ].join('\n');
+}
