@@ -87,7 +87,8 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks (
   history_reads BIGINT, rest_calls BIGINT, deployments_seen BIGINT, new_runs BIGINT, errors BIGINT,
   summary STRING,
   runs_from_ms BIGINT COMMENT 'where the next runs/list starts (watermark)',
-  event_log_from_ms BIGINT COMMENT 'where the next event-log read starts (watermark)'
+  event_log_from_ms BIGINT COMMENT 'where the next event-log read starts (watermark)',
+  rollback_open BOOLEAN COMMENT 'the rollback step left work for the next tick'
 );
 
 -- Caches that keep a tick incremental: runs seen on the fast plane, Delta commits read with

@@ -9,7 +9,9 @@ import { scoreWrites } from './row-count.js';
 
 export interface PeerMove {
   readonly peer: string;
+  /** 1 when none of the peer's runs in the window could be judged (runs = 0). */
   readonly ratio: number;
+  /** Tables whose runs in the window were judged against a baseline. */
   readonly runs: number;
   /** Upstream tables the peer reads. */
   readonly sources: readonly string[];
@@ -44,7 +46,8 @@ export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, con
       const rs = scoreWrites(before, during, policy).filter((x) => x.baselineN >= policy.minBaseline).map((x) => x.r);
       if (rs.length) picked.push(direction === 'down' ? Math.min(...rs) : Math.max(...rs));
     }
-    if (picked.length) out.push({ peer: p.subject.name, ratio: Math.exp(picked.reduce((a, b) => a + b, 0) / picked.length), runs: picked.length, sources: p.subject.sourceTables, lastWriteMs });
+    // A peer with no run it can be judged on still says whether it has run since the concern.
+    out.push({ peer: p.subject.name, ratio: picked.length ? Math.exp(picked.reduce((a, b) => a + b, 0) / picked.length) : 1, runs: picked.length, sources: p.subject.sourceTables, lastWriteMs });
   }
   return out;
 }
@@ -56,10 +59,12 @@ export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, con
  */
 export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[], peersExpected: number, policy: Policy, sources: readonly string[] = []): CheckResult {
   if ((result.status !== 'FAIL' && result.status !== 'WARN') || result.check !== 'row_count' || result.effect === null) return result;
-  if (moves.length === 0) {
-    // Peers exist but none has recent data: hold the decision a few runs for them.
-    if (peersExpected > 0 && result.status === 'FAIL' && result.postN < 3 && result.observed !== 0) {
-      return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group (${peersExpected} untouched pipelines read the same sources and have not run since the deploy)` };
+  const holdable = result.status === 'FAIL' && result.postN < 3 && result.observed !== 0;
+  const scored = moves.filter((m) => m.runs > 0);
+  if (scored.length === 0) {
+    // Peers exist but none has a run since the deploy that can be judged: hold a few runs for them.
+    if (peersExpected > 0 && holdable) {
+      return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group (${peersExpected} untouched pipelines read the same sources and have no run since the deploy that can be judged yet)` };
     }
     return result;
   }
@@ -68,18 +73,20 @@ export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[
   const shift = Math.log(result.effect);
   const floor = Math.max(Math.log(1 + policy.deltaRel / 2), Math.abs(shift) / 2);
   const moved = (m: PeerMove) => Math.sign(Math.log(m.ratio)) === Math.sign(shift) && Math.abs(Math.log(m.ratio)) >= floor;
-  const groups = sources.length ? sources.map((src) => ({ src, group: moves.filter((m) => m.sources.includes(src)) })) : [{ src: 'the same sources', group: moves }];
+  // A peer that moved at least as far as the subject itself is strong evidence: it settles a tie.
+  const asFar = (m: PeerMove) => moved(m) && Math.abs(Math.log(m.ratio)) >= Math.abs(shift);
+  const groups = sources.length ? sources.map((src) => ({ src, group: scored.filter((m) => m.sources.includes(src)) })) : [{ src: 'the same sources', group: scored }];
   const upstream = groups
     .map(({ src, group }) => ({ src, group, same: group.filter(moved) }))
-    .filter((g) => g.same.length > 0 && g.same.length * 2 > g.group.length)
+    .filter((g) => g.same.length > 0 && (g.same.length * 2 > g.group.length || (g.same.length * 2 === g.group.length && g.same.some(asFar))))
     .sort((a, b) => b.same.length - a.same.length)[0];
   if (!upstream) {
-    // Peers that have not written since the concern cannot speak for that period yet: wait for
-    // them a little (a few runs of the deploy) before blaming the deploy.
-    const relevant = new Set(groups.flatMap((g) => g.group));
-    const behind = [...relevant].filter((m) => result.decidedAtMs !== null && m.lastWriteMs < result.decidedAtMs);
-    if (behind.length > 0 && result.status === 'FAIL' && result.postN < 3 && result.observed !== 0) {
-      return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group (${behind.length} of ${relevant.size} untouched pipelines reading the same sources have not run since)` };
+    // Peers that have not written since the concern cannot speak for that period yet, whether
+    // or not their earlier runs could be judged: wait for them a little (a few runs of the deploy).
+    const relevant = sources.length ? moves.filter((m) => m.sources.some((s) => sources.includes(s))) : moves;
+    const behind = relevant.filter((m) => result.decidedAtMs !== null && m.lastWriteMs < result.decidedAtMs);
+    if (behind.length > 0 && holdable) {
+      return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group (${behind.length} of ${relevant.length} untouched pipelines reading the same sources have not run since)` };
     }
     return result;
   }

@@ -29,6 +29,8 @@ export class SimWorld {
   /** pipeline index:slot of the first run after each schema-breaking deploy (it alters the table). */
   readonly #schemaBreaks: ReadonlySet<string>;
   #nowMs: number;
+  /** Whether this connection's staging tables for runs exist yet. */
+  #staged = false;
 
   private constructor(wh: DuckDbWarehouse, spec: WorldSpec, nowMs: number) {
     this.#wh = wh;
@@ -138,10 +140,12 @@ export class SimWorld {
   async advance(toMs: number): Promise<void> {
     const fromMs = this.#nowMs;
     if (toMs <= fromMs) return;
-    const behaviours = await this.#currentBehaviours();
     const deploys = this.plan.deploys.filter((d) => d.atMs > fromMs && d.atMs <= toMs);
+    const starting = this.catalog.filter((p) => slotStartMs(p, firstSlotAfter(p, fromMs)) <= toMs);
+    // Most minutes start no run: then the control plane need not be asked what each resource runs.
+    const behaviours = starting.length ? await this.#currentBehaviours() : new Map<string, Behaviour>();
     const runs: SimRun[] = [];
-    for (const p of this.catalog) {
+    for (const p of starting) {
       const mine = deploys.filter((d) => d.pipelineIndex === p.index);
       let current = behaviours.get(p.id) ?? { kind: null, factor: 1 };
       let di = 0;
@@ -216,7 +220,12 @@ export class SimWorld {
   async #flush(runs: readonly SimRun[]): Promise<void> {
     if (runs.length === 0) return;
     const s = this.#wh.session;
-    for (const stmt of splitStatements(loadSql('embedded/sim_stage_runs'))) await s.run(stmt);
+    if (!this.#staged) {
+      for (const stmt of splitStatements(loadSql('embedded/sim_stage_runs'))) await s.run(stmt);
+      this.#staged = true;
+    } else {
+      for (const t of STAGE_TABLES) await s.run(`DELETE FROM ${t}`);
+    }
     const stageRuns: (string | number | null)[][] = [];
     const stageTasks: (string | number | null)[][] = [];
     const stageCommits: (string | number | null)[][] = [];
@@ -269,6 +278,8 @@ export class SimWorld {
     for (const stmt of splitStatements(loadSql('embedded/sim_flush_runs'))) await s.run(stmt);
   }
 }
+
+const STAGE_TABLES = ['stage_runs', 'stage_tasks', 'stage_commits', 'stage_lineage', 'stage_events'] as const;
 
 export const DEFAULT_START_MS = Date.UTC(2026, 10, 2); // Monday 2026-11-02, 00:00 UTC
 

@@ -76,7 +76,7 @@ export async function writeWatermarks(wh: Warehouse, marks: Readonly<Record<stri
 }
 
 /** The tick's heartbeat row, with the rolling watermarks the next tick starts from. */
-export function tickRows(s: TickSummary, runsFromMs: number | null, eventLogFromMs: number | null): RowBatch {
+export function tickRows(s: TickSummary, runsFromMs: number | null, eventLogFromMs: number | null, rollbackOpen = false): RowBatch {
   return {
     columns: [
       { name: 'tick_id', type: 'STRING' },
@@ -91,7 +91,8 @@ export function tickRows(s: TickSummary, runsFromMs: number | null, eventLogFrom
       { name: 'summary', type: 'STRING' },
       { name: 'runs_from_ms', type: 'BIGINT' },
       { name: 'event_log_from_ms', type: 'BIGINT' },
+      { name: 'rollback_open', type: 'BOOLEAN' },
     ],
-    rows: [[s.tickId, s.nowMs, s.durationMs, s.statements, s.historyReads, s.restCalls, s.deployments, s.newRuns, s.errors.length, JSON.stringify(s.verdicts), runsFromMs, eventLogFromMs]],
+    rows: [[s.tickId, s.nowMs, s.durationMs, s.statements, s.historyReads, s.restCalls, s.deployments, s.newRuns, s.errors.length, JSON.stringify(s.verdicts), runsFromMs, eventLogFromMs, rollbackOpen]],
   };
 }

@@ -190,13 +190,15 @@ export async function readTableWrites(
   cachedOnly: ReadonlySet<string> = new Set(),
   /** Flow commits read this tick and not merged yet: merged with the new history, one statement. */
   pending: readonly FlowCommit[] = [],
+  /** Flow metrics (expectations, backlog) are read only from here on; by default not at all. */
+  metricsSinceMs: number = nowMs + 1,
 ): Promise<HistoryOutcome> {
   const out: HistoryOutcome = { writes: [], errors: [], reads: 0 };
   if (tables.size === 0) {
     if (pending.length) await wh.execute('tick/merge_table_commits', {}, commitRows(pending, 'STREAMING UPDATE', nowMs));
     return out;
   }
-  const rows = await wh.query('tick/table_writes', { since_ms: sinceMs }, nameRows(tables.keys()));
+  const rows = await wh.query('tick/table_writes', { since_ms: sinceMs, metrics_since_ms: metricsSinceMs }, nameRows(tables.keys()));
   const held = new Map<string, number>();
   for (const r of rows) {
     const t = String(r.table_name);

@@ -5,7 +5,7 @@ import { auditVerdictChanges } from '../audit/verdict-changes.js';
 import type { SloPolicy } from '../budget/slo-policy.js';
 import { judgeDeployment } from '../checks/judge.js';
 import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js';
-import type { Policy } from '../checks/policy.js';
+import { slaSecondsFor, type Policy } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
 import { decideVerdict } from '../checks/verdict.js';
 import type { BacklogSample, CheckResult, MeasurementError, RunRecord, TableWrite, Verdict } from '../types.js';
@@ -18,11 +18,20 @@ import { runRollbackStep, type RollbackDeps, type RollbackTickSummary } from './
 import { discover, type ActiveDeployment } from './discover.js';
 import { commitRows, listNewRuns, observedRunRows, pipelineTargetRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
 
+/** Rollback outcomes after which a ledger row needs no further tick. */
+const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'BLOCKED', 'CANCELLED']);
+
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-/** Even with no new evidence a deployment is judged again this often, to take in the slow plane. */
+/**
+ * Even with no new evidence a deployment is judged again once per this period, to take in the
+ * slow plane. The periods are aligned to the clock so that every such deployment is judged in the
+ * same tick: a set-based tick costs about the same for one deployment as for fifty.
+ */
 const REJUDGE_MS = 15 * MINUTE;
+/** A tick row older than this before the current tick means ticks were missed (or one crashed). */
+const TICK_GAP_MS = 90_000;
 /** How far back expectation and backlog baselines reach: enough runs for their tests (spec §5: k >= 5). */
 const RULES_BASELINE_MS = 14 * DAY;
 
@@ -76,6 +85,9 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   // Subjects with new fast-plane evidence since the last tick: only they (plus deployments that
   // are new, due a time-based re-check, or due their periodic re-judgement) are judged again.
   const touched = new Set<string>();
+  // A run that only started brings no evidence, except against an SLA its resource is held to.
+  const slaFor = (subjectId: string) => active.some((a) => a.deployment.resources.some((r) => r.id === subjectId && slaSecondsFor(deps.policies?.forBundle(a.deployment.bundle) ?? policy, r, r.key) !== null));
+  const evidenceOf = (r: RunRecord) => (r.endMs !== null && r.endMs > recentMs) || slaFor(r.subjectId);
   const recentMs = lastTickMs - MINUTE;
   const runRows: RunRecord[] = [];
   let newRuns = 0;
@@ -85,7 +97,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     const listed = await listNewRuns(ws, runsWatermark, nowMs);
     const changed = listed.runs.filter((r) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs));
     runRows.push(...changed);
-    for (const r of changed) touched.add(r.subjectId);
+    for (const r of changed) if (evidenceOf(r)) touched.add(r.subjectId);
     newRuns = listed.runs.filter((r) => r.endMs !== null && r.endMs > lastTickMs).length;
     runsWatermark = Math.max(runsWatermark, listed.nextWatermarkMs);
   } catch (e) {
@@ -102,7 +114,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     if (fresh.length || pe.writes.some((w) => w.timestampMs > recentMs)) {
       runRows.push(...pe.runs);
       commits.push(...pe.writes);
-      for (const r of fresh) touched.add(r.subjectId);
+      for (const r of fresh) if (evidenceOf(r)) touched.add(r.subjectId);
       for (const w of pe.writes) if (w.timestampMs > recentMs) touched.add(w.subjectId);
     }
     eventLogWatermark = nowMs;
@@ -116,7 +128,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
       a.verdictState === null ||
       a.supersededAtMs !== null ||
       a.judgedAtMs === null ||
-      nowMs - a.judgedAtMs >= REJUDGE_MS ||
+      Math.floor(nowMs / REJUDGE_MS) > Math.floor(a.judgedAtMs / REJUDGE_MS) ||
       (a.recheckAtMs !== null && a.recheckAtMs <= nowMs) ||
       a.deployment.resources.some((r) => touched.has(r.id)),
   );
@@ -141,7 +153,14 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   await writeResults(wh, results, verdicts, tickId, nowMs);
   if (Object.keys(newMarks).length) await writeWatermarks(wh, newMarks, nowMs);
   const budgets = deps.slos ? await runBudgetStep({ wh, slos: deps.slos }, evidence, nowMs) : null;
-  const rollbacks = deps.rollback ? await runRollbackStep({ wh, ws, ...deps.rollback }, tickId, nowMs) : null;
+  // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
+  // the previous tick left a rollback open, ticks were missed, or the periodic sweep is due.
+  const rollbackDue =
+    changed.some((c) => c.to === 'FAILED') ||
+    marks.get('rollback_open') === 1 ||
+    nowMs - lastTickMs > TICK_GAP_MS ||
+    Math.floor(nowMs / REJUDGE_MS) > Math.floor(lastTickMs / REJUDGE_MS);
+  const rollbacks = deps.rollback && rollbackDue ? await runRollbackStep({ wh, ws, ...deps.rollback }, tickId, nowMs) : null;
 
   const counts: Record<string, number> = {};
   const judged = new Map(verdicts.map((v) => [v.deploymentId, v.state]));
@@ -165,7 +184,8 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     rollbacks,
     budgets,
   };
-  await wh.execute('tick/merge_tick', {}, tickRows(summary, runsWatermark, eventLogWatermark));
+  const rollbackOpen = rollbacks !== null && (rollbacks.errors.length > 0 || rollbacks.decided.some((d) => d.state === 'REQUESTED') || rollbacks.executed.some((e) => !TERMINAL.has(e.result)));
+  await wh.execute('tick/merge_tick', {}, tickRows(summary, runsWatermark, eventLogWatermark, rollbackOpen));
   return summary;
 }
 
@@ -239,7 +259,8 @@ export async function gatherEvidence(
   }
   const pipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (watched.has(id)) pipelineTables.set(t, id);
-  const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), mustRead, sinceMs, nowMs, new Set(pipelineTables.keys()), pendingCommits);
+  const metricsSinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - RULES_BASELINE_MS;
+  const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), mustRead, sinceMs, nowMs, new Set(pipelineTables.keys()), pendingCommits, metricsSinceMs);
   const writes: FlowCommit[] = hist.writes;
   errors.push(...hist.errors);
 

@@ -19,9 +19,9 @@ describe('watermarks ride on the tick row', () => {
   it('reads back exactly what the newest tick wrote, also after the same read ran on an empty table', async () => {
     expect(await wh.query('tick/watermarks')).toEqual([]);
     for (let i = 0; i < 3; i++) {
-      await wh.execute('tick/merge_tick', {}, tickRows(summary(i), T - 360_000 + i, T + i));
+      await wh.execute('tick/merge_tick', {}, tickRows(summary(i), T - 360_000 + i, T + i, i === 1));
       const marks = Object.fromEntries((await wh.query('tick/watermarks')).map((r) => [r.name, r.value_ms]));
-      expect(marks).toEqual({ last_tick_ms: T + i * 60_000, jobs_runs_from_ms: T - 360_000 + i, event_log_from_ms: T + i });
+      expect(marks).toEqual({ last_tick_ms: T + i * 60_000, jobs_runs_from_ms: T - 360_000 + i, event_log_from_ms: T + i, rollback_open: i === 1 ? 1 : 0 });
     }
   });
 });

@@ -63,6 +63,24 @@ describe('control group', () => {
     expect(applyControlGroup(drop, moves(ran), 1, DEFAULT_POLICY, ['src2']).status).toBe('FAIL');
   });
 
+  it('waits for a peer that has not run since the concern even when its earlier runs cannot be judged', () => {
+    // 'thin' has three days of history: no baseline for its runs, but it is still a reader of the source.
+    const thin: SubjectEvidence = { ...peer('thin', ['src2'], 1, 0, DEPLOY), writes: peer('thin', ['src2'], 1, 0, DEPLOY).writes.filter((w) => w.timestampMs > DEPLOY - 3 * 86_400_000) };
+    const steady = peer('a', ['src2'], 1, 0, DEPLOY + 3 * HOUR);
+    const m = moves([thin, steady, peer('b', ['src2'], 0.5, DEPLOY - HOUR)]);
+    expect(m.find((x) => x.peer === 'thin')!.runs).toBe(0);
+    const out = applyControlGroup(drop, m, 3, DEFAULT_POLICY, ['src2']);
+    expect(out.status).toBe('WARN');
+    expect(out.explanation).toContain('1 of 3 untouched pipelines');
+  });
+
+  it('takes a tie as upstream when a peer moved at least as far as the subject', () => {
+    const tie = [peer('a', ['src2'], 0.25, DEPLOY - HOUR), peer('b', ['src2'], 1, 0)];
+    expect(applyControlGroup(drop, moves(tie), 2, DEFAULT_POLICY, ['src2']).suppressedBy).toBe('upstream');
+    const weaker = [peer('a', ['src2'], 0.5, DEPLOY - HOUR), peer('b', ['src2'], 1, 0)];
+    expect(applyControlGroup(drop, moves(weaker), 2, DEFAULT_POLICY, ['src2']).suppressedBy).toBeNull();
+  });
+
   it('does not count a peer that moved the other way', () => {
     const peers = [peer('a', ['src2'], 2, DEPLOY - HOUR)];
     expect(applyControlGroup(drop, moves(peers), peers.length, DEFAULT_POLICY, ['src2']).suppressedBy).toBeNull();
