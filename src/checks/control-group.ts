@@ -1,6 +1,7 @@
 // Control group: pipelines the deploy did not touch that read the same upstream tables. When
 // they moved the same way over the same period, the cause is upstream, not this deploy.
 
+import { normalPpf } from '../stats/index.js';
 import type { CheckResult } from '../types.js';
 import type { SubjectEvidence } from './evidence.js';
 import { pct } from './format.js';
@@ -13,6 +14,9 @@ export interface PeerMove {
   readonly ratio: number;
   /** Tables whose runs in the window were judged against a baseline. */
   readonly runs: number;
+  /** The picked move over its prediction sigma, and how many runs it was picked from. */
+  readonly z: number;
+  readonly candidates: number;
   /** Upstream tables the peer reads. */
   readonly sources: readonly string[];
   /** The peer's newest write: before the concern means its evidence for that period is not in yet. */
@@ -36,6 +40,8 @@ export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, con
   const windowTo = Math.min(nowMs, concernMs + PEER_AFTER_MS);
   for (const p of peers) {
     const picked: number[] = [];
+    const zs: number[] = [];
+    let candidates = 0;
     let lastWriteMs = -Infinity;
     for (const table of p.subject.targetTables) {
       const writes = p.writes.filter((w) => w.table === table && w.rows !== null && w.timestampMs <= nowMs);
@@ -43,11 +49,24 @@ export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, con
       const during = writes.filter((w) => w.timestampMs >= windowFrom && w.timestampMs <= windowTo);
       if (during.length === 0) continue;
       const before = writes.filter((w) => w.timestampMs < windowFrom && w.timestampMs >= windowFrom - policy.baselineDays * 86_400_000);
-      const rs = scoreWrites(before, during, policy).filter((x) => x.baselineN >= policy.minBaseline).map((x) => x.r);
-      if (rs.length) picked.push(direction === 'down' ? Math.min(...rs) : Math.max(...rs));
+      const scored = scoreWrites(before, during, policy).filter((x) => x.baselineN >= policy.minBaseline);
+      if (scored.length === 0) continue;
+      const pick = scored.reduce((a, b) => ((direction === 'down' ? b.r < a.r : b.r > a.r) ? b : a));
+      picked.push(pick.r);
+      zs.push(pick.t);
+      candidates = Math.max(candidates, scored.length);
     }
     // A peer with no run it can be judged on still says whether it has run since the concern.
-    out.push({ peer: p.subject.name, ratio: picked.length ? Math.exp(picked.reduce((a, b) => a + b, 0) / picked.length) : 1, runs: picked.length, sources: p.subject.sourceTables, lastWriteMs });
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    out.push({
+      peer: p.subject.name,
+      ratio: picked.length ? Math.exp(mean(picked)) : 1,
+      runs: picked.length,
+      z: zs.length ? mean(zs) : 0,
+      candidates,
+      sources: p.subject.sourceTables,
+      lastWriteMs,
+    });
   }
   return out;
 }
@@ -69,10 +88,12 @@ export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[
     return result;
   }
   // A peer moved "the same way" when it moved in the same direction by at least half as much (on
-  // the log scale) and beyond noise: +15% peers do not explain a doubling.
+  // the log scale) and beyond noise: +15% peers do not explain a doubling. The move is the
+  // furthest of several runs, so "beyond noise" is judged against the largest of that many draws.
   const shift = Math.log(result.effect);
   const floor = Math.max(Math.log(1 + policy.deltaRel / 2), Math.abs(shift) / 2);
-  const moved = (m: PeerMove) => Math.sign(Math.log(m.ratio)) === Math.sign(shift) && Math.abs(Math.log(m.ratio)) >= floor;
+  const beyondNoise = (m: PeerMove) => Math.abs(m.z) >= normalPpf(1 - policy.warnAlpha / (2 * Math.max(1, m.candidates)));
+  const moved = (m: PeerMove) => Math.sign(Math.log(m.ratio)) === Math.sign(shift) && Math.abs(Math.log(m.ratio)) >= floor && beyondNoise(m);
   // A peer that moved at least as far as the subject itself is strong evidence: it settles a tie.
   const asFar = (m: PeerMove) => moved(m) && Math.abs(Math.log(m.ratio)) >= Math.abs(shift);
   const groups = sources.length ? sources.map((src) => ({ src, group: scored.filter((m) => m.sources.includes(src)) })) : [{ src: 'the same sources', group: scored }];

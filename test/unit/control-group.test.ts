@@ -101,4 +101,18 @@ describe('control group: size of the move', () => {
     const big = [peer('a', ['src4'], 2, DEPLOY - HOUR), peer('b', ['src4'], 1.9, DEPLOY - HOUR)];
     expect(applyControlGroup(jump, moves(big, DEPLOY + 3 * HOUR, 'up'), 2, DEFAULT_POLICY, ['src4']).suppressedBy).toBe('upstream');
   });
+
+  it('does not take the largest of several noisy runs for a move', () => {
+    const jump = checkResult({ check: 'row_count', subject: 'table:prod.sales.orders', look: 3, status: 'FAIL', critical: true, effect: 1.3, observed: 13_000, postN: 3, explanation: 'rows up', decidedAtMs: CONCERN });
+    const noisy = ['a', 'b', 'c'].map((id): SubjectEvidence => {
+      const table = `prod.peer.${id}`;
+      const writes = hourlyWrites(DEPLOY + 3 * HOUR, 20, 10_000, table, 0.3).map((w) => ({ ...w, subjectId: id }));
+      return { subject: aSubject({ id, name: id, targetTables: [table], sourceTables: ['src4'] }), runs: [], writes, expectations: [], backlog: [] };
+    });
+    const m = moves(noisy, DEPLOY + 3 * HOUR, 'up');
+    // Noise alone carries the furthest run past the size floor...
+    expect(m.some((x) => x.ratio >= 1.14)).toBe(true);
+    // ...but not past what the largest of that many draws reaches by chance.
+    expect(applyControlGroup(jump, m, 3, DEFAULT_POLICY, ['src4']).suppressedBy).toBeNull();
+  });
 });
