@@ -1,6 +1,7 @@
 // Control group: pipelines the deploy did not touch that read the same upstream tables. When
 // they moved the same way over the same period, the cause is upstream, not this deploy.
 
+import { mean } from 'simple-statistics';
 import { normalPpf } from '../stats/index.js';
 import type { CheckResult } from '../types.js';
 import type { SubjectEvidence } from './evidence.js';
@@ -57,7 +58,6 @@ export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, con
       candidates = Math.max(candidates, scored.length);
     }
     // A peer with no run it can be judged on still says whether it has run since the concern.
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     out.push({
       peer: p.subject.name,
       ratio: picked.length ? Math.exp(mean(picked)) : 1,

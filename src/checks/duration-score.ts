@@ -6,7 +6,7 @@ import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { cleanBaseline, flooredScale, predictionSigma, predictionThreshold } from '../stats/index.js';
 import type { RunRecord } from '../types.js';
 import type { Policy } from './policy.js';
-import { isWeekend, slotBaseline } from './slots.js';
+import { isWeekend, slotBaseline, type SlotScore } from './slots.js';
 
 const DAY = 86_400_000;
 /** Runs this far apart or more are separate cycles on their own. */
@@ -20,18 +20,9 @@ export interface TimedRun {
   readonly seconds: number;
 }
 
-export interface DurationScore {
+/** A run's ln(seconds) against its same-slot baseline. */
+export interface DurationScore extends SlotScore {
   readonly item: TimedRun;
-  readonly baselineN: number;
-  /** Mean of ln(seconds) over the cleaned slot baseline. */
-  readonly center: number;
-  /** Floored sample SD of ln(seconds) over the cleaned slot baseline. */
-  readonly spread: number;
-  readonly sigma: number;
-  readonly r: number;
-  readonly t: number;
-  readonly threshold: number;
-  readonly slotKind: string;
 }
 
 /** Seconds a finished run took; NaN when its times cannot give one. */

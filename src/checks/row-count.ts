@@ -9,18 +9,10 @@ import { int, num, pct } from './format.js';
 import { kMaxFor, type Policy } from './policy.js';
 import { checkResult } from './result.js';
 import { runSequential, type Residual } from './sequential.js';
-import { medianGapMs, SlotIndex, slotKey } from './slots.js';
+import { medianGapMs, SlotIndex, slotKey, type SlotScore } from './slots.js';
 
-export interface VolumeScore {
+export interface VolumeScore extends SlotScore {
   readonly write: TableWrite;
-  readonly baselineN: number;
-  readonly center: number;
-  readonly spread: number;
-  readonly sigma: number;
-  readonly r: number;
-  readonly t: number;
-  readonly threshold: number;
-  readonly slotKind: string;
   /** Correlation of consecutive runs in the history (see historyNoise). */
   readonly rho: number;
 }

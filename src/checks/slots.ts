@@ -45,6 +45,21 @@ function rowsOf(item: Timed): number | null {
  * The history of one series arranged by minute of day, so that each post-deploy observation
  * finds its slot by looking at the few minutes around it rather than at every run.
  */
+/** One post-deploy observation on the log scale against its same-slot baseline. */
+export interface SlotScore {
+  readonly baselineN: number;
+  /** Mean of the log values over the cleaned slot baseline. */
+  readonly center: number;
+  /** Floored standard deviation of the log values over the cleaned slot baseline. */
+  readonly spread: number;
+  /** Prediction sigma: spread widened for the baseline's own uncertainty. */
+  readonly sigma: number;
+  readonly r: number;
+  readonly t: number;
+  readonly threshold: number;
+  readonly slotKind: string;
+}
+
 export class SlotIndex<T extends Timed> {
   readonly items: readonly T[];
   readonly #minute: Int16Array;

@@ -86,8 +86,13 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   // are new, due a time-based re-check, or due their periodic re-judgement) are judged again.
   const touched = new Set<string>();
   // A run that only started brings no evidence, except against an SLA its resource is held to.
-  const slaFor = (subjectId: string) => active.some((a) => a.deployment.resources.some((r) => r.id === subjectId && slaSecondsFor(deps.policies?.forBundle(a.deployment.bundle) ?? policy, r, r.key) !== null));
-  const evidenceOf = (r: RunRecord) => (r.endMs !== null && r.endMs > recentMs) || slaFor(r.subjectId);
+  const underSla = new Set(
+    active.flatMap((a) => {
+      const own = deps.policies?.forBundle(a.deployment.bundle) ?? policy;
+      return a.deployment.resources.filter((r) => slaSecondsFor(own, r, r.key) !== null).map((r) => r.id);
+    }),
+  );
+  const evidenceOf = (r: RunRecord) => (r.endMs !== null && r.endMs > recentMs) || underSla.has(r.subjectId);
   const recentMs = lastTickMs - MINUTE;
   const runRows: RunRecord[] = [];
   let newRuns = 0;
