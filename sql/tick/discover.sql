@@ -1,19 +1,20 @@
--- Deployments still under verification, with the time a newer deployment of the same bundle and
--- target took over, and the current verdict. Params: now_ms, since_ms (oldest deployment looked at).
-WITH recent AS (
-  SELECT d.*,
-    LEAD(d.finished_at) OVER (PARTITION BY d.bundle, d.target ORDER BY d.finished_at, d.deployment_id) AS superseded_at
-  FROM {{ops}}.deployments d
-  WHERE d.status = 'SUCCEEDED'
-    AND d.finished_at <= timestamp_millis(:now_ms)
-    AND d.finished_at >= timestamp_millis(:since_ms)
-)
-SELECT r.deployment_id, r.bundle, r.target, r.version, r.previous_version, r.actor,
-  unix_millis(r.started_at) AS started_ms, unix_millis(r.finished_at) AS finished_ms, r.status,
-  r.resources, r.expected_changes, unix_millis(r.superseded_at) AS superseded_ms,
+-- Deployments of the look-back window with their current verdict. Only deployments whose verdict
+-- is not final carry their details; the final ones are listed (bundle, target, finish time) so the
+-- caller can tell when a newer deployment of the same bundle and target took over from an open one.
+-- Params: now_ms, since_ms (oldest deployment looked at).
+SELECT d.deployment_id, d.bundle, d.target, unix_millis(d.finished_at) AS finished_ms,
+  coalesce(v.is_final, false) AS is_final,
+  CASE WHEN coalesce(v.is_final, false) THEN NULL ELSE d.version END AS version,
+  CASE WHEN coalesce(v.is_final, false) THEN NULL ELSE d.previous_version END AS previous_version,
+  CASE WHEN coalesce(v.is_final, false) THEN NULL ELSE d.actor END AS actor,
+  CASE WHEN coalesce(v.is_final, false) THEN NULL ELSE unix_millis(d.started_at) END AS started_ms,
+  d.status,
+  CASE WHEN coalesce(v.is_final, false) THEN NULL ELSE d.resources END AS resources,
+  CASE WHEN coalesce(v.is_final, false) THEN NULL ELSE d.expected_changes END AS expected_changes,
   v.state AS verdict_state, v.post_runs AS verdict_post_runs,
   unix_millis(v.updated_at) AS judged_ms, unix_millis(v.recheck_at) AS recheck_ms
-FROM recent r
-LEFT JOIN {{ops}}.verdicts v ON v.deployment_id = r.deployment_id
-WHERE v.is_final IS NULL OR v.is_final = false
-ORDER BY r.finished_at
+FROM {{ops}}.deployments d
+LEFT JOIN {{ops}}.verdicts v ON v.deployment_id = d.deployment_id
+WHERE d.status = 'SUCCEEDED'
+  AND d.finished_at <= timestamp_millis(:now_ms)
+  AND d.finished_at >= timestamp_millis(:since_ms)

@@ -156,9 +156,19 @@ export class SimWorld {
         runs.push(current.kind === 'schema_break' && this.#schemaBreaks.has(`${p.index}:${slot}`) ? { ...run, schemaChange: 'ADD COLUMNS' } : run);
       }
     }
-    await this.#flush(runs);
-    if (deploys.length) await this.#applyDeploys(deploys);
-    await this.#wh.session.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
+    // One transaction per simulated minute: what the platform did in it appears at once, and the
+    // file is synced once rather than per table.
+    const s = this.#wh.session;
+    await s.run('BEGIN TRANSACTION');
+    try {
+      await this.#flush(runs);
+      if (deploys.length) await this.#applyDeploys(deploys);
+      await s.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
+      await s.run('COMMIT');
+    } catch (e) {
+      await s.run('ROLLBACK');
+      throw e;
+    }
     this.#nowMs = toMs;
   }
 

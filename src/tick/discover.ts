@@ -56,11 +56,16 @@ function parseJson(v: unknown, field: string): unknown {
 
 export async function discover(wh: Warehouse, nowMs: number, lookbackMs: number): Promise<{ active: ActiveDeployment[]; errors: MeasurementError[] }> {
   const rows = await wh.query('tick/discover', { now_ms: nowMs, since_ms: nowMs - lookbackMs });
+  const superseded = supersession(rows);
   const active: ActiveDeployment[] = [];
   const errors: MeasurementError[] = [];
   for (const r of rows) {
+    if (r.is_final === true) continue;
     try {
-      active.push({ deployment: parseDeployment(r), supersededAtMs: (r.superseded_ms as number | null) ?? null, verdictState: (r.verdict_state as string | null) ?? null,
+      active.push({
+        deployment: parseDeployment(r),
+        supersededAtMs: superseded.get(String(r.deployment_id)) ?? null,
+        verdictState: (r.verdict_state as string | null) ?? null,
         judgedAtMs: (r.judged_ms as number | null) ?? null,
         recheckAtMs: (r.recheck_ms as number | null) ?? null,
       });
@@ -68,5 +73,32 @@ export async function discover(wh: Warehouse, nowMs: number, lookbackMs: number)
       errors.push({ kind: 'deployment', subject: `deployment:${String(r.deployment_id)}`, message: (e as Error).message });
     }
   }
+  active.sort((a, b) => a.deployment.finishedMs - b.deployment.finishedMs || cmp(a.deployment.deploymentId, b.deployment.deploymentId));
   return { active, errors };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * When the next deployment of the same bundle and target finished, per deployment: deployments
+ * are ordered by finish time, then id, so two finishing in the same instant still supersede in a
+ * fixed order. (A window function did this in SQL; on the embedded warehouse it cost more than
+ * the rest of the statement.)
+ */
+export function supersession(rows: readonly Row[]): Map<string, number> {
+  const byTarget = new Map<string, Array<{ id: string; finishedMs: number }>>();
+  for (const r of rows) {
+    if (typeof r.finished_ms !== 'number') continue;
+    const key = JSON.stringify([r.bundle, r.target]);
+    const list = byTarget.get(key) ?? byTarget.set(key, []).get(key)!;
+    list.push({ id: String(r.deployment_id), finishedMs: r.finished_ms });
+  }
+  const out = new Map<string, number>();
+  for (const list of byTarget.values()) {
+    list.sort((a, b) => a.finishedMs - b.finishedMs || cmp(a.id, b.id));
+    for (let i = 0; i + 1 < list.length; i++) out.set(list[i]!.id, list[i + 1]!.finishedMs);
+  }
+  return out;
 }

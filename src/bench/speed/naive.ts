@@ -4,7 +4,8 @@
 import type { Policy } from '../../checks/policy.js';
 import { discover } from '../../tick/discover.js';
 import { readLineage, readRuns, readTableWrites } from '../../tick/gather.js';
-import { gatherEvidence } from '../../tick/run-tick.js';
+import { gatherEvidence } from '../../tick/gather-evidence.js';
+import { judgeDeployment } from '../../checks/judge.js';
 import type { MeasurementError } from '../../types.js';
 import type { Warehouse } from '../../warehouse/port.js';
 
@@ -26,7 +27,7 @@ export async function compareGathering(wh: Warehouse, nowMs: number, policy: Pol
   let s0 = wh.stats.statements;
   let t0 = performance.now();
   const errors: MeasurementError[] = [];
-  await gatherEvidence(wh, active, nowMs, nowMs, new Set(), marks, {}, policy, errors);
+  await gatherEvidence(wh, { active, nowMs, lastTickMs: nowMs, finishedSince: new Set(), marks, newMarks: {}, policy, errors, judge: (ev) => judgeDeployment(ev, policy, nowMs) });
   const setBasedMs = performance.now() - t0;
   const setBasedStatements = wh.stats.statements - s0;
 

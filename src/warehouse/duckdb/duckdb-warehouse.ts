@@ -2,7 +2,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { HistoryEntry, Locations, Row, RowBatch, SqlParams, Warehouse, WarehouseStats } from '../port.js';
+import type { HistoryEntry, Locations, Row, RowBatch, SqlParams, SqlValue, Warehouse, WarehouseStats } from '../port.js';
 import { compileSql } from '../sql-template.js';
 import { loadSql, splitStatements } from '../sql-files.js';
 import { parseCreateTable } from '../ddl-parse.js';
@@ -10,6 +10,7 @@ import { toDuckDbType } from './duckdb-types.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { openDuckDb, type DuckDbSession } from './duckdb-driver.js';
 import { DATABRICKS_FUNCTIONS } from './functions.js';
+import { inlineRowsJson, inlineRowsSelect, ROWS_PARAM } from './inline-rows.js';
 
 export const DUCKDB_DEFAULT_LOCATIONS: Locations = { ops: 'postflight', eventLog: 'pipelines.event_log' };
 
@@ -19,7 +20,6 @@ export class DuckDbWarehouse implements Warehouse {
   readonly #session: DuckDbSession;
   readonly #loc: Locations;
   readonly #compiled = new Map<string, string>();
-  readonly #stages = new Map<string, string>();
 
   private constructor(session: DuckDbSession, loc: Locations) {
     this.#session = session;
@@ -59,32 +59,22 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async query(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<Row[]> {
-    return this.#withStaged(name, rows, (sql) => this.#session.all(sql, pick(sql, params, name)));
+    return this.#withStaged(name, rows, (sql, bound) => this.#session.all(sql, bound), params);
   }
 
   async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<void> {
     if (rows && rows.rows.length === 0) return;
-    await this.#withStaged(name, rows, (sql) => this.#session.run(sql, pick(sql, params, name)));
+    await this.#withStaged(name, rows, (sql, bound) => this.#session.run(sql, bound), params);
   }
 
-  /** Stages a row batch in a temp table (appender) and points `{{rows}}` at it. */
-  async #withStaged<T>(name: string, rows: RowBatch | undefined, run: (sql: string) => Promise<T>): Promise<T> {
-    let sql = this.compile(name);
+  /** Points `{{rows}}` at the row batch, sent as one JSON parameter of the same statement. */
+  async #withStaged<T>(name: string, rows: RowBatch | undefined, run: (sql: string, params: SqlParams) => Promise<T>, params: SqlParams): Promise<T> {
+    const sql = this.compile(name);
     this.stats.statements++;
-    if (!sql.includes('{{rows}}')) return run(sql);
+    const bound = pick(sql, params, name);
+    if (!sql.includes('{{rows}}')) return run(sql, bound);
     if (!rows) throw new Error(`sql: statement '${name}' needs a row batch for {{rows}}`);
-    // One temp table per column layout, emptied and refilled: DDL costs more than the data.
-    const cols = rows.columns.map((c) => `"${c.name}" ${c.type === 'STRING' ? 'VARCHAR' : c.type}`).join(', ');
-    let stage = this.#stages.get(cols);
-    if (stage === undefined) {
-      stage = `stage_${this.#stages.size + 1}`;
-      await this.#session.run(`CREATE OR REPLACE TEMP TABLE ${stage} (${cols})`);
-      this.#stages.set(cols, stage);
-    } else {
-      await this.#session.run(`DELETE FROM ${stage}`);
-    }
-    await this.#session.append(stage, rows.columns.map((c) => c.type), rows.rows);
-    return run(sql.split('{{rows}}').join(`SELECT * FROM ${stage}`));
+    return run(sql.split('{{rows}}').join(inlineRowsSelect(rows.columns)), { ...bound, [ROWS_PARAM]: inlineRowsJson(rows) });
   }
 
   async applyDdl(name: string): Promise<void> {
@@ -122,8 +112,8 @@ export class DuckDbWarehouse implements Warehouse {
 }
 
 /** Binds exactly the parameters the statement names, and says which one is missing. */
-function pick(sql: string, params: SqlParams, name: string): Record<string, string | number | boolean | null> {
-  const out: Record<string, string | number | boolean | null> = {};
+function pick(sql: string, params: SqlParams, name: string): SqlParams {
+  const out: Record<string, SqlValue> = {};
   for (const p of dollarNames(sql)) {
     if (!(p in params)) throw new Error(`sql: statement '${name}' needs parameter :${p}`);
     out[p] = params[p]!;

@@ -1,0 +1,169 @@
+// Evidence for the deployments judged this tick, gathered set-based: lineage, runs and table
+// writes each read once for all of them, then handed out per deployment. The control group is
+// read only for deployments whose own evidence already fails a volume check.
+
+import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js';
+import type { Policy } from '../checks/policy.js';
+import type { BacklogSample, CheckResult, MeasurementError, RunRecord, TableWrite } from '../types.js';
+import type { Warehouse } from '../warehouse/port.js';
+import type { ActiveDeployment } from './discover.js';
+import { backlogOf, expectationsOf, type FlowCommit } from './flow-metrics.js';
+import { commitRows, observedRunRows, pipelineTargetRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
+
+const DAY = 86_400_000;
+/** How far back expectation and backlog baselines reach: enough runs for their tests (spec §5: k >= 5). */
+export const RULES_BASELINE_MS = 14 * DAY;
+
+export interface JudgedEvidence {
+  readonly evidence: DeploymentEvidence;
+  readonly results: readonly CheckResult[];
+}
+
+export interface GatherInput {
+  readonly active: readonly ActiveDeployment[];
+  readonly nowMs: number;
+  readonly lastTickMs: number;
+  /** Subjects with a run that finished since the last tick. */
+  readonly finishedSince: ReadonlySet<string>;
+  readonly marks: ReadonlyMap<string, number>;
+  /** Watermarks this gathering sets (pipelines followed for the first time). */
+  readonly newMarks: Record<string, number>;
+  /** Baseline days and window. */
+  readonly policy: Policy;
+  readonly errors: MeasurementError[];
+  /** Flow commits read this tick and not merged yet. */
+  readonly pendingCommits?: readonly FlowCommit[];
+  /** The checks as the deployment's own policy runs them; each deployment is judged once here. */
+  readonly judge: (ev: DeploymentEvidence) => readonly CheckResult[];
+}
+
+function groupBy<T>(items: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) {
+    const k = key(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
+}
+
+export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<JudgedEvidence[]> {
+  const { active, nowMs, lastTickMs, finishedSince, marks, newMarks, policy, errors, judge } = input;
+  const ids = [...new Set(active.flatMap((a) => a.deployment.resources.map((r) => r.id)))];
+  const sinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - policy.baselineDays * DAY;
+
+  let lineage: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
+  try {
+    lineage = await readLineage(wh, ids, nowMs - 7 * DAY);
+  } catch (e) {
+    errors.push({ kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${(e as Error).message}` });
+  }
+  const watched = new Set(ids);
+  // Any resource reading a source of a judged deployment can be a peer of it, including one under
+  // verification for a deploy of its own; only the deployment's own resources are excluded.
+  const peerIds = [...lineage.sources.keys()];
+  const ownPipelines = new Set(active.flatMap((a) => a.deployment.resources.filter((r) => r.type === 'pipeline').map((r) => r.id)));
+
+  const pipelineTargets = new Map<string, string[]>();
+  for (const id of [...ids, ...peerIds]) {
+    if (lineage.types.get(id) === 'pipeline' || ownPipelines.has(id)) pipelineTargets.set(id, [...(lineage.targets.get(id) ?? [])]);
+  }
+  // A pipeline seen for the first time is followed from now on: its targets are recorded and its
+  // event log is read back to the baseline once; after that every tick reads it from the watermark.
+  const unfollowed = new Map([...pipelineTargets].filter(([id, ts]) => !marks.has(`event_log:${id}`) && ts.length > 0));
+  if (unfollowed.size > 0) {
+    try {
+      await wh.execute('tick/merge_pipeline_targets', {}, pipelineTargetRows(unfollowed, nowMs));
+      const pe = await readPipelineEvents(wh, unfollowed.keys(), sinceMs);
+      if (pe.runs.length) await wh.execute('tick/merge_observed_runs', {}, observedRunRows(pe.runs, nowMs));
+      if (pe.writes.length) await wh.execute('tick/merge_table_commits', {}, commitRows(pe.writes, 'STREAMING UPDATE', nowMs));
+      for (const id of unfollowed.keys()) newMarks[`event_log:${id}`] = nowMs;
+    } catch (e) {
+      for (const id of unfollowed.keys()) errors.push({ kind: 'runs', subject: `pipeline:${id}`, message: `pipeline event log unavailable: ${(e as Error).message}` });
+    }
+  }
+
+  let runs: RunRecord[] = [];
+  let runsError: string | null = null;
+  try {
+    runs = await readRuns(wh, ids, sinceMs);
+  } catch (e) {
+    runsError = (e as Error).message;
+  }
+  const runsOf = groupBy(runs, (r) => r.subjectId);
+
+  // Job-written tables: read history only where a post-deploy run finished since the last tick.
+  const jobTables = new Map<string, string>();
+  const mustRead = new Set<string>();
+  for (const a of active) {
+    for (const ref of a.deployment.resources) {
+      if (ref.type !== 'job') continue;
+      const fresh = (runsOf.get(ref.id) ?? []).some((r) => r.endMs !== null && r.endMs > lastTickMs && r.startMs >= a.deployment.finishedMs);
+      for (const t of lineage.targets.get(ref.id) ?? []) {
+        jobTables.set(t, ref.id);
+        if (fresh) mustRead.add(t);
+      }
+    }
+  }
+  const pipelineTables = new Map<string, string>();
+  for (const [id, ts] of pipelineTargets) for (const t of ts) if (watched.has(id)) pipelineTables.set(t, id);
+  const metricsSinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - RULES_BASELINE_MS;
+  const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), mustRead, sinceMs, nowMs, new Set(pipelineTables.keys()), input.pendingCommits ?? [], metricsSinceMs);
+  errors.push(...hist.errors);
+  const writesOf = groupBy(hist.writes, (w) => w.table);
+  const measurementErrors = errors.filter((e) => e.kind === 'writes' || e.kind === 'runs');
+
+  const build = (a: ActiveDeployment, peerWritesOf: ReadonlyMap<string, readonly TableWrite[]> | null): DeploymentEvidence => {
+    const subjects: SubjectEvidence[] = a.deployment.resources.map((ref) => {
+      const subject = subjectOf(ref, lineage);
+      const own = subject.targetTables.flatMap((t) => writesOf.get(t) ?? []);
+      // Rule and backlog baselines need the recent runs, not the whole row-count baseline.
+      const recent = own.filter((w) => w.timestampMs >= a.deployment.finishedMs - RULES_BASELINE_MS);
+      return {
+        subject,
+        runs: runsOf.get(ref.id) ?? [],
+        writes: own,
+        expectations: recent.flatMap(expectationsOf),
+        backlog: recent.map(backlogOf).filter((b): b is BacklogSample => b !== null),
+      };
+    });
+    const sources = new Set(subjects.flatMap((s) => s.subject.sourceTables));
+    const own = new Set(a.deployment.resources.map((r) => r.id));
+    const peerSubjects: SubjectEvidence[] = peerWritesOf === null ? [] : peerIds
+      .filter((p) => !own.has(p) && [...(lineage.sources.get(p) ?? [])].some((s) => sources.has(s)))
+      .map((p) => {
+        const subject = subjectOf({ type: lineage.types.get(p) ?? 'job', id: p, key: `${lineage.types.get(p) ?? 'job'}:${p}` }, lineage);
+        return { subject, runs: [], writes: subject.targetTables.flatMap((t) => peerWritesOf.get(t) ?? []), expectations: [], backlog: [] };
+      });
+    const subjectErrors = runsError ? subjects.map((s) => ({ kind: 'runs', subject: `${s.subject.type}:${s.subject.id}`, message: runsError! })) : [];
+    return { deployment: a.deployment, supersededAtMs: a.supersededAtMs, subjects, peers: peerSubjects, errors: [...measurementErrors, ...subjectErrors] };
+  };
+
+  const judged: JudgedEvidence[] = active.map((a) => {
+    const evidence = build(a, null);
+    return { evidence, results: judge(evidence) };
+  });
+  // The control group is read only when a volume anomaly needs it: peers' pipeline evidence is
+  // already in hand; job peers cost one history read per table, so they wait for a reason.
+  // Only a failure can roll back; a warning is re-judged with its peers once it becomes one.
+  const anomalous = new Set(judged.filter((j) => j.results.some((r) => r.check === 'row_count' && r.status === 'FAIL')).map((j) => j.evidence.deployment.deploymentId));
+  if (anomalous.size === 0) return judged;
+
+  const wanted = new Set(judged.filter((j) => anomalous.has(j.evidence.deployment.deploymentId)).flatMap((j) => j.evidence.subjects.flatMap((s) => s.subject.sourceTables)));
+  const peerJobTables = new Map<string, string>();
+  for (const p of peerIds) {
+    if (lineage.types.get(p) !== 'job' || ![...(lineage.sources.get(p) ?? [])].some((s) => wanted.has(s))) continue;
+    for (const t of lineage.targets.get(p) ?? []) if (!jobTables.has(t)) peerJobTables.set(t, p);
+  }
+  const peerFresh = new Set([...peerJobTables].filter(([, p]) => finishedSince.has(p)).map(([t]) => t));
+  const peerPipelineTables = new Map<string, string>();
+  for (const [id, ts] of pipelineTargets) for (const t of ts) if (!watched.has(id)) peerPipelineTables.set(t, id);
+  const peerHist = await readTableWrites(wh, new Map([...peerJobTables, ...peerPipelineTables]), peerFresh, sinceMs, nowMs, new Set(peerPipelineTables.keys()));
+  const peerWritesOf = groupBy([...hist.writes, ...peerHist.writes], (w) => w.table);
+  return active.map((a, i) => {
+    if (!anomalous.has(a.deployment.deploymentId)) return judged[i]!;
+    const evidence = build(a, peerWritesOf);
+    return { evidence, results: judge(evidence) };
+  });
+}
