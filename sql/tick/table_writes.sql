@@ -1,13 +1,17 @@
 -- Delta commits already read with DESCRIBE HISTORY, per watched table, and the newest version
--- held for each (so the next history read only fetches what is new). Flow metrics (expectations,
--- backlog) only from metrics_since_ms on: older ones feed no test. Rows: name. Params: since_ms,
--- metrics_since_ms.
+-- held for each (so the next history read only fetches what is new). Tables come back as their
+-- position in the row batch, not their name: on the baseline's thousands of rows the name cost
+-- more to read than everything else. Flow metrics (expectations, backlog) and run ids only from
+-- metrics_since_ms on: older commits feed the volume baselines, which need neither.
+-- Rows: idx, name. Params: since_ms, metrics_since_ms.
 WITH t AS ({{rows}}),
 held AS (
-  SELECT table_name, MAX(version) AS max_version FROM {{ops}}.table_commits
-  WHERE table_name IN (SELECT name FROM t) GROUP BY table_name
+  SELECT t.idx, t.name AS table_name, MAX(c.version) AS max_version
+  FROM {{ops}}.table_commits c JOIN t ON c.table_name = t.name
+  GROUP BY t.idx, t.name
 )
-SELECT c.table_name, c.version, unix_millis(c.commit_time) AS ts_ms, c.rows_written, c.run_id,
+SELECT h.idx, c.version, unix_millis(c.commit_time) AS ts_ms, c.rows_written,
+  CASE WHEN c.commit_time >= timestamp_millis(:metrics_since_ms) THEN c.run_id END AS run_id,
   CASE WHEN c.commit_time >= timestamp_millis(:metrics_since_ms) THEN c.expectations END AS expectations,
   CASE WHEN c.commit_time >= timestamp_millis(:metrics_since_ms) THEN c.backlog_records END AS backlog_records,
   CASE WHEN c.commit_time >= timestamp_millis(:metrics_since_ms) THEN c.backlog_seconds END AS backlog_seconds,

@@ -156,9 +156,14 @@ export class SimWorld {
         runs.push(current.kind === 'schema_break' && this.#schemaBreaks.has(`${p.index}:${slot}`) ? { ...run, schemaChange: 'ADD COLUMNS' } : run);
       }
     }
+    const s = this.#wh.session;
+    if (runs.length === 0 && deploys.length === 0) {
+      await s.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
+      this.#nowMs = toMs;
+      return;
+    }
     // One transaction per simulated minute: what the platform did in it appears at once, and the
     // file is synced once rather than per table.
-    const s = this.#wh.session;
     await s.run('BEGIN TRANSACTION');
     try {
       await this.#flush(runs);

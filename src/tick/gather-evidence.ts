@@ -53,12 +53,12 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const ids = [...new Set(active.flatMap((a) => a.deployment.resources.map((r) => r.id)))];
   const sinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - policy.baselineDays * DAY;
 
+  // Runs are read alongside lineage; only a pipeline followed for the first time below (its past
+  // runs merged into the fast-plane cache) makes them be read again.
+  const [lineageRead, runsRead] = await Promise.allSettled([readLineage(wh, ids, nowMs - 7 * DAY), readRuns(wh, ids, sinceMs)]);
   let lineage: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
-  try {
-    lineage = await readLineage(wh, ids, nowMs - 7 * DAY);
-  } catch (e) {
-    errors.push({ kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${(e as Error).message}` });
-  }
+  if (lineageRead.status === 'fulfilled') lineage = lineageRead.value;
+  else errors.push({ kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${(lineageRead.reason as Error).message}` });
   const watched = new Set(ids);
   // Any resource reading a source of a judged deployment can be a peer of it, including one under
   // verification for a deploy of its own; only the deployment's own resources are excluded.
@@ -72,11 +72,15 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   // A pipeline seen for the first time is followed from now on: its targets are recorded and its
   // event log is read back to the baseline once; after that every tick reads it from the watermark.
   const unfollowed = new Map([...pipelineTargets].filter(([id, ts]) => !marks.has(`event_log:${id}`) && ts.length > 0));
+  let rereadRuns = false;
   if (unfollowed.size > 0) {
     try {
       await wh.execute('tick/merge_pipeline_targets', {}, pipelineTargetRows(unfollowed, nowMs));
       const pe = await readPipelineEvents(wh, unfollowed.keys(), sinceMs);
-      if (pe.runs.length) await wh.execute('tick/merge_observed_runs', {}, observedRunRows(pe.runs, nowMs));
+      if (pe.runs.length) {
+        await wh.execute('tick/merge_observed_runs', {}, observedRunRows(pe.runs, nowMs));
+        rereadRuns = true;
+      }
       if (pe.writes.length) await wh.execute('tick/merge_table_commits', {}, commitRows(pe.writes, 'STREAMING UPDATE', nowMs));
       for (const id of unfollowed.keys()) newMarks[`event_log:${id}`] = nowMs;
     } catch (e) {
@@ -87,7 +91,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   let runs: RunRecord[] = [];
   let runsError: string | null = null;
   try {
-    runs = await readRuns(wh, ids, sinceMs);
+    if (runsRead.status === 'rejected') throw runsRead.reason;
+    runs = rereadRuns ? await readRuns(wh, ids, sinceMs) : runsRead.value;
   } catch (e) {
     runsError = (e as Error).message;
   }

@@ -16,12 +16,13 @@ export interface LineageIndex {
   readonly types: Map<string, 'job' | 'pipeline'>;
 }
 
-export function idRows(ids: Iterable<string>): RowBatch {
-  return { columns: [{ name: 'id', type: 'STRING' }], rows: [...new Set(ids)].map((id) => [id]) };
+/** Names with their position: statements over many rows return the position, which costs less to read. */
+export function indexedRows(names: readonly string[], column: 'id' | 'name'): RowBatch {
+  return { columns: [{ name: 'idx', type: 'BIGINT' }, { name: column, type: 'STRING' }], rows: names.map((n, i) => [i, n]) };
 }
 
-function nameRows(names: Iterable<string>): RowBatch {
-  return { columns: [{ name: 'name', type: 'STRING' }], rows: [...new Set(names)].map((n) => [n]) };
+export function idRows(ids: Iterable<string>): RowBatch {
+  return { columns: [{ name: 'id', type: 'STRING' }], rows: [...new Set(ids)].map((id) => [id]) };
 }
 
 export async function readLineage(wh: Warehouse, ids: readonly string[], sinceMs: number): Promise<LineageIndex> {
@@ -73,24 +74,42 @@ export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowB
 /** Runs of the given subjects from the system tables and the fast-plane cache; fast wins. */
 export async function readRuns(wh: Warehouse, ids: readonly string[], sinceMs: number): Promise<RunRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await wh.query('tick/runs', { since_ms: sinceMs }, idRows(ids));
+  const subjects = [...new Set(ids)];
+  const rows = await wh.query('tick/runs', { since_ms: sinceMs }, indexedRows(subjects, 'id'));
   const byId = new Map<string, RunRecord>();
   for (const r of rows) {
-    const plane = r.plane === 'fast' ? 'fast' : 'slow';
-    const raw = (r.raw_result as string | null) ?? null;
+    const plane = r.fast === true ? 'fast' : 'slow';
     const endMs = r.end_ms === null || r.end_ms === undefined ? null : Number(r.end_ms);
-    const result: RunRecord['result'] = plane === 'fast' ? ((r.result as RunRecord['result'] | null) ?? (endMs === null ? 'RUNNING' : 'UNKNOWN')) : normalizeResult(raw);
-    const rec: RunRecord = {
-      subjectId: String(r.subject_id),
-      runId: String(r.run_id),
-      startMs: Number(r.start_ms),
-      endMs,
-      result,
-      rawResult: plane === 'slow' && r.termination_code && r.termination_code !== 'SUCCESS' ? String(r.termination_code) : raw,
-      cause: plane === 'fast' ? ((r.cause as RunRecord['cause'] | null) ?? 'unknown') : failureCause(result, r.termination_type as string | null, r.termination_code as string | null),
-      failedTasks: r.failed_tasks ? (JSON.parse(String(r.failed_tasks)) as string[]) : [],
-      plane,
-    };
+    let rec: RunRecord;
+    if (plane === 'fast') {
+      rec = {
+        subjectId: subjects[Number(r.idx)]!,
+        runId: String(r.run_id),
+        startMs: Number(r.start_ms),
+        endMs,
+        result: (r.result as RunRecord['result'] | null) ?? (endMs === null ? 'RUNNING' : 'UNKNOWN'),
+        rawResult: (r.raw_result as string | null) ?? null,
+        cause: (r.cause as RunRecord['cause'] | null) ?? 'unknown',
+        failedTasks: r.failed_tasks ? (JSON.parse(String(r.failed_tasks)) as string[]) : [],
+        plane,
+      };
+    } else {
+      // The slow plane always has a result state; NULL means the run simply succeeded.
+      const raw = (r.raw_result as string | null) ?? 'SUCCEEDED';
+      const code = (r.termination_code as string | null) ?? null;
+      const result = normalizeResult(raw);
+      rec = {
+        subjectId: subjects[Number(r.idx)]!,
+        runId: String(r.run_id),
+        startMs: Number(r.start_ms),
+        endMs,
+        result,
+        rawResult: code && code !== 'SUCCESS' ? code : raw,
+        cause: failureCause(result, r.termination_type as string | null, code),
+        failedTasks: [],
+        plane,
+      };
+    }
     const prev = byId.get(rec.runId);
     if (!prev || (prev.plane === 'slow' && rec.plane === 'fast')) byId.set(rec.runId, rec);
   }
@@ -198,19 +217,19 @@ export async function readTableWrites(
     if (pending.length) await wh.execute('tick/merge_table_commits', {}, commitRows(pending, 'STREAMING UPDATE', nowMs));
     return out;
   }
-  const rows = await wh.query('tick/table_writes', { since_ms: sinceMs, metrics_since_ms: metricsSinceMs }, nameRows(tables.keys()));
+  const names = [...tables.keys()];
+  const rows = await wh.query('tick/table_writes', { since_ms: sinceMs, metrics_since_ms: metricsSinceMs }, indexedRows(names, 'name'));
   const held = new Map<string, number>();
   for (const r of rows) {
-    const t = String(r.table_name);
+    const t = names[Number(r.idx)]!;
     held.set(t, Number(r.max_version));
     if (r.version !== null && r.version !== undefined) {
       const metrics = r.expectations !== null || r.backlog_records !== null || r.backlog_seconds !== null ? flowMetricsOf(r.expectations, r.backlog_records, r.backlog_seconds) : null;
-      out.writes.push({ ...commitWrite(t, tables.get(t)!, Number(r.ts_ms), r.rows_written as number | null, (r.run_id as string | null) ?? null), metrics });
+      out.writes.push({ table: t, subjectId: tables.get(t)!, runId: (r.run_id as string | null) ?? null, timestampMs: Number(r.ts_ms), rows: r.rows_written as number | null, plane: 'fast', metrics });
     }
   }
-  const seen = new Set(out.writes.map((w) => `${w.table}|${w.timestampMs}`));
-  const pendingRows = commitRows(pending, 'STREAMING UPDATE', nowMs).rows;
-  const fresh: Array<readonly SqlValue[]> = [...pendingRows];
+  const fresh: Array<readonly SqlValue[]> = [...commitRows(pending, 'STREAMING UPDATE', nowMs).rows];
+  const seen = pending.length ? new Set(out.writes.map((w) => `${w.table}|${w.timestampMs}`)) : new Set<string>();
   for (const c of pending) {
     if (tables.has(c.table) && c.timestampMs >= sinceMs && !seen.has(`${c.table}|${c.timestampMs}`)) out.writes.push(c);
   }

@@ -73,12 +73,22 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const tickId = `tick-${nowMs}`;
   const errors: MeasurementError[] = [];
 
-  const marks = new Map((await wh.query('tick/watermarks')).map((r) => [String(r.name), Number(r.value_ms)]));
+  // The reads that open a tick do not depend on one another beyond the watermarks, so they are
+  // issued together.
+  const [markRows, discovered] = await Promise.all([wh.query('tick/watermarks'), discover(wh, nowMs, (policy.window.maxHours + 24) * HOUR)]);
+  const marks = new Map(markRows.map((r) => [String(r.name), Number(r.value_ms)]));
   const lastTickMs = marks.get('last_tick_ms') ?? nowMs - 6 * HOUR;
   // Marks that only change when a pipeline is first followed; the rolling ones ride on the tick row.
   const newMarks: Record<string, number> = {};
-  const { active, errors: discoverErrors } = await discover(wh, nowMs, (policy.window.maxHours + 24) * HOUR);
+  const { active, errors: discoverErrors } = discovered;
   errors.push(...discoverErrors);
+
+  let runsWatermark = marks.get('jobs_runs_from_ms') ?? nowMs - 6 * HOUR;
+  let eventLogWatermark = marks.get('event_log_from_ms') ?? null;
+  // Followed pipelines (seen before, targets known) are read from the event-log watermark.
+  const followed = [...marks.keys()].filter((k) => k.startsWith('event_log:')).map((k) => k.slice('event_log:'.length));
+  const eventsFrom = (marks.get('event_log_from_ms') ?? lastTickMs) - 10 * MINUTE;
+  const [listing, events] = await Promise.allSettled([listNewRuns(ws, runsWatermark, nowMs), readPipelineEvents(wh, followed, eventsFrom)]);
 
   // Subjects with new fast-plane evidence since the last tick: only they (plus deployments that
   // are new, due a time-based re-check, or due their periodic re-judgement) are judged again.
@@ -90,29 +100,24 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
       return a.deployment.resources.filter((r) => slaSecondsFor(own, r, r.key) !== null).map((r) => r.id);
     }),
   );
-  const evidenceOf = (r: RunRecord) => (r.endMs !== null && r.endMs > recentMs) || underSla.has(r.subjectId);
   const recentMs = lastTickMs - MINUTE;
+  const evidenceOf = (r: RunRecord) => (r.endMs !== null && r.endMs > recentMs) || underSla.has(r.subjectId);
   const runRows: RunRecord[] = [];
   let newRuns = 0;
-  let runsWatermark = marks.get('jobs_runs_from_ms') ?? nowMs - 6 * HOUR;
-  let eventLogWatermark = marks.get('event_log_from_ms') ?? null;
-  try {
-    const listed = await listNewRuns(ws, runsWatermark, nowMs);
+  if (listing.status === 'fulfilled') {
+    const listed = listing.value;
     const changed = listed.runs.filter((r) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs));
     runRows.push(...changed);
     for (const r of changed) if (evidenceOf(r)) touched.add(r.subjectId);
     newRuns = listed.runs.filter((r) => r.endMs !== null && r.endMs > lastTickMs).length;
     runsWatermark = Math.max(runsWatermark, listed.nextWatermarkMs);
-  } catch (e) {
-    errors.push({ kind: 'runs', subject: 'workspace', message: `jobs/runs/list failed: ${(e as Error).message}` });
+  } else {
+    errors.push({ kind: 'runs', subject: 'workspace', message: `jobs/runs/list failed: ${(listing.reason as Error).message}` });
   }
 
-  // Followed pipelines (seen before, targets known) are read from the event-log watermark.
-  const followed = [...marks.keys()].filter((k) => k.startsWith('event_log:')).map((k) => k.slice('event_log:'.length));
   const commits: FlowCommit[] = [];
-  try {
-    const eventsFrom = (marks.get('event_log_from_ms') ?? lastTickMs) - 10 * MINUTE;
-    const pe = await readPipelineEvents(wh, followed, eventsFrom);
+  if (events.status === 'fulfilled') {
+    const pe = events.value;
     const fresh = pe.runs.filter((r) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs));
     if (fresh.length || pe.writes.some((w) => w.timestampMs > recentMs)) {
       runRows.push(...pe.runs);
@@ -121,8 +126,8 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
       for (const w of pe.writes) if (w.timestampMs > recentMs) touched.add(w.subjectId);
     }
     eventLogWatermark = nowMs;
-  } catch (e) {
-    for (const id of followed) errors.push({ kind: 'runs', subject: `pipeline:${id}`, message: `pipeline event log unavailable: ${(e as Error).message}` });
+  } else {
+    for (const id of followed) errors.push({ kind: 'runs', subject: `pipeline:${id}`, message: `pipeline event log unavailable: ${(events.reason as Error).message}` });
   }
   if (runRows.length) await wh.execute('tick/merge_observed_runs', {}, observedRunRows(runRows, nowMs));
 

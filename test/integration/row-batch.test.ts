@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { observedRunRows } from '../../src/tick/gather.js';
+import { indexedRows, observedRunRows } from '../../src/tick/gather.js';
 import type { RunRecord } from '../../src/types.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
@@ -45,6 +45,6 @@ describe('row batches sent with their statement', () => {
   });
 
   it('reads with an empty batch and returns no rows', async () => {
-    expect(await wh.query('tick/runs', { since_ms: 0 }, { columns: [{ name: 'id', type: 'STRING' }], rows: [] })).toEqual([]);
+    expect(await wh.query('tick/runs', { since_ms: 0 }, indexedRows([], 'id'))).toEqual([]);
   });
 });

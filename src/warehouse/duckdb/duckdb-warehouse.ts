@@ -20,9 +20,14 @@ export class DuckDbWarehouse implements Warehouse {
   readonly #session: DuckDbSession;
   readonly #loc: Locations;
   readonly #compiled = new Map<string, string>();
+  /** Statements in flight on the main connection. */
+  #busy = 0;
+  /** Idle extra connections for reads issued while the main one is busy. */
+  readonly #readers: DuckDbSession[] = [];
+  readonly #opened: DuckDbSession[] = [];
 
   private constructor(session: DuckDbSession, loc: Locations) {
-    this.#session = session;
+    this.#session = counted(session, (d) => (this.#busy += d));
     this.#loc = loc;
   }
 
@@ -58,8 +63,24 @@ export class DuckDbWarehouse implements Warehouse {
     return sql;
   }
 
+  /**
+   * A read runs on the main connection when it is free, else on an extra one: reads a tick issues
+   * together then use both cores. Writes stay on the main connection, so they keep their order.
+   */
   async query(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<Row[]> {
-    return this.#withStaged(name, rows, (sql, bound) => this.#session.all(sql, bound), params);
+    if (this.#busy === 0) return this.#withStaged(name, rows, (sql, bound) => this.#session.all(sql, bound), params);
+    const reader = this.#readers.pop() ?? (await this.#openReader());
+    try {
+      return await this.#withStaged(name, rows, (sql, bound) => reader.all(sql, bound), params);
+    } finally {
+      this.#readers.push(reader);
+    }
+  }
+
+  async #openReader(): Promise<DuckDbSession> {
+    const reader = await this.#session.connect();
+    this.#opened.push(reader);
+    return reader;
   }
 
   async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<void> {
@@ -107,8 +128,24 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
+    for (const r of this.#opened) r.close();
     this.#session.close();
   }
+}
+
+/** The session, reporting each statement's start (+1) and end (-1). */
+function counted(s: DuckDbSession, track: (delta: number) => void): DuckDbSession {
+  const wrap =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      track(1);
+      try {
+        return await f(...a);
+      } finally {
+        track(-1);
+      }
+    };
+  return { all: wrap(s.all), run: wrap(s.run), append: wrap(s.append), connect: () => s.connect(), close: () => s.close() };
 }
 
 /** Binds exactly the parameters the statement names, and says which one is missing. */
