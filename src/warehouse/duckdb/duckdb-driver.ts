@@ -10,6 +10,7 @@ import {
   createDuckDBValueConverter,
   type DuckDBConnection,
   type DuckDBMaterializedResult,
+  type DuckDBPreparedStatement,
   type DuckDBValueConverter,
 } from '@duckdb/node-api';
 import type { Row, SqlValue, StagedType } from '../port.js';
@@ -104,23 +105,44 @@ export interface DuckDbSession {
   close(): void;
 }
 
+/** Prepared statements kept per connection; the verifier and the simulator use a few dozen. */
+const MAX_PREPARED = 256;
+
+/**
+ * Optimisers that plan with the table statistics of the moment a statement is prepared (constant
+ * folding of filters against min/max, integer packing of materialised columns): a statement
+ * prepared while a table was empty would return wrong rows once it fills, so with them on a
+ * statement could not be reused.
+ */
+const STATISTICS_OPTIMISERS = 'statistics_propagation,compressed_materialization';
+
 export async function openDuckDb(path: string): Promise<DuckDbSession> {
-  const instance = await DuckDBInstance.create(path);
+  const instance = await DuckDBInstance.create(path, { disabled_optimizers: STATISTICS_OPTIMISERS });
   return sessionOf(instance, await instance.connect(), () => instance.closeSync());
 }
 
 function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance: () => void): DuckDbSession {
-  // Statements are not prepared once and reused: DuckDB plans with the table statistics of the
-  // moment it prepares (compressed materialisation, filter folding), so a plan made when a table
-  // was empty returns wrong values once it fills.
-  const bind = (params?: Readonly<Record<string, SqlValue>>) =>
-    params && Object.keys(params).length > 0 ? (params as Record<string, SqlValue>) : undefined;
+  // Statements are prepared once per connection and reused: parsing and planning cost more than
+  // running most of the tick's statements. That is sound only because the instance is opened with
+  // the optimisers that fold table statistics into a plan switched off (see openDuckDb).
+  const prepared = new Map<string, DuckDBPreparedStatement>();
+  const statement = async (sql: string, params?: Readonly<Record<string, SqlValue>>) => {
+    let ps = prepared.get(sql);
+    if (ps === undefined) {
+      ps = await conn.prepare(sql);
+      if (prepared.size >= MAX_PREPARED) prepared.clear();
+      prepared.set(sql, ps);
+    }
+    ps.clearBindings();
+    if (params && Object.keys(params).length > 0) ps.bind(params as Record<string, SqlValue>);
+    return ps;
+  };
   return {
     async all(sql, params) {
-      return readRows(await conn.run(sql, bind(params)));
+      return readRows(await (await statement(sql, params)).run());
     },
     async run(sql, params) {
-      await conn.run(sql, bind(params));
+      await (await statement(sql, params)).run();
     },
     async append(table, types, rows) {
       const appender = await conn.createAppender(table);
