@@ -22,7 +22,6 @@ export interface JudgedEvidence {
 export interface GatherInput {
   readonly active: readonly ActiveDeployment[];
   readonly nowMs: number;
-  readonly lastTickMs: number;
   /** Subjects with a run that finished since the last tick. */
   readonly finishedSince: ReadonlySet<string>;
   readonly marks: ReadonlyMap<string, number>;
@@ -49,7 +48,7 @@ function groupBy<T>(items: readonly T[], key: (x: T) => string): Map<string, T[]
 }
 
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<JudgedEvidence[]> {
-  const { active, nowMs, lastTickMs, finishedSince, marks, newMarks, policy, errors, judge } = input;
+  const { active, nowMs, finishedSince, marks, newMarks, policy, errors, judge } = input;
   const ids = [...new Set(active.flatMap((a) => a.deployment.resources.map((r) => r.id)))];
   const sinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - policy.baselineDays * DAY;
 
@@ -98,23 +97,23 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   }
   const runsOf = groupBy(runs, (r) => r.subjectId);
 
-  // Job-written tables: read history only where a post-deploy run finished since the last tick.
+  // Job-written tables: history is read again only where a run ended after the table was last read.
   const jobTables = new Map<string, string>();
-  const mustRead = new Set<string>();
+  const runEndMs = new Map<string, number>();
   for (const a of active) {
     for (const ref of a.deployment.resources) {
       if (ref.type !== 'job') continue;
-      const fresh = (runsOf.get(ref.id) ?? []).some((r) => r.endMs !== null && r.endMs > lastTickMs && r.startMs >= a.deployment.finishedMs);
+      const ended = Math.max(...(runsOf.get(ref.id) ?? []).map((r) => r.endMs ?? -Infinity));
       for (const t of lineage.targets.get(ref.id) ?? []) {
         jobTables.set(t, ref.id);
-        if (fresh) mustRead.add(t);
+        runEndMs.set(t, Math.max(ended, runEndMs.get(t) ?? -Infinity));
       }
     }
   }
   const pipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (watched.has(id)) pipelineTables.set(t, id);
   const metricsSinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - RULES_BASELINE_MS;
-  const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), mustRead, sinceMs, nowMs, new Set(pipelineTables.keys()), input.pendingCommits ?? [], metricsSinceMs);
+  const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), runEndMs, sinceMs, nowMs, new Set(pipelineTables.keys()), input.pendingCommits ?? [], metricsSinceMs);
   errors.push(...hist.errors);
   const writesOf = groupBy(hist.writes, (w) => w.table);
   const measurementErrors = errors.filter((e) => e.kind === 'writes' || e.kind === 'runs');
@@ -161,7 +160,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     if (lineage.types.get(p) !== 'job' || ![...(lineage.sources.get(p) ?? [])].some((s) => wanted.has(s))) continue;
     for (const t of lineage.targets.get(p) ?? []) if (!jobTables.has(t)) peerJobTables.set(t, p);
   }
-  const peerFresh = new Set([...peerJobTables].filter(([, p]) => finishedSince.has(p)).map(([t]) => t));
+  // Peers' runs are not read: a peer that finished a run since the last tick is read again.
+  const peerFresh = new Map([...peerJobTables].filter(([, p]) => finishedSince.has(p)).map(([t]) => [t, nowMs]));
   const peerPipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (!watched.has(id)) peerPipelineTables.set(t, id);
   const peerHist = await readTableWrites(wh, new Map([...peerJobTables, ...peerPipelineTables]), peerFresh, sinceMs, nowMs, new Set(peerPipelineTables.keys()));

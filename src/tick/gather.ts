@@ -5,7 +5,7 @@
 
 import { runFromApi, normalizeResult, failureCause } from '../evidence/normalize.js';
 import type { MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
-import type { RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
+import type { HistoryEntry, RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
 import { flowMetricsOf, type FlowCommit } from './flow-metrics.js';
 import type { Workspace } from '../workspace/port.js';
 
@@ -196,13 +196,15 @@ export interface HistoryOutcome {
 }
 
 /**
- * Cached commits of job-written tables, topped up with DESCRIBE HISTORY for the tables in
- * `mustRead` (new post-deploy runs) and for tables never read before.
+ * Cached commits of job-written tables, topped up with DESCRIBE HISTORY for tables never read
+ * before and for tables a run has written since they were last read (`runEndMs`: per table, when
+ * the newest run that writes it ended). A table is read again only because a run finished, and a
+ * deployment never judges a table on commits older than its last run.
  */
 export async function readTableWrites(
   wh: Warehouse,
   tables: ReadonlyMap<string, string>,
-  mustRead: ReadonlySet<string>,
+  runEndMs: ReadonlyMap<string, number>,
   sinceMs: number,
   nowMs: number,
   /** Tables whose commits come from elsewhere (pipeline event log): never DESCRIBE'd. */
@@ -220,9 +222,11 @@ export async function readTableWrites(
   const names = [...tables.keys()];
   const rows = await wh.query('tick/table_writes', { since_ms: sinceMs, metrics_since_ms: metricsSinceMs }, indexedRows(names, 'name'));
   const held = new Map<string, number>();
+  const readAt = new Map<string, number>();
   for (const r of rows) {
     const t = names[Number(r.idx)]!;
     held.set(t, Number(r.max_version));
+    readAt.set(t, Number(r.read_ms ?? -Infinity));
     if (r.version !== null && r.version !== undefined) {
       const metrics = r.expectations !== null || r.backlog_records !== null || r.backlog_seconds !== null ? flowMetricsOf(r.expectations, r.backlog_records, r.backlog_seconds) : null;
       out.writes.push({ table: t, subjectId: tables.get(t)!, runId: (r.run_id as string | null) ?? null, timestampMs: Number(r.ts_ms), rows: r.rows_written as number | null, plane: 'fast', metrics });
@@ -235,12 +239,16 @@ export async function readTableWrites(
   }
   for (const [table, subjectId] of tables) {
     const known = held.get(table);
-    if (cachedOnly.has(table) || (known !== undefined && !mustRead.has(table))) continue;
+    if (cachedOnly.has(table) || (known !== undefined && !((runEndMs.get(table) ?? -Infinity) >= readAt.get(table)!))) continue;
     try {
+      // History comes newest first: read more until it reaches the newest version already held,
+      // or, for a table never read, the start of the baseline (a busy table has thousands of
+      // commits in it; stopping short would judge it against a shorter baseline than the cache).
+      const reached = (oldest: HistoryEntry) => (known !== undefined ? oldest.version <= known : oldest.timestampMs < sinceMs);
       let limit = known === undefined ? 1000 : 20;
       let entries = await wh.describeHistory(table, limit);
       out.reads++;
-      while (known !== undefined && entries.length === limit && entries[entries.length - 1]!.version > known) {
+      while (entries.length === limit && !reached(entries[entries.length - 1]!)) {
         limit *= 4;
         entries = await wh.describeHistory(table, limit);
         out.reads++;
@@ -249,7 +257,8 @@ export async function readTableWrites(
         if (known !== undefined && e.version <= known) continue;
         const rows = rowsWritten(e.operation, e.operationMetrics);
         fresh.push([table, e.version, e.timestampMs, e.operation, rows, e.jobId, e.runId, nowMs, null, null, null]);
-        if (e.timestampMs >= sinceMs) out.writes.push({ ...commitWrite(table, subjectId, e.timestampMs, rows, e.runId), metrics: null });
+        // As from the cache: run ids only where flow metrics are read (see table_writes.sql).
+        if (e.timestampMs >= sinceMs) out.writes.push({ ...commitWrite(table, subjectId, e.timestampMs, rows, e.timestampMs >= metricsSinceMs ? e.runId : null), metrics: null });
       }
     } catch (err) {
       out.errors.push({ kind: 'writes', subject: `table:${table}`, message: `DESCRIBE HISTORY ${table} failed: ${(err as Error).message}` });

@@ -149,7 +149,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   };
   const gathered = due.length
     ? await gatherEvidence(wh, {
-        active: due, nowMs, lastTickMs, finishedSince, marks, newMarks, policy, errors, pendingCommits: commits,
+        active: due, nowMs, finishedSince, marks, newMarks, policy, errors, pendingCommits: commits,
         judge: (ev) => {
           const { own, judged } = prepare(ev);
           return judgeDeployment(judged, own, nowMs);

@@ -23,12 +23,10 @@ async function judgeAll(path: string, nowMs: number, policy: Policy, wipe: boole
   try {
     const s = wh.session;
     if (wipe) {
+      // A verifier starting cold: no caches, no watermarks, no earlier tick. The runs listing then
+      // reaches back over the whole verification window.
       for (const t of ['observed_runs', 'table_commits', 'pipeline_targets', 'watermarks', 'ticks']) await s.run(`DELETE FROM postflight.${t}`);
-      // Without a cache the runs listing must reach back over the whole verification window.
-      await s.run("INSERT INTO postflight.watermarks VALUES ('jobs_runs_from_ms', $from, NULL), ('last_tick_ms', $last, NULL)", {
-        from: nowMs - (policy.window.maxHours + 24) * HOUR,
-        last: nowMs - 60_000,
-      });
+      await s.run("INSERT INTO postflight.watermarks VALUES ('jobs_runs_from_ms', $from, NULL)", { from: nowMs - (policy.window.maxHours + 24) * HOUR });
     }
     // Every deployment under verification is judged, whatever the last tick decided.
     await s.run('UPDATE postflight.verdicts SET updated_at = NULL WHERE is_final = false');

@@ -27,7 +27,7 @@ export async function compareGathering(wh: Warehouse, nowMs: number, policy: Pol
   let s0 = wh.stats.statements;
   let t0 = performance.now();
   const errors: MeasurementError[] = [];
-  await gatherEvidence(wh, { active, nowMs, lastTickMs: nowMs, finishedSince: new Set(), marks, newMarks: {}, policy, errors, judge: (ev) => judgeDeployment(ev, policy, nowMs) });
+  await gatherEvidence(wh, { active, nowMs, finishedSince: new Set(), marks, newMarks: {}, policy, errors, judge: (ev) => judgeDeployment(ev, policy, nowMs) });
   const setBasedMs = performance.now() - t0;
   const setBasedStatements = wh.stats.statements - s0;
 
@@ -42,9 +42,9 @@ export async function compareGathering(wh: Warehouse, nowMs: number, policy: Pol
     const cached = new Set(tables.keys());
     await readRuns(wh, ids, since); // run health
     await readRuns(wh, ids, since); // duration and SLA
-    await readTableWrites(wh, tables, new Set(), since, nowMs, cached); // row count
-    await readTableWrites(wh, tables, new Set(), since, nowMs, cached); // freshness
-    await readTableWrites(wh, tables, new Set(), since, nowMs, cached); // expectations and backlog
+    await readTableWrites(wh, tables, new Map(), since, nowMs, cached); // row count
+    await readTableWrites(wh, tables, new Map(), since, nowMs, cached); // freshness
+    await readTableWrites(wh, tables, new Map(), since, nowMs, cached); // expectations and backlog
   }
   return { deployments: active.length, naiveMs: performance.now() - t0, naiveStatements: wh.stats.statements - s0, setBasedMs, setBasedStatements };
 }

@@ -68,15 +68,26 @@ async function measure(template: string, path: string, opts: SpeedOptions, polic
   }
 }
 
-/** Set-based statements of the busiest of a few warm ticks with a verification window of `windowHours`. */
-async function statementsAt(warmPath: string, scratch: string, windowHours: number): Promise<{ active: number; statements: number }> {
-  const policy: Policy = { ...DEFAULT_POLICY, window: { ...DEFAULT_POLICY.window, maxHours: windowHours } };
-  const wh = await openCopy(warmPath, join(scratch, `window-${windowHours}.duckdb`));
+/**
+ * Set-based statements of a tick that judges exactly `active` deployments: on a warm copy, every
+ * verdict is made final except those of the `active` newest deployments, which are marked as never
+ * judged, so the next tick discovers and judges all of them.
+ */
+export async function statementsAt(warmPath: string, scratch: string, active: number, policy: Policy): Promise<{ active: number; judged: number; statements: number }> {
+  const wh = await openCopy(warmPath, join(scratch, `active-${active}.duckdb`));
   try {
     const world = (await SimWorld.open(wh))!;
-    const samples = await sampleTicks({ wh, ws: new EmbeddedWorkspace(wh), world, policy }, 5);
-    const busiest = samples.reduce((a, b) => (b.judged > a.judged ? b : a));
-    return { active: busiest.active, statements: busiest.statements };
+    const lookbackMs = (policy.window.maxHours + 24) * 3_600_000;
+    await wh.session.run('UPDATE postflight.verdicts SET is_final = true');
+    await wh.session.run(
+      `UPDATE postflight.verdicts SET is_final = false, updated_at = NULL WHERE deployment_id IN (
+         SELECT deployment_id FROM postflight.deployments
+         WHERE status = 'SUCCEEDED' AND finished_at <= make_timestamp($now * 1000) AND finished_at >= make_timestamp(($now - $lookback) * 1000)
+         ORDER BY finished_at DESC LIMIT $n)`,
+      { now: world.nowMs, lookback: lookbackMs, n: active },
+    );
+    const [s] = await sampleTicks({ wh, ws: new EmbeddedWorkspace(wh), world, policy }, 1);
+    return { active: s!.active, judged: s!.judged, statements: s!.statements };
   } finally {
     await wh.close();
   }
@@ -99,6 +110,7 @@ export interface SpeedReport {
   readonly tick_ms_ratio_90d_vs_30d: number;
   readonly statements_at_10_100_300_active: number[];
   readonly active_at_statement_points: number[];
+  readonly judged_at_statement_points: number[];
   readonly first_verdict_s_p50: number;
   readonly first_verdict_s_max: number;
   readonly naive_vs_setbased_ratio: number;
@@ -121,8 +133,8 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
 
   opts.onProgress?.('statements by deployments under verification', 0, 3);
   const points = [];
-  for (const [i, hours] of [1, 8, 36].entries()) {
-    points.push(await statementsAt(long.path, scratch, hours));
+  for (const [i, n] of [10, 100, 300].entries()) {
+    points.push(await statementsAt(long.path, scratch, n, policy));
     opts.onProgress?.('statements by deployments under verification', i + 1, 3);
   }
 
@@ -158,6 +170,7 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
     tick_ms_ratio_90d_vs_30d: round(p50 / p50Short),
     statements_at_10_100_300_active: points.map((p) => p.statements),
     active_at_statement_points: points.map((p) => p.active),
+    judged_at_statement_points: points.map((p) => p.judged),
     first_verdict_s_p50: round(quantile(long.firstVerdictS, 0.5)),
     first_verdict_s_max: round(Math.max(...long.firstVerdictS)),
     naive_vs_setbased_ratio: round(gather.naiveMs / gather.setBasedMs),

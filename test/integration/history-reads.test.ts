@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorldSchema } from '../../src/simulator/world-schema.js';
+import { readTableWrites } from '../../src/tick/gather.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+
+const NOW = Date.UTC(2026, 10, 2);
+const MIN = 60_000;
+const DAY = 86_400_000;
+const COMMITS = 2_500;
+
+describe('first history read of a busy table', () => {
+  let wh: DuckDbWarehouse;
+  beforeAll(async () => {
+    wh = await DuckDbWarehouse.open(':memory:');
+    await createWorldSchema(wh);
+    await wh.session.run('DELETE FROM sim_world.clock');
+    await wh.session.run('INSERT INTO sim_world.clock (now_ms) VALUES ($now)', { now: NOW });
+    // A table written every 15 minutes: 2,500 commits reach back 26 days.
+    await wh.session.run(
+      `INSERT INTO sim_world.delta_commits (table_name, version, "timestamp", operation, job, operationMetrics, _visible_at)
+       SELECT 'main.sales.busy', v, make_timestamp(($now - ($n - v) * 15 * 60000) * 1000), 'WRITE',
+         {'jobId': 'job-1', 'jobName': 'busy', 'runId': 'r' || v}, MAP {'numOutputRows': CAST(1000 + v AS VARCHAR)},
+         make_timestamp(($now - ($n - v) * 15 * 60000) * 1000)
+       FROM range(1, $n + 1) t(v)`,
+      { now: NOW, n: COMMITS },
+    );
+  });
+  afterAll(async () => wh.close());
+
+  it('reaches back to the start of the baseline, then reads only what is new', async () => {
+    const sinceMs = NOW - 20 * DAY;
+    const tables = new Map([['main.sales.busy', 'job-1']]);
+    const metricsSinceMs = NOW - 7 * DAY;
+    const first = await readTableWrites(wh, tables, new Map(), sinceMs, NOW, new Set(), [], metricsSinceMs);
+    expect(first.errors).toEqual([]);
+    expect(first.writes).toHaveLength(20 * 96 + 1);
+    expect(Math.min(...first.writes.map((w) => w.timestampMs))).toBe(sinceMs);
+    expect(first.reads).toBe(2);
+    expect(first.writes.filter((w) => w.runId !== null)).toHaveLength(7 * 96 + 1);
+
+    const again = await readTableWrites(wh, tables, new Map(), sinceMs, NOW + MIN, new Set(), [], metricsSinceMs);
+    expect(again.reads).toBe(0);
+    const byTime = <T extends { timestampMs: number }>(ws: readonly T[]) => [...ws].sort((a, b) => a.timestampMs - b.timestampMs);
+    expect(byTime(again.writes)).toEqual(byTime(first.writes));
+  });
+
+  it('reads the table again once a run has ended after its last read, and only then', async () => {
+    const sinceMs = NOW - 20 * DAY;
+    const tables = new Map([['main.sales.busy', 'job-1']]);
+    await wh.session.run(
+      `INSERT INTO sim_world.delta_commits (table_name, version, "timestamp", operation, job, operationMetrics, _visible_at)
+       VALUES ('main.sales.busy', $v, make_timestamp($at * 1000), 'WRITE', {'jobId': 'job-1', 'jobName': 'busy', 'runId': 'late'}, MAP {'numOutputRows': '7'}, make_timestamp($at * 1000))`,
+      { v: COMMITS + 1, at: NOW + 30_000 },
+    );
+    await wh.session.run('UPDATE sim_world.clock SET now_ms = $now', { now: NOW + 2 * MIN });
+    // A run that ended before the table was last read (at NOW) brings nothing to read.
+    const before = await readTableWrites(wh, tables, new Map([['main.sales.busy', NOW - 1_000]]), sinceMs, NOW + 2 * MIN);
+    expect(before.reads).toBe(0);
+    expect(before.writes.some((w) => w.rows === 7)).toBe(false);
+    const after = await readTableWrites(wh, tables, new Map([['main.sales.busy', NOW + 31_000]]), sinceMs, NOW + 2 * MIN);
+    expect(after.reads).toBe(1);
+    expect(after.writes.filter((w) => w.rows === 7)).toHaveLength(1);
+  });
+});
