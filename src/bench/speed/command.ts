@@ -4,7 +4,8 @@
 import { parseArgs } from 'node:util';
 import { parseIntFlag } from '../../cli/args.js';
 import type { BenchCommand } from '../command.js';
-import { FULL_SCALE, runSpeed, type SpeedReport } from './speed.js';
+import { CHILD_FLAG } from './measure-child.js';
+import { FULL_SCALE, runSpeed, serveMeasure, type SpeedReport } from './speed.js';
 
 const HELP = `bench speed [options]
 
@@ -24,6 +25,10 @@ Options:
 export const speedCommand: BenchCommand = {
   summary: 'tick time, statements, history reads and REST calls at mission scale',
   async run(ctx) {
+    if (ctx.argv[0] === CHILD_FLAG) {
+      await serveMeasure(ctx.argv[1] ?? '{}');
+      return 0;
+    }
     const { values } = parseArgs({
       args: [...ctx.argv],
       options: {
@@ -63,7 +68,7 @@ function summary(r: SpeedReport): string {
     `tick: p50 ${r.tick_ms_p50} ms, p90 ${r.tick_ms_p90} ms; ${r.days}d vs ${r.days === 0 ? '?' : ''}short world ratio ${r.tick_ms_ratio_90d_vs_30d}`,
     `statements per tick: ${r.statements_per_tick} (max ${r.statements_per_tick_max}); at ${r.active_at_statement_points.join(' / ')} active: ${r.statements_at_10_100_300_active.join(' / ')}`,
     `history reads: ${r.history_reads_per_tick} per tick, ${r.history_reads_per_new_run} per new run; REST calls per tick: ${r.rest_calls_per_tick}`,
-    `first verdict: p50 ${r.first_verdict_s_p50} s, max ${r.first_verdict_s_max} s; RSS peak ${r.rss_mb_peak} MB; ${r.cores} cores`,
+    `first verdict: p50 ${r.first_verdict_s_p50} s, max ${r.first_verdict_s_max} s; RSS peak ${r.rss_mb_peak} MB (cold start ${r.rss_mb_peak_cold_start} MB); ${r.cores} cores`,
     `peers' per-deployment gathering: ${r.naive_statements} statements vs ${r.setbased_statements}, ${r.naive_vs_setbased_ratio}x the time`,
     `results with and without the cache: ${r.cache.identical ? 'identical' : `${r.cache.differing} of ${r.cache.compared} differ`}`,
     '',

@@ -15,6 +15,7 @@ import { runTick } from '../../tick/run-tick.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../../workspace/embedded/embedded-workspace.js';
 import { compareWithoutCache, type CacheEquivalence } from './cache-equivalence.js';
+import { measureInChild, serveChildMeasure } from './measure-child.js';
 import { compareGathering } from './naive.js';
 import { quantile, sampleTicks, type TickSample } from './tick-sampler.js';
 
@@ -45,16 +46,38 @@ async function openCopy(template: string, path: string): Promise<DuckDbWarehouse
   return DuckDbWarehouse.open(path);
 }
 
-/** Warm-up ticks fill the caches (the first tick of a fresh verifier reads everything once). */
-async function measure(template: string, path: string, opts: SpeedOptions, policy: Policy, label: string): Promise<Measured> {
+/** The child process's side of `measureInChild`: one phase per process. */
+export function serveMeasure(raw: string): Promise<void> {
+  return serveChildMeasure(raw, async (req, onProgress) =>
+    req.phase === 'warm' ? warm(req.template, req.path, req.warmupMinutes, DEFAULT_POLICY, req.label, onProgress) : sample(req.path, req.measureMinutes, DEFAULT_POLICY, req.label, onProgress),
+  );
+}
+
+type OnProgress = (phase: string, done: number, total: number) => void;
+
+/** A fresh verifier on a copy of the world: its first tick reads everything once, warm-up ticks fill the caches. */
+async function warm(template: string, path: string, minutes: number, policy: Policy, label: string, onProgress: OnProgress): Promise<null> {
   const wh = await openCopy(template, path);
   try {
     const world = (await SimWorld.open(wh))!;
     const ws = new EmbeddedWorkspace(wh);
     await runTick({ wh, ws, policy }, world.nowMs);
-    await sampleTicks({ wh, ws, world, policy }, opts.warmupMinutes, (i) => opts.onProgress?.(`${label}: warming caches`, i, opts.warmupMinutes));
+    await sampleTicks({ wh, ws, world, policy }, minutes, (i) => onProgress(`${label}: warming caches`, i, minutes));
+    await wh.session.run('CHECKPOINT');
+    return null;
+  } finally {
+    await wh.close();
+  }
+}
+
+/** The verifier in steady state: a process that opens the warm world and ticks minute by minute. */
+async function sample(path: string, minutes: number, policy: Policy, label: string, onProgress: OnProgress): Promise<Measured> {
+  const wh = await DuckDbWarehouse.open(path);
+  try {
+    const world = (await SimWorld.open(wh))!;
+    const ws = new EmbeddedWorkspace(wh);
     const from = world.nowMs;
-    const samples = await sampleTicks({ wh, ws, world, policy }, opts.measureMinutes, (i) => opts.onProgress?.(`${label}: measuring ticks`, i, opts.measureMinutes));
+    const samples = await sampleTicks({ wh, ws, world, policy }, minutes, (i) => onProgress(`${label}: measuring ticks`, i, minutes));
     const rows = await wh.session.all(
       `SELECT (epoch_ms(v.first_verdict_at) - epoch_ms(d.finished_at)) / 1000.0 AS s
        FROM postflight.deployments d JOIN postflight.verdicts v USING (deployment_id)
@@ -73,7 +96,7 @@ async function measure(template: string, path: string, opts: SpeedOptions, polic
  * verdict is made final except those of the `active` newest deployments, which are marked as never
  * judged, so the next tick discovers and judges all of them.
  */
-export async function statementsAt(warmPath: string, scratch: string, active: number, policy: Policy): Promise<{ active: number; judged: number; statements: number }> {
+async function statementsAt(warmPath: string, scratch: string, active: number, policy: Policy): Promise<{ active: number; judged: number; statements: number }> {
   const wh = await openCopy(warmPath, join(scratch, `active-${active}.duckdb`));
   try {
     const world = (await SimWorld.open(wh))!;
@@ -106,6 +129,8 @@ export interface SpeedReport {
   readonly history_reads_per_new_run: number;
   readonly rest_calls_per_tick: number;
   readonly rss_mb_peak: number;
+  /** A verifier's first tick with no caches, which reads the whole baseline of every table once. */
+  readonly rss_mb_peak_cold_start: number;
   readonly tick_ms_p50_30d: number;
   readonly tick_ms_ratio_90d_vs_30d: number;
   readonly statements_at_10_100_300_active: number[];
@@ -128,8 +153,15 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
   const shortTpl = await ensureWorldTemplate(opts.dir, spec(opts.shortDays), (p, d, t) => opts.onProgress?.(`building ${opts.shortDays}-day world`, d, t));
   const policy = DEFAULT_POLICY;
 
-  const long = await measure(longTpl, join(scratch, 'long.duckdb'), opts, policy, `${opts.days} days`);
-  const short = await measure(shortTpl, join(scratch, 'short.duckdb'), opts, policy, `${opts.shortDays} days`);
+  // Warming and measuring run in processes of their own, so the peak memory reported is that of a
+  // verifier in steady state, not of the cold start or of the process that built the worlds.
+  const inChild = async (template: string, file: string, label: string) => {
+    const req = { template, path: join(scratch, file), label, warmupMinutes: opts.warmupMinutes, measureMinutes: opts.measureMinutes };
+    const cold = await measureInChild<null>({ ...req, phase: 'warm' }, opts.onProgress);
+    return { ...(await measureInChild<Measured>({ ...req, phase: 'measure' }, opts.onProgress)), coldRssMb: cold.rssMbPeak };
+  };
+  const { result: long, rssMbPeak: rssLong, coldRssMb } = await inChild(longTpl, 'long.duckdb', `${opts.days} days`);
+  const { result: short, rssMbPeak: rssShort } = await inChild(shortTpl, 'short.duckdb', `${opts.shortDays} days`);
 
   opts.onProgress?.('statements by deployments under verification', 0, 3);
   const points = [];
@@ -165,7 +197,8 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
     history_reads_per_tick: round(sum((x) => x.historyReads) / s.length),
     history_reads_per_new_run: round(sum((x) => x.historyReads) / Math.max(1, sum((x) => x.newRuns))),
     rest_calls_per_tick: round(sum((x) => x.restCalls) / s.length),
-    rss_mb_peak: round(Math.max(...s.map((x) => x.rssMb), ...short.samples.map((x) => x.rssMb))),
+    rss_mb_peak: round(Math.max(rssLong, rssShort)),
+    rss_mb_peak_cold_start: round(coldRssMb),
     tick_ms_p50_30d: round(p50Short),
     tick_ms_ratio_90d_vs_30d: round(p50 / p50Short),
     statements_at_10_100_300_active: points.map((p) => p.statements),
