@@ -78,37 +78,24 @@ export async function readRuns(wh: Warehouse, ids: readonly string[], sinceMs: n
   const rows = await wh.query('tick/runs', { since_ms: sinceMs }, indexedRows(subjects, 'id'));
   const byId = new Map<string, RunRecord>();
   for (const r of rows) {
-    const plane = r.fast === true ? 'fast' : 'slow';
     const endMs = r.end_ms === null || r.end_ms === undefined ? null : Number(r.end_ms);
+    const base = { subjectId: subjects[Number(r.idx)]!, runId: String(r.run_id), startMs: Number(r.start_ms), endMs };
     let rec: RunRecord;
-    if (plane === 'fast') {
+    if (r.fast === true) {
       rec = {
-        subjectId: subjects[Number(r.idx)]!,
-        runId: String(r.run_id),
-        startMs: Number(r.start_ms),
-        endMs,
+        ...base,
         result: (r.result as RunRecord['result'] | null) ?? (endMs === null ? 'RUNNING' : 'UNKNOWN'),
         rawResult: (r.raw_result as string | null) ?? null,
         cause: (r.cause as RunRecord['cause'] | null) ?? 'unknown',
         failedTasks: r.failed_tasks ? (JSON.parse(String(r.failed_tasks)) as string[]) : [],
-        plane,
+        plane: 'fast',
       };
     } else {
       // The slow plane always has a result state; NULL means the run simply succeeded.
       const raw = (r.raw_result as string | null) ?? 'SUCCEEDED';
       const code = (r.termination_code as string | null) ?? null;
       const result = normalizeResult(raw);
-      rec = {
-        subjectId: subjects[Number(r.idx)]!,
-        runId: String(r.run_id),
-        startMs: Number(r.start_ms),
-        endMs,
-        result,
-        rawResult: code && code !== 'SUCCESS' ? code : raw,
-        cause: failureCause(result, r.termination_type as string | null, code),
-        failedTasks: [],
-        plane,
-      };
+      rec = { ...base, result, rawResult: code && code !== 'SUCCESS' ? code : raw, cause: failureCause(result, r.termination_type as string | null, code), failedTasks: [], plane: 'slow' };
     }
     const prev = byId.get(rec.runId);
     if (!prev || (prev.plane === 'slow' && rec.plane === 'fast')) byId.set(rec.runId, rec);

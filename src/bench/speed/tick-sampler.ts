@@ -16,7 +16,6 @@ export interface TickSample {
   readonly newRuns: number;
   readonly active: number;
   readonly judged: number;
-  readonly rssMb: number;
 }
 
 export interface Sampling {
@@ -35,7 +34,6 @@ function sampleOf(s: TickSummary): TickSample {
     newRuns: s.newRuns,
     active: s.deployments,
     judged: s.judged,
-    rssMb: process.memoryUsage().rss / 2 ** 20,
   };
 }
 

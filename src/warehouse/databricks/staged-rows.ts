@@ -3,25 +3,14 @@
 // rows reaches the statement text; the only text generated is the schema, built from validated
 // column names and a closed set of types.
 
-import type { RowBatch, SqlValue, StagedType } from '../port.js';
+import type { RowBatch, StagedType } from '../port.js';
+import { checkColumns, encodeRow } from '../row-json.js';
 
 /** The parameter that carries a batch; no statement of sql/ may use this name itself. */
 export const ROWS_PARAM = 'pf_rows';
 
-const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /** How each staged type travels in JSON; timestamps go as epoch ms and are converted in SQL. */
 const JSON_TYPE: Record<StagedType, string> = { STRING: 'STRING', BIGINT: 'BIGINT', DOUBLE: 'DOUBLE', BOOLEAN: 'BOOLEAN', TIMESTAMP: 'BIGINT' };
-
-export function checkColumns(columns: RowBatch['columns']): void {
-  const seen = new Set<string>();
-  for (const c of columns) {
-    if (!COLUMN.test(c.name)) throw new Error(`row batch: column name '${c.name}' must be letters, digits and underscores`);
-    if (!(c.type in JSON_TYPE)) throw new Error(`row batch: column ${c.name} has type '${String(c.type)}'; use ${Object.keys(JSON_TYPE).join(', ')}`);
-    if (seen.has(c.name.toLowerCase())) throw new Error(`row batch: column ${c.name} appears twice`);
-    seen.add(c.name.toLowerCase());
-  }
-}
 
 /**
  * `SELECT c0 AS \`id\`, timestamp_millis(c1) AS \`at\` FROM inline(from_json(:pf_rows, 'ARRAY<STRUCT<c0: STRING, c1: BIGINT>>'))`.
@@ -33,36 +22,6 @@ export function stagedRelation(columns: RowBatch['columns']): string {
   const fields = columns.map((c, i) => `c${i}: ${JSON_TYPE[c.type]}`).join(', ');
   const select = columns.map((c, i) => `${c.type === 'TIMESTAMP' ? `timestamp_millis(c${i})` : `c${i}`} AS \`${c.name}\``).join(', ');
   return `SELECT ${select} FROM inline(from_json(:${ROWS_PARAM}, 'ARRAY<STRUCT<${fields}>>'))`;
-}
-
-/** One row as the JSON object `from_json` reads; values are coerced as the embedded stage does. */
-function encodeRow(columns: RowBatch['columns'], row: ReadonlyArray<SqlValue>): string {
-  if (row.length !== columns.length) throw new Error(`row batch: a row has ${row.length} values for ${columns.length} columns`);
-  const o: Record<string, SqlValue> = {};
-  columns.forEach((c, i) => {
-    o[`c${i}`] = coerce(c.type, row[i] ?? null);
-  });
-  return JSON.stringify(o);
-}
-
-function coerce(type: StagedType, v: SqlValue): SqlValue {
-  if (v === null) return null;
-  switch (type) {
-    case 'STRING':
-      return String(v);
-    case 'BOOLEAN':
-      return Boolean(v);
-    case 'DOUBLE': {
-      // JSON has no NaN or Infinity; the embedded stage stores them as NULL too.
-      const n = Number(v);
-      return Number.isFinite(n) ? n : null;
-    }
-    case 'BIGINT':
-    case 'TIMESTAMP': {
-      const n = Number(v);
-      return Number.isFinite(n) ? Math.round(n) : null;
-    }
-  }
 }
 
 /**
