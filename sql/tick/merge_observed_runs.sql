@@ -1,4 +1,6 @@
--- Runs seen on the Jobs API (fast plane), kept so later ticks need only what is new.
+-- The run cache: runs seen on the Jobs API and event log (fast plane), kept so later ticks need
+-- only what is new, and post-deploy runs judged from the system tables alone (plane 'slow'), so
+-- the periodic slow-plane check does not bring them back.
 MERGE INTO {{ops}}.observed_runs AS t
 USING ({{rows}}) AS s
 ON t.run_id = s.run_id
@@ -10,6 +12,7 @@ WHEN MATCHED THEN UPDATE SET
   result = CASE WHEN s.end_time IS NULL AND t.end_time IS NOT NULL THEN t.result ELSE s.result END,
   raw_result = CASE WHEN s.end_time IS NULL AND t.end_time IS NOT NULL THEN t.raw_result ELSE s.raw_result END,
   cause = CASE WHEN s.end_time IS NULL AND t.end_time IS NOT NULL THEN t.cause ELSE s.cause END,
+  plane = CASE WHEN s.end_time IS NULL AND t.end_time IS NOT NULL THEN t.plane ELSE s.plane END,
   failed_tasks = COALESCE(s.failed_tasks, t.failed_tasks), observed_at = s.observed_at
 WHEN NOT MATCHED THEN INSERT (run_id, subject_id, start_time, end_time, result, raw_result, cause, failed_tasks, plane, observed_at)
 VALUES (s.run_id, s.subject_id, s.start_time, s.end_time, s.result, s.raw_result, s.cause, s.failed_tasks, s.plane, s.observed_at)

@@ -1,5 +1,6 @@
 -- Runs of the watched jobs and pipelines since a time: finished runs from the system tables
--- (slow plane, hours late) and the runs postflight saw on the Jobs API and event log (fast plane).
+-- (slow plane, hours late) and the run cache: runs postflight saw on the Jobs API and event log
+-- (fast plane), and post-deploy runs it judged from the system tables alone (plane 'slow').
 -- Subjects come back as their position in the row batch, and a slow-plane run that simply
 -- succeeded as NULL outcome columns: that is most of the baseline, and strings cost the most to
 -- read. Rows: idx, id. Params: since_ms.
@@ -22,15 +23,15 @@ slow AS (
 slow_flagged AS (
   SELECT sr.*, (result_state = 'SUCCEEDED' AND coalesce(termination_code, 'SUCCESS') = 'SUCCESS') AS succeeded FROM slow sr
 )
-SELECT false AS fast, i.idx, f.run_id, unix_millis(f.start_time) AS start_ms, unix_millis(f.end_time) AS end_ms,
+SELECT false AS cached, i.idx, f.run_id, unix_millis(f.start_time) AS start_ms, unix_millis(f.end_time) AS end_ms,
   CAST(NULL AS STRING) AS result,
   CASE WHEN f.succeeded THEN NULL ELSE f.result_state END AS raw_result,
   CASE WHEN f.succeeded THEN NULL ELSE f.termination_code END AS termination_code,
   CASE WHEN f.succeeded THEN NULL ELSE f.termination_type END AS termination_type,
-  CAST(NULL AS STRING) AS cause, CAST(NULL AS STRING) AS failed_tasks
+  CAST(NULL AS STRING) AS cause, CAST(NULL AS STRING) AS failed_tasks, CAST(NULL AS STRING) AS plane
 FROM slow_flagged f JOIN ids i ON i.id = f.subject_id
 UNION ALL
 SELECT true, i.idx, o.run_id, unix_millis(o.start_time), unix_millis(o.end_time), o.result, o.raw_result,
-  CAST(NULL AS STRING), CAST(NULL AS STRING), o.cause, o.failed_tasks
+  CAST(NULL AS STRING), CAST(NULL AS STRING), o.cause, o.failed_tasks, CASE WHEN o.plane = 'slow' THEN o.plane END
 FROM {{ops}}.observed_runs o JOIN ids i ON i.id = o.subject_id
 WHERE o.start_time >= timestamp_millis(:since_ms)

@@ -71,7 +71,29 @@ export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowB
   };
 }
 
-/** Runs of the given subjects from the system tables and the fast-plane cache; fast wins. */
+type Deployed = { readonly finishedMs: number; readonly resources: ReadonlyArray<{ readonly id: string }> };
+
+/** One row per deployed job or pipeline: the deployment's position, the id, its deploy time. */
+export function slowPendingRows(deployments: readonly Deployed[]): RowBatch {
+  const rows: Array<[number, string, number]> = [];
+  deployments.forEach((d, i) => {
+    for (const id of new Set(d.resources.map((r) => r.id))) rows.push([i, id, d.finishedMs]);
+  });
+  return { columns: [{ name: 'idx', type: 'BIGINT' }, { name: 'id', type: 'STRING' }, { name: 'since_ms', type: 'BIGINT' }], rows };
+}
+
+/**
+ * Positions (in `deployments`) of the deployments whose jobs or pipelines have a finished
+ * post-deploy run in the system tables that the fast plane never recorded as finished.
+ */
+export async function readSlowPending(wh: Warehouse, deployments: readonly Deployed[]): Promise<Set<number>> {
+  const batch = slowPendingRows(deployments);
+  if (batch.rows.length === 0) return new Set();
+  const found = await wh.query('tick/slow_pending', {}, batch);
+  return new Set(found.map((r) => Number(r.idx)));
+}
+
+/** Runs of the given subjects from the system tables and the run cache; a cached or fast record wins. */
 export async function readRuns(wh: Warehouse, ids: readonly string[], sinceMs: number): Promise<RunRecord[]> {
   if (ids.length === 0) return [];
   const subjects = [...new Set(ids)];
@@ -81,14 +103,14 @@ export async function readRuns(wh: Warehouse, ids: readonly string[], sinceMs: n
     const endMs = r.end_ms === null || r.end_ms === undefined ? null : Number(r.end_ms);
     const base = { subjectId: subjects[Number(r.idx)]!, runId: String(r.run_id), startMs: Number(r.start_ms), endMs };
     let rec: RunRecord;
-    if (r.fast === true) {
+    if (r.cached === true) {
       rec = {
         ...base,
         result: (r.result as RunRecord['result'] | null) ?? (endMs === null ? 'RUNNING' : 'UNKNOWN'),
         rawResult: (r.raw_result as string | null) ?? null,
         cause: (r.cause as RunRecord['cause'] | null) ?? 'unknown',
         failedTasks: r.failed_tasks ? (JSON.parse(String(r.failed_tasks)) as string[]) : [],
-        plane: 'fast',
+        plane: r.plane === 'slow' ? 'slow' : 'fast',
       };
     } else {
       // The slow plane always has a result state; NULL means the run simply succeeded.
@@ -98,7 +120,7 @@ export async function readRuns(wh: Warehouse, ids: readonly string[], sinceMs: n
       rec = { ...base, result, rawResult: code && code !== 'SUCCESS' ? code : raw, cause: failureCause(result, r.termination_type as string | null, code), failedTasks: [], plane: 'slow' };
     }
     const prev = byId.get(rec.runId);
-    if (!prev || (prev.plane === 'slow' && rec.plane === 'fast')) byId.set(rec.runId, rec);
+    if (!prev || (prev.plane === 'slow' && r.cached === true)) byId.set(rec.runId, rec);
   }
   return [...byId.values()];
 }

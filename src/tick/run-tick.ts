@@ -16,7 +16,7 @@ import type { FlowCommit } from './flow-metrics.js';
 import { runBudgetStep, type BudgetTickSummary } from './budgets.js';
 import { runRollbackStep, type RollbackDeps, type RollbackTickSummary } from './decide-rollbacks.js';
 import { discover, type ActiveDeployment } from './discover.js';
-import { commitRows, listNewRuns, observedRunRows, readPipelineEvents } from './gather.js';
+import { commitRows, listNewRuns, observedRunRows, readPipelineEvents, readSlowPending } from './gather.js';
 import { gatherEvidence } from './gather-evidence.js';
 
 /** Rollback outcomes after which a ledger row needs no further tick. */
@@ -25,11 +25,17 @@ const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'BLOCKED',
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 /**
- * Even with no new evidence a deployment is judged again once per this period, to take in the
- * slow plane. The periods are aligned to the clock so that every such deployment is judged in the
- * same tick: a set-based tick costs about the same for one deployment as for fifty.
+ * Once per this period the tick asks the slow plane (system tables, hours late) whether it holds a
+ * finished post-deploy run the fast plane never recorded, and judges those deployments again. The
+ * periods are aligned to the clock so that every such deployment is judged in the same tick: a
+ * set-based tick costs about the same for one deployment as for fifty.
  */
 const REJUDGE_MS = 15 * MINUTE;
+/**
+ * Error budgets keep one row per subject and clock hour, and a table's staleness grows with no
+ * event to report it: a deployment not judged during an hour is judged in the hour's last quarter.
+ */
+const HOURLY_FROM_MS = 45 * MINUTE;
 /** A tick row older than this before the current tick means ticks were missed (or one crashed). */
 const TICK_GAP_MS = 90_000;
 
@@ -64,6 +70,18 @@ export interface TickSummary {
   readonly budgets: BudgetTickSummary | null;
 }
 
+/**
+ * Post-deploy runs judged from the system tables alone go into the run cache, so the periodic
+ * slow-plane check finds them recorded and does not judge the deployment again for them.
+ */
+async function cacheSlowRuns(wh: Warehouse, judged: readonly DeploymentEvidence[], nowMs: number): Promise<void> {
+  const runs = new Map<string, RunRecord>();
+  for (const ev of judged) {
+    for (const s of ev.subjects) for (const r of s.runs) if (r.plane === 'slow' && r.endMs !== null && r.startMs >= ev.deployment.finishedMs) runs.set(r.runId, r);
+  }
+  if (runs.size) await wh.execute('tick/merge_observed_runs', {}, observedRunRows([...runs.values()], nowMs));
+}
+
 export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => number = Date.now): Promise<TickSummary> {
   const started = wallClock();
   const { wh, ws, policy } = deps;
@@ -88,7 +106,17 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   // Followed pipelines (seen before, targets known) are read from the event-log watermark.
   const followed = [...marks.keys()].filter((k) => k.startsWith('event_log:')).map((k) => k.slice('event_log:'.length));
   const eventsFrom = (marks.get('event_log_from_ms') ?? lastTickMs) - 10 * MINUTE;
-  const [listing, events] = await Promise.allSettled([listNewRuns(ws, runsWatermark, nowMs), readPipelineEvents(wh, followed, eventsFrom)]);
+  const periodic = Math.floor(nowMs / REJUDGE_MS) > Math.floor(lastTickMs / REJUDGE_MS);
+  // Final verdicts are not reopened; only the open ones may still be waiting on the slow plane.
+  const open = periodic ? active.filter((a) => a.judgedAtMs !== null && a.verdictState !== null) : [];
+  const [listing, events, pending] = await Promise.allSettled([
+    listNewRuns(ws, runsWatermark, nowMs),
+    readPipelineEvents(wh, followed, eventsFrom),
+    readSlowPending(wh, open.map((a) => a.deployment)),
+  ]);
+  // Without the answer every open deployment is judged again, as if all had something new.
+  if (pending.status === 'rejected') errors.push({ kind: 'runs', subject: 'system.lakeflow', message: `slow-plane check failed, judging every open deployment again: ${(pending.reason as Error).message}` });
+  const slowPending = new Set(pending.status === 'fulfilled' ? [...pending.value].map((i) => open[i]!.deployment.deploymentId) : open.map((a) => a.deployment.deploymentId));
 
   // Subjects with new fast-plane evidence since the last tick: only they (plus deployments that
   // are new, due a time-based re-check, or due their periodic re-judgement) are judged again.
@@ -136,7 +164,8 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
       a.verdictState === null ||
       a.supersededAtMs !== null ||
       a.judgedAtMs === null ||
-      Math.floor(nowMs / REJUDGE_MS) > Math.floor(a.judgedAtMs / REJUDGE_MS) ||
+      slowPending.has(a.deployment.deploymentId) ||
+      (nowMs % HOUR >= HOURLY_FROM_MS && Math.floor(a.judgedAtMs / HOUR) < Math.floor(nowMs / HOUR)) ||
       (a.recheckAtMs !== null && a.recheckAtMs <= nowMs) ||
       a.deployment.resources.some((r) => touched.has(r.id)),
   );
@@ -170,17 +199,24 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     verdicts.push(v);
     if (due[i]!.verdictState !== v.state) changed.push({ deploymentId: v.deploymentId, from: due[i]!.verdictState, to: v.state });
   }
-  await auditVerdictChanges(wh, changed, verdicts, nowMs);
-  await writeResults(wh, results, verdicts, tickId, nowMs);
-  if (Object.keys(newMarks).length) await writeWatermarks(wh, newMarks, nowMs);
-  const budgets = deps.slos ? await runBudgetStep({ wh, slos: deps.slos }, evidence, nowMs) : null;
+  // The budgets touch none of the tables the verdicts go to, so they are written alongside. A
+  // verdict change is audited before it is recorded: a crash in between audits it again, never not.
+  const [budgets] = await Promise.all([
+    deps.slos ? runBudgetStep({ wh, slos: deps.slos }, evidence, nowMs) : null,
+    cacheSlowRuns(wh, gathered.map((g) => g.evidence).filter((ev) => slowPending.has(ev.deployment.deploymentId)), nowMs),
+    (async () => {
+      await auditVerdictChanges(wh, changed, verdicts, nowMs);
+      await writeResults(wh, results, verdicts, tickId, nowMs);
+      if (Object.keys(newMarks).length) await writeWatermarks(wh, newMarks, nowMs);
+    })(),
+  ]);
   // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
   // the previous tick left a rollback open, ticks were missed, or the periodic sweep is due.
   const rollbackDue =
     changed.some((c) => c.to === 'FAILED') ||
     marks.get('rollback_open') === 1 ||
     nowMs - lastTickMs > TICK_GAP_MS ||
-    Math.floor(nowMs / REJUDGE_MS) > Math.floor(lastTickMs / REJUDGE_MS);
+    periodic;
   const rollbacks = deps.rollback && rollbackDue ? await runRollbackStep({ wh, ws, ...deps.rollback }, tickId, nowMs) : null;
 
   const counts: Record<string, number> = {};

@@ -6,7 +6,7 @@ import { checkResultRows, tickRows, verdictRows } from '../../src/tick/apply.js'
 import { ROW_COLUMNS as AUDIT_ROW_COLUMNS } from '../../src/audit/audit-log.js';
 import { budgetRows } from '../../src/tick/budgets.js';
 import { DECISION_COLUMNS, QUARANTINE_COLUMNS, SCHEMA_SINCE_COLUMNS, pairRows } from '../../src/rollback/ledger.js';
-import { commitRows, idRows, indexedRows, observedRunRows, pipelineTargetRows } from '../../src/tick/gather.js';
+import { commitRows, idRows, indexedRows, observedRunRows, pipelineTargetRows, slowPendingRows } from '../../src/tick/gather.js';
 import type { Locations, RowBatch } from '../../src/warehouse/port.js';
 import { loadSql } from '../../src/warehouse/sql-files.js';
 import { compileSql, parameterNames } from '../../src/warehouse/sql-template.js';
@@ -36,6 +36,7 @@ const columnsOf = (b: RowBatch) => b.columns;
 const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/lineage': columnsOf(idRows([])),
   'tick/runs': columnsOf(indexedRows([], 'id')),
+  'tick/slow_pending': columnsOf(slowPendingRows([])),
   'tick/pipeline_events': columnsOf(idRows([])),
   'tick/table_writes': columnsOf(indexedRows([], 'name')),
   'tick/merge_check_results': columnsOf(checkResultRows([], 't', 0)),

@@ -22,8 +22,8 @@ export class DuckDbWarehouse implements Warehouse {
   readonly #compiled = new Map<string, string>();
   /** Statements in flight on the main connection. */
   #busy = 0;
-  /** Idle extra connections for reads issued while the main one is busy. */
-  readonly #readers: DuckDbSession[] = [];
+  /** Idle extra connections for statements issued while the main one is busy. */
+  readonly #spares: DuckDbSession[] = [];
   readonly #opened: DuckDbSession[] = [];
 
   private constructor(session: DuckDbSession, loc: Locations) {
@@ -64,28 +64,33 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /**
-   * A read runs on the main connection when it is free, else on an extra one: reads a tick issues
-   * together then use both cores. Writes stay on the main connection, so they keep their order.
+   * A statement runs on the main connection when it is free, else on a spare one: statements a
+   * tick issues together then use both cores. Statements issued one after another (each awaited)
+   * all find the main connection free, so they keep their order and any open transaction.
    */
   async query(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<Row[]> {
-    if (this.#busy === 0) return this.#withStaged(name, rows, (sql, bound) => this.#session.all(sql, bound), params);
-    const reader = this.#readers.pop() ?? (await this.#openReader());
-    try {
-      return await this.#withStaged(name, rows, (sql, bound) => reader.all(sql, bound), params);
-    } finally {
-      this.#readers.push(reader);
-    }
-  }
-
-  async #openReader(): Promise<DuckDbSession> {
-    const reader = await this.#session.connect();
-    this.#opened.push(reader);
-    return reader;
+    return this.#onFree((s) => this.#withStaged(name, rows, (sql, bound) => s.all(sql, bound), params));
   }
 
   async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<void> {
     if (rows && rows.rows.length === 0) return;
-    await this.#withStaged(name, rows, (sql, bound) => this.#session.run(sql, bound), params);
+    await this.#onFree((s) => this.#withStaged(name, rows, (sql, bound) => s.run(sql, bound), params));
+  }
+
+  async #onFree<T>(work: (s: DuckDbSession) => Promise<T>): Promise<T> {
+    if (this.#busy === 0) return work(this.#session);
+    const spare = this.#spares.pop() ?? (await this.#openSpare());
+    try {
+      return await work(spare);
+    } finally {
+      this.#spares.push(spare);
+    }
+  }
+
+  async #openSpare(): Promise<DuckDbSession> {
+    const spare = await this.#session.connect();
+    this.#opened.push(spare);
+    return spare;
   }
 
   /** Points `{{rows}}` at the row batch, sent as one JSON parameter of the same statement. */
