@@ -1,8 +1,14 @@
 -- Appends a chained batch, all or nothing: when any row at or after the batch's first seq exists
--- (another writer got there first) or one of its event keys is recorded, no row is inserted and
--- the writer re-reads the tail. Params: first_seq.
+-- (another writer got there first, or the tail the writer chained on is stale) or any of its
+-- event keys is recorded already, no row is inserted, the statement reports 0 rows, and the
+-- writer re-reads the tail. Params: first_seq.
 MERGE INTO {{ops}}.audit_log AS t
-USING ({{rows}}) AS s
-ON t.seq >= :first_seq OR t.event_key = s.event_key
+USING (
+  SELECT b.* FROM ({{rows}}) AS b
+  WHERE NOT EXISTS (
+    SELECT 1 FROM {{ops}}.audit_log l WHERE l.event_key IN (SELECT k.event_key FROM ({{rows}}) AS k)
+  )
+) AS s
+ON t.seq >= :first_seq
 WHEN NOT MATCHED THEN INSERT (seq, logged_at, actor, action, subject, payload, prev_hash, hash, event_key)
 VALUES (s.seq, s.logged_at, s.actor, s.action, s.subject, s.payload, s.prev_hash, s.hash, s.event_key)

@@ -4,7 +4,7 @@
 import type { Verdict } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { appendAudit } from './audit-log.js';
-import type { AuditEntry } from './hash-chain.js';
+import type { AuditEntry, ChainTail } from './hash-chain.js';
 
 export interface VerdictChange {
   readonly deploymentId: string;
@@ -28,6 +28,7 @@ export function verdictChangeEntries(changed: readonly VerdictChange[], verdicts
   });
 }
 
-export async function auditVerdictChanges(wh: Warehouse, changed: readonly VerdictChange[], verdicts: readonly Verdict[], nowMs: number): Promise<void> {
-  if (changed.length) await appendAudit(wh, verdictChangeEntries(changed, verdicts, nowMs), nowMs);
+/** `tail`: the log's head as the tick read it, if it did; see appendAudit. */
+export async function auditVerdictChanges(wh: Warehouse, changed: readonly VerdictChange[], verdicts: readonly Verdict[], nowMs: number, tail?: ChainTail): Promise<void> {
+  if (changed.length) await appendAudit(wh, verdictChangeEntries(changed, verdicts, nowMs), nowMs, tail);
 }

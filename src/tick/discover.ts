@@ -1,6 +1,8 @@
-// Reads the deployments under verification. A malformed deployment row is reported and skipped,
-// never allowed to stop the verification of the others.
+// Opens a tick with one read: the deployments under verification and where the previous tick
+// stopped. A malformed deployment row is reported and skipped, never allowed to stop the
+// verification of the others.
 
+import type { ChainTail } from '../audit/hash-chain.js';
 import type { Deployment, MeasurementError, ResourceRef, CheckName } from '../types.js';
 import type { Row, Warehouse } from '../warehouse/port.js';
 
@@ -54,8 +56,25 @@ function parseJson(v: unknown, field: string): unknown {
   }
 }
 
-export async function discover(wh: Warehouse, nowMs: number, lookbackMs: number): Promise<{ active: ActiveDeployment[]; errors: MeasurementError[] }> {
-  const rows = await wh.query('tick/discover', { now_ms: nowMs, since_ms: nowMs - lookbackMs });
+export interface TickOpening {
+  readonly active: ActiveDeployment[];
+  readonly errors: MeasurementError[];
+  /** Watermarks by name (see sql/tick/open.sql). */
+  readonly marks: Map<string, number>;
+  /** The audit log's recorded head; undefined when none is recorded (the append reads the tail). */
+  readonly auditTail: ChainTail | undefined;
+}
+
+export async function openTick(wh: Warehouse, nowMs: number, lookbackMs: number): Promise<TickOpening> {
+  const all = await wh.query('tick/open', { now_ms: nowMs, since_ms: nowMs - lookbackMs });
+  const rows = all.filter((r) => r.kind === 'deployment');
+  const marks = new Map<string, number>();
+  let auditTail: ChainTail | undefined;
+  for (const r of all) {
+    if (r.kind !== 'mark') continue;
+    if (r.name === 'audit_head') auditTail = { seq: Number(r.value_ms), hash: String(r.text) };
+    else marks.set(String(r.name), Number(r.value_ms));
+  }
   const superseded = supersession(rows);
   const active: ActiveDeployment[] = [];
   const errors: MeasurementError[] = [];
@@ -74,7 +93,7 @@ export async function discover(wh: Warehouse, nowMs: number, lookbackMs: number)
     }
   }
   active.sort((a, b) => a.deployment.finishedMs - b.deployment.finishedMs || cmp(a.deployment.deploymentId, b.deployment.deploymentId));
-  return { active, errors };
+  return { active, errors, marks, auditTail };
 }
 
 function cmp(a: string, b: string): number {

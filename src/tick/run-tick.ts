@@ -15,7 +15,7 @@ import { tickRows, writeResults, writeWatermarks } from './apply.js';
 import type { FlowCommit } from './flow-metrics.js';
 import { runBudgetStep, type BudgetTickSummary } from './budgets.js';
 import { runRollbackStep, type RollbackDeps, type RollbackTickSummary } from './decide-rollbacks.js';
-import { discover, type ActiveDeployment } from './discover.js';
+import { openTick, type ActiveDeployment } from './discover.js';
 import { commitRows, listNewRuns, observedRunRows, readPipelineEvents, readSlowPending } from './gather.js';
 import { gatherEvidence } from './gather-evidence.js';
 
@@ -91,14 +91,11 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const tickId = `tick-${nowMs}`;
   const errors: MeasurementError[] = [];
 
-  // The reads that open a tick do not depend on one another beyond the watermarks, so they are
-  // issued together.
-  const [markRows, discovered] = await Promise.all([wh.query('tick/watermarks'), discover(wh, nowMs, (policy.window.maxHours + 24) * HOUR)]);
-  const marks = new Map(markRows.map((r) => [String(r.name), Number(r.value_ms)]));
+  // One statement reads the deployments under verification and where the last tick stopped.
+  const { active, errors: discoverErrors, marks, auditTail } = await openTick(wh, nowMs, (policy.window.maxHours + 24) * HOUR);
   const lastTickMs = marks.get('last_tick_ms') ?? nowMs - 6 * HOUR;
   // Marks that only change when a pipeline is first followed; the rolling ones ride on the tick row.
   const newMarks: Record<string, number> = {};
-  const { active, errors: discoverErrors } = discovered;
   errors.push(...discoverErrors);
 
   let runsWatermark = marks.get('jobs_runs_from_ms') ?? nowMs - 6 * HOUR;
@@ -205,7 +202,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     deps.slos ? runBudgetStep({ wh, slos: deps.slos }, evidence, nowMs) : null,
     cacheSlowRuns(wh, gathered.map((g) => g.evidence).filter((ev) => slowPending.has(ev.deployment.deploymentId)), nowMs),
     (async () => {
-      await auditVerdictChanges(wh, changed, verdicts, nowMs);
+      await auditVerdictChanges(wh, changed, verdicts, nowMs, auditTail);
       await writeResults(wh, results, verdicts, tickId, nowMs);
       if (Object.keys(newMarks).length) await writeWatermarks(wh, newMarks, nowMs);
     })(),

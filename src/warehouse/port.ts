@@ -34,8 +34,11 @@ export interface Warehouse {
   readonly dialect: 'databricks' | 'duckdb';
   /** Runs the named file of `sql/` and returns its rows; `{{rows}}` reads the staged batch. */
   query(name: string, params?: SqlParams, rows?: RowBatch): Promise<Row[]>;
-  /** Runs the named statement with `{{rows}}` bound to the staged batch (for MERGE sources). */
-  execute(name: string, params?: SqlParams, rows?: RowBatch): Promise<void>;
+  /**
+   * Runs the named statement with `{{rows}}` bound to the staged batch (for MERGE sources) and
+   * returns the rows it inserted, updated or deleted, or null where the warehouse does not say.
+   */
+  execute(name: string, params?: SqlParams, rows?: RowBatch): Promise<number | null>;
   /** `DESCRIBE HISTORY <table> LIMIT n`: newest first. One statement per table on Databricks. */
   describeHistory(table: string, limit: number): Promise<HistoryEntry[]>;
   /** Creates the tables of a DDL file of `sql/` that do not exist yet. */

@@ -54,4 +54,25 @@ describe('audit log in the embedded warehouse', () => {
     for (const conn of writers.slice(1)) await conn.close();
     await wh.close();
   });
+
+  it('appends in two statements on a known tail, and stays one chain when that tail is stale or an entry is recorded', async () => {
+    const wh = await freshWarehouse();
+    await appendAudit(wh, [entry('a'), entry('b')], 1);
+    const head = (await verifyAuditLog(wh)).head;
+    let before = wh.stats.statements;
+    expect(await appendAudit(wh, [entry('c')], 2, head)).toEqual({ appended: 1, alreadyRecorded: 0 });
+    expect(wh.stats.statements - before).toBe(2);
+    // The same tail again is stale now: the append inserts nothing, and the writer re-reads it.
+    expect(await appendAudit(wh, [entry('d')], 3, head)).toEqual({ appended: 1, alreadyRecorded: 0 });
+    // A retried tick: one of its entries is recorded, so none goes in on the known tail.
+    const now = (await verifyAuditLog(wh)).head;
+    before = wh.stats.statements;
+    expect(await appendAudit(wh, [entry('d'), entry('e')], 4, now)).toEqual({ appended: 1, alreadyRecorded: 1 });
+    expect(wh.stats.statements - before).toBeGreaterThan(2);
+    const v = await verifyAuditLog(wh);
+    expect(v.findings).toEqual([]);
+    expect(v.rows).toBe(5);
+    expect((await wh.session.all('SELECT event_key FROM postflight.audit_log ORDER BY seq')).map((r) => r.event_key)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await wh.close();
+  });
 });

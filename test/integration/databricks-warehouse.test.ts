@@ -45,11 +45,13 @@ const marks = (n: number): RowBatch => ({
   rows: Array.from({ length: n }, (_, i) => [`mark-${i}`, i * 1000, 1_767_225_600_000]),
 });
 
+const OPEN = { now_ms: 2_000_000_000_000, since_ms: 1_000_000_000_000 };
+
 async function sameWork(wh: Warehouse): Promise<void> {
-  await wh.query('tick/watermarks');
+  await wh.query('tick/open', OPEN);
   await wh.execute('tick/merge_watermarks', {}, marks(3));
   await wh.execute('tick/merge_watermarks', {}, marks(0));
-  await wh.query('tick/discover', { now_ms: 2_000_000_000_000, since_ms: 1_000_000_000_000 });
+  await wh.query('tick/open', OPEN);
 }
 
 const sqlError = () => Object.assign(new Error('[TABLE_OR_VIEW_NOT_FOUND] The table or view `ops`.`postflight`.`watermarks` cannot be found.'), { name: 'Status Error' });
@@ -72,7 +74,7 @@ describe('Databricks warehouse', () => {
     const s = standIn();
     const wh = new DatabricksWarehouse(s.open, { locations: { ops: 'main.pf', eventLog: 'main.pf.events' } });
     await wh.execute('tick/merge_watermarks', {}, marks(2));
-    await wh.query('tick/watermarks');
+    await wh.query('tick/open', OPEN);
     expect(s.opened()).toBe(1);
     const merge = s.sent[0]!;
     expect(merge.sql).toMatch(/^MERGE INTO `main`\.`pf`\.watermarks AS t\nUSING \(SELECT c0 AS `name`, c1 AS `value_ms`, timestamp_millis\(c2\) AS `updated_at` FROM inline\(from_json\(:pf_rows, 'ARRAY<STRUCT<c0: STRING, c1: BIGINT, c2: BIGINT>>'\)\)\) AS s/);
@@ -94,7 +96,7 @@ describe('Databricks warehouse', () => {
     const s = standIn((_, n) => (n === 1 ? http503() : { columns: [{ name: 'name', type: 'STRING' }, { name: 'value_ms', type: 'BIGINT' }], rows: [{ name: 'last_tick_ms', value_ms: 1_767_225_600_000n }] }));
     const waits: number[] = [];
     const wh = new DatabricksWarehouse(s.open, { sleep: async (ms) => void waits.push(ms) });
-    expect(await wh.query('tick/watermarks')).toEqual([{ name: 'last_tick_ms', value_ms: 1_767_225_600_000 }]);
+    expect(await wh.query('tick/open', OPEN)).toEqual([{ name: 'last_tick_ms', value_ms: 1_767_225_600_000 }]);
     expect(s.sent.map((x) => x.session)).toEqual([1, 2]);
     expect(s.closed()).toBe(1);
     expect(waits).toHaveLength(1);
@@ -104,7 +106,7 @@ describe('Databricks warehouse', () => {
   it('does not retry a SQL error, and names the statement', async () => {
     const s = standIn(() => sqlError());
     const wh = new DatabricksWarehouse(s.open, { sleep: async () => {} });
-    await expect(wh.query('tick/watermarks')).rejects.toThrow('sql tick/watermarks: [TABLE_OR_VIEW_NOT_FOUND] The table or view `ops`.`postflight`.`watermarks` cannot be found.');
+    await expect(wh.query('tick/open', OPEN)).rejects.toThrow('sql tick/open: [TABLE_OR_VIEW_NOT_FOUND] The table or view `ops`.`postflight`.`watermarks` cannot be found.');
     expect(s.sent).toHaveLength(1);
   });
 
@@ -143,6 +145,6 @@ describe('Databricks warehouse', () => {
   it('keeps credentials out of error messages', async () => {
     const s = standIn(() => new Error('login failed for token dapi-secret-123'));
     const wh = new DatabricksWarehouse(s.open, { secrets: ['dapi-secret-123'] });
-    await expect(wh.query('tick/watermarks')).rejects.toThrow('sql tick/watermarks: login failed for token [redacted]');
+    await expect(wh.query('tick/open', OPEN)).rejects.toThrow('sql tick/open: login failed for token [redacted]');
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tickRows } from '../../src/tick/apply.js';
+import { openTick } from '../../src/tick/discover.js';
 import type { TickSummary } from '../../src/tick/run-tick.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
@@ -17,10 +18,10 @@ describe('watermarks ride on the tick row', () => {
   afterAll(async () => wh.close());
 
   it('reads back exactly what the newest tick wrote, also after the same read ran on an empty table', async () => {
-    expect(await wh.query('tick/watermarks')).toEqual([]);
+    expect((await openTick(wh, T, 3_600_000)).marks.size).toBe(0);
     for (let i = 0; i < 3; i++) {
       await wh.execute('tick/merge_tick', {}, tickRows(summary(i), T - 360_000 + i, T + i, i === 1));
-      const marks = Object.fromEntries((await wh.query('tick/watermarks')).map((r) => [r.name, r.value_ms]));
+      const marks = Object.fromEntries((await openTick(wh, T + i * 60_000, 3_600_000)).marks);
       expect(marks).toEqual({ last_tick_ms: T + i * 60_000, jobs_runs_from_ms: T - 360_000 + i, event_log_from_ms: T + i, rollback_open: i === 1 ? 1 : 0 });
     }
   });

@@ -46,7 +46,7 @@ export class FaultyWarehouse implements Warehouse {
   query(name: string, params?: SqlParams, rows?: RowBatch): Promise<Row[]> {
     return this.sw.guard('statement', name, () => this.inner.query(name, params, rows));
   }
-  execute(name: string, params?: SqlParams, rows?: RowBatch): Promise<void> {
+  execute(name: string, params?: SqlParams, rows?: RowBatch): Promise<number | null> {
     return this.sw.guard('statement', name, () => this.inner.execute(name, params, rows));
   }
   describeHistory(table: string, limit: number): Promise<HistoryEntry[]> {

@@ -68,14 +68,14 @@ describe('sql/ compiled for Databricks', () => {
   const names = databricksStatements();
 
   it('covers the tick, record and ddl statements', () => {
-    expect(names).toEqual(expect.arrayContaining(['ddl/ops', 'tick/discover', 'tick/merge_verdicts', 'record/merge_deployments']));
+    expect(names).toEqual(expect.arrayContaining(['ddl/ops', 'tick/open', 'tick/merge_verdicts', 'record/merge_deployments']));
   });
 
   it.each(names)('%s keeps :params, expands {{ops}} and {{event_log}}, leaves system names alone', (name) => {
     const text = loadSql(name);
     const sql = compileSql(text, databricksDialect, loc);
     expect(parameterNames(sql)).toEqual(parameterNames(text));
-    expect(sql.replace('{{rows}}', '')).not.toMatch(/\{\{|\}\}|\$[a-z]/);
+    expect(sql.split('{{rows}}').join('')).not.toMatch(/\{\{|\}\}|\$[a-z]/);
     if (text.includes('{{ops}}')) expect(sql).toContain('`main`.`pf_ops`.');
     if (text.includes('{{event_log}}')) expect(sql).toContain('`main`.`pf_ops`.`event_log_v`');
     for (const m of text.matchAll(/(?<![A-Za-z0-9_.])system\.[a-z_]+\.[a-z_]+/g)) expect(sql).toContain(m[0]);
@@ -166,11 +166,11 @@ describe('parameters', () => {
   });
 
   it('binds only the parameters a statement names, and names a missing one', () => {
-    const sql = compileSql(loadSql('tick/discover'), databricksDialect, loc);
-    const [stmt] = bindStatement('tick/discover', sql, { now_ms: 2, since_ms: 1, unused: 'x' }, undefined, 'query');
+    const sql = compileSql(loadSql('tick/open'), databricksDialect, loc);
+    const [stmt] = bindStatement('tick/open', sql, { now_ms: 2, since_ms: 1, unused: 'x' }, undefined, 'query');
     expect(stmt!.params.map((p) => p.name)).toEqual(['now_ms', 'since_ms']);
     expect(stmt!.sql).toBe(sql);
-    expect(() => bindStatement('tick/discover', sql, { now_ms: 2 }, undefined, 'query')).toThrow("sql: statement 'tick/discover' needs parameter :since_ms");
+    expect(() => bindStatement('tick/open', sql, { now_ms: 2 }, undefined, 'query')).toThrow("sql: statement 'tick/open' needs parameter :since_ms");
     expect(() => bindStatement('tick/runs', compileSql(loadSql('tick/runs'), databricksDialect, loc), { since_ms: 1 }, undefined, 'query')).toThrow(/needs a row batch/);
     expect(() => bindStatement('x', 'SELECT 1', { [ROWS_PARAM]: 'x' }, undefined, 'query')).toThrow(/reserved/);
   });

@@ -2,7 +2,7 @@
 // postflight's set-based gathering of the same deployments, on the same warm caches.
 
 import type { Policy } from '../../checks/policy.js';
-import { discover } from '../../tick/discover.js';
+import { openTick } from '../../tick/discover.js';
 import { readLineage, readRuns, readTableWrites } from '../../tick/gather.js';
 import { gatherEvidence } from '../../tick/gather-evidence.js';
 import { judgeDeployment } from '../../checks/judge.js';
@@ -21,8 +21,7 @@ export interface GatherComparison {
 }
 
 export async function compareGathering(wh: Warehouse, nowMs: number, policy: Policy): Promise<GatherComparison> {
-  const { active } = await discover(wh, nowMs, (policy.window.maxHours + 24) * HOUR);
-  const marks = new Map((await wh.query('tick/watermarks')).map((r) => [String(r.name), Number(r.value_ms)]));
+  const { active, marks } = await openTick(wh, nowMs, (policy.window.maxHours + 24) * HOUR);
 
   let s0 = wh.stats.statements;
   let t0 = performance.now();

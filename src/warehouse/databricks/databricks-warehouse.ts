@@ -63,12 +63,15 @@ export class DatabricksWarehouse implements Warehouse {
     return this.#run(name, stmt!.sql, stmt!.params);
   }
 
-  async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<void> {
-    if (rows && rows.rows.length === 0) return;
+  async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<number | null> {
+    if (rows && rows.rows.length === 0) return 0;
+    let affected: number | null = 0;
     for (const stmt of bindStatement(name, this.compile(name), params, rows, 'execute', this.#opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES)) {
       this.stats.statements++;
-      await this.#run(name, stmt.sql, stmt.params);
+      const n = affectedRows(await this.#run(name, stmt.sql, stmt.params));
+      affected = affected === null || n === null ? null : affected + n;
     }
+    return affected;
   }
 
   async describeHistory(table: string, limit: number): Promise<HistoryEntry[]> {
@@ -134,4 +137,10 @@ function scrubbed(err: unknown, what: string, secrets: readonly string[]): Error
   e.message = hide(message);
   if (e.cause instanceof Error) e.cause.message = hide(e.cause.message);
   return e;
+}
+
+/** DML on Databricks answers with one row of counts (num_affected_rows, num_inserted_rows, ...). */
+function affectedRows(rows: readonly Row[]): number | null {
+  const n = rows[0]?.num_affected_rows;
+  return n === undefined || n === null ? null : Number(n);
 }

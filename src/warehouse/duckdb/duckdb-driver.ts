@@ -98,7 +98,8 @@ function readRows(result: DuckDBMaterializedResult): Row[] {
 
 export interface DuckDbSession {
   all(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<Row[]>;
-  run(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<void>;
+  /** Runs a statement; the rows it inserted, updated or deleted. */
+  run(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<number>;
   append(table: string, types: readonly StagedType[], rows: ReadonlyArray<ReadonlyArray<SqlValue>>): Promise<void>;
   /** Another connection to the same database: its own transactions and temp tables. */
   connect(): Promise<DuckDbSession>;
@@ -142,7 +143,7 @@ function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstan
       return readRows(await (await statement(sql, params)).run());
     },
     async run(sql, params) {
-      await (await statement(sql, params)).run();
+      return (await (await statement(sql, params)).run()).rowsChanged;
     },
     async append(table, types, rows) {
       const appender = await conn.createAppender(table);

@@ -72,9 +72,9 @@ export class DuckDbWarehouse implements Warehouse {
     return this.#onFree((s) => this.#withStaged(name, rows, (sql, bound) => s.all(sql, bound), params));
   }
 
-  async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<void> {
-    if (rows && rows.rows.length === 0) return;
-    await this.#onFree((s) => this.#withStaged(name, rows, (sql, bound) => s.run(sql, bound), params));
+  async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<number> {
+    if (rows && rows.rows.length === 0) return 0;
+    return this.#onFree((s) => this.#withStaged(name, rows, (sql, bound) => s.run(sql, bound), params));
   }
 
   async #onFree<T>(work: (s: DuckDbSession) => Promise<T>): Promise<T> {
