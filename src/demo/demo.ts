@@ -30,10 +30,15 @@ export interface DemoOptions {
 
 
 /** Builds the world's history once per spec and keeps it as a template file. */
-export async function ensureWorldTemplate(dir: string, spec: WorldSpec, onProgress?: DemoOptions['onProgress']): Promise<string> {
+/** Where the world of this spec is kept once built. */
+export function worldTemplatePath(dir: string, spec: WorldSpec): string {
   // The template holds the ops tables too, so a schema or simulator change must not reuse an old one.
   const key = [JSON.stringify(spec), WORLD_FORMAT, loadSql('ddl/ops'), loadSql('ddl/system'), loadSql('ddl/event_log')].join('\n');
-  const template = join(dir, `world-${hashKey(key).toString(16)}.duckdb`);
+  return join(dir, `world-${hashKey(key).toString(16)}.duckdb`);
+}
+
+export async function ensureWorldTemplate(dir: string, spec: WorldSpec, onProgress?: DemoOptions['onProgress']): Promise<string> {
+  const template = worldTemplatePath(dir, spec);
   if (existsSync(template)) return template;
   mkdirSync(dir, { recursive: true });
   const tmp = `${template}.building`;
