@@ -116,7 +116,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const slowPending = new Set(pending.status === 'fulfilled' ? [...pending.value].map((i) => open[i]!.deployment.deploymentId) : open.map((a) => a.deployment.deploymentId));
 
   // Subjects with new fast-plane evidence since the last tick: only they (plus deployments that
-  // are new, due a time-based re-check, or due their periodic re-judgement) are judged again.
+  // are new, due a time-based re-check, waiting on the slow plane or unjudged this hour) are judged again.
   const touched = new Set<string>();
   // A run that only started brings no evidence, except against an SLA its resource is held to.
   const underSla = new Set(
@@ -127,11 +127,13 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   );
   const recentMs = lastTickMs - MINUTE;
   const evidenceOf = (r: RunRecord) => (r.endMs !== null && r.endMs > recentMs) || underSla.has(r.subjectId);
+  // A run that started or ended since the last tick; the reads reach further back than that.
+  const changedSince = (r: RunRecord) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs);
   const runRows: RunRecord[] = [];
   let newRuns = 0;
   if (listing.status === 'fulfilled') {
     const listed = listing.value;
-    const changed = listed.runs.filter((r) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs));
+    const changed = listed.runs.filter(changedSince);
     runRows.push(...changed);
     for (const r of changed) if (evidenceOf(r)) touched.add(r.subjectId);
     newRuns = listed.runs.filter((r) => r.endMs !== null && r.endMs > lastTickMs).length;
@@ -143,7 +145,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const commits: FlowCommit[] = [];
   if (events.status === 'fulfilled') {
     const pe = events.value;
-    const fresh = pe.runs.filter((r) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs));
+    const fresh = pe.runs.filter(changedSince);
     // The read reaches back before the last tick; what it saw then is cached already.
     const freshWrites = pe.writes.filter((w) => w.timestampMs > recentMs);
     runRows.push(...fresh);

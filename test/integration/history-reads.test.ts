@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorldSchema } from '../../src/simulator/world-schema.js';
 import { readTableWrites } from '../../src/tick/gather.js';
-import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { emptyWorldAt } from '../support/empty-world.js';
 
 const NOW = Date.UTC(2026, 10, 2);
 const MIN = 60_000;
@@ -11,10 +11,7 @@ const COMMITS = 2_500;
 describe('first history read of a busy table', () => {
   let wh: DuckDbWarehouse;
   beforeAll(async () => {
-    wh = await DuckDbWarehouse.open(':memory:');
-    await createWorldSchema(wh);
-    await wh.session.run('DELETE FROM sim_world.clock');
-    await wh.session.run('INSERT INTO sim_world.clock (now_ms) VALUES ($now)', { now: NOW });
+    wh = await emptyWorldAt(NOW);
     // A table written every 15 minutes: 2,500 commits reach back 26 days.
     await wh.session.run(
       `INSERT INTO sim_world.delta_commits (table_name, version, "timestamp", operation, job, operationMetrics, _visible_at)

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorldSchema } from '../../src/simulator/world-schema.js';
 import { observedRunRows, readRuns, readSlowPending } from '../../src/tick/gather.js';
 import type { RunRecord } from '../../src/types.js';
-import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { emptyWorldAt } from '../support/empty-world.js';
 
 const NOW = Date.UTC(2026, 10, 2, 12);
 const HOUR = 3_600_000;
@@ -14,10 +14,7 @@ function fastRun(subjectId: string, runId: string, startMs: number, endMs: numbe
 describe('slow-plane runs the fast plane never recorded', () => {
   let wh: DuckDbWarehouse;
   beforeAll(async () => {
-    wh = await DuckDbWarehouse.open(':memory:');
-    await createWorldSchema(wh);
-    await wh.session.run('DELETE FROM sim_world.clock');
-    await wh.session.run('INSERT INTO sim_world.clock (now_ms) VALUES ($now)', { now: NOW });
+    wh = await emptyWorldAt(NOW);
     const jobRun = (job: string, run: string, startMs: number, state: string | null) =>
       wh.session.run(
         `INSERT INTO sim_world.system_lakeflow__job_run_timeline BY NAME
