@@ -1,6 +1,7 @@
 -- Fast-plane evidence of Lakeflow pipelines from the event log: update lifecycle, rows written
 -- per flow (resolved to the target table through pipeline_targets), and expectation counts.
--- Rows: id. Params: since_ms.
+-- Weekend events reach back to since_ms, the others to weekday_since_ms (see runs.sql).
+-- Rows: id. Params: since_ms, weekday_since_ms.
 WITH ids AS ({{rows}})
 SELECT e.origin.pipeline_id AS pipeline_id, e.origin.update_id AS update_id, e.origin.flow_name AS flow_name,
   t.table_name, e.event_type, unix_millis(e.timestamp) AS ts_ms,
@@ -16,4 +17,5 @@ LEFT JOIN {{ops}}.pipeline_targets t
   ON t.pipeline_id = e.origin.pipeline_id AND t.flow_name = e.origin.flow_name
 WHERE e.origin.pipeline_id IN (SELECT id FROM ids)
   AND e.timestamp >= timestamp_millis(:since_ms)
+  AND (e.timestamp >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(e.timestamp) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))
   AND e.event_type IN ('create_update', 'update_progress', 'flow_progress')

@@ -3,13 +3,16 @@
 -- (fast plane), and post-deploy runs it judged from the system tables alone (plane 'slow').
 -- Subjects come back as their position in the row batch, and a slow-plane run that simply
 -- succeeded as NULL outcome columns: that is most of the baseline, and strings cost the most to
--- read. Rows: idx, id. Params: since_ms.
+-- read. Weekend runs are read back to since_ms, the others to weekday_since_ms: same-slot
+-- baselines need more weeks to hold as many weekend days. Rows: idx, id. Params: since_ms,
+-- weekday_since_ms.
 WITH ids AS ({{rows}}),
 job_runs AS (
   SELECT job_id, run_id, MIN(period_start_time) AS start_time, MAX(period_end_time) AS end_time,
     MAX(result_state) AS result_state, MAX(termination_code) AS termination_code, MAX(termination_type) AS termination_type
   FROM system.lakeflow.job_run_timeline
   WHERE job_id IN (SELECT id FROM ids) AND period_start_time >= timestamp_millis(:since_ms)
+    AND (period_start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(period_start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))
   GROUP BY job_id, run_id
   HAVING MAX(result_state) IS NOT NULL
 ),
@@ -19,6 +22,7 @@ slow AS (
   SELECT pipeline_id, update_id, period_start_time, period_end_time, result_state, CAST(NULL AS STRING), CAST(NULL AS STRING)
   FROM system.lakeflow.pipeline_update_timeline
   WHERE pipeline_id IN (SELECT id FROM ids) AND period_start_time >= timestamp_millis(:since_ms) AND result_state IS NOT NULL
+    AND (period_start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(period_start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))
 ),
 slow_flagged AS (
   SELECT sr.*, (result_state = 'SUCCEEDED' AND coalesce(termination_code, 'SUCCESS') = 'SUCCESS') AS succeeded FROM slow sr
@@ -34,4 +38,4 @@ UNION ALL
 SELECT true, i.idx, o.run_id, unix_millis(o.start_time), unix_millis(o.end_time), o.result, o.raw_result,
   CAST(NULL AS STRING), CAST(NULL AS STRING), o.cause, o.failed_tasks, CASE WHEN o.plane = 'slow' THEN o.plane END
 FROM {{ops}}.observed_runs o JOIN ids i ON i.id = o.subject_id
-WHERE o.start_time >= timestamp_millis(:since_ms)
+WHERE o.start_time >= timestamp_millis(:since_ms) AND (o.start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(o.start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))

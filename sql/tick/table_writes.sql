@@ -4,7 +4,8 @@
 -- position in the row batch, not their name: on the baseline's thousands of rows the name cost
 -- more to read than everything else. Flow metrics (expectations, backlog) and run ids only from
 -- metrics_since_ms on: older commits feed the volume baselines, which need neither.
--- Rows: idx, name. Params: since_ms, metrics_since_ms.
+-- Weekend commits reach back to since_ms, the others to weekday_since_ms (see runs.sql).
+-- Rows: idx, name. Params: since_ms, weekday_since_ms, metrics_since_ms.
 WITH t AS ({{rows}}),
 held AS (
   SELECT t.idx, t.name AS table_name, MAX(c.version) AS max_version, unix_millis(MAX(c.read_at)) AS read_ms
@@ -20,3 +21,4 @@ SELECT h.idx, c.version, unix_millis(c.commit_time) AS ts_ms, c.rows_written,
 FROM held h
 LEFT JOIN {{ops}}.table_commits c
   ON c.table_name = h.table_name AND c.commit_time >= timestamp_millis(:since_ms)
+    AND (c.commit_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(c.commit_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))

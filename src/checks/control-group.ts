@@ -3,11 +3,13 @@
 
 import { mean } from 'simple-statistics';
 import { normalPpf } from '../stats/index.js';
+import { inBaseline } from './baseline-window.js';
 import type { CheckResult } from '../types.js';
 import type { SubjectEvidence } from './evidence.js';
 import { pct } from './format.js';
 import type { Policy } from './policy.js';
 import { scoreWrites } from './row-count.js';
+import { medianGapMs } from './slots.js';
 
 export interface PeerMove {
   readonly peer: string;
@@ -22,6 +24,8 @@ export interface PeerMove {
   readonly sources: readonly string[];
   /** The peer's newest write: before the concern means its evidence for that period is not in yet. */
   readonly lastWriteMs: number;
+  /** When its next write is due by its own cadence (Infinity when it has none). */
+  readonly nextWriteMs: number;
 }
 
 /** Peers' runs from this long before the deploy count: an incident already going on when it landed. */
@@ -44,12 +48,16 @@ export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, con
     const zs: number[] = [];
     let candidates = 0;
     let lastWriteMs = -Infinity;
+    let nextWriteMs = Infinity;
     for (const table of p.subject.targetTables) {
       const writes = p.writes.filter((w) => w.table === table && w.rows !== null && w.timestampMs <= nowMs);
       for (const w of writes) lastWriteMs = Math.max(lastWriteMs, w.timestampMs);
+      const times = writes.map((w) => w.timestampMs).sort((a, b) => a - b);
+      const gap = medianGapMs(times.slice(-30));
+      if (gap !== null && gap > 0) nextWriteMs = Math.min(nextWriteMs, times[times.length - 1]! + gap);
       const during = writes.filter((w) => w.timestampMs >= windowFrom && w.timestampMs <= windowTo);
       if (during.length === 0) continue;
-      const before = writes.filter((w) => w.timestampMs < windowFrom && w.timestampMs >= windowFrom - policy.baselineDays * 86_400_000);
+      const before = writes.filter((w) => inBaseline(w.timestampMs, windowFrom, policy));
       const scored = scoreWrites(before, during, policy).filter((x) => x.baselineN >= policy.minBaseline);
       if (scored.length === 0) continue;
       const pick = scored.reduce((a, b) => ((direction === 'down' ? b.r < a.r : b.r > a.r) ? b : a));
@@ -66,27 +74,28 @@ export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, con
       candidates,
       sources: p.subject.sourceTables,
       lastWriteMs,
+      nextWriteMs,
     });
   }
   return out;
 }
 
+/** A peer's write lands in the table history a few minutes after its run's commit. */
+const LANDING_MS = 10 * 60_000;
+
 /**
  * Marks a volume anomaly as upstream when, for one of the sources the subject reads, most peers
  * reading that source (with recent data) moved the same way. Peers are grouped per source: an
  * incident on one source must not be outvoted by healthy peers of another.
+ *
+ * Peers that have not written since the concern cannot speak for that period yet. A failure is
+ * held for them only while they could still make an upstream majority and are due to write
+ * within the hold (policy.controlHoldMinutes after the concern): a peer that runs daily cannot
+ * be waited for, and peers that already wrote unmoved since the concern settle it at once.
  */
-export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[], peersExpected: number, policy: Policy, sources: readonly string[] = []): CheckResult {
+export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[], policy: Policy, sources: readonly string[], nowMs: number): CheckResult {
   if ((result.status !== 'FAIL' && result.status !== 'WARN') || result.check !== 'row_count' || result.effect === null) return result;
-  const holdable = result.status === 'FAIL' && result.postN < 3 && result.observed !== 0;
   const scored = moves.filter((m) => m.runs > 0);
-  if (scored.length === 0) {
-    // Peers exist but none has a run since the deploy that can be judged: hold a few runs for them.
-    if (peersExpected > 0 && holdable) {
-      return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group (${peersExpected} untouched pipelines read the same sources and have no run since the deploy that can be judged yet)` };
-    }
-    return result;
-  }
   // A peer moved "the same way" when it moved in the same direction by at least half as much (on
   // the log scale) and beyond noise: +15% peers do not explain a doubling. The move is the
   // furthest of several runs, so "beyond noise" is judged against the largest of that many draws.
@@ -96,25 +105,49 @@ export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[
   const moved = (m: PeerMove) => Math.sign(Math.log(m.ratio)) === Math.sign(shift) && Math.abs(Math.log(m.ratio)) >= floor && beyondNoise(m);
   // A peer that moved at least as far as the subject itself is strong evidence: it settles a tie.
   const asFar = (m: PeerMove) => moved(m) && Math.abs(Math.log(m.ratio)) >= Math.abs(shift);
-  const groups = sources.length ? sources.map((src) => ({ src, group: scored.filter((m) => m.sources.includes(src)) })) : [{ src: 'the same sources', group: scored }];
+  const majority = (same: readonly PeerMove[], group: readonly PeerMove[]) =>
+    same.length > 0 && (same.length * 2 > group.length || (same.length * 2 === group.length && same.some(asFar)));
+  const groups = sources.length ? sources.map((src) => ({ src, readers: moves.filter((m) => m.sources.includes(src)) })) : [{ src: 'the same sources', readers: moves }];
   const upstream = groups
-    .map(({ src, group }) => ({ src, group, same: group.filter(moved) }))
-    .filter((g) => g.same.length > 0 && (g.same.length * 2 > g.group.length || (g.same.length * 2 === g.group.length && g.same.some(asFar))))
+    .map(({ src, readers }) => {
+      const group = scored.filter((m) => readers.includes(m));
+      return { src, group, same: group.filter(moved) };
+    })
+    .filter((g) => majority(g.same, g.group))
     .sort((a, b) => b.same.length - a.same.length)[0];
-  if (!upstream) {
-    // Peers that have not written since the concern cannot speak for that period yet, whether
-    // or not their earlier runs could be judged: wait for them a little (a few runs of the deploy).
-    const relevant = sources.length ? moves.filter((m) => m.sources.some((s) => sources.includes(s))) : moves;
-    const behind = relevant.filter((m) => result.decidedAtMs !== null && m.lastWriteMs < result.decidedAtMs);
-    if (behind.length > 0 && holdable) {
-      return { ...result, status: 'WARN', explanation: `${result.explanation}; holding for the control group (${behind.length} of ${relevant.length} untouched pipelines reading the same sources have not run since)` };
-    }
-    return result;
+  if (upstream) {
+    const names = upstream.same.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
+    return {
+      ...result,
+      suppressedBy: 'upstream',
+      explanation: `${result.explanation}. Upstream, not this deploy: ${upstream.same.length} of ${upstream.group.length} untouched pipelines reading ${upstream.src} moved the same way (${names})`,
+    };
   }
-  const names = upstream.same.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
+  // Zero rows is a hard rule, and a warning has nothing to hold.
+  if (result.status !== 'FAIL' || result.observed === 0 || result.decidedAtMs === null) return result;
+  const concernMs = result.decidedAtMs;
+  const holdEndMs = concernMs + policy.controlHoldMinutes * 60_000;
+  if (nowMs >= holdEndMs) return result;
+  // Peers still to speak: not written since the concern, due within the hold and not overdue.
+  const pendingOf = (readers: readonly PeerMove[]) =>
+    readers.filter((m) => m.lastWriteMs < concernMs && m.nextWriteMs < holdEndMs && nowMs < m.nextWriteMs + LANDING_MS);
+  const waits = groups
+    .map(({ readers }) => {
+      const pending = pendingOf(readers);
+      const group = scored.filter((m) => readers.includes(m) && !pending.includes(m));
+      // The most the pending peers could add: every one of them moving as far as the subject.
+      const best = [...group.filter(moved), ...pending.map((m) => ({ ...m, ratio: result.effect!, z: Infinity }))];
+      return { pending, readers, possible: pending.length > 0 && majority(best, [...group, ...pending]) };
+    })
+    .filter((g) => g.possible);
+  if (waits.length === 0) return result;
+  const pending = [...new Set(waits.flatMap((g) => g.pending))];
+  const readers = new Set(waits.flatMap((g) => g.readers));
+  const untilMs = Math.min(holdEndMs, Math.max(...pending.map((m) => m.nextWriteMs + LANDING_MS)));
   return {
     ...result,
-    suppressedBy: 'upstream',
-    explanation: `${result.explanation}. Upstream, not this deploy: ${upstream.same.length} of ${upstream.group.length} untouched pipelines reading ${upstream.src} moved the same way (${names})`,
+    status: 'WARN',
+    recheckAtMs: Math.min(untilMs, ...pending.map((m) => m.nextWriteMs + LANDING_MS)),
+    explanation: `${result.explanation}; holding for the control group: ${pending.length} of ${readers.size} untouched pipelines reading the same sources have not run since and are due by ${new Date(untilMs).toISOString().slice(11, 16)} UTC`,
   };
 }

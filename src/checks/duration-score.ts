@@ -5,6 +5,7 @@
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { cleanBaseline, flooredScale, predictionSigma, predictionThreshold } from '../stats/index.js';
 import type { RunRecord } from '../types.js';
+import { pooledNoise } from './history-noise.js';
 import type { Policy } from './policy.js';
 import { isWeekend, slotBaseline, type SlotScore } from './slots.js';
 
@@ -71,22 +72,25 @@ function baselineFor(history: readonly TimedRun[], slots: SlotLookup, atMs: numb
   return recent.length > items.length ? { values: recent.map((i) => Math.log(i.seconds)), kind: 'recent runs (no usable slot)' } : sameSlot;
 }
 
-function summarise(raw: readonly number[]): { n: number; center: number; spread: number } {
+/** Centre and spread of a slot; the spread never under `pooled`, the series' own noise. */
+function summarise(raw: readonly number[], pooled = 0): { n: number; center: number; spread: number } {
   const values = raw.length >= 4 ? cleanBaseline(raw).kept : raw;
   const n = values.length;
   return {
     n,
     center: n ? mean(values as number[]) : Number.NaN,
-    spread: flooredScale(n > 1 ? sampleStandardDeviation(values as number[]) : 0),
+    spread: flooredScale(Math.max(n > 1 ? sampleStandardDeviation(values as number[]) : 0, pooled)),
   };
 }
 
 /** Scores each successful post-deploy run against its own slot. History: successful runs before the deploy. */
 export function scoreDurations(history: readonly TimedRun[], post: readonly TimedRun[], cadenceMs: number | null, policy: Policy): DurationScore[] {
   const slots = slotLookup(history, cadenceMs, policy);
+  // A slot that happens to look calmer than the series as a whole does not make it so.
+  const pooled = pooledNoise(history.map((h) => ({ timestampMs: h.timestampMs, y: Math.log(h.seconds) })), cadenceMs).scale ?? 0;
   return post.map((item) => {
     const slot = baselineFor(history, slots, item.timestampMs, policy);
-    const { n, center, spread } = summarise(slot.values);
+    const { n, center, spread } = summarise(slot.values, pooled);
     const sigma = predictionSigma(spread, Math.max(n, 1));
     const r = Math.log(item.seconds) - center;
     return { item, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? predictionThreshold(n, policy.warnAlpha) : Infinity, slotKind: slot.kind };

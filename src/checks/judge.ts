@@ -3,6 +3,7 @@
 
 import type { CheckResult, RunRecord, TableWrite } from '../types.js';
 import { checkBacklog } from './backlog.js';
+import { inBaseline } from './baseline-window.js';
 import { applyControlGroup, peerMoves } from './control-group.js';
 import { checkDuration } from './duration.js';
 import { postRuns, postWindow, preRuns, type DeploymentEvidence, type SubjectEvidence } from './evidence.js';
@@ -81,7 +82,7 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
     } else {
       results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
       const resourceKey = ev.deployment.resources.find((r) => r.type === s.subject.type && r.id === s.subject.id)?.key ?? null;
-      const baselineRuns = preRuns(s.runs, fromMs).filter((r) => r.startMs >= fromMs - policy.baselineDays * DAY);
+      const baselineRuns = preRuns(s.runs, fromMs).filter((r) => inBaseline(r.startMs, fromMs, policy));
       results.push(checkDuration(s.subject, baselineRuns, post, policy, nowMs, slaSecondsFor(policy, s.subject, resourceKey)));
     }
     results.push(...judgeStreams(s, { fromMs, toMs, postIds, straddling, done }, subjectErrors, policy, nowMs));
@@ -95,7 +96,7 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
       const writes = s.writes.filter((w) => w.table === table);
       const isPost = (w: TableWrite) => (w.runId !== null ? postIds.has(w.runId) : w.timestampMs >= fromMs && w.timestampMs < toMs);
       const baseline = writes.filter(
-        (w) => w.timestampMs < fromMs && w.timestampMs >= fromMs - policy.baselineDays * DAY && !(w.runId !== null && straddling.has(w.runId)),
+        (w) => inBaseline(w.timestampMs, fromMs, policy) && !(w.runId !== null && straddling.has(w.runId)),
       );
       const postWrites = writes.filter(isPost).sort((a, b) => a.timestampMs - b.timestampMs);
       results.push(checkRowCount(table, baseline, postWrites, policy, nowMs, ev.deployment.expectedChanges.includes('row_count')));
@@ -107,7 +108,7 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
     // Peers are compared over the same period as the evidence that raised the concern.
     const concern = r.check === 'row_count' && (r.status === 'FAIL' || r.status === 'WARN');
     const moves = concern ? peerMoves(ev.peers, fromMs, Math.min(toMs, r.decidedAtMs ?? toMs), toMs, (r.effect ?? 1) < 1 ? 'down' : 'up', policy) : [];
-    let out = applyControlGroup(r, moves, ev.peers.length, policy, sourcesOf.get(r.subject) ?? []);
+    let out = applyControlGroup(r, moves, policy, sourcesOf.get(r.subject) ?? [], nowMs);
     if (policy.dryRun[out.check] && !out.suppressedBy && (out.status === 'FAIL' || out.status === 'WARN')) out = { ...out, suppressedBy: 'dry-run' };
     if (ev.deployment.expectedChanges.includes(out.check) && !out.suppressedBy && out.status === 'FAIL') out = { ...out, suppressedBy: 'expected change' };
     return out;

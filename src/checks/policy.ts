@@ -70,6 +70,8 @@ export interface Policy {
   readonly slaSecondsByKey: Readonly<Record<string, number>>;
   /** Hard SLA for every job and pipeline of the bundle without a more specific one, seconds. */
   readonly slaSecondsDefault: number | null;
+  /** How long after a volume concern a failure may wait for untouched peers reading the same sources. */
+  readonly controlHoldMinutes: number;
   readonly duration: DurationPolicy;
   readonly expectations: ExpectationsPolicy;
   readonly backlog: BacklogPolicy;
@@ -91,6 +93,7 @@ export const DEFAULT_POLICY: Policy = {
   slaSeconds: {},
   slaSecondsByKey: {},
   slaSecondsDefault: null,
+  controlHoldMinutes: 90,
   duration: { mwMinPost: 5, mwAlpha: 0.001 },
   expectations: {
     minBaselineRuns: 5,

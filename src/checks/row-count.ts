@@ -9,7 +9,8 @@ import { int, num, pct } from './format.js';
 import { kMaxFor, type Policy } from './policy.js';
 import { checkResult } from './result.js';
 import { runSequential, type Residual } from './sequential.js';
-import { medianGapMs, SlotIndex, slotKey, type SlotScore } from './slots.js';
+import { pooledNoise, type HistoryNoise } from './history-noise.js';
+import { medianGapMs, SlotIndex, type SlotScore } from './slots.js';
 
 export interface VolumeScore extends SlotScore {
   readonly write: TableWrite;
@@ -23,58 +24,9 @@ function cleaned(raw: readonly number[]): readonly number[] {
   return raw.length >= 4 ? cleanBaseline(raw).kept : raw;
 }
 
-export interface HistoryNoise {
-  /** Run-to-run noise around the slot means, pooled over every slot; null without two runs in a slot. */
-  readonly scale: number | null;
-  /** Correlation of consecutive runs' deviations from their slot means (0 when not clearly positive). */
-  readonly rho: number;
-}
-
-/**
- * The series' noise, learnt from the whole history rather than from one slot. One slot holds 8
- * to 20 runs, so its own standard deviation is often well under the true noise; the sequential
- * test weighs each run by 1/sigma^2 and would then cross its boundary on ordinary noise. Pooled
- * over every slot, hundreds of degrees of freedom pin it down. Real series also drift by the
- * day: consecutive runs sit above or below their slot means together, and counting them as
- * independent evidence overstates it (detection spec §2.2).
- */
+/** The series' pooled noise (see history-noise.ts), on the log scale of rows written. */
 export function historyNoise(history: readonly TableWrite[], cadence: number | null): HistoryNoise {
-  const slots = new Map<number, TableWrite[]>();
-  for (const w of history) {
-    if (w.rows === null) continue;
-    const k = slotKey(w.timestampMs, cadence);
-    const list = slots.get(k);
-    if (list) list.push(w);
-    else slots.set(k, [w]);
-  }
-  let ss = 0;
-  let df = 0;
-  const deviations: Array<{ ms: number; d: number }> = [];
-  for (const group of slots.values()) {
-    const raw = group.map((w) => y(w.rows!));
-    const values = cleaned(raw);
-    if (values.length < 2) continue;
-    const m = mean(values as number[]);
-    for (const v of values) ss += (v - m) * (v - m);
-    df += values.length - 1;
-    group.forEach((w, i) => deviations.push({ ms: w.timestampMs, d: raw[i]! - m }));
-  }
-  deviations.sort((a, b) => a.ms - b.ms);
-  let cross = 0;
-  let square = 0;
-  let pairs = 0;
-  for (let i = 0; i < deviations.length; i++) {
-    square += deviations[i]!.d ** 2;
-    const next = deviations[i + 1];
-    if (next && cadence !== null && next.ms - deviations[i]!.ms <= 1.5 * cadence) {
-      cross += deviations[i]!.d * next.d;
-      pairs++;
-    }
-  }
-  const r = square > 0 ? cross / square : 0;
-  // Only a correlation clearly above chance (two standard errors) is taken into account.
-  const rho = pairs > 0 && r > 2 / Math.sqrt(pairs) ? Math.min(r, 0.95) : 0;
-  return { scale: df > 0 ? Math.sqrt(ss / df) : null, rho };
+  return pooledNoise(history.filter((w) => w.rows !== null).map((w) => ({ timestampMs: w.timestampMs, y: y(w.rows!) })), cadence);
 }
 
 const thresholds = new Map<string, number>();

@@ -49,6 +49,7 @@ function applyLayer(p: Policy, layer: PolicyLayer): Policy {
     slaSeconds: { ...p.slaSeconds, ...layer.sla?.byId },
     slaSecondsByKey: { ...p.slaSecondsByKey, ...layer.sla?.byResourceKey },
     slaSecondsDefault: layer.sla?.default ?? p.slaSecondsDefault,
+    controlHoldMinutes: layer.checks?.row_count?.controlHoldMinutes ?? p.controlHoldMinutes,
     duration: { ...p.duration, ...thresholds(layer.checks?.duration) },
     expectations: { ...p.expectations, ...thresholds(layer.checks?.expectations) },
     backlog: { ...p.backlog, ...thresholds(layer.checks?.backlog) },

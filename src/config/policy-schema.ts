@@ -29,7 +29,7 @@ const toggles = { critical: z.boolean(), dryRun: z.boolean() };
 
 const checks = z.strictObject({
   run_health: z.strictObject(toggles).partial(),
-  row_count: z.strictObject(toggles).partial(),
+  row_count: z.strictObject({ ...toggles, controlHoldMinutes: positive }).partial(),
   freshness: z.strictObject(toggles).partial(),
   duration: z.strictObject({ ...toggles, mwMinPost: count(3), mwAlpha: probability }).partial(),
   expectations: z.strictObject({

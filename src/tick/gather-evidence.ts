@@ -2,6 +2,7 @@
 // writes each read once for all of them, then handed out per deployment. The control group is
 // read only for deployments whose own evidence already fails a volume check.
 
+import { baselineHorizons } from '../checks/baseline-window.js';
 import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js';
 import type { Policy } from '../checks/policy.js';
 import type { BacklogSample, CheckResult, MeasurementError, RunRecord, TableWrite } from '../types.js';
@@ -50,11 +51,11 @@ function groupBy<T>(items: readonly T[], key: (x: T) => string): Map<string, T[]
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<JudgedEvidence[]> {
   const { active, nowMs, finishedSince, marks, newMarks, policy, errors, judge } = input;
   const ids = [...new Set(active.flatMap((a) => a.deployment.resources.map((r) => r.id)))];
-  const sinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - policy.baselineDays * DAY;
+  const since = baselineHorizons(Math.min(...active.map((a) => a.deployment.finishedMs)), policy);
 
   // Runs are read alongside lineage; only a pipeline followed for the first time below (its past
   // runs merged into the fast-plane cache) makes them be read again.
-  const [lineageRead, runsRead] = await Promise.allSettled([readLineage(wh, ids, nowMs - 7 * DAY), readRuns(wh, ids, sinceMs)]);
+  const [lineageRead, runsRead] = await Promise.allSettled([readLineage(wh, ids, nowMs - 7 * DAY), readRuns(wh, ids, since)]);
   let lineage: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
   if (lineageRead.status === 'fulfilled') lineage = lineageRead.value;
   else errors.push({ kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${(lineageRead.reason as Error).message}` });
@@ -75,7 +76,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   if (unfollowed.size > 0) {
     try {
       await wh.execute('tick/merge_pipeline_targets', {}, pipelineTargetRows(unfollowed, nowMs));
-      const pe = await readPipelineEvents(wh, unfollowed.keys(), sinceMs);
+      const pe = await readPipelineEvents(wh, unfollowed.keys(), since);
       if (pe.runs.length) {
         await wh.execute('tick/merge_observed_runs', {}, observedRunRows(pe.runs, nowMs));
         rereadRuns = true;
@@ -91,7 +92,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   let runsError: string | null = null;
   try {
     if (runsRead.status === 'rejected') throw runsRead.reason;
-    runs = rereadRuns ? await readRuns(wh, ids, sinceMs) : runsRead.value;
+    runs = rereadRuns ? await readRuns(wh, ids, since) : runsRead.value;
   } catch (e) {
     runsError = (e as Error).message;
   }
@@ -113,7 +114,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const pipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (watched.has(id)) pipelineTables.set(t, id);
   const metricsSinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - RULES_BASELINE_MS;
-  const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), runEndMs, sinceMs, nowMs, new Set(pipelineTables.keys()), input.pendingCommits ?? [], metricsSinceMs);
+  const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), runEndMs, since, nowMs, new Set(pipelineTables.keys()), input.pendingCommits ?? [], metricsSinceMs);
   errors.push(...hist.errors);
   const writesOf = groupBy(hist.writes, (w) => w.table);
   const measurementErrors = errors.filter((e) => e.kind === 'writes' || e.kind === 'runs');
@@ -164,7 +165,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const peerFresh = new Map([...peerJobTables].filter(([, p]) => finishedSince.has(p)).map(([t]) => [t, nowMs]));
   const peerPipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (!watched.has(id)) peerPipelineTables.set(t, id);
-  const peerHist = await readTableWrites(wh, new Map([...peerJobTables, ...peerPipelineTables]), peerFresh, sinceMs, nowMs, new Set(peerPipelineTables.keys()));
+  const peerHist = await readTableWrites(wh, new Map([...peerJobTables, ...peerPipelineTables]), peerFresh, since, nowMs, new Set(peerPipelineTables.keys()));
   const peerWritesOf = groupBy([...hist.writes, ...peerHist.writes], (w) => w.table);
   return active.map((a, i) => {
     if (!anomalous.has(a.deployment.deploymentId)) return judged[i]!;

@@ -4,6 +4,7 @@
 // that writes it has finished since the last tick (or when the table was never read).
 
 import { runFromApi, normalizeResult, failureCause } from '../evidence/normalize.js';
+import { withinHorizon, type Horizon } from '../checks/baseline-window.js';
 import type { MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
 import type { HistoryEntry, RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
 import { flowMetricsOf, type FlowCommit } from './flow-metrics.js';
@@ -94,10 +95,10 @@ export async function readSlowPending(wh: Warehouse, deployments: readonly Deplo
 }
 
 /** Runs of the given subjects from the system tables and the run cache; a cached or fast record wins. */
-export async function readRuns(wh: Warehouse, ids: readonly string[], sinceMs: number): Promise<RunRecord[]> {
+export async function readRuns(wh: Warehouse, ids: readonly string[], since: Horizon): Promise<RunRecord[]> {
   if (ids.length === 0) return [];
   const subjects = [...new Set(ids)];
-  const rows = await wh.query('tick/runs', { since_ms: sinceMs }, indexedRows(subjects, 'id'));
+  const rows = await wh.query('tick/runs', { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs }, indexedRows(subjects, 'id'));
   const byId = new Map<string, RunRecord>();
   for (const r of rows) {
     const endMs = r.end_ms === null || r.end_ms === undefined ? null : Number(r.end_ms);
@@ -154,11 +155,11 @@ export function pipelineTargetRows(targets: ReadonlyMap<string, readonly string[
  * Pipeline updates and rows per flow from the event log (fast plane). Flow rows resolve to their
  * table through pipeline_targets, so a pipeline must be followed (its targets merged) first.
  */
-export async function readPipelineEvents(wh: Warehouse, ids: Iterable<string>, sinceMs: number): Promise<PipelineEvidence & { latestMs: number }> {
+export async function readPipelineEvents(wh: Warehouse, ids: Iterable<string>, since: Horizon): Promise<PipelineEvidence & { latestMs: number }> {
   const out = { runs: [] as RunRecord[], writes: [] as FlowCommit[], latestMs: -Infinity };
   const idList = [...ids];
   if (idList.length === 0) return out;
-  const rows = await wh.query('tick/pipeline_events', { since_ms: sinceMs }, idRows(idList));
+  const rows = await wh.query('tick/pipeline_events', { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs }, idRows(idList));
   const updates = new Map<string, { pipelineId: string; start: number | null; end: number | null; state: string | null; error: string | null }>();
   for (const r of rows) {
     const pid = String(r.pipeline_id);
@@ -221,7 +222,7 @@ export async function readTableWrites(
   wh: Warehouse,
   tables: ReadonlyMap<string, string>,
   runEndMs: ReadonlyMap<string, number>,
-  sinceMs: number,
+  since: Horizon,
   nowMs: number,
   /** Tables whose commits come from elsewhere (pipeline event log): never DESCRIBE'd. */
   cachedOnly: ReadonlySet<string> = new Set(),
@@ -236,7 +237,7 @@ export async function readTableWrites(
     return out;
   }
   const names = [...tables.keys()];
-  const rows = await wh.query('tick/table_writes', { since_ms: sinceMs, metrics_since_ms: metricsSinceMs }, indexedRows(names, 'name'));
+  const rows = await wh.query('tick/table_writes', { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs, metrics_since_ms: metricsSinceMs }, indexedRows(names, 'name'));
   const held = new Map<string, number>();
   const readAt = new Map<string, number>();
   for (const r of rows) {
@@ -251,7 +252,7 @@ export async function readTableWrites(
   const fresh: Array<readonly SqlValue[]> = [...commitRows(pending, 'STREAMING UPDATE', nowMs).rows];
   const seen = pending.length ? new Set(out.writes.map((w) => `${w.table}|${w.timestampMs}`)) : new Set<string>();
   for (const c of pending) {
-    if (tables.has(c.table) && c.timestampMs >= sinceMs && !seen.has(`${c.table}|${c.timestampMs}`)) out.writes.push(c);
+    if (tables.has(c.table) && withinHorizon(c.timestampMs, since) && !seen.has(`${c.table}|${c.timestampMs}`)) out.writes.push(c);
   }
   for (const [table, subjectId] of tables) {
     const known = held.get(table);
@@ -260,7 +261,7 @@ export async function readTableWrites(
       // History comes newest first: read more until it reaches the newest version already held,
       // or, for a table never read, the start of the baseline (a busy table has thousands of
       // commits in it; stopping short would judge it against a shorter baseline than the cache).
-      const reached = (oldest: HistoryEntry) => (known !== undefined ? oldest.version <= known : oldest.timestampMs < sinceMs);
+      const reached = (oldest: HistoryEntry) => (known !== undefined ? oldest.version <= known : oldest.timestampMs < since.sinceMs);
       let limit = known === undefined ? 1000 : 20;
       let entries = await wh.describeHistory(table, limit);
       out.reads++;
@@ -274,7 +275,7 @@ export async function readTableWrites(
         const rows = rowsWritten(e.operation, e.operationMetrics);
         fresh.push([table, e.version, e.timestampMs, e.operation, rows, e.jobId, e.runId, nowMs, null, null, null]);
         // As from the cache: run ids only where flow metrics are read (see table_writes.sql).
-        if (e.timestampMs >= sinceMs) out.writes.push({ ...commitWrite(table, subjectId, e.timestampMs, rows, e.timestampMs >= metricsSinceMs ? e.runId : null), metrics: null });
+        if (withinHorizon(e.timestampMs, since)) out.writes.push({ ...commitWrite(table, subjectId, e.timestampMs, rows, e.timestampMs >= metricsSinceMs ? e.runId : null), metrics: null });
       }
     } catch (err) {
       out.errors.push({ kind: 'writes', subject: `table:${table}`, message: `DESCRIBE HISTORY ${table} failed: ${(err as Error).message}` });

@@ -3,6 +3,7 @@
 
 import { auditVerdictChanges } from '../audit/verdict-changes.js';
 import type { SloPolicy } from '../budget/slo-policy.js';
+import { flatHorizon } from '../checks/baseline-window.js';
 import { judgeDeployment } from '../checks/judge.js';
 import type { DeploymentEvidence } from '../checks/evidence.js';
 import { slaSecondsFor, type Policy } from '../checks/policy.js';
@@ -108,7 +109,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const open = periodic ? active.filter((a) => a.judgedAtMs !== null && a.verdictState !== null) : [];
   const [listing, events, pending] = await Promise.allSettled([
     listNewRuns(ws, runsWatermark, nowMs),
-    readPipelineEvents(wh, followed, eventsFrom),
+    readPipelineEvents(wh, followed, flatHorizon(eventsFrom)),
     readSlowPending(wh, open.map((a) => a.deployment)),
   ]);
   // Without the answer every open deployment is judged again, as if all had something new.

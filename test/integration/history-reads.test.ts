@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flatHorizon } from '../../src/checks/baseline-window.js';
 import { readTableWrites } from '../../src/tick/gather.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { emptyWorldAt } from '../support/empty-world.js';
@@ -28,14 +29,14 @@ describe('first history read of a busy table', () => {
     const sinceMs = NOW - 20 * DAY;
     const tables = new Map([['main.sales.busy', 'job-1']]);
     const metricsSinceMs = NOW - 7 * DAY;
-    const first = await readTableWrites(wh, tables, new Map(), sinceMs, NOW, new Set(), [], metricsSinceMs);
+    const first = await readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), NOW, new Set(), [], metricsSinceMs);
     expect(first.errors).toEqual([]);
     expect(first.writes).toHaveLength(20 * 96 + 1);
     expect(Math.min(...first.writes.map((w) => w.timestampMs))).toBe(sinceMs);
     expect(first.reads).toBe(2);
     expect(first.writes.filter((w) => w.runId !== null)).toHaveLength(7 * 96 + 1);
 
-    const again = await readTableWrites(wh, tables, new Map(), sinceMs, NOW + MIN, new Set(), [], metricsSinceMs);
+    const again = await readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), NOW + MIN, new Set(), [], metricsSinceMs);
     expect(again.reads).toBe(0);
     const byTime = <T extends { timestampMs: number }>(ws: readonly T[]) => [...ws].sort((a, b) => a.timestampMs - b.timestampMs);
     expect(byTime(again.writes)).toEqual(byTime(first.writes));
@@ -51,10 +52,10 @@ describe('first history read of a busy table', () => {
     );
     await wh.session.run('UPDATE sim_world.clock SET now_ms = $now', { now: NOW + 2 * MIN });
     // A run that ended before the table was last read (at NOW) brings nothing to read.
-    const before = await readTableWrites(wh, tables, new Map([['main.sales.busy', NOW - 1_000]]), sinceMs, NOW + 2 * MIN);
+    const before = await readTableWrites(wh, tables, new Map([['main.sales.busy', NOW - 1_000]]), flatHorizon(sinceMs), NOW + 2 * MIN);
     expect(before.reads).toBe(0);
     expect(before.writes.some((w) => w.rows === 7)).toBe(false);
-    const after = await readTableWrites(wh, tables, new Map([['main.sales.busy', NOW + 31_000]]), sinceMs, NOW + 2 * MIN);
+    const after = await readTableWrites(wh, tables, new Map([['main.sales.busy', NOW + 31_000]]), flatHorizon(sinceMs), NOW + 2 * MIN);
     expect(after.reads).toBe(1);
     expect(after.writes.filter((w) => w.rows === 7)).toHaveLength(1);
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flatHorizon } from '../../src/checks/baseline-window.js';
 import { observedRunRows, readRuns, readSlowPending } from '../../src/tick/gather.js';
 import type { RunRecord } from '../../src/types.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
@@ -54,11 +55,11 @@ describe('slow-plane runs the fast plane never recorded', () => {
 
   it('stops naming a deployment once its slow-plane run is in the run cache, which reads it back once', async () => {
     const deployed = { finishedMs: NOW - 3 * HOUR, resources: [{ id: 'job-b' }] };
-    const [slowRun] = (await readRuns(wh, ['job-b'], NOW - 4 * HOUR)).filter((r) => r.runId === 'b-1');
+    const [slowRun] = (await readRuns(wh, ['job-b'], flatHorizon(NOW - 4 * HOUR))).filter((r) => r.runId === 'b-1');
     expect(slowRun).toMatchObject({ plane: 'slow', result: 'FAILED' });
     await wh.execute('tick/merge_observed_runs', {}, observedRunRows([slowRun!], NOW));
     expect((await readSlowPending(wh, [deployed])).size).toBe(0);
-    const again = await readRuns(wh, ['job-b'], NOW - 4 * HOUR);
+    const again = await readRuns(wh, ['job-b'], flatHorizon(NOW - 4 * HOUR));
     expect(again).toEqual([slowRun]);
   });
 

@@ -4,6 +4,7 @@
 // baseline nor the post-deploy window touches a labelled anomaly; injected regressions scale the
 // post-deploy runs of the same deploys.
 
+import { baselineHorizons } from '../../checks/baseline-window.js';
 import { kMaxFor, type Policy } from '../../checks/policy.js';
 import type { Deployment, RunRecord, Subject, TableWrite } from '../../types.js';
 import type { NabRole, NabSeries } from './nab-data.js';
@@ -85,7 +86,7 @@ export function planNabEpisodes(all: readonly NabRuns[], opts: NabPlanOptions, p
     const postMs = Math.min(policy.window.maxHours * HOUR, (kMaxFor(policy, runs.cycleMs) + 1) * runs.cycleMs);
     // Deploys land half way through a cycle, so the run of that cycle straddles the deploy.
     for (let t = Math.ceil((first + opts.minHistoryDays * DAY) / HOUR) * HOUR + 30 * MIN; t + postMs <= last; t += opts.strideHours * HOUR) {
-      let from = Math.max(first, t - policy.baselineDays * DAY);
+      let from = Math.max(first, baselineHorizons(t, policy).sinceMs);
       for (const [, b] of series.windows) if (b < t && b >= from) from = b + 1;
       if (t - from < opts.minHistoryDays * DAY) continue;
       if (series.windows.some(([a, b]) => a <= t + postMs && b >= from)) continue;

@@ -3,6 +3,7 @@
 // by run. Episodes are dealt to parts by index and merged back in index order, so the report is
 // the same however many threads replay them.
 
+import { baselineHorizons } from '../../checks/baseline-window.js';
 import type { Policy } from '../../checks/policy.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
@@ -68,7 +69,7 @@ export function replayPart(opts: QualityOptions, part: number, parts: number, pr
   const deploys = simEpisodes.map((ep) => ep.deployMs);
   const peers = new PeerHistory(
     opts.seed,
-    Math.min(...deploys) - opts.policy.baselineDays * DAY,
+    baselineHorizons(Math.min(...deploys), opts.policy).sinceMs,
     Math.max(...deploys) + opts.policy.window.maxHours * HOUR + 2 * DAY,
   );
   let done = 0;

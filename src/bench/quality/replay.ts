@@ -85,12 +85,17 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
   let eligible = false;
   let looks = 0;
   let decidedAt = 0;
-  for (const t of lookTimes(tl, policy)) {
+  const times = lookTimes(tl, policy);
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i]!;
     ({ results, verdict } = judgeAt(tl, t, policy));
     looks++;
     decidedAt = t;
     eligible ||= results.some((r) => STATISTICAL.has(r.check) && r.baselineN >= policy.minBaselineForRollback);
     if (verdict.final) break;
+    // The tick judges a deployment again when its verdict asks to be, also with no new run.
+    const due = verdict.recheckAtMs === null ? null : Math.ceil(verdict.recheckAtMs / MIN) * MIN;
+    if (due !== null && due > t && due < (times[i + 1] ?? Infinity)) times.splice(i + 1, 0, due);
   }
   const v = verdict!;
   const rolledBack = v.state === 'FAILED';

@@ -3,6 +3,7 @@
 // commits and flow progress as rows written, DLT expectations and dbt tests, and the backlog
 // each streaming flow reports at the end of an update.
 
+import { baselineHorizons } from '../../checks/baseline-window.js';
 import type { Policy } from '../../checks/policy.js';
 import { runFromApi } from '../../evidence/normalize.js';
 import type { SimPipeline } from '../../simulator/catalog.js';
@@ -16,7 +17,6 @@ import type { SimEpisode } from './sim-episodes.js';
 import type { EpisodeTimeline, SubjectTimeline } from './timeline.js';
 
 const HOUR = 3_600_000;
-const DAY = 86_400_000;
 const HEALTHY: Behaviour = { kind: null, factor: 1 };
 const byTime = (a: { timestampMs: number }, b: { timestampMs: number }) => a.timestampMs - b.timestampMs;
 
@@ -193,7 +193,7 @@ export function simDeployment(ep: SimEpisode): Deployment {
 export function simTimeline(ep: SimEpisode, catalog: readonly SimPipeline[], policy: Policy, peerHistory: PeerHistory): EpisodeTimeline {
   const p = ep.pipeline;
   // The tick reads history back to the baseline horizon and follows the deploy to its window's end.
-  const fromMs = ep.deployMs - policy.baselineDays * DAY;
+  const fromMs = baselineHorizons(ep.deployMs, policy).sinceMs;
   const toMs = ep.deployMs + policy.window.maxHours * HOUR + 2 * p.cadenceMin * 60_000;
   const subject = simulateSubject(ep.noiseSeed, p, fromMs, toMs, ep.deployMs, ep.behaviour, ep.incidents, false);
   let peers: SubjectTimeline[] | null = null;

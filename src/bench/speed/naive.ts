@@ -1,6 +1,7 @@
 // The way peer tools gather evidence: one query per deployment per check. Timed against
 // postflight's set-based gathering of the same deployments, on the same warm caches.
 
+import { baselineHorizons } from '../../checks/baseline-window.js';
 import type { Policy } from '../../checks/policy.js';
 import { openTick } from '../../tick/discover.js';
 import { readLineage, readRuns, readTableWrites } from '../../tick/gather.js';
@@ -34,7 +35,7 @@ export async function compareGathering(wh: Warehouse, nowMs: number, policy: Pol
   t0 = performance.now();
   for (const a of active) {
     const ids = a.deployment.resources.map((r) => r.id);
-    const since = a.deployment.finishedMs - policy.baselineDays * DAY;
+    const since = baselineHorizons(a.deployment.finishedMs, policy);
     const lineage = await readLineage(wh, ids, nowMs - 7 * DAY);
     const tables = new Map<string, string>();
     for (const id of ids) for (const t of lineage.targets.get(id) ?? []) tables.set(t, id);

@@ -1,0 +1,65 @@
+// A series' noise learnt from its whole history rather than from one slot (detection spec §2.2).
+// One slot holds 8 to 20 runs, so its own standard deviation is often well under the true noise;
+// a sequential test weighs each run by 1/sigma^2 and would then cross its boundary on ordinary
+// noise. Pooled over every slot, hundreds of degrees of freedom pin it down. Real series also
+// drift by the day: consecutive runs sit above or below their slot means together, and counting
+// them as independent evidence overstates it.
+
+import { mean } from 'simple-statistics';
+import { cleanBaseline } from '../stats/index.js';
+import { slotKey } from './slots.js';
+
+export interface HistoryNoise {
+  /** Run-to-run noise around the slot means, pooled over every slot; null without two runs in a slot. */
+  readonly scale: number | null;
+  /** Correlation of consecutive runs' deviations from their slot means (0 when not clearly positive). */
+  readonly rho: number;
+}
+
+/** One observation of the series, already on the scale it is judged on. */
+export interface NoisePoint {
+  readonly timestampMs: number;
+  readonly y: number;
+}
+
+function cleaned(raw: readonly number[]): readonly number[] {
+  return raw.length >= 4 ? cleanBaseline(raw).kept : raw;
+}
+
+export function pooledNoise(history: readonly NoisePoint[], cadence: number | null): HistoryNoise {
+  const slots = new Map<number, NoisePoint[]>();
+  for (const p of history) {
+    const k = slotKey(p.timestampMs, cadence);
+    const list = slots.get(k);
+    if (list) list.push(p);
+    else slots.set(k, [p]);
+  }
+  let ss = 0;
+  let df = 0;
+  const deviations: Array<{ ms: number; d: number }> = [];
+  for (const group of slots.values()) {
+    const raw = group.map((p) => p.y);
+    const values = cleaned(raw);
+    if (values.length < 2) continue;
+    const m = mean(values as number[]);
+    for (const v of values) ss += (v - m) * (v - m);
+    df += values.length - 1;
+    group.forEach((p, i) => deviations.push({ ms: p.timestampMs, d: raw[i]! - m }));
+  }
+  deviations.sort((a, b) => a.ms - b.ms);
+  let cross = 0;
+  let square = 0;
+  let pairs = 0;
+  for (let i = 0; i < deviations.length; i++) {
+    square += deviations[i]!.d ** 2;
+    const next = deviations[i + 1];
+    if (next && cadence !== null && next.ms - deviations[i]!.ms <= 1.5 * cadence) {
+      cross += deviations[i]!.d * next.d;
+      pairs++;
+    }
+  }
+  const r = square > 0 ? cross / square : 0;
+  // Only a correlation clearly above chance (two standard errors) is taken into account.
+  const rho = pairs > 0 && r > 2 / Math.sqrt(pairs) ? Math.min(r, 0.95) : 0;
+  return { scale: df > 0 ? Math.sqrt(ss / df) : null, rho };
+}
