@@ -173,3 +173,17 @@ describe('duration: thin slots', () => {
     expect(r.explanation).toMatch(/recent runs, not the same time slot, so no automatic rollback/);
   });
 });
+
+describe('duration: noise of the whole series', () => {
+  it('does not take a slot that happens to look calm for a calm series', () => {
+    // Hourly runs for four weeks, up to ±20% from run to run, except that the 10:00 runs of these
+    // weekdays all happened to take 300 s.
+    const noise = spread(28 * 24, 0.2);
+    const history = runsEvery(T0 - 28 * DAY, 28 * 24, HOUR, (i, startMs) => (Math.floor((startMs % DAY) / HOUR) === 10 ? 300 : 300 * Math.exp(noise[i]!)));
+    const run = runsEvery(T0 + 10 * HOUR, 1, HOUR, () => 360, 'p');
+    const r = checkDuration(subject, history, run, DEFAULT_POLICY, T0 + 11 * HOUR);
+    // +20% is within the series' run-to-run noise: one such run is worth watching, not a rollback.
+    expect(r.status).not.toBe('FAIL');
+    expect(r.baselineSpread!).toBeGreaterThan(0.05);
+  });
+});
