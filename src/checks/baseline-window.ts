@@ -8,20 +8,23 @@ import { isWeekend } from './slots.js';
 
 const DAY = 86_400_000;
 
+/** The two policy settings a baseline's reach depends on. */
+export type BaselineSpan = Pick<Policy, 'baselineDays' | 'minBaselineForRollback'>;
+
 export function lookbackDays(policy: Pick<Policy, 'baselineDays' | 'minBaselineForRollback'>, weekend: boolean): number {
   const perWeek = weekend ? 2 : 5;
   return Math.max(policy.baselineDays, 7 * Math.ceil(policy.minBaselineForRollback / perWeek));
 }
 
 /** The baseline's two horizons before `fromMs`: the older one (weekends') and the weekdays'. */
-export function baselineHorizons(fromMs: number, policy: Pick<Policy, 'baselineDays' | 'minBaselineForRollback'>): Horizon {
+export function baselineHorizons(fromMs: number, policy: BaselineSpan): Horizon {
   const weekend = lookbackDays(policy, true);
   const weekday = lookbackDays(policy, false);
   return { sinceMs: fromMs - Math.max(weekend, weekday) * DAY, weekdaySinceMs: fromMs - weekday * DAY };
 }
 
 /** Whether an observation at `ms` belongs to the baseline of a deploy at `fromMs`. */
-export function inBaseline(ms: number, fromMs: number, policy: Pick<Policy, 'baselineDays' | 'minBaselineForRollback'>): boolean {
+export function inBaseline(ms: number, fromMs: number, policy: BaselineSpan): boolean {
   return ms < fromMs && ms >= fromMs - lookbackDays(policy, isWeekend(ms)) * DAY;
 }
 
