@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 /** The two policy settings a baseline's reach depends on. */
 export type BaselineSpan = Pick<Policy, 'baselineDays' | 'minBaselineForRollback'>;
 
-export function lookbackDays(policy: Pick<Policy, 'baselineDays' | 'minBaselineForRollback'>, weekend: boolean): number {
+export function lookbackDays(policy: BaselineSpan, weekend: boolean): number {
   const perWeek = weekend ? 2 : 5;
   return Math.max(policy.baselineDays, 7 * Math.ceil(policy.minBaselineForRollback / perWeek));
 }
