@@ -23,11 +23,8 @@ export const WORLD_FORMAT = 4;
 
 export class SimWorld {
   readonly spec: WorldSpec;
-  readonly catalog: readonly SimPipeline[];
-  readonly plan: DeployPlan;
   readonly #wh: DuckDbWarehouse;
-  /** pipeline index:slot of the first run after each schema-breaking deploy (it alters the table). */
-  readonly #schemaBreaks: ReadonlySet<string>;
+  #model: { catalog: readonly SimPipeline[]; plan: DeployPlan; schemaBreaks: ReadonlySet<string> } | null = null;
   #nowMs: number;
   /** Whether this connection's staging tables for runs exist yet. */
   #staged = false;
@@ -35,12 +32,33 @@ export class SimWorld {
   private constructor(wh: DuckDbWarehouse, spec: WorldSpec, nowMs: number) {
     this.#wh = wh;
     this.spec = spec;
-    this.catalog = buildCatalog(spec);
-    this.plan = buildPlan(spec, this.catalog);
-    this.#schemaBreaks = new Set(
-      this.plan.deploys.filter((d) => d.behaviour.kind === 'schema_break').map((d) => `${d.pipelineIndex}:${firstSlotAfter(this.catalog[d.pipelineIndex]!, d.atMs - 1)}`),
-    );
     this.#nowMs = nowMs;
+  }
+
+  /**
+   * The platform and its deployment plan, built on first use: a verifier that only reads the
+   * world's clock (`postflight tick` on the embedded warehouse) does not pay for a plan of months
+   * of deployments.
+   */
+  get #built(): { catalog: readonly SimPipeline[]; plan: DeployPlan; schemaBreaks: ReadonlySet<string> } {
+    if (this.#model === null) {
+      const catalog = buildCatalog(this.spec);
+      const plan = buildPlan(this.spec, catalog);
+      // pipeline index:slot of the first run after each schema-breaking deploy (it alters the table).
+      const schemaBreaks = new Set(
+        plan.deploys.filter((d) => d.behaviour.kind === 'schema_break').map((d) => `${d.pipelineIndex}:${firstSlotAfter(catalog[d.pipelineIndex]!, d.atMs - 1)}`),
+      );
+      this.#model = { catalog, plan, schemaBreaks };
+    }
+    return this.#model;
+  }
+
+  get catalog(): readonly SimPipeline[] {
+    return this.#built.catalog;
+  }
+
+  get plan(): DeployPlan {
+    return this.#built.plan;
   }
 
   get nowMs(): number {
@@ -153,7 +171,7 @@ export class SimWorld {
         const start = slotStartMs(p, slot);
         while (di < mine.length && mine[di]!.atMs <= start) current = mine[di++]!.behaviour;
         const run = simulateRun(this.spec.seed, p, slot, start, current, this.plan.incidents);
-        runs.push(current.kind === 'schema_break' && this.#schemaBreaks.has(`${p.index}:${slot}`) ? { ...run, schemaChange: 'ADD COLUMNS' } : run);
+        runs.push(current.kind === 'schema_break' && this.#built.schemaBreaks.has(`${p.index}:${slot}`) ? { ...run, schemaChange: 'ADD COLUMNS' } : run);
       }
     }
     const s = this.#wh.session;

@@ -7,8 +7,8 @@ export interface ChildMeasureRequest {
   readonly template: string;
   readonly path: string;
   readonly label: string;
-  /** Warm the caches from the template, or measure ticks on the warmed copy. */
-  readonly phase: 'warm' | 'measure';
+  /** Warm the caches from the template, measure ticks on the warmed copy, or only move its world a minute on. */
+  readonly phase: 'warm' | 'measure' | 'advance';
   readonly warmupMinutes: number;
   readonly measureMinutes: number;
 }

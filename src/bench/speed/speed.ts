@@ -15,6 +15,7 @@ import { runTick } from '../../tick/run-tick.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../../workspace/embedded/embedded-workspace.js';
 import { compareWithoutCache, type CacheEquivalence } from './cache-equivalence.js';
+import { measureJobRuns } from './job-runs.js';
 import { measureInChild, serveChildMeasure } from './measure-child.js';
 import { compareGathering } from './naive.js';
 import { quantile, sampleTicks, type TickSample } from './tick-sampler.js';
@@ -27,10 +28,12 @@ export interface SpeedOptions {
   readonly deploysPerDay: number;
   readonly warmupMinutes: number;
   readonly measureMinutes: number;
+  /** Ticks run the way the job runs them, a process each. */
+  readonly jobRuns: number;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
 }
 
-export const FULL_SCALE: Omit<SpeedOptions, 'dir' | 'onProgress'> = { pipelines: 250, days: 90, shortDays: 30, deploysPerDay: 600, warmupMinutes: 30, measureMinutes: 60 };
+export const FULL_SCALE: Omit<SpeedOptions, 'dir' | 'onProgress'> = { pipelines: 250, days: 90, shortDays: 30, deploysPerDay: 600, warmupMinutes: 30, measureMinutes: 60, jobRuns: 60 };
 
 interface Measured {
   readonly samples: TickSample[];
@@ -49,7 +52,11 @@ async function openCopy(template: string, path: string): Promise<DuckDbWarehouse
 /** The child process's side of `measureInChild`: one phase per process. */
 export function serveMeasure(raw: string): Promise<void> {
   return serveChildMeasure(raw, async (req, onProgress) =>
-    req.phase === 'warm' ? warm(req.template, req.path, req.warmupMinutes, DEFAULT_POLICY, req.label, onProgress) : sample(req.path, req.measureMinutes, DEFAULT_POLICY, req.label, onProgress),
+    req.phase === 'warm'
+      ? warm(req.template, req.path, req.warmupMinutes, DEFAULT_POLICY, req.label, onProgress)
+      : req.phase === 'measure'
+        ? sample(req.path, req.measureMinutes, DEFAULT_POLICY, req.label, onProgress)
+        : advanceOneMinute(req.path),
   );
 }
 
@@ -64,6 +71,18 @@ async function warm(template: string, path: string, minutes: number, policy: Pol
     await runTick({ wh, ws, policy }, world.nowMs);
     await sampleTicks({ wh, ws, world, policy }, minutes, (i) => onProgress(`${label}: warming caches`, i, minutes));
     await wh.session.run('CHECKPOINT');
+    return null;
+  } finally {
+    await wh.close();
+  }
+}
+
+/** Moves the simulated platform one minute on, with no tick. */
+async function advanceOneMinute(path: string): Promise<null> {
+  const wh = await DuckDbWarehouse.open(path);
+  try {
+    const world = (await SimWorld.open(wh))!;
+    await world.advance(world.nowMs + 60_000);
     return null;
   } finally {
     await wh.close();
@@ -128,7 +147,16 @@ export interface SpeedReport {
   readonly history_reads_per_tick: number;
   readonly history_reads_per_new_run: number;
   readonly rest_calls_per_tick: number;
+  /** Peak resident memory of a `postflight tick` process, the way the job runs the verifier: one process a minute. */
   readonly rss_mb_peak: number;
+  readonly rss_mb_p50: number;
+  readonly job_runs: number;
+  /** The tick inside such a process: cold JIT and cold warehouse cache. */
+  readonly tick_ms_p50_job_run: number;
+  /** The whole process: start, open, tick, close. */
+  readonly job_run_ms_p50: number;
+  /** One long-lived process that both advances the simulated platform and ticks (the tick_ms figures' loop). */
+  readonly rss_mb_peak_with_simulator: number;
   /** A verifier's first tick with no caches, which reads the whole baseline of every table once. */
   readonly rss_mb_peak_cold_start: number;
   readonly tick_ms_p50_30d: number;
@@ -162,6 +190,7 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
   };
   const { result: long, rssMbPeak: rssLong, coldRssMb } = await inChild(longTpl, 'long.duckdb', `${opts.days} days`);
   const { result: short, rssMbPeak: rssShort } = await inChild(shortTpl, 'short.duckdb', `${opts.shortDays} days`);
+  const jobRuns = await measureJobRuns(long.path, scratch, opts.jobRuns, opts.onProgress);
 
   opts.onProgress?.('statements by deployments under verification', 0, 3);
   const points = [];
@@ -197,7 +226,12 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
     history_reads_per_tick: round(sum((x) => x.historyReads) / s.length),
     history_reads_per_new_run: round(sum((x) => x.historyReads) / Math.max(1, sum((x) => x.newRuns))),
     rest_calls_per_tick: round(sum((x) => x.restCalls) / s.length),
-    rss_mb_peak: round(Math.max(rssLong, rssShort)),
+    rss_mb_peak: round(jobRuns.rssMbPeak),
+    rss_mb_p50: round(jobRuns.rssMbP50),
+    job_runs: jobRuns.runs,
+    tick_ms_p50_job_run: round(jobRuns.tickMsP50),
+    job_run_ms_p50: round(jobRuns.processMsP50),
+    rss_mb_peak_with_simulator: round(Math.max(rssLong, rssShort)),
     rss_mb_peak_cold_start: round(coldRssMb),
     tick_ms_p50_30d: round(p50Short),
     tick_ms_ratio_90d_vs_30d: round(p50 / p50Short),
