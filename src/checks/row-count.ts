@@ -11,11 +11,14 @@ import { checkResult } from './result.js';
 import { runSequential, type Residual } from './sequential.js';
 import { pooledNoise, type HistoryNoise } from './history-noise.js';
 import { medianGapMs, SlotIndex, type SlotScore } from './slots.js';
+import { adjusted, weekdayLevels } from './weekday-levels.js';
 
 export interface VolumeScore extends SlotScore {
   readonly write: TableWrite;
   /** Correlation of consecutive runs in the history (see historyNoise). */
   readonly rho: number;
+  /** Whether weekday levels learnt from the history were taken out (see weekday-levels.ts). */
+  readonly weekdayAdjusted: boolean;
 }
 
 const y = (rows: number) => Math.log1p(rows);
@@ -47,20 +50,26 @@ export function scoreWrites(baseline: readonly TableWrite[], post: readonly Tabl
   const hist = baseline.filter((w) => w.rows !== null);
   const cadence = medianGapMs(hist.map((w) => w.timestampMs).sort((a, b) => a - b));
   const index = new SlotIndex(hist);
-  const noise = historyNoise(hist, cadence);
+  const levels = weekdayLevels(hist.map((w) => ({ timestampMs: w.timestampMs, y: y(w.rows!) })), cadence);
+  const level = (w: TableWrite) => adjusted(levels, w.timestampMs, y(w.rows!));
+  const noise = pooledNoise(hist.map((w) => ({ timestampMs: w.timestampMs, y: level(w) })), cadence);
   const pooled = noise.scale ?? 0;
   return post
     .filter((w) => w.rows !== null)
     .map((w) => {
       const slot = index.baseline(w.timestampMs, cadence, policy.minBaseline);
-      const values = cleaned(slot.items.map((b) => y(b.rows!)));
+      const values = cleaned(slot.items.map(level));
       const n = values.length;
-      const center = n ? mean(values as number[]) : NaN;
+      // The slot mean moved to this run's weekday level: what the run was expected to write.
+      const center = (n ? mean(values as number[]) : NaN) + (y(w.rows!) - level(w));
       // A slot that happens to look calmer than the series as a whole does not make it so.
       const spread = flooredScale(Math.max(n > 1 ? sampleStandardDeviation(values as number[]) : 0, pooled));
       const sigma = spread * Math.sqrt(1 + 1 / Math.max(n, 1));
       const r = y(w.rows!) - center;
-      return { write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity, slotKind: slot.kind, rho: noise.rho };
+      return {
+        write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity,
+        slotKind: slot.kind, rho: noise.rho, weekdayAdjusted: levels.any,
+      };
     });
 }
 
@@ -98,7 +107,7 @@ export function checkRowCount(table: string, baseline: readonly TableWrite[], po
   const effect = { ...stat, effect: pooled, statistic: seq.regression ? (seq.regression.direction === 'down' ? seq.llrDown : seq.llrUp) : last.t };
   const cadence = medianGapMs(baseline.map((w) => w.timestampMs).sort((a, b) => a - b));
   const kMax = kMaxFor(policy, cadence);
-  const slotWord = `${last.baselineN} same-slot runs (${last.slotKind})`;
+  const slotWord = `${last.baselineN} same-slot runs (${last.slotKind}${last.weekdayAdjusted ? ', weekday levels taken out' : ''})`;
 
   if (seq.regression && Math.abs(pooled - 1) >= policy.deltaRel) {
     const eligible = last.baselineN >= policy.minBaselineForRollback;

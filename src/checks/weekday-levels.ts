@@ -1,0 +1,86 @@
+// Day-of-week levels of a sub-daily series. Same-slot baselines separate weekdays from weekends,
+// but business volume also differs between weekdays (Monday catching up on the weekend, a quiet
+// Friday). Pooled over Monday to Friday, such a day is noise the baseline does not model: it
+// widens the spread, makes a day's runs deviate together, and biases every other weekday's centre.
+// A pipeline that runs several times a day shows its weekday level in dozens of runs per day, so
+// the level can be learnt from the history itself and taken out before scoring.
+
+import { mean, sampleStandardDeviation } from 'simple-statistics';
+import { cleanBaseline } from '../stats/index.js';
+import type { NoisePoint } from './history-noise.js';
+import { slotKey } from './slots.js';
+
+const DAY = 86_400_000;
+/** Levels are learnt only for series that run at least this often (four runs a day). */
+const MAX_CADENCE_MS = 6 * 3_600_000;
+/** A day counts towards its weekday's level only with this many runs in it. */
+const MIN_RUNS_PER_DAY = 4;
+/** Weekdays need this many such days for a level. */
+const MIN_DAYS = 3;
+/** A level is used only when it stands this many standard errors clear of zero. */
+const MIN_T = 3;
+
+/** Day of the week, 0 = Sunday (UTC); day 0 of the epoch was a Thursday. */
+export function weekdayOf(ms: number): number {
+  return (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7;
+}
+
+export interface WeekdayLevels {
+  /** Level of each weekday (0 = Sunday) against the series' slot means, on the judged scale; 0 where none was found. */
+  readonly offsets: readonly number[];
+  /** Whether any weekday has a level, i.e. whether values are adjusted at all. */
+  readonly any: boolean;
+}
+
+export const NO_LEVELS: WeekdayLevels = { offsets: [0, 0, 0, 0, 0, 0, 0], any: false };
+
+/**
+ * Each weekday's mean deviation from the slot means (a slot: time of day and kind of day, see
+ * slotKey), measured day by day so that a day's correlated runs count once. A weekday keeps its
+ * level only when its days agree on it clearly (t ≥ MIN_T over at least MIN_DAYS days).
+ */
+export function weekdayLevels(history: readonly NoisePoint[], cadenceMs: number | null): WeekdayLevels {
+  if (cadenceMs === null || cadenceMs > MAX_CADENCE_MS) return NO_LEVELS;
+  const slots = new Map<number, NoisePoint[]>();
+  for (const p of history) {
+    const k = slotKey(p.timestampMs, cadenceMs);
+    const list = slots.get(k);
+    if (list) list.push(p);
+    else slots.set(k, [p]);
+  }
+  const days = new Map<number, number[]>();
+  for (const group of slots.values()) {
+    if (group.length < 2) continue;
+    const values = group.map((p) => p.y);
+    const centre = mean((values.length >= 4 ? cleanBaseline(values).kept : values) as number[]);
+    for (const p of group) {
+      const day = Math.floor(p.timestampMs / DAY);
+      const list = days.get(day);
+      if (list) list.push(p.y - centre);
+      else days.set(day, [p.y - centre]);
+    }
+  }
+  const byWeekday: number[][] = [[], [], [], [], [], [], []];
+  for (const [day, deviations] of days) {
+    // The median keeps one odd run (an outage, a backfill) from setting its day's level.
+    if (deviations.length >= MIN_RUNS_PER_DAY) byWeekday[weekdayOf(day * DAY)]!.push(median(deviations));
+  }
+  const offsets = byWeekday.map((levels) => {
+    if (levels.length < MIN_DAYS) return 0;
+    const m = mean(levels);
+    const se = sampleStandardDeviation(levels) / Math.sqrt(levels.length);
+    return Math.abs(m) >= MIN_T * se ? m : 0;
+  });
+  return { offsets, any: offsets.some((o) => o !== 0) };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** A value with its weekday's level taken out. */
+export function adjusted(levels: WeekdayLevels, timestampMs: number, y: number): number {
+  return levels.any ? y - levels.offsets[weekdayOf(timestampMs)]! : y;
+}
