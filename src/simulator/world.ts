@@ -5,6 +5,7 @@
 
 import { recordDeployments, type RecordBatch } from '../ci/record.js';
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
+import type { StagedType } from '../warehouse/port.js';
 import { loadSql, splitStatements } from '../warehouse/sql-files.js';
 import { buildCatalog, firstSlotAfter, slotStartMs, type SimPipeline, type WorldSpec } from './catalog.js';
 import { buildPlan, type Behaviour, type DeployPlan, type PlannedDeploy } from './plan.js';
@@ -28,6 +29,8 @@ export class SimWorld {
   #nowMs: number;
   /** Whether this connection's staging tables for runs exist yet. */
   #staged = false;
+  /** Staging tables holding rows from the previous flush. */
+  #filled: StageTable[] = [];
 
   private constructor(wh: DuckDbWarehouse, spec: WorldSpec, nowMs: number) {
     this.#wh = wh;
@@ -256,9 +259,9 @@ export class SimWorld {
     if (!this.#staged) {
       for (const stmt of splitStatements(loadSql('embedded/sim_stage_runs'))) await s.run(stmt);
       this.#staged = true;
-    } else {
-      for (const t of STAGE_TABLES) await s.run(`DELETE FROM ${t}`);
     }
+    // Only the stages the previous flush filled need emptying.
+    for (const t of this.#filled) await s.run(`DELETE FROM ${t}`);
     const stageRuns: (string | number | null)[][] = [];
     const stageTasks: (string | number | null)[][] = [];
     const stageCommits: (string | number | null)[][] = [];
@@ -303,16 +306,40 @@ export class SimWorld {
         }
       }
     }
-    await s.append('stage_runs', ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT'], stageRuns);
-    await s.append('stage_tasks', ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'BIGINT'], stageTasks);
-    await s.append('stage_commits', ['STRING', 'BIGINT', 'BIGINT', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING'], stageCommits);
-    await s.append('stage_lineage', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING'], stageLineage);
-    await s.append('stage_events', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING', 'STRING', 'STRING'], stageEvents);
-    for (const stmt of splitStatements(loadSql('embedded/sim_flush_runs'))) await s.run(stmt);
+    const stages: Array<[StageTable, readonly StagedType[], typeof stageRuns]> = [
+      ['stage_runs', ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT'], stageRuns],
+      ['stage_tasks', ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'BIGINT'], stageTasks],
+      ['stage_commits', ['STRING', 'BIGINT', 'BIGINT', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING'], stageCommits],
+      ['stage_lineage', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING'], stageLineage],
+      ['stage_events', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING', 'STRING', 'STRING'], stageEvents],
+    ];
+    this.#filled = stages.filter(([, , rows]) => rows.length > 0).map(([t]) => t);
+    for (const [table, types, rows] of stages) if (rows.length) await s.append(table, types, rows);
+    // Most minutes start runs of one kind only: statements moving an empty stage are skipped.
+    const rowsIn: Record<string, number> = {
+      stage_runs: stageRuns.length,
+      'stage_runs:job_id': stageRuns.filter((r) => r[0] !== null).length,
+      'stage_runs:pipeline_id': stageRuns.filter((r) => r[1] !== null).length,
+      stage_tasks: stageTasks.length,
+      stage_commits: stageCommits.length,
+      stage_lineage: stageLineage.length,
+      stage_events: stageEvents.length,
+    };
+    for (const stmt of flushStatementsOf()) if ((rowsIn[stmt.stage] ?? 1) > 0) await s.run(stmt.sql);
   }
 }
 
-const STAGE_TABLES = ['stage_runs', 'stage_tasks', 'stage_commits', 'stage_lineage', 'stage_events'] as const;
+type StageTable = 'stage_runs' | 'stage_tasks' | 'stage_commits' | 'stage_lineage' | 'stage_events';
+
+/** The flush statements, each with the stage it reads (and for runs, which kind of run): `stage_runs:job_id`. */
+let flushStatements: Array<{ sql: string; stage: string }> | null = null;
+function flushStatementsOf(): Array<{ sql: string; stage: string }> {
+  flushStatements ??= splitStatements(loadSql('embedded/sim_flush_runs')).map((sql) => {
+    const m = /FROM (stage_\w+)(?: WHERE (job_id|pipeline_id) IS NOT NULL)?/.exec(sql);
+    return { sql, stage: m ? (m[2] ? `${m[1]}:${m[2]}` : m[1]!) : '' };
+  });
+  return flushStatements;
+}
 
 export const DEFAULT_START_MS = Date.UTC(2026, 10, 2); // Monday 2026-11-02, 00:00 UTC
 
