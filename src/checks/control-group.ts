@@ -1,10 +1,11 @@
-// Control group: pipelines the deploy did not touch that read the same upstream tables. When
-// they moved the same way over the same period, the cause is upstream, not this deploy.
+// Control group: pipelines the deploy did not touch that read the same upstream tables, and the
+// upstream tables themselves. When they moved the same way over the same period, the cause is
+// upstream, not this deploy; when the upstream tables kept writing as usual, it is not upstream.
 
 import { mean } from 'simple-statistics';
 import { normalPpf } from '../stats/index.js';
 import { inBaseline } from './baseline-window.js';
-import type { CheckResult } from '../types.js';
+import type { CheckResult, TableWrite } from '../types.js';
 import type { SubjectEvidence } from './evidence.js';
 import { pct } from './format.js';
 import type { Policy } from './policy.js';
@@ -40,16 +41,38 @@ const PEER_AFTER_MS = 3 * 3_600_000;
  * incident can start or end inside the window, so an average would blur it).
  */
 export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, concernMs: number, nowMs: number, direction: 'down' | 'up', policy: Policy): PeerMove[] {
+  return seriesMoves(
+    peers.map((p) => ({ name: p.subject.name, tables: p.subject.targetTables, sources: p.subject.sourceTables, writes: p.writes })),
+    fromMs, concernMs, nowMs, direction, policy,
+  );
+}
+
+/** The upstream tables' own moves, measured as a peer's are: each table is a series of its own. */
+export function sourceMoves(writes: readonly TableWrite[], tables: readonly string[], fromMs: number, concernMs: number, nowMs: number, direction: 'down' | 'up', policy: Policy): PeerMove[] {
+  return seriesMoves(
+    tables.map((t) => ({ name: `source table ${t}`, tables: [t], sources: [t], writes: writes.filter((w) => w.table === t) })),
+    fromMs, concernMs, nowMs, direction, policy,
+  );
+}
+
+interface Series {
+  readonly name: string;
+  readonly tables: readonly string[];
+  readonly sources: readonly string[];
+  readonly writes: readonly TableWrite[];
+}
+
+function seriesMoves(series: readonly Series[], fromMs: number, concernMs: number, nowMs: number, direction: 'down' | 'up', policy: Policy): PeerMove[] {
   const out: PeerMove[] = [];
   const windowFrom = fromMs - PEER_BEFORE_MS;
   const windowTo = Math.min(nowMs, concernMs + PEER_AFTER_MS);
-  for (const p of peers) {
+  for (const p of series) {
     const picked: number[] = [];
     const zs: number[] = [];
     let candidates = 0;
     let lastWriteMs = -Infinity;
     let nextWriteMs = Infinity;
-    for (const table of p.subject.targetTables) {
+    for (const table of p.tables) {
       const writes = p.writes.filter((w) => w.table === table && w.rows !== null && w.timestampMs <= nowMs);
       for (const w of writes) lastWriteMs = Math.max(lastWriteMs, w.timestampMs);
       const times = writes.map((w) => w.timestampMs).sort((a, b) => a - b);
@@ -67,12 +90,12 @@ export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, con
     }
     // A peer with no run it can be judged on still says whether it has run since the concern.
     out.push({
-      peer: p.subject.name,
+      peer: p.name,
       ratio: picked.length ? Math.exp(mean(picked)) : 1,
       runs: picked.length,
       z: zs.length ? mean(zs) : 0,
       candidates,
-      sources: p.subject.sourceTables,
+      sources: p.sources,
       lastWriteMs,
       nextWriteMs,
     });
@@ -93,7 +116,9 @@ const LANDING_MS = 10 * 60_000;
  * within the hold (policy.controlHoldMinutes after the concern): a peer that runs daily cannot
  * be waited for, and peers that already wrote unmoved since the concern settle it at once.
  */
-export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[], policy: Policy, sources: readonly string[], nowMs: number): CheckResult {
+export function applyControlGroup(
+  result: CheckResult, moves: readonly PeerMove[], policy: Policy, sources: readonly string[], nowMs: number, upstreamMoves: readonly PeerMove[] = [],
+): CheckResult {
   if ((result.status !== 'FAIL' && result.status !== 'WARN') || result.check !== 'row_count' || result.effect === null) return result;
   const scored = moves.filter((m) => m.runs > 0);
   // A peer moved "the same way" when it moved in the same direction by at least half as much (on
@@ -123,9 +148,18 @@ export function applyControlGroup(result: CheckResult, moves: readonly PeerMove[
       explanation: `${result.explanation}. Upstream, not this deploy: ${upstream.same.length} of ${upstream.group.length} untouched pipelines reading ${upstream.src} moved the same way (${names})`,
     };
   }
+  // An upstream table that moved the same way is the incident itself.
+  const sourceMoved = upstreamMoves.filter((m) => m.runs > 0 && moved(m));
+  if (sourceMoved.length > 0) {
+    const names = sourceMoved.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
+    return { ...result, suppressedBy: 'upstream', explanation: `${result.explanation}. Upstream, not this deploy: ${names} over the same period` };
+  }
   // Zero rows is a hard rule, and a warning has nothing to hold.
   if (result.status !== 'FAIL' || result.observed === 0 || result.decidedAtMs === null) return result;
   const concernMs = result.decidedAtMs;
+  // Every upstream table wrote as usual since the concern: nothing upstream to wait for.
+  const steady = sources.length > 0 && sources.every((src) => upstreamMoves.some((m) => m.sources.includes(src) && m.runs > 0 && m.lastWriteMs >= concernMs));
+  if (steady) return { ...result, explanation: `${result.explanation}; the tables it reads (${sources.join(', ')}) kept writing as usual since` };
   const holdEndMs = concernMs + policy.controlHoldMinutes * 60_000;
   if (nowMs >= holdEndMs) return result;
   // Peers still to speak: not written since the concern, due within the hold and not overdue.

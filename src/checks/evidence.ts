@@ -23,6 +23,11 @@ export interface DeploymentEvidence {
   readonly errors: readonly MeasurementError[];
   /** Untouched peers that read the same upstream tables: the control group. */
   readonly peers: readonly SubjectEvidence[];
+  /**
+   * Commits into the subjects' upstream tables themselves (their Delta history), gathered with
+   * the peers when a volume concern needs them; absent when not gathered.
+   */
+  readonly upstreamWrites?: readonly TableWrite[];
 }
 
 export interface JudgeContext {

@@ -4,7 +4,7 @@
 import type { CheckResult, RunRecord, TableWrite } from '../types.js';
 import { checkBacklog } from './backlog.js';
 import { inBaseline } from './baseline-window.js';
-import { applyControlGroup, peerMoves } from './control-group.js';
+import { applyControlGroup, peerMoves, sourceMoves } from './control-group.js';
 import { checkDuration } from './duration.js';
 import { postRuns, postWindow, preRuns, type DeploymentEvidence, type SubjectEvidence } from './evidence.js';
 import { checkExpectations } from './expectations.js';
@@ -107,8 +107,12 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
   return results.map((r) => {
     // Peers are compared over the same period as the evidence that raised the concern.
     const concern = r.check === 'row_count' && (r.status === 'FAIL' || r.status === 'WARN');
-    const moves = concern ? peerMoves(ev.peers, fromMs, Math.min(toMs, r.decidedAtMs ?? toMs), toMs, (r.effect ?? 1) < 1 ? 'down' : 'up', policy) : [];
-    let out = applyControlGroup(r, moves, policy, sourcesOf.get(r.subject) ?? [], nowMs);
+    const sources = sourcesOf.get(r.subject) ?? [];
+    const concernMs = Math.min(toMs, r.decidedAtMs ?? toMs);
+    const direction = (r.effect ?? 1) < 1 ? 'down' : 'up';
+    const moves = concern ? peerMoves(ev.peers, fromMs, concernMs, toMs, direction, policy) : [];
+    const upstream = concern && ev.upstreamWrites ? sourceMoves(ev.upstreamWrites, sources, fromMs, concernMs, toMs, direction, policy) : [];
+    let out = applyControlGroup(r, moves, policy, sources, nowMs, upstream);
     if (policy.dryRun[out.check] && !out.suppressedBy && (out.status === 'FAIL' || out.status === 'WARN')) out = { ...out, suppressedBy: 'dry-run' };
     if (ev.deployment.expectedChanges.includes(out.check) && !out.suppressedBy && out.status === 'FAIL') out = { ...out, suppressedBy: 'expected change' };
     return out;

@@ -11,6 +11,7 @@ import { buildCatalog, firstSlotAfter, slotStartMs, type SimPipeline, type World
 import { buildPlan, type Behaviour, type DeployPlan, type PlannedDeploy } from './plan.js';
 import { uniform } from './random.js';
 import { simulateRun, type SimRun } from './runs.js';
+import { sourceCommitsBetween, sourceTablesOf, type SourceCommit } from './sources.js';
 import { jobSettings, pipelineSpec } from './settings.js';
 import { createWorldSchema } from './world-schema.js';
 
@@ -20,12 +21,12 @@ export const LATENCY_MS = { lakeflow: 90 * 60_000, lineage: 60 * 60_000 } as con
 const DAY = 86_400_000;
 
 /** Bump when the simulator writes different data for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 4;
+export const WORLD_FORMAT = 5;
 
 export class SimWorld {
   readonly spec: WorldSpec;
   readonly #wh: DuckDbWarehouse;
-  #model: { catalog: readonly SimPipeline[]; plan: DeployPlan; schemaBreaks: ReadonlySet<string> } | null = null;
+  #model: { catalog: readonly SimPipeline[]; plan: DeployPlan; schemaBreaks: ReadonlySet<string>; sources: readonly string[] } | null = null;
   #nowMs: number;
   /** Whether this connection's staging tables for runs exist yet. */
   #staged = false;
@@ -43,7 +44,7 @@ export class SimWorld {
    * world's clock (`postflight tick` on the embedded warehouse) does not pay for a plan of months
    * of deployments.
    */
-  get #built(): { catalog: readonly SimPipeline[]; plan: DeployPlan; schemaBreaks: ReadonlySet<string> } {
+  get #built(): { catalog: readonly SimPipeline[]; plan: DeployPlan; schemaBreaks: ReadonlySet<string>; sources: readonly string[] } {
     if (this.#model === null) {
       const catalog = buildCatalog(this.spec);
       const plan = buildPlan(this.spec, catalog);
@@ -51,7 +52,7 @@ export class SimWorld {
       const schemaBreaks = new Set(
         plan.deploys.filter((d) => d.behaviour.kind === 'schema_break').map((d) => `${d.pipelineIndex}:${firstSlotAfter(catalog[d.pipelineIndex]!, d.atMs - 1)}`),
       );
-      this.#model = { catalog, plan, schemaBreaks };
+      this.#model = { catalog, plan, schemaBreaks, sources: sourceTablesOf(catalog) };
     }
     return this.#model;
   }
@@ -177,8 +178,9 @@ export class SimWorld {
         runs.push(current.kind === 'schema_break' && this.#built.schemaBreaks.has(`${p.index}:${slot}`) ? { ...run, schemaChange: 'ADD COLUMNS' } : run);
       }
     }
+    const ingested = sourceCommitsBetween(this.spec.seed, this.#built.sources, fromMs, toMs, this.plan.incidents);
     const s = this.#wh.session;
-    if (runs.length === 0 && deploys.length === 0) {
+    if (runs.length === 0 && deploys.length === 0 && ingested.length === 0) {
       await s.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
       this.#nowMs = toMs;
       return;
@@ -187,7 +189,7 @@ export class SimWorld {
     // file is synced once rather than per table.
     await s.run('BEGIN TRANSACTION');
     try {
-      await this.#flush(runs);
+      await this.#flush(runs, ingested);
       if (deploys.length) await this.#applyDeploys(deploys);
       await s.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
       await s.run('COMMIT');
@@ -253,8 +255,8 @@ export class SimWorld {
     await recordDeployments(this.#wh, batch, deploys[deploys.length - 1]!.atMs);
   }
 
-  async #flush(runs: readonly SimRun[]): Promise<void> {
-    if (runs.length === 0) return;
+  async #flush(runs: readonly SimRun[], ingested: readonly SourceCommit[]): Promise<void> {
+    if (runs.length === 0 && ingested.length === 0) return;
     const s = this.#wh.session;
     if (!this.#staged) {
       for (const stmt of splitStatements(loadSql('embedded/sim_stage_runs'))) await s.run(stmt);
@@ -306,6 +308,8 @@ export class SimWorld {
         }
       }
     }
+    // Ingestion into the source tables runs outside any job the workspace knows of.
+    for (const c of ingested) stageCommits.push([c.table, c.version, c.timestampMs, 'STREAMING UPDATE', c.rows, null, null, null]);
     const stages: Array<[StageTable, readonly StagedType[], typeof stageRuns]> = [
       ['stage_runs', ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT'], stageRuns],
       ['stage_tasks', ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'BIGINT'], stageTasks],

@@ -142,7 +142,11 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
         return { subject, runs: [], writes: subject.targetTables.flatMap((t) => peerWritesOf.get(t) ?? []), expectations: [], backlog: [] };
       });
     const subjectErrors = runsError ? subjects.map((s) => ({ kind: 'runs', subject: `${s.subject.type}:${s.subject.id}`, message: runsError! })) : [];
-    return { deployment: a.deployment, supersededAtMs: a.supersededAtMs, subjects, peers: peerSubjects, errors: [...measurementErrors, ...subjectErrors] };
+    const upstreamWrites = peerWritesOf === null ? undefined : [...sources].flatMap((t) => peerWritesOf.get(t) ?? []);
+    return {
+      deployment: a.deployment, supersededAtMs: a.supersededAtMs, subjects, peers: peerSubjects, errors: [...measurementErrors, ...subjectErrors],
+      ...(upstreamWrites ? { upstreamWrites } : {}),
+    };
   };
 
   const judged: JudgedEvidence[] = active.map((a) => {
@@ -165,7 +169,13 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const peerFresh = new Map([...peerJobTables].filter(([, p]) => finishedSince.has(p)).map(([t]) => [t, nowMs]));
   const peerPipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (!watched.has(id)) peerPipelineTables.set(t, id);
-  const peerHist = await readTableWrites(wh, new Map([...peerJobTables, ...peerPipelineTables]), peerFresh, since, nowMs, new Set(peerPipelineTables.keys()));
+  // The upstream tables themselves: their history says at once whether the incident is theirs.
+  // No run says when they were written, so they are read again when their cadence says a commit
+  // is due. Like the peers' reads, they are best effort: a source that is a view has no history.
+  const upstreamTables = new Map([...wanted].filter((t) => !jobTables.has(t) && !pipelineTables.has(t)).map((t) => [t, `table:${t}`]));
+  const peerHist = await readTableWrites(
+    wh, new Map([...peerJobTables, ...peerPipelineTables, ...upstreamTables]), peerFresh, since, nowMs, new Set(peerPipelineTables.keys()), [], nowMs + 1, new Set(upstreamTables.keys()),
+  );
   const peerWritesOf = groupBy([...hist.writes, ...peerHist.writes], (w) => w.table);
   return active.map((a, i) => {
     if (!anomalous.has(a.deployment.deploymentId)) return judged[i]!;

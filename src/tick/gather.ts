@@ -3,6 +3,7 @@
 // one paged runs/list from the last watermark, and DESCRIBE HISTORY of a table only when a run
 // that writes it has finished since the last tick (or when the table was never read).
 
+import { medianGapMs } from '../checks/slots.js';
 import { runFromApi, normalizeResult, failureCause } from '../evidence/normalize.js';
 import { withinHorizon, type Horizon } from '../checks/baseline-window.js';
 import type { MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
@@ -230,6 +231,11 @@ export async function readTableWrites(
   pending: readonly FlowCommit[] = [],
   /** Flow metrics (expectations, backlog) are read only from here on; by default not at all. */
   metricsSinceMs: number = nowMs + 1,
+  /**
+   * Tables with no run to go by (upstream tables written outside the workspace's jobs): read
+   * again once their next commit is due by their own cadence, the newest held plus the median gap.
+   */
+  dueByCadence: ReadonlySet<string> = new Set(),
 ): Promise<HistoryOutcome> {
   const out: HistoryOutcome = { writes: [], errors: [], reads: 0 };
   if (tables.size === 0) {
@@ -254,9 +260,17 @@ export async function readTableWrites(
   for (const c of pending) {
     if (tables.has(c.table) && withinHorizon(c.timestampMs, since) && !seen.has(`${c.table}|${c.timestampMs}`)) out.writes.push(c);
   }
+  const heldTimes = new Map<string, number[]>();
+  for (const w of out.writes) if (dueByCadence.has(w.table)) (heldTimes.get(w.table) ?? heldTimes.set(w.table, []).get(w.table)!).push(w.timestampMs);
+  const due = (table: string): boolean => {
+    if (!dueByCadence.has(table)) return (runEndMs.get(table) ?? -Infinity) >= readAt.get(table)!;
+    const times = (heldTimes.get(table) ?? []).sort((a, b) => a - b);
+    const gap = medianGapMs(times.slice(-30));
+    return gap === null || times[times.length - 1]! + gap <= nowMs;
+  };
   for (const [table, subjectId] of tables) {
     const known = held.get(table);
-    if (cachedOnly.has(table) || (known !== undefined && !((runEndMs.get(table) ?? -Infinity) >= readAt.get(table)!))) continue;
+    if (cachedOnly.has(table) || (known !== undefined && !due(table))) continue;
     try {
       // History comes newest first: read more until it reaches the newest version already held,
       // or, for a table never read, the start of the baseline (a busy table has thousands of

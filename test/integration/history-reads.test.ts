@@ -59,4 +59,24 @@ describe('first history read of a busy table', () => {
     expect(after.reads).toBe(1);
     expect(after.writes.filter((w) => w.rows === 7)).toHaveLength(1);
   });
+
+  it('reads an upstream table with no runs to go by again only once its cadence says a commit is due', async () => {
+    const sinceMs = NOW - 20 * DAY;
+    const tables = new Map([['main.raw.feed', 'table:main.raw.feed']]);
+    const byCadence = new Set(tables.keys());
+    // Ingestion every 15 minutes, the newest commit at NOW + 1 minute.
+    await wh.session.run(
+      `INSERT INTO sim_world.delta_commits (table_name, version, "timestamp", operation, job, operationMetrics, _visible_at)
+       SELECT 'main.raw.feed', v, make_timestamp(($now + 60000 - ($n - v) * 15 * 60000) * 1000), 'STREAMING UPDATE',
+         {'jobId': NULL, 'jobName': NULL, 'runId': NULL}, MAP {'numOutputRows': '500'}, make_timestamp(($now + 60000 - ($n - v) * 15 * 60000) * 1000)
+       FROM range(1, $n + 1) t(v)`,
+      { now: NOW, n: 2_000 },
+    );
+    const read = (at: number) => readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), at, new Set(), [], at + 1, byCadence);
+    expect((await read(NOW + 2 * MIN)).reads).toBeGreaterThan(0);
+    // The next commit is due at NOW + 16 minutes.
+    expect((await read(NOW + 10 * MIN)).reads).toBe(0);
+    expect((await read(NOW + 15 * MIN)).reads).toBe(0);
+    expect((await read(NOW + 16 * MIN)).reads).toBe(1);
+  });
 });

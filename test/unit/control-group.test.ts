@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyControlGroup, peerMoves } from '../../src/checks/control-group.js';
+import { applyControlGroup, peerMoves, sourceMoves } from '../../src/checks/control-group.js';
 import type { SubjectEvidence } from '../../src/checks/evidence.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { checkResult } from '../../src/checks/result.js';
@@ -162,5 +162,46 @@ describe('control group: size of the move', () => {
     expect(m.some((x) => x.ratio >= 1.14)).toBe(true);
     // ...but not past what the largest of that many draws reaches by chance.
     expect(applyControlGroup(jump, m, DEFAULT_POLICY, ['src4'], LATER).suppressedBy).toBeNull();
+  });
+});
+
+describe('control group: the upstream tables themselves', () => {
+  /** Ingestion into `table` every quarter-hour for 20 days up to `until`, scaled by `factor` from `from` on. */
+  const ingest = (table: string, factor: number, from: number, until: number): TableWrite[] => {
+    const out: TableWrite[] = [];
+    for (let t = until, k = 0; t > until - 20 * 86_400_000; t -= 15 * 60_000, k++) {
+      const rows = 50_000 * (1 + 0.04 * Math.sin(k * 12.9898)) * (t >= from ? factor : 1);
+      out.push({ table, subjectId: `table:${table}`, runId: null, timestampMs: t, rows: Math.round(rows), plane: 'fast' });
+    }
+    return out.reverse();
+  };
+  const upstream = (writes: TableWrite[], nowMs: number) => sourceMoves(writes, ['src2'], DEPLOY, CONCERN, nowMs, 'down', DEFAULT_POLICY);
+  // An hourly peer not run since the concern: without other evidence the failure would be held.
+  const pending = [peer('a', ['src2'], 1, 0, DEPLOY + 40 * 60_000)];
+  const soon = CONCERN + 5 * 60_000;
+
+  it('calls a source table that dropped with the subject upstream, with no peer needed', () => {
+    const out = applyControlGroup(drop, [], DEFAULT_POLICY, ['src2'], soon, upstream(ingest('src2', 0.3, DEPLOY + 20 * 60_000, soon), soon));
+    expect(out.suppressedBy).toBe('upstream');
+    expect(out.explanation).toContain('source table src2');
+  });
+
+  it('fails at once when the source kept writing as usual since the concern, rather than wait for peers', () => {
+    const steady = upstream(ingest('src2', 1, 0, soon), soon);
+    expect(applyControlGroup(drop, moves(pending, soon), DEFAULT_POLICY, ['src2'], soon).status).toBe('WARN');
+    const out = applyControlGroup(drop, moves(pending, soon), DEFAULT_POLICY, ['src2'], soon, steady);
+    expect(out.status).toBe('FAIL');
+    expect(out.suppressedBy).toBeNull();
+    expect(out.explanation).toContain('kept writing as usual');
+  });
+
+  it('still holds when the source has not written since the concern', () => {
+    const quiet = upstream(ingest('src2', 1, 0, CONCERN - 5 * 60_000), soon);
+    expect(applyControlGroup(drop, moves(pending, soon), DEFAULT_POLICY, ['src2'], soon, quiet).status).toBe('WARN');
+  });
+
+  it('needs every source the subject reads to have written, not just one', () => {
+    const one = sourceMoves(ingest('src2', 1, 0, soon), ['src2', 'src3'], DEPLOY, CONCERN, soon, 'down', DEFAULT_POLICY);
+    expect(applyControlGroup(drop, moves(pending, soon), DEFAULT_POLICY, ['src2', 'src3'], soon, one).status).toBe('WARN');
   });
 });

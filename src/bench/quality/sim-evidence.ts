@@ -11,6 +11,7 @@ import { firstSlotAfter, slotStartMs } from '../../simulator/catalog.js';
 import type { Behaviour, Incident } from '../../simulator/plan.js';
 import { normal } from '../../simulator/random.js';
 import { simulateRun, type SimRun } from '../../simulator/runs.js';
+import { sourceCommitsBetween } from '../../simulator/sources.js';
 import type { BacklogSample, Deployment, ExpectationRecord, RunRecord, Subject, TableWrite } from '../../types.js';
 import type { ApiRun } from '../../workspace/port.js';
 import type { SimEpisode } from './sim-episodes.js';
@@ -197,9 +198,15 @@ export function simTimeline(ep: SimEpisode, catalog: readonly SimPipeline[], pol
   const toMs = ep.deployMs + policy.window.maxHours * HOUR + 2 * p.cadenceMin * 60_000;
   const subject = simulateSubject(ep.noiseSeed, p, fromMs, toMs, ep.deployMs, ep.behaviour, ep.incidents, false);
   let peers: SubjectTimeline[] | null = null;
+  let upstream: TableWrite[] | null = null;
   return {
     deployment: simDeployment(ep),
     subjects: [subject],
+    // The same ingestion the simulated platform writes (src/simulator/sources.ts), incidents included.
+    upstream: () =>
+      (upstream ??= sourceCommitsBetween(ep.noiseSeed, p.sources, fromMs, toMs, ep.incidents).map((c) => ({
+        table: c.table, subjectId: `table:${c.table}`, runId: null, timestampMs: c.timestampMs, rows: c.rows, plane: 'fast' as const,
+      }))),
     peers: () => {
       peers ??= catalog
         .filter((q) => q.index !== p.index && q.sources.some((s) => p.sources.includes(s)))

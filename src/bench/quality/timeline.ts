@@ -22,6 +22,8 @@ export interface EpisodeTimeline {
   readonly subjects: readonly SubjectTimeline[];
   /** Untouched pipelines reading the same sources; built on first use, as the tick reads them only for a volume anomaly. */
   readonly peers: () => readonly SubjectTimeline[];
+  /** Commits into the subjects' source tables, sorted by time; read with the peers. Absent where the source has none to give. */
+  readonly upstream?: () => readonly TableWrite[];
 }
 
 /** Index of the first element whose key exceeds `atMs` (elements sorted by key). */
@@ -64,5 +66,6 @@ export function evidenceAt(tl: EpisodeTimeline, nowMs: number, withPeers: boolea
     subjects: tl.subjects.map((s) => subjectAt(s, nowMs)),
     errors: [],
     peers: withPeers ? tl.peers().map((p) => ({ ...subjectAt(p, nowMs, false), expectations: [], backlog: [] })) : [],
+    ...(withPeers && tl.upstream ? { upstreamWrites: tl.upstream().slice(0, cut(tl.upstream(), nowMs, byTime)) } : {}),
   };
 }
