@@ -26,7 +26,8 @@ function cleaned(raw: readonly number[]): readonly number[] {
   return raw.length >= 4 ? cleanBaseline(raw).kept : raw;
 }
 
-export function pooledNoise(history: readonly NoisePoint[], cadence: number | null): HistoryNoise {
+/** The points grouped by slot (time of day and kind of day, see slotKey). */
+export function bySlot(history: readonly NoisePoint[], cadence: number | null): Map<number, NoisePoint[]> {
   const slots = new Map<number, NoisePoint[]>();
   for (const p of history) {
     const k = slotKey(p.timestampMs, cadence);
@@ -34,6 +35,11 @@ export function pooledNoise(history: readonly NoisePoint[], cadence: number | nu
     if (list) list.push(p);
     else slots.set(k, [p]);
   }
+  return slots;
+}
+
+export function pooledNoise(history: readonly NoisePoint[], cadence: number | null): HistoryNoise {
+  const slots = bySlot(history, cadence);
   let ss = 0;
   let df = 0;
   const deviations: Array<{ ms: number; d: number }> = [];

@@ -7,8 +7,7 @@
 
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { cleanBaseline } from '../stats/index.js';
-import type { NoisePoint } from './history-noise.js';
-import { slotKey } from './slots.js';
+import { bySlot, type NoisePoint } from './history-noise.js';
 
 const DAY = 86_400_000;
 /** Levels are learnt only for series that run at least this often (four runs a day). */
@@ -41,13 +40,7 @@ export const NO_LEVELS: WeekdayLevels = { offsets: [0, 0, 0, 0, 0, 0, 0], any: f
  */
 export function weekdayLevels(history: readonly NoisePoint[], cadenceMs: number | null): WeekdayLevels {
   if (cadenceMs === null || cadenceMs > MAX_CADENCE_MS) return NO_LEVELS;
-  const slots = new Map<number, NoisePoint[]>();
-  for (const p of history) {
-    const k = slotKey(p.timestampMs, cadenceMs);
-    const list = slots.get(k);
-    if (list) list.push(p);
-    else slots.set(k, [p]);
-  }
+  const slots = bySlot(history, cadenceMs);
   const days = new Map<number, number[]>();
   for (const group of slots.values()) {
     if (group.length < 2) continue;

@@ -41,3 +41,10 @@ export function spread(n: number, half: number): number[] {
   while (gcd(step, n) !== 1) step++;
   return Array.from({ length: n }, (_, i) => -half + (2 * half * ((i * step) % n)) / (n - 1));
 }
+
+/** Deterministic standard normal draws (Box-Muller on a Lehmer generator). */
+export function normals(seed: number): () => number {
+  let s = seed;
+  const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
+  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}

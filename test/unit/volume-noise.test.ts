@@ -2,17 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { checkRowCount, historyNoise } from '../../src/checks/row-count.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import type { TableWrite } from '../../src/types.js';
-import { DAY, HOUR, T0 } from './builders.js';
+import { DAY, HOUR, normals, T0 } from './builders.js';
 
 const TABLE = 'prod.sales.orders';
 const deploy = T0 + 9 * HOUR + 30 * 60_000;
 
-/** Deterministic standard normal draws (Box-Muller on a Lehmer generator). */
-function normals(seed: number): () => number {
-  let s = seed;
-  const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
 
 /** Hourly weekday writes for 28 days: log-noise `sd` per run plus a level shared by each day. */
 function history(sd: number, daySd: number, calmHour: number | null = null, seed = 7): TableWrite[] {

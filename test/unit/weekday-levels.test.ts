@@ -3,17 +3,12 @@ import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { checkRowCount, scoreWrites } from '../../src/checks/row-count.js';
 import { weekdayLevels, weekdayOf } from '../../src/checks/weekday-levels.js';
 import type { TableWrite } from '../../src/types.js';
-import { DAY, HOUR, T0 } from './builders.js';
+import { DAY, HOUR, normals, T0 } from './builders.js';
 
 const TABLE = 'prod.sales.orders';
 // T0 is a Tuesday; the deploy lands mid-morning.
 const deploy = T0 + 9 * HOUR + 30 * 60_000;
 
-function normals(seed: number): () => number {
-  let s = seed;
-  const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
-  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-}
 
 /** Hourly writes for 28 days, 4% noise per run, with the given factor on Mondays. */
 function history(monday: number, everyHours = 1, seed = 11): TableWrite[] {
