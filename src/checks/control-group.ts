@@ -159,7 +159,7 @@ export function applyControlGroup(
   const concernMs = result.decidedAtMs;
   // Every upstream table wrote as usual since the concern: nothing upstream to wait for.
   const steady = sources.length > 0 && sources.every((src) => upstreamMoves.some((m) => m.sources.includes(src) && m.runs > 0 && m.lastWriteMs >= concernMs));
-  if (steady) return { ...result, explanation: `${result.explanation}; the tables it reads (${sources.join(', ')}) kept writing as usual since` };
+  if (steady) return { ...result, explanation: `${result.explanation}; the tables it reads (${sources.join(', ')}) kept writing as usual since the change began, so the cause is not upstream` };
   const holdEndMs = concernMs + policy.controlHoldMinutes * 60_000;
   if (nowMs >= holdEndMs) return result;
   // Peers still to speak: not written since the concern, due within the hold and not overdue.
