@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flatHorizon } from '../../src/checks/baseline-window.js';
-import { readTableWrites } from '../../src/tick/gather.js';
+import { FLUSH_COMMITS, readTableWrites } from '../../src/tick/gather.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { emptyWorldAt } from '../support/empty-world.js';
 
@@ -78,5 +78,39 @@ describe('first history read of a busy table', () => {
     expect((await read(NOW + 10 * MIN)).reads).toBe(0);
     expect((await read(NOW + 15 * MIN)).reads).toBe(0);
     expect((await read(NOW + 16 * MIN)).reads).toBe(1);
+  });
+});
+
+describe('first history read of many busy tables', () => {
+  it('keeps what it has read as it goes, so a tick stopped half way leaves the next one less to read', async () => {
+    const wh = await emptyWorldAt(NOW);
+    const n = FLUSH_COMMITS + 5_000;
+    // Two tables written every minute: the first one alone holds more history than is kept in memory.
+    for (const t of ['main.sales.first', 'main.sales.second']) {
+      await wh.session.run(
+        `INSERT INTO sim_world.delta_commits (table_name, version, "timestamp", operation, job, operationMetrics, _visible_at)
+         SELECT $t, v, make_timestamp(($now - ($n - v) * 60000) * 1000), 'WRITE', {'jobId': 'job-1', 'jobName': 'busy', 'runId': 'r' || v},
+           MAP {'numOutputRows': '10'}, make_timestamp(($now - ($n - v) * 60000) * 1000)
+         FROM range(1, $n + 1) r(v)`,
+        { t, now: NOW, n },
+      );
+    }
+    const cachedWhenSecondRead: number[] = [];
+    const describe = wh.describeHistory.bind(wh);
+    wh.describeHistory = async (table, limit) => {
+      if (table === 'main.sales.second') {
+        const [row] = await wh.session.all("SELECT count(*) AS n FROM postflight.table_commits WHERE table_name = 'main.sales.first'");
+        cachedWhenSecondRead.push(Number(row!.n));
+      }
+      return describe(table, limit);
+    };
+    const tables = new Map([['main.sales.first', 'job-1'], ['main.sales.second', 'job-1']]);
+    const out = await readTableWrites(wh, tables, new Map(), flatHorizon(NOW - 30 * DAY), NOW);
+    expect(out.errors).toEqual([]);
+    expect(cachedWhenSecondRead[0]).toBe(n);
+    expect(out.writes.filter((w) => w.table === 'main.sales.second')).toHaveLength(n);
+    const [after] = await wh.session.all('SELECT count(*) AS n FROM postflight.table_commits');
+    expect(Number(after!.n)).toBe(2 * n);
+    await wh.close();
   });
 });
