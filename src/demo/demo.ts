@@ -3,7 +3,7 @@
 // from a pristine copy of the world, so running it twice gives the same result.
 
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
 import { DEFAULT_SLO_POLICY, resolveSloPolicy } from '../budget/slo-policy.js';
@@ -56,11 +56,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const t0 = Date.now();
   const template = await ensureWorldTemplate(opts.dir, opts.spec, opts.onProgress);
   const path = join(opts.dir, 'workspace.duckdb');
-  mkdirSync(dirname(path), { recursive: true });
-  rmSync(path, { force: true });
-  rmSync(`${path}.wal`, { force: true });
-  copyFileSync(template, path);
-  const wh = await DuckDbWarehouse.open(path);
+  // The replay runs on a copy in memory (no file write per statement) and is saved once at the
+  // end, where `postflight tick` and `audit verify` find it.
+  const wh = await DuckDbWarehouse.openCopyInMemory(template);
+  let saved = false;
   try {
     const world = (await SimWorld.open(wh))!;
     const ws = new EmbeddedWorkspace(wh);
@@ -78,8 +77,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       if (m % 60 === 0) opts.onProgress?.('replaying', m, minutes);
     }
     const rows = (await wh.session.all(loadSql('demo/report'), { from_ms: start, to_ms: start + minutes * 60_000 })) as unknown as DemoRow[];
+    await wh.saveTo(path);
+    saved = true;
     return scoreReplay(rows, minutes + 1, (Date.now() - t0) / 1000);
   } finally {
+    // A replay that failed half way is still saved, to be looked into.
+    if (!saved) await wh.saveTo(path).catch(() => undefined);
     await wh.close();
   }
 }

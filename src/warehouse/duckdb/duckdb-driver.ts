@@ -101,6 +101,8 @@ export interface DuckDbSession {
   /** Runs a statement; the rows it inserted, updated or deleted. */
   run(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<number>;
   append(table: string, types: readonly StagedType[], rows: ReadonlyArray<ReadonlyArray<SqlValue>>): Promise<void>;
+  /** Runs SQL text that may hold several statements, unprepared (administration: attach, copy a database). */
+  exec(sql: string): Promise<void>;
   /** Another connection to the same database: its own transactions and temp tables. */
   connect(): Promise<DuckDbSession>;
   close(): void;
@@ -152,6 +154,9 @@ function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstan
         appender.endRow();
       }
       appender.closeSync();
+    },
+    async exec(sql) {
+      await conn.run(sql);
     },
     async connect() {
       return sessionOf(instance, await instance.connect(), () => undefined);

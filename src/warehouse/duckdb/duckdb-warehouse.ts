@@ -1,6 +1,6 @@
 // The embedded warehouse: the same sql/ files, compiled for DuckDB, against a local file.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { HistoryEntry, Locations, Row, RowBatch, SqlParams, SqlValue, Warehouse, WarehouseStats } from '../port.js';
 import { compileSql } from '../sql-template.js';
@@ -33,11 +33,33 @@ export class DuckDbWarehouse implements Warehouse {
 
   static async open(path: string, loc: Locations = DUCKDB_DEFAULT_LOCATIONS): Promise<DuckDbWarehouse> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const session = await openDuckDb(path);
+    return DuckDbWarehouse.#ready(await openDuckDb(path), loc);
+  }
+
+  static async #ready(session: DuckDbSession, loc: Locations): Promise<DuckDbWarehouse> {
     // The verifier's statements are small; one thread avoids scheduling more than it saves.
     await session.run('SET threads = 1');
     for (const fn of DATABRICKS_FUNCTIONS) await session.run(fn);
     return new DuckDbWarehouse(session, loc);
+  }
+
+  /**
+   * A database held in memory, starting as a copy of the file at `path`: for a replay of many
+   * minutes whose result is saved once at the end (see saveTo), with no file written per statement.
+   */
+  static async openCopyInMemory(path: string, loc: Locations = DUCKDB_DEFAULT_LOCATIONS): Promise<DuckDbWarehouse> {
+    // The copy brings the file's own Databricks function macros; they are then replaced by the current ones.
+    const session = await openDuckDb(':memory:');
+    await session.exec(`ATTACH ${quoted(path)} AS copy_source (READ_ONLY); COPY FROM DATABASE copy_source TO memory; DETACH copy_source;`);
+    return DuckDbWarehouse.#ready(session, loc);
+  }
+
+  /** Writes this database, whole, to a new file at `path` (replacing what is there). */
+  async saveTo(path: string): Promise<void> {
+    mkdirSync(dirname(path), { recursive: true });
+    rmSync(path, { force: true });
+    rmSync(`${path}.wal`, { force: true });
+    await this.#session.exec(`ATTACH ${quoted(path)} AS copy_target; COPY FROM DATABASE memory TO copy_target; DETACH copy_target;`);
   }
 
   /** A second warehouse on the same database over its own connection (concurrent work, tests). */
@@ -150,7 +172,7 @@ function counted(s: DuckDbSession, track: (delta: number) => void): DuckDbSessio
         track(-1);
       }
     };
-  return { all: wrap(s.all), run: wrap(s.run), append: wrap(s.append), connect: () => s.connect(), close: () => s.close() };
+  return { all: wrap(s.all), run: wrap(s.run), append: wrap(s.append), exec: wrap(s.exec), connect: () => s.connect(), close: () => s.close() };
 }
 
 /** Binds exactly the parameters the statement names, and says which one is missing. */
@@ -167,4 +189,9 @@ function dollarNames(sql: string): string[] {
   const names = new Set<string>();
   for (const m of sql.replace(/'(?:[^']|'')*'/g, "''").matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]!);
   return [...names];
+}
+
+/** A file path as a SQL string literal. */
+function quoted(path: string): string {
+  return `'${path.replace(/'/g, "''")}'`;
 }
