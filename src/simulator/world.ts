@@ -109,17 +109,14 @@ export class SimWorld {
         settings: JSON.stringify(settings),
         at: atMs,
       });
-      await s.run("INSERT INTO sim_world.versions VALUES ($bundle, $version, NULL, 1)", { bundle: p.bundle, version });
       await this.#writeScdRow(p, atMs - 30 * DAY);
     }
-    for (const d of this.plan.deploys) {
-      await s.run('INSERT INTO sim_world.versions VALUES ($bundle, $version, $kind, $factor)', {
-        bundle: d.bundle,
-        version: d.version,
-        kind: d.behaviour.kind,
-        factor: d.behaviour.factor,
-      });
-    }
+    // Every version the plan will deploy, with its behaviour: one batch rather than a statement each.
+    const versions: Array<Array<string | number | null>> = [
+      ...this.catalog.map((p) => [p.bundle, this.plan.initialVersions.get(p.bundle)!, null, 1]),
+      ...this.plan.deploys.map((d) => [d.bundle, d.version, d.behaviour.kind, d.behaviour.factor]),
+    ];
+    await s.append('sim_world.versions', ['STRING', 'STRING', 'STRING', 'DOUBLE'], versions);
     for (const i of this.plan.incidents) {
       await s.run('INSERT INTO sim_world.incidents VALUES ($source, $from, $to, $factor, $dep)', {
         source: i.source,
@@ -207,6 +204,7 @@ export class SimWorld {
       snapshots: [],
       events: [],
     };
+    const labels: Array<Array<string | number | null>> = [];
     for (const d of deploys) {
       const p = this.catalog[d.pipelineIndex]!;
       const settings = p.resourceType === 'job' ? jobSettings(p, d.version) : pipelineSpec(p, d.version);
@@ -217,17 +215,7 @@ export class SimWorld {
         id: p.id,
       });
       await this.#writeScdRow(p, d.atMs);
-      await s.run('INSERT INTO sim_world.labels VALUES ($dep, $bundle, $version, $label, $kind, $factor, $at, $pkind, $cad)', {
-        dep: d.deploymentId,
-        bundle: d.bundle,
-        version: d.version,
-        label: d.label,
-        kind: d.behaviour.kind,
-        factor: d.behaviour.factor,
-        at: d.atMs,
-        pkind: p.kind,
-        cad: p.cadenceMin,
-      });
+      labels.push([d.deploymentId, d.bundle, d.version, d.label, d.behaviour.kind, d.behaviour.factor, d.atMs, p.kind, p.cadenceMin]);
       const resource = { type: p.resourceType, id: p.id, key: p.name };
       const traceId = d.deploymentId.replace('dep-', '').padEnd(32, '0');
       batch.deployments.push({
@@ -252,6 +240,7 @@ export class SimWorld {
         event: { stage: 'deploy', attempt: 1, startedMs: d.atMs - 90_000, finishedMs: d.atMs, status: 'SUCCEEDED', attributes: { seq: d.seq }, spanId: traceId.slice(0, 16) },
       });
     }
+    await s.append('sim_world.labels', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'DOUBLE', 'BIGINT', 'STRING', 'BIGINT'], labels);
     await recordDeployments(this.#wh, batch, deploys[deploys.length - 1]!.atMs);
   }
 

@@ -148,7 +148,8 @@ function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstan
       return (await (await statement(sql, params)).run()).rowsChanged;
     },
     async append(table, types, rows) {
-      const appender = await conn.createAppender(table);
+      const dot = table.indexOf('.');
+      const appender = dot < 0 ? await conn.createAppender(table) : await conn.createAppender(table.slice(dot + 1), table.slice(0, dot));
       for (const row of rows) {
         row.forEach((value, i) => appendOne(appender, types[i]!, value));
         appender.endRow();
