@@ -109,8 +109,8 @@ export class SimWorld {
         settings: JSON.stringify(settings),
         at: atMs,
       });
-      await this.#writeScdRow(p, atMs - 30 * DAY);
     }
+    await this.#writeScdRows(this.catalog.map((p) => ({ p, changeMs: atMs - 30 * DAY })));
     // Every version the plan will deploy, with its behaviour: one batch rather than a statement each.
     const versions: Array<Array<string | number | null>> = [
       ...this.catalog.map((p) => [p.bundle, this.plan.initialVersions.get(p.bundle)!, null, 1]),
@@ -128,22 +128,26 @@ export class SimWorld {
     }
   }
 
-  async #writeScdRow(p: SimPipeline, changeMs: number): Promise<void> {
-    const params = { id: p.id, name: p.name, at: changeMs, visible: changeMs + LATENCY_MS.lakeflow, bundle: p.bundle };
-    if (p.resourceType === 'job') {
+  /** The resources' rows in the slowly changing lakeflow.jobs / lakeflow.pipelines tables, one statement per kind. */
+  async #writeScdRows(changes: ReadonlyArray<{ readonly p: SimPipeline; readonly changeMs: number }>): Promise<void> {
+    const rowsOf = (type: 'job' | 'pipeline') =>
+      JSON.stringify(changes.filter((c) => c.p.resourceType === type).map((c) => ({ id: c.p.id, name: c.p.name, bundle: c.p.bundle, at: c.changeMs, visible: c.changeMs + LATENCY_MS.lakeflow })));
+    const from = `FROM (SELECT unnest(from_json($rows, '[{"id":"VARCHAR","name":"VARCHAR","bundle":"VARCHAR","at":"BIGINT","visible":"BIGINT"}]')) AS r)`;
+    if (changes.some((c) => c.p.resourceType === 'job')) {
       await this.#wh.session.run(
-        `INSERT INTO sim_world.system_lakeflow__jobs BY NAME SELECT '1001' AS account_id, '4242' AS workspace_id, $id AS job_id, $name AS name,
-           map(['bundle'], [$bundle]) AS tags, timestamp_millis($at) AS change_time, 'sp-etl' AS run_as, 'CRON' AS trigger_type,
-           false AS paused, struct_pack(kind := 'BUNDLE', metadata_file_path := '/Workspace/.bundle/' || $bundle || '/prod/state/metadata.json') AS deployment,
-           timestamp_millis($visible) AS _visible_at`,
-        params,
+        `INSERT INTO sim_world.system_lakeflow__jobs BY NAME SELECT '1001' AS account_id, '4242' AS workspace_id, r.id AS job_id, r.name AS name,
+           map(['bundle'], [r.bundle]) AS tags, timestamp_millis(r.at) AS change_time, 'sp-etl' AS run_as, 'CRON' AS trigger_type,
+           false AS paused, struct_pack(kind := 'BUNDLE', metadata_file_path := '/Workspace/.bundle/' || r.bundle || '/prod/state/metadata.json') AS deployment,
+           timestamp_millis(r.visible) AS _visible_at ${from}`,
+        { rows: rowsOf('job') },
       );
-    } else {
+    }
+    if (changes.some((c) => c.p.resourceType === 'pipeline')) {
       await this.#wh.session.run(
-        `INSERT INTO sim_world.system_lakeflow__pipelines BY NAME SELECT '1001' AS account_id, '4242' AS workspace_id, $id AS pipeline_id,
-           'ETL_PIPELINE' AS pipeline_type, $name AS name, map(['bundle'], [$bundle]) AS tags, timestamp_millis($at) AS change_time,
-           timestamp_millis($visible) AS _visible_at`,
-        params,
+        `INSERT INTO sim_world.system_lakeflow__pipelines BY NAME SELECT '1001' AS account_id, '4242' AS workspace_id, r.id AS pipeline_id,
+           'ETL_PIPELINE' AS pipeline_type, r.name AS name, map(['bundle'], [r.bundle]) AS tags, timestamp_millis(r.at) AS change_time,
+           timestamp_millis(r.visible) AS _visible_at ${from}`,
+        { rows: rowsOf('pipeline') },
       );
     }
   }
@@ -205,16 +209,12 @@ export class SimWorld {
       events: [],
     };
     const labels: Array<Array<string | number | null>> = [];
+    const current = new Map<string, { id: string; version: string; settings: string; at: number }>();
     for (const d of deploys) {
       const p = this.catalog[d.pipelineIndex]!;
       const settings = p.resourceType === 'job' ? jobSettings(p, d.version) : pipelineSpec(p, d.version);
-      await s.run('UPDATE sim_world.api_resources SET version = $version, settings = $settings, changed_ms = $at, last_modified = $at WHERE resource_id = $id', {
-        version: d.version,
-        settings: JSON.stringify(settings),
-        at: d.atMs,
-        id: p.id,
-      });
-      await this.#writeScdRow(p, d.atMs);
+      // A resource deployed twice in one step ends up with its later deploy.
+      current.set(p.id, { id: p.id, version: d.version, settings: JSON.stringify(settings), at: d.atMs });
       labels.push([d.deploymentId, d.bundle, d.version, d.label, d.behaviour.kind, d.behaviour.factor, d.atMs, p.kind, p.cadenceMin]);
       const resource = { type: p.resourceType, id: p.id, key: p.name };
       const traceId = d.deploymentId.replace('dep-', '').padEnd(32, '0');
@@ -240,6 +240,12 @@ export class SimWorld {
         event: { stage: 'deploy', attempt: 1, startedMs: d.atMs - 90_000, finishedMs: d.atMs, status: 'SUCCEEDED', attributes: { seq: d.seq }, spanId: traceId.slice(0, 16) },
       });
     }
+    await s.run(
+      `UPDATE sim_world.api_resources AS a SET version = r.version, settings = r.settings, changed_ms = r.at, last_modified = r.at
+       FROM (SELECT unnest(from_json($rows, '[{"id":"VARCHAR","version":"VARCHAR","settings":"VARCHAR","at":"BIGINT"}]')) AS r) WHERE a.resource_id = r.id`,
+      { rows: JSON.stringify([...current.values()]) },
+    );
+    await this.#writeScdRows(deploys.map((d) => ({ p: this.catalog[d.pipelineIndex]!, changeMs: d.atMs })));
     await s.append('sim_world.labels', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'DOUBLE', 'BIGINT', 'STRING', 'BIGINT'], labels);
     await recordDeployments(this.#wh, batch, deploys[deploys.length - 1]!.atMs);
   }
