@@ -10,7 +10,7 @@ import type { SubjectEvidence } from './evidence.js';
 import { pct } from './format.js';
 import type { Policy } from './policy.js';
 import { scoreWrites } from './row-count.js';
-import { medianGapMs } from './slots.js';
+import { nextDueMs } from './slots.js';
 
 export interface PeerMove {
   readonly peer: string;
@@ -75,9 +75,8 @@ function seriesMoves(series: readonly Series[], fromMs: number, concernMs: numbe
     for (const table of p.tables) {
       const writes = p.writes.filter((w) => w.table === table && w.rows !== null && w.timestampMs <= nowMs);
       for (const w of writes) lastWriteMs = Math.max(lastWriteMs, w.timestampMs);
-      const times = writes.map((w) => w.timestampMs).sort((a, b) => a - b);
-      const gap = medianGapMs(times.slice(-30));
-      if (gap !== null && gap > 0) nextWriteMs = Math.min(nextWriteMs, times[times.length - 1]! + gap);
+      const due = nextDueMs(writes.map((w) => w.timestampMs).sort((a, b) => a - b));
+      if (due !== null) nextWriteMs = Math.min(nextWriteMs, due);
       const during = writes.filter((w) => w.timestampMs >= windowFrom && w.timestampMs <= windowTo);
       if (during.length === 0) continue;
       const before = writes.filter((w) => inBaseline(w.timestampMs, windowFrom, policy));
@@ -140,20 +139,12 @@ export function applyControlGroup(
     })
     .filter((g) => majority(g.same, g.group))
     .sort((a, b) => b.same.length - a.same.length)[0];
-  if (upstream) {
-    const names = upstream.same.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
-    return {
-      ...result,
-      suppressedBy: 'upstream',
-      explanation: `${result.explanation}. Upstream, not this deploy: ${upstream.same.length} of ${upstream.group.length} untouched pipelines reading ${upstream.src} moved the same way (${names})`,
-    };
-  }
+  const named = (ms: readonly PeerMove[]) => ms.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
+  const upstreamBecause = (why: string): CheckResult => ({ ...result, suppressedBy: 'upstream', explanation: `${result.explanation}. Upstream, not this deploy: ${why}` });
+  if (upstream) return upstreamBecause(`${upstream.same.length} of ${upstream.group.length} untouched pipelines reading ${upstream.src} moved the same way (${named(upstream.same)})`);
   // An upstream table that moved the same way is the incident itself.
   const sourceMoved = upstreamMoves.filter((m) => m.runs > 0 && moved(m));
-  if (sourceMoved.length > 0) {
-    const names = sourceMoved.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
-    return { ...result, suppressedBy: 'upstream', explanation: `${result.explanation}. Upstream, not this deploy: ${names} over the same period` };
-  }
+  if (sourceMoved.length > 0) return upstreamBecause(`${named(sourceMoved)} over the same period`);
   // Zero rows is a hard rule, and a warning has nothing to hold.
   if (result.status !== 'FAIL' || result.observed === 0 || result.decidedAtMs === null) return result;
   const concernMs = result.decidedAtMs;

@@ -22,7 +22,8 @@ export interface NoisePoint {
   readonly y: number;
 }
 
-function cleaned(raw: readonly number[]): readonly number[] {
+/** A sample with its outliers removed (IQR fences, spec §2.2) once it has enough values to tell. */
+export function cleaned(raw: readonly number[]): readonly number[] {
   return raw.length >= 4 ? cleanBaseline(raw).kept : raw;
 }
 

@@ -2,14 +2,14 @@
 // before the deploy, on the log scale. Zero rows against a non-zero baseline fails at once;
 // otherwise two sequential tests decide, with a practical-size gate of ±deltaRel.
 
-import { cleanBaseline, flooredScale, predictionThreshold } from '../stats/index.js';
+import { flooredScale, predictionThreshold } from '../stats/index.js';
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
 import type { CheckResult, TableWrite } from '../types.js';
 import { int, num, pct } from './format.js';
 import { kMaxFor, type Policy } from './policy.js';
 import { checkResult } from './result.js';
 import { runSequential, type Residual } from './sequential.js';
-import { pooledNoise, type HistoryNoise } from './history-noise.js';
+import { cleaned, pooledNoise, type HistoryNoise } from './history-noise.js';
 import { medianGapMs, SlotIndex, type SlotScore } from './slots.js';
 import { adjusted, weekdayLevels } from './weekday-levels.js';
 
@@ -22,10 +22,6 @@ export interface VolumeScore extends SlotScore {
 }
 
 const y = (rows: number) => Math.log1p(rows);
-
-function cleaned(raw: readonly number[]): readonly number[] {
-  return raw.length >= 4 ? cleanBaseline(raw).kept : raw;
-}
 
 /** The series' pooled noise (see history-noise.ts), on the log scale of rows written. */
 export function historyNoise(history: readonly TableWrite[], cadence: number | null): HistoryNoise {

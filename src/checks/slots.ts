@@ -13,10 +13,24 @@ function minuteOfDay(ms: number): number {
   return Math.floor((ms % DAY) / MIN);
 }
 
-/** Saturday or Sunday (UTC). Day 0 of the epoch was a Thursday; no Date objects in this hot path. */
+/** Day of the week, 0 = Sunday (UTC). Day 0 of the epoch was a Thursday; no Date objects in this hot path. */
+export function weekdayOf(ms: number): number {
+  return (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7;
+}
+
+/** Saturday or Sunday (UTC). */
 export function isWeekend(ms: number): boolean {
-  const d = (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7;
+  const d = weekdayOf(ms);
   return d === 0 || d === 6;
+}
+
+/**
+ * When the next write of a series is due by its own cadence: its newest write plus the median gap
+ * of its recent writes; null with fewer than two writes to go by.
+ */
+export function nextDueMs(sortedTimes: readonly number[]): number | null {
+  const gap = medianGapMs(sortedTimes.slice(-30));
+  return gap === null || gap <= 0 ? null : sortedTimes[sortedTimes.length - 1]! + gap;
 }
 
 export function medianGapMs(sortedTimes: readonly number[]): number | null {

@@ -5,9 +5,9 @@
 // A pipeline that runs several times a day shows its weekday level in dozens of runs per day, so
 // the level can be learnt from the history itself and taken out before scoring.
 
-import { mean, sampleStandardDeviation } from 'simple-statistics';
-import { cleanBaseline } from '../stats/index.js';
-import { bySlot, type NoisePoint } from './history-noise.js';
+import { mean, median, sampleStandardDeviation } from 'simple-statistics';
+import { bySlot, cleaned, type NoisePoint } from './history-noise.js';
+import { weekdayOf } from './slots.js';
 
 const DAY = 86_400_000;
 /** Levels are learnt only for series that run at least this often (four runs a day). */
@@ -18,11 +18,6 @@ const MIN_RUNS_PER_DAY = 4;
 const MIN_DAYS = 3;
 /** A level is used only when it stands this many standard errors clear of zero. */
 const MIN_T = 3;
-
-/** Day of the week, 0 = Sunday (UTC); day 0 of the epoch was a Thursday. */
-export function weekdayOf(ms: number): number {
-  return (((Math.floor(ms / DAY) + 4) % 7) + 7) % 7;
-}
 
 export interface WeekdayLevels {
   /** Level of each weekday (0 = Sunday) against the series' slot means, on the judged scale; 0 where none was found. */
@@ -44,8 +39,7 @@ export function weekdayLevels(history: readonly NoisePoint[], cadenceMs: number 
   const days = new Map<number, number[]>();
   for (const group of slots.values()) {
     if (group.length < 2) continue;
-    const values = group.map((p) => p.y);
-    const centre = mean((values.length >= 4 ? cleanBaseline(values).kept : values) as number[]);
+    const centre = mean(cleaned(group.map((p) => p.y)) as number[]);
     for (const p of group) {
       const day = Math.floor(p.timestampMs / DAY);
       const list = days.get(day);
@@ -65,12 +59,6 @@ export function weekdayLevels(history: readonly NoisePoint[], cadenceMs: number 
     return Math.abs(m) >= MIN_T * se ? m : 0;
   });
   return { offsets, any: offsets.some((o) => o !== 0) };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** A value with its weekday's level taken out. */

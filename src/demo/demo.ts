@@ -29,7 +29,6 @@ export interface DemoOptions {
 }
 
 
-/** Builds the world's history once per spec and keeps it as a template file. */
 /** Where the world of this spec is kept once built. */
 export function worldTemplatePath(dir: string, spec: WorldSpec): string {
   // The template holds the ops tables too, so a schema or simulator change must not reuse an old one.
@@ -37,6 +36,7 @@ export function worldTemplatePath(dir: string, spec: WorldSpec): string {
   return join(dir, `world-${hashKey(key).toString(16)}.duckdb`);
 }
 
+/** Builds the world's history once per spec and keeps it as a template file. */
 export async function ensureWorldTemplate(dir: string, spec: WorldSpec, onProgress?: DemoOptions['onProgress']): Promise<string> {
   const template = worldTemplatePath(dir, spec);
   if (existsSync(template)) return template;

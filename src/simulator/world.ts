@@ -5,7 +5,8 @@
 
 import { recordDeployments, type RecordBatch } from '../ci/record.js';
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
-import type { StagedType } from '../warehouse/port.js';
+import { inlineRowsJson, inlineRowsSelect, ROWS_PARAM } from '../warehouse/duckdb/inline-rows.js';
+import type { RowBatch, SqlValue, StagedType } from '../warehouse/port.js';
 import { loadSql, splitStatements } from '../warehouse/sql-files.js';
 import { buildCatalog, firstSlotAfter, slotStartMs, type SimPipeline, type WorldSpec } from './catalog.js';
 import { buildPlan, type Behaviour, type DeployPlan, type PlannedDeploy } from './plan.js';
@@ -130,24 +131,20 @@ export class SimWorld {
 
   /** The resources' rows in the slowly changing lakeflow.jobs / lakeflow.pipelines tables, one statement per kind. */
   async #writeScdRows(changes: ReadonlyArray<{ readonly p: SimPipeline; readonly changeMs: number }>): Promise<void> {
-    const rowsOf = (type: 'job' | 'pipeline') =>
-      JSON.stringify(changes.filter((c) => c.p.resourceType === type).map((c) => ({ id: c.p.id, name: c.p.name, bundle: c.p.bundle, at: c.changeMs, visible: c.changeMs + LATENCY_MS.lakeflow })));
-    const from = `FROM (SELECT unnest(from_json($rows, '[{"id":"VARCHAR","name":"VARCHAR","bundle":"VARCHAR","at":"BIGINT","visible":"BIGINT"}]')) AS r)`;
-    if (changes.some((c) => c.p.resourceType === 'job')) {
+    for (const type of ['job', 'pipeline'] as const) {
+      const mine = changes.filter((c) => c.p.resourceType === type);
+      if (mine.length === 0) continue;
+      const batch = rowBatch(SCD_COLUMNS, mine.map((c) => [c.p.id, c.p.name, c.p.bundle, c.changeMs, c.changeMs + LATENCY_MS.lakeflow]));
       await this.#wh.session.run(
-        `INSERT INTO sim_world.system_lakeflow__jobs BY NAME SELECT '1001' AS account_id, '4242' AS workspace_id, r.id AS job_id, r.name AS name,
-           map(['bundle'], [r.bundle]) AS tags, timestamp_millis(r.at) AS change_time, 'sp-etl' AS run_as, 'CRON' AS trigger_type,
-           false AS paused, struct_pack(kind := 'BUNDLE', metadata_file_path := '/Workspace/.bundle/' || r.bundle || '/prod/state/metadata.json') AS deployment,
-           timestamp_millis(r.visible) AS _visible_at ${from}`,
-        { rows: rowsOf('job') },
-      );
-    }
-    if (changes.some((c) => c.p.resourceType === 'pipeline')) {
-      await this.#wh.session.run(
-        `INSERT INTO sim_world.system_lakeflow__pipelines BY NAME SELECT '1001' AS account_id, '4242' AS workspace_id, r.id AS pipeline_id,
-           'ETL_PIPELINE' AS pipeline_type, r.name AS name, map(['bundle'], [r.bundle]) AS tags, timestamp_millis(r.at) AS change_time,
-           timestamp_millis(r.visible) AS _visible_at ${from}`,
-        { rows: rowsOf('pipeline') },
+        type === 'job'
+          ? `INSERT INTO sim_world.system_lakeflow__jobs BY NAME SELECT '1001' AS account_id, '4242' AS workspace_id, r.id AS job_id, r.name AS name,
+               map(['bundle'], [r.bundle]) AS tags, timestamp_millis(r.at) AS change_time, 'sp-etl' AS run_as, 'CRON' AS trigger_type,
+               false AS paused, struct_pack(kind := 'BUNDLE', metadata_file_path := '/Workspace/.bundle/' || r.bundle || '/prod/state/metadata.json') AS deployment,
+               timestamp_millis(r.visible) AS _visible_at FROM (${batch.select}) r`
+          : `INSERT INTO sim_world.system_lakeflow__pipelines BY NAME SELECT '1001' AS account_id, '4242' AS workspace_id, r.id AS pipeline_id,
+               'ETL_PIPELINE' AS pipeline_type, r.name AS name, map(['bundle'], [r.bundle]) AS tags, timestamp_millis(r.at) AS change_time,
+               timestamp_millis(r.visible) AS _visible_at FROM (${batch.select}) r`,
+        batch.params,
       );
     }
   }
@@ -209,12 +206,12 @@ export class SimWorld {
       events: [],
     };
     const labels: Array<Array<string | number | null>> = [];
-    const current = new Map<string, { id: string; version: string; settings: string; at: number }>();
+    const current = new Map<string, readonly SqlValue[]>();
     for (const d of deploys) {
       const p = this.catalog[d.pipelineIndex]!;
       const settings = p.resourceType === 'job' ? jobSettings(p, d.version) : pipelineSpec(p, d.version);
       // A resource deployed twice in one step ends up with its later deploy.
-      current.set(p.id, { id: p.id, version: d.version, settings: JSON.stringify(settings), at: d.atMs });
+      current.set(p.id, [p.id, d.version, JSON.stringify(settings), d.atMs]);
       labels.push([d.deploymentId, d.bundle, d.version, d.label, d.behaviour.kind, d.behaviour.factor, d.atMs, p.kind, p.cadenceMin]);
       const resource = { type: p.resourceType, id: p.id, key: p.name };
       const traceId = d.deploymentId.replace('dep-', '').padEnd(32, '0');
@@ -240,10 +237,11 @@ export class SimWorld {
         event: { stage: 'deploy', attempt: 1, startedMs: d.atMs - 90_000, finishedMs: d.atMs, status: 'SUCCEEDED', attributes: { seq: d.seq }, spanId: traceId.slice(0, 16) },
       });
     }
+    const resources = rowBatch(RESOURCE_COLUMNS, [...current.values()]);
     await s.run(
       `UPDATE sim_world.api_resources AS a SET version = r.version, settings = r.settings, changed_ms = r.at, last_modified = r.at
-       FROM (SELECT unnest(from_json($rows, '[{"id":"VARCHAR","version":"VARCHAR","settings":"VARCHAR","at":"BIGINT"}]')) AS r) WHERE a.resource_id = r.id`,
-      { rows: JSON.stringify([...current.values()]) },
+       FROM (${resources.select}) r WHERE a.resource_id = r.id`,
+      resources.params,
     );
     await this.#writeScdRows(deploys.map((d) => ({ p: this.catalog[d.pipelineIndex]!, changeMs: d.atMs })));
     await s.append('sim_world.labels', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'DOUBLE', 'BIGINT', 'STRING', 'BIGINT'], labels);
@@ -326,6 +324,25 @@ export class SimWorld {
     };
     for (const stmt of flushStatementsOf()) if ((rowsIn[stmt.stage] ?? 1) > 0) await s.run(stmt.sql);
   }
+}
+
+const SCD_COLUMNS: RowBatch['columns'] = [
+  { name: 'id', type: 'STRING' },
+  { name: 'name', type: 'STRING' },
+  { name: 'bundle', type: 'STRING' },
+  { name: 'at', type: 'BIGINT' },
+  { name: 'visible', type: 'BIGINT' },
+];
+const RESOURCE_COLUMNS: RowBatch['columns'] = [
+  { name: 'id', type: 'STRING' },
+  { name: 'version', type: 'STRING' },
+  { name: 'settings', type: 'STRING' },
+  { name: 'at', type: 'BIGINT' },
+];
+
+/** Rows as one JSON parameter of the statement, the way the warehouse sends a row batch. */
+function rowBatch(columns: RowBatch['columns'], rows: ReadonlyArray<readonly SqlValue[]>): { select: string; params: Record<string, SqlValue> } {
+  return { select: inlineRowsSelect(columns), params: { [ROWS_PARAM]: inlineRowsJson({ columns, rows }) } };
 }
 
 type StageTable = 'stage_runs' | 'stage_tasks' | 'stage_commits' | 'stage_lineage' | 'stage_events';

@@ -3,9 +3,9 @@
 // one paged runs/list from the last watermark, and DESCRIBE HISTORY of a table only when a run
 // that writes it has finished since the last tick (or when the table was never read).
 
-import { medianGapMs } from '../checks/slots.js';
 import { runFromApi, normalizeResult, failureCause } from '../evidence/normalize.js';
 import { withinHorizon, type Horizon } from '../checks/baseline-window.js';
+import { nextDueMs } from '../checks/slots.js';
 import type { MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
 import type { HistoryEntry, RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
 import { flowMetricsOf, type FlowCommit } from './flow-metrics.js';
@@ -264,9 +264,8 @@ export async function readTableWrites(
   for (const w of out.writes) if (dueByCadence.has(w.table)) (heldTimes.get(w.table) ?? heldTimes.set(w.table, []).get(w.table)!).push(w.timestampMs);
   const due = (table: string): boolean => {
     if (!dueByCadence.has(table)) return (runEndMs.get(table) ?? -Infinity) >= readAt.get(table)!;
-    const times = (heldTimes.get(table) ?? []).sort((a, b) => a - b);
-    const gap = medianGapMs(times.slice(-30));
-    return gap === null || times[times.length - 1]! + gap <= nowMs;
+    const due = nextDueMs((heldTimes.get(table) ?? []).sort((a, b) => a - b));
+    return due === null || due <= nowMs;
   };
   for (const [table, subjectId] of tables) {
     const known = held.get(table);

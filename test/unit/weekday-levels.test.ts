@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { checkRowCount, scoreWrites } from '../../src/checks/row-count.js';
-import { weekdayLevels, weekdayOf } from '../../src/checks/weekday-levels.js';
+import { weekdayOf } from '../../src/checks/slots.js';
+import { weekdayLevels } from '../../src/checks/weekday-levels.js';
 import type { TableWrite } from '../../src/types.js';
 import { DAY, HOUR, normals, T0 } from './builders.js';
 
