@@ -1,6 +1,6 @@
-// The only file that touches @duckdb/node-api. It exposes the small surface the embedded
-// warehouse needs, with rows converted to the core's plain values: TIMESTAMP -> epoch ms,
-// BIGINT -> number, MAP -> object.
+// The only file that touches @duckdb/node-api (column-reader.ts reads result vectors through the
+// bindings below it). It exposes the small surface the embedded warehouse needs, with rows
+// converted to the core's plain values: TIMESTAMP -> epoch ms, BIGINT -> number, MAP -> object.
 
 import {
   DuckDBInstance,
@@ -14,6 +14,7 @@ import {
   type DuckDBValueConverter,
 } from '@duckdb/node-api';
 import type { Row, SqlValue, StagedType } from '../port.js';
+import { readColumn } from './column-reader.js';
 
 type Plain = unknown;
 
@@ -49,29 +50,9 @@ function toNumber(v: unknown): number {
 
 const converter = buildConverter();
 
-/** Column readers for the scalar types the verifier reads most; anything else goes through the converter. */
-type ItemReader = (item: unknown) => unknown;
-const asNumber: ItemReader = (x) => (x === null ? null : Number(x as bigint | number));
-const asMillis: ItemReader = (x) => (x === null ? null : Number((x as DuckDBTimestampValue).micros / 1000n));
-const asIs: ItemReader = (x) => x;
-const FAST: Partial<Record<DuckDBTypeId, ItemReader>> = {
-  [DuckDBTypeId.VARCHAR]: asIs,
-  [DuckDBTypeId.BOOLEAN]: asIs,
-  [DuckDBTypeId.DOUBLE]: asIs,
-  [DuckDBTypeId.FLOAT]: asIs,
-  [DuckDBTypeId.INTEGER]: asIs,
-  [DuckDBTypeId.SMALLINT]: asIs,
-  [DuckDBTypeId.TINYINT]: asIs,
-  [DuckDBTypeId.BIGINT]: asNumber,
-  [DuckDBTypeId.UBIGINT]: asNumber,
-  [DuckDBTypeId.TIMESTAMP]: asMillis,
-  [DuckDBTypeId.TIMESTAMP_TZ]: asMillis,
-};
-
 /**
- * Rows of a materialised result, read a column at a time. The library's row-object conversion
- * goes through a generic converter for every value, which cost more than running the query on
- * the tick's larger reads (thousands of baseline rows).
+ * Rows of a materialised result, read a column at a time: the scalar types straight from the
+ * vectors (see column-reader.ts), anything else (MAP, LIST, DATE...) through the converter.
  */
 function readRows(result: DuckDBMaterializedResult): Row[] {
   const names = result.columnNames();
@@ -83,13 +64,17 @@ function readRows(result: DuckDBMaterializedResult): Row[] {
     const base = out.length;
     for (let r = 0; r < n; r++) out.push({});
     for (let j = 0; j < names.length; j++) {
-      const vector = chunk.getColumnVector(j);
       const name = names[j]!;
       const type = types[j]!;
-      const fast = FAST[type.typeId];
+      const values = readColumn(chunk.chunk, j, type.typeId, n);
+      if (values) {
+        for (let r = 0; r < n; r++) out[base + r]![name] = values[r];
+        continue;
+      }
+      const vector = chunk.getColumnVector(j);
       for (let r = 0; r < n; r++) {
         const item = vector.getItem(r);
-        out[base + r]![name] = fast ? fast(item) : item === null ? null : converter(item, type, converter);
+        out[base + r]![name] = item === null ? null : converter(item, type, converter);
       }
     }
   }
