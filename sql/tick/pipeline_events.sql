@@ -1,8 +1,15 @@
 -- Fast-plane evidence of Lakeflow pipelines from the event log: update lifecycle, rows written
 -- per flow (resolved to the target table through pipeline_targets), and expectation counts.
 -- Weekend events reach back to since_ms, the others to weekday_since_ms (see runs.sql).
--- Rows: id. Params: since_ms, weekday_since_ms.
-WITH ids AS ({{rows}})
+-- Pipelines: those of the row batch and, when followed is true, every pipeline the verifier
+-- follows (a watermark named event_log:<id>), so that a tick can read them without first reading
+-- which they are. Rows: id. Params: since_ms, weekday_since_ms, followed.
+WITH given AS ({{rows}}),
+ids AS (
+  SELECT id FROM given
+  UNION
+  SELECT substr(name, 11) FROM {{ops}}.watermarks WHERE :followed AND name LIKE 'event_log:%'
+)
 SELECT e.origin.pipeline_id AS pipeline_id, e.origin.update_id AS update_id, e.origin.flow_name AS flow_name,
   t.table_name, e.event_type, unix_millis(e.timestamp) AS ts_ms,
   get_json_object(e.details, '$.update_progress.state') AS update_state,

@@ -7,7 +7,7 @@ import { runFromApi, normalizeResult, failureCause } from '../evidence/normalize
 import { withinHorizon, type Horizon } from '../checks/baseline-window.js';
 import { nextDueMs } from '../checks/slots.js';
 import type { MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
-import type { HistoryEntry, RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
+import type { HistoryEntry, Row, RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
 import { flowMetricsOf, type FlowCommit } from './flow-metrics.js';
 import type { Workspace } from '../workspace/port.js';
 
@@ -157,10 +157,20 @@ export function pipelineTargetRows(targets: ReadonlyMap<string, readonly string[
  * table through pipeline_targets, so a pipeline must be followed (its targets merged) first.
  */
 export async function readPipelineEvents(wh: Warehouse, ids: Iterable<string>, since: Horizon): Promise<PipelineEvidence & { latestMs: number }> {
-  const out = { runs: [] as RunRecord[], writes: [] as FlowCommit[], latestMs: -Infinity };
   const idList = [...ids];
-  if (idList.length === 0) return out;
-  const rows = await wh.query('tick/pipeline_events', { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs }, idRows(idList));
+  if (idList.length === 0) return pipelineEvidence([]);
+  return pipelineEvidence(await wh.query('tick/pipeline_events', { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs, followed: false }, idRows(idList)));
+}
+
+/** The event-log rows of every followed pipeline from a time on (assemble them with pipelineEvidence). */
+export async function readFollowedEvents(wh: Warehouse, sinceMs: number): Promise<Row[]> {
+  return wh.query('tick/pipeline_events', { since_ms: sinceMs, weekday_since_ms: sinceMs, followed: true }, idRows([]));
+}
+
+/** Updates and flow writes from event-log rows, counting only the rows from `fromMs` on. */
+export function pipelineEvidence(all: readonly Row[], fromMs = -Infinity): PipelineEvidence & { latestMs: number } {
+  const out = { runs: [] as RunRecord[], writes: [] as FlowCommit[], latestMs: -Infinity };
+  const rows = all.filter((r) => Number(r.ts_ms) >= fromMs);
   const updates = new Map<string, { pipelineId: string; start: number | null; end: number | null; state: string | null; error: string | null }>();
   for (const r of rows) {
     const pid = String(r.pipeline_id);

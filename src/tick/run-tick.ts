@@ -17,7 +17,7 @@ import type { FlowCommit } from './flow-metrics.js';
 import { runBudgetStep, type BudgetTickSummary } from './budgets.js';
 import { runRollbackStep, type RollbackDeps, type RollbackTickSummary } from './decide-rollbacks.js';
 import { openTick, type ActiveDeployment } from './discover.js';
-import { commitRows, listNewRuns, observedRunRows, readPipelineEvents, readSlowPending } from './gather.js';
+import { commitRows, listNewRuns, observedRunRows, pipelineEvidence, readFollowedEvents, readPipelineEvents, readSlowPending } from './gather.js';
 import { gatherEvidence } from './gather-evidence.js';
 
 /** Rollback outcomes after which a ledger row needs no further tick. */
@@ -37,6 +37,8 @@ const REJUDGE_MS = 15 * MINUTE;
  * event to report it: a deployment not judged during an hour is judged in the hour's last quarter.
  */
 const HOURLY_FROM_MS = 45 * MINUTE;
+/** Event-log reads reach back this far before where the last tick stopped: events land a little late. */
+const EVENT_OVERLAP_MS = 10 * MINUTE;
 /** A tick row older than this before the current tick means ticks were missed (or one crashed). */
 const TICK_GAP_MS = 90_000;
 
@@ -92,8 +94,13 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const tickId = `tick-${nowMs}`;
   const errors: MeasurementError[] = [];
 
-  // One statement reads the deployments under verification and where the last tick stopped.
-  const { active, errors: discoverErrors, marks, auditTail } = await openTick(wh, nowMs, (policy.window.maxHours + 24) * HOUR);
+  // One statement reads the deployments under verification and where the last tick stopped. The
+  // followed pipelines' event log is read alongside it, over the span a tick a minute after the
+  // last one needs; only after missed ticks is the span read again, from where the last one stopped.
+  const earlyEventsFrom = nowMs - MINUTE - EVENT_OVERLAP_MS;
+  const [opening, earlyEvents] = await Promise.allSettled([openTick(wh, nowMs, (policy.window.maxHours + 24) * HOUR), readFollowedEvents(wh, earlyEventsFrom)]);
+  if (opening.status === 'rejected') throw opening.reason;
+  const { active, errors: discoverErrors, marks, auditTail } = opening.value;
   const lastTickMs = marks.get('last_tick_ms') ?? nowMs - 6 * HOUR;
   // Marks that only change when a pipeline is first followed; the rolling ones ride on the tick row.
   const newMarks: Record<string, number> = {};
@@ -103,13 +110,13 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   let eventLogWatermark = marks.get('event_log_from_ms') ?? null;
   // Followed pipelines (seen before, targets known) are read from the event-log watermark.
   const followed = [...marks.keys()].filter((k) => k.startsWith('event_log:')).map((k) => k.slice('event_log:'.length));
-  const eventsFrom = (marks.get('event_log_from_ms') ?? lastTickMs) - 10 * MINUTE;
+  const eventsFrom = (marks.get('event_log_from_ms') ?? lastTickMs) - EVENT_OVERLAP_MS;
   const periodic = Math.floor(nowMs / REJUDGE_MS) > Math.floor(lastTickMs / REJUDGE_MS);
   // Final verdicts are not reopened; only the open ones may still be waiting on the slow plane.
   const open = periodic ? active.filter((a) => a.judgedAtMs !== null && a.verdictState !== null) : [];
   const [listing, events, pending] = await Promise.allSettled([
     listNewRuns(ws, runsWatermark, nowMs),
-    readPipelineEvents(wh, followed, flatHorizon(eventsFrom)),
+    earlyEvents.status === 'rejected' ? Promise.reject(earlyEvents.reason) : eventsFrom >= earlyEventsFrom ? pipelineEvidence(earlyEvents.value, eventsFrom) : readPipelineEvents(wh, followed, flatHorizon(eventsFrom)),
     readSlowPending(wh, open.map((a) => a.deployment)),
   ]);
   // Without the answer every open deployment is judged again, as if all had something new.
