@@ -44,6 +44,7 @@ function readString(dv: DataView, i: number, data: Uint8Array): string {
 export function readColumn(chunk: duckdb.DataChunk, column: number, typeId: number, rows: number): ColumnValues {
   const reader = LITTLE_ENDIAN ? READERS.get(typeId) : undefined;
   if (!reader) return null;
+  if (rows === 0) return [];
   const [read, width] = reader;
   const vector = duckdb.data_chunk_get_vector(chunk, column);
   const data = duckdb.vector_get_data(vector, rows * width);
