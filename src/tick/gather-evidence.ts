@@ -53,9 +53,12 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const ids = [...new Set(active.flatMap((a) => a.deployment.resources.map((r) => r.id)))];
   const since = baselineHorizons(Math.min(...active.map((a) => a.deployment.finishedMs)), policy);
 
-  // Runs are read alongside lineage; only a pipeline followed for the first time below (its past
-  // runs merged into the fast-plane cache) makes them be read again.
-  const [lineageRead, runsRead] = await Promise.allSettled([readLineage(wh, ids, nowMs - 7 * DAY), readRuns(wh, ids, since)]);
+  // Runs are read alongside lineage, and the cached table commits alongside the runs once lineage
+  // says which tables; only a pipeline followed for the first time below (its past runs merged
+  // into the fast-plane cache) makes the runs be read again.
+  const runsRead = readRuns(wh, ids, since);
+  runsRead.catch(() => undefined);
+  const [lineageRead] = await Promise.allSettled([readLineage(wh, ids, nowMs - 7 * DAY)]);
   let lineage: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
   if (lineageRead.status === 'fulfilled') lineage = lineageRead.value;
   else errors.push({ kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${(lineageRead.reason as Error).message}` });
@@ -88,33 +91,38 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     }
   }
 
-  let runs: RunRecord[] = [];
-  let runsError: string | null = null;
-  try {
-    if (runsRead.status === 'rejected') throw runsRead.reason;
-    runs = rereadRuns ? await readRuns(wh, ids, since) : runsRead.value;
-  } catch (e) {
-    runsError = (e as Error).message;
-  }
-  const runsOf = groupBy(runs, (r) => r.subjectId);
+  const runsDone = (async () => {
+    try {
+      return { runs: rereadRuns ? await readRuns(wh, ids, since) : await runsRead, runsError: null };
+    } catch (e) {
+      return { runs: [] as RunRecord[], runsError: (e as Error).message };
+    }
+  })();
 
   // Job-written tables: history is read again only where a run ended after the table was last read.
   const jobTables = new Map<string, string>();
-  const runEndMs = new Map<string, number>();
+  const jobs = new Set<string>();
   for (const a of active) {
     for (const ref of a.deployment.resources) {
       if (ref.type !== 'job') continue;
-      const ended = Math.max(...(runsOf.get(ref.id) ?? []).map((r) => r.endMs ?? -Infinity));
-      for (const t of lineage.targets.get(ref.id) ?? []) {
-        jobTables.set(t, ref.id);
-        runEndMs.set(t, Math.max(ended, runEndMs.get(t) ?? -Infinity));
-      }
+      jobs.add(ref.id);
+      for (const t of lineage.targets.get(ref.id) ?? []) jobTables.set(t, ref.id);
     }
   }
+  const runEndMs = runsDone.then(({ runs }) => {
+    const ends = new Map<string, number>();
+    for (const r of runs) {
+      if (r.endMs === null || !jobs.has(r.subjectId)) continue;
+      for (const t of lineage.targets.get(r.subjectId) ?? []) ends.set(t, Math.max(r.endMs, ends.get(t) ?? -Infinity));
+    }
+    return ends;
+  });
   const pipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (watched.has(id)) pipelineTables.set(t, id);
   const metricsSinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - RULES_BASELINE_MS;
   const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), runEndMs, since, nowMs, new Set(pipelineTables.keys()), input.pendingCommits ?? [], metricsSinceMs);
+  const { runs, runsError } = await runsDone;
+  const runsOf = groupBy(runs, (r) => r.subjectId);
   errors.push(...hist.errors);
   const writesOf = groupBy(hist.writes, (w) => w.table);
   const measurementErrors = errors.filter((e) => e.kind === 'writes' || e.kind === 'runs');

@@ -232,7 +232,8 @@ export interface HistoryOutcome {
 export async function readTableWrites(
   wh: Warehouse,
   tables: ReadonlyMap<string, string>,
-  runEndMs: ReadonlyMap<string, number>,
+  /** When a run writing each table last ended; awaited only after the cached commits are read. */
+  runEndMs: ReadonlyMap<string, number> | Promise<ReadonlyMap<string, number>>,
   since: Horizon,
   nowMs: number,
   /** Tables whose commits come from elsewhere (pipeline event log): never DESCRIBE'd. */
@@ -270,10 +271,11 @@ export async function readTableWrites(
   for (const c of pending) {
     if (tables.has(c.table) && withinHorizon(c.timestampMs, since) && !seen.has(`${c.table}|${c.timestampMs}`)) out.writes.push(c);
   }
+  const ends = await runEndMs;
   const heldTimes = new Map<string, number[]>();
   for (const w of out.writes) if (dueByCadence.has(w.table)) (heldTimes.get(w.table) ?? heldTimes.set(w.table, []).get(w.table)!).push(w.timestampMs);
   const due = (table: string): boolean => {
-    if (!dueByCadence.has(table)) return (runEndMs.get(table) ?? -Infinity) >= readAt.get(table)!;
+    if (!dueByCadence.has(table)) return (ends.get(table) ?? -Infinity) >= readAt.get(table)!;
     const due = nextDueMs((heldTimes.get(table) ?? []).sort((a, b) => a - b));
     return due === null || due <= nowMs;
   };
