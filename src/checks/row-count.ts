@@ -9,24 +9,19 @@ import { int, num, pct } from './format.js';
 import { kMaxFor, type Policy } from './policy.js';
 import { checkResult } from './result.js';
 import { runSequential, type Residual } from './sequential.js';
-import { cleaned, pooledNoise, type HistoryNoise } from './history-noise.js';
+import { cleaned, pooledNoise } from './history-noise.js';
 import { medianGapMs, SlotIndex, type SlotScore } from './slots.js';
 import { adjusted, weekdayLevels } from './weekday-levels.js';
 
 export interface VolumeScore extends SlotScore {
   readonly write: TableWrite;
-  /** Correlation of consecutive runs in the history (see historyNoise). */
+  /** Correlation of consecutive runs in the history (see history-noise.ts). */
   readonly rho: number;
   /** Whether weekday levels learnt from the history were taken out (see weekday-levels.ts). */
   readonly weekdayAdjusted: boolean;
 }
 
 const y = (rows: number) => Math.log1p(rows);
-
-/** The series' pooled noise (see history-noise.ts), on the log scale of rows written. */
-export function historyNoise(history: readonly TableWrite[], cadence: number | null): HistoryNoise {
-  return pooledNoise(history.filter((w) => w.rows !== null).map((w) => ({ timestampMs: w.timestampMs, y: y(w.rows!) })), cadence);
-}
 
 const thresholds = new Map<string, number>();
 

@@ -58,10 +58,12 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   // into the fast-plane cache) makes the runs be read again.
   const runsRead = readRuns(wh, ids, since);
   runsRead.catch(() => undefined);
-  const [lineageRead] = await Promise.allSettled([readLineage(wh, ids, nowMs - 7 * DAY)]);
   let lineage: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
-  if (lineageRead.status === 'fulfilled') lineage = lineageRead.value;
-  else errors.push({ kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${(lineageRead.reason as Error).message}` });
+  try {
+    lineage = await readLineage(wh, ids, nowMs - 7 * DAY);
+  } catch (e) {
+    errors.push({ kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${(e as Error).message}` });
+  }
   const watched = new Set(ids);
   // Any resource reading a source of a judged deployment can be a peer of it, including one under
   // verification for a deploy of its own; only the deployment's own resources are excluded.

@@ -276,8 +276,8 @@ export async function readTableWrites(
   for (const w of out.writes) if (dueByCadence.has(w.table)) (heldTimes.get(w.table) ?? heldTimes.set(w.table, []).get(w.table)!).push(w.timestampMs);
   const due = (table: string): boolean => {
     if (!dueByCadence.has(table)) return (ends.get(table) ?? -Infinity) >= readAt.get(table)!;
-    const due = nextDueMs((heldTimes.get(table) ?? []).sort((a, b) => a - b));
-    return due === null || due <= nowMs;
+    const next = nextDueMs((heldTimes.get(table) ?? []).sort((a, b) => a - b));
+    return next === null || next <= nowMs;
   };
   for (const [table, subjectId] of tables) {
     const known = held.get(table);

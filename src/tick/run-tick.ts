@@ -114,9 +114,14 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const periodic = Math.floor(nowMs / REJUDGE_MS) > Math.floor(lastTickMs / REJUDGE_MS);
   // Final verdicts are not reopened; only the open ones may still be waiting on the slow plane.
   const open = periodic ? active.filter((a) => a.judgedAtMs !== null && a.verdictState !== null) : [];
+  const eventsRead = async () => {
+    if (earlyEvents.status === 'rejected') throw earlyEvents.reason;
+    if (eventsFrom >= earlyEventsFrom) return pipelineEvidence(earlyEvents.value, eventsFrom);
+    return readPipelineEvents(wh, followed, flatHorizon(eventsFrom));
+  };
   const [listing, events, pending] = await Promise.allSettled([
     listNewRuns(ws, runsWatermark, nowMs),
-    earlyEvents.status === 'rejected' ? Promise.reject(earlyEvents.reason) : eventsFrom >= earlyEventsFrom ? pipelineEvidence(earlyEvents.value, eventsFrom) : readPipelineEvents(wh, followed, flatHorizon(eventsFrom)),
+    eventsRead(),
     readSlowPending(wh, open.map((a) => a.deployment)),
   ]);
   // Without the answer every open deployment is judged again, as if all had something new.

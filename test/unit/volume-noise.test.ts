@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkRowCount, historyNoise } from '../../src/checks/row-count.js';
+import { checkRowCount } from '../../src/checks/row-count.js';
+import { pooledNoise } from '../../src/checks/history-noise.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import type { TableWrite } from '../../src/types.js';
 import { DAY, HOUR, normals, T0 } from './builders.js';
@@ -24,6 +25,9 @@ function history(sd: number, daySd: number, calmHour: number | null = null, seed
   }
   return out;
 }
+
+/** The series' pooled noise on the log scale of rows written, as the row-count check measures it. */
+const historyNoise = (writes: readonly TableWrite[], cadence: number) => pooledNoise(writes.map((w) => ({ timestampMs: w.timestampMs, y: Math.log1p(w.rows!) })), cadence);
 
 const post = (factors: number[]): TableWrite[] =>
   factors.map((f, i) => ({ table: TABLE, subjectId: '1', runId: `p${i}`, timestampMs: deploy + (i + 0.5) * HOUR, rows: Math.round(10_000 * f), plane: 'fast' }));
