@@ -59,23 +59,25 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   // The replay runs on a copy in memory (no file write per statement) and is saved once at the
   // end, where `postflight tick` and `audit verify` find it.
   const wh = await DuckDbWarehouse.openCopyInMemory(template);
+  // The simulator writes on a connection of its own, so it can write the next minute while the
+  // verifier judges this one (see replay).
+  const simWh = await wh.connect();
   let saved = false;
   try {
-    const world = (await SimWorld.open(wh))!;
+    const world = (await SimWorld.open(simWh))!;
     const ws = new EmbeddedWorkspace(wh);
     const policy = opts.policy ?? DEFAULT_POLICY;
     const rollback = { policy: opts.rollback ?? resolveRollbackPolicy(opts.policies?.rollback) };
     const slos = opts.policies ? resolveSloPolicy(opts.policies.slos) : DEFAULT_SLO_POLICY;
     const start = world.nowMs;
     const minutes = opts.replayMinutes ?? 1440;
+    const tick = (atMs: number) => runTick({ wh, ws, policy, policies: opts.policies, rollback, slos }, atMs);
     // A first tick at the start judges the recent past, so earlier versions have verdicts.
-    opts.onTick?.(await runTick({ wh, ws, policy, policies: opts.policies, rollback, slos }, start));
-    for (let m = 1; m <= minutes; m++) {
-      await world.advance(start + m * 60_000);
-      const s = await runTick({ wh, ws, policy, policies: opts.policies, rollback, slos }, start + m * 60_000);
+    opts.onTick?.(await tick(start));
+    await replay(world, ws, start, minutes, tick, (s, m) => {
       opts.onTick?.(s);
       if (m % 60 === 0) opts.onProgress?.('replaying', m, minutes);
-    }
+    });
     const rows = (await wh.session.all(loadSql('demo/report'), { from_ms: start, to_ms: start + minutes * 60_000 })) as unknown as DemoRow[];
     await wh.saveTo(path);
     saved = true;
@@ -83,6 +85,43 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   } finally {
     // A replay that failed half way is still saved, to be looked into.
     if (!saved) await wh.saveTo(path).catch(() => undefined);
+    await simWh.close();
     await wh.close();
+  }
+}
+
+/**
+ * Minute by minute: the world moves on a minute, then the verifier ticks. While a tick runs, the
+ * world writes the next minute in a transaction of its own and keeps it only if the tick changed
+ * no job or pipeline (a rollback changes what the next minute's runs do); otherwise the minute is
+ * written again after the tick. Either way the result is that of taking the steps one by one.
+ */
+async function replay(
+  world: SimWorld,
+  ws: EmbeddedWorkspace,
+  start: number,
+  minutes: number,
+  tick: (atMs: number) => Promise<TickSummary>,
+  done: (s: TickSummary, minute: number) => void,
+): Promise<void> {
+  let written = false;
+  for (let m = 1; m <= minutes; m++) {
+    const at = start + m * 60_000;
+    if (!written) await world.advance(at);
+    const edits = ws.edits;
+    // A step that cannot be written ahead is written after the tick, where a real fault shows.
+    const ahead = m < minutes ? world.stepAhead(at + 60_000).catch(() => null) : Promise.resolve(null);
+    let summary: TickSummary;
+    try {
+      summary = await tick(at);
+    } catch (e) {
+      await (await ahead)?.abort();
+      throw e;
+    }
+    const next = await ahead;
+    written = false;
+    if (next !== null && ws.edits === edits) written = await next.commit();
+    else await next?.abort();
+    done(summary, m);
   }
 }

@@ -21,6 +21,21 @@ export const LATENCY_MS = { lakeflow: 90 * 60_000, lineage: 60 * 60_000 } as con
 
 const DAY = 86_400_000;
 
+/** A simulated step written but not yet visible: see SimWorld.stepAhead. */
+export interface PendingStep {
+  /** Makes the step visible; false when it could not be (it is undone: take the step again). */
+  commit(): Promise<boolean>;
+  /** Undoes the step as if it had never been taken. */
+  abort(): Promise<void>;
+}
+
+interface Step {
+  readonly toMs: number;
+  readonly deploys: readonly PlannedDeploy[];
+  readonly runs: readonly SimRun[];
+  readonly ingested: readonly SourceCommit[];
+}
+
 /** Bump when the simulator writes different data for the same spec: cached worlds are rebuilt. */
 export const WORLD_FORMAT = 5;
 
@@ -158,8 +173,69 @@ export class SimWorld {
   }
 
   async advance(toMs: number): Promise<void> {
+    if (toMs <= this.#nowMs) return;
+    const step = await this.#compute(toMs);
+    const s = this.#wh.session;
+    if (step.runs.length === 0 && step.deploys.length === 0 && step.ingested.length === 0) {
+      await s.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
+      this.#nowMs = toMs;
+      return;
+    }
+    // One transaction per simulated minute: what the platform did in it appears at once, and the
+    // file is synced once rather than per table.
+    await s.run('BEGIN TRANSACTION');
+    try {
+      await this.#write(step);
+      await s.run('COMMIT');
+    } catch (e) {
+      await s.run('ROLLBACK');
+      throw e;
+    }
+    this.#nowMs = toMs;
+  }
+
+  /**
+   * Takes the step to `toMs` in a transaction left open, so that a replay can write the next
+   * minute while the verifier judges this one on another connection; nothing of it is visible
+   * until `commit`. Null when the step deploys: a deploy changes the control plane, which a
+   * rollback by the verifier may be changing at the same time.
+   */
+  async stepAhead(toMs: number): Promise<PendingStep | null> {
+    if (toMs <= this.#nowMs) return null;
+    const step = await this.#compute(toMs);
+    if (step.deploys.length) return null;
+    const s = this.#wh.session;
+    const kept = { staged: this.#staged, filled: this.#filled };
+    const undo = async () => {
+      await s.run('ROLLBACK').catch(() => undefined);
+      this.#staged = kept.staged;
+      this.#filled = kept.filled;
+    };
+    await s.run('BEGIN TRANSACTION');
+    try {
+      await this.#write(step);
+    } catch (e) {
+      await undo();
+      throw e;
+    }
+    return {
+      commit: async () => {
+        try {
+          await s.run('COMMIT');
+        } catch {
+          await undo();
+          return false;
+        }
+        this.#nowMs = toMs;
+        return true;
+      },
+      abort: undo,
+    };
+  }
+
+  /** What the platform does from now to `toMs`: the runs that start, the deploys, the ingestion. */
+  async #compute(toMs: number): Promise<Step> {
     const fromMs = this.#nowMs;
-    if (toMs <= fromMs) return;
     const deploys = this.plan.deploys.filter((d) => d.atMs > fromMs && d.atMs <= toMs);
     const starting = this.catalog.filter((p) => slotStartMs(p, firstSlotAfter(p, fromMs)) <= toMs);
     // Most minutes start no run: then the control plane need not be asked what each resource runs.
@@ -177,25 +253,14 @@ export class SimWorld {
       }
     }
     const ingested = sourceCommitsBetween(this.spec.seed, this.#built.sources, fromMs, toMs, this.plan.incidents);
-    const s = this.#wh.session;
-    if (runs.length === 0 && deploys.length === 0 && ingested.length === 0) {
-      await s.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
-      this.#nowMs = toMs;
-      return;
-    }
-    // One transaction per simulated minute: what the platform did in it appears at once, and the
-    // file is synced once rather than per table.
-    await s.run('BEGIN TRANSACTION');
-    try {
-      await this.#flush(runs, ingested);
-      if (deploys.length) await this.#applyDeploys(deploys);
-      await s.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
-      await s.run('COMMIT');
-    } catch (e) {
-      await s.run('ROLLBACK');
-      throw e;
-    }
-    this.#nowMs = toMs;
+    return { toMs, deploys, runs, ingested };
+  }
+
+  /** Writes a step inside the caller's transaction, the clock last. */
+  async #write(step: Step): Promise<void> {
+    await this.#flush(step.runs, step.ingested);
+    if (step.deploys.length) await this.#applyDeploys(step.deploys);
+    await this.#wh.session.run('UPDATE sim_world.clock SET now_ms = $now', { now: step.toMs });
   }
 
   async #applyDeploys(deploys: readonly PlannedDeploy[]): Promise<void> {

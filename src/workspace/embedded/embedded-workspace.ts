@@ -10,6 +10,7 @@ export const RUNS_PAGE_SIZE = 25;
 export class EmbeddedWorkspace implements Workspace {
   readonly stats: WorkspaceStats = { calls: 0 };
   readonly #wh: DuckDbWarehouse;
+  #edits = 0;
 
   constructor(wh: DuckDbWarehouse) {
     this.#wh = wh;
@@ -69,7 +70,13 @@ export class EmbeddedWorkspace implements Workspace {
     await this.#apply(pipelineId, 'pipeline', spec, (spec.configuration as Record<string, string> | undefined)?.['postflight.version']);
   }
 
+  /** Changes made to jobs and pipelines so far: a replay tells by it whether a tick rolled something back. */
+  get edits(): number {
+    return this.#edits;
+  }
+
   async #apply(id: string, type: string, settings: Record<string, unknown>, version: string | undefined): Promise<void> {
+    this.#edits++;
     const rows = await this.#wh.session.all('SELECT resource_id FROM sim_world.api_resources WHERE resource_id = $id AND resource_type = $type', { id, type });
     if (rows.length === 0) throw new Error(`${type} ${id} does not exist (RESOURCE_DOES_NOT_EXIST)`);
     await this.#wh.session.run(
