@@ -175,23 +175,12 @@ export class SimWorld {
   async advance(toMs: number): Promise<void> {
     if (toMs <= this.#nowMs) return;
     const step = await this.#compute(toMs);
-    const s = this.#wh.session;
     if (step.runs.length === 0 && step.deploys.length === 0 && step.ingested.length === 0) {
-      await s.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
+      await this.#wh.session.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
       this.#nowMs = toMs;
       return;
     }
-    // One transaction per simulated minute: what the platform did in it appears at once, and the
-    // file is synced once rather than per table.
-    await s.run('BEGIN TRANSACTION');
-    try {
-      await this.#write(step);
-      await s.run('COMMIT');
-    } catch (e) {
-      await s.run('ROLLBACK');
-      throw e;
-    }
-    this.#nowMs = toMs;
+    await (await this.#open(step)).commit();
   }
 
   /**
@@ -204,9 +193,19 @@ export class SimWorld {
     if (toMs <= this.#nowMs) return null;
     const step = await this.#compute(toMs);
     if (step.deploys.length) return null;
+    const open = await this.#open(step);
+    return { commit: () => open.commit().then(() => true, () => false), abort: open.abort };
+  }
+
+  /**
+   * Writes a step in a transaction of its own (one per simulated minute: what the platform did in
+   * it appears at once, and a file is synced once rather than per table). Commit moves the clock;
+   * a failed write or commit, or an abort, undoes it all, the staging state included.
+   */
+  async #open(step: Step): Promise<{ commit(): Promise<void>; abort(): Promise<void> }> {
     const s = this.#wh.session;
     const kept = { staged: this.#staged, filled: this.#filled };
-    const undo = async () => {
+    const abort = async () => {
       await s.run('ROLLBACK').catch(() => undefined);
       this.#staged = kept.staged;
       this.#filled = kept.filled;
@@ -215,22 +214,19 @@ export class SimWorld {
     try {
       await this.#write(step);
     } catch (e) {
-      await undo();
+      await abort();
       throw e;
     }
-    return {
-      commit: async () => {
-        try {
-          await s.run('COMMIT');
-        } catch {
-          await undo();
-          return false;
-        }
-        this.#nowMs = toMs;
-        return true;
-      },
-      abort: undo,
+    const commit = async () => {
+      try {
+        await s.run('COMMIT');
+      } catch (e) {
+        await abort();
+        throw e;
+      }
+      this.#nowMs = step.toMs;
     };
+    return { commit, abort };
   }
 
   /** What the platform does from now to `toMs`: the runs that start, the deploys, the ingestion. */
