@@ -73,6 +73,8 @@ export interface ExpectationRecord {
   readonly failed: number | null;
   /** The rule's outcome on this run. */
   readonly outcome: 'pass' | 'fail';
+  /** Why the rule measured nothing on this run (a dbt test that errored); the outcome then means nothing. */
+  readonly error?: string;
   readonly source: 'dlt' | 'dbt';
   readonly plane: Plane;
 }

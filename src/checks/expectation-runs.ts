@@ -25,8 +25,9 @@ export interface RuleHistory {
 
 const isCount = (v: number | null): v is number => v !== null && Number.isInteger(v) && v >= 0;
 
-/** Why a record's counts are unusable, or null when they are fine (or absent, which is fine). */
+/** Why a record is unusable (the rule errored, or its counts are bad), or null when it is fine. */
 export function malformedCounts(rec: ExpectationRecord): string | null {
+  if (rec.error !== undefined) return rec.error;
   for (const [field, v] of [['passed', rec.passed], ['failed', rec.failed]] as const) {
     if (v !== null && !isCount(v)) return `${field} = ${String(v)}; counts must be whole numbers ≥ 0 or NULL`;
   }

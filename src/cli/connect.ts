@@ -20,6 +20,8 @@ export interface ConnectOptions {
   readonly ops?: string | undefined;
   /** `--event-log`, else POSTFLIGHT_EVENT_LOG: the pipeline event log table or view (Databricks only). */
   readonly eventLog?: string | undefined;
+  /** `--dbt-artifacts`, else POSTFLIGHT_DBT_ARTIFACTS: catalog.schema of Elementary's dbt tables (Databricks only; unset reads no dbt results). */
+  readonly dbtArtifacts?: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log?: Logger;
 }
@@ -65,8 +67,8 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
 }
 
 async function connectEmbedded(path: string, o: ConnectOptions): Promise<Connection> {
-  if (o.ops !== undefined || o.eventLog !== undefined) {
-    throw new ConfigError('--ops and --event-log name tables of a Databricks workspace; the embedded warehouse keeps its own (postflight, pipelines.event_log)');
+  if (o.ops !== undefined || o.eventLog !== undefined || o.dbtArtifacts !== undefined) {
+    throw new ConfigError('--ops, --event-log and --dbt-artifacts name tables of a Databricks workspace; the embedded warehouse keeps its own (postflight, pipelines.event_log, elementary)');
   }
   const wh = await DuckDbWarehouse.open(path);
   const world = await SimWorld.open(wh);
@@ -77,14 +79,18 @@ async function connectEmbedded(path: string, o: ConnectOptions): Promise<Connect
   return { wh, ws: new EmbeddedWorkspace(wh), world, nowMs: () => world.nowMs, close: () => wh.close() };
 }
 
-export function databricksLocations(o: Pick<ConnectOptions, 'ops' | 'eventLog' | 'env'>): Locations {
+export function databricksLocations(o: Pick<ConnectOptions, 'ops' | 'eventLog' | 'dbtArtifacts' | 'env'>): Locations {
   const ops = o.ops ?? o.env.POSTFLIGHT_OPS ?? DATABRICKS_DEFAULT_LOCATIONS.ops;
   const eventLog = o.eventLog ?? o.env.POSTFLIGHT_EVENT_LOG ?? `${ops}.pipeline_event_log`;
+  const dbtArtifacts = o.dbtArtifacts ?? o.env.POSTFLIGHT_DBT_ARTIFACTS;
   try {
     if (validateIdentifier(ops, '--ops (POSTFLIGHT_OPS)').length !== 2) throw new Error(`--ops (POSTFLIGHT_OPS): '${ops}' must be catalog.schema, e.g. ops.postflight`);
     if (validateIdentifier(eventLog, '--event-log (POSTFLIGHT_EVENT_LOG)').length !== 3) throw new Error(`--event-log (POSTFLIGHT_EVENT_LOG): '${eventLog}' must be catalog.schema.table, e.g. ops.postflight.pipeline_event_log`);
+    if (dbtArtifacts !== undefined && validateIdentifier(dbtArtifacts, '--dbt-artifacts (POSTFLIGHT_DBT_ARTIFACTS)').length !== 2) {
+      throw new Error(`--dbt-artifacts (POSTFLIGHT_DBT_ARTIFACTS): '${dbtArtifacts}' must be catalog.schema, the schema the Elementary dbt package writes to, e.g. analytics.elementary`);
+    }
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
-  return { ops, eventLog };
+  return dbtArtifacts === undefined ? { ops, eventLog } : { ops, eventLog, dbtArtifacts };
 }

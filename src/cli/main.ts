@@ -38,6 +38,8 @@ Options:
   --workspace embedded|databricks   the control plane (default: goes with --warehouse)
   --ops CATALOG.SCHEMA      postflight's tables on Databricks (default ops.postflight)
   --event-log C.S.TABLE     the pipeline event log on Databricks (default <ops>.pipeline_event_log)
+  --dbt-artifacts C.S       schema of the Elementary dbt package's tables, read for dbt test results
+                            (Databricks; default POSTFLIGHT_DBT_ARTIFACTS, else no dbt results)
   --pipelines N --days N --deploys-per-day N --seed N   size of the simulated platform
   --policy FILE             policy file (JSON; see policy.example.json): criticality, dry-run, SLAs, expected changes
   --json                    print one JSON object instead of a table
@@ -77,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
       workspace: { type: 'string' },
       ops: { type: 'string' },
       'event-log': { type: 'string' },
+      'dbt-artifacts': { type: 'string' },
       pipelines: { type: 'string' },
       days: { type: 'string' },
       'deploys-per-day': { type: 'string' },
@@ -134,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
     case 'setup': {
       const target = parseWarehouse(values.warehouse, '.postflight');
       if (target.kind === 'duckdb') throw new UsageError(`the embedded warehouse is set up by 'postflight simulate --warehouse duckdb:${target.path}'`);
-      const conn = await connect({ warehouse: target, workspace: parseWorkspace(values.workspace, target), ops: values.ops, eventLog: values['event-log'], env: process.env, log });
+      const conn = await connect({ warehouse: target, workspace: parseWorkspace(values.workspace, target), ops: values.ops, eventLog: values['event-log'], dbtArtifacts: values['dbt-artifacts'], env: process.env, log });
       try {
         await conn.wh.applyDdl('ddl/ops');
         log.info({ statements: conn.wh.stats.statements }, 'postflight tables ready');
@@ -147,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
     case 'advance': {
       const target = parseWarehouse(values.warehouse, '.postflight');
       if (command === 'advance' && target.kind !== 'duckdb') throw new UsageError('advance moves a simulated world forward; use --warehouse duckdb:PATH');
-      const conn = await connect({ warehouse: target, workspace: parseWorkspace(values.workspace, target), ops: values.ops, eventLog: values['event-log'], env: process.env, log });
+      const conn = await connect({ warehouse: target, workspace: parseWorkspace(values.workspace, target), ops: values.ops, eventLog: values['event-log'], dbtArtifacts: values['dbt-artifacts'], env: process.env, log });
       try {
         const { wh, ws, world } = conn;
         const minutes = command === 'advance' ? parseIntFlag('minutes', values.minutes, 60, 1, 100_000) : 0;

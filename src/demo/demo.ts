@@ -32,7 +32,7 @@ export interface DemoOptions {
 /** Where the world of this spec is kept once built. */
 export function worldTemplatePath(dir: string, spec: WorldSpec): string {
   // The template holds the ops tables too, so a schema or simulator change must not reuse an old one.
-  const key = [JSON.stringify(spec), WORLD_FORMAT, loadSql('ddl/ops'), loadSql('ddl/system'), loadSql('ddl/event_log')].join('\n');
+  const key = [JSON.stringify(spec), WORLD_FORMAT, loadSql('ddl/ops'), loadSql('ddl/system'), loadSql('ddl/event_log'), loadSql('ddl/elementary')].join('\n');
   return join(dir, `world-${hashKey(key).toString(16)}.duckdb`);
 }
 

@@ -26,8 +26,12 @@ export interface SimPipeline {
   readonly baseDurationS: number;
   readonly rowSigma: number;
   readonly durationSigma: number;
-  /** Expectation names with their baseline failure rate (DLT expectations, dbt tests). */
-  readonly expectations: ReadonlyArray<{ readonly name: string; readonly failRate: number }>;
+  /**
+   * Data-quality rules with their baseline failure rate: for DLT expectations the share of records
+   * failing, for dbt tests the share of runs in which the test fails (dbt reports pass or fail).
+   * A dbt test of severity error fails `dbt build`, and with it the run.
+   */
+  readonly expectations: ReadonlyArray<{ readonly name: string; readonly failRate: number; readonly severity: 'error' | 'warn' }>;
   /** Probability that a run fails for infrastructure reasons (retried, then CLOUD_FAILURE). */
   readonly infraFailRate: number;
 }
@@ -70,6 +74,8 @@ export function buildCatalog(spec: WorldSpec): SimPipeline[] {
       if (!sources.includes(src)) sources.push(src);
     }
     const resourceType = kind === 'dlt' ? 'pipeline' : 'job';
+    // The dbt model behind the first target, which its tests guard.
+    const model = targets[0]!.name.split('.').pop()!;
     out.push({
       index: i,
       kind,
@@ -88,10 +94,16 @@ export function buildCatalog(spec: WorldSpec): SimPipeline[] {
       expectations:
         kind === 'batch'
           ? []
-          : [
-              { name: kind === 'dbt' ? 'not_null_id' : 'valid_id', failRate: 1e-4 + r('e1') * 5e-4 },
-              { name: kind === 'dbt' ? 'unique_key' : 'valid_amount', failRate: 5e-5 + r('e2') * 2e-4 },
-            ],
+          : kind === 'dbt'
+            ? [
+                { name: `not_null_${model}_id`, failRate: 0, severity: 'error' },
+                { name: `unique_${model}_key`, failRate: 0, severity: 'error' },
+                { name: `accepted_values_${model}_status`, failRate: 0.01 + r('e3') * 0.04, severity: 'warn' },
+              ]
+            : [
+                { name: 'valid_id', failRate: 1e-4 + r('e1') * 5e-4, severity: 'warn' },
+                { name: 'valid_amount', failRate: 5e-5 + r('e2') * 2e-4, severity: 'warn' },
+              ],
       infraFailRate: 0.002,
     });
   }

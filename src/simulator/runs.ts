@@ -28,7 +28,16 @@ export interface SimRun {
   readonly schemaChange?: string;
   /** Rows written per target table; null where the run wrote no commit to that table. */
   readonly rows: ReadonlyArray<number | null>;
-  readonly expectations: ReadonlyArray<{ readonly name: string; readonly dataset: string; readonly passed: number; readonly failed: number }>;
+  readonly expectations: ReadonlyArray<SimRuleResult>;
+}
+
+/** One rule's result on a run: records passed and failed (a dbt test reports only the failed rows). */
+export interface SimRuleResult {
+  readonly name: string;
+  readonly dataset: string;
+  readonly severity: 'error' | 'warn';
+  readonly passed: number;
+  readonly failed: number;
 }
 
 export function runIdOf(p: SimPipeline, slot: number): string {
@@ -72,14 +81,26 @@ export function simulateRun(seed: number, p: SimPipeline, slot: number, startMs:
     });
   });
 
-  const expectations = failed
+  const checked = Math.max(1, rows[0] ?? rows[1] ?? 0);
+  const dataset = p.targets[0]!.name.split('.').pop()!;
+  const expectations: SimRuleResult[] = failed
     ? []
     : p.expectations.map((e, i) => {
-        const checked = Math.max(1, rows[0] ?? rows[1] ?? 0);
+        if (p.kind === 'dbt') {
+          // A bad dbt release (a join that fans out) fails its tests on every run, with many rows.
+          const failing = kind === 'expectation_spike' ? Math.max(1, Math.round(checked * 0.002 * Math.exp(0.5 * normal(...key, 'dbtf', i))))
+            : uniform(...key, 'flake', i) < e.failRate ? 1 + Math.floor(uniform(...key, 'flaken', i) * 5) : 0;
+          return { name: e.name, dataset, severity: e.severity, passed: checked - Math.min(checked, failing), failed: Math.min(checked, failing) };
+        }
         const rate = e.failRate * (kind === 'expectation_spike' ? behaviour.factor : 1) * Math.exp(0.3 * normal(...key, 'exp', i));
         const failedRecords = Math.min(checked, Math.round(checked * rate + uniform(...key, 'expu', i) - 0.5));
-        return { name: e.name, dataset: p.targets[0]!.name.split('.').pop()!, passed: checked - Math.max(0, failedRecords), failed: Math.max(0, failedRecords) };
+        return { name: e.name, dataset, severity: e.severity, passed: checked - Math.max(0, failedRecords), failed: Math.max(0, failedRecords) };
       });
+  // dbt build runs the tests after the models: a failing test of severity error fails the run
+  // once the models are written.
+  const testFailed = expectations.some((e) => p.kind === 'dbt' && e.severity === 'error' && e.failed > 0);
+  const lastTask = tasks.length - 1;
+  if (testFailed) tasks[lastTask] = { ...tasks[lastTask]!, result: 'FAILED' };
 
   return {
     pipeline: p,
@@ -87,9 +108,9 @@ export function simulateRun(seed: number, p: SimPipeline, slot: number, startMs:
     runId: runIdOf(p, slot),
     startMs,
     endMs,
-    succeeded: !failed,
-    terminationCode: infraFailure ? 'CLOUD_FAILURE' : failed ? 'RUN_EXECUTION_ERROR' : 'SUCCESS',
-    terminationType: infraFailure ? 'CLOUD_FAILURE' : failed ? 'CLIENT_ERROR' : 'SUCCESS',
+    succeeded: !failed && !testFailed,
+    terminationCode: infraFailure ? 'CLOUD_FAILURE' : failed || testFailed ? 'RUN_EXECUTION_ERROR' : 'SUCCESS',
+    terminationType: infraFailure ? 'CLOUD_FAILURE' : failed || testFailed ? 'CLIENT_ERROR' : 'SUCCESS',
     tasks,
     rows,
     expectations,

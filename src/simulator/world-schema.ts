@@ -6,6 +6,8 @@ import { parseCreateTable } from '../warehouse/ddl-parse.js';
 import { toDuckDbType } from '../warehouse/duckdb/duckdb-types.js';
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql, splitStatements } from '../warehouse/sql-files.js';
+import { compileSql } from '../warehouse/sql-template.js';
+import { duckdbDialect } from '../warehouse/duckdb/duckdb-dialect.js';
 
 const VISIBLE = '_visible_at <= (SELECT timestamp_millis(now_ms) FROM sim_world.clock)';
 
@@ -23,6 +25,14 @@ export async function createWorldSchema(wh: DuckDbWarehouse): Promise<void> {
   const eventLog = parseCreateTable(splitStatements(loadSql('ddl/event_log'))[0]!)!;
   const [evSchema, evTable] = wh.locations.eventLog.split('.') as [string, string];
   await createVisibleTable(wh, 'sim_world.event_log', evSchema, `"${evSchema}"."${evTable}"`, eventLog.columns);
+
+  // Elementary's tables show a dbt invocation once the package has uploaded it, at the run's end.
+  for (const stmt of splitStatements(compileSql(loadSql('ddl/elementary'), duckdbDialect, wh.locations))) {
+    const def = parseCreateTable(stmt);
+    if (!def) continue;
+    const [schema, table] = def.name.replace(/"/g, '').split('.') as [string, string];
+    await createVisibleTable(wh, `sim_world.elementary__${table}`, schema, `"${schema}"."${table}"`, def.columns);
+  }
 
   await s.run('CREATE SCHEMA IF NOT EXISTS delta_history');
   await s.run(`CREATE OR REPLACE VIEW delta_history.commits AS SELECT * EXCLUDE (_visible_at) FROM sim_world.delta_commits WHERE ${VISIBLE}`);

@@ -15,6 +15,7 @@ import { simulateRun, type SimRun } from './runs.js';
 import { sourceCommitsBetween, sourceTablesOf, type SourceCommit } from './sources.js';
 import { jobSettings, pipelineSpec } from './settings.js';
 import { createWorldSchema } from './world-schema.js';
+import { dbtRunRows, dbtTestRows, elementaryBatch, type ElementaryRow } from './elementary.js';
 
 /** How long after the fact each source shows the fact (system tables are hours late). */
 export const LATENCY_MS = { lakeflow: 90 * 60_000, lineage: 60 * 60_000 } as const;
@@ -37,7 +38,7 @@ interface Step {
 }
 
 /** Bump when the simulator writes different data for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 5;
+export const WORLD_FORMAT = 6;
 
 export class SimWorld {
   readonly spec: WorldSpec;
@@ -127,6 +128,7 @@ export class SimWorld {
       });
     }
     await this.#writeScdRows(this.catalog.map((p) => ({ p, changeMs: atMs - 30 * DAY })));
+    await this.#writeElementary('dbt_tests', this.catalog.filter((p) => p.kind === 'dbt').flatMap((p) => dbtTestRows(this.spec.seed, p, atMs)));
     // Every version the plan will deploy, with its behaviour: one batch rather than a statement each.
     const versions: Array<Array<string | number | null>> = [
       ...this.catalog.map((p) => [p.bundle, this.plan.initialVersions.get(p.bundle)!, null, 1]),
@@ -162,6 +164,14 @@ export class SimWorld {
         batch.params,
       );
     }
+  }
+
+  /** Rows of one of Elementary's tables, one statement for all of them. */
+  async #writeElementary(table: 'dbt_invocations' | 'dbt_run_results' | 'dbt_tests', rows: readonly ElementaryRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const batch = elementaryBatch(rows);
+    const { select, params } = rowBatch(batch.columns, batch.rows);
+    await this.#wh.session.run(`INSERT INTO sim_world.elementary__${table} BY NAME ${select}`, params);
   }
 
   /** Current version and behaviour of every resource, as the control plane has it now. */
@@ -384,6 +394,9 @@ export class SimWorld {
       stage_events: stageEvents.length,
     };
     for (const stmt of flushStatementsOf()) if ((rowsIn[stmt.stage] ?? 1) > 0) await s.run(stmt.sql);
+    const dbt = runs.filter((r) => r.pipeline.kind === 'dbt').map((r) => dbtRunRows(this.spec.seed, r));
+    await this.#writeElementary('dbt_invocations', dbt.flatMap((d) => d.invocations));
+    await this.#writeElementary('dbt_run_results', dbt.flatMap((d) => d.results));
   }
 }
 

@@ -9,6 +9,7 @@ import type { BacklogSample, CheckResult, MeasurementError, RunRecord, TableWrit
 import type { Warehouse } from '../warehouse/port.js';
 import type { ActiveDeployment } from './discover.js';
 import { backlogOf, expectationsOf, type FlowCommit } from './flow-metrics.js';
+import { readDbtTests } from './dbt-tests.js';
 import { commitRows, observedRunRows, pipelineTargetRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
 
 const DAY = 86_400_000;
@@ -58,6 +59,14 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   // into the fast-plane cache) makes the runs be read again.
   const runsRead = readRuns(wh, ids, since);
   runsRead.catch(() => undefined);
+  const metricsSinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - RULES_BASELINE_MS;
+  // dbt test results are read alongside the runs; a failed read leaves the jobs' data-quality
+  // check unmeasured and nothing else.
+  const jobIds = [...new Set(active.flatMap((a) => a.deployment.resources.filter((r) => r.type === 'job').map((r) => r.id)))];
+  const dbtRead = readDbtTests(wh, jobIds, metricsSinceMs).then(
+    (records) => ({ records, errors: [] as MeasurementError[] }),
+    (e: Error) => ({ records: [], errors: jobIds.map((id) => ({ kind: 'expectations', subject: `job:${id}`, message: `dbt test results unavailable: ${e.message}` })) }),
+  );
   let lineage: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
   try {
     lineage = await readLineage(wh, ids, nowMs - 7 * DAY);
@@ -121,10 +130,12 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   });
   const pipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (watched.has(id)) pipelineTables.set(t, id);
-  const metricsSinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - RULES_BASELINE_MS;
   const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), runEndMs, since, nowMs, new Set(pipelineTables.keys()), input.pendingCommits ?? [], metricsSinceMs);
   const { runs, runsError } = await runsDone;
   const runsOf = groupBy(runs, (r) => r.subjectId);
+  const dbt = await dbtRead;
+  const dbtOf = groupBy(dbt.records, (r) => r.subjectId);
+  const dbtErrorsOf = groupBy(dbt.errors, (e) => e.subject);
   errors.push(...hist.errors);
   const writesOf = groupBy(hist.writes, (w) => w.table);
   const measurementErrors = errors.filter((e) => e.kind === 'writes' || e.kind === 'runs');
@@ -134,12 +145,13 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
       const subject = subjectOf(ref, lineage);
       const own = subject.targetTables.flatMap((t) => writesOf.get(t) ?? []);
       // Rule and backlog baselines need the recent runs, not the whole row-count baseline.
-      const recent = own.filter((w) => w.timestampMs >= a.deployment.finishedMs - RULES_BASELINE_MS);
+      const since = a.deployment.finishedMs - RULES_BASELINE_MS;
+      const recent = own.filter((w) => w.timestampMs >= since);
       return {
         subject,
         runs: runsOf.get(ref.id) ?? [],
         writes: own,
-        expectations: recent.flatMap(expectationsOf),
+        expectations: [...recent.flatMap(expectationsOf), ...(dbtOf.get(ref.id) ?? []).filter((t) => t.timestampMs >= since)],
         backlog: recent.map(backlogOf).filter((b): b is BacklogSample => b !== null),
       };
     });
@@ -152,9 +164,10 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
         return { subject, runs: [], writes: subject.targetTables.flatMap((t) => peerWritesOf.get(t) ?? []), expectations: [], backlog: [] };
       });
     const subjectErrors = runsError ? subjects.map((s) => ({ kind: 'runs', subject: `${s.subject.type}:${s.subject.id}`, message: runsError! })) : [];
+    const testErrors = subjects.flatMap((s) => dbtErrorsOf.get(`${s.subject.type}:${s.subject.id}`) ?? []);
     const upstreamWrites = peerWritesOf === null ? undefined : [...sources].flatMap((t) => peerWritesOf.get(t) ?? []);
     return {
-      deployment: a.deployment, supersededAtMs: a.supersededAtMs, subjects, peers: peerSubjects, errors: [...measurementErrors, ...subjectErrors],
+      deployment: a.deployment, supersededAtMs: a.supersededAtMs, subjects, peers: peerSubjects, errors: [...measurementErrors, ...subjectErrors, ...testErrors],
       ...(upstreamWrites ? { upstreamWrites } : {}),
     };
   };

@@ -32,6 +32,8 @@ export interface WarehouseStats {
 
 export interface Warehouse {
   readonly dialect: 'databricks' | 'duckdb';
+  /** Where the tables the SQL files name by placeholder live. */
+  readonly locations: Locations;
   /** Runs the named file of `sql/` and returns its rows; `{{rows}}` reads the staged batch. */
   query(name: string, params?: SqlParams, rows?: RowBatch): Promise<Row[]>;
   /**
@@ -52,4 +54,9 @@ export interface Locations {
   readonly ops: string;
   /** The pipeline event log, e.g. `system.lakeflow_pipeline_events_preview.pipeline_events`. */
   readonly eventLog: string;
+  /**
+   * The schema the Elementary dbt package uploads dbt results to, e.g. `analytics.elementary`;
+   * without it the tick reads no dbt test results.
+   */
+  readonly dbtArtifacts?: string;
 }

@@ -33,7 +33,7 @@ export function quoteName(dialect: Dialect, name: string, field: string): string
 
 /**
  * Rewrites `:name` markers (but not `::` casts, nor text inside quotes or comments) with the
- * dialect's placeholder, and expands `{{ops}}`, `{{event_log}}` and `system.x.y` names.
+ * dialect's placeholder, and expands `{{ops}}`, `{{event_log}}`, `{{dbt_artifacts}}` and `system.x.y` names.
  */
 export function compileSql(text: string, dialect: Dialect, loc: Locations): string {
   let out = '';
@@ -75,8 +75,12 @@ export function compileSql(text: string, dialect: Dialect, loc: Locations): stri
 function expandPlaceholder(key: string, dialect: Dialect, loc: Locations): string {
   if (key === 'ops') return quoteName(dialect, loc.ops, 'ops location');
   if (key === 'event_log') return quoteName(dialect, loc.eventLog, 'event log location');
+  if (key === 'dbt_artifacts') {
+    if (loc.dbtArtifacts === undefined) throw new Error('sql: {{dbt_artifacts}} is used but no dbt artifacts schema is configured (--dbt-artifacts or POSTFLIGHT_DBT_ARTIFACTS)');
+    return quoteName(dialect, loc.dbtArtifacts, 'dbt artifacts location');
+  }
   if (key === 'rows') return '{{rows}}';
-  throw new Error(`sql: unknown placeholder {{${key}}}; known are {{ops}}, {{event_log}} and {{rows}}`);
+  throw new Error(`sql: unknown placeholder {{${key}}}; known are {{ops}}, {{event_log}}, {{dbt_artifacts}} and {{rows}}`);
 }
 
 function findClosingQuote(text: string, start: number, quote: string): number {

@@ -70,6 +70,9 @@ describe('choosing warehouse and workspace', () => {
     expect(databricksLocations({ ops: 'prod.verifier', env: { POSTFLIGHT_OPS: 'main.pf' } })).toEqual({ ops: 'prod.verifier', eventLog: 'prod.verifier.pipeline_event_log' });
     expect(() => databricksLocations({ ops: 'postflight', env: {} })).toThrow(/must be catalog\.schema/);
     expect(() => databricksLocations({ eventLog: 'x.y', env: {} })).toThrow(/must be catalog\.schema\.table/);
+    expect(databricksLocations({ env: { POSTFLIGHT_DBT_ARTIFACTS: 'analytics.elementary' } })).toMatchObject({ dbtArtifacts: 'analytics.elementary' });
+    expect(databricksLocations({ dbtArtifacts: 'prod.edr', env: { POSTFLIGHT_DBT_ARTIFACTS: 'analytics.elementary' } })).toMatchObject({ dbtArtifacts: 'prod.edr' });
+    expect(() => databricksLocations({ dbtArtifacts: 'elementary', env: {} })).toThrow(/--dbt-artifacts \(POSTFLIGHT_DBT_ARTIFACTS\): 'elementary' must be catalog\.schema/);
     expect(() => databricksLocations({ ops: 'main.pf`; --', env: {} })).toThrow(ConfigError);
   });
 });

@@ -43,6 +43,9 @@ export class FaultyWarehouse implements Warehouse {
   get stats() {
     return this.inner.stats;
   }
+  get locations() {
+    return this.inner.locations;
+  }
   query(name: string, params?: SqlParams, rows?: RowBatch): Promise<Row[]> {
     return this.sw.guard('statement', name, () => this.inner.query(name, params, rows));
   }

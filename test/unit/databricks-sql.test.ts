@@ -14,7 +14,7 @@ import { bindStatement, typed } from '../../src/warehouse/databricks/bind-statem
 import { databricksDialect } from '../../src/warehouse/databricks/databricks-dialect.js';
 import { ROWS_PARAM, encodeBatches, stagedRelation } from '../../src/warehouse/databricks/staged-rows.js';
 
-const loc: Locations = { ops: 'main.pf_ops', eventLog: 'main.pf_ops.event_log_v' };
+const loc: Locations = { ops: 'main.pf_ops', eventLog: 'main.pf_ops.event_log_v', dbtArtifacts: 'analytics.elementary' };
 
 /** Every statement of sql/ that runs on Databricks (embedded/ and demo/ are DuckDB-only). */
 function databricksStatements(): string[] {
@@ -36,6 +36,7 @@ const columnsOf = (b: RowBatch) => b.columns;
 const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/lineage': columnsOf(idRows([])),
   'tick/runs': columnsOf(indexedRows([], 'id')),
+  'tick/dbt_tests': columnsOf(indexedRows([], 'id')),
   'tick/slow_pending': columnsOf(slowPendingRows([])),
   'tick/pipeline_events': columnsOf(idRows([])),
   'tick/table_writes': columnsOf(indexedRows([], 'name')),
@@ -71,13 +72,14 @@ describe('sql/ compiled for Databricks', () => {
     expect(names).toEqual(expect.arrayContaining(['ddl/ops', 'tick/open', 'tick/merge_verdicts', 'record/merge_deployments']));
   });
 
-  it.each(names)('%s keeps :params, expands {{ops}} and {{event_log}}, leaves system names alone', (name) => {
+  it.each(names)('%s keeps :params, expands {{ops}}, {{event_log}} and {{dbt_artifacts}}, leaves system names alone', (name) => {
     const text = loadSql(name);
     const sql = compileSql(text, databricksDialect, loc);
     expect(parameterNames(sql)).toEqual(parameterNames(text));
     expect(sql.split('{{rows}}').join('')).not.toMatch(/\{\{|\}\}|\$[a-z]/);
     if (text.includes('{{ops}}')) expect(sql).toContain('`main`.`pf_ops`.');
     if (text.includes('{{event_log}}')) expect(sql).toContain('`main`.`pf_ops`.`event_log_v`');
+    if (text.includes('{{dbt_artifacts}}')) expect(sql).toContain('`analytics`.`elementary`.');
     for (const m of text.matchAll(/(?<![A-Za-z0-9_.])system\.[a-z_]+\.[a-z_]+/g)) expect(sql).toContain(m[0]);
     expect(sql).not.toMatch(/system_[a-z]/);
   });
@@ -173,5 +175,12 @@ describe('parameters', () => {
     expect(() => bindStatement('tick/open', sql, { now_ms: 2 }, undefined, 'query')).toThrow("sql: statement 'tick/open' needs parameter :since_ms");
     expect(() => bindStatement('tick/runs', compileSql(loadSql('tick/runs'), databricksDialect, loc), { since_ms: 1 }, undefined, 'query')).toThrow(/needs a row batch/);
     expect(() => bindStatement('x', 'SELECT 1', { [ROWS_PARAM]: 'x' }, undefined, 'query')).toThrow(/reserved/);
+  });
+});
+
+describe('the dbt artifacts location', () => {
+  it('is required by the statements that read it, with the setting to give named', () => {
+    const { dbtArtifacts: _unset, ...without } = loc;
+    expect(() => compileSql(loadSql('tick/dbt_tests'), databricksDialect, without)).toThrow(/no dbt artifacts schema is configured \(--dbt-artifacts or POSTFLIGHT_DBT_ARTIFACTS\)/);
   });
 });

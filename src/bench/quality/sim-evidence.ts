@@ -76,12 +76,14 @@ function collect(seed: number, p: SimPipeline, r: SimRun, incidents: readonly In
   out.runs.push(isJob ? runFromApi(apiRun(r, true)) : pipelineRun(r, true));
   out.running.set(r.runId, isJob ? runFromApi(apiRun(r, false)) : pipelineRun(r, false));
   pushWrites(r, out.writes);
-  // dbt tests and DLT expectations here only count failing records and never fail the run, so
-  // they are warn-severity rules; the rule "fails" on a run when any record failed it.
+  // DLT expectations here only count failing records and never fail the update: warn-severity
+  // rules that "fail" on a run when any record failed them. dbt tests report pass or fail with
+  // the failing rows only, at the severity they are defined with.
   for (const e of r.expectations) {
+    const dbt = p.kind === 'dbt';
     out.expectations.push({
       subjectId: p.id, runId: r.runId, timestampMs: isJob ? r.endMs : r.endMs - 2000, name: e.name, dataset: e.dataset,
-      severity: 'warn', passed: e.passed, failed: e.failed, outcome: e.failed > 0 ? 'fail' : 'pass', source: p.kind === 'dbt' ? 'dbt' : 'dlt', plane: 'fast',
+      severity: dbt ? e.severity : 'warn', passed: dbt ? null : e.passed, failed: e.failed, outcome: e.failed > 0 ? 'fail' : 'pass', source: dbt ? 'dbt' : 'dlt', plane: 'fast',
     });
   }
   if (isJob || !r.succeeded) {

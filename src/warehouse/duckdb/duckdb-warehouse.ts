@@ -12,7 +12,7 @@ import { openDuckDb, type DuckDbSession } from './duckdb-driver.js';
 import { DATABRICKS_FUNCTIONS } from './functions.js';
 import { inlineRowsJson, inlineRowsSelect, ROWS_PARAM } from './inline-rows.js';
 
-export const DUCKDB_DEFAULT_LOCATIONS: Locations = { ops: 'postflight', eventLog: 'pipelines.event_log' };
+export const DUCKDB_DEFAULT_LOCATIONS: Locations = { ops: 'postflight', eventLog: 'pipelines.event_log', dbtArtifacts: 'elementary' };
 
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = 'duckdb' as const;
