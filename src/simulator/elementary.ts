@@ -18,6 +18,8 @@ const plainTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').s
 const isoTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
 
 const project = (p: SimPipeline) => p.name;
+/** dbt's generic tests, whose instances are named <test>_<model>_<column>. */
+const GENERIC_TESTS = ['not_null', 'unique', 'accepted_values'] as const;
 const modelOf = (table: string) => table.split('.').pop()!;
 
 export function testUniqueId(seed: number, p: SimPipeline, test: string): string {
@@ -32,7 +34,7 @@ export function dbtTestRows(seed: number, p: SimPipeline, atMs: number): Element
     database_name: 'prod',
     schema_name: p.targets[0]!.name.split('.')[1]!,
     name: e.name,
-    short_name: e.name.split('_')[0] === 'not' ? 'not_null' : e.name.startsWith('accepted_values') ? 'accepted_values' : 'unique',
+    short_name: GENERIC_TESTS.find((t) => e.name.startsWith(`${t}_`)) ?? e.name,
     // dbt keeps the configured severity as written: ERROR by default.
     severity: e.severity === 'error' ? 'ERROR' : 'warn',
     parent_model_unique_id: `model.${project(p)}.${model}`,
