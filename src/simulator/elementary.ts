@@ -73,7 +73,8 @@ export function dbtRunRows(seed: number, r: SimRun): { invocations: ElementaryRo
     orchestrator: 'databricks',
     _visible_at: uploadedMs,
   };
-  const modelsFailed = r.expectations.length === 0 && !r.succeeded;
+  // A dbt run reports no test results only when it failed before its tests: in its models.
+  const modelsFailed = r.expectations.length === 0;
   const span = r.endMs - r.startMs;
   const results: ElementaryRow[] = p.targets.map((t, i) => ({
     model_execution_id: `model.${project(p)}.${modelOf(t.name)}.${invocationId}`,
@@ -92,9 +93,10 @@ export function dbtRunRows(seed: number, r: SimRun): { invocations: ElementaryRo
   for (const [i, e] of p.expectations.entries()) {
     const result = r.expectations.find((x) => x.name === e.name);
     const status = result === undefined ? 'skipped' : result.failed === 0 ? 'pass' : e.severity === 'error' ? 'fail' : 'warn';
+    const uniqueId = testUniqueId(seed, p, e.name);
     results.push({
-      model_execution_id: `${testUniqueId(seed, p, e.name)}.${invocationId}`,
-      unique_id: testUniqueId(seed, p, e.name),
+      model_execution_id: `${uniqueId}.${invocationId}`,
+      unique_id: uniqueId,
       invocation_id: invocationId,
       generated_at: plainTime(r.endMs),
       created_at: uploadedMs,

@@ -79,8 +79,8 @@ function collect(seed: number, p: SimPipeline, r: SimRun, incidents: readonly In
   // DLT expectations here only count failing records and never fail the update: warn-severity
   // rules that "fail" on a run when any record failed them. dbt tests report pass or fail with
   // the failing rows only, at the severity they are defined with.
+  const dbt = p.kind === 'dbt';
   for (const e of r.expectations) {
-    const dbt = p.kind === 'dbt';
     out.expectations.push({
       subjectId: p.id, runId: r.runId, timestampMs: isJob ? r.endMs : r.endMs - 2000, name: e.name, dataset: e.dataset,
       severity: dbt ? e.severity : 'warn', passed: dbt ? null : e.passed, failed: e.failed, outcome: e.failed > 0 ? 'fail' : 'pass', source: dbt ? 'dbt' : 'dlt', plane: 'fast',
