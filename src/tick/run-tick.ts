@@ -254,6 +254,6 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     budgets,
   };
   const rollbackOpen = rollbacks !== null && (rollbacks.errors.length > 0 || rollbacks.decided.some((d) => d.state === 'REQUESTED') || rollbacks.executed.some((e) => !TERMINAL.has(e.result)));
-  await wh.execute('tick/merge_tick', {}, tickRows(summary, runsWatermark, eventLogWatermark, rollbackOpen));
+  await wh.execute('tick/insert_tick', {}, tickRows(summary, runsWatermark, eventLogWatermark, rollbackOpen));
   return summary;
 }

@@ -50,7 +50,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
     { name: 'value_ms', type: 'BIGINT' },
     { name: 'updated_at', type: 'TIMESTAMP' },
   ],
-  'tick/merge_tick': columnsOf(tickRows({ tickId: 't', nowMs: 0, deployments: 0, judged: 0, verdicts: {}, newRuns: 0, statements: 0, historyReads: 0, restCalls: 0, errors: [], durationMs: 0, changed: [], rollbacks: null, budgets: null }, null, null)),
+  'tick/insert_tick': columnsOf(tickRows({ tickId: 't', nowMs: 0, deployments: 0, judged: 0, verdicts: {}, newRuns: 0, statements: 0, historyReads: 0, restCalls: 0, errors: [], durationMs: 0, changed: [], rollbacks: null, budgets: null }, null, null)),
   'record/merge_deployments': columnsOf(deploymentRows([], 0)),
   'audit/append': AUDIT_ROW_COLUMNS,
   'audit/tail': [{ name: 'event_key', type: 'STRING' }],
