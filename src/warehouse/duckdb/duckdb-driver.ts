@@ -110,9 +110,10 @@ export async function openDuckDb(path: string): Promise<DuckDbSession> {
 }
 
 function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance: () => void): DuckDbSession {
-  // Statements are prepared once per connection and reused: parsing and planning cost more than
-  // running most of the tick's statements. That is sound only because the instance is opened with
-  // the optimisers that fold table statistics into a plan switched off (see openDuckDb).
+  // Statements are prepared once per connection and reused, which saves the parse. DuckDB keeps
+  // the plan only of a statement without parameters (one with parameters that reads a table is
+  // planned again on each run); keeping it is sound only because the instance is opened with the
+  // optimisers that fold table statistics into a plan switched off (see openDuckDb).
   const prepared = new Map<string, DuckDBPreparedStatement>();
   const statement = async (sql: string, params?: Readonly<Record<string, SqlValue>>) => {
     let ps = prepared.get(sql);
