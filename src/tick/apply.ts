@@ -1,5 +1,5 @@
-// Writes a tick's results. Every write is a MERGE keyed by stable ids, so a tick that crashes
-// half way and is run again writes the same rows, not new ones.
+// Writes a tick's results. Every write is keyed by stable ids (a MERGE; the tick row an insert
+// guarded on its id), so a tick that crashes half way and is run again writes no new rows.
 
 import type { CheckResult, Verdict } from '../types.js';
 import type { TickSummary } from './run-tick.js';
