@@ -6,8 +6,10 @@
 -- which they are. Rows: id. Params: since_ms, weekday_since_ms, followed.
 WITH given AS ({{rows}}),
 ids AS (
+  -- UNION ALL: an IN list needs no distinct rows, and on the embedded warehouse a distinct
+  -- allocates a hash table sized to the CPU cache, which cost twice the rest of the read.
   SELECT id FROM given
-  UNION
+  UNION ALL
   SELECT substr(name, 11) FROM {{ops}}.watermarks WHERE :followed AND name LIKE 'event_log:%'
 )
 SELECT e.origin.pipeline_id AS pipeline_id, e.origin.update_id AS update_id, e.origin.flow_name AS flow_name,

@@ -1,5 +1,5 @@
-// Opens a tick with one read: the deployments under verification and where the previous tick
-// stopped. A malformed deployment row is reported and skipped, never allowed to stop the
+// Opens a tick with two reads issued together: the deployments under verification and where the
+// previous tick stopped. A malformed deployment row is reported and skipped, never allowed to stop the
 // verification of the others.
 
 import type { ChainTail } from '../audit/hash-chain.js';
@@ -59,19 +59,17 @@ function parseJson(v: unknown, field: string): unknown {
 export interface TickOpening {
   readonly active: ActiveDeployment[];
   readonly errors: MeasurementError[];
-  /** Watermarks by name (see sql/tick/open.sql). */
+  /** Watermarks by name (see sql/tick/marks.sql). */
   readonly marks: Map<string, number>;
   /** The audit log's recorded head; undefined when none is recorded (the append reads the tail). */
   readonly auditTail: ChainTail | undefined;
 }
 
 export async function openTick(wh: Warehouse, nowMs: number, lookbackMs: number): Promise<TickOpening> {
-  const all = await wh.query('tick/open', { now_ms: nowMs, since_ms: nowMs - lookbackMs });
-  const rows = all.filter((r) => r.kind === 'deployment');
+  const [rows, markRows] = await Promise.all([wh.query('tick/open', { now_ms: nowMs, since_ms: nowMs - lookbackMs }), wh.query('tick/marks')]);
   const marks = new Map<string, number>();
   let auditTail: ChainTail | undefined;
-  for (const r of all) {
-    if (r.kind !== 'mark') continue;
+  for (const r of markRows) {
     if (r.name === 'audit_head') auditTail = { seq: Number(r.value_ms), hash: String(r.text) };
     else marks.set(String(r.name), Number(r.value_ms));
   }

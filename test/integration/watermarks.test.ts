@@ -30,8 +30,8 @@ describe('watermarks ride on the tick row', () => {
     const again = { ...summary(5), durationMs: 9 };
     expect(await wh.execute('tick/insert_tick', {}, tickRows(summary(5), T - 120_000, T + 5, false))).toBe(1);
     expect(await wh.execute('tick/insert_tick', {}, tickRows(again, T - 60_000, T + 6, true))).toBe(0);
-    const rows = await wh.query('tick/open', { now_ms: T + 5 * 60_000, since_ms: T });
-    const marks = Object.fromEntries(rows.filter((r) => r.kind === 'mark').map((r) => [r.name, r.value_ms]));
+    const rows = await wh.query('tick/marks');
+    const marks = Object.fromEntries(rows.map((r) => [r.name, r.value_ms]));
     expect(marks).toMatchObject({ last_tick_ms: T + 5 * 60_000, jobs_runs_from_ms: T - 120_000, event_log_from_ms: T + 5, rollback_open: 0 });
     expect(await wh.session.all("SELECT count(*) AS n, max(duration_ms) AS d FROM postflight.ticks WHERE tick_id = 'tick-5'")).toEqual([{ n: 1, d: 1 }]);
   });
