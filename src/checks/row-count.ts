@@ -17,6 +17,8 @@ export interface VolumeScore extends SlotScore {
   readonly write: TableWrite;
   /** Correlation of consecutive runs in the history (see history-noise.ts). */
   readonly rho: number;
+  /** Variance of the mean of k consecutive runs over that of k independent ones, from the history. */
+  readonly designEffect: (k: number) => number;
   /** Whether weekday levels learnt from the history were taken out (see weekday-levels.ts). */
   readonly weekdayAdjusted: boolean;
 }
@@ -59,7 +61,7 @@ export function scoreWrites(baseline: readonly TableWrite[], post: readonly Tabl
       const r = y(w.rows!) - center;
       return {
         write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity,
-        slotKind: slot.kind, rho: noise.rho, weekdayAdjusted: levels.any,
+        slotKind: slot.kind, rho: noise.rho, designEffect: noise.designEffect, weekdayAdjusted: levels.any,
       };
     });
 }
@@ -90,9 +92,9 @@ export function checkRowCount(table: string, baseline: readonly TableWrite[], po
   }
   const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
   const residuals: Residual[] = scored.map((s) => ({ r: s.r, sigma: s.sigma }));
-  // k runs with pairwise correlation rho weigh as much as k / (1 + (k - 1) rho) independent ones;
-  // widening every sigma by that factor gives the likelihood ratio of k correlated runs.
-  const widen = Math.sqrt(1 + (residuals.length - 1) * last.rho);
+  // k correlated runs weigh as much as k / DE(k) independent ones, DE the design effect the
+  // history shows; widening every sigma by its root gives the likelihood ratio of k such runs.
+  const widen = Math.sqrt(last.designEffect(residuals.length));
   const seq = runSequential(residuals.map((x) => ({ r: x.r, sigma: x.sigma * widen })), policy.deltaRel, policy.alpha, policy.beta);
   const pooled = Math.exp(residuals.reduce((a, s) => a + s.r, 0) / residuals.length);
   const effect = { ...stat, effect: pooled, statistic: seq.regression ? (seq.regression.direction === 'down' ? seq.llrDown : seq.llrUp) : last.t };
