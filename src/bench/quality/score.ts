@@ -45,7 +45,12 @@ export interface QualityFigures {
   recall: Record<string, number>;
   recall_within_target: Record<string, { within_runs: number; recall: number }>;
   recall_by_group: Record<string, number>;
-  bad_by_effect: Record<string, { episodes: number; rolled_back: number; healthy_verdicts: number }>;
+  bad_by_effect: Record<string, { episodes: number; rolled_back: number; healthy_verdicts: number; eligible: number }>;
+  /**
+   * Recall among the episodes whose volume or duration baseline was big enough to roll back on
+   * (n >= 14 in the slot): the others can at most warn, by the minimum-data rule.
+   */
+  recall_eligible: Record<string, number | null>;
   delay_runs_p50: number | null;
   delay_runs_p90: number | null;
   delay_runs_by_effect: Record<string, { p50: number | null; p90: number | null }>;
@@ -92,12 +97,15 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
 
   const byEffect = countBy(bad, (e) => e.effect ?? 'unknown');
   const recall: Record<string, number> = {};
+  const recallEligible: Record<string, number | null> = {};
   const badByEffect: QualityFigures['bad_by_effect'] = {};
   const delays: QualityFigures['delay_runs_by_effect'] = {};
   for (const [effect, es] of byEffect) {
     const caught = es.filter((e) => e.outcome.rolledBack);
     recall[effect] = round(caught.length / es.length);
-    badByEffect[effect] = { episodes: es.length, rolled_back: caught.length, healthy_verdicts: es.filter((e) => e.outcome.state === 'HEALTHY').length };
+    const eligible = es.filter((e) => e.outcome.eligible);
+    recallEligible[effect] = rate(eligible.filter((e) => e.outcome.rolledBack).length, eligible.length);
+    badByEffect[effect] = { episodes: es.length, rolled_back: caught.length, healthy_verdicts: es.filter((e) => e.outcome.state === 'HEALTHY').length, eligible: eligible.length };
     const d = caught.map((e) => e.outcome.delayRuns!);
     delays[effect] = { p50: q(d, 0.5), p90: q(d, 0.9) };
   }
@@ -136,6 +144,7 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
     frr_by_group: frrByGroup,
     recall_hard: rate(hard.filter((e) => e.outcome.rolledBack).length, hard.length),
     recall,
+    recall_eligible: recallEligible,
     recall_within_target: within,
     recall_by_group: recallByGroup,
     bad_by_effect: badByEffect,

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { scoreEpisodes, type ScoredEpisode } from '../../src/bench/quality/score.js';
+import type { EpisodeOutcome } from '../../src/bench/quality/replay.js';
+
+const outcome = (over: Partial<EpisodeOutcome>): EpisodeOutcome => ({
+  state: 'INCONCLUSIVE', rolledBack: false, delayRuns: null, postRuns: 5, failedChecks: [], hardRule: false, eligible: true, reason: '', looks: 5, ...over,
+});
+const episode = (index: number, over: Partial<EpisodeOutcome>, effect = 'volume_x2'): ScoredEpisode => ({ index, label: 'bad', effect, group: 'g', outcome: outcome(over) });
+
+describe('quality scoring', () => {
+  it('reports recall among the episodes a rollback was possible for beside recall over all', () => {
+    const f = scoreEpisodes([
+      episode(0, { rolledBack: true, state: 'FAILED', delayRuns: 2, failedChecks: ['row_count'] }),
+      episode(1, {}),
+      // Too small a baseline to roll back on: the check could at most warn.
+      episode(2, { eligible: false, state: 'DEGRADED' }),
+      episode(3, { eligible: false }),
+      episode(4, { eligible: false, rolledBack: true, state: 'FAILED', delayRuns: 1, hardRule: true, failedChecks: ['row_count'] }, 'zero_rows'),
+    ]);
+    expect(f.recall.volume_x2).toBe(0.25);
+    expect(f.recall_eligible.volume_x2).toBe(0.5);
+    expect(f.bad_by_effect.volume_x2).toEqual({ episodes: 4, rolled_back: 1, healthy_verdicts: 0, eligible: 2 });
+    // No episode of an effect was eligible: there is no such recall to report, not a zero.
+    expect(f.recall_eligible.zero_rows).toBeNull();
+    expect(f.recall.zero_rows).toBe(1);
+  });
+});
