@@ -10,6 +10,11 @@ export interface ResourceRef {
   readonly id: string;
   /** Key of the resource inside the bundle (resources.jobs.<key>). */
   readonly key: string;
+  /**
+   * Whether the job runs dbt (has a dbt_task), as recorded at deploy time; absent when not known,
+   * and then its dbt test results are read as for a dbt job.
+   */
+  readonly dbt?: boolean;
 }
 
 export type DeploymentStatus = 'STARTED' | 'SUCCEEDED' | 'FAILED';

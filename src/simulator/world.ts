@@ -38,7 +38,7 @@ interface Step {
 }
 
 /** Bump when the simulator writes different data for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 6;
+export const WORLD_FORMAT = 7;
 
 export class SimWorld {
   readonly spec: WorldSpec;
@@ -284,7 +284,7 @@ export class SimWorld {
       // A resource deployed twice in one step ends up with its later deploy.
       current.set(p.id, [p.id, d.version, JSON.stringify(settings), d.atMs]);
       labels.push([d.deploymentId, d.bundle, d.version, d.label, d.behaviour.kind, d.behaviour.factor, d.atMs, p.kind, p.cadenceMin]);
-      const resource = { type: p.resourceType, id: p.id, key: p.name };
+      const resource = { type: p.resourceType, id: p.id, key: p.name, ...(p.resourceType === 'job' ? { dbt: p.kind === 'dbt' } : {}) };
       const traceId = d.deploymentId.replace('dep-', '').padEnd(32, '0');
       batch.deployments.push({
         deploymentId: d.deploymentId,

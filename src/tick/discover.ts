@@ -26,7 +26,10 @@ export function parseDeployment(r: Row): Deployment {
     if ((o.type !== 'job' && o.type !== 'pipeline') || typeof o.id !== 'string' || o.id === '') {
       throw new Error(`deployments.resources[${i}] of ${id} needs type 'job' or 'pipeline' and a non-empty string id`);
     }
-    return { type: o.type, id: o.id, key: typeof o.key === 'string' ? o.key : o.id };
+    if (o.dbt !== undefined && typeof o.dbt !== 'boolean') {
+      throw new Error(`deployments.resources[${i}].dbt of ${id} must be true or false (whether the job has a dbt_task), or left out when not known`);
+    }
+    return { type: o.type, id: o.id, key: typeof o.key === 'string' ? o.key : o.id, ...(typeof o.dbt === 'boolean' ? { dbt: o.dbt } : {}) };
   });
   const expected = r.expected_changes === null || r.expected_changes === undefined ? [] : parseJson(r.expected_changes, `deployments.expected_changes of ${id}`);
   if (!Array.isArray(expected) || !expected.every((c) => CHECKS.includes(c as CheckName))) {

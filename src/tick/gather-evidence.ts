@@ -60,9 +60,9 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const runsRead = readRuns(wh, ids, since);
   runsRead.catch(() => undefined);
   const metricsSinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - RULES_BASELINE_MS;
-  // dbt test results are read alongside the runs; a failed read leaves the jobs' data-quality
-  // check unmeasured and nothing else.
-  const jobIds = [...new Set(active.flatMap((a) => a.deployment.resources.filter((r) => r.type === 'job').map((r) => r.id)))];
+  // dbt test results are read alongside the runs, for the jobs not recorded as running no dbt; a
+  // failed read leaves the jobs' data-quality check unmeasured and nothing else.
+  const jobIds = [...new Set(active.flatMap((a) => a.deployment.resources.filter((r) => r.type === 'job' && r.dbt !== false).map((r) => r.id)))];
   const dbtRead = readDbtTests(wh, jobIds, metricsSinceMs).then(
     (records) => ({ records, errors: [] as MeasurementError[] }),
     (e: Error) => ({ records: [], errors: jobIds.map((id) => ({ kind: 'expectations', subject: `job:${id}`, message: `dbt test results unavailable: ${e.message}` })) }),

@@ -91,6 +91,30 @@ describe('dbt tests in the simulated world and the tick', () => {
     await wh.close();
   });
 
+  it('reads dbt test results only for the jobs recorded as running dbt', async () => {
+    const wh = await DuckDbWarehouse.open(':memory:');
+    const world = await SimWorld.create(wh, defaultSpec({ pipelines: 10, days: 3, seed: 12 }));
+    const asked: string[] = [];
+    const query = wh.query.bind(wh);
+    wh.query = (name, params, rows) => {
+      if (name === 'tick/dbt_tests') asked.push(...rows!.rows.map((r) => String(r[1])));
+      return query(name, params, rows);
+    };
+    const summary = await runTick({ wh, ws: new EmbeddedWorkspace(wh), policy: DEFAULT_POLICY }, world.nowMs);
+    expect(summary.judged).toBeGreaterThan(0);
+    const kindOf = new Map(world.catalog.map((p) => [p.id, p.kind]));
+    const judgedJobs = await wh.session.all(
+      `SELECT DISTINCT r.id FROM postflight.deployments d, unnest(from_json(d.resources, '[{"type":"VARCHAR","id":"VARCHAR"}]')) AS u(r)
+       WHERE r.type = 'job' AND d.deployment_id IN (SELECT deployment_id FROM postflight.verdicts)`,
+    );
+    const dbtJobs = judgedJobs.map((r) => String(r.id)).filter((id) => kindOf.get(id) === 'dbt');
+    const batchJobs = judgedJobs.map((r) => String(r.id)).filter((id) => kindOf.get(id) === 'batch');
+    expect(dbtJobs.length).toBeGreaterThan(0);
+    expect(batchJobs.length).toBeGreaterThan(0);
+    expect(new Set(asked)).toEqual(new Set(dbtJobs));
+    await wh.close();
+  });
+
   it('shows an invocation only once its run has ended, and an unreadable schema leaves only the data-quality check unmeasured', async () => {
     const wh = await DuckDbWarehouse.open(':memory:');
     const world = await SimWorld.create(wh, defaultSpec({ pipelines: 10, days: 3, seed: 12 }));

@@ -34,11 +34,13 @@ describe('deployment rows', () => {
   const good = { deployment_id: 'd1', bundle: 'b', target: 'prod', version: 'v', finished_ms: 10, started_ms: 5, resources: '[{"type":"job","id":"1","key":"k"}]', expected_changes: '[]' };
   it('parses a well-formed row', () => {
     expect(parseDeployment(good).resources).toEqual([{ type: 'job', id: '1', key: 'k' }]);
+    expect(parseDeployment({ ...good, resources: '[{"type":"job","id":"1","key":"k","dbt":false}]' }).resources).toEqual([{ type: 'job', id: '1', key: 'k', dbt: false }]);
   });
   it('names the field and the fix for bad input', () => {
     expect(() => parseDeployment({ ...good, resources: 'not json' })).toThrow(/deployments.resources of d1 is not valid JSON/);
     expect(() => parseDeployment({ ...good, resources: '[{"type":"cluster","id":"1"}]' })).toThrow(/type 'job' or 'pipeline'/);
     expect(() => parseDeployment({ ...good, finished_ms: null })).toThrow(/finished_at of d1 is NULL/);
     expect(() => parseDeployment({ ...good, expected_changes: '["volume"]' })).toThrow(/check names/);
+    expect(() => parseDeployment({ ...good, resources: '[{"type":"job","id":"1","dbt":"yes"}]' })).toThrow(/deployments.resources\[0\].dbt of d1 must be true or false .*or left out when not known/);
   });
 });
