@@ -73,6 +73,7 @@ export function pooledNoise(history: readonly NoisePoint[], cadence: number | nu
   const r = square > 0 ? cross / square : 0;
   // Only a correlation clearly above chance (two standard errors) is taken into account.
   const rho = pairs > 0 && r > 2 / Math.sqrt(pairs) ? Math.min(r, 0.95) : 0;
+  // A clearly positive correlation implies a non-zero mean square, which the measure divides by.
   const designEffect = rho === 0 ? () => 1 : measuredDesignEffect(deviations, cadence!, square / deviations.length, rho);
   return { scale: df > 0 ? Math.sqrt(ss / df) : null, rho, designEffect };
 }
@@ -97,7 +98,7 @@ function measuredDesignEffect(deviations: ReadonlyArray<{ ms: number; d: number 
   });
   const cache = new Map<number, number>();
   return (k) => {
-    if (k <= 1 || meanSquare <= 0) return 1;
+    if (k <= 1) return 1;
     let de = cache.get(k);
     if (de !== undefined) return de;
     let sum = 0;

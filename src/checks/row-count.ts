@@ -15,9 +15,7 @@ import { adjusted, weekdayLevels } from './weekday-levels.js';
 
 export interface VolumeScore extends SlotScore {
   readonly write: TableWrite;
-  /** Correlation of consecutive runs in the history (see history-noise.ts). */
-  readonly rho: number;
-  /** Variance of the mean of k consecutive runs over that of k independent ones, from the history. */
+  /** Variance of the mean of k consecutive runs over that of k independent ones (see history-noise.ts). */
   readonly designEffect: (k: number) => number;
   /** Whether weekday levels learnt from the history were taken out (see weekday-levels.ts). */
   readonly weekdayAdjusted: boolean;
@@ -61,7 +59,7 @@ export function scoreWrites(baseline: readonly TableWrite[], post: readonly Tabl
       const r = y(w.rows!) - center;
       return {
         write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity,
-        slotKind: slot.kind, rho: noise.rho, designEffect: noise.designEffect, weekdayAdjusted: levels.any,
+        slotKind: slot.kind, designEffect: noise.designEffect, weekdayAdjusted: levels.any,
       };
     });
 }

@@ -1,6 +1,6 @@
 // Opens a tick with two reads issued together: the deployments under verification and where the
-// previous tick stopped. A malformed deployment row is reported and skipped, never allowed to stop the
-// verification of the others.
+// previous tick stopped. A malformed deployment row is reported and skipped, never allowed to stop
+// the verification of the others.
 
 import type { ChainTail } from '../audit/hash-chain.js';
 import type { Deployment, MeasurementError, ResourceRef, CheckName } from '../types.js';
