@@ -59,23 +59,31 @@ function parseJson(v: unknown, field: string): unknown {
   }
 }
 
-export interface TickOpening {
-  readonly active: ActiveDeployment[];
-  readonly errors: MeasurementError[];
+export interface TickMarks {
   /** Watermarks by name (see sql/tick/marks.sql). */
   readonly marks: Map<string, number>;
   /** The audit log's recorded head; undefined when none is recorded (the append reads the tail). */
   readonly auditTail: ChainTail | undefined;
 }
 
-export async function openTick(wh: Warehouse, nowMs: number, lookbackMs: number): Promise<TickOpening> {
-  const [rows, markRows] = await Promise.all([wh.query('tick/open', { now_ms: nowMs, since_ms: nowMs - lookbackMs }), wh.query('tick/marks')]);
+export interface TickOpening extends TickMarks {
+  readonly active: ActiveDeployment[];
+  readonly errors: MeasurementError[];
+}
+
+/** Where the previous tick stopped: a narrow read, so what waits on it (the runs listing) starts early. */
+export async function readMarks(wh: Warehouse): Promise<TickMarks> {
   const marks = new Map<string, number>();
   let auditTail: ChainTail | undefined;
-  for (const r of markRows) {
+  for (const r of await wh.query('tick/marks')) {
     if (r.name === 'audit_head') auditTail = { seq: Number(r.value_ms), hash: String(r.text) };
     else marks.set(String(r.name), Number(r.value_ms));
   }
+  return { marks, auditTail };
+}
+
+export async function openTick(wh: Warehouse, nowMs: number, lookbackMs: number, marksRead: Promise<TickMarks> = readMarks(wh)): Promise<TickOpening> {
+  const [rows, { marks, auditTail }] = await Promise.all([wh.query('tick/open', { now_ms: nowMs, since_ms: nowMs - lookbackMs }), marksRead]);
   const superseded = supersession(rows);
   const active: ActiveDeployment[] = [];
   const errors: MeasurementError[] = [];

@@ -279,9 +279,12 @@ export async function readTableWrites(
     const next = nextDueMs((heldTimes.get(table) ?? []).sort((a, b) => a - b));
     return next === null || next <= nowMs;
   };
-  for (const [table, subjectId] of tables) {
+  const toRead = [...tables].filter(([table]) => !cachedOnly.has(table) && (!held.has(table) || due(table)));
+  const readOne = async ([table, subjectId]: [string, string]) => {
     const known = held.get(table);
-    if (cachedOnly.has(table) || (known !== undefined && !due(table))) continue;
+    const rows: Array<readonly SqlValue[]> = [];
+    const writes: FlowCommit[] = [];
+    let reads = 0;
     try {
       // History comes newest first: read more until it reaches the newest version already held,
       // or, for a table never read, the start of the baseline (a busy table has thousands of
@@ -289,21 +292,31 @@ export async function readTableWrites(
       const reached = (oldest: HistoryEntry) => (known !== undefined ? oldest.version <= known : oldest.timestampMs < since.sinceMs);
       let limit = known === undefined ? 1000 : 20;
       let entries = await wh.describeHistory(table, limit);
-      out.reads++;
+      reads++;
       while (entries.length === limit && !reached(entries[entries.length - 1]!)) {
         limit *= 4;
         entries = await wh.describeHistory(table, limit);
-        out.reads++;
+        reads++;
       }
       for (const e of entries) {
         if (known !== undefined && e.version <= known) continue;
-        const rows = rowsWritten(e.operation, e.operationMetrics);
-        fresh.push([table, e.version, e.timestampMs, e.operation, rows, e.jobId, e.runId, nowMs, null, null, null]);
+        const n = rowsWritten(e.operation, e.operationMetrics);
+        rows.push([table, e.version, e.timestampMs, e.operation, n, e.jobId, e.runId, nowMs, null, null, null]);
         // As from the cache: run ids only where flow metrics are read (see table_writes.sql).
-        if (withinHorizon(e.timestampMs, since)) out.writes.push({ ...commitWrite(table, subjectId, e.timestampMs, rows, e.timestampMs >= metricsSinceMs ? e.runId : null), metrics: null });
+        if (withinHorizon(e.timestampMs, since)) writes.push({ ...commitWrite(table, subjectId, e.timestampMs, n, e.timestampMs >= metricsSinceMs ? e.runId : null), metrics: null });
       }
+      return { rows, writes, reads, error: null };
     } catch (err) {
-      out.errors.push({ kind: 'writes', subject: `table:${table}`, message: `DESCRIBE HISTORY ${table} failed: ${(err as Error).message}` });
+      return { rows: [], writes: [], reads, error: { kind: 'writes', subject: `table:${table}`, message: `DESCRIBE HISTORY ${table} failed: ${(err as Error).message}` } satisfies MeasurementError };
+    }
+  };
+  // A few tables at a time: each DESCRIBE HISTORY is a round trip of its own on a workspace.
+  for (let i = 0; i < toRead.length; i += HISTORY_READS_AT_ONCE) {
+    for (const r of await Promise.all(toRead.slice(i, i + HISTORY_READS_AT_ONCE).map(readOne))) {
+      fresh.push(...r.rows);
+      out.writes.push(...r.writes);
+      out.reads += r.reads;
+      if (r.error) out.errors.push(r.error);
     }
     // A first tick reads the whole baseline of every table: what it has read is kept as it goes,
     // so a tick stopped by the job's timeout leaves the next one less to read, not the same.
@@ -320,6 +333,8 @@ export async function readTableWrites(
 
 /** History rows held before they are written to the cache; a steady tick reads far fewer. */
 export const FLUSH_COMMITS = 20_000;
+/** DESCRIBE HISTORY statements in flight at once. */
+const HISTORY_READS_AT_ONCE = 4;
 
 const TABLE_COMMIT_COLUMNS: RowBatch['columns'] = [
   { name: 'table_name', type: 'STRING' },

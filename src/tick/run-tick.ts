@@ -16,7 +16,7 @@ import { tickRows, writeResults, writeWatermarks } from './apply.js';
 import type { FlowCommit } from './flow-metrics.js';
 import { runBudgetStep, type BudgetTickSummary } from './budgets.js';
 import { runRollbackStep, type RollbackDeps, type RollbackTickSummary } from './decide-rollbacks.js';
-import { openTick, type ActiveDeployment } from './discover.js';
+import { openTick, readMarks } from './discover.js';
 import { commitRows, listNewRuns, observedRunRows, pipelineEvidence, readFollowedEvents, readPipelineEvents, readSlowPending } from './gather.js';
 import { gatherEvidence } from './gather-evidence.js';
 
@@ -94,11 +94,16 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const tickId = `tick-${nowMs}`;
   const errors: MeasurementError[] = [];
 
-  // One statement reads the deployments under verification and where the last tick stopped. The
+  // Two narrow statements read the deployments under verification and where the last tick stopped. The
   // followed pipelines' event log is read alongside it, over the span a tick a minute after the
   // last one needs; only after missed ticks is the span read again, from where the last one stopped.
   const earlyEventsFrom = nowMs - MINUTE - EVENT_OVERLAP_MS;
-  const [opening, earlyEvents] = await Promise.allSettled([openTick(wh, nowMs, (policy.window.maxHours + 24) * HOUR), readFollowedEvents(wh, earlyEventsFrom)]);
+  // The runs listing needs only the watermark, so it starts as soon as that narrow read is back,
+  // while the deployments are still being read: on a workspace the listing is a REST round trip.
+  const marksRead = readMarks(wh);
+  const listingRead = marksRead.then((m) => listNewRuns(ws, m.marks.get('jobs_runs_from_ms') ?? nowMs - 6 * HOUR, nowMs));
+  listingRead.catch(() => undefined);
+  const [opening, earlyEvents] = await Promise.allSettled([openTick(wh, nowMs, (policy.window.maxHours + 24) * HOUR, marksRead), readFollowedEvents(wh, earlyEventsFrom)]);
   if (opening.status === 'rejected') throw opening.reason;
   const { active, errors: discoverErrors, marks, auditTail } = opening.value;
   const lastTickMs = marks.get('last_tick_ms') ?? nowMs - 6 * HOUR;
@@ -120,7 +125,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     return readPipelineEvents(wh, followed, flatHorizon(eventsFrom));
   };
   const [listing, events, pending] = await Promise.allSettled([
-    listNewRuns(ws, runsWatermark, nowMs),
+    listingRead,
     eventsRead(),
     readSlowPending(wh, open.map((a) => a.deployment)),
   ]);

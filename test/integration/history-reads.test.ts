@@ -104,13 +104,43 @@ describe('first history read of many busy tables', () => {
       }
       return describe(table, limit);
     };
-    const tables = new Map([['main.sales.first', 'job-1'], ['main.sales.second', 'job-1']]);
+    // Tables are read a few at a time: quiet ones (never written) fill the first group, so the
+    // second busy table is read after what the first group read has been kept.
+    const quiet = ['a', 'b', 'c', 'd', 'e'].map((x) => [`main.sales.quiet_${x}`, 'job-1'] as const);
+    const tables = new Map([['main.sales.first', 'job-1'], ...quiet, ['main.sales.second', 'job-1']]);
     const out = await readTableWrites(wh, tables, new Map(), flatHorizon(NOW - 30 * DAY), NOW);
     expect(out.errors).toEqual([]);
     expect(cachedWhenSecondRead[0]).toBe(n);
     expect(out.writes.filter((w) => w.table === 'main.sales.second')).toHaveLength(n);
+    expect(out.writes.filter((w) => w.table === 'main.sales.first')).toHaveLength(n);
     const [after] = await wh.session.all('SELECT count(*) AS n FROM postflight.table_commits');
     expect(Number(after!.n)).toBe(2 * n);
+    await wh.close();
+  });
+});
+
+describe('history reads of several tables at once', () => {
+  it('gives each table its own history', async () => {
+    const wh = await emptyWorldAt(NOW);
+    const names = Array.from({ length: 7 }, (_, i) => `main.sales.t${i}`);
+    for (const [i, t] of names.entries()) {
+      // Table i holds 10 + i commits of i + 1 rows each.
+      await wh.session.run(
+        `INSERT INTO sim_world.delta_commits (table_name, version, "timestamp", operation, job, operationMetrics, _visible_at)
+         SELECT $t, v, make_timestamp(($now - v * 3600000) * 1000), 'WRITE', {'jobId': 'job-1', 'jobName': 'j', 'runId': 'r' || v},
+           MAP {'numOutputRows': CAST($rows AS VARCHAR)}, make_timestamp(($now - v * 3600000) * 1000)
+         FROM range(1, $n + 1) r(v)`,
+        { t, now: NOW, n: 10 + i, rows: i + 1 },
+      );
+    }
+    const out = await readTableWrites(wh, new Map(names.map((t) => [t, 'job-1'])), new Map(), flatHorizon(NOW - 5 * DAY), NOW);
+    expect(out.errors).toEqual([]);
+    expect(out.reads).toBe(names.length);
+    for (const [i, t] of names.entries()) {
+      const own = out.writes.filter((w) => w.table === t);
+      expect(own).toHaveLength(10 + i);
+      expect(new Set(own.map((w) => w.rows))).toEqual(new Set([i + 1]));
+    }
     await wh.close();
   });
 });

@@ -8,6 +8,15 @@ describe('reading result rows from DuckDB', () => {
   });
   afterAll(async () => wh.close());
 
+  it('gives each of several calls of the same statement in flight at once its own parameters', async () => {
+    const sql = 'SELECT sum(range) + $k AS v FROM range(200000)';
+    const ks = Array.from({ length: 6 }, (_, i) => i);
+    // Prepared once first, as a statement the session has run before.
+    expect((await wh.session.all(sql, { k: 100 }))[0]!.v).toBe(19999900100);
+    const rows = await Promise.all(ks.map((k) => wh.session.all(sql, { k })));
+    expect(rows.map((r) => r[0]!.v)).toEqual(ks.map((k) => 19999900000 + k));
+  });
+
   it('reads each scalar type to the plain value, NULLs included', async () => {
     const rows = await wh.session.all(`
       SELECT * FROM (VALUES

@@ -115,23 +115,35 @@ function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstan
   // planned again on each run); keeping it is sound only because the instance is opened with the
   // optimisers that fold table statistics into a plan switched off (see openDuckDb).
   const prepared = new Map<string, DuckDBPreparedStatement>();
-  const statement = async (sql: string, params?: Readonly<Record<string, SqlValue>>) => {
+  // A statement's bindings live on the prepared statement: one bound while the same text is still
+  // in flight on this connection would change what the first one reads. Such a call prepares a
+  // statement of its own.
+  const inFlight = new Set<DuckDBPreparedStatement>();
+  const execute = async (sql: string, params: Readonly<Record<string, SqlValue>> | undefined) => {
     let ps = prepared.get(sql);
-    if (ps === undefined) {
+    if (ps === undefined || inFlight.has(ps)) {
+      const cached = ps === undefined;
       ps = await conn.prepare(sql);
-      if (prepared.size >= MAX_PREPARED) prepared.clear();
-      prepared.set(sql, ps);
+      if (cached) {
+        if (prepared.size >= MAX_PREPARED) prepared.clear();
+        prepared.set(sql, ps);
+      }
     }
     ps.clearBindings();
     if (params && Object.keys(params).length > 0) ps.bind(params as Record<string, SqlValue>);
-    return ps;
+    inFlight.add(ps);
+    try {
+      return await ps.run();
+    } finally {
+      inFlight.delete(ps);
+    }
   };
   return {
     async all(sql, params) {
-      return readRows(await (await statement(sql, params)).run());
+      return readRows(await execute(sql, params));
     },
     async run(sql, params) {
-      return (await (await statement(sql, params)).run()).rowsChanged;
+      return (await execute(sql, params)).rowsChanged;
     },
     async append(table, types, rows) {
       const dot = table.indexOf('.');

@@ -143,7 +143,7 @@ export class DuckDbWarehouse implements Warehouse {
   async describeHistory(table: string, limit: number): Promise<HistoryEntry[]> {
     this.stats.historyReads++;
     this.stats.statements++;
-    const rows = await this.#session.all(this.compile('embedded/describe_history'), { table_name: table, max_rows: limit });
+    const rows = await this.#onFree((s) => s.all(this.compile('embedded/describe_history'), { table_name: table, max_rows: limit }));
     return rows.map((r) => ({
       version: Number(r.version),
       timestampMs: r.timestamp as number,
