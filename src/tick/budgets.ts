@@ -1,7 +1,7 @@
 // The tick's error-budget step: for every job and pipeline under verification, its SLOs over the
 // period from the evidence the tick already gathered (runs, table writes, expectations), burn
 // rates and alerts, attributed to the deployments live when the budget burned. One statement
-// reads the deployments and tags, one MERGE writes the rows.
+// reads the deployments and tags (issued beside the evidence reads), one MERGE writes the rows.
 
 import { assessDiscrete, assessFreshness, type BudgetAssessment } from '../budget/assess.js';
 import { expectationEvents, runEvents, staleness, type Timeline } from '../budget/events.js';
@@ -9,7 +9,7 @@ import { slosFor, type SloPolicy } from '../budget/slo-policy.js';
 import type { DeploymentEvidence } from '../checks/evidence.js';
 import type { Logger } from '../log.js';
 import type { ExpectationRecord, RunRecord, Subject, TableWrite } from '../types.js';
-import type { RowBatch, Warehouse } from '../warehouse/port.js';
+import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -36,21 +36,30 @@ interface SubjectData {
   expectations: Map<string, ExpectationRecord>;
 }
 
-export async function runBudgetStep(deps: BudgetDeps, evidence: readonly DeploymentEvidence[], nowMs: number): Promise<BudgetTickSummary> {
+/**
+ * What the budgets need besides the evidence, for the bundles about to be judged: it depends on
+ * nothing the judging finds, so a tick issues it alongside the evidence reads.
+ */
+export function readBudgetContext(deps: BudgetDeps, bundles: readonly string[], nowMs: number): Promise<Row[]> {
+  const periodMs = deps.slos.periodDays * DAY;
+  return deps.wh.query('budget/context', { since_ms: nowMs - 2 * periodMs, now_ms: nowMs }, { columns: [{ name: 'bundle', type: 'STRING' }], rows: bundles.map((b) => [b]) });
+}
+
+export async function runBudgetStep(deps: BudgetDeps, evidence: readonly DeploymentEvidence[], nowMs: number, context?: Promise<Row[]>): Promise<BudgetTickSummary> {
   try {
-    return await updateBudgets(deps, evidence, nowMs);
+    return await updateBudgets(deps, evidence, nowMs, context);
   } catch (e) {
     deps.log?.error({ err: (e as Error).message }, 'error budget step failed');
     return { rows: 0, exhausted: 0, pages: 0, errors: [(e as Error).message] };
   }
 }
 
-export async function updateBudgets(deps: BudgetDeps, evidence: readonly DeploymentEvidence[], nowMs: number): Promise<BudgetTickSummary> {
+/** `context`, when given, is readBudgetContext's answer for (at least) the evidence's bundles. */
+export async function updateBudgets(deps: BudgetDeps, evidence: readonly DeploymentEvidence[], nowMs: number, context?: Promise<Row[]>): Promise<BudgetTickSummary> {
   const subjects = collect(evidence);
   if (subjects.size === 0) return { rows: 0, exhausted: 0, pages: 0, errors: [] };
   const periodMs = deps.slos.periodDays * DAY;
-  const bundles = [...new Set([...subjects.values()].map((s) => s.bundle))];
-  const ctx = await deps.wh.query('budget/context', { since_ms: nowMs - 2 * periodMs, now_ms: nowMs }, { columns: [{ name: 'bundle', type: 'STRING' }], rows: bundles.map((b) => [b]) });
+  const ctx = await (context ?? readBudgetContext(deps, [...new Set([...subjects.values()].map((s) => s.bundle))], nowMs));
   const timelines = new Map<string, Array<{ deploymentId: string; fromMs: number; resources: string }>>();
   const tags = new Map<string, { atMs: number; tags: Record<string, string> }>();
   for (const r of ctx) {

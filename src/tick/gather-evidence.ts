@@ -34,6 +34,8 @@ export interface GatherInput {
   readonly errors: MeasurementError[];
   /** Flow commits read this tick and not merged yet. */
   readonly pendingCommits?: readonly FlowCommit[];
+  /** The tick's own write to the run cache, still in flight: the runs are read once it is in. */
+  readonly runsCached?: Promise<unknown>;
   /** The checks as the deployment's own policy runs them; each deployment is judged once here. */
   readonly judge: (ev: DeploymentEvidence) => readonly CheckResult[];
 }
@@ -57,7 +59,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   // Runs are read alongside lineage, and the cached table commits alongside the runs once lineage
   // says which tables; only a pipeline followed for the first time below (its past runs merged
   // into the fast-plane cache) makes the runs be read again.
-  const runsRead = readRuns(wh, ids, since);
+  const runsCached = input.runsCached ?? Promise.resolve();
+  const runsRead = runsCached.then(() => readRuns(wh, ids, since));
   runsRead.catch(() => undefined);
   const metricsSinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - RULES_BASELINE_MS;
   // dbt test results are read alongside the runs, for the jobs not recorded as running no dbt; a
@@ -92,6 +95,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
       await wh.execute('tick/merge_pipeline_targets', {}, pipelineTargetRows(unfollowed, nowMs));
       const pe = await readPipelineEvents(wh, unfollowed.keys(), since);
       if (pe.runs.length) {
+        // One writer at a time on the run cache: two MERGEs into one table may conflict.
+        await runsCached.catch(() => undefined);
         await wh.execute('tick/merge_observed_runs', {}, observedRunRows(pe.runs, nowMs));
         rereadRuns = true;
       }

@@ -14,7 +14,7 @@ import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import { tickRows, writeResults, writeWatermarks } from './apply.js';
 import type { FlowCommit } from './flow-metrics.js';
-import { runBudgetStep, type BudgetTickSummary } from './budgets.js';
+import { readBudgetContext, runBudgetStep, type BudgetTickSummary } from './budgets.js';
 import { runRollbackStep, type RollbackDeps, type RollbackTickSummary } from './decide-rollbacks.js';
 import { openTick, readMarks } from './discover.js';
 import { commitRows, listNewRuns, observedRunRows, pipelineEvidence, readFollowedEvents, readPipelineEvents, readSlowPending } from './gather.js';
@@ -174,7 +174,9 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   } else {
     for (const id of followed) errors.push({ kind: 'runs', subject: `pipeline:${id}`, message: `pipeline event log unavailable: ${(events.reason as Error).message}` });
   }
-  if (runRows.length) await wh.execute('tick/merge_observed_runs', {}, observedRunRows(runRows, nowMs));
+  // The run cache is topped up while the evidence is read: of the reads, only the runs wait for it.
+  const runsCached = runRows.length ? wh.execute('tick/merge_observed_runs', {}, observedRunRows(runRows, nowMs)) : Promise.resolve(0);
+  runsCached.catch(() => undefined);
 
   const due = active.filter(
     (a) =>
@@ -186,6 +188,9 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
       (a.recheckAtMs !== null && a.recheckAtMs <= nowMs) ||
       a.deployment.resources.some((r) => touched.has(r.id)),
   );
+  const budgetDeps = deps.slos ? { wh, slos: deps.slos } : null;
+  const budgetContext = budgetDeps && due.length ? readBudgetContext(budgetDeps, [...new Set(due.map((a) => a.deployment.bundle))], nowMs) : undefined;
+  budgetContext?.catch(() => undefined);
   const finishedSince = new Set(runRows.filter((r) => r.endMs !== null && r.endMs > lastTickMs).map((r) => r.subjectId));
   // Each deployment is judged under its bundle's policy, with its expected changes applied.
   const prepare = (ev: DeploymentEvidence) => {
@@ -195,7 +200,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   };
   const gathered = due.length
     ? await gatherEvidence(wh, {
-        active: due, nowMs, finishedSince, marks, newMarks, policy, errors, pendingCommits: commits,
+        active: due, nowMs, finishedSince, marks, newMarks, policy, errors, pendingCommits: commits, runsCached,
         judge: (ev) => {
           const { own, judged } = prepare(ev);
           return judgeDeployment(judged, own, nowMs);
@@ -203,8 +208,9 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
       })
     : [];
   const evidence = gathered.map((g) => g.evidence);
-  // New flow commits are merged together with the history read for the judged deployments.
-  if (!due.length && commits.length) await wh.execute('tick/merge_table_commits', {}, commitRows(commits, 'STREAMING UPDATE', nowMs));
+  // New flow commits are merged together with the history read for the judged deployments, or
+  // else beside the run cache. Both are in before anything of the tick's own is written.
+  await Promise.all([runsCached, !due.length && commits.length ? wh.execute('tick/merge_table_commits', {}, commitRows(commits, 'STREAMING UPDATE', nowMs)) : null]);
 
   const results: Array<{ deploymentId: string; result: CheckResult }> = [];
   const verdicts: Verdict[] = [];
@@ -219,7 +225,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   // The budgets touch none of the tables the verdicts go to, so they are written alongside. A
   // verdict change is audited before it is recorded: a crash in between audits it again, never not.
   const [budgets] = await Promise.all([
-    deps.slos ? runBudgetStep({ wh, slos: deps.slos }, evidence, nowMs) : null,
+    budgetDeps ? runBudgetStep(budgetDeps, evidence, nowMs, budgetContext) : null,
     cacheSlowRuns(wh, gathered.map((g) => g.evidence).filter((ev) => slowPending.has(ev.deployment.deploymentId)), nowMs),
     (async () => {
       await auditVerdictChanges(wh, changed, verdicts, nowMs, auditTail);
