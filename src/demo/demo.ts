@@ -71,7 +71,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const slos = opts.policies ? resolveSloPolicy(opts.policies.slos) : DEFAULT_SLO_POLICY;
     const start = world.nowMs;
     const minutes = opts.replayMinutes ?? 1440;
-    const tick = (atMs: number) => runTick({ wh, ws, policy, policies: opts.policies, rollback, slos }, atMs);
+    const tick = (atMs: number, onDecided?: () => void) => runTick({ wh, ws, policy, policies: opts.policies, rollback, slos, onDecided }, atMs);
     // A first tick at the start judges the recent past, so earlier versions have verdicts.
     opts.onTick?.(await tick(start));
     await replay(world, ws, start, minutes, tick, (s, m) => {
@@ -94,14 +94,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
  * Minute by minute: the world moves on a minute, then the verifier ticks. While a tick runs, the
  * world writes the next minute in a transaction of its own and keeps it only if the tick changed
  * no job or pipeline (a rollback changes what the next minute's runs do); otherwise the minute is
- * written again after the tick. Either way the result is that of taking the steps one by one.
+ * written again after the tick. Either way the result is that of taking the steps one by one. The
+ * minute is kept or dropped as soon as the tick has decided, while it writes its heartbeat row.
  */
 async function replay(
   world: SimWorld,
   ws: EmbeddedWorkspace,
   start: number,
   minutes: number,
-  tick: (atMs: number) => Promise<TickSummary>,
+  tick: (atMs: number, onDecided: () => void) => Promise<TickSummary>,
   done: (s: TickSummary, minute: number) => void,
 ): Promise<void> {
   let written = false;
@@ -111,17 +112,24 @@ async function replay(
     const edits = ws.edits;
     // A step that cannot be written ahead is written after the tick, where a real fault shows.
     const ahead = m < minutes ? world.stepAhead(at + 60_000).catch(() => null) : Promise.resolve(null);
+    let settled: Promise<boolean> | null = null;
+    const settle = () =>
+      (settled ??= ahead.then(async (next) => {
+        if (next === null) return false;
+        if (ws.edits === edits) return next.commit();
+        await next.abort();
+        return false;
+      }));
     let summary: TickSummary;
     try {
-      summary = await tick(at);
+      summary = await tick(at, settle);
     } catch (e) {
-      await (await ahead)?.abort();
+      // A tick that failed before deciding leaves the minute unkept.
+      if (settled === null) await (await ahead)?.abort();
+      else await settled;
       throw e;
     }
-    const next = await ahead;
-    written = false;
-    if (next !== null && ws.edits === edits) written = await next.commit();
-    else await next?.abort();
+    written = await settle();
     done(summary, m);
   }
 }

@@ -53,6 +53,11 @@ export interface TickDeps {
   readonly rollback?: Omit<RollbackDeps, 'wh' | 'ws'>;
   /** SLOs for error budgets; without them the tick keeps no budgets. */
   readonly slos?: SloPolicy;
+  /**
+   * Called once the tick has made every change it will make but its heartbeat row: what waits on
+   * the tick's decisions (a replay's next minute) can go on while that row is written.
+   */
+  readonly onDecided?: () => void;
 }
 
 export interface TickSummary {
@@ -241,6 +246,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     nowMs - lastTickMs > TICK_GAP_MS ||
     periodic;
   const rollbacks = deps.rollback && rollbackDue ? await runRollbackStep({ wh, ws, ...deps.rollback }, tickId, nowMs) : null;
+  deps.onDecided?.();
 
   const counts: Record<string, number> = {};
   const judged = new Map(verdicts.map((v) => [v.deploymentId, v.state]));
