@@ -229,14 +229,18 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   }
   // The budgets touch none of the tables the verdicts go to, so they are written alongside. A
   // verdict change is audited before it is recorded: a crash in between audits it again, never not.
+  const recorded = (async () => {
+    await auditVerdictChanges(wh, changed, verdicts, nowMs, auditTail);
+    await writeResults(wh, results, verdicts, tickId, nowMs);
+    if (Object.keys(newMarks).length) await writeWatermarks(wh, newMarks, nowMs);
+  })();
+  // The budgets' arithmetic waits until the verdict writes are on their way, and runs while the
+  // warehouse carries them out, instead of holding them back.
+  const budgetsDone = budgetDeps ? new Promise<void>((r) => setImmediate(r)).then(() => runBudgetStep(budgetDeps, evidence, nowMs, budgetContext)) : null;
   const [budgets] = await Promise.all([
-    budgetDeps ? runBudgetStep(budgetDeps, evidence, nowMs, budgetContext) : null,
+    budgetsDone,
     cacheSlowRuns(wh, gathered.map((g) => g.evidence).filter((ev) => slowPending.has(ev.deployment.deploymentId)), nowMs),
-    (async () => {
-      await auditVerdictChanges(wh, changed, verdicts, nowMs, auditTail);
-      await writeResults(wh, results, verdicts, tickId, nowMs);
-      if (Object.keys(newMarks).length) await writeWatermarks(wh, newMarks, nowMs);
-    })(),
+    recorded,
   ]);
   // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
   // the previous tick left a rollback open, ticks were missed, or the periodic sweep is due.
