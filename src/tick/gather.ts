@@ -282,7 +282,7 @@ export async function readTableWrites(
   const toRead = [...tables].filter(([table]) => !cachedOnly.has(table) && (!held.has(table) || due(table)));
   const readOne = async ([table, subjectId]: [string, string]) => {
     const known = held.get(table);
-    const rows: Array<readonly SqlValue[]> = [];
+    const commits: Array<readonly SqlValue[]> = [];
     const writes: FlowCommit[] = [];
     let reads = 0;
     try {
@@ -301,19 +301,19 @@ export async function readTableWrites(
       for (const e of entries) {
         if (known !== undefined && e.version <= known) continue;
         const n = rowsWritten(e.operation, e.operationMetrics);
-        rows.push([table, e.version, e.timestampMs, e.operation, n, e.jobId, e.runId, nowMs, null, null, null]);
+        commits.push([table, e.version, e.timestampMs, e.operation, n, e.jobId, e.runId, nowMs, null, null, null]);
         // As from the cache: run ids only where flow metrics are read (see table_writes.sql).
         if (withinHorizon(e.timestampMs, since)) writes.push({ ...commitWrite(table, subjectId, e.timestampMs, n, e.timestampMs >= metricsSinceMs ? e.runId : null), metrics: null });
       }
-      return { rows, writes, reads, error: null };
+      return { commits, writes, reads, error: null };
     } catch (err) {
-      return { rows: [], writes: [], reads, error: { kind: 'writes', subject: `table:${table}`, message: `DESCRIBE HISTORY ${table} failed: ${(err as Error).message}` } satisfies MeasurementError };
+      return { commits: [], writes: [], reads, error: { kind: 'writes', subject: `table:${table}`, message: `DESCRIBE HISTORY ${table} failed: ${(err as Error).message}` } satisfies MeasurementError };
     }
   };
   // A few tables at a time: each DESCRIBE HISTORY is a round trip of its own on a workspace.
   for (let i = 0; i < toRead.length; i += HISTORY_READS_AT_ONCE) {
     for (const r of await Promise.all(toRead.slice(i, i + HISTORY_READS_AT_ONCE).map(readOne))) {
-      fresh.push(...r.rows);
+      fresh.push(...r.commits);
       out.writes.push(...r.writes);
       out.reads += r.reads;
       if (r.error) out.errors.push(r.error);

@@ -99,9 +99,10 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const tickId = `tick-${nowMs}`;
   const errors: MeasurementError[] = [];
 
-  // Two narrow statements read the deployments under verification and where the last tick stopped. The
-  // followed pipelines' event log is read alongside it, over the span a tick a minute after the
-  // last one needs; only after missed ticks is the span read again, from where the last one stopped.
+  // Two narrow statements read the deployments under verification and where the last tick
+  // stopped. The followed pipelines' event log is read alongside them, over the span a tick a
+  // minute after the last one needs; only after missed ticks is the span read again, from where
+  // the last one stopped.
   const earlyEventsFrom = nowMs - MINUTE - EVENT_OVERLAP_MS;
   // The runs listing needs only the watermark, so it starts as soon as that narrow read is back,
   // while the deployments are still being read: on a workspace the listing is a REST round trip.
