@@ -39,6 +39,8 @@ const REJUDGE_MS = 15 * MINUTE;
 const HOURLY_FROM_MS = 45 * MINUTE;
 /** Event-log reads reach back this far before where the last tick stopped: events land a little late. */
 const EVENT_OVERLAP_MS = 10 * MINUTE;
+/** How far back a first tick (no tick row, no runs watermark yet) reads. */
+const FIRST_TICK_LOOKBACK_MS = 6 * HOUR;
 /** A tick row older than this before the current tick means ticks were missed (or one crashed). */
 const TICK_GAP_MS = 90_000;
 
@@ -106,18 +108,19 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const earlyEventsFrom = nowMs - MINUTE - EVENT_OVERLAP_MS;
   // The runs listing needs only the watermark, so it starts as soon as that narrow read is back,
   // while the deployments are still being read: on a workspace the listing is a REST round trip.
+  const runsFrom = (marks: ReadonlyMap<string, number>) => marks.get('jobs_runs_from_ms') ?? nowMs - FIRST_TICK_LOOKBACK_MS;
   const marksRead = readMarks(wh);
-  const listingRead = marksRead.then((m) => listNewRuns(ws, m.marks.get('jobs_runs_from_ms') ?? nowMs - 6 * HOUR, nowMs));
+  const listingRead = marksRead.then((m) => listNewRuns(ws, runsFrom(m.marks), nowMs));
   listingRead.catch(() => undefined);
   const [opening, earlyEvents] = await Promise.allSettled([openTick(wh, nowMs, (policy.window.maxHours + 24) * HOUR, marksRead), readFollowedEvents(wh, earlyEventsFrom)]);
   if (opening.status === 'rejected') throw opening.reason;
   const { active, errors: discoverErrors, marks, auditTail } = opening.value;
-  const lastTickMs = marks.get('last_tick_ms') ?? nowMs - 6 * HOUR;
+  const lastTickMs = marks.get('last_tick_ms') ?? nowMs - FIRST_TICK_LOOKBACK_MS;
   // Marks that only change when a pipeline is first followed; the rolling ones ride on the tick row.
   const newMarks: Record<string, number> = {};
   errors.push(...discoverErrors);
 
-  let runsWatermark = marks.get('jobs_runs_from_ms') ?? nowMs - 6 * HOUR;
+  let runsWatermark = runsFrom(marks);
   let eventLogWatermark = marks.get('event_log_from_ms') ?? null;
   // Followed pipelines (seen before, targets known) are read from the event-log watermark.
   const followed = [...marks.keys()].filter((k) => k.startsWith('event_log:')).map((k) => k.slice('event_log:'.length));
