@@ -24,4 +24,20 @@ describe('quality scoring', () => {
     expect(f.recall_eligible.zero_rows).toBeNull();
     expect(f.recall.zero_rows).toBe(1);
   });
+
+  it('bounds the recall within a volume target by the episodes that met the gate or were caught in time', () => {
+    const gated = (index: number, met: boolean, over: Partial<EpisodeOutcome> = {}): ScoredEpisode => ({ ...episode(index, over, 'volume_x0.8'), gateMetWithinTarget: met });
+    const f = scoreEpisodes([
+      gated(0, true, { rolledBack: true, state: 'FAILED', delayRuns: 3 }),
+      gated(1, true),
+      gated(2, false),
+      // Caught within the runs by another route: counted, so the bound is never below the recall.
+      gated(3, false, { rolledBack: true, state: 'FAILED', delayRuns: 2 }),
+      // Caught, but only after the target's 5 runs.
+      gated(4, false, { rolledBack: true, state: 'FAILED', delayRuns: 7 }),
+    ]);
+    expect(f.recall_within_target['volume_x0.8']).toEqual({ within_runs: 5, recall: 0.4 });
+    expect(f.recall_ceiling_within_target['volume_x0.8']).toEqual({ within_runs: 5, ceiling: 0.6 });
+    expect(f.recall_ceiling_within_target.volume_x2).toBeUndefined();
+  });
 });

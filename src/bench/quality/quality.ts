@@ -7,8 +7,8 @@ import { baselineHorizons } from '../../checks/baseline-window.js';
 import type { Policy } from '../../checks/policy.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
-import { replayEpisode } from './replay.js';
-import { scoreEpisodes, type QualityFigures, type ScoredEpisode } from './score.js';
+import { replayEpisode, volumeGateMetWithin } from './replay.js';
+import { RECALL_TARGETS, scoreEpisodes, type QualityFigures, type ScoredEpisode } from './score.js';
 import { planSimEpisodes, simCatalog } from './sim-episodes.js';
 import { PeerHistory, simTimeline } from './sim-evidence.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
@@ -76,10 +76,16 @@ export function replayPart(opts: QualityOptions, part: number, parts: number, pr
   const tick = () => {
     if (++done % 20 === 0 || done === total) progress(done, total);
   };
-  const sim = simEpisodes.map((ep) => {
-    const outcome = replayEpisode(simTimeline(ep, catalog, opts.policy, peers), opts.policy);
+  const sim = simEpisodes.map((ep): ScoredEpisode => {
+    const tl = simTimeline(ep, catalog, opts.policy, peers);
+    const outcome = replayEpisode(tl, opts.policy);
+    const target = ep.effect === null ? undefined : RECALL_TARGETS[ep.effect];
+    const volume = ep.behaviour.kind === 'volume_drop' || ep.behaviour.kind === 'volume_jump';
     tick();
-    return { index: ep.index, label: ep.label, effect: ep.effect, group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`, outcome };
+    return {
+      index: ep.index, label: ep.label, effect: ep.effect, group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`, outcome,
+      ...(target && volume ? { gateMetWithinTarget: volumeGateMetWithin(tl, opts.policy, target.runs) } : {}),
+    };
   });
   const nab = nabEpisodes.map((ep) => {
     const outcome = replayEpisode(nabTimeline(ep, opts.policy), opts.policy);

@@ -113,3 +113,24 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
     looks,
   };
 }
+
+/**
+ * Whether the volume check's practical-size gate was met, with a baseline big enough to roll
+ * back on, at some look after at most `withinRuns` post-deploy runs: the pooled post-deploy ratio
+ * beyond ±deltaRel. The spec fails a volume check only then, whatever its test says, so the share
+ * of episodes meeting it bounds the recall of any detector that keeps the gate. Every look is
+ * taken, none stops at a verdict, and the per-run warning (which reports the last run's ratio
+ * rather than the pooled one) is turned off so that each result carries the pooled ratio.
+ */
+export function volumeGateMetWithin(tl: EpisodeTimeline, policy: Policy, withinRuns: number): boolean {
+  const pooledOnly: Policy = { ...policy, warnRel: Infinity };
+  for (const t of lookTimes(tl, policy)) {
+    if (runsSeen(tl, t) > withinRuns) break;
+    const results = judgeDeployment(evidenceAt(tl, t, false), pooledOnly, t);
+    const met = results.some(
+      (r) => r.check === 'row_count' && r.baselineN >= policy.minBaselineForRollback && r.effect !== null && Math.abs(r.effect - 1) >= policy.deltaRel,
+    );
+    if (met) return true;
+  }
+  return false;
+}

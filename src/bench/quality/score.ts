@@ -16,6 +16,11 @@ export interface ScoredEpisode {
   /** Pipeline kind and cadence (simulated) or series (NAB), for the breakdowns. */
   readonly group: string;
   readonly outcome: EpisodeOutcome;
+  /**
+   * For the volume effects with a recall target: whether the volume check's ±deltaRel gate on the
+   * pooled ratio was met within the target's runs (replay.volumeGateMetWithin); absent otherwise.
+   */
+  readonly gateMetWithinTarget?: boolean;
 }
 
 /** Deterministic failures: a rollback must follow every time. */
@@ -44,6 +49,12 @@ export interface QualityFigures {
   recall_hard: number | null;
   recall: Record<string, number>;
   recall_within_target: Record<string, { within_runs: number; recall: number }>;
+  /**
+   * For the volume targets: the share of episodes caught within the target's runs or whose pooled
+   * post-deploy ratio met the practical-size gate by then. The spec fails a volume check only
+   * beyond that gate, so no detector keeping it can recall more within those runs.
+   */
+  recall_ceiling_within_target: Record<string, { within_runs: number; ceiling: number }>;
   recall_by_group: Record<string, number>;
   bad_by_effect: Record<string, { episodes: number; rolled_back: number; healthy_verdicts: number; eligible: number }>;
   /**
@@ -110,9 +121,15 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
     delays[effect] = { p50: q(d, 0.5), p90: q(d, 0.9) };
   }
   const within: QualityFigures['recall_within_target'] = {};
+  const ceiling: QualityFigures['recall_ceiling_within_target'] = {};
   for (const [effect, t] of Object.entries(RECALL_TARGETS)) {
     const es = byEffect.get(effect);
     if (es) within[effect] = { within_runs: t.runs, recall: round(es.filter((e) => e.outcome.rolledBack && e.outcome.delayRuns! <= t.runs).length / es.length) };
+    const gated = es?.filter((e) => e.gateMetWithinTarget !== undefined);
+    if (gated?.length) {
+      const reachable = gated.filter((e) => e.gateMetWithinTarget || (e.outcome.rolledBack && e.outcome.delayRuns! <= t.runs));
+      ceiling[effect] = { within_runs: t.runs, ceiling: round(reachable.length / gated.length) };
+    }
   }
   const recallByGroup: Record<string, number> = {};
   for (const [g, es] of countBy(bad, (e) => e.group)) recallByGroup[g] = round(es.filter((e) => e.outcome.rolledBack).length / es.length);
@@ -146,6 +163,7 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
     recall,
     recall_eligible: recallEligible,
     recall_within_target: within,
+    recall_ceiling_within_target: ceiling,
     recall_by_group: recallByGroup,
     bad_by_effect: badByEffect,
     delay_runs_p50: q(largeDelays, 0.5),

@@ -17,14 +17,15 @@ function figures(f: QualityFigures, title: string): string[] {
     `  delay (large effects)  p50 ${fmt(f.delay_runs_p50)} runs, p90 ${fmt(f.delay_runs_p90)} runs`,
     `  inconclusive           ${fmt(f.inconclusive_rate)} (healthy ${fmt(f.inconclusive_rate_by_class.healthy)}, bad ${fmt(f.inconclusive_rate_by_class.bad)})`,
     `  upstream rollbacks     ${f.upstream_rollbacks}`,
-    '  effect                 recall   within target   delay p50/p90   recall where a rollback was possible',
+    '  effect                 recall   within target   gate ceiling   delay p50/p90   recall where a rollback was possible',
   ];
   for (const [effect, r] of Object.entries(f.recall)) {
     const w = f.recall_within_target[effect];
     const d = f.delay_runs_by_effect[effect];
     const e = f.bad_by_effect[effect];
+    const c = f.recall_ceiling_within_target[effect];
     const delay = `${fmt(d?.p50)}/${fmt(d?.p90)}`;
-    lines.push(`  ${effect.padEnd(22)} ${fmt(r).padEnd(8)} ${(w ? `${fmt(w.recall)} in ${w.within_runs}` : '').padEnd(15)} ${delay.padEnd(15)} ${fmt(f.recall_eligible[effect])} (${e?.eligible ?? 0} of ${e?.episodes ?? 0})`);
+    lines.push(`  ${effect.padEnd(22)} ${fmt(r).padEnd(8)} ${(w ? `${fmt(w.recall)} in ${w.within_runs}` : '').padEnd(15)} ${(c ? fmt(c.ceiling) : '').padEnd(14)} ${delay.padEnd(15)} ${fmt(f.recall_eligible[effect])} (${e?.eligible ?? 0} of ${e?.episodes ?? 0})`);
   }
   return lines;
 }

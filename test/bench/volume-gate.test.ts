@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/checks/policy.js';
+import type { NabSeries } from '../../src/bench/quality/nab-data.js';
+import { nabRuns, nabTimeline, type NabEpisode } from '../../src/bench/quality/nab-episodes.js';
+import { volumeGateMetWithin } from '../../src/bench/quality/replay.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+/** Hourly rows with a small, fixed wobble, so the baseline has a spread but no randomness. */
+function hourly(days: number): NabSeries {
+  const points = Array.from({ length: days * 24 }, (_, i) => ({ ms: T0 + i * HOUR, value: Math.round(1000 * (1 + 0.02 * Math.sin(i * 1.7))) }));
+  return { spec: { file: 'test/hourly_rows.csv', role: 'volume', split: 'tune', scale: 1 }, points, windows: [] };
+}
+
+function episode(factor: number): NabEpisode {
+  const runs = nabRuns(hourly(30));
+  return { index: 0, runs, label: 'bad', effect: `volume_x${factor}`, factor, deployMs: T0 + 21 * DAY + HOUR / 2, historyFromMs: T0 };
+}
+
+describe('the volume gate a rollback needs', () => {
+  it('is met once the pooled post-deploy ratio moves past ±20% with a baseline big enough to roll back on', () => {
+    expect(volumeGateMetWithin(nabTimeline(episode(0.7), DEFAULT_POLICY), DEFAULT_POLICY, 5)).toBe(true);
+    expect(volumeGateMetWithin(nabTimeline(episode(1.3), DEFAULT_POLICY), DEFAULT_POLICY, 5)).toBe(true);
+  });
+
+  it('is not met by a move inside the gate, however clear, nor before any post-deploy run', () => {
+    // ×0.9 is far outside this baseline's ±2% noise: a test would cross, the gate holds it back.
+    expect(volumeGateMetWithin(nabTimeline(episode(0.9), DEFAULT_POLICY), DEFAULT_POLICY, 5)).toBe(false);
+    expect(volumeGateMetWithin(nabTimeline(episode(0.7), DEFAULT_POLICY), DEFAULT_POLICY, 0)).toBe(false);
+  });
+
+  it('needs a baseline the rollback rule accepts', () => {
+    // About eight days of history: enough runs to score the volume, too few to roll back on.
+    const short: NabEpisode = { ...episode(0.5), historyFromMs: T0 + 21 * DAY - 200 * HOUR };
+    expect(volumeGateMetWithin(nabTimeline(short, DEFAULT_POLICY), DEFAULT_POLICY, 5)).toBe(false);
+  });
+});
