@@ -40,6 +40,11 @@ describe('quality benchmark', () => {
     }
     expect(Object.keys(report.recall)).toEqual(expect.arrayContaining(['volume_x0.5', 'volume_x2', 'zero_rows', 'failing_runs', 'duration_x2', 'stale_output']));
     expect(report.recall_within_target['volume_x0.5']?.within_runs).toBe(3);
+    // The gate's ceiling is reported for every volume target and never sits below the recall it bounds.
+    expect(Object.keys(report.recall_ceiling_within_target).sort()).toEqual(['volume_x0.5', 'volume_x0.8', 'volume_x1.2', 'volume_x2']);
+    for (const [effect, c] of Object.entries(report.recall_ceiling_within_target)) {
+      expect(c.ceiling, effect).toBeGreaterThanOrEqual(report.recall_within_target[effect]!.recall);
+    }
     // Failed runs and zero rows are deterministic rules: every one must end in a rollback.
     expect(report.recall_hard).toBe(1);
     expect(report.frr_upper_95_per_1000!).toBeGreaterThan(report.frr_per_1000!);
