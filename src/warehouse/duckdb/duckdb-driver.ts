@@ -1,46 +1,74 @@
-// The only file that touches @duckdb/node-api (column-reader.ts reads result vectors through the
+// The only file that loads @duckdb/node-api (column-reader.ts reads result vectors through the
 // bindings below it). It exposes the small surface the embedded warehouse needs, with rows
 // converted to the core's plain values: TIMESTAMP -> epoch ms, BIGINT -> number, MAP -> object.
 
-import {
+import type * as NodeApi from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
   DuckDBInstance,
+  DuckDBMaterializedResult,
+  DuckDBPreparedStatement,
   DuckDBTypeId,
-  DuckDBTimestampValue,
-  JSDuckDBValueConverter,
-  createDuckDBValueConverter,
-  type DuckDBConnection,
-  type DuckDBMaterializedResult,
-  type DuckDBPreparedStatement,
-  type DuckDBValueConverter,
+  DuckDBValueConverter,
 } from '@duckdb/node-api';
 import type { Row, SqlValue, StagedType } from '../port.js';
-import { readColumn } from './column-reader.js';
+import { columnReader, type ReadColumn } from './column-reader.js';
 
 type Plain = unknown;
+type Api = typeof NodeApi;
 
+/**
+ * DuckDB's bundled allocator (jemalloc) hands freed pages back to the system after a second. The
+ * verifier and the simulator run tens of thousands of small statements, each allocating and
+ * freeing its buffers, so most of those pages were handed back and faulted in again: measured on
+ * the demo, system time was 15 to 20 s of the process's 100 to 125 s of CPU. Keeping them for ten
+ * seconds (jemalloc's own default) halved that and shortened the replay by about a sixth, for
+ * about a fifth more resident memory at the peak. The allocator reads its settings once, when the
+ * library loads, which is why the library is loaded here and not imported; a setting the user
+ * gave in the environment is kept.
+ */
+export const ALLOCATOR_CONF = 'dirty_decay_ms:10000,muzzy_decay_ms:10000';
 
-function buildConverter(): DuckDBValueConverter<Plain> {
+interface Loaded {
+  readonly api: Api;
+  readonly converter: DuckDBValueConverter<Plain>;
+  readonly readColumn: ReadColumn;
+}
+
+let loading: Promise<Loaded> | undefined;
+
+function loadDuckDb(): Promise<Loaded> {
+  return (loading ??= (async () => {
+    process.env.DUCKDB_JE_MALLOC_CONF ??= ALLOCATOR_CONF;
+    const api = await import('@duckdb/node-api');
+    const bindings = (await import('@duckdb/node-bindings')).default;
+    return { api, converter: buildConverter(api), readColumn: columnReader(bindings) };
+  })());
+}
+
+function buildConverter(api: Api): DuckDBValueConverter<Plain> {
+  const { DuckDBTypeId: T } = api;
   let self: DuckDBValueConverter<Plain>;
-  const base = JSDuckDBValueConverter as DuckDBValueConverter<Plain>;
+  const base = api.JSDuckDBValueConverter as DuckDBValueConverter<Plain>;
   const overrides: Partial<Record<DuckDBTypeId, DuckDBValueConverter<Plain>>> = {
-    [DuckDBTypeId.BIGINT]: (v, t, c) => toNumber(base(v, t, c)),
-    [DuckDBTypeId.HUGEINT]: (v, t, c) => toNumber(base(v, t, c)),
-    [DuckDBTypeId.UBIGINT]: (v, t, c) => toNumber(base(v, t, c)),
-    [DuckDBTypeId.TIMESTAMP]: (v, t, c) => (base(v, t, c) as Date).getTime(),
-    [DuckDBTypeId.TIMESTAMP_TZ]: (v, t, c) => (base(v, t, c) as Date).getTime(),
-    [DuckDBTypeId.TIMESTAMP_MS]: (v, t, c) => (base(v, t, c) as Date).getTime(),
-    [DuckDBTypeId.DATE]: (v, t, c) => (base(v, t, c) as Date).getTime(),
-    [DuckDBTypeId.MAP]: (v, t) => {
+    [T.BIGINT]: (v, t, c) => toNumber(base(v, t, c)),
+    [T.HUGEINT]: (v, t, c) => toNumber(base(v, t, c)),
+    [T.UBIGINT]: (v, t, c) => toNumber(base(v, t, c)),
+    [T.TIMESTAMP]: (v, t, c) => (base(v, t, c) as Date).getTime(),
+    [T.TIMESTAMP_TZ]: (v, t, c) => (base(v, t, c) as Date).getTime(),
+    [T.TIMESTAMP_MS]: (v, t, c) => (base(v, t, c) as Date).getTime(),
+    [T.DATE]: (v, t, c) => (base(v, t, c) as Date).getTime(),
+    [T.MAP]: (v, t) => {
       const entries = base(v, t, self) as Array<{ key: unknown; value: unknown }>;
       return Object.fromEntries(entries.map((e) => [String(e.key), e.value]));
     },
   };
   const table = {} as Record<DuckDBTypeId, DuckDBValueConverter<Plain> | undefined>;
-  for (const id of Object.values(DuckDBTypeId)) {
+  for (const id of Object.values(T)) {
     if (typeof id !== 'number') continue;
     table[id as DuckDBTypeId] = overrides[id as DuckDBTypeId] ?? ((v, t) => base(v, t, self));
   }
-  self = createDuckDBValueConverter(table);
+  self = api.createDuckDBValueConverter(table);
   return self;
 }
 
@@ -48,13 +76,11 @@ function toNumber(v: unknown): number {
   return typeof v === 'bigint' ? Number(v) : (v as number);
 }
 
-const converter = buildConverter();
-
 /**
  * Rows of a materialised result, read a column at a time: the scalar types straight from the
  * vectors (see column-reader.ts), anything else (MAP, LIST, DATE...) through the converter.
  */
-function readRows(result: DuckDBMaterializedResult): Row[] {
+function readRows({ converter, readColumn }: Loaded, result: DuckDBMaterializedResult): Row[] {
   const names = result.columnNames();
   const types = names.map((_, j) => result.columnType(j));
   const out: Row[] = [];
@@ -105,11 +131,12 @@ const MAX_PREPARED = 256;
 const STATISTICS_OPTIMISERS = 'statistics_propagation,compressed_materialization';
 
 export async function openDuckDb(path: string): Promise<DuckDbSession> {
-  const instance = await DuckDBInstance.create(path, { disabled_optimizers: STATISTICS_OPTIMISERS });
-  return sessionOf(instance, await instance.connect(), () => instance.closeSync());
+  const loaded = await loadDuckDb();
+  const instance = await loaded.api.DuckDBInstance.create(path, { disabled_optimizers: STATISTICS_OPTIMISERS });
+  return sessionOf(loaded, instance, await instance.connect(), () => instance.closeSync());
 }
 
-function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstance: () => void): DuckDbSession {
+function sessionOf(loaded: Loaded, instance: DuckDBInstance, conn: DuckDBConnection, closeInstance: () => void): DuckDbSession {
   // Statements are prepared once per connection and reused, which saves the parse. DuckDB keeps
   // the plan only of a statement without parameters (one with parameters that reads a table is
   // planned again on each run); keeping it is sound only because the instance is opened with the
@@ -140,7 +167,7 @@ function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstan
   };
   return {
     async all(sql, params) {
-      return readRows(await execute(sql, params));
+      return readRows(loaded, await execute(sql, params));
     },
     async run(sql, params) {
       return (await execute(sql, params)).rowsChanged;
@@ -149,7 +176,7 @@ function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstan
       const dot = table.indexOf('.');
       const appender = dot < 0 ? await conn.createAppender(table) : await conn.createAppender(table.slice(dot + 1), table.slice(0, dot));
       for (const row of rows) {
-        row.forEach((value, i) => appendOne(appender, types[i]!, value));
+        row.forEach((value, i) => appendOne(loaded.api, appender, types[i]!, value));
         appender.endRow();
       }
       appender.closeSync();
@@ -158,7 +185,7 @@ function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstan
       await conn.run(sql);
     },
     async connect() {
-      return sessionOf(instance, await instance.connect(), () => undefined);
+      return sessionOf(loaded, instance, await instance.connect(), () => undefined);
     },
     close() {
       conn.closeSync();
@@ -169,7 +196,7 @@ function sessionOf(instance: DuckDBInstance, conn: DuckDBConnection, closeInstan
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
 
-function appendOne(a: Appender, type: StagedType, value: SqlValue): void {
+function appendOne(api: Api, a: Appender, type: StagedType, value: SqlValue): void {
   if (value === null || (typeof value === 'number' && !Number.isFinite(value))) return a.appendNull();
   switch (type) {
     case 'STRING':
@@ -181,6 +208,6 @@ function appendOne(a: Appender, type: StagedType, value: SqlValue): void {
     case 'BOOLEAN':
       return a.appendBoolean(Boolean(value));
     case 'TIMESTAMP':
-      return a.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round(Number(value))) * 1000n));
+      return a.appendTimestamp(new api.DuckDBTimestampValue(BigInt(Math.round(Number(value))) * 1000n));
   }
 }
