@@ -243,7 +243,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const budgetsDone = budgetDeps ? new Promise<void>((r) => setImmediate(r)).then(() => runBudgetStep(budgetDeps, evidence, nowMs, budgetContext)) : null;
   const [budgets] = await Promise.all([
     budgetsDone,
-    cacheSlowRuns(wh, gathered.map((g) => g.evidence).filter((ev) => slowPending.has(ev.deployment.deploymentId)), nowMs),
+    cacheSlowRuns(wh, evidence.filter((ev) => slowPending.has(ev.deployment.deploymentId)), nowMs),
     recorded,
   ]);
   // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
