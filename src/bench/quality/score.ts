@@ -124,10 +124,11 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
   const ceiling: QualityFigures['recall_ceiling_within_target'] = {};
   for (const [effect, t] of Object.entries(RECALL_TARGETS)) {
     const es = byEffect.get(effect);
-    if (es) within[effect] = { within_runs: t.runs, recall: round(es.filter((e) => e.outcome.rolledBack && e.outcome.delayRuns! <= t.runs).length / es.length) };
+    const caughtInTime = (e: ScoredEpisode) => e.outcome.rolledBack && e.outcome.delayRuns! <= t.runs;
+    if (es) within[effect] = { within_runs: t.runs, recall: round(es.filter(caughtInTime).length / es.length) };
     const gated = es?.filter((e) => e.gateMetWithinTarget !== undefined);
     if (gated?.length) {
-      const reachable = gated.filter((e) => e.gateMetWithinTarget || (e.outcome.rolledBack && e.outcome.delayRuns! <= t.runs));
+      const reachable = gated.filter((e) => e.gateMetWithinTarget || caughtInTime(e));
       ceiling[effect] = { within_runs: t.runs, ceiling: round(reachable.length / gated.length) };
     }
   }

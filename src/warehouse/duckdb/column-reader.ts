@@ -34,7 +34,7 @@ export function columnReader(duckdb: Bindings): ReadColumn {
     return decoder.decode(duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, length));
   };
   /** Type ids of the C API (duckdb_type) with how one value is read, and its width in bytes. */
-  const READERS: ReadonlyMap<number, readonly [Read, number]> = new Map<number, readonly [Read, number]>([
+  const readers: ReadonlyMap<number, readonly [Read, number]> = new Map<number, readonly [Read, number]>([
     [duckdb.Type.BOOLEAN, [(dv, i) => dv.getUint8(i) !== 0, 1]],
     [duckdb.Type.TINYINT, [(dv, i) => dv.getInt8(i), 1]],
     [duckdb.Type.SMALLINT, [(dv, i) => dv.getInt16(i * 2, true), 2]],
@@ -50,7 +50,7 @@ export function columnReader(duckdb: Bindings): ReadColumn {
 
   /** The values of column `column` of a chunk of `rows` rows, NULL as null. */
   return (chunk, column, typeId, rows) => {
-    const reader = LITTLE_ENDIAN ? READERS.get(typeId) : undefined;
+    const reader = LITTLE_ENDIAN ? readers.get(typeId) : undefined;
     if (!reader) return null;
     if (rows === 0) return [];
     const [read, width] = reader;
