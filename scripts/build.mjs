@@ -3,15 +3,21 @@
 // external: it is a native module used only by the embedded warehouse. So do the SQL driver's
 // optional native parts (LZ4 decoding, the experimental kernel backend): the driver loads them on
 // demand and works without them.
-import { build } from 'esbuild';
+
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { build } from 'esbuild';
 
 function sqlFiles(dir, root = dir, out = {}) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) sqlFiles(p, root, out);
-    else if (name.endsWith('.sql')) out[relative(root, p).replace(/\\/g, '/').replace(/\.sql$/, '')] = readFileSync(p, 'utf8');
+    else if (name.endsWith('.sql'))
+      out[
+        relative(root, p)
+          .replace(/\\/g, '/')
+          .replace(/\.sql$/, '')
+      ] = readFileSync(p, 'utf8');
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Structured JSON logs (pino) with secrets redacted wherever they appear in a logged object.
 
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export const REDACT_PATHS = [
   'token',
@@ -18,8 +18,14 @@ export const REDACT_PATHS = [
   'config.oauthClientSecret',
 ];
 
-export function createLogger(level: string = process.env.POSTFLIGHT_LOG_LEVEL ?? 'info', destination?: NodeJS.WritableStream): Logger {
-  return pino({ level, base: { app: 'postflight' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination ?? pino.destination(2));
+export function createLogger(
+  level: string = process.env.POSTFLIGHT_LOG_LEVEL ?? 'info',
+  destination?: NodeJS.WritableStream,
+): Logger {
+  return pino(
+    { level, base: { app: 'postflight' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    destination ?? pino.destination(2),
+  );
 }
 
 export type { Logger };

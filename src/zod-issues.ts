@@ -5,8 +5,11 @@ import type { z } from 'zod';
 export function formatIssues(root: string, issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((i) => {
-      const path = [root, ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '[');
-      if (i.code === 'unrecognized_keys') return `${path}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}; check the spelling or remove ${i.keys.length > 1 ? 'them' : 'it'}`;
+      const path = [root, ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
+        .join('.')
+        .replace(/\.\[/g, '[');
+      if (i.code === 'unrecognized_keys')
+        return `${path}: unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')}; check the spelling or remove ${i.keys.length > 1 ? 'them' : 'it'}`;
       return `${path}: ${i.message}`;
     })
     .join('\n');

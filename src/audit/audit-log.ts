@@ -4,7 +4,14 @@
 
 import pRetry from 'p-retry';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
-import { chainEntries, verifyChain, type AuditEntry, type AuditRow, type ChainFinding, type ChainTail } from './hash-chain.js';
+import {
+  type AuditEntry,
+  type AuditRow,
+  type ChainFinding,
+  type ChainTail,
+  chainEntries,
+  verifyChain,
+} from './hash-chain.js';
 
 const ATTEMPTS = 8;
 
@@ -30,7 +37,12 @@ export interface AppendOutcome {
  * that already read the tail (the tick reads the recorded head with its watermarks) passes it and
  * saves a statement; a stale tail costs a retry, never a wrong row.
  */
-export async function appendAudit(wh: Warehouse, entries: readonly AuditEntry[], nowMs: number, knownTail?: ChainTail | null): Promise<AppendOutcome> {
+export async function appendAudit(
+  wh: Warehouse,
+  entries: readonly AuditEntry[],
+  nowMs: number,
+  knownTail?: ChainTail | null,
+): Promise<AppendOutcome> {
   const unique = [...new Map(entries.map((e) => [e.eventKey, e])).values()];
   if (unique.length === 0) return { appended: 0, alreadyRecorded: 0 };
   let hint = knownTail;
@@ -44,7 +56,10 @@ export async function appendAudit(wh: Warehouse, entries: readonly AuditEntry[],
         tail = hint;
         hint = undefined;
       } else {
-        const read = await readTail(wh, unique.map((e) => e.eventKey));
+        const read = await readTail(
+          wh,
+          unique.map((e) => e.eventKey),
+        );
         tail = read.tail;
         fresh = unique.filter((e) => !read.recorded.has(e.eventKey));
         if (fresh.length === 0) return { appended: 0, alreadyRecorded: unique.length };
@@ -52,14 +67,21 @@ export async function appendAudit(wh: Warehouse, entries: readonly AuditEntry[],
       const rows = chainEntries(tail, fresh);
       const first = rows[0]!.seq;
       const last = rows[rows.length - 1]!;
-      const inserted = await wh.execute('audit/append', { first_seq: first }, { columns: ROW_COLUMNS, rows: rows.map(toValues) });
+      const inserted = await wh.execute(
+        'audit/append',
+        { first_seq: first },
+        { columns: ROW_COLUMNS, rows: rows.map(toValues) },
+      );
       if (inserted === null) {
         // A warehouse that does not count the rows it wrote: read them back.
         const back = await wh.query('audit/range', { from_seq: first, to_seq: last.seq });
         const stored = new Map(back.map((r) => [Number(r.seq), String(r.hash)]));
-        if (!rows.every((r) => stored.get(r.seq) === r.hash)) throw new Error(`audit: another writer appended at seq ${first} first`);
+        if (!rows.every((r) => stored.get(r.seq) === r.hash))
+          throw new Error(`audit: another writer appended at seq ${first} first`);
       } else if (inserted !== rows.length) {
-        throw new Error(`audit: ${inserted} of ${rows.length} rows appended at seq ${first}: another writer got there first or an entry is recorded already`);
+        throw new Error(
+          `audit: ${inserted} of ${rows.length} rows appended at seq ${first}: another writer got there first or an entry is recorded already`,
+        );
       }
       await wh.execute('audit/merge_head', { seq: last.seq, hash: last.hash, now_ms: nowMs });
       return { appended: rows.length, alreadyRecorded: unique.length - rows.length };
@@ -68,8 +90,15 @@ export async function appendAudit(wh: Warehouse, entries: readonly AuditEntry[],
   );
 }
 
-async function readTail(wh: Warehouse, keys: readonly string[]): Promise<{ tail: ChainTail | null; recorded: Set<string> }> {
-  const rows = await wh.query('audit/tail', {}, { columns: [{ name: 'event_key', type: 'STRING' }], rows: keys.map((k) => [k]) });
+async function readTail(
+  wh: Warehouse,
+  keys: readonly string[],
+): Promise<{ tail: ChainTail | null; recorded: Set<string> }> {
+  const rows = await wh.query(
+    'audit/tail',
+    {},
+    { columns: [{ name: 'event_key', type: 'STRING' }], rows: keys.map((k) => [k]) },
+  );
   const t = rows.find((r) => r.kind === 'tail');
   return {
     tail: t ? { seq: Number(t.seq), hash: String(t.hash) } : null,
@@ -89,7 +118,10 @@ export interface AuditLog {
 export async function readAuditLog(wh: Warehouse): Promise<AuditLog> {
   const all = await wh.query('audit/read_log');
   const head = all.find((r) => r.kind === 'head');
-  return { rows: all.filter((r) => r.kind === 'row').map(fromRow), head: head ? { seq: Number(head.seq), hash: String(head.hash) } : null };
+  return {
+    rows: all.filter((r) => r.kind === 'row').map(fromRow),
+    head: head ? { seq: Number(head.seq), hash: String(head.hash) } : null,
+  };
 }
 
 function fromRow(r: Row): AuditRow {

@@ -55,7 +55,15 @@ export function chainEntries(tail: ChainTail | null, entries: readonly AuditEntr
   let prev = tail?.hash ?? GENESIS_HASH;
   return entries.map((e) => {
     seq += 1;
-    const base = { seq, atMs: e.atMs, actor: e.actor, action: e.action, subject: e.subject, payload: canonicalJson(e.payload), eventKey: e.eventKey };
+    const base = {
+      seq,
+      atMs: e.atMs,
+      actor: e.actor,
+      action: e.action,
+      subject: e.subject,
+      payload: canonicalJson(e.payload),
+      eventKey: e.eventKey,
+    };
     const hash = rowHash(prev, base);
     const row: AuditRow = { ...base, prevHash: prev, hash };
     prev = hash;
@@ -81,24 +89,46 @@ export function verifyChain(rows: readonly AuditRow[], head: ChainTail | null): 
   let prev = GENESIS_HASH;
   for (const r of sorted) {
     if (r.seq > expectedSeq) {
-      findings.push({ seq: expectedSeq, problem: 'missing', message: `rows ${expectedSeq}..${r.seq - 1} are missing (deleted)` });
+      findings.push({
+        seq: expectedSeq,
+        problem: 'missing',
+        message: `rows ${expectedSeq}..${r.seq - 1} are missing (deleted)`,
+      });
     } else if (r.seq < expectedSeq) {
       findings.push({ seq: r.seq, problem: 'out_of_order', message: `seq ${r.seq} appears more than once` });
       continue;
     }
     if (rowHash(r.prevHash, r) !== r.hash) {
-      findings.push({ seq: r.seq, problem: 'changed', message: `row ${r.seq} (${r.action} ${r.subject}) no longer matches its hash: it was changed` });
+      findings.push({
+        seq: r.seq,
+        problem: 'changed',
+        message: `row ${r.seq} (${r.action} ${r.subject}) no longer matches its hash: it was changed`,
+      });
     }
     if (r.prevHash !== prev) {
-      findings.push({ seq: r.seq, problem: 'out_of_order', message: `row ${r.seq} does not link to the row before it: a row was changed, deleted, inserted or moved` });
+      findings.push({
+        seq: r.seq,
+        problem: 'out_of_order',
+        message: `row ${r.seq} does not link to the row before it: a row was changed, deleted, inserted or moved`,
+      });
     }
     prev = r.hash;
     expectedSeq = r.seq + 1;
   }
   if (head) {
     const atHead = sorted.find((r) => r.seq === head.seq);
-    if (!atHead) findings.push({ seq: head.seq, problem: 'head_missing', message: `the log ends before its recorded head (seq ${head.seq}): rows were deleted from the end` });
-    else if (atHead.hash !== head.hash) findings.push({ seq: head.seq, problem: 'head_mismatch', message: `row ${head.seq} differs from the recorded head` });
+    if (!atHead)
+      findings.push({
+        seq: head.seq,
+        problem: 'head_missing',
+        message: `the log ends before its recorded head (seq ${head.seq}): rows were deleted from the end`,
+      });
+    else if (atHead.hash !== head.hash)
+      findings.push({
+        seq: head.seq,
+        problem: 'head_mismatch',
+        message: `row ${head.seq} differs from the recorded head`,
+      });
   }
   return findings;
 }

@@ -12,7 +12,11 @@ export interface VerdictChange {
   readonly to: string;
 }
 
-export function verdictChangeEntries(changed: readonly VerdictChange[], verdicts: readonly Verdict[], nowMs: number): AuditEntry[] {
+export function verdictChangeEntries(
+  changed: readonly VerdictChange[],
+  verdicts: readonly Verdict[],
+  nowMs: number,
+): AuditEntry[] {
   const byId = new Map(verdicts.map((v) => [v.deploymentId, v]));
   return changed.map((c) => {
     const v = byId.get(c.deploymentId);
@@ -23,12 +27,24 @@ export function verdictChangeEntries(changed: readonly VerdictChange[], verdicts
       subject: `deployment:${c.deploymentId}`,
       // The post-run count tells a repeat of the same transition later on from a retried tick.
       eventKey: `verdict:${c.deploymentId}:${c.from ?? 'NONE'}>${c.to}:${v?.postRuns ?? 0}`,
-      payload: { from: c.from, to: c.to, final: v?.final ?? null, post_runs: v?.postRuns ?? null, reason: (v?.reason ?? '').slice(0, 2000) },
+      payload: {
+        from: c.from,
+        to: c.to,
+        final: v?.final ?? null,
+        post_runs: v?.postRuns ?? null,
+        reason: (v?.reason ?? '').slice(0, 2000),
+      },
     };
   });
 }
 
 /** `tail`: the log's head as the tick read it, if it did; see appendAudit. */
-export async function auditVerdictChanges(wh: Warehouse, changed: readonly VerdictChange[], verdicts: readonly Verdict[], nowMs: number, tail?: ChainTail): Promise<void> {
+export async function auditVerdictChanges(
+  wh: Warehouse,
+  changed: readonly VerdictChange[],
+  verdicts: readonly Verdict[],
+  nowMs: number,
+  tail?: ChainTail,
+): Promise<void> {
   if (changed.length) await appendAudit(wh, verdictChangeEntries(changed, verdicts, nowMs), nowMs, tail);
 }

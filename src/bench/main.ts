@@ -6,7 +6,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Progress } from '../cli/progress.js';
 import { createLogger } from '../log.js';
-import { BenchUsageError, type BenchCommand } from './command.js';
+import { type BenchCommand, BenchUsageError } from './command.js';
 
 const COMMANDS: Readonly<Record<string, () => Promise<BenchCommand>>> = {
   quality: () => import('./quality/command.js').then((m) => m.qualityCommand),
@@ -14,7 +14,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<BenchCommand>>> = {
 };
 
 async function usage(): Promise<string> {
-  const lines = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(10)} ${(await load()).summary}`));
+  const lines = await Promise.all(
+    Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(10)} ${(await load()).summary}`),
+  );
   return `bench <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'bench <command> --help' for its options.\n`;
 }
 
@@ -25,8 +27,14 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const load = COMMANDS[name];
-  if (!load) throw new BenchUsageError(`unknown benchmark '${name}'; choose one of: ${Object.keys(COMMANDS).join(', ')}`);
-  return (await load()).run({ argv: rest, stdout: process.stdout, stderr: process.stderr, progress: new Progress(process.stderr) });
+  if (!load)
+    throw new BenchUsageError(`unknown benchmark '${name}'; choose one of: ${Object.keys(COMMANDS).join(', ')}`);
+  return (await load()).run({
+    argv: rest,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    progress: new Progress(process.stderr),
+  });
 }
 
 /** A worker thread started by a command: hand its data to that command. */
@@ -46,7 +54,8 @@ if (!isMainThread) {
     (code) => process.exit(code),
     (err: unknown) => {
       const e = err as Error & { code?: string };
-      const usageError = e instanceof BenchUsageError || (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'));
+      const usageError =
+        e instanceof BenchUsageError || (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'));
       process.stderr.write(`bench: ${e.message}\n`);
       if (!usageError) createLogger().error({ err: e }, 'bench failed');
       process.exit(usageError ? 2 : 70);

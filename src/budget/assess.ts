@@ -1,7 +1,15 @@
 // One error budget: a subject's SLO over the period, burn rates per window, the alert the rules
 // give, whether the budget is spent, and which deployments spent it. Pure.
 
-import { budgetRemaining, burnRate, multiwindowAlert, runCountAlert, WINDOWS, type Alert, type WindowName } from './burn-rate.js';
+import {
+  type Alert,
+  budgetRemaining,
+  burnRate,
+  multiwindowAlert,
+  runCountAlert,
+  WINDOWS,
+  type WindowName,
+} from './burn-rate.js';
 import { countEvents, countMinutes, type DiscreteEvent, type Staleness } from './events.js';
 import type { SloName } from './slo-policy.js';
 
@@ -25,7 +33,11 @@ export interface BudgetAssessment {
 
 const HOUR = 3_600_000;
 
-function rates(count: (fromMs: number, toMs: number) => { good: number; total: number }, target: number, nowMs: number): Record<WindowName, number | null> {
+function rates(
+  count: (fromMs: number, toMs: number) => { good: number; total: number },
+  target: number,
+  nowMs: number,
+): Record<WindowName, number | null> {
   const out = {} as Record<WindowName, number | null>;
   for (const [name, ms] of Object.entries(WINDOWS) as Array<[WindowName, number]>) {
     const c = count(nowMs - ms, nowMs);
@@ -36,7 +48,9 @@ function rates(count: (fromMs: number, toMs: number) => { good: number; total: n
 
 function topBurner(burn: Readonly<Record<string, number>>): string | null {
   // 'platform' failures are nobody's deployment; they spend the budget but are not attributed.
-  const ranked = Object.entries(burn).filter(([id, n]) => id !== 'platform' && id !== 'unknown' && n > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const ranked = Object.entries(burn)
+    .filter(([id, n]) => id !== 'platform' && id !== 'unknown' && n > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return ranked[0]?.[0] ?? null;
 }
 
@@ -53,7 +67,9 @@ function finish(
     `${round(bad)} bad of ${round(base.total)} ${unit} against ${(base.target * 100).toFixed(2)} %: ${(remaining * 100).toFixed(0)} % of the budget left`,
     ...(exhausted ? ['budget exhausted: promotions other than fixes are frozen'] : []),
     ...(alert.why ? [`${alert.severity}: ${alert.why}`] : []),
-    ...(deploymentId ? [`most burned by ${deploymentId} (${round(base.burnByDeployment[deploymentId]!)} ${unit})`] : []),
+    ...(deploymentId
+      ? [`most burned by ${deploymentId} (${round(base.burnByDeployment[deploymentId]!)} ${unit})`]
+      : []),
   ];
   return { ...base, budgetRemaining: remaining, exhausted, deploymentId, explanation: parts.join('; ') };
 }
@@ -79,9 +95,21 @@ export function assessDiscrete(input: {
   const recent = events.filter((e) => e.atMs > nowMs - input.periodMs && e.atMs <= nowMs).map((e) => e.good);
   const alert = dense ? multiwindowAlert(burnRates) : runCountAlert(recent);
   const burn: Record<string, number> = {};
-  for (const e of events) if (!e.good && e.atMs > nowMs - input.periodMs && e.atMs <= nowMs) burn[e.deploymentId ?? 'unknown'] = (burn[e.deploymentId ?? 'unknown'] ?? 0) + 1;
+  for (const e of events)
+    if (!e.good && e.atMs > nowMs - input.periodMs && e.atMs <= nowMs)
+      burn[e.deploymentId ?? 'unknown'] = (burn[e.deploymentId ?? 'unknown'] ?? 0) + 1;
   return finish(
-    { subject: input.subject, slo: input.slo, target, rule: dense ? 'dense' : 'sparse', good: period.good, total: period.total, burnRates, alert: alert.severity, burnByDeployment: burn },
+    {
+      subject: input.subject,
+      slo: input.slo,
+      target,
+      rule: dense ? 'dense' : 'sparse',
+      good: period.good,
+      total: period.total,
+      burnRates,
+      alert: alert.severity,
+      burnByDeployment: burn,
+    },
     alert,
     input.slo === 'run_success' ? 'runs' : 'evaluations',
   );
@@ -106,5 +134,19 @@ export function assessFreshness(input: {
     const ms = Math.max(0, Math.min(iv.toMs, nowMs) - Math.max(iv.fromMs, from, s.coveredFromMs));
     if (ms > 0) burn[iv.deploymentId ?? 'unknown'] = (burn[iv.deploymentId ?? 'unknown'] ?? 0) + ms / 60_000;
   }
-  return finish({ subject: input.subject, slo: 'freshness', target, rule: 'dense', good: period.good, total: period.total, burnRates, alert: alert.severity, burnByDeployment: burn }, alert, 'minutes');
+  return finish(
+    {
+      subject: input.subject,
+      slo: 'freshness',
+      target,
+      rule: 'dense',
+      good: period.good,
+      total: period.total,
+      burnRates,
+      alert: alert.severity,
+      burnByDeployment: burn,
+    },
+    alert,
+    'minutes',
+  );
 }

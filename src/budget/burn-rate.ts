@@ -39,12 +39,18 @@ export interface Alert {
   readonly why: string | null;
 }
 
-export function multiwindowAlert(rates: Readonly<Record<WindowName, number | null>>, rules: readonly MultiwindowRule[] = MULTIWINDOW_RULES): Alert {
+export function multiwindowAlert(
+  rates: Readonly<Record<WindowName, number | null>>,
+  rules: readonly MultiwindowRule[] = MULTIWINDOW_RULES,
+): Alert {
   for (const r of rules) {
     const long = rates[r.long];
     const short = rates[r.short];
     if (long !== null && short !== null && long >= r.burnRate && short >= r.burnRate) {
-      return { severity: r.severity, why: `burn rate ${fmt(long)} over ${r.long} and ${fmt(short)} over ${r.short}, both at or above ${r.burnRate}` };
+      return {
+        severity: r.severity,
+        why: `burn rate ${fmt(long)} over ${r.long} and ${fmt(short)} over ${r.short}, both at or above ${r.burnRate}`,
+      };
     }
   }
   return { severity: null, why: null };
@@ -54,7 +60,8 @@ export function multiwindowAlert(rates: Readonly<Record<WindowName, number | nul
 export function runCountAlert(outcomesOldestFirst: readonly boolean[]): Alert {
   const n = outcomesOldestFirst.length;
   const last = outcomesOldestFirst[n - 1];
-  if (n >= 2 && last === false && outcomesOldestFirst[n - 2] === false) return { severity: 'page', why: 'the last 2 runs were bad' };
+  if (n >= 2 && last === false && outcomesOldestFirst[n - 2] === false)
+    return { severity: 'page', why: 'the last 2 runs were bad' };
   if (last === false) return { severity: 'ticket', why: 'the last run was bad' };
   return { severity: null, why: null };
 }

@@ -36,16 +36,26 @@ export function runEvents(runs: readonly RunRecord[], timeline: Timeline): Discr
     if (r.endMs === null) continue;
     const good = r.result === 'SUCCESS';
     if (!good && r.result !== 'FAILED' && r.result !== 'TIMED_OUT') continue;
-    out.push({ atMs: r.endMs, good, deploymentId: !good && r.cause === 'infrastructure' ? 'platform' : liveAt(timeline, r.startMs) });
+    out.push({
+      atMs: r.endMs,
+      good,
+      deploymentId: !good && r.cause === 'infrastructure' ? 'platform' : liveAt(timeline, r.startMs),
+    });
   }
   return out.sort((a, b) => a.atMs - b.atMs);
 }
 
 export function expectationEvents(records: readonly ExpectationRecord[], timeline: Timeline): DiscreteEvent[] {
-  return records.map((e) => ({ atMs: e.timestampMs, good: e.outcome === 'pass', deploymentId: liveAt(timeline, e.timestampMs) })).sort((a, b) => a.atMs - b.atMs);
+  return records
+    .map((e) => ({ atMs: e.timestampMs, good: e.outcome === 'pass', deploymentId: liveAt(timeline, e.timestampMs) }))
+    .sort((a, b) => a.atMs - b.atMs);
 }
 
-export function countEvents(events: readonly DiscreteEvent[], fromMs: number, toMs: number): { good: number; total: number } {
+export function countEvents(
+  events: readonly DiscreteEvent[],
+  fromMs: number,
+  toMs: number,
+): { good: number; total: number } {
   let good = 0;
   let total = 0;
   for (const e of events) {
@@ -59,7 +69,11 @@ export function countEvents(events: readonly DiscreteEvent[], fromMs: number, to
 /** Median gap between successive writes, or null with fewer than two. */
 export function typicalGapMs(timesMs: readonly number[]): number | null {
   const t = [...timesMs].sort((a, b) => a - b);
-  const gaps = t.slice(1).map((x, i) => x - t[i]!).filter((g) => g > 0).sort((a, b) => a - b);
+  const gaps = t
+    .slice(1)
+    .map((x, i) => x - t[i]!)
+    .filter((g) => g > 0)
+    .sort((a, b) => a - b);
   if (gaps.length === 0) return null;
   const m = gaps.length >> 1;
   return gaps.length % 2 ? gaps[m]! : (gaps[m - 1]! + gaps[m]!) / 2;
@@ -102,7 +116,10 @@ export function staleness(
   }
   if (!Number.isFinite(covered)) return null;
   const merged: Array<{ fromMs: number; toMs: number }> = [];
-  for (const r of raw.map((x) => ({ fromMs: Math.max(x.fromMs, covered), toMs: Math.min(x.toMs, nowMs) })).filter((x) => x.toMs > x.fromMs).sort((a, b) => a.fromMs - b.fromMs)) {
+  for (const r of raw
+    .map((x) => ({ fromMs: Math.max(x.fromMs, covered), toMs: Math.min(x.toMs, nowMs) }))
+    .filter((x) => x.toMs > x.fromMs)
+    .sort((a, b) => a.fromMs - b.fromMs)) {
     const last = merged[merged.length - 1];
     if (last && r.fromMs <= last.toMs) last.toMs = Math.max(last.toMs, r.toMs);
     else merged.push({ ...r });

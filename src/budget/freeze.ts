@@ -21,11 +21,22 @@ export interface FreezeDecision {
   readonly reasons: readonly string[];
 }
 
-export function decidePromotion(input: { readonly budgets: readonly GateBudgetRow[]; readonly quarantined: readonly GateQuarantineRow[]; readonly isFix: boolean }): FreezeDecision {
-  const reasons: string[] = input.quarantined.map((q) => `version ${q.version.slice(0, 12)} is quarantined on ${q.target}: ${q.reason}`);
+export function decidePromotion(input: {
+  readonly budgets: readonly GateBudgetRow[];
+  readonly quarantined: readonly GateQuarantineRow[];
+  readonly isFix: boolean;
+}): FreezeDecision {
+  const reasons: string[] = input.quarantined.map(
+    (q) => `version ${q.version.slice(0, 12)} is quarantined on ${q.target}: ${q.reason}`,
+  );
   const spent = input.budgets.filter((b) => b.exhausted);
   if (spent.length && !input.isFix) {
-    reasons.push(...spent.map((b) => `${b.slo} budget of ${b.subject} is exhausted (${(b.budgetRemaining * 100).toFixed(0)} % left): only fixes are promoted until it recovers`));
+    reasons.push(
+      ...spent.map(
+        (b) =>
+          `${b.slo} budget of ${b.subject} is exhausted (${(b.budgetRemaining * 100).toFixed(0)} % left): only fixes are promoted until it recovers`,
+      ),
+    );
   }
   return { frozen: reasons.length > 0, reasons };
 }

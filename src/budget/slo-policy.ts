@@ -6,13 +6,21 @@ import { z } from 'zod';
 import { parseOrThrow } from '../zod-issues.js';
 
 const ratio = (what: string) =>
-  z.number({ error: `${what} must be a number` }).gt(0, { error: `${what} must be a ratio above 0, e.g. 0.99` }).lt(1, { error: `${what} must be a ratio below 1, e.g. 0.99 (1 leaves no error budget)` });
-const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
+  z
+    .number({ error: `${what} must be a number` })
+    .gt(0, { error: `${what} must be a ratio above 0, e.g. 0.99` })
+    .lt(1, { error: `${what} must be a ratio below 1, e.g. 0.99 (1 leaves no error budget)` });
+const positive = (what: string) =>
+  z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
 
 const SloSpecSchema = z
   .object({
     /** Share of runs that succeed. */
-    runSuccess: z.object({ target: ratio('runSuccess.target') }).strict().partial().optional(),
+    runSuccess: z
+      .object({ target: ratio('runSuccess.target') })
+      .strict()
+      .partial()
+      .optional(),
     /** Share of minutes in which every target table is fresher than maxAgeMinutes. */
     freshness: z
       .object({
@@ -25,7 +33,11 @@ const SloSpecSchema = z
       .partial()
       .optional(),
     /** Share of expectation (DLT) and test (dbt) evaluations that pass. */
-    expectations: z.object({ target: ratio('expectations.target') }).strict().partial().optional(),
+    expectations: z
+      .object({ target: ratio('expectations.target') })
+      .strict()
+      .partial()
+      .optional(),
   })
   .strict();
 
@@ -33,7 +45,10 @@ const MatchSchema = z
   .object({
     bundle: z.string().min(1).optional(),
     /** key=value of a job or pipeline tag. */
-    tag: z.string().regex(/^[^=\s]+=.*$/, { error: "tag must be 'key=value', e.g. 'tier=gold'" }).optional(),
+    tag: z
+      .string()
+      .regex(/^[^=\s]+=.*$/, { error: "tag must be 'key=value', e.g. 'tier=gold'" })
+      .optional(),
     /** Job or pipeline id, or its name in the bundle. */
     pipeline: z.string().min(1).optional(),
   })
@@ -56,7 +71,11 @@ export type SloName = 'run_success' | 'freshness' | 'expectations';
 
 export interface SubjectSlos {
   readonly runSuccess: { readonly target: number };
-  readonly freshness: { readonly target: number; readonly maxAgeMinutes: number | null; readonly cadenceMultiple: number };
+  readonly freshness: {
+    readonly target: number;
+    readonly maxAgeMinutes: number | null;
+    readonly cadenceMultiple: number;
+  };
   readonly expectations: { readonly target: number };
 }
 
@@ -64,7 +83,11 @@ export interface SloPolicy {
   readonly periodDays: number;
   readonly sparseBelowPerHour: number;
   readonly defaults: SubjectSlos;
-  readonly overrides: ReadonlyArray<{ readonly match: { readonly bundle?: string; readonly tag?: string; readonly pipeline?: string } } & z.output<typeof SloSpecSchema>>;
+  readonly overrides: ReadonlyArray<
+    { readonly match: { readonly bundle?: string; readonly tag?: string; readonly pipeline?: string } } & z.output<
+      typeof SloSpecSchema
+    >
+  >;
 }
 
 export const DEFAULT_SLO_POLICY: SloPolicy = {

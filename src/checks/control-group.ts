@@ -4,8 +4,8 @@
 
 import { mean } from 'simple-statistics';
 import { normalPpf } from '../stats/index.js';
-import { inBaseline } from './baseline-window.js';
 import type { CheckResult, TableWrite } from '../types.js';
+import { inBaseline } from './baseline-window.js';
 import type { SubjectEvidence } from './evidence.js';
 import { pct } from './format.js';
 import type { Policy } from './policy.js';
@@ -40,18 +40,51 @@ const PEER_AFTER_MS = 3 * 3_600_000;
  * same-slot history, and per table the run that moved furthest in the concern's direction (an
  * incident can start or end inside the window, so an average would blur it).
  */
-export function peerMoves(peers: readonly SubjectEvidence[], fromMs: number, concernMs: number, nowMs: number, direction: 'down' | 'up', policy: Policy): PeerMove[] {
+export function peerMoves(
+  peers: readonly SubjectEvidence[],
+  fromMs: number,
+  concernMs: number,
+  nowMs: number,
+  direction: 'down' | 'up',
+  policy: Policy,
+): PeerMove[] {
   return seriesMoves(
-    peers.map((p) => ({ name: p.subject.name, tables: p.subject.targetTables, sources: p.subject.sourceTables, writes: p.writes })),
-    fromMs, concernMs, nowMs, direction, policy,
+    peers.map((p) => ({
+      name: p.subject.name,
+      tables: p.subject.targetTables,
+      sources: p.subject.sourceTables,
+      writes: p.writes,
+    })),
+    fromMs,
+    concernMs,
+    nowMs,
+    direction,
+    policy,
   );
 }
 
 /** The upstream tables' own moves, measured as a peer's are: each table is a series of its own. */
-export function sourceMoves(writes: readonly TableWrite[], tables: readonly string[], fromMs: number, concernMs: number, nowMs: number, direction: 'down' | 'up', policy: Policy): PeerMove[] {
+export function sourceMoves(
+  writes: readonly TableWrite[],
+  tables: readonly string[],
+  fromMs: number,
+  concernMs: number,
+  nowMs: number,
+  direction: 'down' | 'up',
+  policy: Policy,
+): PeerMove[] {
   return seriesMoves(
-    tables.map((t) => ({ name: `source table ${t}`, tables: [t], sources: [t], writes: writes.filter((w) => w.table === t) })),
-    fromMs, concernMs, nowMs, direction, policy,
+    tables.map((t) => ({
+      name: `source table ${t}`,
+      tables: [t],
+      sources: [t],
+      writes: writes.filter((w) => w.table === t),
+    })),
+    fromMs,
+    concernMs,
+    nowMs,
+    direction,
+    policy,
   );
 }
 
@@ -62,7 +95,14 @@ interface Series {
   readonly writes: readonly TableWrite[];
 }
 
-function seriesMoves(series: readonly Series[], fromMs: number, concernMs: number, nowMs: number, direction: 'down' | 'up', policy: Policy): PeerMove[] {
+function seriesMoves(
+  series: readonly Series[],
+  fromMs: number,
+  concernMs: number,
+  nowMs: number,
+  direction: 'down' | 'up',
+  policy: Policy,
+): PeerMove[] {
   const out: PeerMove[] = [];
   const windowFrom = fromMs - PEER_BEFORE_MS;
   const windowTo = Math.min(nowMs, concernMs + PEER_AFTER_MS);
@@ -116,22 +156,32 @@ const LANDING_MS = 10 * 60_000;
  * be waited for, and peers that already wrote unmoved since the concern settle it at once.
  */
 export function applyControlGroup(
-  result: CheckResult, moves: readonly PeerMove[], policy: Policy, sources: readonly string[], nowMs: number, upstreamMoves: readonly PeerMove[] = [],
+  result: CheckResult,
+  moves: readonly PeerMove[],
+  policy: Policy,
+  sources: readonly string[],
+  nowMs: number,
+  upstreamMoves: readonly PeerMove[] = [],
 ): CheckResult {
-  if ((result.status !== 'FAIL' && result.status !== 'WARN') || result.check !== 'row_count' || result.effect === null) return result;
+  if ((result.status !== 'FAIL' && result.status !== 'WARN') || result.check !== 'row_count' || result.effect === null)
+    return result;
   const scored = moves.filter((m) => m.runs > 0);
   // A peer moved "the same way" when it moved in the same direction by at least half as much (on
   // the log scale) and beyond noise: +15% peers do not explain a doubling. The move is the
   // furthest of several runs, so "beyond noise" is judged against the largest of that many draws.
   const shift = Math.log(result.effect);
   const floor = Math.max(Math.log(1 + policy.deltaRel / 2), Math.abs(shift) / 2);
-  const beyondNoise = (m: PeerMove) => Math.abs(m.z) >= normalPpf(1 - policy.warnAlpha / (2 * Math.max(1, m.candidates)));
-  const moved = (m: PeerMove) => Math.sign(Math.log(m.ratio)) === Math.sign(shift) && Math.abs(Math.log(m.ratio)) >= floor && beyondNoise(m);
+  const beyondNoise = (m: PeerMove) =>
+    Math.abs(m.z) >= normalPpf(1 - policy.warnAlpha / (2 * Math.max(1, m.candidates)));
+  const moved = (m: PeerMove) =>
+    Math.sign(Math.log(m.ratio)) === Math.sign(shift) && Math.abs(Math.log(m.ratio)) >= floor && beyondNoise(m);
   // A peer that moved at least as far as the subject itself is strong evidence: it settles a tie.
   const asFar = (m: PeerMove) => moved(m) && Math.abs(Math.log(m.ratio)) >= Math.abs(shift);
   const majority = (same: readonly PeerMove[], group: readonly PeerMove[]) =>
     same.length > 0 && (same.length * 2 > group.length || (same.length * 2 === group.length && same.some(asFar)));
-  const groups = sources.length ? sources.map((src) => ({ src, readers: moves.filter((m) => m.sources.includes(src)) })) : [{ src: 'the same sources', readers: moves }];
+  const groups = sources.length
+    ? sources.map((src) => ({ src, readers: moves.filter((m) => m.sources.includes(src)) }))
+    : [{ src: 'the same sources', readers: moves }];
   const upstream = groups
     .map(({ src, readers }) => {
       const group = scored.filter((m) => readers.includes(m));
@@ -139,9 +189,20 @@ export function applyControlGroup(
     })
     .filter((g) => majority(g.same, g.group))
     .sort((a, b) => b.same.length - a.same.length)[0];
-  const named = (ms: readonly PeerMove[]) => ms.slice(0, 3).map((m) => `${m.peer} ${pct(m.ratio)}`).join(', ');
-  const upstreamBecause = (why: string): CheckResult => ({ ...result, suppressedBy: 'upstream', explanation: `${result.explanation}. Upstream, not this deploy: ${why}` });
-  if (upstream) return upstreamBecause(`${upstream.same.length} of ${upstream.group.length} untouched pipelines reading ${upstream.src} moved the same way (${named(upstream.same)})`);
+  const named = (ms: readonly PeerMove[]) =>
+    ms
+      .slice(0, 3)
+      .map((m) => `${m.peer} ${pct(m.ratio)}`)
+      .join(', ');
+  const upstreamBecause = (why: string): CheckResult => ({
+    ...result,
+    suppressedBy: 'upstream',
+    explanation: `${result.explanation}. Upstream, not this deploy: ${why}`,
+  });
+  if (upstream)
+    return upstreamBecause(
+      `${upstream.same.length} of ${upstream.group.length} untouched pipelines reading ${upstream.src} moved the same way (${named(upstream.same)})`,
+    );
   // An upstream table that moved the same way is the incident itself.
   const sourceMoved = upstreamMoves.filter((m) => m.runs > 0 && moved(m));
   if (sourceMoved.length > 0) return upstreamBecause(`${named(sourceMoved)} over the same period`);
@@ -149,8 +210,16 @@ export function applyControlGroup(
   if (result.status !== 'FAIL' || result.observed === 0 || result.decidedAtMs === null) return result;
   const concernMs = result.decidedAtMs;
   // Every upstream table wrote as usual since the concern: nothing upstream to wait for.
-  const steady = sources.length > 0 && sources.every((src) => upstreamMoves.some((m) => m.sources.includes(src) && m.runs > 0 && m.lastWriteMs >= concernMs));
-  if (steady) return { ...result, explanation: `${result.explanation}; the tables it reads (${sources.join(', ')}) kept writing as usual since the change began, so the cause is not upstream` };
+  const steady =
+    sources.length > 0 &&
+    sources.every((src) =>
+      upstreamMoves.some((m) => m.sources.includes(src) && m.runs > 0 && m.lastWriteMs >= concernMs),
+    );
+  if (steady)
+    return {
+      ...result,
+      explanation: `${result.explanation}; the tables it reads (${sources.join(', ')}) kept writing as usual since the change began, so the cause is not upstream`,
+    };
   const holdEndMs = concernMs + policy.controlHoldMinutes * 60_000;
   if (nowMs >= holdEndMs) return result;
   // Peers still to speak: not written since the concern, due within the hold and not overdue.

@@ -7,7 +7,7 @@ import { cleanBaseline, flooredScale, predictionSigma, predictionThreshold } fro
 import type { RunRecord } from '../types.js';
 import { pooledNoise } from './history-noise.js';
 import type { Policy } from './policy.js';
-import { isWeekend, slotBaseline, type SlotScore } from './slots.js';
+import { isWeekend, type SlotScore, slotBaseline } from './slots.js';
 
 const DAY = 86_400_000;
 /** Runs this far apart or more are separate cycles on their own. */
@@ -34,7 +34,9 @@ export function runSeconds(run: RunRecord): number {
 }
 
 export function timed(runs: readonly RunRecord[]): TimedRun[] {
-  return runs.map((run) => ({ timestampMs: run.startMs, run, seconds: runSeconds(run) })).sort((a, b) => a.timestampMs - b.timestampMs);
+  return runs
+    .map((run) => ({ timestampMs: run.startMs, run, seconds: runSeconds(run) }))
+    .sort((a, b) => a.timestampMs - b.timestampMs);
 }
 
 interface SlotSample {
@@ -63,13 +65,21 @@ function slotLookup(history: readonly TimedRun[], cadenceMs: number | null, poli
 }
 
 /** The same-slot baseline of a run starting at `atMs`, or the recent runs when the slot is thin. */
-function baselineFor(history: readonly TimedRun[], slots: SlotLookup, atMs: number, policy: Policy, leaveOut: TimedRun | null = null): SlotSample {
+function baselineFor(
+  history: readonly TimedRun[],
+  slots: SlotLookup,
+  atMs: number,
+  policy: Policy,
+  leaveOut: TimedRun | null = null,
+): SlotSample {
   const slot = slots(atMs);
   const items = leaveOut ? slot.items.filter((i) => i !== leaveOut) : slot.items;
   const sameSlot = { values: items.map((i) => Math.log(i.seconds)), kind: `same-slot runs (${slot.kind})` };
   if (items.length >= policy.minBaseline) return sameSlot;
   const recent = history.filter((h) => h.timestampMs < atMs && h !== leaveOut).slice(-RECENT_RUNS);
-  return recent.length > items.length ? { values: recent.map((i) => Math.log(i.seconds)), kind: 'recent runs (no usable slot)' } : sameSlot;
+  return recent.length > items.length
+    ? { values: recent.map((i) => Math.log(i.seconds)), kind: 'recent runs (no usable slot)' }
+    : sameSlot;
 }
 
 /** Centre and spread of a slot; the spread never under `pooled`, the series' own noise. */
@@ -84,16 +94,35 @@ function summarise(raw: readonly number[], pooled = 0): { n: number; center: num
 }
 
 /** Scores each successful post-deploy run against its own slot. History: successful runs before the deploy. */
-export function scoreDurations(history: readonly TimedRun[], post: readonly TimedRun[], cadenceMs: number | null, policy: Policy): DurationScore[] {
+export function scoreDurations(
+  history: readonly TimedRun[],
+  post: readonly TimedRun[],
+  cadenceMs: number | null,
+  policy: Policy,
+): DurationScore[] {
   const slots = slotLookup(history, cadenceMs, policy);
   // A slot that happens to look calmer than the series as a whole does not make it so.
-  const pooled = pooledNoise(history.map((h) => ({ timestampMs: h.timestampMs, y: Math.log(h.seconds) })), cadenceMs).scale ?? 0;
+  const pooled =
+    pooledNoise(
+      history.map((h) => ({ timestampMs: h.timestampMs, y: Math.log(h.seconds) })),
+      cadenceMs,
+    ).scale ?? 0;
   return post.map((item) => {
     const slot = baselineFor(history, slots, item.timestampMs, policy);
     const { n, center, spread } = summarise(slot.values, pooled);
     const sigma = predictionSigma(spread, Math.max(n, 1));
     const r = Math.log(item.seconds) - center;
-    return { item, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? predictionThreshold(n, policy.warnAlpha) : Infinity, slotKind: slot.kind };
+    return {
+      item,
+      baselineN: n,
+      center,
+      spread,
+      sigma,
+      r,
+      t: r / sigma,
+      threshold: n >= 2 ? predictionThreshold(n, policy.warnAlpha) : Infinity,
+      slotKind: slot.kind,
+    };
   });
 }
 
@@ -105,7 +134,11 @@ export function isSubDaily(cadenceMs: number | null): boolean {
  * Residuals of the baseline runs against their own slot with themselves left out, so they are
  * comparable with the post-deploy residuals (which never sit in their own baseline).
  */
-export function baselineResiduals(history: readonly TimedRun[], cadenceMs: number | null, policy: Policy): Array<{ timestampMs: number; r: number }> {
+export function baselineResiduals(
+  history: readonly TimedRun[],
+  cadenceMs: number | null,
+  policy: Policy,
+): Array<{ timestampMs: number; r: number }> {
   const slots = slotLookup(history, cadenceMs, policy);
   const out: Array<{ timestampMs: number; r: number }> = [];
   for (const item of history) {

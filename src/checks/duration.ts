@@ -5,9 +5,17 @@
 
 import { hodgesLehmann, mannWhitneyTest, tSf } from '../stats/index.js';
 import type { CheckResult, RunRecord, Subject } from '../types.js';
-import { baselineResiduals, isSubDaily, perCycle, scoreDurations, timed, type DurationScore, type TimedRun } from './duration-score.js';
+import {
+  baselineResiduals,
+  type DurationScore,
+  isSubDaily,
+  perCycle,
+  scoreDurations,
+  type TimedRun,
+  timed,
+} from './duration-score.js';
 import { elapsed, num, pct } from './format.js';
-import { kMaxFor, slaSecondsFor, type Policy } from './policy.js';
+import { kMaxFor, type Policy, slaSecondsFor } from './policy.js';
 import { checkResult } from './result.js';
 import { runSequential } from './sequential.js';
 import { medianGapMs } from './slots.js';
@@ -23,15 +31,29 @@ interface RankTest {
   readonly decides: boolean;
 }
 
-function rankTest(history: readonly TimedRun[], scored: readonly DurationScore[], cadenceMs: number | null, policy: Policy): RankTest | null {
+function rankTest(
+  history: readonly TimedRun[],
+  scored: readonly DurationScore[],
+  cadenceMs: number | null,
+  policy: Policy,
+): RankTest | null {
   const subDaily = isSubDaily(cadenceMs);
-  const post = perCycle(scored.map((s) => ({ timestampMs: s.item.timestampMs, r: s.r })), subDaily);
+  const post = perCycle(
+    scored.map((s) => ({ timestampMs: s.item.timestampMs, r: s.r })),
+    subDaily,
+  );
   if (post.length < MW_REPORT_FROM) return null;
   const base = perCycle(baselineResiduals(history, cadenceMs, policy), subDaily);
   if (base.length < policy.minBaseline) return null;
   const mw = mannWhitneyTest(post, base, { alternative: 'greater', method: 'asymptotic', continuity: true });
   const decides = post.length >= policy.duration.mwMinPost && base.length >= policy.minBaselineForRollback;
-  return { pValue: mw.pValue, shift: Math.exp(hodgesLehmann(post, base)), postCycles: post.length, baseCycles: base.length, decides };
+  return {
+    pValue: mw.pValue,
+    shift: Math.exp(hodgesLehmann(post, base)),
+    postCycles: post.length,
+    baseCycles: base.length,
+    decides,
+  };
 }
 
 /** As judgeDuration, plus when to look again: a running run crosses the hard SLA with no new evidence. */
@@ -45,7 +67,10 @@ export function checkDuration(
 ): CheckResult {
   const result = judgeDuration(subject, baselineRuns, postRuns, policy, nowMs, slaSeconds);
   if (slaSeconds === null || result.status === 'FAIL') return result;
-  const crossings = postRuns.filter((r) => r.endMs === null || r.result === 'RUNNING').map((r) => r.startMs + slaSeconds * 1000 + 1).filter((t) => t > nowMs);
+  const crossings = postRuns
+    .filter((r) => r.endMs === null || r.result === 'RUNNING')
+    .map((r) => r.startMs + slaSeconds * 1000 + 1)
+    .filter((t) => t > nowMs);
   return crossings.length ? { ...result, recheckAtMs: Math.min(...crossings) } : result;
 }
 
@@ -68,23 +93,46 @@ function judgeDuration(
   const running = post.filter((p) => p.run.result === 'RUNNING' || p.run.endMs === null);
   const look = finished.length;
   const newest = finished.reduce((m, p) => Math.max(m, p.run.endMs!), 0);
-  const evidence = { plane: (finished[finished.length - 1] ?? post[post.length - 1])?.run.plane ?? 'fast', evidenceAgeS: newest ? (nowMs - newest) / 1000 : null } as const;
-  const base = { check: 'duration' as const, subject: key, look, critical: policy.critical.duration, postN: look, ...evidence };
+  const evidence = {
+    plane: (finished[finished.length - 1] ?? post[post.length - 1])?.run.plane ?? 'fast',
+    evidenceAgeS: newest ? (nowMs - newest) / 1000 : null,
+  } as const;
+  const base = {
+    check: 'duration' as const,
+    subject: key,
+    look,
+    critical: policy.critical.duration,
+    postN: look,
+    ...evidence,
+  };
 
   const broken = finished.find((p) => Number.isNaN(p.seconds)) ?? running.find((p) => !Number.isFinite(p.run.startMs));
   if (broken) {
     const r = broken.run;
-    return checkResult({ ...base, status: 'ERROR', explanation: `could not measure the duration of run ${r.runId} of ${subject.name}: start ${r.startMs}, end ${r.endMs ?? 'NULL'} do not give a positive length` });
+    return checkResult({
+      ...base,
+      status: 'ERROR',
+      explanation: `could not measure the duration of run ${r.runId} of ${subject.name}: start ${r.startMs}, end ${r.endMs ?? 'NULL'} do not give a positive length`,
+    });
   }
 
   if (slaSeconds !== null) {
-    const longest = [...finished.map((p) => ({ p, s: p.seconds, done: true })), ...running.map((p) => ({ p, s: (nowMs - p.run.startMs) / 1000, done: false }))]
+    const longest = [
+      ...finished.map((p) => ({ p, s: p.seconds, done: true })),
+      ...running.map((p) => ({ p, s: (nowMs - p.run.startMs) / 1000, done: false })),
+    ]
       .filter((x) => x.s > slaSeconds)
       .sort((a, b) => b.s - a.s)[0];
     if (longest) {
-      const what = longest.done ? `took ${elapsed(longest.s)}, longer than` : `has been running for ${elapsed(longest.s)}, past`;
+      const what = longest.done
+        ? `took ${elapsed(longest.s)}, longer than`
+        : `has been running for ${elapsed(longest.s)}, past`;
       return checkResult({
-        ...base, status: 'FAIL', observed: longest.s, threshold: slaSeconds, effect: longest.s / slaSeconds,
+        ...base,
+        status: 'FAIL',
+        observed: longest.s,
+        threshold: slaSeconds,
+        effect: longest.s / slaSeconds,
         explanation: `run ${longest.p.run.runId} of ${subject.name} ${what} its hard SLA of ${elapsed(slaSeconds)}`,
       });
     }
@@ -94,27 +142,57 @@ function judgeDuration(
   const ok = finished.filter((p) => p.run.result === 'SUCCESS');
   const slaWord = slaSeconds !== null ? `; all within the hard SLA of ${elapsed(slaSeconds)} so far` : '';
   if (ok.length === 0) {
-    return checkResult({ ...base, status: 'INCONCLUSIVE', baselineN: history.length, explanation: `no successful post-deploy run of ${subject.name} has finished yet; decides after run ${look + 1}${slaWord}` });
+    return checkResult({
+      ...base,
+      status: 'INCONCLUSIVE',
+      baselineN: history.length,
+      explanation: `no successful post-deploy run of ${subject.name} has finished yet; decides after run ${look + 1}${slaWord}`,
+    });
   }
   const cadence = medianGapMs(history.map((h) => h.timestampMs));
   const scores = scoreDurations(history, ok, cadence, policy);
   const last = scores[scores.length - 1]!;
   const known = (x: number) => (Number.isFinite(x) ? x : null);
-  const stat = { observed: last.item.seconds, baselineN: last.baselineN, baselineCenter: known(Math.exp(last.center)), baselineSpread: last.spread, statistic: known(last.t), threshold: known(last.threshold) };
+  const stat = {
+    observed: last.item.seconds,
+    baselineN: last.baselineN,
+    baselineCenter: known(Math.exp(last.center)),
+    baselineSpread: last.spread,
+    statistic: known(last.t),
+    threshold: known(last.threshold),
+  };
   const slotWord = `${last.baselineN} ${last.slotKind} that typically took ${elapsed(Math.exp(last.center))}`;
   if (last.baselineN < policy.minBaseline) {
-    return checkResult({ ...base, ...stat, status: 'INCONCLUSIVE', explanation: `only ${last.baselineN} successful runs of ${subject.name} before the deploy (need ${policy.minBaseline}); not enough history to judge its duration, so only the hard SLA applies to this deploy${slaWord}` });
+    return checkResult({
+      ...base,
+      ...stat,
+      status: 'INCONCLUSIVE',
+      explanation: `only ${last.baselineN} successful runs of ${subject.name} before the deploy (need ${policy.minBaseline}); not enough history to judge its duration, so only the hard SLA applies to this deploy${slaWord}`,
+    });
   }
 
   const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
-  const seq = runSequential(scored.map((s) => ({ r: s.r, sigma: s.sigma })), policy.deltaRel, policy.alpha, policy.beta, ['up']);
+  const seq = runSequential(
+    scored.map((s) => ({ r: s.r, sigma: s.sigma })),
+    policy.deltaRel,
+    policy.alpha,
+    policy.beta,
+    ['up'],
+  );
   const pooled = Math.exp(scored.reduce((a, s) => a + s.r, 0) / scored.length);
   const mw = rankTest(history, scored, cadence, policy);
   // The p-value column holds the rank test's once it is reported, else the last run's one-sided
   // prediction p (T is Student-t with n - 1 degrees of freedom under no change).
   const predictionP = tSf(last.t, last.baselineN - 1);
-  const tested = { ...stat, effect: pooled, pValue: mw?.pValue ?? predictionP, statistic: seq.regression ? seq.llrUp : last.t };
-  const mwWord = mw ? `; Mann-Whitney p ${num(mw.pValue)} over ${mw.postCycles} against ${mw.baseCycles} cycles, shift ${pct(mw.shift)}` : '';
+  const tested = {
+    ...stat,
+    effect: pooled,
+    pValue: mw?.pValue ?? predictionP,
+    statistic: seq.regression ? seq.llrUp : last.t,
+  };
+  const mwWord = mw
+    ? `; Mann-Whitney p ${num(mw.pValue)} over ${mw.postCycles} against ${mw.baseCycles} cycles, shift ${pct(mw.shift)}`
+    : '';
   const runsWord = `${scored.length} post-deploy run(s)`;
 
   if (seq.regression && pooled >= 1 + policy.deltaRel) {
@@ -122,29 +200,58 @@ function judgeDuration(
     // durations make that comparison too biased to roll back on.
     const seasonal = scored.every((s) => s.slotKind.startsWith('same-slot'));
     const eligible = last.baselineN >= policy.minBaselineForRollback && seasonal;
-    const why = !seasonal ? '; baseline is recent runs, not the same time slot, so no automatic rollback' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`;
+    const why = !seasonal
+      ? '; baseline is recent runs, not the same time slot, so no automatic rollback'
+      : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`;
     return checkResult({
-      ...base, ...tested, threshold: seq.upper, status: eligible ? 'FAIL' : 'WARN',
+      ...base,
+      ...tested,
+      threshold: seq.upper,
+      status: eligible ? 'FAIL' : 'WARN',
       explanation: `${subject.name} runs ${pct(pooled)} longer than ${slotWord}, over ${runsWord}; sequential test crossed its boundary (LLR ${num(seq.llrUp)} ≥ ${num(seq.upper)})${mwWord}${eligible ? '' : why}`,
     });
   }
   if (mw?.decides && mw.pValue < policy.duration.mwAlpha && mw.shift >= 1 + policy.deltaRel) {
     return checkResult({
-      ...base, ...tested, statistic: null, effect: mw.shift, threshold: policy.duration.mwAlpha, status: 'FAIL',
+      ...base,
+      ...tested,
+      statistic: null,
+      effect: mw.shift,
+      threshold: policy.duration.mwAlpha,
+      status: 'FAIL',
       explanation: `${subject.name} runs ${pct(mw.shift)} longer (Hodges-Lehmann) over ${mw.postCycles} post-deploy cycles than ${mw.baseCycles} cycles before the deploy; Mann-Whitney p ${num(mw.pValue)} < ${num(policy.duration.mwAlpha)}`,
     });
   }
   if (seq.clearedUp) {
-    return checkResult({ ...base, ...tested, status: 'PASS', explanation: `${subject.name} took ${elapsed(last.item.seconds)} last run, in line with ${slotWord}: ${pct(pooled)} over ${runsWord}${mwWord}` });
+    return checkResult({
+      ...base,
+      ...tested,
+      status: 'PASS',
+      explanation: `${subject.name} took ${elapsed(last.item.seconds)} last run, in line with ${slotWord}: ${pct(pooled)} over ${runsWord}${mwWord}`,
+    });
   }
   if (last.t > last.threshold && Math.exp(last.r) >= 1 + policy.warnRel) {
     return checkResult({
-      ...base, ...tested, ...stat, effect: Math.exp(last.r), status: 'WARN',
+      ...base,
+      ...tested,
+      ...stat,
+      effect: Math.exp(last.r),
+      status: 'WARN',
       explanation: `last run of ${subject.name} took ${elapsed(last.item.seconds)}, ${pct(Math.exp(last.r))} against ${slotWord} (score ${num(last.t)} beyond ${num(last.threshold)}, p ${num(predictionP)}); watching the next runs`,
     });
   }
   if (scored.length >= kMaxFor(policy, cadence)) {
-    return checkResult({ ...base, ...tested, status: 'INCONCLUSIVE', explanation: `after ${scored.length} runs the duration of ${subject.name} is neither clearly longer nor clearly steady (${pct(pooled)}${mwWord}); released from watch` });
+    return checkResult({
+      ...base,
+      ...tested,
+      status: 'INCONCLUSIVE',
+      explanation: `after ${scored.length} runs the duration of ${subject.name} is neither clearly longer nor clearly steady (${pct(pooled)}${mwWord}); released from watch`,
+    });
   }
-  return checkResult({ ...base, ...tested, status: 'INCONCLUSIVE', explanation: `${subject.name} runs ${pct(pooled)} against ${slotWord}${mwWord}; not decided yet, re-check after run ${look + 1}` });
+  return checkResult({
+    ...base,
+    ...tested,
+    status: 'INCONCLUSIVE',
+    explanation: `${subject.name} runs ${pct(pooled)} against ${slotWord}${mwWord}; not decided yet, re-check after run ${look + 1}`,
+  });
 }

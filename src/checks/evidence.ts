@@ -1,7 +1,15 @@
 // What the checks judge: per deployment, the subjects it touched with their runs and table
 // writes before and after the deploy, and any measurement that could not be taken.
 
-import type { BacklogSample, Deployment, ExpectationRecord, MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
+import type {
+  BacklogSample,
+  Deployment,
+  ExpectationRecord,
+  MeasurementError,
+  RunRecord,
+  Subject,
+  TableWrite,
+} from '../types.js';
 
 export interface SubjectEvidence {
   readonly subject: Subject;

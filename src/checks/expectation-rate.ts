@@ -30,7 +30,11 @@ export interface CountedRun {
  * Scores one run; null when the baseline varies so much between runs that the method of moments
  * gives no prior (between-run variance above p0(1 − p0)): then no single run is surprising.
  */
-export function scoreRate(run: CountedRun, baseline: readonly CountedRun[], policy: ExpectationsPolicy): RateScore | null {
+export function scoreRate(
+  run: CountedRun,
+  baseline: readonly CountedRun[],
+  policy: ExpectationsPolicy,
+): RateScore | null {
   const failedBase = baseline.reduce((a, r) => a + r.failed, 0);
   const totalBase = baseline.reduce((a, r) => a + r.total, 0);
   const p0 = failedBase / totalBase;
@@ -40,7 +44,10 @@ export function scoreRate(run: CountedRun, baseline: readonly CountedRun[], poli
   let between: number | null = null;
   let method: RateScore['method'];
   if (failedBase < policy.fisherBelowFailures) {
-    pValue = fisherExact({ failedPost: run.failed, totalPost: run.total, failedBaseline: failedBase, totalBaseline: totalBase }, 'greater').pValue;
+    pValue = fisherExact(
+      { failedPost: run.failed, totalPost: run.total, failedBaseline: failedBase, totalBaseline: totalBase },
+      'greater',
+    ).pValue;
     method = 'fisher';
   } else {
     const fit = fitBetaBinomial({ failed: baseline.map((r) => r.failed), total: baseline.map((r) => r.total) });

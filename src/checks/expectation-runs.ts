@@ -28,7 +28,10 @@ const isCount = (v: number | null): v is number => v !== null && Number.isIntege
 /** Why a record is unusable (the rule errored, or its counts are bad), or null when it is fine. */
 export function malformedCounts(rec: ExpectationRecord): string | null {
   if (rec.error !== undefined) return rec.error;
-  for (const [field, v] of [['passed', rec.passed], ['failed', rec.failed]] as const) {
+  for (const [field, v] of [
+    ['passed', rec.passed],
+    ['failed', rec.failed],
+  ] as const) {
     if (v !== null && !isCount(v)) return `${field} = ${String(v)}; counts must be whole numbers ≥ 0 or NULL`;
   }
   return null;
@@ -38,19 +41,23 @@ export function malformedCounts(rec: ExpectationRecord): string | null {
 export function ruleHistories(records: readonly ExpectationRecord[]): RuleHistory[] {
   const byRule = new Map<string, ExpectationRecord[]>();
   for (const r of records) byRule.set(r.name, [...(byRule.get(r.name) ?? []), r]);
-  return [...byRule.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, recs]) => {
-    const malformed: Array<{ runId: string; reason: string }> = [];
-    const byRun = new Map<string, ExpectationRecord[]>();
-    for (const r of recs) {
-      const why = malformedCounts(r);
-      if (why) malformed.push({ runId: r.runId, reason: why });
-      else byRun.set(r.runId, [...(byRun.get(r.runId) ?? []), r]);
-    }
-    const runs = [...byRun.entries()].map(([runId, rs]) => fold(runId, rs)).sort((a, b) => a.timestampMs - b.timestampMs);
-    // The strictest severity seen wins: a rule that can fail the build is treated as such.
-    const severity = recs.some((r) => r.severity === 'error') ? 'error' : 'warn';
-    return { name, severity, source: recs[recs.length - 1]!.source, runs, malformed };
-  });
+  return [...byRule.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, recs]) => {
+      const malformed: Array<{ runId: string; reason: string }> = [];
+      const byRun = new Map<string, ExpectationRecord[]>();
+      for (const r of recs) {
+        const why = malformedCounts(r);
+        if (why) malformed.push({ runId: r.runId, reason: why });
+        else byRun.set(r.runId, [...(byRun.get(r.runId) ?? []), r]);
+      }
+      const runs = [...byRun.entries()]
+        .map(([runId, rs]) => fold(runId, rs))
+        .sort((a, b) => a.timestampMs - b.timestampMs);
+      // The strictest severity seen wins: a rule that can fail the build is treated as such.
+      const severity = recs.some((r) => r.severity === 'error') ? 'error' : 'warn';
+      return { name, severity, source: recs[recs.length - 1]!.source, runs, malformed };
+    });
 }
 
 function fold(runId: string, rs: readonly ExpectationRecord[]): RuleRun {

@@ -25,36 +25,70 @@ export function learnCadence(times: readonly number[]): Cadence | null {
   return { c, jitter, grace: Math.max(3 * jitter, 0.1 * c, 5 * 60_000), gaps: gaps.length };
 }
 
-export function checkFreshness(table: string, writes: readonly TableWrite[], deployMs: number, policy: Policy, nowMs: number, look: number): CheckResult {
+export function checkFreshness(
+  table: string,
+  writes: readonly TableWrite[],
+  deployMs: number,
+  policy: Policy,
+  nowMs: number,
+  look: number,
+): CheckResult {
   const base = { check: 'freshness' as const, subject: `table:${table}`, look, critical: policy.critical.freshness };
   const ok = writes.filter((w) => w.rows !== null && w.timestampMs <= nowMs);
   const before = ok.filter((w) => w.timestampMs < deployMs).map((w) => w.timestampMs);
   const cad = learnCadence(before);
   if (!cad) {
-    return checkResult({ ...base, status: 'INCONCLUSIVE', baselineN: before.length, explanation: `${table} has only ${before.length} writes before the deploy; cannot learn its cadence (need 6)` });
+    return checkResult({
+      ...base,
+      status: 'INCONCLUSIVE',
+      baselineN: before.length,
+      explanation: `${table} has only ${before.length} writes before the deploy; cannot learn its cadence (need 6)`,
+    });
   }
   const last = Math.max(...ok.map((w) => w.timestampMs));
   const age = nowMs - last;
   const warnAt = cad.c + cad.grace;
   const failAt = 2 * cad.c + cad.grace;
-  const stats = { observed: age / 1000, baselineN: cad.gaps, baselineCenter: cad.c / 1000, baselineSpread: cad.jitter / 1000, statistic: age / cad.c, plane: ok[ok.length - 1]?.plane ?? 'fast', evidenceAgeS: age / 1000 } as const;
+  const stats = {
+    observed: age / 1000,
+    baselineN: cad.gaps,
+    baselineCenter: cad.c / 1000,
+    baselineSpread: cad.jitter / 1000,
+    statistic: age / cad.c,
+    plane: ok[ok.length - 1]?.plane ?? 'fast',
+    evidenceAgeS: age / 1000,
+  } as const;
   const lastWord = `last written ${clock(last)} (${duration(age)} ago); it is normally written every ${duration(cad.c)}`;
   if (age > failAt) {
     // Stale since before the deploy: the deploy did not cause it.
     const attributable = last >= deployMs - cad.c - cad.grace;
     return checkResult({
-      ...base, ...stats, threshold: failAt / 1000, status: 'FAIL',
+      ...base,
+      ...stats,
+      threshold: failAt / 1000,
+      status: 'FAIL',
       suppressedBy: attributable ? null : 'stale before deploy',
       explanation: `${table} is stale: ${lastWord}, so at least one whole cycle was missed${attributable ? ' since the deploy' : '; it was already stale before the deploy'}`,
     });
   }
   if (age > warnAt) {
-    return checkResult({ ...base, ...stats, threshold: warnAt / 1000, status: 'WARN', recheckAtMs: last + failAt + 1, explanation: `${table} is late: ${lastWord}; fails at ${duration(failAt)} without a write` });
+    return checkResult({
+      ...base,
+      ...stats,
+      threshold: warnAt / 1000,
+      status: 'WARN',
+      recheckAtMs: last + failAt + 1,
+      explanation: `${table} is late: ${lastWord}; fails at ${duration(failAt)} without a write`,
+    });
   }
   const since = ok.filter((w) => w.timestampMs >= deployMs).length;
   return checkResult({
-    ...base, ...stats, threshold: warnAt / 1000, recheckAtMs: last + warnAt + 1,
+    ...base,
+    ...stats,
+    threshold: warnAt / 1000,
+    recheckAtMs: last + warnAt + 1,
     status: since > 0 ? 'PASS' : 'INCONCLUSIVE',
-    explanation: since > 0 ? `${table} is fresh: ${lastWord}` : `${table} not written since the deploy yet; ${lastWord}`,
+    explanation:
+      since > 0 ? `${table} is fresh: ${lastWord}` : `${table} not written since the deploy yet; ${lastWord}`,
   });
 }

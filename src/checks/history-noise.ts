@@ -74,7 +74,8 @@ export function pooledNoise(history: readonly NoisePoint[], cadence: number | nu
   // Only a correlation clearly above chance (two standard errors) is taken into account.
   const rho = pairs > 0 && r > 2 / Math.sqrt(pairs) ? Math.min(r, 0.95) : 0;
   // A clearly positive correlation implies a non-zero mean square, which the measure divides by.
-  const designEffect = rho === 0 ? () => 1 : measuredDesignEffect(deviations, cadence!, square / deviations.length, rho);
+  const designEffect =
+    rho === 0 ? () => 1 : measuredDesignEffect(deviations, cadence!, square / deviations.length, rho);
   return { scale: df > 0 ? Math.sqrt(ss / df) : null, rho, designEffect };
 }
 
@@ -88,7 +89,12 @@ const MIN_BLOCKS = 10;
  * correlation fades with the lag (hourly traffic: 0.88 at one hour, 0.2 at six), and with it
  * hides a doubling for a whole day. Too short a history for k-run windows keeps that bound.
  */
-function measuredDesignEffect(deviations: ReadonlyArray<{ ms: number; d: number }>, cadence: number, meanSquare: number, rho: number): (k: number) => number {
+function measuredDesignEffect(
+  deviations: ReadonlyArray<{ ms: number; d: number }>,
+  cadence: number,
+  meanSquare: number,
+  rho: number,
+): (k: number) => number {
   // Prefix sums per stretch of consecutive runs (no gap over 1.5 cadences).
   const stretches: number[][] = [];
   let prefix: number[] = [];
@@ -110,7 +116,7 @@ function measuredDesignEffect(deviations: ReadonlyArray<{ ms: number; d: number 
         windows++;
       }
     }
-    de = windows >= MIN_BLOCKS * k ? Math.max(1, (sum / windows) / (meanSquare / k)) : 1 + (k - 1) * rho;
+    de = windows >= MIN_BLOCKS * k ? Math.max(1, sum / windows / (meanSquare / k)) : 1 + (k - 1) * rho;
     cache.set(k, de);
     return de;
   };

@@ -6,10 +6,10 @@ import { checkBacklog } from './backlog.js';
 import { inBaseline } from './baseline-window.js';
 import { applyControlGroup, peerMoves, sourceMoves } from './control-group.js';
 import { checkDuration } from './duration.js';
-import { postRuns, postWindow, preRuns, type DeploymentEvidence, type SubjectEvidence } from './evidence.js';
+import { type DeploymentEvidence, postRuns, postWindow, preRuns, type SubjectEvidence } from './evidence.js';
 import { checkExpectations } from './expectations.js';
 import { checkFreshness } from './freshness.js';
-import { slaSecondsFor, type Policy } from './policy.js';
+import { type Policy, slaSecondsFor } from './policy.js';
 import { measurementError } from './result.js';
 import { checkRowCount } from './row-count.js';
 import { checkRunHealth } from './run-health.js';
@@ -38,7 +38,13 @@ interface Split {
  * Expectations and backlog of one subject. Evidence with a run id follows its run (a run that
  * straddles the deploy counts on neither side); evidence of unknown runs follows its timestamp.
  */
-function judgeStreams(s: SubjectEvidence, split: Split, errors: DeploymentEvidence['errors'], policy: Policy, nowMs: number): CheckResult[] {
+function judgeStreams(
+  s: SubjectEvidence,
+  split: Split,
+  errors: DeploymentEvidence['errors'],
+  policy: Policy,
+  nowMs: number,
+): CheckResult[] {
   const { fromMs, toMs, postIds, straddling, done } = split;
   const key = `${s.subject.type}:${s.subject.id}`;
   const known = new Set(s.runs.map((r) => r.runId));
@@ -53,13 +59,26 @@ function judgeStreams(s: SubjectEvidence, split: Split, errors: DeploymentEviden
   const expError = errors.find((e) => e.kind === 'expectations');
   if (expError) out.push(measurementError('expectations', key, done, policy.critical.expectations, expError.message));
   else {
-    const exp = checkExpectations(s.subject, s.expectations.filter((e) => side(e.runId, e.timestampMs) === 'pre'), s.expectations.filter((e) => side(e.runId, e.timestampMs) === 'post'), policy, nowMs);
+    const exp = checkExpectations(
+      s.subject,
+      s.expectations.filter((e) => side(e.runId, e.timestampMs) === 'pre'),
+      s.expectations.filter((e) => side(e.runId, e.timestampMs) === 'post'),
+      policy,
+      nowMs,
+    );
     if (exp) out.push(exp);
   }
   const backlogError = errors.find((e) => e.kind === 'backlog');
   if (backlogError) out.push(measurementError('backlog', key, done, policy.critical.backlog, backlogError.message));
   else {
-    const bl = checkBacklog(s.subject, s.backlog.filter((b) => side(b.runId, b.timestampMs) === 'pre'), s.backlog.filter((b) => side(b.runId, b.timestampMs) === 'post'), fromMs, policy, nowMs);
+    const bl = checkBacklog(
+      s.subject,
+      s.backlog.filter((b) => side(b.runId, b.timestampMs) === 'pre'),
+      s.backlog.filter((b) => side(b.runId, b.timestampMs) === 'post'),
+      fromMs,
+      policy,
+      nowMs,
+    );
     if (bl) out.push(bl);
   }
   return out;
@@ -71,39 +90,68 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
   for (const s of ev.subjects) {
     const post = postRuns(s.runs, fromMs, toMs);
     const done = post.filter((r) => r.result !== 'RUNNING').length;
-    const subjectErrors = ev.errors.filter((e) => e.subject === `${s.subject.type}:${s.subject.id}` || s.subject.targetTables.some((t) => e.subject === `table:${t}`));
+    const subjectErrors = ev.errors.filter(
+      (e) =>
+        e.subject === `${s.subject.type}:${s.subject.id}` ||
+        s.subject.targetTables.some((t) => e.subject === `table:${t}`),
+    );
     const key = `${s.subject.type}:${s.subject.id}`;
     const runsError = subjectErrors.find((e) => e.kind === 'runs');
     const postIds = new Set(post.map((r) => r.runId));
-    const straddling = new Set(s.runs.filter((r) => r.startMs < fromMs && (r.endMs === null || r.endMs > fromMs)).map((r) => r.runId));
+    const straddling = new Set(
+      s.runs.filter((r) => r.startMs < fromMs && (r.endMs === null || r.endMs > fromMs)).map((r) => r.runId),
+    );
     if (runsError) {
       results.push(measurementError('run_health', key, done, policy.critical.run_health, runsError.message));
       results.push(measurementError('duration', key, done, policy.critical.duration, runsError.message));
     } else {
       results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
-      const resourceKey = ev.deployment.resources.find((r) => r.type === s.subject.type && r.id === s.subject.id)?.key ?? null;
+      const resourceKey =
+        ev.deployment.resources.find((r) => r.type === s.subject.type && r.id === s.subject.id)?.key ?? null;
       const baselineRuns = preRuns(s.runs, fromMs).filter((r) => inBaseline(r.startMs, fromMs, policy));
-      results.push(checkDuration(s.subject, baselineRuns, post, policy, nowMs, slaSecondsFor(policy, s.subject, resourceKey)));
+      results.push(
+        checkDuration(s.subject, baselineRuns, post, policy, nowMs, slaSecondsFor(policy, s.subject, resourceKey)),
+      );
     }
     results.push(...judgeStreams(s, { fromMs, toMs, postIds, straddling, done }, subjectErrors, policy, nowMs));
     for (const table of s.subject.targetTables) {
       const writesError = subjectErrors.find((e) => e.subject === `table:${table}`);
       if (writesError) {
-        results.push(measurementError('row_count', `table:${table}`, done, policy.critical.row_count, writesError.message));
-        results.push(measurementError('freshness', `table:${table}`, done, policy.critical.freshness, writesError.message));
+        results.push(
+          measurementError('row_count', `table:${table}`, done, policy.critical.row_count, writesError.message),
+        );
+        results.push(
+          measurementError('freshness', `table:${table}`, done, policy.critical.freshness, writesError.message),
+        );
         continue;
       }
       const writes = s.writes.filter((w) => w.table === table);
-      const isPost = (w: TableWrite) => (w.runId !== null ? postIds.has(w.runId) : w.timestampMs >= fromMs && w.timestampMs < toMs);
+      const isPost = (w: TableWrite) =>
+        w.runId !== null ? postIds.has(w.runId) : w.timestampMs >= fromMs && w.timestampMs < toMs;
       const baseline = writes.filter(
         (w) => inBaseline(w.timestampMs, fromMs, policy) && !(w.runId !== null && straddling.has(w.runId)),
       );
       const postWrites = writes.filter(isPost).sort((a, b) => a.timestampMs - b.timestampMs);
-      results.push(checkRowCount(table, baseline, postWrites, policy, nowMs, ev.deployment.expectedChanges.includes('row_count')));
-      results.push(checkFreshness(table, writes.filter((w) => w.timestampMs < toMs || toMs === nowMs), fromMs, policy, toMs, done));
+      results.push(
+        checkRowCount(table, baseline, postWrites, policy, nowMs, ev.deployment.expectedChanges.includes('row_count')),
+      );
+      results.push(
+        checkFreshness(
+          table,
+          writes.filter((w) => w.timestampMs < toMs || toMs === nowMs),
+          fromMs,
+          policy,
+          toMs,
+          done,
+        ),
+      );
     }
   }
-  const sourcesOf = new Map<string, readonly string[]>(ev.subjects.flatMap((s) => s.subject.targetTables.map((t): [string, readonly string[]] => [`table:${t}`, s.subject.sourceTables])));
+  const sourcesOf = new Map<string, readonly string[]>(
+    ev.subjects.flatMap((s) =>
+      s.subject.targetTables.map((t): [string, readonly string[]] => [`table:${t}`, s.subject.sourceTables]),
+    ),
+  );
   return results.map((r) => {
     // Peers are compared over the same period as the evidence that raised the concern.
     const concern = r.check === 'row_count' && (r.status === 'FAIL' || r.status === 'WARN');
@@ -111,10 +159,15 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
     const concernMs = Math.min(toMs, r.decidedAtMs ?? toMs);
     const direction = (r.effect ?? 1) < 1 ? 'down' : 'up';
     const moves = concern ? peerMoves(ev.peers, fromMs, concernMs, toMs, direction, policy) : [];
-    const upstream = concern && ev.upstreamWrites ? sourceMoves(ev.upstreamWrites, sources, fromMs, concernMs, toMs, direction, policy) : [];
+    const upstream =
+      concern && ev.upstreamWrites
+        ? sourceMoves(ev.upstreamWrites, sources, fromMs, concernMs, toMs, direction, policy)
+        : [];
     let out = applyControlGroup(r, moves, policy, sources, nowMs, upstream);
-    if (policy.dryRun[out.check] && !out.suppressedBy && (out.status === 'FAIL' || out.status === 'WARN')) out = { ...out, suppressedBy: 'dry-run' };
-    if (ev.deployment.expectedChanges.includes(out.check) && !out.suppressedBy && out.status === 'FAIL') out = { ...out, suppressedBy: 'expected change' };
+    if (policy.dryRun[out.check] && !out.suppressedBy && (out.status === 'FAIL' || out.status === 'WARN'))
+      out = { ...out, suppressedBy: 'dry-run' };
+    if (ev.deployment.expectedChanges.includes(out.check) && !out.suppressedBy && out.status === 'FAIL')
+      out = { ...out, suppressedBy: 'expected change' };
     return out;
   });
 }

@@ -89,7 +89,14 @@ export const DEFAULT_POLICY: Policy = {
   kMax: { daily: 7, hourly: 24, other: 12 },
   window: { maxHours: 72, minRunsHealthy: 3 },
   critical: { run_health: true, row_count: true, freshness: true, duration: true, expectations: true, backlog: false },
-  dryRun: { run_health: false, row_count: false, freshness: false, duration: false, expectations: false, backlog: false },
+  dryRun: {
+    run_health: false,
+    row_count: false,
+    freshness: false,
+    duration: false,
+    expectations: false,
+    backlog: false,
+  },
   slaSeconds: {},
   slaSecondsByKey: {},
   slaSecondsDefault: null,
@@ -107,7 +114,16 @@ export const DEFAULT_POLICY: Policy = {
     newFailurePassRate: 0.95,
     newFailureMinRuns: 7,
   },
-  backlog: { minBaselineSamples: 12, minPostSamples: 3, warnRatio: 2, failRatio: 4, warnZ: 3.5, failZ: 5, minSeconds: 300, minRecords: 10_000 },
+  backlog: {
+    minBaselineSamples: 12,
+    minPostSamples: 3,
+    warnRatio: 2,
+    failRatio: 4,
+    warnZ: 3.5,
+    failZ: 5,
+    minSeconds: 300,
+    minRecords: 10_000,
+  },
 };
 
 export function kMaxFor(policy: Policy, cadenceMs: number | null): number {
@@ -119,5 +135,9 @@ export function kMaxFor(policy: Policy, cadenceMs: number | null): number {
 
 /** The hard SLA of a subject: by its id, else by its bundle resource key, else the bundle's. */
 export function slaSecondsFor(policy: Policy, subject: Pick<Subject, 'id'>, resourceKey: string | null): number | null {
-  return policy.slaSeconds[subject.id] ?? (resourceKey !== null ? policy.slaSecondsByKey[resourceKey] : undefined) ?? policy.slaSecondsDefault;
+  return (
+    policy.slaSeconds[subject.id] ??
+    (resourceKey !== null ? policy.slaSecondsByKey[resourceKey] : undefined) ??
+    policy.slaSecondsDefault
+  );
 }

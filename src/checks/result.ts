@@ -2,7 +2,8 @@ import type { CheckName, CheckResult, CheckStatus, Plane } from '../types.js';
 
 /** A CheckResult with the statistical fields defaulted, for checks that have none. */
 export function checkResult(
-  fields: Pick<CheckResult, 'check' | 'subject' | 'look' | 'status' | 'critical' | 'explanation'> & Partial<CheckResult>,
+  fields: Pick<CheckResult, 'check' | 'subject' | 'look' | 'status' | 'critical' | 'explanation'> &
+    Partial<CheckResult>,
 ): CheckResult {
   return {
     observed: null,
@@ -23,6 +24,19 @@ export function checkResult(
   };
 }
 
-export function measurementError(check: CheckName, subject: string, look: number, critical: boolean, message: string): CheckResult {
-  return checkResult({ check, subject, look, status: 'ERROR' as CheckStatus, critical, explanation: `could not measure: ${message}` });
+export function measurementError(
+  check: CheckName,
+  subject: string,
+  look: number,
+  critical: boolean,
+  message: string,
+): CheckResult {
+  return checkResult({
+    check,
+    subject,
+    look,
+    status: 'ERROR' as CheckStatus,
+    critical,
+    explanation: `could not measure: ${message}`,
+  });
 }

@@ -2,14 +2,14 @@
 // before the deploy, on the log scale. Zero rows against a non-zero baseline fails at once;
 // otherwise two sequential tests decide, with a practical-size gate of ±deltaRel.
 
-import { flooredScale, predictionThreshold } from '../stats/index.js';
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
+import { flooredScale, predictionThreshold } from '../stats/index.js';
 import type { CheckResult, TableWrite } from '../types.js';
 import { int, num, pct } from './format.js';
+import { cleaned, pooledNoise } from './history-noise.js';
 import { kMaxFor, type Policy } from './policy.js';
 import { checkResult } from './result.js';
-import { runSequential, type Residual } from './sequential.js';
-import { cleaned, pooledNoise } from './history-noise.js';
+import { type Residual, runSequential } from './sequential.js';
 import { medianGapMs, SlotIndex, type SlotScore } from './slots.js';
 import { adjusted, weekdayLevels } from './weekday-levels.js';
 
@@ -37,13 +37,23 @@ function threshold(n: number, alpha: number): number {
 }
 
 /** Scores each post-deploy write against its own slot baseline. */
-export function scoreWrites(baseline: readonly TableWrite[], post: readonly TableWrite[], policy: Policy): VolumeScore[] {
+export function scoreWrites(
+  baseline: readonly TableWrite[],
+  post: readonly TableWrite[],
+  policy: Policy,
+): VolumeScore[] {
   const hist = baseline.filter((w) => w.rows !== null);
   const cadence = medianGapMs(hist.map((w) => w.timestampMs).sort((a, b) => a - b));
   const index = new SlotIndex(hist);
-  const levels = weekdayLevels(hist.map((w) => ({ timestampMs: w.timestampMs, y: y(w.rows!) })), cadence);
+  const levels = weekdayLevels(
+    hist.map((w) => ({ timestampMs: w.timestampMs, y: y(w.rows!) })),
+    cadence,
+  );
   const level = (w: TableWrite) => adjusted(levels, w.timestampMs, y(w.rows!));
-  const noise = pooledNoise(hist.map((w) => ({ timestampMs: w.timestampMs, y: level(w) })), cadence);
+  const noise = pooledNoise(
+    hist.map((w) => ({ timestampMs: w.timestampMs, y: level(w) })),
+    cadence,
+  );
   const pooled = noise.scale ?? 0;
   return post
     .filter((w) => w.rows !== null)
@@ -58,44 +68,100 @@ export function scoreWrites(baseline: readonly TableWrite[], post: readonly Tabl
       const sigma = spread * Math.sqrt(1 + 1 / Math.max(n, 1));
       const r = y(w.rows!) - center;
       return {
-        write: w, baselineN: n, center, spread, sigma, r, t: r / sigma, threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity,
-        slotKind: slot.kind, designEffect: noise.designEffect, weekdayAdjusted: levels.any,
+        write: w,
+        baselineN: n,
+        center,
+        spread,
+        sigma,
+        r,
+        t: r / sigma,
+        threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity,
+        slotKind: slot.kind,
+        designEffect: noise.designEffect,
+        weekdayAdjusted: levels.any,
       };
     });
 }
 
-export function checkRowCount(table: string, baseline: readonly TableWrite[], post: readonly TableWrite[], policy: Policy, nowMs: number, expected: boolean): CheckResult {
+export function checkRowCount(
+  table: string,
+  baseline: readonly TableWrite[],
+  post: readonly TableWrite[],
+  policy: Policy,
+  nowMs: number,
+  expected: boolean,
+): CheckResult {
   const scores = scoreWrites(baseline, post, policy);
   const look = scores.length;
-  const base = { check: 'row_count' as const, subject: `table:${table}`, look, critical: policy.critical.row_count, postN: look };
+  const base = {
+    check: 'row_count' as const,
+    subject: `table:${table}`,
+    look,
+    critical: policy.critical.row_count,
+    postN: look,
+  };
   const baseRows = baseline.filter((w) => w.rows !== null).map((w) => w.rows!);
   const newest = post.reduce((m, w) => Math.max(m, w.timestampMs), 0);
   const evidence = { plane: post[0]?.plane ?? 'fast', evidenceAgeS: newest ? (nowMs - newest) / 1000 : null } as const;
   const suppressedBy = expected ? 'expected change' : null;
 
   if (look === 0) {
-    return checkResult({ ...base, status: 'INCONCLUSIVE', baselineN: baseRows.length, explanation: `no post-deploy write to ${table} yet; decides after the first run that writes it` });
+    return checkResult({
+      ...base,
+      status: 'INCONCLUSIVE',
+      baselineN: baseRows.length,
+      explanation: `no post-deploy write to ${table} yet; decides after the first run that writes it`,
+    });
   }
   const zero = scores.find((s) => s.write.rows === 0);
   if (zero && baseRows.length > 0 && median(baseRows) > 0) {
     return checkResult({
-      ...base, ...evidence, status: 'FAIL', observed: 0, baselineN: baseRows.length, baselineCenter: median(baseRows), suppressedBy, decidedAtMs: zero.write.timestampMs,
+      ...base,
+      ...evidence,
+      status: 'FAIL',
+      observed: 0,
+      baselineN: baseRows.length,
+      baselineCenter: median(baseRows),
+      suppressedBy,
+      decidedAtMs: zero.write.timestampMs,
       explanation: `run ${zero.write.runId ?? '?'} wrote 0 rows to ${table}; before the deploy the median was ${int(median(baseRows))} rows per run`,
     });
   }
   const last = scores[scores.length - 1]!;
-  const stat = { observed: last.write.rows, baselineN: last.baselineN, baselineCenter: Math.expm1(last.center), baselineSpread: last.spread, statistic: last.t, threshold: last.threshold };
+  const stat = {
+    observed: last.write.rows,
+    baselineN: last.baselineN,
+    baselineCenter: Math.expm1(last.center),
+    baselineSpread: last.spread,
+    statistic: last.t,
+    threshold: last.threshold,
+  };
   if (last.baselineN < policy.minBaseline) {
-    return checkResult({ ...base, ...evidence, ...stat, status: 'INCONCLUSIVE', explanation: `only ${last.baselineN} earlier runs wrote ${table} (need ${policy.minBaseline}); not enough history to judge its volume` });
+    return checkResult({
+      ...base,
+      ...evidence,
+      ...stat,
+      status: 'INCONCLUSIVE',
+      explanation: `only ${last.baselineN} earlier runs wrote ${table} (need ${policy.minBaseline}); not enough history to judge its volume`,
+    });
   }
   const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
   const residuals: Residual[] = scored.map((s) => ({ r: s.r, sigma: s.sigma }));
   // k correlated runs weigh as much as k / DE(k) independent ones, DE the design effect the
   // history shows; widening every sigma by its root gives the likelihood ratio of k such runs.
   const widen = Math.sqrt(last.designEffect(residuals.length));
-  const seq = runSequential(residuals.map((x) => ({ r: x.r, sigma: x.sigma * widen })), policy.deltaRel, policy.alpha, policy.beta);
+  const seq = runSequential(
+    residuals.map((x) => ({ r: x.r, sigma: x.sigma * widen })),
+    policy.deltaRel,
+    policy.alpha,
+    policy.beta,
+  );
   const pooled = Math.exp(residuals.reduce((a, s) => a + s.r, 0) / residuals.length);
-  const effect = { ...stat, effect: pooled, statistic: seq.regression ? (seq.regression.direction === 'down' ? seq.llrDown : seq.llrUp) : last.t };
+  const effect = {
+    ...stat,
+    effect: pooled,
+    statistic: seq.regression ? (seq.regression.direction === 'down' ? seq.llrDown : seq.llrUp) : last.t,
+  };
   const cadence = medianGapMs(baseline.map((w) => w.timestampMs).sort((a, b) => a - b));
   const kMax = kMaxFor(policy, cadence);
   const slotWord = `${last.baselineN} same-slot runs (${last.slotKind}${last.weekdayAdjusted ? ', weekday levels taken out' : ''})`;
@@ -103,19 +169,51 @@ export function checkRowCount(table: string, baseline: readonly TableWrite[], po
   if (seq.regression && Math.abs(pooled - 1) >= policy.deltaRel) {
     const eligible = last.baselineN >= policy.minBaselineForRollback;
     return checkResult({
-      ...base, ...evidence, ...effect, threshold: seq.upper, suppressedBy,
-      status: eligible ? 'FAIL' : 'WARN', decidedAtMs: scored[seq.regression.look - 1]!.write.timestampMs,
+      ...base,
+      ...evidence,
+      ...effect,
+      threshold: seq.upper,
+      suppressedBy,
+      status: eligible ? 'FAIL' : 'WARN',
+      decidedAtMs: scored[seq.regression.look - 1]!.write.timestampMs,
       explanation: `rows written to ${table} are ${pct(pooled)} against ${slotWord} over ${residuals.length} post-deploy run(s); sequential test crossed its boundary (LLR ${num(effect.statistic!)} ≥ ${num(seq.upper)})${eligible ? '' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`}`,
     });
   }
   if (seq.clearedDown && seq.clearedUp) {
-    return checkResult({ ...base, ...evidence, ...effect, status: 'PASS', explanation: `rows written to ${table} (${int(last.write.rows!)} last run) are in line with ${slotWord}: ${pct(pooled)} over ${residuals.length} run(s)` });
+    return checkResult({
+      ...base,
+      ...evidence,
+      ...effect,
+      status: 'PASS',
+      explanation: `rows written to ${table} (${int(last.write.rows!)} last run) are in line with ${slotWord}: ${pct(pooled)} over ${residuals.length} run(s)`,
+    });
   }
   if (Math.abs(last.t) > last.threshold && Math.abs(Math.exp(last.r) - 1) >= policy.warnRel) {
-    return checkResult({ ...base, ...evidence, ...stat, effect: Math.exp(last.r), suppressedBy, status: 'WARN', decidedAtMs: last.write.timestampMs, explanation: `last run wrote ${int(last.write.rows!)} rows to ${table}, ${pct(Math.exp(last.r))} against ${slotWord} (score ${num(last.t)} beyond ${num(last.threshold)}); watching the next runs` });
+    return checkResult({
+      ...base,
+      ...evidence,
+      ...stat,
+      effect: Math.exp(last.r),
+      suppressedBy,
+      status: 'WARN',
+      decidedAtMs: last.write.timestampMs,
+      explanation: `last run wrote ${int(last.write.rows!)} rows to ${table}, ${pct(Math.exp(last.r))} against ${slotWord} (score ${num(last.t)} beyond ${num(last.threshold)}); watching the next runs`,
+    });
   }
   if (residuals.length >= kMax) {
-    return checkResult({ ...base, ...evidence, ...effect, status: 'INCONCLUSIVE', explanation: `after ${residuals.length} runs the volume of ${table} is neither clearly changed nor clearly steady (${pct(pooled)}); released from watch` });
+    return checkResult({
+      ...base,
+      ...evidence,
+      ...effect,
+      status: 'INCONCLUSIVE',
+      explanation: `after ${residuals.length} runs the volume of ${table} is neither clearly changed nor clearly steady (${pct(pooled)}); released from watch`,
+    });
   }
-  return checkResult({ ...base, ...evidence, ...effect, status: 'INCONCLUSIVE', explanation: `rows written to ${table} are ${pct(pooled)} against ${slotWord}; not decided yet, re-check after run ${residuals.length + 1}` });
+  return checkResult({
+    ...base,
+    ...evidence,
+    ...effect,
+    status: 'INCONCLUSIVE',
+    explanation: `rows written to ${table} are ${pct(pooled)} against ${slotWord}; not decided yet, re-check after run ${residuals.length + 1}`,
+  });
 }

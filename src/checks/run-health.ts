@@ -9,16 +9,34 @@ import { checkResult } from './result.js';
 
 const BAD = new Set(['FAILED', 'TIMED_OUT', 'CANCELED']);
 
-export function checkRunHealth(subject: Subject, post: readonly RunRecord[], policy: Policy, nowMs: number, nextRunMs: number | null): CheckResult {
+export function checkRunHealth(
+  subject: Subject,
+  post: readonly RunRecord[],
+  policy: Policy,
+  nowMs: number,
+  nextRunMs: number | null,
+): CheckResult {
   const subjectKey = `${subject.type}:${subject.id}`;
   const done = post.filter((r) => r.result !== 'RUNNING');
-  const base = { check: 'run_health' as const, subject: subjectKey, look: done.length, critical: policy.critical.run_health, postN: done.length };
+  const base = {
+    check: 'run_health' as const,
+    subject: subjectKey,
+    look: done.length,
+    critical: policy.critical.run_health,
+    postN: done.length,
+  };
   const newest = post.reduce((m, r) => Math.max(m, r.endMs ?? r.startMs), 0);
   const ageS = newest > 0 ? (nowMs - newest) / 1000 : null;
 
   const unknown = done.find((r) => r.result === 'UNKNOWN');
   if (unknown) {
-    return checkResult({ ...base, status: 'ERROR', plane: unknown.plane, evidenceAgeS: ageS, explanation: `could not read the outcome of run ${unknown.runId}: unknown result state '${unknown.rawResult ?? 'NULL'}'` });
+    return checkResult({
+      ...base,
+      status: 'ERROR',
+      plane: unknown.plane,
+      evidenceAgeS: ageS,
+      explanation: `could not read the outcome of run ${unknown.runId}: unknown result state '${unknown.rawResult ?? 'NULL'}'`,
+    });
   }
   const userFailures = done.filter((r) => BAD.has(r.result) && r.cause !== 'infrastructure');
   if (userFailures.length > 0) {
@@ -39,8 +57,15 @@ export function checkRunHealth(subject: Subject, post: readonly RunRecord[], pol
   const ok = done.filter((r) => r.result === 'SUCCESS' || r.result === 'SKIPPED');
   if (ok.length === 0) {
     const next = nextRunMs !== null ? `; next run expected ${clock(nextRunMs)}` : '';
-    const why = infra.length ? `${infra.length} post-deploy run(s) hit a platform failure (${infra[0]!.rawResult}), not counted against the deploy` : `no post-deploy run of ${subject.name} has finished yet`;
-    return checkResult({ ...base, status: infra.length ? 'WARN' : 'INCONCLUSIVE', evidenceAgeS: ageS, explanation: `${why}${next}` });
+    const why = infra.length
+      ? `${infra.length} post-deploy run(s) hit a platform failure (${infra[0]!.rawResult}), not counted against the deploy`
+      : `no post-deploy run of ${subject.name} has finished yet`;
+    return checkResult({
+      ...base,
+      status: infra.length ? 'WARN' : 'INCONCLUSIVE',
+      evidenceAgeS: ageS,
+      explanation: `${why}${next}`,
+    });
   }
   // A platform failure is not the deploy's fault; once a later run succeeded it is history.
   const latest = done.reduce((a, b) => ((b.endMs ?? b.startMs) > (a.endMs ?? a.startMs) ? b : a));

@@ -3,7 +3,7 @@
 // The likelihood-ratio arithmetic is the stats module's; this file only runs the two
 // directions side by side and stops both at the first regression.
 
-import { SPRT_START, sprtBoundaries, sprtStep, type SprtState } from '../stats/index.js';
+import { SPRT_START, type SprtState, sprtBoundaries, sprtStep } from '../stats/index.js';
 
 export interface Residual {
   /** y_run - mean(slot baseline), log scale. */

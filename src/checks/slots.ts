@@ -105,7 +105,12 @@ export class SlotIndex<T extends Timed> {
    * to its time of day, one per day. Falls back from the same kind of day to any day when a slot
    * has fewer than `minN` cycles, and only when the two kinds of day look alike.
    */
-  baseline(atMs: number, cadenceMs: number | null, minN: number, valueOf: (item: T) => number | null = rowsOf): SlotBaseline<T> {
+  baseline(
+    atMs: number,
+    cadenceMs: number | null,
+    minN: number,
+    valueOf: (item: T) => number | null = rowsOf,
+  ): SlotBaseline<T> {
     const tolMin = slotTolerance(cadenceMs);
     const target = minuteOfDay(atMs);
     const weekend = isWeekend(atMs) ? 1 : 0;
@@ -137,12 +142,16 @@ export class SlotIndex<T extends Timed> {
     // Mixing weekdays and weekends is only fair when they look alike at this time of day;
     // otherwise a thin slot stays thin and the check says it needs more history.
     const other = pickPerDay(false).filter((i) => isWeekend(i.timestampMs) !== (weekend === 1));
-    if (sameType.length > 0 && other.length > 0 && similar(sameType.map(valueOf), other.map(valueOf)) && sameType.length + other.length >= minN) {
+    if (
+      sameType.length > 0 &&
+      other.length > 0 &&
+      similar(sameType.map(valueOf), other.map(valueOf)) &&
+      sameType.length + other.length >= minN
+    ) {
       return { items: [...sameType, ...other].sort((a, b) => a.timestampMs - b.timestampMs), kind: 'time-of-day' };
     }
     return { items: sameType, kind: 'time-of-day, same day type' };
   }
-
 }
 
 /**

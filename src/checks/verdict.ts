@@ -1,40 +1,92 @@
 // The deployment's verdict from its check results: worst actionable result wins.
 
 import type { CheckResult, Verdict } from '../types.js';
-import { postWindow, type DeploymentEvidence } from './evidence.js';
+import { type DeploymentEvidence, postWindow } from './evidence.js';
 import { kMaxFor, type Policy } from './policy.js';
 import { medianGapMs } from './slots.js';
 
-export function decideVerdict(ev: DeploymentEvidence, results: readonly CheckResult[], policy: Policy, nowMs: number): Verdict {
+export function decideVerdict(
+  ev: DeploymentEvidence,
+  results: readonly CheckResult[],
+  policy: Policy,
+  nowMs: number,
+): Verdict {
   const id = ev.deployment.deploymentId;
   const postRuns = results.filter((r) => r.check === 'run_health').reduce((m, r) => Math.max(m, r.look), 0);
   const minPost = results.filter((r) => r.check === 'run_health').reduce((m, r) => Math.min(m, r.look), Infinity);
   const actionable = results.filter((r) => r.status === 'FAIL' && r.critical && r.suppressedBy === null);
   if (actionable.length > 0) {
-    return { deploymentId: id, state: 'FAILED', final: true, recheckAtMs: null, postRuns, reason: actionable.map((r) => `${r.check}: ${r.explanation}`).join(' | ') };
+    return {
+      deploymentId: id,
+      state: 'FAILED',
+      final: true,
+      recheckAtMs: null,
+      postRuns,
+      reason: actionable.map((r) => `${r.check}: ${r.explanation}`).join(' | '),
+    };
   }
   const { toMs } = postWindow(ev, nowMs);
-  const cadences = ev.subjects.map((s) => medianGapMs(s.runs.map((r) => r.startMs).sort((a, b) => a - b).slice(-30)));
+  const cadences = ev.subjects.map((s) =>
+    medianGapMs(
+      s.runs
+        .map((r) => r.startMs)
+        .sort((a, b) => a - b)
+        .slice(-30),
+    ),
+  );
   const kMax = Math.min(...cadences.map((c) => kMaxFor(policy, c)));
   const closed =
-    ev.supersededAtMs !== null || toMs - ev.deployment.finishedMs > policy.window.maxHours * 3_600_000 || (Number.isFinite(minPost) && minPost >= kMax);
+    ev.supersededAtMs !== null ||
+    toMs - ev.deployment.finishedMs > policy.window.maxHours * 3_600_000 ||
+    (Number.isFinite(minPost) && minPost >= kMax);
   // Without new evidence only time can change the verdict: a result's own clock, or the window closing.
   const windowCloseMs = ev.deployment.finishedMs + policy.window.maxHours * 3_600_000;
-  const recheckAt = results.reduce((m, r) => (r.recheckAtMs !== null && r.recheckAtMs > nowMs ? Math.min(m, r.recheckAtMs) : m), windowCloseMs);
+  const recheckAt = results.reduce(
+    (m, r) => (r.recheckAtMs !== null && r.recheckAtMs > nowMs ? Math.min(m, r.recheckAtMs) : m),
+    windowCloseMs,
+  );
   const concerns = results.filter((r) => r.status === 'WARN' || r.status === 'FAIL');
   const errors = results.filter((r) => r.status === 'ERROR');
   const undecided = results.filter((r) => r.status === 'INCONCLUSIVE' || r.status === 'ERROR');
   const why = (rs: readonly CheckResult[]) => rs.map((r) => `${r.check}: ${r.explanation}`).join(' | ');
   if (concerns.length > 0) {
-    return { deploymentId: id, state: 'DEGRADED', final: closed, recheckAtMs: closed ? null : recheckAt, postRuns, reason: why(concerns) };
+    return {
+      deploymentId: id,
+      state: 'DEGRADED',
+      final: closed,
+      recheckAtMs: closed ? null : recheckAt,
+      postRuns,
+      reason: why(concerns),
+    };
   }
   if (results.length > 0 && undecided.length === 0 && minPost >= policy.window.minRunsHealthy) {
-    return { deploymentId: id, state: 'HEALTHY', final: true, recheckAtMs: null, postRuns, reason: `all ${results.length} checks passed over ${minPost}+ post-deploy runs` };
+    return {
+      deploymentId: id,
+      state: 'HEALTHY',
+      final: true,
+      recheckAtMs: null,
+      postRuns,
+      reason: `all ${results.length} checks passed over ${minPost}+ post-deploy runs`,
+    };
   }
   if (closed) {
     const cause = ev.supersededAtMs !== null ? 'superseded by a newer deployment' : 'verification window closed';
-    return { deploymentId: id, state: 'INCONCLUSIVE', final: true, recheckAtMs: null, postRuns, reason: `${cause} before every check could decide: ${why(undecided.length ? undecided : results)}` };
+    return {
+      deploymentId: id,
+      state: 'INCONCLUSIVE',
+      final: true,
+      recheckAtMs: null,
+      postRuns,
+      reason: `${cause} before every check could decide: ${why(undecided.length ? undecided : results)}`,
+    };
   }
   const waiting = errors.length ? why(errors) : why(undecided.slice(0, 3));
-  return { deploymentId: id, state: 'VERIFYING', final: false, recheckAtMs: recheckAt, postRuns, reason: waiting || 'waiting for evidence' };
+  return {
+    deploymentId: id,
+    state: 'VERIFYING',
+    final: false,
+    recheckAtMs: recheckAt,
+    postRuns,
+    reason: waiting || 'waiting for evidence',
+  };
 }

@@ -2,8 +2,8 @@
 // is a MERGE on a deterministic key, so a retried CI step changes nothing twice.
 
 import { createHash } from 'node:crypto';
-import type { RowBatch, Warehouse } from '../warehouse/port.js';
 import type { CheckName, ResourceRef } from '../types.js';
+import type { RowBatch, Warehouse } from '../warehouse/port.js';
 
 export interface DeploymentRecord {
   readonly deploymentId: string;
@@ -89,7 +89,10 @@ export function deploymentRows(recs: readonly DeploymentRecord[], nowMs: number)
   };
 }
 
-export function snapshotRows(items: ReadonlyArray<{ deploymentId: string; snapshot: ResourceSnapshot }>, nowMs: number): RowBatch {
+export function snapshotRows(
+  items: ReadonlyArray<{ deploymentId: string; snapshot: ResourceSnapshot }>,
+  nowMs: number,
+): RowBatch {
   return {
     columns: [
       { name: 'deployment_id', type: 'STRING' },
@@ -112,7 +115,9 @@ export function snapshotRows(items: ReadonlyArray<{ deploymentId: string; snapsh
   };
 }
 
-export function stageEventRows(items: ReadonlyArray<{ deploymentId: string; traceId: string; event: StageEvent }>): RowBatch {
+export function stageEventRows(
+  items: ReadonlyArray<{ deploymentId: string; traceId: string; event: StageEvent }>,
+): RowBatch {
   return {
     columns: [
       { name: 'deployment_id', type: 'STRING' },
@@ -147,7 +152,9 @@ export interface RecordBatch {
 
 /** Snapshots and events first: a deployment row is what makes the verifier look, so it goes last. */
 export async function recordDeployments(wh: Warehouse, batch: RecordBatch, nowMs: number): Promise<void> {
-  if (batch.snapshots.length) await wh.execute('record/merge_resource_snapshots', {}, snapshotRows(batch.snapshots, nowMs));
+  if (batch.snapshots.length)
+    await wh.execute('record/merge_resource_snapshots', {}, snapshotRows(batch.snapshots, nowMs));
   if (batch.events.length) await wh.execute('record/merge_deployment_events', {}, stageEventRows(batch.events));
-  if (batch.deployments.length) await wh.execute('record/merge_deployments', {}, deploymentRows(batch.deployments, nowMs));
+  if (batch.deployments.length)
+    await wh.execute('record/merge_deployments', {}, deploymentRows(batch.deployments, nowMs));
 }

@@ -15,23 +15,41 @@ export function parseWarehouse(value: string | undefined, defaultDir: string): W
   if (m) return { kind: 'duckdb', path: resolve(m[1]!) };
   if (value === 'databricks') return { kind: 'databricks' };
   if (value.startsWith('databricks')) {
-    throw new ConfigError(`--warehouse ${value}: the Databricks warehouse is chosen with '--warehouse databricks' and configured with DATABRICKS_HOST, DATABRICKS_WAREHOUSE_ID and credentials in the environment`);
+    throw new ConfigError(
+      `--warehouse ${value}: the Databricks warehouse is chosen with '--warehouse databricks' and configured with DATABRICKS_HOST, DATABRICKS_WAREHOUSE_ID and credentials in the environment`,
+    );
   }
-  throw new ConfigError(`--warehouse '${value}' is not understood; use duckdb:PATH (for example duckdb:.postflight/workspace.duckdb) or databricks`);
+  throw new ConfigError(
+    `--warehouse '${value}' is not understood; use duckdb:PATH (for example duckdb:.postflight/workspace.duckdb) or databricks`,
+  );
 }
 
 /** The embedded workspace reads the simulated world, so it goes with the embedded warehouse. */
 export function parseWorkspace(value: string | undefined, warehouse: WarehouseTarget): WorkspaceTarget {
   const chosen = value ?? (warehouse.kind === 'databricks' ? 'databricks' : 'embedded');
-  if (chosen !== 'embedded' && chosen !== 'databricks') throw new ConfigError(`--workspace '${chosen}' is not understood; use embedded or databricks`);
-  if (chosen === 'embedded' && warehouse.kind === 'databricks') throw new ConfigError('--workspace embedded reads the simulated world of an embedded warehouse; with --warehouse databricks use --workspace databricks');
-  if (chosen === 'databricks' && warehouse.kind === 'duckdb') throw new ConfigError('--workspace databricks needs --warehouse databricks: the embedded warehouse holds a simulated world, not the workspace\'s tables');
+  if (chosen !== 'embedded' && chosen !== 'databricks')
+    throw new ConfigError(`--workspace '${chosen}' is not understood; use embedded or databricks`);
+  if (chosen === 'embedded' && warehouse.kind === 'databricks')
+    throw new ConfigError(
+      '--workspace embedded reads the simulated world of an embedded warehouse; with --warehouse databricks use --workspace databricks',
+    );
+  if (chosen === 'databricks' && warehouse.kind === 'duckdb')
+    throw new ConfigError(
+      "--workspace databricks needs --warehouse databricks: the embedded warehouse holds a simulated world, not the workspace's tables",
+    );
   return chosen;
 }
 
-export function parseIntFlag(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+export function parseIntFlag(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`--${name} '${value}' must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`--${name} '${value}' must be a whole number from ${min} to ${max}`);
   return n;
 }

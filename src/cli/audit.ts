@@ -4,10 +4,16 @@
 import { verifyAuditLog } from '../audit/audit-log.js';
 import type { Warehouse } from '../warehouse/port.js';
 
-export async function runAuditCommand(sub: 'verify', wh: Warehouse, out: NodeJS.WritableStream, json: boolean): Promise<number> {
+export async function runAuditCommand(
+  sub: 'verify',
+  wh: Warehouse,
+  out: NodeJS.WritableStream,
+  json: boolean,
+): Promise<number> {
   const v = await verifyAuditLog(wh);
   if (json) out.write(`${JSON.stringify(v)}\n`);
-  else if (v.ok) out.write(`audit log intact: ${v.rows} rows, head ${v.head ? `seq ${v.head.seq} ${v.head.hash}` : '(none)'}\n`);
+  else if (v.ok)
+    out.write(`audit log intact: ${v.rows} rows, head ${v.head ? `seq ${v.head.seq} ${v.head.hash}` : '(none)'}\n`);
   else {
     out.write(`audit log TAMPERED: ${v.findings.length} finding(s) in ${v.rows} rows\n`);
     for (const f of v.findings) out.write(`  seq ${f.seq}: ${f.message}\n`);

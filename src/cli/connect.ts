@@ -58,7 +58,14 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
       httpPath: env.httpPath!,
       auth: env.auth,
       statementTimeoutS: env.statementTimeoutS,
-      ...(log ? { onLog: (level, message) => (level === 'error' || level === 'warn' ? log[level]({ source: 'databricks-sql' }, message) : log.debug({ source: 'databricks-sql' }, message)) } : {}),
+      ...(log
+        ? {
+            onLog: (level, message) =>
+              level === 'error' || level === 'warn'
+                ? log[level]({ source: 'databricks-sql' }, message)
+                : log.debug({ source: 'databricks-sql' }, message),
+          }
+        : {}),
     },
     { locations: loc },
   );
@@ -68,7 +75,9 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
 
 async function connectEmbedded(path: string, o: ConnectOptions): Promise<Connection> {
   if (o.ops !== undefined || o.eventLog !== undefined || o.dbtArtifacts !== undefined) {
-    throw new ConfigError('--ops, --event-log and --dbt-artifacts name tables of a Databricks workspace; the embedded warehouse keeps its own (postflight, pipelines.event_log, elementary)');
+    throw new ConfigError(
+      '--ops, --event-log and --dbt-artifacts name tables of a Databricks workspace; the embedded warehouse keeps its own (postflight, pipelines.event_log, elementary)',
+    );
   }
   const wh = await DuckDbWarehouse.open(path);
   const world = await SimWorld.open(wh);
@@ -84,10 +93,19 @@ export function databricksLocations(o: Pick<ConnectOptions, 'ops' | 'eventLog' |
   const eventLog = o.eventLog ?? o.env.POSTFLIGHT_EVENT_LOG ?? `${ops}.pipeline_event_log`;
   const dbtArtifacts = o.dbtArtifacts ?? o.env.POSTFLIGHT_DBT_ARTIFACTS;
   try {
-    if (validateIdentifier(ops, '--ops (POSTFLIGHT_OPS)').length !== 2) throw new Error(`--ops (POSTFLIGHT_OPS): '${ops}' must be catalog.schema, e.g. ops.postflight`);
-    if (validateIdentifier(eventLog, '--event-log (POSTFLIGHT_EVENT_LOG)').length !== 3) throw new Error(`--event-log (POSTFLIGHT_EVENT_LOG): '${eventLog}' must be catalog.schema.table, e.g. ops.postflight.pipeline_event_log`);
-    if (dbtArtifacts !== undefined && validateIdentifier(dbtArtifacts, '--dbt-artifacts (POSTFLIGHT_DBT_ARTIFACTS)').length !== 2) {
-      throw new Error(`--dbt-artifacts (POSTFLIGHT_DBT_ARTIFACTS): '${dbtArtifacts}' must be catalog.schema, the schema the Elementary dbt package writes to, e.g. analytics.elementary`);
+    if (validateIdentifier(ops, '--ops (POSTFLIGHT_OPS)').length !== 2)
+      throw new Error(`--ops (POSTFLIGHT_OPS): '${ops}' must be catalog.schema, e.g. ops.postflight`);
+    if (validateIdentifier(eventLog, '--event-log (POSTFLIGHT_EVENT_LOG)').length !== 3)
+      throw new Error(
+        `--event-log (POSTFLIGHT_EVENT_LOG): '${eventLog}' must be catalog.schema.table, e.g. ops.postflight.pipeline_event_log`,
+      );
+    if (
+      dbtArtifacts !== undefined &&
+      validateIdentifier(dbtArtifacts, '--dbt-artifacts (POSTFLIGHT_DBT_ARTIFACTS)').length !== 2
+    ) {
+      throw new Error(
+        `--dbt-artifacts (POSTFLIGHT_DBT_ARTIFACTS): '${dbtArtifacts}' must be catalog.schema, the schema the Elementary dbt package writes to, e.g. analytics.elementary`,
+      );
     }
   } catch (e) {
     throw new ConfigError((e as Error).message);

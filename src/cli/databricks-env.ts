@@ -36,51 +36,81 @@ export class EnvError extends Error {
   }
 }
 
-export function readDatabricksEnv(env: Readonly<Record<string, string | undefined>>, needWarehouse: boolean): DatabricksEnv {
+export function readDatabricksEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  needWarehouse: boolean,
+): DatabricksEnv {
   const e = envSchema.parse(env);
   const problems: string[] = [];
 
   let url: URL | null = null;
-  if (!e.DATABRICKS_HOST) problems.push('DATABRICKS_HOST is not set; set it to the workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net');
+  if (!e.DATABRICKS_HOST)
+    problems.push(
+      'DATABRICKS_HOST is not set; set it to the workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net',
+    );
   else {
     try {
       url = new URL(/^[a-z]+:\/\//i.test(e.DATABRICKS_HOST) ? e.DATABRICKS_HOST : `https://${e.DATABRICKS_HOST}`);
       const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) problems.push(`DATABRICKS_HOST '${e.DATABRICKS_HOST}' must use https://`);
-      if (url.pathname !== '/' || url.search !== '') problems.push(`DATABRICKS_HOST '${e.DATABRICKS_HOST}' must be the workspace URL only, without a path`);
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
+        problems.push(`DATABRICKS_HOST '${e.DATABRICKS_HOST}' must use https://`);
+      if (url.pathname !== '/' || url.search !== '')
+        problems.push(`DATABRICKS_HOST '${e.DATABRICKS_HOST}' must be the workspace URL only, without a path`);
     } catch {
-      problems.push(`DATABRICKS_HOST '${e.DATABRICKS_HOST}' is not a URL; use the workspace URL, e.g. https://dbc-a1b2c3d4-e5f6.cloud.databricks.com`);
+      problems.push(
+        `DATABRICKS_HOST '${e.DATABRICKS_HOST}' is not a URL; use the workspace URL, e.g. https://dbc-a1b2c3d4-e5f6.cloud.databricks.com`,
+      );
     }
   }
 
   let httpPath: string | null = null;
-  if (e.DATABRICKS_WAREHOUSE_ID && e.DATABRICKS_HTTP_PATH) problems.push('DATABRICKS_WAREHOUSE_ID and DATABRICKS_HTTP_PATH are both set; set only one');
+  if (e.DATABRICKS_WAREHOUSE_ID && e.DATABRICKS_HTTP_PATH)
+    problems.push('DATABRICKS_WAREHOUSE_ID and DATABRICKS_HTTP_PATH are both set; set only one');
   else if (e.DATABRICKS_HTTP_PATH) {
-    if (!/^\/sql\/[A-Za-z0-9./_-]+(\?o=\d+)?$/.test(e.DATABRICKS_HTTP_PATH)) problems.push(`DATABRICKS_HTTP_PATH '${e.DATABRICKS_HTTP_PATH}' is not a warehouse HTTP path; copy it from the warehouse's Connection details, e.g. /sql/1.0/warehouses/1234567890abcdef`);
+    if (!/^\/sql\/[A-Za-z0-9./_-]+(\?o=\d+)?$/.test(e.DATABRICKS_HTTP_PATH))
+      problems.push(
+        `DATABRICKS_HTTP_PATH '${e.DATABRICKS_HTTP_PATH}' is not a warehouse HTTP path; copy it from the warehouse's Connection details, e.g. /sql/1.0/warehouses/1234567890abcdef`,
+      );
     else httpPath = e.DATABRICKS_HTTP_PATH;
   } else if (e.DATABRICKS_WAREHOUSE_ID) {
-    if (!/^[A-Za-z0-9]+$/.test(e.DATABRICKS_WAREHOUSE_ID)) problems.push(`DATABRICKS_WAREHOUSE_ID '${e.DATABRICKS_WAREHOUSE_ID}' must be letters and digits, e.g. 1234567890abcdef`);
+    if (!/^[A-Za-z0-9]+$/.test(e.DATABRICKS_WAREHOUSE_ID))
+      problems.push(
+        `DATABRICKS_WAREHOUSE_ID '${e.DATABRICKS_WAREHOUSE_ID}' must be letters and digits, e.g. 1234567890abcdef`,
+      );
     else httpPath = `/sql/1.0/warehouses/${e.DATABRICKS_WAREHOUSE_ID}`;
   } else if (needWarehouse) {
-    problems.push('DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH) is not set; set it to the SQL warehouse postflight runs its statements on');
+    problems.push(
+      'DATABRICKS_WAREHOUSE_ID (or DATABRICKS_HTTP_PATH) is not set; set it to the SQL warehouse postflight runs its statements on',
+    );
   }
 
   let auth: DatabricksAuth | null = null;
   const oauth = e.DATABRICKS_CLIENT_ID !== undefined || e.DATABRICKS_CLIENT_SECRET !== undefined;
-  if (e.DATABRICKS_TOKEN && oauth) problems.push('DATABRICKS_TOKEN and DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET are both set; use a token or a service principal, not both');
+  if (e.DATABRICKS_TOKEN && oauth)
+    problems.push(
+      'DATABRICKS_TOKEN and DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET are both set; use a token or a service principal, not both',
+    );
   else if (e.DATABRICKS_TOKEN) auth = { kind: 'token', token: e.DATABRICKS_TOKEN };
   else if (oauth) {
-    if (!e.DATABRICKS_CLIENT_ID) problems.push('DATABRICKS_CLIENT_ID is not set; set it to the service principal\'s application id');
-    if (!e.DATABRICKS_CLIENT_SECRET) problems.push('DATABRICKS_CLIENT_SECRET is not set; set it to an OAuth secret of the service principal');
-    if (e.DATABRICKS_CLIENT_ID && e.DATABRICKS_CLIENT_SECRET) auth = { kind: 'oauth-m2m', clientId: e.DATABRICKS_CLIENT_ID, clientSecret: e.DATABRICKS_CLIENT_SECRET };
+    if (!e.DATABRICKS_CLIENT_ID)
+      problems.push("DATABRICKS_CLIENT_ID is not set; set it to the service principal's application id");
+    if (!e.DATABRICKS_CLIENT_SECRET)
+      problems.push('DATABRICKS_CLIENT_SECRET is not set; set it to an OAuth secret of the service principal');
+    if (e.DATABRICKS_CLIENT_ID && e.DATABRICKS_CLIENT_SECRET)
+      auth = { kind: 'oauth-m2m', clientId: e.DATABRICKS_CLIENT_ID, clientSecret: e.DATABRICKS_CLIENT_SECRET };
   } else {
-    problems.push('no credentials: set DATABRICKS_TOKEN (a personal access token) or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (OAuth for a service principal)');
+    problems.push(
+      'no credentials: set DATABRICKS_TOKEN (a personal access token) or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (OAuth for a service principal)',
+    );
   }
 
   let statementTimeoutS = 120;
   if (e.POSTFLIGHT_STATEMENT_TIMEOUT_S !== undefined) {
     const n = Number(e.POSTFLIGHT_STATEMENT_TIMEOUT_S);
-    if (!Number.isInteger(n) || n < 10 || n > 3600) problems.push(`POSTFLIGHT_STATEMENT_TIMEOUT_S '${e.POSTFLIGHT_STATEMENT_TIMEOUT_S}' must be a whole number of seconds from 10 to 3600`);
+    if (!Number.isInteger(n) || n < 10 || n > 3600)
+      problems.push(
+        `POSTFLIGHT_STATEMENT_TIMEOUT_S '${e.POSTFLIGHT_STATEMENT_TIMEOUT_S}' must be a whole number of seconds from 10 to 3600`,
+      );
     else statementTimeoutS = n;
   }
 

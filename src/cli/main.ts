@@ -6,14 +6,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { resolveSloPolicy } from '../budget/slo-policy.js';
 import { DEFAULT_POLICY } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
 import { readPolicyFile } from '../config/read-policy-file.js';
-import { resolveSloPolicy } from '../budget/slo-policy.js';
-import { resolveRollbackPolicy } from '../rollback/policy.js';
 import { ensureWorldTemplate, runDemo, worldTemplatePath } from '../demo/demo.js';
 import { createLogger } from '../log.js';
-import { SimWorld, defaultSpec } from '../simulator/world.js';
+import { resolveRollbackPolicy } from '../rollback/policy.js';
+import { defaultSpec, SimWorld } from '../simulator/world.js';
 import { runTick } from '../tick/run-tick.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { ConfigError, parseIntFlag, parseWarehouse, parseWorkspace } from './args.js';
@@ -65,7 +65,9 @@ function buildWorldApart(argv: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [process.argv[1]!, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building the demo world exited with code ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`building the demo world exited with code ${code}`)),
+    );
   });
 }
 
@@ -109,7 +111,12 @@ async function main(argv: string[]): Promise<number> {
       // A process that has just built the world replays the day about a fifth slower (its heap and
       // allocator keep the build's shape), so a missing world is built by a process of its own.
       if (!existsSync(worldTemplatePath('.postflight', spec))) await buildWorldApart(argv);
-      const report = await runDemo({ dir: '.postflight', spec, policies, onProgress: (phase, d, t) => progress.update(phase, d, t) });
+      const report = await runDemo({
+        dir: '.postflight',
+        spec,
+        policies,
+        onProgress: (phase, d, t) => progress.update(phase, d, t),
+      });
       progress.done();
       if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
       else printDemo(report, process.stdout);
@@ -122,13 +129,22 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'simulate': {
       const target = parseWarehouse(values.warehouse, '.postflight');
-      if (target.kind !== 'duckdb') throw new UsageError('simulate builds a simulated platform in an embedded warehouse; use --warehouse duckdb:PATH');
+      if (target.kind !== 'duckdb')
+        throw new UsageError(
+          'simulate builds a simulated platform in an embedded warehouse; use --warehouse duckdb:PATH',
+        );
       const wh = await DuckDbWarehouse.open(target.path);
       try {
-        if (await SimWorld.open(wh)) throw new UsageError(`${target.path} already holds a simulated world; remove it or pass another --warehouse duckdb:PATH`);
+        if (await SimWorld.open(wh))
+          throw new UsageError(
+            `${target.path} already holds a simulated world; remove it or pass another --warehouse duckdb:PATH`,
+          );
         const world = await SimWorld.create(wh, spec, (d, t) => progress.update('building history', d, t));
         progress.done();
-        log.info({ path: target.path, pipelines: spec.pipelines, days: spec.days, now: new Date(world.nowMs).toISOString() }, 'simulated world ready');
+        log.info(
+          { path: target.path, pipelines: spec.pipelines, days: spec.days, now: new Date(world.nowMs).toISOString() },
+          'simulated world ready',
+        );
       } finally {
         await wh.close();
       }
@@ -136,8 +152,19 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'setup': {
       const target = parseWarehouse(values.warehouse, '.postflight');
-      if (target.kind === 'duckdb') throw new UsageError(`the embedded warehouse is set up by 'postflight simulate --warehouse duckdb:${target.path}'`);
-      const conn = await connect({ warehouse: target, workspace: parseWorkspace(values.workspace, target), ops: values.ops, eventLog: values['event-log'], dbtArtifacts: values['dbt-artifacts'], env: process.env, log });
+      if (target.kind === 'duckdb')
+        throw new UsageError(
+          `the embedded warehouse is set up by 'postflight simulate --warehouse duckdb:${target.path}'`,
+        );
+      const conn = await connect({
+        warehouse: target,
+        workspace: parseWorkspace(values.workspace, target),
+        ops: values.ops,
+        eventLog: values['event-log'],
+        dbtArtifacts: values['dbt-artifacts'],
+        env: process.env,
+        log,
+      });
       try {
         await conn.wh.applyDdl('ddl/ops');
         log.info({ statements: conn.wh.stats.statements }, 'postflight tables ready');
@@ -149,8 +176,17 @@ async function main(argv: string[]): Promise<number> {
     case 'tick':
     case 'advance': {
       const target = parseWarehouse(values.warehouse, '.postflight');
-      if (command === 'advance' && target.kind !== 'duckdb') throw new UsageError('advance moves a simulated world forward; use --warehouse duckdb:PATH');
-      const conn = await connect({ warehouse: target, workspace: parseWorkspace(values.workspace, target), ops: values.ops, eventLog: values['event-log'], dbtArtifacts: values['dbt-artifacts'], env: process.env, log });
+      if (command === 'advance' && target.kind !== 'duckdb')
+        throw new UsageError('advance moves a simulated world forward; use --warehouse duckdb:PATH');
+      const conn = await connect({
+        warehouse: target,
+        workspace: parseWorkspace(values.workspace, target),
+        ops: values.ops,
+        eventLog: values['event-log'],
+        dbtArtifacts: values['dbt-artifacts'],
+        env: process.env,
+        log,
+      });
       try {
         const { wh, ws, world } = conn;
         const minutes = command === 'advance' ? parseIntFlag('minutes', values.minutes, 60, 1, 100_000) : 0;
@@ -164,8 +200,22 @@ async function main(argv: string[]): Promise<number> {
           progress.update('advancing', m, minutes);
         }
         progress.done();
-        const line = { at: new Date(last.nowMs).toISOString(), deployments: last.deployments, verdicts: last.verdicts, new_runs: last.newRuns, statements: last.statements, history_reads: last.historyReads, rest_calls: last.restCalls, errors: last.errors.length, ms: last.durationMs };
-        process.stdout.write(values.json ? `${JSON.stringify(line)}\n` : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors, ${line.ms} ms\n`);
+        const line = {
+          at: new Date(last.nowMs).toISOString(),
+          deployments: last.deployments,
+          verdicts: last.verdicts,
+          new_runs: last.newRuns,
+          statements: last.statements,
+          history_reads: last.historyReads,
+          rest_calls: last.restCalls,
+          errors: last.errors.length,
+          ms: last.durationMs,
+        };
+        process.stdout.write(
+          values.json
+            ? `${JSON.stringify(line)}\n`
+            : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors, ${line.ms} ms\n`,
+        );
         for (const e of last.errors) log.warn(e, 'measurement error');
         return last.errors.length ? 2 : 0;
       } finally {
@@ -173,10 +223,17 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'audit': {
-      if (positionals[1] !== 'verify') throw new UsageError(`unknown audit command '${positionals[1] ?? ''}'; use 'postflight audit verify [--warehouse duckdb:PATH]'`);
+      if (positionals[1] !== 'verify')
+        throw new UsageError(
+          `unknown audit command '${positionals[1] ?? ''}'; use 'postflight audit verify [--warehouse duckdb:PATH]'`,
+        );
       const target = parseWarehouse(values.warehouse, '.postflight');
-      if (target.kind !== 'duckdb') throw new UsageError('audit verify reads an embedded warehouse; use --warehouse duckdb:PATH');
-      if (!existsSync(target.path)) throw new UsageError(`${target.path} does not exist; pass the warehouse holding the audit log with --warehouse duckdb:PATH`);
+      if (target.kind !== 'duckdb')
+        throw new UsageError('audit verify reads an embedded warehouse; use --warehouse duckdb:PATH');
+      if (!existsSync(target.path))
+        throw new UsageError(
+          `${target.path} does not exist; pass the warehouse holding the audit log with --warehouse duckdb:PATH`,
+        );
       const wh = await DuckDbWarehouse.open(target.path);
       try {
         return await runAuditCommand('verify', wh, process.stdout, values.json);
@@ -193,7 +250,10 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const e = err as Error;
-    const usage = e instanceof ConfigError || /^--|must be|is not understood/.test(e.message) || e.name === 'TypeError' && /parseArgs|Unknown option/.test(e.message);
+    const usage =
+      e instanceof ConfigError ||
+      /^--|must be|is not understood/.test(e.message) ||
+      (e.name === 'TypeError' && /parseArgs|Unknown option/.test(e.message));
     process.stderr.write(`postflight: ${e.message}\n`);
     if (!usage) createLogger().error({ err: e }, 'postflight failed');
     process.exit(usage ? 2 : 70);

@@ -3,7 +3,12 @@ import type { DemoReport } from '../demo/report.js';
 export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
   const rows: Array<[string, string]> = [
     ['deployments replayed', String(r.deployments)],
-    ['verdicts', Object.entries(r.verdicts).map(([k, v]) => `${k} ${v}`).join(', ')],
+    [
+      'verdicts',
+      Object.entries(r.verdicts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
     ['labelled bad', `${r.labelled_bad} (hard failures ${r.labelled_hard})`],
     ['caught', `${r.caught} of ${r.labelled_bad} (hard ${r.caught_hard} of ${r.labelled_hard})`],
     ['healthy wrongly failed', String(r.false_failures)],
@@ -19,6 +24,8 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
   for (const [k, v] of rows) out.write(`${k.padEnd(w)}  ${v}\n`);
   for (const m of r.missed) out.write(`  missed: ${m.deployment_id} ${m.kind} x${m.factor} -> ${m.state}\n`);
   for (const o of r.rollback_outcomes.filter((x) => x.state !== 'SUCCEEDED')) {
-    out.write(`  rollback ${o.state} (${o.safety}): ${o.deployment_id} ${o.kind ?? o.label}: ${(o.detail ?? '').slice(0, 240)}\n`);
+    out.write(
+      `  rollback ${o.state} (${o.safety}): ${o.deployment_id} ${o.kind ?? o.label}: ${(o.detail ?? '').slice(0, 240)}\n`,
+    );
   }
 }

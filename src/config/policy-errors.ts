@@ -8,7 +8,15 @@ type Path = ReadonlyArray<PropertyKey>;
 
 export function jsonPath(path: Path): string {
   if (path.length === 0) return '(top level)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `${i ? '.' : ''}${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('');
+  return path
+    .map((p, i) =>
+      typeof p === 'number'
+        ? `[${p}]`
+        : /^[A-Za-z_$][\w$]*$/.test(String(p))
+          ? `${i ? '.' : ''}${String(p)}`
+          : `[${JSON.stringify(String(p))}]`,
+    )
+    .join('');
 }
 
 function shown(v: unknown): string {
@@ -34,7 +42,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const keep = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        row[j]! + 1,
+        row[j - 1]! + 1,
+        prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      );
       prev = keep;
     }
   }
@@ -83,21 +95,29 @@ export function describeIssues(issues: readonly Issue[], schema: z.core.$ZodType
     const input = (issue as { input?: unknown }).input;
     switch (issue.code) {
       case 'invalid_type':
-        lines.push(`${at}: expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}, got ${shown(input)}; ${input === undefined ? 'add it' : FIX[issue.expected] ?? `use a ${issue.expected}`}`);
+        lines.push(
+          `${at}: expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}, got ${shown(input)}; ${input === undefined ? 'add it' : (FIX[issue.expected] ?? `use a ${issue.expected}`)}`,
+        );
         break;
       case 'too_small':
       case 'too_big': {
         const small = issue.code === 'too_small';
-        if (issue.origin === 'array') lines.push(`${at}: must list ${bound(issue, small)} item(s); ${small ? 'add one' : 'remove some'}`);
+        if (issue.origin === 'array')
+          lines.push(`${at}: must list ${bound(issue, small)} item(s); ${small ? 'add one' : 'remove some'}`);
         else if (issue.origin === 'string') lines.push(`${at}: must not be empty; give a value or remove the field`);
-        else lines.push(`${at}: must be ${bound(issue, small)}, got ${shown(input)}; use a value ${bound(issue, small)}`);
+        else
+          lines.push(`${at}: must be ${bound(issue, small)}, got ${shown(input)}; use a value ${bound(issue, small)}`);
         break;
       }
       case 'unrecognized_keys': {
         const allowed = keysAt(schema, issue.path);
         for (const key of issue.keys) {
           const near = closest(key, allowed);
-          const hint = near ? `did you mean "${near}"?` : allowed.length ? `remove it; allowed here: ${allowed.join(', ')}` : 'remove it';
+          const hint = near
+            ? `did you mean "${near}"?`
+            : allowed.length
+              ? `remove it; allowed here: ${allowed.join(', ')}`
+              : 'remove it';
           lines.push(`${jsonPath([...issue.path, key])}: unknown key; ${hint}`);
         }
         break;
@@ -105,7 +125,9 @@ export function describeIssues(issues: readonly Issue[], schema: z.core.$ZodType
       case 'invalid_value': {
         const values = issue.values.map((v) => JSON.stringify(v));
         const near = typeof input === 'string' ? closest(input, issue.values.map(String)) : null;
-        lines.push(`${at}: expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}, got ${shown(input)}${near ? `; did you mean "${near}"?` : ''}`);
+        lines.push(
+          `${at}: expected ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}, got ${shown(input)}${near ? `; did you mean "${near}"?` : ''}`,
+        );
         break;
       }
       case 'invalid_key':

@@ -5,7 +5,7 @@
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
 import type { CheckName, Deployment } from '../types.js';
 import { describeIssues, jsonPath } from './policy-errors.js';
-import { CHECK_NAMES, policyFileSchema, type ExpectedChangeEntry, type PolicyLayer } from './policy-schema.js';
+import { CHECK_NAMES, type ExpectedChangeEntry, type PolicyLayer, policyFileSchema } from './policy-schema.js';
 
 export interface PolicySet {
   /** Where the policy came from (a file path), for messages. */
@@ -16,14 +16,18 @@ export interface PolicySet {
    * Checks the deployment is expected to change: its own annotation (recorded by CI) together
    * with every entry of the file that names it by id, or by bundle and version (and target).
    */
-  expectedChanges(deployment: Pick<Deployment, 'deploymentId' | 'bundle' | 'target' | 'version' | 'expectedChanges'>): CheckName[];
+  expectedChanges(
+    deployment: Pick<Deployment, 'deploymentId' | 'bundle' | 'target' | 'version' | 'expectedChanges'>,
+  ): CheckName[];
   /** Sections owned by other modules, passed through unparsed. */
   readonly slos: unknown;
   readonly rollback: unknown;
 }
 
 /** A check's thresholds without its critical/dry-run switches, which live in their own maps. */
-function thresholds<T extends { critical?: boolean; dryRun?: boolean }>(checkLayer: T | undefined): Omit<T, 'critical' | 'dryRun'> | undefined {
+function thresholds<T extends { critical?: boolean; dryRun?: boolean }>(
+  checkLayer: T | undefined,
+): Omit<T, 'critical' | 'dryRun'> | undefined {
   if (!checkLayer) return undefined;
   const { critical: _critical, dryRun: _dryRun, ...rest } = checkLayer;
   return rest;
@@ -61,21 +65,32 @@ function contradictions(p: Policy, at: string): string[] {
   const out: string[] = [];
   const where = (field: string) => `${at}${at ? '.' : ''}${field}`;
   if (p.minBaselineForRollback < p.minBaseline) {
-    out.push(`${where('statistics.minBaselineForRollback')}: ${p.minBaselineForRollback} is below statistics.minBaseline (${p.minBaseline}); a baseline too small to judge cannot be large enough to roll back, raise it to at least ${p.minBaseline}`);
+    out.push(
+      `${where('statistics.minBaselineForRollback')}: ${p.minBaselineForRollback} is below statistics.minBaseline (${p.minBaseline}); a baseline too small to judge cannot be large enough to roll back, raise it to at least ${p.minBaseline}`,
+    );
   }
   if (p.expectations.failP > p.expectations.suspectP) {
-    out.push(`${where('checks.expectations.failP')}: ${p.expectations.failP} is above suspectP (${p.expectations.suspectP}); a failure must be at least as unlikely as a suspicion, lower it`);
+    out.push(
+      `${where('checks.expectations.failP')}: ${p.expectations.failP} is above suspectP (${p.expectations.suspectP}); a failure must be at least as unlikely as a suspicion, lower it`,
+    );
   }
   if (p.expectations.failRatio < p.expectations.suspectRatio) {
-    out.push(`${where('checks.expectations.failRatio')}: ${p.expectations.failRatio} is below suspectRatio (${p.expectations.suspectRatio}); raise it`);
+    out.push(
+      `${where('checks.expectations.failRatio')}: ${p.expectations.failRatio} is below suspectRatio (${p.expectations.suspectRatio}); raise it`,
+    );
   }
   if (p.backlog.failRatio < p.backlog.warnRatio || p.backlog.failZ < p.backlog.warnZ) {
-    out.push(`${where('checks.backlog')}: failRatio/failZ (${p.backlog.failRatio}/${p.backlog.failZ}) must not be below warnRatio/warnZ (${p.backlog.warnRatio}/${p.backlog.warnZ}); raise the fail levels`);
+    out.push(
+      `${where('checks.backlog')}: failRatio/failZ (${p.backlog.failRatio}/${p.backlog.failZ}) must not be below warnRatio/warnZ (${p.backlog.warnRatio}/${p.backlog.warnZ}); raise the fail levels`,
+    );
   }
   return out;
 }
 
-function matches(e: ExpectedChangeEntry, d: Pick<Deployment, 'deploymentId' | 'bundle' | 'target' | 'version'>): boolean {
+function matches(
+  e: ExpectedChangeEntry,
+  d: Pick<Deployment, 'deploymentId' | 'bundle' | 'target' | 'version'>,
+): boolean {
   if (e.deploymentId !== undefined) return e.deploymentId === d.deploymentId;
   return e.bundle === d.bundle && e.version === d.version && (e.target === undefined || e.target === d.target);
 }
@@ -90,14 +105,19 @@ export function parsePolicyFile(text: string, source: string): PolicySet {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    fail(source, [`${jsonPath([])}: not valid JSON (${(e as Error).message}); fix the syntax, often a trailing comma or a missing quote`]);
+    fail(source, [
+      `${jsonPath([])}: not valid JSON (${(e as Error).message}); fix the syntax, often a trailing comma or a missing quote`,
+    ]);
   }
   const parsed = policyFileSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) fail(source, describeIssues(parsed.error.issues, policyFileSchema));
   const file = parsed.data;
   const base = applyLayer(DEFAULT_POLICY, file);
   const bundles = new Map(Object.entries(file.bundles ?? {}).map(([name, layer]) => [name, applyLayer(base, layer)]));
-  const problems = [...contradictions(base, ''), ...[...bundles].flatMap(([name, p]) => contradictions(p, jsonPath(['bundles', name])))];
+  const problems = [
+    ...contradictions(base, ''),
+    ...[...bundles].flatMap(([name, p]) => contradictions(p, jsonPath(['bundles', name]))),
+  ];
   if (problems.length) fail(source, problems);
   const annotations = file.expectedChanges ?? [];
   return {

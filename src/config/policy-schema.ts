@@ -4,68 +4,85 @@
 import { z } from 'zod';
 import type { CheckName } from '../types.js';
 
-export const CHECK_NAMES = ['run_health', 'row_count', 'freshness', 'duration', 'expectations', 'backlog'] as const satisfies readonly CheckName[];
+export const CHECK_NAMES = [
+  'run_health',
+  'row_count',
+  'freshness',
+  'duration',
+  'expectations',
+  'backlog',
+] as const satisfies readonly CheckName[];
 
 const probability = z.number().gt(0).lt(1);
 const count = (min: number) => z.number().int().min(min);
 const positive = z.number().positive();
 const ratio = z.number().gt(1);
 
-const statistics = z.strictObject({
-  alpha: probability,
-  beta: probability,
-  warnAlpha: probability,
-  deltaRel: probability,
-  warnRel: probability,
-  minBaseline: count(2),
-  minBaselineForRollback: count(2),
-  baselineDays: count(1),
-  kMax: z.strictObject({ daily: count(1), hourly: count(1), other: count(1) }).partial(),
-}).partial();
+const statistics = z
+  .strictObject({
+    alpha: probability,
+    beta: probability,
+    warnAlpha: probability,
+    deltaRel: probability,
+    warnRel: probability,
+    minBaseline: count(2),
+    minBaselineForRollback: count(2),
+    baselineDays: count(1),
+    kMax: z.strictObject({ daily: count(1), hourly: count(1), other: count(1) }).partial(),
+  })
+  .partial();
 
 const window = z.strictObject({ maxHours: positive, minRunsHealthy: count(1) }).partial();
 
 const toggles = { critical: z.boolean(), dryRun: z.boolean() };
 
-const checks = z.strictObject({
-  run_health: z.strictObject(toggles).partial(),
-  row_count: z.strictObject({ ...toggles, controlHoldMinutes: positive }).partial(),
-  freshness: z.strictObject(toggles).partial(),
-  duration: z.strictObject({ ...toggles, mwMinPost: count(3), mwAlpha: probability }).partial(),
-  expectations: z.strictObject({
-    ...toggles,
-    minBaselineRuns: count(2),
-    fisherBelowFailures: count(0),
-    suspectP: probability,
-    suspectRatio: z.number().min(1),
-    failP: probability,
-    failRatio: z.number().min(1),
-    failAbsIncrease: z.number().min(0).lt(1),
-    consecutiveSuspects: count(1),
-    newFailurePassRate: z.number().gt(0).max(1),
-    newFailureMinRuns: count(1),
-  }).partial(),
-  backlog: z.strictObject({
-    ...toggles,
-    minBaselineSamples: count(2),
-    minPostSamples: count(1),
-    warnRatio: ratio,
-    failRatio: ratio,
-    warnZ: positive,
-    failZ: positive,
-    minSeconds: z.number().min(0),
-    minRecords: z.number().min(0),
-  }).partial(),
-}).partial();
+const checks = z
+  .strictObject({
+    run_health: z.strictObject(toggles).partial(),
+    row_count: z.strictObject({ ...toggles, controlHoldMinutes: positive }).partial(),
+    freshness: z.strictObject(toggles).partial(),
+    duration: z.strictObject({ ...toggles, mwMinPost: count(3), mwAlpha: probability }).partial(),
+    expectations: z
+      .strictObject({
+        ...toggles,
+        minBaselineRuns: count(2),
+        fisherBelowFailures: count(0),
+        suspectP: probability,
+        suspectRatio: z.number().min(1),
+        failP: probability,
+        failRatio: z.number().min(1),
+        failAbsIncrease: z.number().min(0).lt(1),
+        consecutiveSuspects: count(1),
+        newFailurePassRate: z.number().gt(0).max(1),
+        newFailureMinRuns: count(1),
+      })
+      .partial(),
+    backlog: z
+      .strictObject({
+        ...toggles,
+        minBaselineSamples: count(2),
+        minPostSamples: count(1),
+        warnRatio: ratio,
+        failRatio: ratio,
+        warnZ: positive,
+        failZ: positive,
+        minSeconds: z.number().min(0),
+        minRecords: z.number().min(0),
+      })
+      .partial(),
+  })
+  .partial();
 
-const sla = z.strictObject({
-  /** Job or pipeline id -> seconds. */
-  byId: z.record(z.string().min(1), positive),
-  /** Bundle resource key (resources.jobs.<key>) -> seconds. */
-  byResourceKey: z.record(z.string().min(1), positive),
-  /** Every job and pipeline without a more specific SLA. */
-  default: positive,
-}).partial();
+const sla = z
+  .strictObject({
+    /** Job or pipeline id -> seconds. */
+    byId: z.record(z.string().min(1), positive),
+    /** Bundle resource key (resources.jobs.<key>) -> seconds. */
+    byResourceKey: z.record(z.string().min(1), positive),
+    /** Every job and pipeline without a more specific SLA. */
+    default: positive,
+  })
+  .partial();
 
 /** What the file's top level and each bundle override may set. */
 const layer = {
@@ -95,16 +112,18 @@ const expectedChange = z
     when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
   });
 
-export const policyFileSchema = z.strictObject({
-  version: z.literal(1),
-  description: z.string(),
-  ...layer,
-  bundles: z.record(z.string().min(1), layerSchema),
-  expectedChanges: z.array(expectedChange),
-  // Owned by other modules, which validate them; accepted here as they are.
-  slos: z.unknown(),
-  rollback: z.unknown(),
-}).partial();
+export const policyFileSchema = z
+  .strictObject({
+    version: z.literal(1),
+    description: z.string(),
+    ...layer,
+    bundles: z.record(z.string().min(1), layerSchema),
+    expectedChanges: z.array(expectedChange),
+    // Owned by other modules, which validate them; accepted here as they are.
+    slos: z.unknown(),
+    rollback: z.unknown(),
+  })
+  .partial();
 
 export type PolicyLayer = z.infer<typeof layerSchema>;
 export type PolicyFile = z.infer<typeof policyFileSchema>;

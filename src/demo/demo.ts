@@ -4,18 +4,18 @@
 
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_SLO_POLICY, resolveSloPolicy } from '../budget/slo-policy.js';
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
-import { DEFAULT_SLO_POLICY, resolveSloPolicy } from '../budget/slo-policy.js';
-import { DEFAULT_ROLLBACK_POLICY, resolveRollbackPolicy, type RollbackPolicy } from '../rollback/policy.js';
+import { DEFAULT_ROLLBACK_POLICY, type RollbackPolicy, resolveRollbackPolicy } from '../rollback/policy.js';
 import type { WorldSpec } from '../simulator/catalog.js';
-import { SimWorld, WORLD_FORMAT } from '../simulator/world.js';
 import { hashKey } from '../simulator/random.js';
+import { SimWorld, WORLD_FORMAT } from '../simulator/world.js';
 import { runTick, type TickSummary } from '../tick/run-tick.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql } from '../warehouse/sql-files.js';
 import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
-import { scoreReplay, type DemoReport, type DemoRow } from './report.js';
+import { type DemoReport, type DemoRow, scoreReplay } from './report.js';
 
 export interface DemoOptions {
   readonly dir: string;
@@ -28,16 +28,26 @@ export interface DemoOptions {
   readonly onTick?: (s: TickSummary) => void;
 }
 
-
 /** Where the world of this spec is kept once built. */
 export function worldTemplatePath(dir: string, spec: WorldSpec): string {
   // The template holds the ops tables too, so a schema or simulator change must not reuse an old one.
-  const key = [JSON.stringify(spec), WORLD_FORMAT, loadSql('ddl/ops'), loadSql('ddl/system'), loadSql('ddl/event_log'), loadSql('ddl/elementary')].join('\n');
+  const key = [
+    JSON.stringify(spec),
+    WORLD_FORMAT,
+    loadSql('ddl/ops'),
+    loadSql('ddl/system'),
+    loadSql('ddl/event_log'),
+    loadSql('ddl/elementary'),
+  ].join('\n');
   return join(dir, `world-${hashKey(key).toString(16)}.duckdb`);
 }
 
 /** Builds the world's history once per spec and keeps it as a template file. */
-export async function ensureWorldTemplate(dir: string, spec: WorldSpec, onProgress?: DemoOptions['onProgress']): Promise<string> {
+export async function ensureWorldTemplate(
+  dir: string,
+  spec: WorldSpec,
+  onProgress?: DemoOptions['onProgress'],
+): Promise<string> {
   const template = worldTemplatePath(dir, spec);
   if (existsSync(template)) return template;
   mkdirSync(dir, { recursive: true });
@@ -71,14 +81,18 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const slos = opts.policies ? resolveSloPolicy(opts.policies.slos) : DEFAULT_SLO_POLICY;
     const start = world.nowMs;
     const minutes = opts.replayMinutes ?? 1440;
-    const tick = (atMs: number, onDecided?: () => void) => runTick({ wh, ws, policy, policies: opts.policies, rollback, slos, onDecided }, atMs);
+    const tick = (atMs: number, onDecided?: () => void) =>
+      runTick({ wh, ws, policy, policies: opts.policies, rollback, slos, onDecided }, atMs);
     // A first tick at the start judges the recent past, so earlier versions have verdicts.
     opts.onTick?.(await tick(start));
     await replay(world, ws, start, minutes, tick, (s, m) => {
       opts.onTick?.(s);
       if (m % 60 === 0) opts.onProgress?.('replaying', m, minutes);
     });
-    const rows = (await wh.session.all(loadSql('demo/report'), { from_ms: start, to_ms: start + minutes * 60_000 })) as unknown as DemoRow[];
+    const rows = (await wh.session.all(loadSql('demo/report'), {
+      from_ms: start,
+      to_ms: start + minutes * 60_000,
+    })) as unknown as DemoRow[];
     await wh.saveTo(path);
     saved = true;
     return scoreReplay(rows, minutes + 1, (Date.now() - t0) / 1000);

@@ -43,7 +43,16 @@ export interface DemoReport {
   double_rollbacks: number;
   /** Rolled-back deployments whose restored version verified HEALTHY. */
   restored_healthy: number;
-  rollback_outcomes: Array<{ deployment_id: string; kind: string | null; label: string; state: string | null; safety: string | null; restored: string | null; resets: number; detail: string | null }>;
+  rollback_outcomes: Array<{
+    deployment_id: string;
+    kind: string | null;
+    label: string;
+    state: string | null;
+    safety: string | null;
+    restored: string | null;
+    resets: number;
+    detail: string | null;
+  }>;
   ticks: number;
   wall_s: number;
 }
@@ -67,8 +76,14 @@ export function scoreReplay(rows: readonly DemoRow[], ticks: number, wallS: numb
   const notBad = rows.filter((r) => r.label !== 'bad');
   const falseFail = notBad.filter((r) => FAILED.has(r.state ?? ''));
   const upstream = rows.filter((r) => r.label === 'upstream_incident');
-  const firsts = rows.map((r) => r.first_verdict_ms).filter((x): x is number => x !== null).map((x) => x / 1000);
-  const detect = caught.map((r) => r.first_fail_ms).filter((x): x is number => x !== null).map((x) => x / 1000);
+  const firsts = rows
+    .map((r) => r.first_verdict_ms)
+    .filter((x): x is number => x !== null)
+    .map((x) => x / 1000);
+  const detect = caught
+    .map((r) => r.first_fail_ms)
+    .filter((x): x is number => x !== null)
+    .map((x) => x / 1000);
   return {
     deployments: rows.length,
     verdicts,
@@ -76,7 +91,9 @@ export function scoreReplay(rows: readonly DemoRow[], ticks: number, wallS: numb
     labelled_hard: hard.length,
     caught: caught.length,
     caught_hard: hard.filter((r) => FAILED.has(r.state ?? '')).length,
-    missed: bad.filter((r) => !FAILED.has(r.state ?? '')).map((r) => ({ deployment_id: r.deployment_id, kind: r.kind, factor: r.factor, state: r.state })),
+    missed: bad
+      .filter((r) => !FAILED.has(r.state ?? ''))
+      .map((r) => ({ deployment_id: r.deployment_id, kind: r.kind, factor: r.factor, state: r.state })),
     false_failures: falseFail.length,
     false_failure_ids: falseFail.map((r) => r.deployment_id),
     upstream_incidents: upstream.length,
@@ -85,7 +102,8 @@ export function scoreReplay(rows: readonly DemoRow[], ticks: number, wallS: numb
     first_verdict_s_max: firsts.length ? Math.max(...firsts) : null,
     detection_s_p50: quantile(detect, 0.5),
     rollbacks: rows.filter((r) => r.rollback_state === 'SUCCEEDED').length,
-    rollbacks_blocked_unsafe: rows.filter((r) => r.rollback_state === 'BLOCKED' && r.rollback_safety === 'UNSAFE').length,
+    rollbacks_blocked_unsafe: rows.filter((r) => r.rollback_state === 'BLOCKED' && r.rollback_safety === 'UNSAFE')
+      .length,
     double_rollbacks: rows.filter((r) => Number(r.ledger_rows) > 1 || Number(r.max_resets_per_resource) > 1).length,
     restored_healthy: rows.filter((r) => r.rollback_state === 'SUCCEEDED' && r.restored_state === 'HEALTHY').length,
     rollback_outcomes: rows

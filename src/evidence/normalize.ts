@@ -2,8 +2,8 @@
 // SUCCEEDED/TIMED_OUT, pipeline updates say COMPLETED; an outcome we do not know is UNKNOWN,
 // which the run-health check reports as a measurement error rather than guessing.
 
-import type { ApiRun } from '../workspace/port.js';
 import type { FailureCause, RunRecord, RunResult } from '../types.js';
+import type { ApiRun } from '../workspace/port.js';
 
 const RESULTS: Readonly<Record<string, RunResult>> = {
   SUCCESS: 'SUCCESS',
@@ -41,10 +41,20 @@ export function normalizeResult(raw: string | null | undefined): RunResult {
   return RESULTS[raw.toUpperCase()] ?? 'UNKNOWN';
 }
 
-export function failureCause(result: RunResult, terminationType: string | null | undefined, terminationCode: string | null | undefined): FailureCause {
+export function failureCause(
+  result: RunResult,
+  terminationType: string | null | undefined,
+  terminationCode: string | null | undefined,
+): FailureCause {
   if (result === 'SUCCESS' || result === 'RUNNING' || result === 'SKIPPED') return 'user';
-  if ((terminationType && INFRA.has(terminationType)) || (terminationCode && INFRA.has(terminationCode))) return 'infrastructure';
-  if (terminationType === 'CLIENT_ERROR' || terminationCode === 'RUN_EXECUTION_ERROR' || terminationCode === 'USER_CANCELED') return 'user';
+  if ((terminationType && INFRA.has(terminationType)) || (terminationCode && INFRA.has(terminationCode)))
+    return 'infrastructure';
+  if (
+    terminationType === 'CLIENT_ERROR' ||
+    terminationCode === 'RUN_EXECUTION_ERROR' ||
+    terminationCode === 'USER_CANCELED'
+  )
+    return 'user';
   return 'unknown';
 }
 
@@ -57,7 +67,8 @@ export function runFromApi(run: ApiRun): RunRecord {
   const raw = finished ? (run.state?.result_state ?? run.status?.termination_details?.code ?? null) : null;
   let result: RunResult = finished ? normalizeResult(raw) : 'RUNNING';
   const code = run.status?.termination_details?.code;
-  if (finished && result === 'UNKNOWN' && code) result = normalizeResult(code === 'SUCCESS' ? 'SUCCESS' : code === 'USER_CANCELED' ? 'CANCELED' : undefined);
+  if (finished && result === 'UNKNOWN' && code)
+    result = normalizeResult(code === 'SUCCESS' ? 'SUCCESS' : code === 'USER_CANCELED' ? 'CANCELED' : undefined);
   const failedTasks = (run.tasks ?? [])
     .filter((t) => ['FAILED', 'TIMEDOUT', 'CANCELED'].includes(t.state?.result_state ?? ''))
     .map((t) => t.task_key);

@@ -13,9 +13,16 @@ export interface RetryLimits {
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_LIMITS: RetryLimits = { maxAttempts: 5, maxTotalMs: 60_000, baseDelayMs: 500, maxDelayMs: 15_000 };
+export const DEFAULT_RETRY_LIMITS: RetryLimits = {
+  maxAttempts: 5,
+  maxTotalMs: 60_000,
+  baseDelayMs: 500,
+  maxDelayMs: 15_000,
+};
 
-export type Transience = { readonly transient: false } | { readonly transient: true; readonly retryAfterMs: number | null };
+export type Transience =
+  | { readonly transient: false }
+  | { readonly transient: true; readonly retryAfterMs: number | null };
 
 export interface RetryOptions {
   readonly limits: RetryLimits;
@@ -26,7 +33,11 @@ export interface RetryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly nowMs?: () => number;
   /** Called before each wait, e.g. to reset a broken session. */
-  readonly onRetry?: (info: { readonly attempt: number; readonly delayMs: number; readonly error: Error }) => void | Promise<void>;
+  readonly onRetry?: (info: {
+    readonly attempt: number;
+    readonly delayMs: number;
+    readonly error: Error;
+  }) => void | Promise<void>;
 }
 
 /** 429 and every 5xx except 501 (a request the server will never support). */
@@ -102,10 +113,20 @@ export async function withTransientRetry<T>(op: (attempt: number) => Promise<T>,
         const failure = error as TransientFailure;
         const elapsed = now() - started;
         const give = (why: string) =>
-          new RetriesExhaustedError(`${opts.what}: gave up after ${attemptNumber} attempt${attemptNumber > 1 ? 's' : ''} in ${(elapsed / 1000).toFixed(1)} s (${why}): ${failure.message}`, attemptNumber, failure.original);
+          new RetriesExhaustedError(
+            `${opts.what}: gave up after ${attemptNumber} attempt${attemptNumber > 1 ? 's' : ''} in ${(elapsed / 1000).toFixed(1)} s (${why}): ${failure.message}`,
+            attemptNumber,
+            failure.original,
+          );
         if (retriesLeft <= 0) throw give(`at most ${limits.maxAttempts} attempts`);
-        const delay = Math.max(failure.retryAfterMs ?? 0, backoffDelayMs(attemptNumber, limits.baseDelayMs, limits.maxDelayMs));
-        if (elapsed + delay > limits.maxTotalMs) throw give(`the next wait of ${(delay / 1000).toFixed(1)} s would pass the ${(limits.maxTotalMs / 1000).toFixed(0)} s retry budget`);
+        const delay = Math.max(
+          failure.retryAfterMs ?? 0,
+          backoffDelayMs(attemptNumber, limits.baseDelayMs, limits.maxDelayMs),
+        );
+        if (elapsed + delay > limits.maxTotalMs)
+          throw give(
+            `the next wait of ${(delay / 1000).toFixed(1)} s would pass the ${(limits.maxTotalMs / 1000).toFixed(0)} s retry budget`,
+          );
         await opts.onRetry?.({ attempt: attemptNumber, delayMs: delay, error: failure.original });
         await sleep(delay);
       },

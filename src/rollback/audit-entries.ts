@@ -41,14 +41,33 @@ export function decisionEntries(plan: RollbackPlan, d: Decision, nowMs: number):
   ];
 }
 
-export function stepEntry(rollbackId: string, action: string, key: string, payload: Record<string, unknown>, nowMs: number): AuditEntry {
-  return { atMs: nowMs, actor: AUDIT_ACTOR, action, subject: `rollback:${rollbackId}`, eventKey: `rollback:${rollbackId}:${key}`, payload };
+export function stepEntry(
+  rollbackId: string,
+  action: string,
+  key: string,
+  payload: Record<string, unknown>,
+  nowMs: number,
+): AuditEntry {
+  return {
+    atMs: nowMs,
+    actor: AUDIT_ACTOR,
+    action,
+    subject: `rollback:${rollbackId}`,
+    eventKey: `rollback:${rollbackId}:${key}`,
+    payload,
+  };
 }
 
 export function actionEntries(rollbackId: string, actions: readonly RestoreAction[], nowMs: number): AuditEntry[] {
   return actions.map((a) =>
     a.action === 'dispatched'
       ? stepEntry(rollbackId, 'rollback.dispatched', `dispatched`, { resource: a.resource }, nowMs)
-      : stepEntry(rollbackId, 'rollback.restored', `restored:${a.resource}`, { resource: a.resource, how: a.action }, nowMs),
+      : stepEntry(
+          rollbackId,
+          'rollback.restored',
+          `restored:${a.resource}`,
+          { resource: a.resource, how: a.action },
+          nowMs,
+        ),
   );
 }

@@ -15,7 +15,18 @@ export interface Classification {
 /** Pipeline fields whose change moves its tables or its streaming state. */
 const PIPELINE_LOCATION_FIELDS = ['catalog', 'schema', 'target', 'storage'];
 /** Settings fields that name the code a job or pipeline runs. */
-const CODE_FIELDS = new Set(['notebook_path', 'python_file', 'whl', 'jar', 'egg', 'requirements', 'project_directory', 'path', 'include', 'root_path']);
+const CODE_FIELDS = new Set([
+  'notebook_path',
+  'python_file',
+  'whl',
+  'jar',
+  'egg',
+  'requirements',
+  'project_directory',
+  'path',
+  'include',
+  'root_path',
+]);
 
 const refKey = (r: { type: string; id: string }) => `${r.type}:${r.id}`;
 
@@ -42,7 +53,9 @@ export function classifyRollback(input: {
     const successor = input.targetResources.find((t) => t.key === f.key && t.type === f.type);
     if (successor) {
       changes.push({ type: f.type, id: f.id, key: f.key, change: 'replaced', paths: [] });
-      human.push(`${noun(f.type)} ${f.key} is ${f.id} now but ${successor.id} in the target version: it was recreated, and a reset cannot bring the old one back`);
+      human.push(
+        `${noun(f.type)} ${f.key} is ${f.id} now but ${successor.id} in the target version: it was recreated, and a reset cannot bring the old one back`,
+      );
     } else {
       changes.push({ type: f.type, id: f.id, key: f.key, change: 'deleted', paths: [] });
       unsafe.push(
@@ -57,28 +70,38 @@ export function classifyRollback(input: {
     if (!failedRefs.has(k)) {
       if (input.failedResources.some((f) => f.key === t.key && f.type === t.type)) continue;
       changes.push({ type: t.type, id: t.id, key: t.key, change: 'recreated', paths: [] });
-      human.push(`the target version has ${noun(t.type)} ${t.key} (${t.id}) that the failed version removed; restoring it means creating it again`);
+      human.push(
+        `the target version has ${noun(t.type)} ${t.key} (${t.id}) that the failed version removed; restoring it means creating it again`,
+      );
       continue;
     }
     const before = failedSnap.get(k);
     const after = targetSnap.get(k);
     if (!after) {
-      human.push(`no settings snapshot of ${noun(t.type)} ${t.key} (${t.id}) for the target version; nothing to restore it from`);
+      human.push(
+        `no settings snapshot of ${noun(t.type)} ${t.key} (${t.id}) for the target version; nothing to restore it from`,
+      );
       continue;
     }
     if (!before) {
-      human.push(`no settings snapshot of ${noun(t.type)} ${t.key} (${t.id}) for the failed version; its live settings cannot be told from a change by hand`);
+      human.push(
+        `no settings snapshot of ${noun(t.type)} ${t.key} (${t.id}) for the failed version; its live settings cannot be told from a change by hand`,
+      );
       continue;
     }
     const paths = diffPaths(before.settings, after.settings);
     changes.push({ type: t.type, id: t.id, key: t.key, change: paths.length ? 'changed' : 'unchanged', paths });
     if (t.type === 'pipeline') {
       for (const field of PIPELINE_LOCATION_FIELDS.filter((f) => paths.includes(f))) {
-        unsafe.push(`pipeline ${t.key}: rolling back changes ${field} from ${String(before.settings[field])} to ${String(after.settings[field])}, which moves its tables and streaming state`);
+        unsafe.push(
+          `pipeline ${t.key}: rolling back changes ${field} from ${String(before.settings[field])} to ${String(after.settings[field])}, which moves its tables and streaming state`,
+        );
       }
     }
     for (const p of paths.filter((x) => touchesCheckpoint(before.settings, after.settings, x))) {
-      unsafe.push(`${noun(t.type)} ${t.key}: rolling back changes ${p}, a checkpoint location: streaming state would be reset`);
+      unsafe.push(
+        `${noun(t.type)} ${t.key}: rolling back changes ${p}, a checkpoint location: streaming state would be reset`,
+      );
     }
     for (const p of paths.filter((x) => /full_refresh$/.test(x) && valueAt(after.settings, x) === true)) {
       unsafe.push(`${noun(t.type)} ${t.key}: the target version sets ${p}, which resets streaming state`);
@@ -86,18 +109,26 @@ export function classifyRollback(input: {
     if (input.strategy === 'jobs-api') {
       const loose = unpinnedCode(after.settings, input.toVersion);
       if (loose.length) {
-        human.push(`${noun(t.type)} ${t.key} runs code from ${loose[0]}, a path every version overwrites: a settings reset would not bring back the old code (pin artifact paths to the version, or use ci-dispatch)`);
+        human.push(
+          `${noun(t.type)} ${t.key} runs code from ${loose[0]}, a path every version overwrites: a settings reset would not bring back the old code (pin artifact paths to the version, or use ci-dispatch)`,
+        );
       }
     }
   }
   for (const c of input.schemaChanges) {
-    unsafe.push(`table ${c.table} changed schema after the failed deploy (${c.operation} at ${new Date(c.atMs).toISOString()}); rolling back would run code written for the old schema against it, or undo the change`);
+    unsafe.push(
+      `table ${c.table} changed schema after the failed deploy (${c.operation} at ${new Date(c.atMs).toISOString()}); rolling back would run code written for the old schema against it, or undo the change`,
+    );
   }
   const safety: Safety = unsafe.length ? 'UNSAFE' : human.length ? 'NEEDS_HUMAN' : 'SAFE';
   const reasons = [...unsafe, ...human];
   if (safety === 'SAFE') {
     const changed = changes.filter((c) => c.change === 'changed');
-    reasons.push(changed.length ? `restores ${changed.map((c) => `${noun(c.type)} ${c.key} (${c.paths.length} settings)`).join(', ')}` : 'the target version has the same settings; restoring them is a no-op');
+    reasons.push(
+      changed.length
+        ? `restores ${changed.map((c) => `${noun(c.type)} ${c.key} (${c.paths.length} settings)`).join(', ')}`
+        : 'the target version has the same settings; restoring them is a no-op',
+    );
   }
   return { safety, reasons, changes };
 }
@@ -109,7 +140,11 @@ function touchesCheckpoint(before: unknown, after: unknown, path: string): boole
   if (parent === path) return false;
   return [before, after].some((side) => {
     const o = valueAt(side, parent) as Record<string, unknown> | undefined;
-    return o !== null && typeof o === 'object' && ['name', 'key'].some((k) => typeof o[k] === 'string' && /checkpoint/i.test(o[k] as string));
+    return (
+      o !== null &&
+      typeof o === 'object' &&
+      ['name', 'key'].some((k) => typeof o[k] === 'string' && /checkpoint/i.test(o[k] as string))
+    );
   });
 }
 
@@ -132,7 +167,8 @@ export function unpinnedCode(settings: Readonly<Record<string, unknown>>, versio
   const out: string[] = [];
   const walk = (v: unknown, key: string | null): void => {
     if (Array.isArray(v)) v.forEach((x) => walk(x, key));
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(x, k);
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(x, k);
     else if (typeof v === 'string' && key !== null && CODE_FIELDS.has(key) && !v.includes(short)) out.push(v);
   };
   walk(settings, null);

@@ -6,10 +6,10 @@
 import { appendAudit } from '../audit/audit-log.js';
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
-import { actionEntries, AUDIT_ACTOR, stepEntry } from './audit-entries.js';
+import { AUDIT_ACTOR, actionEntries, stepEntry } from './audit-entries.js';
 import type { Dispatcher } from './ci/dispatcher.js';
 import { nextStep, type OpenRollback } from './guards.js';
-import { claim, markVerdict, readSnapshots, transition, type ResumeWork } from './ledger.js';
+import { claim, markVerdict, type ResumeWork, readSnapshots, transition } from './ledger.js';
 import type { RollbackPolicy } from './policy.js';
 import { recordRestore } from './restore-record.js';
 import { ciDispatchStrategy } from './strategies/ci-dispatch.js';
@@ -25,7 +25,15 @@ export interface ExecutorDeps {
   readonly holder: string;
 }
 
-export type ExecutionResult = 'waiting' | 'held_elsewhere' | 'pending' | 'retry' | 'SUCCEEDED' | 'FAILED' | 'BLOCKED' | 'CANCELLED';
+export type ExecutionResult =
+  | 'waiting'
+  | 'held_elsewhere'
+  | 'pending'
+  | 'retry'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'BLOCKED'
+  | 'CANCELLED';
 
 interface OpenDetail {
   readonly dispatchedMs?: number;
@@ -43,7 +51,11 @@ function openDetail(detail: string): OpenDetail {
 
 function strategyOf(deps: ExecutorDeps, row: OpenRollback): RollbackStrategy {
   if (row.strategy === 'jobs-api') return jobsApiStrategy;
-  if (!deps.dispatcher) throw new RestoreError('strategy ci-dispatch needs rollback.ciDispatch configured (and its secret in the environment)', 'block');
+  if (!deps.dispatcher)
+    throw new RestoreError(
+      'strategy ci-dispatch needs rollback.ciDispatch configured (and its secret in the environment)',
+      'block',
+    );
   return ciDispatchStrategy(deps.dispatcher, deps.policy.dispatchTimeoutMinutes * 60_000);
 }
 
@@ -56,28 +68,75 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
   if (!held) return 'held_elsewhere';
   const id = row.rollbackId;
   const audit = (entries: Parameters<typeof appendAudit>[1]) => appendAudit(wh, entries, nowMs);
-  await audit([stepEntry(id, 'rollback.attempt', `attempt:${held.attempts}`, { attempt: held.attempts, holder, step: step.kind }, nowMs)]);
+  await audit([
+    stepEntry(
+      id,
+      'rollback.attempt',
+      `attempt:${held.attempts}`,
+      { attempt: held.attempts, holder, step: step.kind },
+      nowMs,
+    ),
+  ]);
 
   const close = async (state: 'FAILED' | 'BLOCKED' | 'CANCELLED', why: string): Promise<ExecutionResult> => {
     await audit([stepEntry(id, `rollback.${state.toLowerCase()}`, state.toLowerCase(), { reason: why }, nowMs)]);
-    if (state !== 'CANCELLED') await markVerdict(wh, row.deploymentId, 'FAILED', `verification failed; automatic rollback ${state}: ${why}`, `rollback ${state}: ${why}`, nowMs);
+    if (state !== 'CANCELLED')
+      await markVerdict(
+        wh,
+        row.deploymentId,
+        'FAILED',
+        `verification failed; automatic rollback ${state}: ${why}`,
+        `rollback ${state}: ${why}`,
+        nowMs,
+      );
     await transition(wh, id, holder, { state, detail: why }, nowMs);
     return state;
   };
   const succeed = async (restoreDeploymentId: string, how: string): Promise<ExecutionResult> => {
     await audit([
-      stepEntry(id, 'rollback.succeeded', 'succeeded', { restore_deployment_id: restoreDeploymentId, to_version: row.toVersion, how }, nowMs),
-      { atMs: nowMs, actor: AUDIT_ACTOR, action: 'verdict.changed', subject: `deployment:${row.deploymentId}`, eventKey: `verdict:${row.deploymentId}:FAILED>ROLLED_BACK:${id}`, payload: { from: 'FAILED', to: 'ROLLED_BACK', rollback_id: id } },
+      stepEntry(
+        id,
+        'rollback.succeeded',
+        'succeeded',
+        { restore_deployment_id: restoreDeploymentId, to_version: row.toVersion, how },
+        nowMs,
+      ),
+      {
+        atMs: nowMs,
+        actor: AUDIT_ACTOR,
+        action: 'verdict.changed',
+        subject: `deployment:${row.deploymentId}`,
+        eventKey: `verdict:${row.deploymentId}:FAILED>ROLLED_BACK:${id}`,
+        payload: { from: 'FAILED', to: 'ROLLED_BACK', rollback_id: id },
+      },
     ]);
-    await markVerdict(wh, row.deploymentId, 'ROLLED_BACK', `rolled back to ${row.toVersion?.slice(0, 12)} (${how}); the restored version is verified as deployment ${restoreDeploymentId}`, null, nowMs);
-    await transition(wh, id, holder, { state: 'SUCCEEDED', detail: `restored ${row.toVersion} (${how}); re-verified as ${restoreDeploymentId}`, restoreDeploymentId }, nowMs);
+    await markVerdict(
+      wh,
+      row.deploymentId,
+      'ROLLED_BACK',
+      `rolled back to ${row.toVersion?.slice(0, 12)} (${how}); the restored version is verified as deployment ${restoreDeploymentId}`,
+      null,
+      nowMs,
+    );
+    await transition(
+      wh,
+      id,
+      holder,
+      {
+        state: 'SUCCEEDED',
+        detail: `restored ${row.toVersion} (${how}); re-verified as ${restoreDeploymentId}`,
+        restoreDeploymentId,
+      },
+      nowMs,
+    );
     return 'SUCCEEDED';
   };
 
   if (step.kind === 'cancel') return close('CANCELLED', step.reason);
   if (step.kind === 'give_up') return close('FAILED', step.reason);
   if (step.kind === 'adopt_redeploy') return succeed(step.deploymentId, 'CI redeployed it');
-  if (row.toVersion === null || row.toDeploymentId === null) return close('BLOCKED', 'the ledger row has no target version');
+  if (row.toVersion === null || row.toDeploymentId === null)
+    return close('BLOCKED', 'the ledger row has no target version');
 
   const previous = openDetail(row.detail);
   try {
@@ -85,9 +144,21 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
     const snaps = await readSnapshots(wh, [row.toDeploymentId, row.deploymentId]);
     const restore = snaps.filter((s) => s.deploymentId === row.toDeploymentId);
     const failedSettings = snaps.filter((s) => s.deploymentId === row.deploymentId);
-    if (restore.length === 0) throw new RestoreError(`no settings snapshot of the target deployment ${row.toDeploymentId}`, 'block');
+    if (restore.length === 0)
+      throw new RestoreError(`no settings snapshot of the target deployment ${row.toDeploymentId}`, 'block');
     const out = await strategy.restore(
-      { rollbackId: id, bundle: row.bundle, target: row.target, fromVersion: row.fromVersion, toVersion: row.toVersion, reason: work.cause || 'verification failed', restore, failedSettings, detail: row.detail, nowMs },
+      {
+        rollbackId: id,
+        bundle: row.bundle,
+        target: row.target,
+        fromVersion: row.fromVersion,
+        toVersion: row.toVersion,
+        reason: work.cause || 'verification failed',
+        restore,
+        failedSettings,
+        detail: row.detail,
+        nowMs,
+      },
       deps.ws,
     );
     await audit(actionEntries(id, out.actions, nowMs));
@@ -95,14 +166,49 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
       await transition(wh, id, holder, { state: 'EXECUTING', detail: out.detail, leaseUntilMs: nowMs }, nowMs);
       return 'pending';
     }
-    const restoreId = await recordRestore(wh, { rollbackId: id, bundle: row.bundle, target: row.target, fromVersion: row.fromVersion, toVersion: row.toVersion, restore, startedMs: nowMs }, nowMs);
-    return succeed(restoreId, out.actions.some((a) => a.action !== 'found_restored') ? strategy.name : `${strategy.name}, found restored`);
+    const restoreId = await recordRestore(
+      wh,
+      {
+        rollbackId: id,
+        bundle: row.bundle,
+        target: row.target,
+        fromVersion: row.fromVersion,
+        toVersion: row.toVersion,
+        restore,
+        startedMs: nowMs,
+      },
+      nowMs,
+    );
+    return succeed(
+      restoreId,
+      out.actions.some((a) => a.action !== 'found_restored') ? strategy.name : `${strategy.name}, found restored`,
+    );
   } catch (e) {
     const err = e as Error;
-    if (err instanceof RestoreError && err.kind !== 'retry') return close(err.kind === 'block' ? 'BLOCKED' : 'FAILED', err.message);
-    if (held.attempts >= policy.maxAttempts) return close('FAILED', `attempt ${held.attempts} of ${policy.maxAttempts} failed: ${err.message}`);
-    await audit([stepEntry(id, 'rollback.retry', `retry:${held.attempts}`, { attempt: held.attempts, error: err.message.slice(0, 2000) }, nowMs)]);
-    await transition(wh, id, holder, { state: 'EXECUTING', detail: JSON.stringify({ ...previous, lastError: err.message.slice(0, 2000) }), leaseUntilMs: nowMs }, nowMs);
+    if (err instanceof RestoreError && err.kind !== 'retry')
+      return close(err.kind === 'block' ? 'BLOCKED' : 'FAILED', err.message);
+    if (held.attempts >= policy.maxAttempts)
+      return close('FAILED', `attempt ${held.attempts} of ${policy.maxAttempts} failed: ${err.message}`);
+    await audit([
+      stepEntry(
+        id,
+        'rollback.retry',
+        `retry:${held.attempts}`,
+        { attempt: held.attempts, error: err.message.slice(0, 2000) },
+        nowMs,
+      ),
+    ]);
+    await transition(
+      wh,
+      id,
+      holder,
+      {
+        state: 'EXECUTING',
+        detail: JSON.stringify({ ...previous, lastError: err.message.slice(0, 2000) }),
+        leaseUntilMs: nowMs,
+      },
+      nowMs,
+    );
     return 'retry';
   }
 }

@@ -5,7 +5,14 @@ import { parseDeployment } from '../tick/discover.js';
 import type { Deployment, ResourceRef, VerdictState } from '../types.js';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
 import type { Decision, OpenRollback, PastRollback } from './guards.js';
-import type { RollbackPlan, RollbackState, SchemaChange, SettingsSnapshot, StrategyName, VersionRecord } from './types.js';
+import type {
+  RollbackPlan,
+  RollbackState,
+  SchemaChange,
+  SettingsSnapshot,
+  StrategyName,
+  VersionRecord,
+} from './types.js';
 
 export interface DecideWork {
   readonly deployment: Deployment;
@@ -19,7 +26,11 @@ export interface ResumeWork {
   readonly latest: { readonly deploymentId: string; readonly version: string } | null;
 }
 
-export async function readWork(wh: Warehouse, nowMs: number, sinceMs: number): Promise<{ decide: DecideWork[]; resume: ResumeWork[]; errors: string[] }> {
+export async function readWork(
+  wh: Warehouse,
+  nowMs: number,
+  sinceMs: number,
+): Promise<{ decide: DecideWork[]; resume: ResumeWork[]; errors: string[] }> {
   const rows = await wh.query('rollback/work', { now_ms: nowMs, since_ms: sinceMs });
   const decide: DecideWork[] = [];
   const resume: ResumeWork[] = [];
@@ -81,7 +92,11 @@ export async function readHistory(
   sinceMs: number,
   rollbacksSinceMs: number,
 ): Promise<{ versions: VersionRecord[]; rollbacks: PastRollback[] }> {
-  const rows = await wh.query('rollback/history', { since_ms: sinceMs, rollbacks_since_ms: rollbacksSinceMs }, pairRows(pairs));
+  const rows = await wh.query(
+    'rollback/history',
+    { since_ms: sinceMs, rollbacks_since_ms: rollbacksSinceMs },
+    pairRows(pairs),
+  );
   const versions: VersionRecord[] = [];
   const rollbacks: PastRollback[] = [];
   for (const r of rows) {
@@ -113,7 +128,11 @@ export async function readHistory(
 
 export async function readSnapshots(wh: Warehouse, deploymentIds: readonly string[]): Promise<SettingsSnapshot[]> {
   if (deploymentIds.length === 0) return [];
-  const rows = await wh.query('rollback/snapshots', {}, { columns: [{ name: 'id', type: 'STRING' }], rows: [...new Set(deploymentIds)].map((id) => [id]) });
+  const rows = await wh.query(
+    'rollback/snapshots',
+    {},
+    { columns: [{ name: 'id', type: 'STRING' }], rows: [...new Set(deploymentIds)].map((id) => [id]) },
+  );
   return rows.map((r) => ({
     deploymentId: String(r.deployment_id),
     type: r.resource_type === 'pipeline' ? 'pipeline' : 'job',
@@ -128,13 +147,25 @@ export const SCHEMA_SINCE_COLUMNS: RowBatch['columns'] = [
   { name: 'since_ms', type: 'BIGINT' },
 ];
 
-export async function readSchemaChanges(wh: Warehouse, since: ReadonlyArray<{ subjectId: string; sinceMs: number }>): Promise<SchemaChange[]> {
+export async function readSchemaChanges(
+  wh: Warehouse,
+  since: ReadonlyArray<{ subjectId: string; sinceMs: number }>,
+): Promise<SchemaChange[]> {
   if (since.length === 0) return [];
-  const rows = await wh.query('rollback/schema_changes', {}, {
-    columns: SCHEMA_SINCE_COLUMNS,
-    rows: since.map((s) => [s.subjectId, s.sinceMs]),
-  });
-  return rows.map((r) => ({ table: String(r.table_name), operation: String(r.operation), atMs: Number(r.at_ms), subjectId: (r.job_id as string | null) ?? null }));
+  const rows = await wh.query(
+    'rollback/schema_changes',
+    {},
+    {
+      columns: SCHEMA_SINCE_COLUMNS,
+      rows: since.map((s) => [s.subjectId, s.sinceMs]),
+    },
+  );
+  return rows.map((r) => ({
+    table: String(r.table_name),
+    operation: String(r.operation),
+    atMs: Number(r.at_ms),
+    subjectId: (r.job_id as string | null) ?? null,
+  }));
 }
 
 export interface DecisionRecord {
@@ -163,27 +194,36 @@ export const DECISION_COLUMNS: RowBatch['columns'] = [
 ];
 
 export async function insertDecisions(wh: Warehouse, records: readonly DecisionRecord[], nowMs: number): Promise<void> {
-  await wh.execute('rollback/insert', {}, {
-    columns: DECISION_COLUMNS,
-    rows: records.map(({ plan: p, decision: d, restoreDeploymentId }) => [
-      p.rollbackId,
-      p.deploymentId,
-      p.bundle,
-      p.target,
-      p.fromVersion,
-      p.toVersion,
-      p.toDeploymentId,
-      p.cause.slice(0, 4000),
-      p.safety,
-      d.strategy,
-      d.state,
-      d.reasons.join(' | ').slice(0, 8000),
-      nowMs,
-      JSON.stringify({ reasons: p.reasons, changes: p.changes, schemaChanges: p.schemaChanges, restore: p.restore.map((s) => ({ type: s.type, id: s.id, key: s.key })) }),
-      d.notBeforeMs,
-      restoreDeploymentId,
-    ]),
-  });
+  await wh.execute(
+    'rollback/insert',
+    {},
+    {
+      columns: DECISION_COLUMNS,
+      rows: records.map(({ plan: p, decision: d, restoreDeploymentId }) => [
+        p.rollbackId,
+        p.deploymentId,
+        p.bundle,
+        p.target,
+        p.fromVersion,
+        p.toVersion,
+        p.toDeploymentId,
+        p.cause.slice(0, 4000),
+        p.safety,
+        d.strategy,
+        d.state,
+        d.reasons.join(' | ').slice(0, 8000),
+        nowMs,
+        JSON.stringify({
+          reasons: p.reasons,
+          changes: p.changes,
+          schemaChanges: p.schemaChanges,
+          restore: p.restore.map((s) => ({ type: s.type, id: s.id, key: s.key })),
+        }),
+        d.notBeforeMs,
+        restoreDeploymentId,
+      ]),
+    },
+  );
 }
 
 export const QUARANTINE_COLUMNS: RowBatch['columns'] = [
@@ -196,10 +236,21 @@ export const QUARANTINE_COLUMNS: RowBatch['columns'] = [
 ];
 
 export async function quarantine(wh: Warehouse, plans: readonly RollbackPlan[], nowMs: number): Promise<void> {
-  await wh.execute('rollback/quarantine', {}, {
-    columns: QUARANTINE_COLUMNS,
-    rows: plans.map((p) => [p.bundle, p.target, p.fromVersion, p.deploymentId, `failed verification: ${p.cause}`.slice(0, 4000), nowMs]),
-  });
+  await wh.execute(
+    'rollback/quarantine',
+    {},
+    {
+      columns: QUARANTINE_COLUMNS,
+      rows: plans.map((p) => [
+        p.bundle,
+        p.target,
+        p.fromVersion,
+        p.deploymentId,
+        `failed verification: ${p.cause}`.slice(0, 4000),
+        nowMs,
+      ]),
+    },
+  );
 }
 
 export interface HeldRollback {
@@ -209,8 +260,19 @@ export interface HeldRollback {
 }
 
 /** Claims the rollback; returns it when this tick now holds it, null when another does or it is not claimable. */
-export async function claim(wh: Warehouse, rollbackId: string, holder: string, nowMs: number, leaseMs: number): Promise<HeldRollback | null> {
-  await wh.execute('rollback/claim', { rollback_id: rollbackId, holder, now_ms: nowMs, lease_until_ms: nowMs + leaseMs });
+export async function claim(
+  wh: Warehouse,
+  rollbackId: string,
+  holder: string,
+  nowMs: number,
+  leaseMs: number,
+): Promise<HeldRollback | null> {
+  await wh.execute('rollback/claim', {
+    rollback_id: rollbackId,
+    holder,
+    now_ms: nowMs,
+    lease_until_ms: nowMs + leaseMs,
+  });
   const [row] = await wh.query('rollback/read', { rollback_id: rollbackId });
   if (!row || row.state !== 'EXECUTING' || row.lease_holder !== holder) return null;
   return { holder, attempts: Number(row.attempts ?? 0), plan: String(row.plan ?? '{}') };
@@ -234,6 +296,19 @@ export async function transition(
   });
 }
 
-export async function markVerdict(wh: Warehouse, deploymentId: string, state: 'FAILED' | 'ROLLED_BACK', reason: string, pageReason: string | null, nowMs: number): Promise<void> {
-  await wh.execute('rollback/mark_verdict', { deployment_id: deploymentId, state, reason: reason.slice(0, 4000), page_reason: pageReason?.slice(0, 4000) ?? null, now_ms: nowMs });
+export async function markVerdict(
+  wh: Warehouse,
+  deploymentId: string,
+  state: 'FAILED' | 'ROLLED_BACK',
+  reason: string,
+  pageReason: string | null,
+  nowMs: number,
+): Promise<void> {
+  await wh.execute('rollback/mark_verdict', {
+    deployment_id: deploymentId,
+    state,
+    reason: reason.slice(0, 4000),
+    page_reason: pageReason?.slice(0, 4000) ?? null,
+    now_ms: nowMs,
+  });
 }

@@ -56,5 +56,13 @@ export function planRollback(input: PlanInput): RollbackPlan {
     schemaChanges: input.schemaChanges,
     strategy: input.strategy,
   });
-  return { ...base, toVersion: target.version, toDeploymentId: target.deploymentId, safety: c.safety, reasons: c.reasons, changes: c.changes, restore };
+  return {
+    ...base,
+    toVersion: target.version,
+    toDeploymentId: target.deploymentId,
+    safety: c.safety,
+    reasons: c.reasons,
+    changes: c.changes,
+    restore,
+  };
 }

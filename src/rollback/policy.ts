@@ -5,10 +5,16 @@ import { z } from 'zod';
 import { parseOrThrow } from '../zod-issues.js';
 import type { StrategyName } from './types.js';
 
-const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
+const positive = (what: string) =>
+  z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
 const whole = (what: string, min: number) =>
-  z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number` }).min(min, { error: `${what} must be at least ${min}` });
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'name an environment variable, e.g. GITHUB_TOKEN (the secret itself never goes in the policy file)' });
+  z
+    .number({ error: `${what} must be a number` })
+    .int({ error: `${what} must be a whole number` })
+    .min(min, { error: `${what} must be at least ${min}` });
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: 'name an environment variable, e.g. GITHUB_TOKEN (the secret itself never goes in the policy file)',
+});
 
 const GithubDispatchSchema = z
   .object({
@@ -49,7 +55,10 @@ export const RollbackPolicySchema = z
     dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(),
     strategy: StrategySchema.optional(),
     /** At most `count` automatic rollbacks per bundle and target within `windowHours`. */
-    cap: z.object({ count: whole('cap.count', 1), windowHours: positive('cap.windowHours') }).strict().optional(),
+    cap: z
+      .object({ count: whole('cap.count', 1), windowHours: positive('cap.windowHours') })
+      .strict()
+      .optional(),
     /** A bundle's next rollback waits this long after its previous one was requested. */
     coolDownMinutes: z.number().min(0, { error: 'coolDownMinutes must be 0 or more' }).optional(),
     /** Executions (including resumed ones) before a rollback is given up and paged. */
@@ -67,9 +76,15 @@ export const RollbackPolicySchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    const wantsCi = p.strategy === 'ci-dispatch' || Object.values(p.bundles ?? {}).some((b) => b.strategy === 'ci-dispatch');
+    const wantsCi =
+      p.strategy === 'ci-dispatch' || Object.values(p.bundles ?? {}).some((b) => b.strategy === 'ci-dispatch');
     if (wantsCi && !p.ciDispatch) {
-      ctx.addIssue({ code: 'custom', path: ['ciDispatch'], message: "strategy 'ci-dispatch' needs a ciDispatch section ({ kind: 'github', repository, workflow } or { kind: 'webhook', url })" });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ciDispatch'],
+        message:
+          "strategy 'ci-dispatch' needs a ciDispatch section ({ kind: 'github', repository, workflow } or { kind: 'webhook', url })",
+      });
     }
   });
 

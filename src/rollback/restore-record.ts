@@ -41,12 +41,23 @@ export async function recordRestore(wh: Warehouse, r: RestoreRecord, nowMs: numb
           traceId,
         },
       ],
-      snapshots: r.restore.map((s) => ({ deploymentId, snapshot: { resource: { type: s.type, id: s.id, key: s.key }, settings: s.settings } })),
+      snapshots: r.restore.map((s) => ({
+        deploymentId,
+        snapshot: { resource: { type: s.type, id: s.id, key: s.key }, settings: s.settings },
+      })),
       events: [
         {
           deploymentId,
           traceId,
-          event: { stage: 'rollback', attempt: 1, startedMs: r.startedMs, finishedMs: nowMs, status: 'SUCCEEDED', attributes: { rollback_id: r.rollbackId, from_version: r.fromVersion }, spanId: traceId.slice(0, 16) },
+          event: {
+            stage: 'rollback',
+            attempt: 1,
+            startedMs: r.startedMs,
+            finishedMs: nowMs,
+            status: 'SUCCEEDED',
+            attributes: { rollback_id: r.rollbackId, from_version: r.fromVersion },
+            spanId: traceId.slice(0, 16),
+          },
         },
       ],
     },

@@ -31,7 +31,11 @@ export interface SimPipeline {
    * failing, for dbt tests the share of runs in which the test fails (dbt reports pass or fail).
    * A dbt test of severity error fails `dbt build`, and with it the run.
    */
-  readonly expectations: ReadonlyArray<{ readonly name: string; readonly failRate: number; readonly severity: 'error' | 'warn' }>;
+  readonly expectations: ReadonlyArray<{
+    readonly name: string;
+    readonly failRate: number;
+    readonly severity: 'error' | 'warn';
+  }>;
   /** Probability that a run fails for infrastructure reasons (retried, then CLOUD_FAILURE). */
   readonly infraFailRate: number;
 }
@@ -59,13 +63,20 @@ export function buildCatalog(spec: WorldSpec): SimPipeline[] {
     const domain = pick(DOMAINS, spec.seed, 'domain', i);
     const name = `${domain}_${kind}_${String(i).padStart(3, '0')}`;
     const cadenceMin =
-      kind === 'dlt' ? pick([15, 30, 60], spec.seed, 'cad', i) : kind === 'dbt' ? pick([60, 60, 1440], spec.seed, 'cad', i) : pick([60, 60, 60, 240, 1440], spec.seed, 'cad', i);
+      kind === 'dlt'
+        ? pick([15, 30, 60], spec.seed, 'cad', i)
+        : kind === 'dbt'
+          ? pick([60, 60, 1440], spec.seed, 'cad', i)
+          : pick([60, 60, 60, 240, 1440], spec.seed, 'cad', i);
     const offsetMin = Math.floor(r('offset') * Math.min(cadenceMin, 60));
     const nTargets = r('targets') < 0.35 ? 2 : 1;
     const targets: SimTable[] = [];
     for (let t = 0; t < nTargets; t++) {
       const perHour = Math.exp(Math.log(2e3) + r(`rows${t}`) * Math.log(500));
-      targets.push({ name: `prod.${domain}.${name}_t${t}`, baseRows: Math.round(perHour * Math.max(cadenceMin, 15) / 60) });
+      targets.push({
+        name: `prod.${domain}.${name}_t${t}`,
+        baseRows: Math.round((perHour * Math.max(cadenceMin, 15)) / 60),
+      });
     }
     const nSources = r('sources') < 0.5 ? 2 : 1;
     const sources: string[] = [];
@@ -82,10 +93,18 @@ export function buildCatalog(spec: WorldSpec): SimPipeline[] {
       name,
       bundle: name.replace(/_/g, '-'),
       resourceType,
-      id: resourceType === 'job' ? String(100000 + i * 7919) : `${hexId(8, spec.seed, 'pid', i)}-${hexId(4, spec.seed, 'pid2', i)}-4${hexId(3, spec.seed, 'pid3', i)}-a${hexId(3, spec.seed, 'pid4', i)}-${hexId(12, spec.seed, 'pid5', i)}`,
+      id:
+        resourceType === 'job'
+          ? String(100000 + i * 7919)
+          : `${hexId(8, spec.seed, 'pid', i)}-${hexId(4, spec.seed, 'pid2', i)}-4${hexId(3, spec.seed, 'pid3', i)}-a${hexId(3, spec.seed, 'pid4', i)}-${hexId(12, spec.seed, 'pid5', i)}`,
       cadenceMin,
       offsetMin,
-      tasks: kind === 'batch' ? ['ingest', 'transform', 'publish'].slice(0, 1 + Math.floor(r('tasks') * 3)) : kind === 'dbt' ? ['dbt_build'] : ['pipeline_update'],
+      tasks:
+        kind === 'batch'
+          ? ['ingest', 'transform', 'publish'].slice(0, 1 + Math.floor(r('tasks') * 3))
+          : kind === 'dbt'
+            ? ['dbt_build']
+            : ['pipeline_update'],
       targets,
       sources,
       baseDurationS: kind === 'dlt' ? 60 + r('dur') * 240 : 180 + r('dur') * 1500,

@@ -92,7 +92,8 @@ export function dbtRunRows(seed: number, r: SimRun): { invocations: ElementaryRo
   }));
   for (const [i, e] of p.expectations.entries()) {
     const result = r.expectations.find((x) => x.name === e.name);
-    const status = result === undefined ? 'skipped' : result.failed === 0 ? 'pass' : e.severity === 'error' ? 'fail' : 'warn';
+    const status =
+      result === undefined ? 'skipped' : result.failed === 0 ? 'pass' : e.severity === 'error' ? 'fail' : 'warn';
     const uniqueId = testUniqueId(seed, p, e.name);
     results.push({
       model_execution_id: `${uniqueId}.${invocationId}`,
@@ -112,7 +113,11 @@ export function dbtRunRows(seed: number, r: SimRun): { invocations: ElementaryRo
 }
 
 const TYPED: Readonly<Record<string, StagedType>> = {
-  created_at: 'TIMESTAMP', _visible_at: 'TIMESTAMP', rows_affected: 'BIGINT', failures: 'BIGINT', full_refresh: 'BOOLEAN',
+  created_at: 'TIMESTAMP',
+  _visible_at: 'TIMESTAMP',
+  rows_affected: 'BIGINT',
+  failures: 'BIGINT',
+  full_refresh: 'BOOLEAN',
 };
 
 /** Rows of one table as a batch over the columns they fill (the rest of the table's columns stay NULL). */

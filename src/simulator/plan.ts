@@ -61,11 +61,26 @@ export function versionOf(seed: number, bundle: string, seq: number): string {
 }
 
 function badBehaviour(p: SimPipeline, key: number): Behaviour {
-  const kinds: BadKind[] = ['failing_runs', 'zero_rows', 'volume_drop', 'volume_jump', 'duration_regression', 'stale_output'];
+  const kinds: BadKind[] = [
+    'failing_runs',
+    'zero_rows',
+    'volume_drop',
+    'volume_jump',
+    'duration_regression',
+    'stale_output',
+  ];
   if (p.expectations.length > 0) kinds.push('expectation_spike');
   const kind = pick(kinds, key, 'kind');
   const factor =
-    kind === 'volume_drop' ? pick([0.5, 0.8], key, 'f') : kind === 'volume_jump' ? pick([2, 1.2], key, 'f') : kind === 'duration_regression' ? 2 : kind === 'expectation_spike' ? 30 : 0;
+    kind === 'volume_drop'
+      ? pick([0.5, 0.8], key, 'f')
+      : kind === 'volume_jump'
+        ? pick([2, 1.2], key, 'f')
+        : kind === 'duration_regression'
+          ? 2
+          : kind === 'expectation_spike'
+            ? 30
+            : 0;
   return { kind, factor };
 }
 
@@ -80,7 +95,9 @@ function deployTimes(spec: WorldSpec, fromMs: number, toMs: number, stream: stri
     const n = Math.round(rate * (0.85 + 0.3 * uniform(spec.seed, stream, 'n', d)));
     for (let k = 0; k < n; k++) {
       const anyTime = uniform(spec.seed, stream, 'any', d, k) < 0.2;
-      const minute = anyTime ? uniform(spec.seed, stream, 'm', d, k) * 1440 : 420 + uniform(spec.seed, stream, 'm', d, k) * 720;
+      const minute = anyTime
+        ? uniform(spec.seed, stream, 'm', d, k) * 1440
+        : 420 + uniform(spec.seed, stream, 'm', d, k) * 720;
       out.push(dayStart + Math.floor(minute) * 60_000 + Math.floor(uniform(spec.seed, stream, 's', d, k) * 60) * 1000);
     }
   }
@@ -102,7 +119,10 @@ export function buildPlan(spec: WorldSpec, catalog: readonly SimPipeline[], repl
   }
   const deploys: PlannedDeploy[] = [];
   const incidents: Incident[] = [];
-  const times = [...deployTimes(spec, histFrom, spec.startMs, 'hist'), ...deployTimes(spec, spec.startMs, replayTo, 'replay')];
+  const times = [
+    ...deployTimes(spec, histFrom, spec.startMs, 'hist'),
+    ...deployTimes(spec, spec.startMs, replayTo, 'replay'),
+  ];
   let incidentPlanned = false;
   let schemaBreakPlanned = false;
   for (const [k, at] of times.entries()) {
@@ -134,12 +154,35 @@ export function buildPlan(spec: WorldSpec, catalog: readonly SimPipeline[], repl
         behaviour = { kind: 'schema_break', factor: 0 };
         schemaBreakPlanned = true;
       }
-    } else if (inReplay && !incidentPlanned && p.cadenceMin <= 60 && at < spec.startMs + 12 * 3_600_000 && p.sources.length > 0) {
+    } else if (
+      inReplay &&
+      !incidentPlanned &&
+      p.cadenceMin <= 60 &&
+      at < spec.startMs + 12 * 3_600_000 &&
+      p.sources.length > 0
+    ) {
       incidentPlanned = true;
       label = 'upstream_incident';
-      incidents.push({ source: p.sources[0]!, fromMs: at + 20 * 60_000, toMs: at + 8 * 3_600_000, factor: 0.3, deploymentId });
+      incidents.push({
+        source: p.sources[0]!,
+        fromMs: at + 20 * 60_000,
+        toMs: at + 8 * 3_600_000,
+        factor: 0.3,
+        deploymentId,
+      });
     }
-    deploys.push({ deploymentId, pipelineIndex: p.index, bundle: p.bundle, target: 'prod', version, previousVersion, seq, atMs: at, behaviour, label });
+    deploys.push({
+      deploymentId,
+      pipelineIndex: p.index,
+      bundle: p.bundle,
+      target: 'prod',
+      version,
+      previousVersion,
+      seq,
+      atMs: at,
+      behaviour,
+      label,
+    });
   }
   return { deploys, incidents, initialVersions };
 }

@@ -37,6 +37,9 @@ export function pick<T>(items: readonly T[], ...key: ReadonlyArray<string | numb
 
 export function hexId(length: number, ...key: ReadonlyArray<string | number>): string {
   let out = '';
-  for (let i = 0; out.length < length; i++) out += hashKey(...key, i).toString(16).padStart(8, '0');
+  for (let i = 0; out.length < length; i++)
+    out += hashKey(...key, i)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, length);
 }

@@ -44,7 +44,14 @@ export function runIdOf(p: SimPipeline, slot: number): string {
   return `${700 + p.index}${String(slot).padStart(9, '0')}`;
 }
 
-export function simulateRun(seed: number, p: SimPipeline, slot: number, startMs: number, behaviour: Behaviour, incidents: readonly Incident[]): SimRun {
+export function simulateRun(
+  seed: number,
+  p: SimPipeline,
+  slot: number,
+  startMs: number,
+  behaviour: Behaviour,
+  incidents: readonly Incident[],
+): SimRun {
   const key = [seed, 'run', p.index, slot] as const;
   const kind = behaviour.kind;
   const infraFailure = kind === null && uniform(...key, 'infra') < p.infraFailRate;
@@ -88,13 +95,30 @@ export function simulateRun(seed: number, p: SimPipeline, slot: number, startMs:
     : p.expectations.map((e, i) => {
         if (p.kind === 'dbt') {
           // A bad dbt release (a join that fans out) fails its tests on every run, with many rows.
-          const failing = kind === 'expectation_spike' ? Math.max(1, Math.round(checked * 0.002 * Math.exp(0.5 * normal(...key, 'dbtf', i))))
-            : uniform(...key, 'flake', i) < e.failRate ? 1 + Math.floor(uniform(...key, 'flaken', i) * 5) : 0;
-          return { name: e.name, dataset, severity: e.severity, passed: checked - Math.min(checked, failing), failed: Math.min(checked, failing) };
+          const failing =
+            kind === 'expectation_spike'
+              ? Math.max(1, Math.round(checked * 0.002 * Math.exp(0.5 * normal(...key, 'dbtf', i))))
+              : uniform(...key, 'flake', i) < e.failRate
+                ? 1 + Math.floor(uniform(...key, 'flaken', i) * 5)
+                : 0;
+          return {
+            name: e.name,
+            dataset,
+            severity: e.severity,
+            passed: checked - Math.min(checked, failing),
+            failed: Math.min(checked, failing),
+          };
         }
-        const rate = e.failRate * (kind === 'expectation_spike' ? behaviour.factor : 1) * Math.exp(0.3 * normal(...key, 'exp', i));
+        const rate =
+          e.failRate * (kind === 'expectation_spike' ? behaviour.factor : 1) * Math.exp(0.3 * normal(...key, 'exp', i));
         const failedRecords = Math.min(checked, Math.round(checked * rate + uniform(...key, 'expu', i) - 0.5));
-        return { name: e.name, dataset, severity: e.severity, passed: checked - Math.max(0, failedRecords), failed: Math.max(0, failedRecords) };
+        return {
+          name: e.name,
+          dataset,
+          severity: e.severity,
+          passed: checked - Math.max(0, failedRecords),
+          failed: Math.max(0, failedRecords),
+        };
       });
   // dbt build runs the tests after the models: a failing test of severity error fails the run
   // once the models are written.

@@ -28,8 +28,13 @@ export function jobSettings(p: SimPipeline, version: string): Record<string, unk
       task_key: key,
       ...(i > 0 ? { depends_on: [{ task_key: p.tasks[i - 1] }] } : {}),
       ...(p.kind === 'dbt'
-        // The vars tie Elementary's record of the invocation to the job run (see tick/dbt_tests.sql).
-        ? { dbt_task: { commands: ['dbt deps', `dbt build --vars '{"job_id": "{{job.id}}", "job_run_id": "{{job.run_id}}"}'`], project_directory: `${artifacts(p, version)}/dbt` } }
+        ? // The vars tie Elementary's record of the invocation to the job run (see tick/dbt_tests.sql).
+          {
+            dbt_task: {
+              commands: ['dbt deps', `dbt build --vars '{"job_id": "{{job.id}}", "job_run_id": "{{job.run_id}}"}'`],
+              project_directory: `${artifacts(p, version)}/dbt`,
+            },
+          }
         : { notebook_task: { notebook_path: `${artifacts(p, version)}/src/${key}` } }),
       environment_key: 'default',
     })),

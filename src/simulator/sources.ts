@@ -37,14 +37,28 @@ export function sourceCommit(seed: number, table: string, slot: number, incident
   const at = slot * SOURCE_CADENCE_MS + OFFSET_MS;
   // 20k to 1M rows a quarter-hour at the daily mean, fixed per table.
   const base = Math.exp(Math.log(2e4) + uniform(seed, 'source-base', table) * Math.log(50));
-  const rows = base * volumeFactor(at) * Math.exp(NOISE * normal(seed, 'source-rows', table, slot)) * incidentFactor(table, at, incidents);
+  const rows =
+    base *
+    volumeFactor(at) *
+    Math.exp(NOISE * normal(seed, 'source-rows', table, slot)) *
+    incidentFactor(table, at, incidents);
   return { table, version: slot, timestampMs: at, rows: Math.round(rows) };
 }
 
 /** Commits to `tables` landing in (fromMs, toMs], in time order. */
-export function sourceCommitsBetween(seed: number, tables: readonly string[], fromMs: number, toMs: number, incidents: readonly Incident[]): SourceCommit[] {
+export function sourceCommitsBetween(
+  seed: number,
+  tables: readonly string[],
+  fromMs: number,
+  toMs: number,
+  incidents: readonly Incident[],
+): SourceCommit[] {
   const out: SourceCommit[] = [];
-  for (let slot = Math.floor((fromMs - OFFSET_MS) / SOURCE_CADENCE_MS); slot * SOURCE_CADENCE_MS + OFFSET_MS <= toMs; slot++) {
+  for (
+    let slot = Math.floor((fromMs - OFFSET_MS) / SOURCE_CADENCE_MS);
+    slot * SOURCE_CADENCE_MS + OFFSET_MS <= toMs;
+    slot++
+  ) {
     const at = slot * SOURCE_CADENCE_MS + OFFSET_MS;
     if (at <= fromMs) continue;
     for (const t of tables) out.push(sourceCommit(seed, t, slot, incidents));

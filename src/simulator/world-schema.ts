@@ -3,11 +3,11 @@
 // show by the simulated "now" (system tables lag by hours; the event log and Delta history do not).
 
 import { parseCreateTable } from '../warehouse/ddl-parse.js';
+import { duckdbDialect } from '../warehouse/duckdb/duckdb-dialect.js';
 import { toDuckDbType } from '../warehouse/duckdb/duckdb-types.js';
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql, splitStatements } from '../warehouse/sql-files.js';
 import { compileSql } from '../warehouse/sql-template.js';
-import { duckdbDialect } from '../warehouse/duckdb/duckdb-dialect.js';
 
 const VISIBLE = '_visible_at <= (SELECT timestamp_millis(now_ms) FROM sim_world.clock)';
 
@@ -20,7 +20,13 @@ export async function createWorldSchema(wh: DuckDbWarehouse): Promise<void> {
     const def = parseCreateTable(stmt);
     if (!def) continue;
     const [, schema, table] = def.name.split('.') as [string, string, string];
-    await createVisibleTable(wh, `sim_world.system_${schema}__${table}`, `system_${schema}`, `"system_${schema}"."${table}"`, def.columns);
+    await createVisibleTable(
+      wh,
+      `sim_world.system_${schema}__${table}`,
+      `system_${schema}`,
+      `"system_${schema}"."${table}"`,
+      def.columns,
+    );
   }
   const eventLog = parseCreateTable(splitStatements(loadSql('ddl/event_log'))[0]!)!;
   const [evSchema, evTable] = wh.locations.eventLog.split('.') as [string, string];
@@ -35,7 +41,9 @@ export async function createWorldSchema(wh: DuckDbWarehouse): Promise<void> {
   }
 
   await s.run('CREATE SCHEMA IF NOT EXISTS delta_history');
-  await s.run(`CREATE OR REPLACE VIEW delta_history.commits AS SELECT * EXCLUDE (_visible_at) FROM sim_world.delta_commits WHERE ${VISIBLE}`);
+  await s.run(
+    `CREATE OR REPLACE VIEW delta_history.commits AS SELECT * EXCLUDE (_visible_at) FROM sim_world.delta_commits WHERE ${VISIBLE}`,
+  );
 }
 
 async function createVisibleTable(
@@ -48,5 +56,7 @@ async function createVisibleTable(
   const cols = columns.map((c) => `"${c.name}" ${toDuckDbType(c.type)}`).join(', ');
   await wh.session.run(`CREATE TABLE IF NOT EXISTS ${base} (${cols}, _visible_at TIMESTAMP)`);
   await wh.session.run(`CREATE SCHEMA IF NOT EXISTS "${viewSchema}"`);
-  await wh.session.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * EXCLUDE (_visible_at) FROM ${base} WHERE ${VISIBLE}`);
+  await wh.session.run(
+    `CREATE OR REPLACE VIEW ${view} AS SELECT * EXCLUDE (_visible_at) FROM ${base} WHERE ${VISIBLE}`,
+  );
 }

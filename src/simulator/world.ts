@@ -3,19 +3,19 @@
 // planned deployments (acting as CI: it records them the way `postflight record` does), and moves
 // the clock that decides what the views show.
 
-import { recordDeployments, type RecordBatch } from '../ci/record.js';
+import { type RecordBatch, recordDeployments } from '../ci/record.js';
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { inlineRowsJson, inlineRowsSelect, ROWS_PARAM } from '../warehouse/duckdb/inline-rows.js';
 import type { RowBatch, SqlValue, StagedType } from '../warehouse/port.js';
 import { loadSql, splitStatements } from '../warehouse/sql-files.js';
-import { buildCatalog, firstSlotAfter, slotStartMs, type SimPipeline, type WorldSpec } from './catalog.js';
-import { buildPlan, type Behaviour, type DeployPlan, type PlannedDeploy } from './plan.js';
+import { buildCatalog, firstSlotAfter, type SimPipeline, slotStartMs, type WorldSpec } from './catalog.js';
+import { dbtRunRows, dbtTestRows, type ElementaryRow, elementaryBatch } from './elementary.js';
+import { type Behaviour, buildPlan, type DeployPlan, type PlannedDeploy } from './plan.js';
 import { uniform } from './random.js';
-import { simulateRun, type SimRun } from './runs.js';
-import { sourceCommitsBetween, sourceTablesOf, type SourceCommit } from './sources.js';
+import { type SimRun, simulateRun } from './runs.js';
 import { jobSettings, pipelineSpec } from './settings.js';
+import { type SourceCommit, sourceCommitsBetween, sourceTablesOf } from './sources.js';
 import { createWorldSchema } from './world-schema.js';
-import { dbtRunRows, dbtTestRows, elementaryBatch, type ElementaryRow } from './elementary.js';
 
 /** How long after the fact each source shows the fact (system tables are hours late). */
 export const LATENCY_MS = { lakeflow: 90 * 60_000, lineage: 60 * 60_000 } as const;
@@ -43,7 +43,12 @@ export const WORLD_FORMAT = 7;
 export class SimWorld {
   readonly spec: WorldSpec;
   readonly #wh: DuckDbWarehouse;
-  #model: { catalog: readonly SimPipeline[]; plan: DeployPlan; schemaBreaks: ReadonlySet<string>; sources: readonly string[] } | null = null;
+  #model: {
+    catalog: readonly SimPipeline[];
+    plan: DeployPlan;
+    schemaBreaks: ReadonlySet<string>;
+    sources: readonly string[];
+  } | null = null;
   #nowMs: number;
   /** Whether this connection's staging tables for runs exist yet. */
   #staged = false;
@@ -61,13 +66,20 @@ export class SimWorld {
    * world's clock (`postflight tick` on the embedded warehouse) does not pay for a plan of months
    * of deployments.
    */
-  get #built(): { catalog: readonly SimPipeline[]; plan: DeployPlan; schemaBreaks: ReadonlySet<string>; sources: readonly string[] } {
+  get #built(): {
+    catalog: readonly SimPipeline[];
+    plan: DeployPlan;
+    schemaBreaks: ReadonlySet<string>;
+    sources: readonly string[];
+  } {
     if (this.#model === null) {
       const catalog = buildCatalog(this.spec);
       const plan = buildPlan(this.spec, catalog);
       // pipeline index:slot of the first run after each schema-breaking deploy (it alters the table).
       const schemaBreaks = new Set(
-        plan.deploys.filter((d) => d.behaviour.kind === 'schema_break').map((d) => `${d.pipelineIndex}:${firstSlotAfter(catalog[d.pipelineIndex]!, d.atMs - 1)}`),
+        plan.deploys
+          .filter((d) => d.behaviour.kind === 'schema_break')
+          .map((d) => `${d.pipelineIndex}:${firstSlotAfter(catalog[d.pipelineIndex]!, d.atMs - 1)}`),
       );
       this.#model = { catalog, plan, schemaBreaks, sources: sourceTablesOf(catalog) };
     }
@@ -87,7 +99,9 @@ export class SimWorld {
   }
 
   static async open(wh: DuckDbWarehouse): Promise<SimWorld | null> {
-    const has = await wh.session.all("SELECT 1 FROM information_schema.tables WHERE table_schema = 'sim_world' AND table_name = 'meta'");
+    const has = await wh.session.all(
+      "SELECT 1 FROM information_schema.tables WHERE table_schema = 'sim_world' AND table_name = 'meta'",
+    );
     if (has.length === 0) return null;
     const meta = await wh.session.all("SELECT value FROM sim_world.meta WHERE key = 'spec'");
     const clock = await wh.session.all('SELECT now_ms FROM sim_world.clock');
@@ -96,7 +110,11 @@ export class SimWorld {
   }
 
   /** Builds the world and its history up to spec.startMs. */
-  static async create(wh: DuckDbWarehouse, spec: WorldSpec, progress?: (done: number, total: number) => void): Promise<SimWorld> {
+  static async create(
+    wh: DuckDbWarehouse,
+    spec: WorldSpec,
+    progress?: (done: number, total: number) => void,
+  ): Promise<SimWorld> {
     await createWorldSchema(wh);
     const from = spec.startMs - spec.days * DAY;
     const world = new SimWorld(wh, spec, from);
@@ -128,7 +146,10 @@ export class SimWorld {
       });
     }
     await this.#writeScdRows(this.catalog.map((p) => ({ p, changeMs: atMs - 30 * DAY })));
-    await this.#writeElementary('dbt_tests', this.catalog.filter((p) => p.kind === 'dbt').flatMap((p) => dbtTestRows(this.spec.seed, p, atMs)));
+    await this.#writeElementary(
+      'dbt_tests',
+      this.catalog.filter((p) => p.kind === 'dbt').flatMap((p) => dbtTestRows(this.spec.seed, p, atMs)),
+    );
     // Every version the plan will deploy, with its behaviour: one batch rather than a statement each.
     const versions: Array<Array<string | number | null>> = [
       ...this.catalog.map((p) => [p.bundle, this.plan.initialVersions.get(p.bundle)!, null, 1]),
@@ -151,7 +172,10 @@ export class SimWorld {
     for (const type of ['job', 'pipeline'] as const) {
       const mine = changes.filter((c) => c.p.resourceType === type);
       if (mine.length === 0) continue;
-      const batch = rowBatch(SCD_COLUMNS, mine.map((c) => [c.p.id, c.p.name, c.p.bundle, c.changeMs, c.changeMs + LATENCY_MS.lakeflow]));
+      const batch = rowBatch(
+        SCD_COLUMNS,
+        mine.map((c) => [c.p.id, c.p.name, c.p.bundle, c.changeMs, c.changeMs + LATENCY_MS.lakeflow]),
+      );
       await this.#wh.session.run(
         type === 'job'
           ? `INSERT INTO sim_world.system_lakeflow__jobs BY NAME SELECT '1001' AS account_id, '4242' AS workspace_id, r.id AS job_id, r.name AS name,
@@ -167,7 +191,10 @@ export class SimWorld {
   }
 
   /** Rows of one of Elementary's tables, one statement for all of them. */
-  async #writeElementary(table: 'dbt_invocations' | 'dbt_run_results' | 'dbt_tests', rows: readonly ElementaryRow[]): Promise<void> {
+  async #writeElementary(
+    table: 'dbt_invocations' | 'dbt_run_results' | 'dbt_tests',
+    rows: readonly ElementaryRow[],
+  ): Promise<void> {
     if (rows.length === 0) return;
     const batch = elementaryBatch(rows);
     const { select, params } = rowBatch(batch.columns, batch.rows);
@@ -179,7 +206,12 @@ export class SimWorld {
     const rows = await this.#wh.session.all(
       'SELECT r.resource_id, v.kind, v.factor FROM sim_world.api_resources r LEFT JOIN sim_world.versions v ON v.bundle = r.bundle AND v.version = r.version',
     );
-    return new Map(rows.map((r) => [String(r.resource_id), { kind: (r.kind as Behaviour['kind']) ?? null, factor: Number(r.factor ?? 1) }]));
+    return new Map(
+      rows.map((r) => [
+        String(r.resource_id),
+        { kind: (r.kind as Behaviour['kind']) ?? null, factor: Number(r.factor ?? 1) },
+      ]),
+    );
   }
 
   async advance(toMs: number): Promise<void> {
@@ -204,7 +236,14 @@ export class SimWorld {
     const step = await this.#compute(toMs);
     if (step.deploys.length) return null;
     const open = await this.#open(step);
-    return { commit: () => open.commit().then(() => true, () => false), abort: open.abort };
+    return {
+      commit: () =>
+        open.commit().then(
+          () => true,
+          () => false,
+        ),
+      abort: open.abort,
+    };
   }
 
   /**
@@ -255,7 +294,11 @@ export class SimWorld {
         const start = slotStartMs(p, slot);
         while (di < mine.length && mine[di]!.atMs <= start) current = mine[di++]!.behaviour;
         const run = simulateRun(this.spec.seed, p, slot, start, current, this.plan.incidents);
-        runs.push(current.kind === 'schema_break' && this.#built.schemaBreaks.has(`${p.index}:${slot}`) ? { ...run, schemaChange: 'ADD COLUMNS' } : run);
+        runs.push(
+          current.kind === 'schema_break' && this.#built.schemaBreaks.has(`${p.index}:${slot}`)
+            ? { ...run, schemaChange: 'ADD COLUMNS' }
+            : run,
+        );
       }
     }
     const ingested = sourceCommitsBetween(this.spec.seed, this.#built.sources, fromMs, toMs, this.plan.incidents);
@@ -271,7 +314,11 @@ export class SimWorld {
 
   async #applyDeploys(deploys: readonly PlannedDeploy[]): Promise<void> {
     const s = this.#wh.session;
-    const batch: { deployments: RecordBatch['deployments'][number][]; snapshots: RecordBatch['snapshots'][number][]; events: RecordBatch['events'][number][] } = {
+    const batch: {
+      deployments: RecordBatch['deployments'][number][];
+      snapshots: RecordBatch['snapshots'][number][];
+      events: RecordBatch['events'][number][];
+    } = {
       deployments: [],
       snapshots: [],
       events: [],
@@ -283,8 +330,23 @@ export class SimWorld {
       const settings = p.resourceType === 'job' ? jobSettings(p, d.version) : pipelineSpec(p, d.version);
       // A resource deployed twice in one step ends up with its later deploy.
       current.set(p.id, [p.id, d.version, JSON.stringify(settings), d.atMs]);
-      labels.push([d.deploymentId, d.bundle, d.version, d.label, d.behaviour.kind, d.behaviour.factor, d.atMs, p.kind, p.cadenceMin]);
-      const resource = { type: p.resourceType, id: p.id, key: p.name, ...(p.resourceType === 'job' ? { dbt: p.kind === 'dbt' } : {}) };
+      labels.push([
+        d.deploymentId,
+        d.bundle,
+        d.version,
+        d.label,
+        d.behaviour.kind,
+        d.behaviour.factor,
+        d.atMs,
+        p.kind,
+        p.cadenceMin,
+      ]);
+      const resource = {
+        type: p.resourceType,
+        id: p.id,
+        key: p.name,
+        ...(p.resourceType === 'job' ? { dbt: p.kind === 'dbt' } : {}),
+      };
       const traceId = d.deploymentId.replace('dep-', '').padEnd(32, '0');
       batch.deployments.push({
         deploymentId: d.deploymentId,
@@ -305,7 +367,15 @@ export class SimWorld {
       batch.events.push({
         deploymentId: d.deploymentId,
         traceId,
-        event: { stage: 'deploy', attempt: 1, startedMs: d.atMs - 90_000, finishedMs: d.atMs, status: 'SUCCEEDED', attributes: { seq: d.seq }, spanId: traceId.slice(0, 16) },
+        event: {
+          stage: 'deploy',
+          attempt: 1,
+          startedMs: d.atMs - 90_000,
+          finishedMs: d.atMs,
+          status: 'SUCCEEDED',
+          attributes: { seq: d.seq },
+          spanId: traceId.slice(0, 16),
+        },
       });
     }
     const resources = rowBatch(RESOURCE_COLUMNS, [...current.values()]);
@@ -315,7 +385,11 @@ export class SimWorld {
       resources.params,
     );
     await this.#writeScdRows(deploys.map((d) => ({ p: this.catalog[d.pipelineIndex]!, changeMs: d.atMs })));
-    await s.append('sim_world.labels', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'DOUBLE', 'BIGINT', 'STRING', 'BIGINT'], labels);
+    await s.append(
+      'sim_world.labels',
+      ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'DOUBLE', 'BIGINT', 'STRING', 'BIGINT'],
+      labels,
+    );
     await recordDeployments(this.#wh, batch, deploys[deploys.length - 1]!.atMs);
   }
 
@@ -339,47 +413,190 @@ export class SimWorld {
       const resultState = r.succeeded ? 'SUCCEEDED' : 'FAILED';
       if (p.resourceType === 'job') {
         stageRuns.push([
-          p.id, null, r.runId, p.name, r.startMs, r.endMs, resultState, r.succeeded ? 'SUCCESS' : 'FAILED',
-          r.terminationCode, r.terminationType, JSON.stringify(r.tasks), slow,
+          p.id,
+          null,
+          r.runId,
+          p.name,
+          r.startMs,
+          r.endMs,
+          resultState,
+          r.succeeded ? 'SUCCESS' : 'FAILED',
+          r.terminationCode,
+          r.terminationType,
+          JSON.stringify(r.tasks),
+          slow,
         ]);
-        for (const t of r.tasks) stageTasks.push([p.id, r.runId, t.runId, t.taskKey, t.startMs, t.endMs, t.result, t.result === 'SUCCEEDED' ? 'SUCCESS' : r.terminationCode, slow]);
-        if (r.schemaChange) stageCommits.push([p.targets[0]!.name, r.slot, r.startMs + 1000, r.schemaChange, null, p.id, p.name, r.runId]);
+        for (const t of r.tasks)
+          stageTasks.push([
+            p.id,
+            r.runId,
+            t.runId,
+            t.taskKey,
+            t.startMs,
+            t.endMs,
+            t.result,
+            t.result === 'SUCCEEDED' ? 'SUCCESS' : r.terminationCode,
+            slow,
+          ]);
+        if (r.schemaChange)
+          stageCommits.push([
+            p.targets[0]!.name,
+            r.slot,
+            r.startMs + 1000,
+            r.schemaChange,
+            null,
+            p.id,
+            p.name,
+            r.runId,
+          ]);
         r.rows.forEach((rows, i) => {
           if (rows === null) return;
-          stageCommits.push([p.targets[i]!.name, r.slot, r.endMs - (r.rows.length - i) * 1000, p.kind === 'dbt' ? 'CREATE OR REPLACE TABLE AS SELECT' : 'WRITE', rows, p.id, p.name, r.runId]);
+          stageCommits.push([
+            p.targets[i]!.name,
+            r.slot,
+            r.endMs - (r.rows.length - i) * 1000,
+            p.kind === 'dbt' ? 'CREATE OR REPLACE TABLE AS SELECT' : 'WRITE',
+            rows,
+            p.id,
+            p.name,
+            r.runId,
+          ]);
         });
       } else {
-        stageRuns.push([null, p.id, r.runId, p.name, r.startMs, r.endMs, resultState, null, r.terminationCode, r.terminationType, null, slow]);
-        stageEvents.push([`${r.runId}-c`, p.id, p.name, r.runId, null, r.startMs, `Update ${r.runId.slice(-6)} started by SCHEDULE.`, 'INFO',
-          JSON.stringify({ create_update: { cause: 'JOB_TASK', full_refresh: false } }), 'create_update', null]);
+        stageRuns.push([
+          null,
+          p.id,
+          r.runId,
+          p.name,
+          r.startMs,
+          r.endMs,
+          resultState,
+          null,
+          r.terminationCode,
+          r.terminationType,
+          null,
+          slow,
+        ]);
+        stageEvents.push([
+          `${r.runId}-c`,
+          p.id,
+          p.name,
+          r.runId,
+          null,
+          r.startMs,
+          `Update ${r.runId.slice(-6)} started by SCHEDULE.`,
+          'INFO',
+          JSON.stringify({ create_update: { cause: 'JOB_TASK', full_refresh: false } }),
+          'create_update',
+          null,
+        ]);
         r.rows.forEach((rows, i) => {
           if (rows === null) return;
           const flow = p.targets[i]!.name.split('.').pop()!;
-          const expectations = i === 0 ? r.expectations.map((e) => ({ name: e.name, dataset: e.dataset, passed_records: e.passed, failed_records: e.failed })) : [];
-          stageEvents.push([`${r.runId}-f${i}`, p.id, p.name, r.runId, flow, r.endMs - 2000, `Flow '${flow}' has COMPLETED.`, 'METRICS',
-            JSON.stringify({ flow_progress: { status: 'COMPLETED', metrics: { num_output_rows: rows, ...backlogAt(this.spec.seed, r, i, rows) }, data_quality: { dropped_records: 0, expectations } } }),
-            'flow_progress', null]);
+          const expectations =
+            i === 0
+              ? r.expectations.map((e) => ({
+                  name: e.name,
+                  dataset: e.dataset,
+                  passed_records: e.passed,
+                  failed_records: e.failed,
+                }))
+              : [];
+          stageEvents.push([
+            `${r.runId}-f${i}`,
+            p.id,
+            p.name,
+            r.runId,
+            flow,
+            r.endMs - 2000,
+            `Flow '${flow}' has COMPLETED.`,
+            'METRICS',
+            JSON.stringify({
+              flow_progress: {
+                status: 'COMPLETED',
+                metrics: { num_output_rows: rows, ...backlogAt(this.spec.seed, r, i, rows) },
+                data_quality: { dropped_records: 0, expectations },
+              },
+            }),
+            'flow_progress',
+            null,
+          ]);
         });
         const state = r.succeeded ? 'COMPLETED' : 'FAILED';
-        stageEvents.push([`${r.runId}-u`, p.id, p.name, r.runId, null, r.endMs, `Update ${r.runId.slice(-6)} is ${state}.`, r.succeeded ? 'INFO' : 'ERROR',
-          JSON.stringify({ update_progress: { state } }), 'update_progress',
-          r.succeeded ? null : JSON.stringify({ fatal: true, exceptions: [{ class_name: r.terminationType === 'CLOUD_FAILURE' ? 'CloudProviderException' : 'AnalysisException', message: r.terminationCode }] })]);
+        stageEvents.push([
+          `${r.runId}-u`,
+          p.id,
+          p.name,
+          r.runId,
+          null,
+          r.endMs,
+          `Update ${r.runId.slice(-6)} is ${state}.`,
+          r.succeeded ? 'INFO' : 'ERROR',
+          JSON.stringify({ update_progress: { state } }),
+          'update_progress',
+          r.succeeded
+            ? null
+            : JSON.stringify({
+                fatal: true,
+                exceptions: [
+                  {
+                    class_name: r.terminationType === 'CLOUD_FAILURE' ? 'CloudProviderException' : 'AnalysisException',
+                    message: r.terminationCode,
+                  },
+                ],
+              }),
+        ]);
       }
       for (const src of p.sources) {
         for (const [i, t] of p.targets.entries()) {
           if (r.rows[i] === null) continue;
-          stageLineage.push([p.resourceType === 'job' ? 'JOB' : 'PIPELINE', p.id, r.runId, src, t.name, r.endMs, r.endMs + LATENCY_MS.lineage, `${r.runId}-${i}-${src}`]);
+          stageLineage.push([
+            p.resourceType === 'job' ? 'JOB' : 'PIPELINE',
+            p.id,
+            r.runId,
+            src,
+            t.name,
+            r.endMs,
+            r.endMs + LATENCY_MS.lineage,
+            `${r.runId}-${i}-${src}`,
+          ]);
         }
       }
     }
     // Ingestion into the source tables runs outside any job the workspace knows of.
-    for (const c of ingested) stageCommits.push([c.table, c.version, c.timestampMs, 'STREAMING UPDATE', c.rows, null, null, null]);
+    for (const c of ingested)
+      stageCommits.push([c.table, c.version, c.timestampMs, 'STREAMING UPDATE', c.rows, null, null, null]);
     const stages: Array<[StageTable, readonly StagedType[], typeof stageRuns]> = [
-      ['stage_runs', ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT'], stageRuns],
-      ['stage_tasks', ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'BIGINT'], stageTasks],
+      [
+        'stage_runs',
+        [
+          'STRING',
+          'STRING',
+          'STRING',
+          'STRING',
+          'BIGINT',
+          'BIGINT',
+          'STRING',
+          'STRING',
+          'STRING',
+          'STRING',
+          'STRING',
+          'BIGINT',
+        ],
+        stageRuns,
+      ],
+      [
+        'stage_tasks',
+        ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'BIGINT'],
+        stageTasks,
+      ],
       ['stage_commits', ['STRING', 'BIGINT', 'BIGINT', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING'], stageCommits],
       ['stage_lineage', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING'], stageLineage],
-      ['stage_events', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING', 'STRING', 'STRING'], stageEvents],
+      [
+        'stage_events',
+        ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING', 'STRING', 'STRING'],
+        stageEvents,
+      ],
     ];
     this.#filled = stages.filter(([, , rows]) => rows.length > 0).map(([t]) => t);
     for (const [table, types, rows] of stages) if (rows.length) await s.append(table, types, rows);
@@ -395,8 +612,14 @@ export class SimWorld {
     };
     for (const stmt of flushStatementsOf()) if ((rowsIn[stmt.stage] ?? 1) > 0) await s.run(stmt.sql);
     const dbt = runs.filter((r) => r.pipeline.kind === 'dbt').map((r) => dbtRunRows(this.spec.seed, r));
-    await this.#writeElementary('dbt_invocations', dbt.flatMap((d) => d.invocations));
-    await this.#writeElementary('dbt_run_results', dbt.flatMap((d) => d.results));
+    await this.#writeElementary(
+      'dbt_invocations',
+      dbt.flatMap((d) => d.invocations),
+    );
+    await this.#writeElementary(
+      'dbt_run_results',
+      dbt.flatMap((d) => d.results),
+    );
   }
 }
 
@@ -415,7 +638,10 @@ const RESOURCE_COLUMNS: RowBatch['columns'] = [
 ];
 
 /** Rows as one JSON parameter of the statement, the way the warehouse sends a row batch. */
-function rowBatch(columns: RowBatch['columns'], rows: ReadonlyArray<readonly SqlValue[]>): { select: string; params: Record<string, SqlValue> } {
+function rowBatch(
+  columns: RowBatch['columns'],
+  rows: ReadonlyArray<readonly SqlValue[]>,
+): { select: string; params: Record<string, SqlValue> } {
   return { select: inlineRowsSelect(columns), params: { [ROWS_PARAM]: inlineRowsJson({ columns, rows }) } };
 }
 
@@ -434,11 +660,24 @@ function flushStatementsOf(): Array<{ sql: string; stage: string }> {
 export const DEFAULT_START_MS = Date.UTC(2026, 10, 2); // Monday 2026-11-02, 00:00 UTC
 
 export function defaultSpec(overrides: Partial<WorldSpec> = {}): WorldSpec {
-  return { seed: 7, pipelines: 24, days: 28, deploysPerDay: 30, startMs: DEFAULT_START_MS, badShare: 0.3, ...overrides };
+  return {
+    seed: 7,
+    pipelines: 24,
+    days: 28,
+    deploysPerDay: 30,
+    startMs: DEFAULT_START_MS,
+    badShare: 0.3,
+    ...overrides,
+  };
 }
 
 /** What a streaming flow still had to read when its update finished: a small, noisy share of its input. */
-function backlogAt(seed: number, r: SimRun, flow: number, rows: number): { backlog_records: number; backlog_seconds: number; backlog_bytes: number } {
+function backlogAt(
+  seed: number,
+  r: SimRun,
+  flow: number,
+  rows: number,
+): { backlog_records: number; backlog_seconds: number; backlog_bytes: number } {
   const share = 0.02 * Math.exp(0.3 * (uniform(seed, 'backlog', r.runId, flow) - 0.5));
   const records = Math.round(rows * share);
   return { backlog_records: records, backlog_seconds: Math.round(5 + 60 * share * 10), backlog_bytes: records * 512 };

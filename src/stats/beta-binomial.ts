@@ -40,7 +40,14 @@ export function fitBetaBinomial(runs: BaselineRuns): BetaBinomialFit {
   const excess = s2 - mean(withinVariances);
   const vBetween = Math.max(excess, MIN_BETWEEN_VARIANCE);
   const concentration = (p0 * (1 - p0)) / vBetween - 1;
-  return { p0, s2, vBetween, a: p0 * concentration, b: (1 - p0) * concentration, binomial: !(excess > MIN_BETWEEN_VARIANCE) };
+  return {
+    p0,
+    s2,
+    vBetween,
+    a: p0 * concentration,
+    b: (1 - p0) * concentration,
+    binomial: !(excess > MIN_BETWEEN_VARIANCE),
+  };
 }
 
 export function betaBinomialDistribution(n: number, a: number, b: number): DiscreteDistribution {

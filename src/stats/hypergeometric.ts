@@ -6,7 +6,11 @@ import { logChoose } from './log-choose.js';
  * `population` items of which `marked` are marked.
  */
 export function hypergeometricDistribution(population: number, marked: number, draws: number): DiscreteDistribution {
-  for (const [name, v] of [['population', population], ['marked', marked], ['draws', draws]] as const) {
+  for (const [name, v] of [
+    ['population', population],
+    ['marked', marked],
+    ['draws', draws],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
   }
   if (marked > population || draws > population) {

@@ -65,7 +65,8 @@ export function mannWhitneyTest(
 ): MannWhitneyResult {
   const { alternative = 'two-sided', continuity = true, method = 'asymptotic' } = options;
   const stats = mannWhitneyStatistics(x, y);
-  const u = alternative === 'two-sided' ? Math.max(stats.u1, stats.u2) : alternative === 'greater' ? stats.u1 : stats.u2;
+  const u =
+    alternative === 'two-sided' ? Math.max(stats.u1, stats.u2) : alternative === 'greater' ? stats.u1 : stats.u2;
   const sides = alternative === 'two-sided' ? 2 : 1;
   if (method === 'exact') {
     if (stats.tieTerm > 0) throw new RangeError('the exact Mann-Whitney p-value needs samples without ties');

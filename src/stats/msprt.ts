@@ -34,5 +34,11 @@ export function msprtStep(state: MsprtState, residual: number, params: MsprtPara
   const looks = state.looks + 1;
   const sum = state.sum + residual;
   const logLambda = msprtLogLambda(looks, sum / looks, params);
-  return { looks, sum, logLambda, lambda: Math.exp(logLambda), pValue: Math.min(state.pValue, 1, Math.exp(-logLambda)) };
+  return {
+    looks,
+    sum,
+    logLambda,
+    lambda: Math.exp(logLambda),
+    pValue: Math.min(state.pValue, 1, Math.exp(-logLambda)),
+  };
 }

@@ -45,11 +45,17 @@ export interface QuasiBinomialResult {
  * the post run's binomial variance inflated by the baseline's dispersion, plus
  * the uncertainty of p0 itself. φ = 1 gives the naive binomial z.
  */
-export function quasiBinomialZ(failedPost: number, totalPost: number, runs: BaselineRuns, phi: number): QuasiBinomialResult {
+export function quasiBinomialZ(
+  failedPost: number,
+  totalPost: number,
+  runs: BaselineRuns,
+  phi: number,
+): QuasiBinomialResult {
   checkRuns(runs);
   const p0 = sum(runs.failed) / sum(runs.total);
   const variance = p0 * (1 - p0);
-  const z = (failedPost / totalPost - p0) / Math.sqrt((Math.max(phi, 1) * variance) / totalPost + variance / sum(runs.total));
+  const z =
+    (failedPost / totalPost - p0) / Math.sqrt((Math.max(phi, 1) * variance) / totalPost + variance / sum(runs.total));
   return { z, pGreater: normalSf(z) };
 }
 

@@ -1,7 +1,7 @@
 import { binomialUpperTail } from './binomial.js';
 import { chiSquaredSf } from './chi-squared.js';
-import { hypergeometricDistribution } from './hypergeometric.js';
 import { logAddExp, relativeMass } from './discrete-tail.js';
+import { hypergeometricDistribution } from './hypergeometric.js';
 import { normalSf } from './normal.js';
 
 /** Failure counts of the post-deploy runs against the baseline. */

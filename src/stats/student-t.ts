@@ -3,8 +3,8 @@ import { incompleteBetaWithComplement } from './incomplete-beta.js';
 import { normalPpf } from './normal.js';
 
 export function tPdf(t: number, df: number): number {
-  const logDensity = gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * Math.log(df * Math.PI) -
-    ((df + 1) / 2) * Math.log1p((t * t) / df);
+  const logDensity =
+    gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df);
   return Math.exp(logDensity);
 }
 

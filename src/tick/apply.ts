@@ -2,10 +2,14 @@
 // guarded on its id), so a tick that crashes half way and is run again writes no new rows.
 
 import type { CheckResult, Verdict } from '../types.js';
-import type { TickSummary } from './run-tick.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
+import type { TickSummary } from './run-tick.js';
 
-export function checkResultRows(items: ReadonlyArray<{ deploymentId: string; result: CheckResult }>, tickId: string, nowMs: number): RowBatch {
+export function checkResultRows(
+  items: ReadonlyArray<{ deploymentId: string; result: CheckResult }>,
+  tickId: string,
+  nowMs: number,
+): RowBatch {
   return {
     columns: [
       { name: 'deployment_id', type: 'STRING' },
@@ -31,8 +35,27 @@ export function checkResultRows(items: ReadonlyArray<{ deploymentId: string; res
       { name: 'evaluated_at', type: 'TIMESTAMP' },
     ],
     rows: items.map(({ deploymentId, result: r }) => [
-      deploymentId, r.check, r.subject, r.look, r.status, r.critical, r.observed, r.baselineN, r.baselineCenter, r.baselineSpread,
-      r.threshold, r.statistic, r.pValue, r.effect, r.postN, r.plane, r.evidenceAgeS, r.explanation, r.suppressedBy, tickId, nowMs,
+      deploymentId,
+      r.check,
+      r.subject,
+      r.look,
+      r.status,
+      r.critical,
+      r.observed,
+      r.baselineN,
+      r.baselineCenter,
+      r.baselineSpread,
+      r.threshold,
+      r.statistic,
+      r.pValue,
+      r.effect,
+      r.postN,
+      r.plane,
+      r.evidenceAgeS,
+      r.explanation,
+      r.suppressedBy,
+      tickId,
+      nowMs,
     ]),
   };
 }
@@ -49,7 +72,16 @@ export function verdictRows(verdicts: readonly Verdict[], tickId: string, nowMs:
       { name: 'tick_id', type: 'STRING' },
       { name: 'recheck_at', type: 'TIMESTAMP' },
     ],
-    rows: verdicts.map((v) => [v.deploymentId, v.state, v.reason.slice(0, 4000), v.final, v.postRuns, nowMs, tickId, v.recheckAtMs]),
+    rows: verdicts.map((v) => [
+      v.deploymentId,
+      v.state,
+      v.reason.slice(0, 4000),
+      v.final,
+      v.postRuns,
+      nowMs,
+      tickId,
+      v.recheckAtMs,
+    ]),
   };
 }
 
@@ -64,19 +96,32 @@ export async function writeResults(
   if (verdicts.length) await wh.execute('tick/merge_verdicts', {}, verdictRows(verdicts, tickId, nowMs));
 }
 
-export async function writeWatermarks(wh: Warehouse, marks: Readonly<Record<string, number>>, nowMs: number): Promise<void> {
-  await wh.execute('tick/merge_watermarks', {}, {
-    columns: [
-      { name: 'name', type: 'STRING' },
-      { name: 'value_ms', type: 'BIGINT' },
-      { name: 'updated_at', type: 'TIMESTAMP' },
-    ],
-    rows: Object.entries(marks).map(([k, v]) => [k, v, nowMs]),
-  });
+export async function writeWatermarks(
+  wh: Warehouse,
+  marks: Readonly<Record<string, number>>,
+  nowMs: number,
+): Promise<void> {
+  await wh.execute(
+    'tick/merge_watermarks',
+    {},
+    {
+      columns: [
+        { name: 'name', type: 'STRING' },
+        { name: 'value_ms', type: 'BIGINT' },
+        { name: 'updated_at', type: 'TIMESTAMP' },
+      ],
+      rows: Object.entries(marks).map(([k, v]) => [k, v, nowMs]),
+    },
+  );
 }
 
 /** The tick's heartbeat row, with the rolling watermarks the next tick starts from. */
-export function tickRows(s: TickSummary, runsFromMs: number | null, eventLogFromMs: number | null, rollbackOpen = false): RowBatch {
+export function tickRows(
+  s: TickSummary,
+  runsFromMs: number | null,
+  eventLogFromMs: number | null,
+  rollbackOpen = false,
+): RowBatch {
   return {
     columns: [
       { name: 'tick_id', type: 'STRING' },
@@ -93,6 +138,22 @@ export function tickRows(s: TickSummary, runsFromMs: number | null, eventLogFrom
       { name: 'event_log_from_ms', type: 'BIGINT' },
       { name: 'rollback_open', type: 'BOOLEAN' },
     ],
-    rows: [[s.tickId, s.nowMs, s.durationMs, s.statements, s.historyReads, s.restCalls, s.deployments, s.newRuns, s.errors.length, JSON.stringify(s.verdicts), runsFromMs, eventLogFromMs, rollbackOpen]],
+    rows: [
+      [
+        s.tickId,
+        s.nowMs,
+        s.durationMs,
+        s.statements,
+        s.historyReads,
+        s.restCalls,
+        s.deployments,
+        s.newRuns,
+        s.errors.length,
+        JSON.stringify(s.verdicts),
+        runsFromMs,
+        eventLogFromMs,
+        rollbackOpen,
+      ],
+    ],
   };
 }

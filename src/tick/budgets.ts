@@ -5,7 +5,7 @@
 
 import { assessDiscrete, assessFreshness, type BudgetAssessment } from '../budget/assess.js';
 import { expectationEvents, runEvents, staleness, type Timeline } from '../budget/events.js';
-import { slosFor, type SloPolicy } from '../budget/slo-policy.js';
+import { type SloPolicy, slosFor } from '../budget/slo-policy.js';
 import type { DeploymentEvidence } from '../checks/evidence.js';
 import type { Logger } from '../log.js';
 import type { ExpectationRecord, RunRecord, Subject, TableWrite } from '../types.js';
@@ -42,10 +42,19 @@ interface SubjectData {
  */
 export function readBudgetContext(deps: BudgetDeps, bundles: readonly string[], nowMs: number): Promise<Row[]> {
   const periodMs = deps.slos.periodDays * DAY;
-  return deps.wh.query('budget/context', { since_ms: nowMs - 2 * periodMs, now_ms: nowMs }, { columns: [{ name: 'bundle', type: 'STRING' }], rows: bundles.map((b) => [b]) });
+  return deps.wh.query(
+    'budget/context',
+    { since_ms: nowMs - 2 * periodMs, now_ms: nowMs },
+    { columns: [{ name: 'bundle', type: 'STRING' }], rows: bundles.map((b) => [b]) },
+  );
 }
 
-export async function runBudgetStep(deps: BudgetDeps, evidence: readonly DeploymentEvidence[], nowMs: number, context?: Promise<Row[]>): Promise<BudgetTickSummary> {
+export async function runBudgetStep(
+  deps: BudgetDeps,
+  evidence: readonly DeploymentEvidence[],
+  nowMs: number,
+  context?: Promise<Row[]>,
+): Promise<BudgetTickSummary> {
   try {
     return await updateBudgets(deps, evidence, nowMs, context);
   } catch (e) {
@@ -55,20 +64,31 @@ export async function runBudgetStep(deps: BudgetDeps, evidence: readonly Deploym
 }
 
 /** `context`, when given, is readBudgetContext's answer for (at least) the evidence's bundles. */
-export async function updateBudgets(deps: BudgetDeps, evidence: readonly DeploymentEvidence[], nowMs: number, context?: Promise<Row[]>): Promise<BudgetTickSummary> {
+export async function updateBudgets(
+  deps: BudgetDeps,
+  evidence: readonly DeploymentEvidence[],
+  nowMs: number,
+  context?: Promise<Row[]>,
+): Promise<BudgetTickSummary> {
   const subjects = collect(evidence);
   if (subjects.size === 0) return { rows: 0, exhausted: 0, pages: 0, errors: [] };
   const periodMs = deps.slos.periodDays * DAY;
-  const ctx = await (context ?? readBudgetContext(deps, [...new Set([...subjects.values()].map((s) => s.bundle))], nowMs));
+  const ctx = await (context ??
+    readBudgetContext(deps, [...new Set([...subjects.values()].map((s) => s.bundle))], nowMs));
   const timelines = new Map<string, Array<{ deploymentId: string; fromMs: number; resources: string }>>();
   const tags = new Map<string, { atMs: number; tags: Record<string, string> }>();
   for (const r of ctx) {
     const key = `${String(r.bundle)}\u0000${String(r.target)}`;
     if (r.kind === 'deployment') {
-      (timelines.get(key) ?? timelines.set(key, []).get(key)!).push({ deploymentId: String(r.deployment_id), fromMs: Number(r.finished_ms), resources: String(r.resources ?? '[]') });
+      (timelines.get(key) ?? timelines.set(key, []).get(key)!).push({
+        deploymentId: String(r.deployment_id),
+        fromMs: Number(r.finished_ms),
+        resources: String(r.resources ?? '[]'),
+      });
     } else if (r.tags) {
       const prev = tags.get(String(r.resource_id));
-      if (!prev || prev.atMs < Number(r.finished_ms)) tags.set(String(r.resource_id), { atMs: Number(r.finished_ms), tags: parseTags(r.tags) });
+      if (!prev || prev.atMs < Number(r.finished_ms))
+        tags.set(String(r.resource_id), { atMs: Number(r.finished_ms), tags: parseTags(r.tags) });
     }
   }
   const rows: BudgetAssessment[] = [];
@@ -81,22 +101,58 @@ export async function updateBudgets(deps: BudgetDeps, evidence: readonly Deploym
       .filter((t) => t.resources.includes(`"${s.subject.id}"`))
       .sort((a, b) => a.fromMs - b.fromMs)
       .map(({ deploymentId, fromMs }) => ({ deploymentId, fromMs }));
-    const slos = slosFor(deps.slos, { id: s.subject.id, name: s.subject.name, bundle: s.bundle, tags: tags.get(s.subject.id)?.tags ?? {} });
+    const slos = slosFor(deps.slos, {
+      id: s.subject.id,
+      name: s.subject.name,
+      bundle: s.bundle,
+      tags: tags.get(s.subject.id)?.tags ?? {},
+    });
     const common = { subject: subjectKey, nowMs, periodMs, sparseBelowPerHour: deps.slos.sparseBelowPerHour };
-    const runsA = assessDiscrete({ ...common, slo: 'run_success', target: slos.runSuccess.target, events: runEvents([...s.runs.values()], timeline) });
+    const runsA = assessDiscrete({
+      ...common,
+      slo: 'run_success',
+      target: slos.runSuccess.target,
+      events: runEvents([...s.runs.values()], timeline),
+    });
     if (runsA) rows.push(runsA);
-    const expA = assessDiscrete({ ...common, slo: 'expectations', target: slos.expectations.target, events: expectationEvents([...s.expectations.values()], timeline) });
+    const expA = assessDiscrete({
+      ...common,
+      slo: 'expectations',
+      target: slos.expectations.target,
+      events: expectationEvents([...s.expectations.values()], timeline),
+    });
     if (expA) rows.push(expA);
     const byTable = new Map<string, number[]>();
-    for (const w of s.writes.values()) if (w.rows !== null) (byTable.get(w.table) ?? byTable.set(w.table, []).get(w.table)!).push(w.timestampMs);
-    const stale = staleness(byTable, { maxAgeMs: slos.freshness.maxAgeMinutes === null ? null : slos.freshness.maxAgeMinutes * 60_000, cadenceMultiple: slos.freshness.cadenceMultiple }, timeline, nowMs - periodMs, nowMs);
+    for (const w of s.writes.values())
+      if (w.rows !== null) (byTable.get(w.table) ?? byTable.set(w.table, []).get(w.table)!).push(w.timestampMs);
+    const stale = staleness(
+      byTable,
+      {
+        maxAgeMs: slos.freshness.maxAgeMinutes === null ? null : slos.freshness.maxAgeMinutes * 60_000,
+        cadenceMultiple: slos.freshness.cadenceMultiple,
+      },
+      timeline,
+      nowMs - periodMs,
+      nowMs,
+    );
     if (stale) {
-      const f = assessFreshness({ subject: subjectKey, target: slos.freshness.target, staleness: stale, nowMs, periodMs });
+      const f = assessFreshness({
+        subject: subjectKey,
+        target: slos.freshness.target,
+        staleness: stale,
+        nowMs,
+        periodMs,
+      });
       if (f) rows.push(f);
     }
   }
   if (rows.length) await deps.wh.execute('budget/merge_error_budgets', {}, budgetRows(rows, meta, nowMs));
-  return { rows: rows.length, exhausted: rows.filter((r) => r.exhausted).length, pages: rows.filter((r) => r.alert === 'page').length, errors: [] };
+  return {
+    rows: rows.length,
+    exhausted: rows.filter((r) => r.exhausted).length,
+    pages: rows.filter((r) => r.alert === 'page').length,
+    errors: [],
+  };
 }
 
 function collect(evidence: readonly DeploymentEvidence[]): Map<string, SubjectData> {
@@ -106,7 +162,14 @@ function collect(evidence: readonly DeploymentEvidence[]): Map<string, SubjectDa
       const key = `${se.subject.type}:${se.subject.id}`;
       let d = out.get(key);
       if (!d) {
-        d = { subject: se.subject, bundle: ev.deployment.bundle, target: ev.deployment.target, runs: new Map(), writes: new Map(), expectations: new Map() };
+        d = {
+          subject: se.subject,
+          bundle: ev.deployment.bundle,
+          target: ev.deployment.target,
+          runs: new Map(),
+          writes: new Map(),
+          expectations: new Map(),
+        };
         out.set(key, d);
       }
       for (const r of se.runs) d.runs.set(r.runId, r);
@@ -127,7 +190,11 @@ function parseTags(v: unknown): Record<string, string> {
   }
 }
 
-export function budgetRows(rows: readonly BudgetAssessment[], bundles: ReadonlyMap<string, string>, nowMs: number): RowBatch {
+export function budgetRows(
+  rows: readonly BudgetAssessment[],
+  bundles: ReadonlyMap<string, string>,
+  nowMs: number,
+): RowBatch {
   const windowEnd = Math.floor(nowMs / HOUR) * HOUR + HOUR;
   return {
     columns: [
@@ -149,8 +216,22 @@ export function budgetRows(rows: readonly BudgetAssessment[], bundles: ReadonlyM
       { name: 'evaluated_at', type: 'TIMESTAMP' },
     ],
     rows: rows.map((r) => [
-      r.subject, r.slo, windowEnd, r.target, Math.round(r.good), Math.round(r.total), r.budgetRemaining, JSON.stringify(r.burnRates), r.alert,
-      r.deploymentId, bundles.get(r.subject) ?? null, r.rule, r.exhausted, JSON.stringify(r.burnByDeployment), r.explanation.slice(0, 4000), nowMs,
+      r.subject,
+      r.slo,
+      windowEnd,
+      r.target,
+      Math.round(r.good),
+      Math.round(r.total),
+      r.budgetRemaining,
+      JSON.stringify(r.burnRates),
+      r.alert,
+      r.deploymentId,
+      bundles.get(r.subject) ?? null,
+      r.rule,
+      r.exhausted,
+      JSON.stringify(r.burnByDeployment),
+      r.explanation.slice(0, 4000),
+      nowMs,
     ]),
   };
 }

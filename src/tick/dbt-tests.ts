@@ -29,19 +29,37 @@ export function dbtTestRecord(row: Row, subjectId: string): ExpectationRecord | 
   // default severity (error) otherwise.
   const severity = row.severity === 'warn' || (row.severity == null && status === 'warn') ? 'warn' : 'error';
   const rec: ExpectationRecord = {
-    subjectId, runId: String(row.run_id), timestampMs: Number(row.ts_ms), name: String(row.name ?? row.unique_id ?? '?'),
-    dataset: modelName(row.parent_model_unique_id), severity,
+    subjectId,
+    runId: String(row.run_id),
+    timestampMs: Number(row.ts_ms),
+    name: String(row.name ?? row.unique_id ?? '?'),
+    dataset: modelName(row.parent_model_unique_id),
+    severity,
     // dbt counts only the failing rows, never the rows checked: the test is judged pass or fail.
-    passed: null, failed: failures, outcome: outcome === 'fail' ? 'fail' : 'pass', source: 'dbt', plane: 'fast',
+    passed: null,
+    failed: failures,
+    outcome: outcome === 'fail' ? 'fail' : 'pass',
+    source: 'dbt',
+    plane: 'fast',
   };
   if (outcome === 'error') return { ...rec, error: `the dbt test errored (status ${status}) and measured nothing` };
-  if (outcome === undefined) return { ...rec, error: `dbt reported status ${status === null ? 'NULL' : `'${status}'`}; expected pass, fail, warn, error or skipped` };
+  if (outcome === undefined)
+    return {
+      ...rec,
+      error: `dbt reported status ${status === null ? 'NULL' : `'${status}'`}; expected pass, fail, warn, error or skipped`,
+    };
   return rec;
 }
 
 /** dbt test results of the given jobs' runs since a time, one statement for all of them. */
-export async function readDbtTests(wh: Warehouse, jobIds: readonly string[], sinceMs: number): Promise<ExpectationRecord[]> {
+export async function readDbtTests(
+  wh: Warehouse,
+  jobIds: readonly string[],
+  sinceMs: number,
+): Promise<ExpectationRecord[]> {
   if (jobIds.length === 0 || wh.locations.dbtArtifacts === undefined) return [];
   const rows = await wh.query('tick/dbt_tests', { since_ms: sinceMs }, indexedRows(jobIds, 'id'));
-  return rows.map((row) => dbtTestRecord(row, jobIds[Number(row.idx)]!)).filter((r): r is ExpectationRecord => r !== null);
+  return rows
+    .map((row) => dbtTestRecord(row, jobIds[Number(row.idx)]!))
+    .filter((r): r is ExpectationRecord => r !== null);
 }

@@ -8,11 +8,22 @@ import { appendAudit } from '../audit/audit-log.js';
 import type { Logger } from '../log.js';
 import { decisionEntries } from '../rollback/audit-entries.js';
 import type { Dispatcher } from '../rollback/ci/dispatcher.js';
-import { executeRollback, type ExecutionResult } from '../rollback/executor.js';
+import { type ExecutionResult, executeRollback } from '../rollback/executor.js';
 import { decideRollback, type OpenRollback } from '../rollback/guards.js';
-import { insertDecisions, markVerdict, quarantine, readHistory, readSchemaChanges, readSnapshots, readWork, type DecideWork, type DecisionRecord, type ResumeWork } from '../rollback/ledger.js';
+import {
+  type DecideWork,
+  type DecisionRecord,
+  insertDecisions,
+  markVerdict,
+  quarantine,
+  type ResumeWork,
+  readHistory,
+  readSchemaChanges,
+  readSnapshots,
+  readWork,
+} from '../rollback/ledger.js';
 import { planRollback } from '../rollback/plan.js';
-import { strategyFor, type RollbackPolicy } from '../rollback/policy.js';
+import { type RollbackPolicy, strategyFor } from '../rollback/policy.js';
 import { restoreDeploymentIdOf } from '../rollback/rollback-id.js';
 import { selectTarget } from '../rollback/target.js';
 import type { VersionRecord } from '../rollback/types.js';
@@ -54,13 +65,24 @@ export async function decideRollbacks(deps: RollbackDeps, tickId: string, nowMs:
     ...work.resume,
     ...decided
       .filter((d) => d.decision.state === 'REQUESTED')
-      .map((d) => ({ row: openRowOf(d, nowMs), cause: d.plan.cause, latest: { deploymentId: d.plan.deploymentId, version: d.plan.fromVersion } })),
+      .map((d) => ({
+        row: openRowOf(d, nowMs),
+        cause: d.plan.cause,
+        latest: { deploymentId: d.plan.deploymentId, version: d.plan.fromVersion },
+      })),
   ];
   const holder = `${tickId}:${randomUUID().slice(0, 8)}`;
   const executed: Array<{ rollbackId: string; result: ExecutionResult }> = [];
   for (const w of resume) {
     try {
-      executed.push({ rollbackId: w.row.rollbackId, result: await executeRollback({ wh, ws: deps.ws, policy, dispatcher: deps.dispatcher ?? null, holder }, w, nowMs) });
+      executed.push({
+        rollbackId: w.row.rollbackId,
+        result: await executeRollback(
+          { wh, ws: deps.ws, policy, dispatcher: deps.dispatcher ?? null, holder },
+          w,
+          nowMs,
+        ),
+      });
     } catch (e) {
       // The ledger row stays open: the next tick resumes it once this tick's lease runs out.
       errors.push(`rollback ${w.row.rollbackId}: ${(e as Error).message}`);
@@ -68,7 +90,12 @@ export async function decideRollbacks(deps: RollbackDeps, tickId: string, nowMs:
     }
   }
   return {
-    decided: decided.map((d) => ({ rollbackId: d.plan.rollbackId, deploymentId: d.plan.deploymentId, state: d.decision.state, safety: d.plan.safety })),
+    decided: decided.map((d) => ({
+      rollbackId: d.plan.rollbackId,
+      deploymentId: d.plan.deploymentId,
+      state: d.decision.state,
+      safety: d.plan.safety,
+    })),
     executed,
     errors,
   };
@@ -78,14 +105,36 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
   const { wh, policy } = deps;
   const pairs = candidates.map((c) => ({ bundle: c.deployment.bundle, target: c.deployment.target }));
   const windowMs = Math.max(policy.cap.windowHours * HOUR, policy.coolDownMinutes * 60_000);
-  const { versions, rollbacks } = await readHistory(wh, pairs, nowMs - policy.targetLookbackDays * 24 * HOUR, nowMs - windowMs);
+  const { versions, rollbacks } = await readHistory(
+    wh,
+    pairs,
+    nowMs - policy.targetLookbackDays * 24 * HOUR,
+    nowMs - windowMs,
+  );
   const failedRecords = candidates.map((c): VersionRecord => {
     const d = c.deployment;
-    return versions.find((v) => v.deploymentId === d.deploymentId) ?? { deploymentId: d.deploymentId, bundle: d.bundle, target: d.target, version: d.version, finishedMs: d.finishedMs, actor: d.actor, resources: d.resources, verdict: 'FAILED', quarantined: false };
+    return (
+      versions.find((v) => v.deploymentId === d.deploymentId) ?? {
+        deploymentId: d.deploymentId,
+        bundle: d.bundle,
+        target: d.target,
+        version: d.version,
+        finishedMs: d.finishedMs,
+        actor: d.actor,
+        resources: d.resources,
+        verdict: 'FAILED',
+        quarantined: false,
+      }
+    );
   });
-  const targets = failedRecords.map((f) => selectTarget(f, versions).target?.deploymentId).filter((x): x is string => x !== undefined);
+  const targets = failedRecords
+    .map((f) => selectTarget(f, versions).target?.deploymentId)
+    .filter((x): x is string => x !== undefined);
   const snapshots = await readSnapshots(wh, [...failedRecords.map((f) => f.deploymentId), ...targets]);
-  const schemaChanges = await readSchemaChanges(wh, failedRecords.flatMap((f) => f.resources.map((r) => ({ subjectId: r.id, sinceMs: f.finishedMs }))));
+  const schemaChanges = await readSchemaChanges(
+    wh,
+    failedRecords.flatMap((f) => f.resources.map((r) => ({ subjectId: r.id, sinceMs: f.finishedMs }))),
+  );
   const records: DecisionRecord[] = failedRecords.map((failed, i) => {
     const ids = new Set(failed.resources.map((r) => r.id));
     const plan = planRollback({
@@ -93,20 +142,40 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
       cause: candidates[i]!.cause,
       history: versions,
       snapshots,
-      schemaChanges: schemaChanges.filter((c) => c.subjectId !== null && ids.has(c.subjectId) && c.atMs >= failed.finishedMs),
+      schemaChanges: schemaChanges.filter(
+        (c) => c.subjectId !== null && ids.has(c.subjectId) && c.atMs >= failed.finishedMs,
+      ),
       strategy: strategyFor(policy, failed.bundle),
     });
     const decision = decideRollback({ plan, failedActor: failed.actor, recent: rollbacks, policy, nowMs });
-    const restoreDeploymentId = decision.state === 'REQUESTED' && plan.toVersion ? restoreDeploymentIdOf(plan.bundle, plan.target, plan.toVersion, plan.rollbackId) : null;
+    const restoreDeploymentId =
+      decision.state === 'REQUESTED' && plan.toVersion
+        ? restoreDeploymentIdOf(plan.bundle, plan.target, plan.toVersion, plan.rollbackId)
+        : null;
     return { plan, decision, restoreDeploymentId };
   });
   // The decision is on record before anything acts on it. The ledger row goes last: once it
   // exists the deployment is no longer a candidate, so quarantine and pages must already be done.
-  await appendAudit(wh, records.flatMap((r) => decisionEntries(r.plan, r.decision, nowMs)), nowMs);
-  await quarantine(wh, records.map((r) => r.plan), nowMs);
+  await appendAudit(
+    wh,
+    records.flatMap((r) => decisionEntries(r.plan, r.decision, nowMs)),
+    nowMs,
+  );
+  await quarantine(
+    wh,
+    records.map((r) => r.plan),
+    nowMs,
+  );
   for (const r of records.filter((x) => x.decision.pages)) {
     const why = r.decision.reasons.join('; ');
-    await markVerdict(wh, r.plan.deploymentId, 'FAILED', `${r.plan.cause} | automatic rollback BLOCKED: ${why}`, `rollback BLOCKED (${r.plan.safety}): ${why}`, nowMs);
+    await markVerdict(
+      wh,
+      r.plan.deploymentId,
+      'FAILED',
+      `${r.plan.cause} | automatic rollback BLOCKED: ${why}`,
+      `rollback BLOCKED (${r.plan.safety}): ${why}`,
+      nowMs,
+    );
   }
   await insertDecisions(wh, records, nowMs);
   return records;

@@ -3,7 +3,7 @@
 // the verification of the others.
 
 import type { ChainTail } from '../audit/hash-chain.js';
-import type { Deployment, MeasurementError, ResourceRef, CheckName } from '../types.js';
+import type { CheckName, Deployment, MeasurementError, ResourceRef } from '../types.js';
 import type { Row, Warehouse } from '../warehouse/port.js';
 
 export interface ActiveDeployment {
@@ -20,22 +20,34 @@ const CHECKS: readonly CheckName[] = ['run_health', 'row_count', 'freshness', 'd
 export function parseDeployment(r: Row): Deployment {
   const id = String(r.deployment_id);
   const resources = parseJson(r.resources, `deployments.resources of ${id}`);
-  if (!Array.isArray(resources)) throw new Error(`deployments.resources of ${id} must be a JSON array of {type, id, key}`);
+  if (!Array.isArray(resources))
+    throw new Error(`deployments.resources of ${id} must be a JSON array of {type, id, key}`);
   const refs: ResourceRef[] = resources.map((x, i) => {
     const o = x as Record<string, unknown>;
     if ((o.type !== 'job' && o.type !== 'pipeline') || typeof o.id !== 'string' || o.id === '') {
       throw new Error(`deployments.resources[${i}] of ${id} needs type 'job' or 'pipeline' and a non-empty string id`);
     }
     if (o.dbt !== undefined && typeof o.dbt !== 'boolean') {
-      throw new Error(`deployments.resources[${i}].dbt of ${id} must be true or false (whether the job has a dbt_task), or left out when not known`);
+      throw new Error(
+        `deployments.resources[${i}].dbt of ${id} must be true or false (whether the job has a dbt_task), or left out when not known`,
+      );
     }
-    return { type: o.type, id: o.id, key: typeof o.key === 'string' ? o.key : o.id, ...(typeof o.dbt === 'boolean' ? { dbt: o.dbt } : {}) };
+    return {
+      type: o.type,
+      id: o.id,
+      key: typeof o.key === 'string' ? o.key : o.id,
+      ...(typeof o.dbt === 'boolean' ? { dbt: o.dbt } : {}),
+    };
   });
-  const expected = r.expected_changes === null || r.expected_changes === undefined ? [] : parseJson(r.expected_changes, `deployments.expected_changes of ${id}`);
+  const expected =
+    r.expected_changes === null || r.expected_changes === undefined
+      ? []
+      : parseJson(r.expected_changes, `deployments.expected_changes of ${id}`);
   if (!Array.isArray(expected) || !expected.every((c) => CHECKS.includes(c as CheckName))) {
     throw new Error(`deployments.expected_changes of ${id} must be a JSON array of check names (${CHECKS.join(', ')})`);
   }
-  if (typeof r.finished_ms !== 'number') throw new Error(`deployments.finished_at of ${id} is NULL; a succeeded deployment needs its finish time`);
+  if (typeof r.finished_ms !== 'number')
+    throw new Error(`deployments.finished_at of ${id} is NULL; a succeeded deployment needs its finish time`);
   return {
     deploymentId: id,
     bundle: String(r.bundle),
@@ -82,8 +94,16 @@ export async function readMarks(wh: Warehouse): Promise<TickMarks> {
   return { marks, auditTail };
 }
 
-export async function openTick(wh: Warehouse, nowMs: number, lookbackMs: number, marksRead: Promise<TickMarks> = readMarks(wh)): Promise<TickOpening> {
-  const [rows, { marks, auditTail }] = await Promise.all([wh.query('tick/open', { now_ms: nowMs, since_ms: nowMs - lookbackMs }), marksRead]);
+export async function openTick(
+  wh: Warehouse,
+  nowMs: number,
+  lookbackMs: number,
+  marksRead: Promise<TickMarks> = readMarks(wh),
+): Promise<TickOpening> {
+  const [rows, { marks, auditTail }] = await Promise.all([
+    wh.query('tick/open', { now_ms: nowMs, since_ms: nowMs - lookbackMs }),
+    marksRead,
+  ]);
   const superseded = supersession(rows);
   const active: ActiveDeployment[] = [];
   const errors: MeasurementError[] = [];
@@ -98,10 +118,17 @@ export async function openTick(wh: Warehouse, nowMs: number, lookbackMs: number,
         recheckAtMs: (r.recheck_ms as number | null) ?? null,
       });
     } catch (e) {
-      errors.push({ kind: 'deployment', subject: `deployment:${String(r.deployment_id)}`, message: (e as Error).message });
+      errors.push({
+        kind: 'deployment',
+        subject: `deployment:${String(r.deployment_id)}`,
+        message: (e as Error).message,
+      });
     }
   }
-  active.sort((a, b) => a.deployment.finishedMs - b.deployment.finishedMs || cmp(a.deployment.deploymentId, b.deployment.deploymentId));
+  active.sort(
+    (a, b) =>
+      a.deployment.finishedMs - b.deployment.finishedMs || cmp(a.deployment.deploymentId, b.deployment.deploymentId),
+  );
   return { active, errors, marks, auditTail };
 }
 

@@ -20,7 +20,11 @@ const num = (v: unknown): number | null => {
 };
 
 export function flowMetricsOf(expectations: unknown, backlogRecords: unknown, backlogSeconds: unknown): FlowMetrics {
-  return { expectationsJson: typeof expectations === 'string' && expectations !== '' ? expectations : null, backlogRecords: num(backlogRecords), backlogSeconds: num(backlogSeconds) };
+  return {
+    expectationsJson: typeof expectations === 'string' && expectations !== '' ? expectations : null,
+    backlogRecords: num(backlogRecords),
+    backlogSeconds: num(backlogSeconds),
+  };
 }
 
 /**

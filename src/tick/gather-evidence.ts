@@ -7,10 +7,20 @@ import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js'
 import type { Policy } from '../checks/policy.js';
 import type { BacklogSample, CheckResult, MeasurementError, RunRecord, TableWrite } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
+import { readDbtTests } from './dbt-tests.js';
 import type { ActiveDeployment } from './discover.js';
 import { backlogOf, expectationsOf, type FlowCommit } from './flow-metrics.js';
-import { readDbtTests } from './dbt-tests.js';
-import { commitRows, observedRunRows, pipelineTargetRows, readLineage, readPipelineEvents, readRuns, readTableWrites, subjectOf, type LineageIndex } from './gather.js';
+import {
+  commitRows,
+  type LineageIndex,
+  observedRunRows,
+  pipelineTargetRows,
+  readLineage,
+  readPipelineEvents,
+  readRuns,
+  readTableWrites,
+  subjectOf,
+} from './gather.js';
 
 const DAY = 86_400_000;
 /** How far back expectation and backlog baselines reach: enough runs for their tests (spec §5: k >= 5). */
@@ -65,10 +75,21 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const metricsSinceMs = Math.min(...active.map((a) => a.deployment.finishedMs)) - RULES_BASELINE_MS;
   // dbt test results are read alongside the runs, for the jobs not recorded as running no dbt; a
   // failed read leaves the jobs' data-quality check unmeasured and nothing else.
-  const jobIds = [...new Set(active.flatMap((a) => a.deployment.resources.filter((r) => r.type === 'job' && r.dbt !== false).map((r) => r.id)))];
+  const jobIds = [
+    ...new Set(
+      active.flatMap((a) => a.deployment.resources.filter((r) => r.type === 'job' && r.dbt !== false).map((r) => r.id)),
+    ),
+  ];
   const dbtRead = readDbtTests(wh, jobIds, metricsSinceMs).then(
     (records) => ({ records, errors: [] as MeasurementError[] }),
-    (e: Error) => ({ records: [], errors: jobIds.map((id) => ({ kind: 'expectations', subject: `job:${id}`, message: `dbt test results unavailable: ${e.message}` })) }),
+    (e: Error) => ({
+      records: [],
+      errors: jobIds.map((id) => ({
+        kind: 'expectations',
+        subject: `job:${id}`,
+        message: `dbt test results unavailable: ${e.message}`,
+      })),
+    }),
   );
   let lineage: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
   try {
@@ -80,11 +101,14 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   // Any resource reading a source of a judged deployment can be a peer of it, including one under
   // verification for a deploy of its own; only the deployment's own resources are excluded.
   const peerIds = [...lineage.sources.keys()];
-  const ownPipelines = new Set(active.flatMap((a) => a.deployment.resources.filter((r) => r.type === 'pipeline').map((r) => r.id)));
+  const ownPipelines = new Set(
+    active.flatMap((a) => a.deployment.resources.filter((r) => r.type === 'pipeline').map((r) => r.id)),
+  );
 
   const pipelineTargets = new Map<string, string[]>();
   for (const id of [...ids, ...peerIds]) {
-    if (lineage.types.get(id) === 'pipeline' || ownPipelines.has(id)) pipelineTargets.set(id, [...(lineage.targets.get(id) ?? [])]);
+    if (lineage.types.get(id) === 'pipeline' || ownPipelines.has(id))
+      pipelineTargets.set(id, [...(lineage.targets.get(id) ?? [])]);
   }
   // A pipeline seen for the first time is followed from now on: its targets are recorded and its
   // event log is read back to the baseline once; after that every tick reads it from the watermark.
@@ -100,10 +124,16 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
         await wh.execute('tick/merge_observed_runs', {}, observedRunRows(pe.runs, nowMs));
         rereadRuns = true;
       }
-      if (pe.writes.length) await wh.execute('tick/merge_table_commits', {}, commitRows(pe.writes, 'STREAMING UPDATE', nowMs));
+      if (pe.writes.length)
+        await wh.execute('tick/merge_table_commits', {}, commitRows(pe.writes, 'STREAMING UPDATE', nowMs));
       for (const id of unfollowed.keys()) newMarks[`event_log:${id}`] = nowMs;
     } catch (e) {
-      for (const id of unfollowed.keys()) errors.push({ kind: 'runs', subject: `pipeline:${id}`, message: `pipeline event log unavailable: ${(e as Error).message}` });
+      for (const id of unfollowed.keys())
+        errors.push({
+          kind: 'runs',
+          subject: `pipeline:${id}`,
+          message: `pipeline event log unavailable: ${(e as Error).message}`,
+        });
     }
   }
 
@@ -135,7 +165,16 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   });
   const pipelineTables = new Map<string, string>();
   for (const [id, ts] of pipelineTargets) for (const t of ts) if (watched.has(id)) pipelineTables.set(t, id);
-  const hist = await readTableWrites(wh, new Map([...jobTables, ...pipelineTables]), runEndMs, since, nowMs, new Set(pipelineTables.keys()), input.pendingCommits ?? [], metricsSinceMs);
+  const hist = await readTableWrites(
+    wh,
+    new Map([...jobTables, ...pipelineTables]),
+    runEndMs,
+    since,
+    nowMs,
+    new Set(pipelineTables.keys()),
+    input.pendingCommits ?? [],
+    metricsSinceMs,
+  );
   const { runs, runsError } = await runsDone;
   const runsOf = groupBy(runs, (r) => r.subjectId);
   const dbt = await dbtRead;
@@ -145,7 +184,10 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const writesOf = groupBy(hist.writes, (w) => w.table);
   const measurementErrors = errors.filter((e) => e.kind === 'writes' || e.kind === 'runs');
 
-  const build = (a: ActiveDeployment, peerWritesOf: ReadonlyMap<string, readonly TableWrite[]> | null): DeploymentEvidence => {
+  const build = (
+    a: ActiveDeployment,
+    peerWritesOf: ReadonlyMap<string, readonly TableWrite[]> | null,
+  ): DeploymentEvidence => {
     const subjects: SubjectEvidence[] = a.deployment.resources.map((ref) => {
       const subject = subjectOf(ref, lineage);
       const own = subject.targetTables.flatMap((t) => writesOf.get(t) ?? []);
@@ -156,23 +198,44 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
         subject,
         runs: runsOf.get(ref.id) ?? [],
         writes: own,
-        expectations: [...recent.flatMap(expectationsOf), ...(dbtOf.get(ref.id) ?? []).filter((t) => t.timestampMs >= since)],
+        expectations: [
+          ...recent.flatMap(expectationsOf),
+          ...(dbtOf.get(ref.id) ?? []).filter((t) => t.timestampMs >= since),
+        ],
         backlog: recent.map(backlogOf).filter((b): b is BacklogSample => b !== null),
       };
     });
     const sources = new Set(subjects.flatMap((s) => s.subject.sourceTables));
     const own = new Set(a.deployment.resources.map((r) => r.id));
-    const peerSubjects: SubjectEvidence[] = peerWritesOf === null ? [] : peerIds
-      .filter((p) => !own.has(p) && [...(lineage.sources.get(p) ?? [])].some((s) => sources.has(s)))
-      .map((p) => {
-        const subject = subjectOf({ type: lineage.types.get(p) ?? 'job', id: p, key: `${lineage.types.get(p) ?? 'job'}:${p}` }, lineage);
-        return { subject, runs: [], writes: subject.targetTables.flatMap((t) => peerWritesOf.get(t) ?? []), expectations: [], backlog: [] };
-      });
-    const subjectErrors = runsError ? subjects.map((s) => ({ kind: 'runs', subject: `${s.subject.type}:${s.subject.id}`, message: runsError! })) : [];
+    const peerSubjects: SubjectEvidence[] =
+      peerWritesOf === null
+        ? []
+        : peerIds
+            .filter((p) => !own.has(p) && [...(lineage.sources.get(p) ?? [])].some((s) => sources.has(s)))
+            .map((p) => {
+              const subject = subjectOf(
+                { type: lineage.types.get(p) ?? 'job', id: p, key: `${lineage.types.get(p) ?? 'job'}:${p}` },
+                lineage,
+              );
+              return {
+                subject,
+                runs: [],
+                writes: subject.targetTables.flatMap((t) => peerWritesOf.get(t) ?? []),
+                expectations: [],
+                backlog: [],
+              };
+            });
+    const subjectErrors = runsError
+      ? subjects.map((s) => ({ kind: 'runs', subject: `${s.subject.type}:${s.subject.id}`, message: runsError! }))
+      : [];
     const testErrors = subjects.flatMap((s) => dbtErrorsOf.get(`${s.subject.type}:${s.subject.id}`) ?? []);
     const upstreamWrites = peerWritesOf === null ? undefined : [...sources].flatMap((t) => peerWritesOf.get(t) ?? []);
     return {
-      deployment: a.deployment, supersededAtMs: a.supersededAtMs, subjects, peers: peerSubjects, errors: [...measurementErrors, ...subjectErrors, ...testErrors],
+      deployment: a.deployment,
+      supersededAtMs: a.supersededAtMs,
+      subjects,
+      peers: peerSubjects,
+      errors: [...measurementErrors, ...subjectErrors, ...testErrors],
       ...(upstreamWrites ? { upstreamWrites } : {}),
     };
   };
@@ -184,10 +247,18 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   // The control group is read only when a volume anomaly needs it: peers' pipeline evidence is
   // already in hand; job peers cost one history read per table, so they wait for a reason.
   // Only a failure can roll back; a warning is re-judged with its peers once it becomes one.
-  const anomalous = new Set(judged.filter((j) => j.results.some((r) => r.check === 'row_count' && r.status === 'FAIL')).map((j) => j.evidence.deployment.deploymentId));
+  const anomalous = new Set(
+    judged
+      .filter((j) => j.results.some((r) => r.check === 'row_count' && r.status === 'FAIL'))
+      .map((j) => j.evidence.deployment.deploymentId),
+  );
   if (anomalous.size === 0) return judged;
 
-  const wanted = new Set(judged.filter((j) => anomalous.has(j.evidence.deployment.deploymentId)).flatMap((j) => j.evidence.subjects.flatMap((s) => s.subject.sourceTables)));
+  const wanted = new Set(
+    judged
+      .filter((j) => anomalous.has(j.evidence.deployment.deploymentId))
+      .flatMap((j) => j.evidence.subjects.flatMap((s) => s.subject.sourceTables)),
+  );
   const peerJobTables = new Map<string, string>();
   for (const p of peerIds) {
     if (lineage.types.get(p) !== 'job' || ![...(lineage.sources.get(p) ?? [])].some((s) => wanted.has(s))) continue;
@@ -200,9 +271,19 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   // The upstream tables themselves: their history says at once whether the incident is theirs.
   // No run says when they were written, so they are read again when their cadence says a commit
   // is due. Like the peers' reads, they are best effort: a source that is a view has no history.
-  const upstreamTables = new Map([...wanted].filter((t) => !jobTables.has(t) && !pipelineTables.has(t)).map((t) => [t, `table:${t}`]));
+  const upstreamTables = new Map(
+    [...wanted].filter((t) => !jobTables.has(t) && !pipelineTables.has(t)).map((t) => [t, `table:${t}`]),
+  );
   const peerHist = await readTableWrites(
-    wh, new Map([...peerJobTables, ...peerPipelineTables, ...upstreamTables]), peerFresh, since, nowMs, new Set(peerPipelineTables.keys()), [], nowMs + 1, new Set(upstreamTables.keys()),
+    wh,
+    new Map([...peerJobTables, ...peerPipelineTables, ...upstreamTables]),
+    peerFresh,
+    since,
+    nowMs,
+    new Set(peerPipelineTables.keys()),
+    [],
+    nowMs + 1,
+    new Set(upstreamTables.keys()),
   );
   const peerWritesOf = groupBy([...hist.writes, ...peerHist.writes], (w) => w.table);
   return active.map((a, i) => {

@@ -3,14 +3,13 @@
 // one paged runs/list from the last watermark, and DESCRIBE HISTORY of a table only when a run
 // that writes it has finished since the last tick (or when the table was never read).
 
-import { runFromApi, normalizeResult, failureCause } from '../evidence/normalize.js';
-import { withinHorizon, type Horizon } from '../checks/baseline-window.js';
+import { type Horizon, withinHorizon } from '../checks/baseline-window.js';
 import { nextDueMs } from '../checks/slots.js';
+import { failureCause, normalizeResult, runFromApi } from '../evidence/normalize.js';
 import type { MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
 import type { HistoryEntry, Row, RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
-import { flowMetricsOf, type FlowCommit } from './flow-metrics.js';
 import type { Workspace } from '../workspace/port.js';
-
+import { type FlowCommit, flowMetricsOf } from './flow-metrics.js';
 
 export interface LineageIndex {
   readonly sources: Map<string, Set<string>>;
@@ -20,7 +19,13 @@ export interface LineageIndex {
 
 /** Names with their position: statements over many rows return the position, which costs less to read. */
 export function indexedRows(names: readonly string[], column: 'id' | 'name'): RowBatch {
-  return { columns: [{ name: 'idx', type: 'BIGINT' }, { name: column, type: 'STRING' }], rows: names.map((n, i) => [i, n]) };
+  return {
+    columns: [
+      { name: 'idx', type: 'BIGINT' },
+      { name: column, type: 'STRING' },
+    ],
+    rows: names.map((n, i) => [i, n]),
+  };
 }
 
 export function idRows(ids: Iterable<string>): RowBatch {
@@ -41,11 +46,17 @@ export async function readLineage(wh: Warehouse, ids: readonly string[], sinceMs
 }
 
 /** Lists runs started since the watermark (all pages) and returns them with the next watermark. */
-export async function listNewRuns(ws: Workspace, fromMs: number, nowMs: number): Promise<{ runs: RunRecord[]; nextWatermarkMs: number }> {
+export async function listNewRuns(
+  ws: Workspace,
+  fromMs: number,
+  nowMs: number,
+): Promise<{ runs: RunRecord[]; nextWatermarkMs: number }> {
   const runs: RunRecord[] = [];
   let token: string | undefined;
   do {
-    const page = await ws.listRuns(token === undefined ? { startTimeFrom: fromMs } : { startTimeFrom: fromMs, pageToken: token });
+    const page = await ws.listRuns(
+      token === undefined ? { startTimeFrom: fromMs } : { startTimeFrom: fromMs, pageToken: token },
+    );
     for (const r of page.runs) runs.push(runFromApi(r));
     token = page.has_more ? page.next_page_token : undefined;
   } while (token !== undefined);
@@ -69,7 +80,18 @@ export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowB
       { name: 'plane', type: 'STRING' },
       { name: 'observed_at', type: 'TIMESTAMP' },
     ],
-    rows: runs.map((r) => [r.runId, r.subjectId, r.startMs, r.endMs, r.result, r.rawResult, r.cause, JSON.stringify(r.failedTasks), r.plane, nowMs]),
+    rows: runs.map((r) => [
+      r.runId,
+      r.subjectId,
+      r.startMs,
+      r.endMs,
+      r.result,
+      r.rawResult,
+      r.cause,
+      JSON.stringify(r.failedTasks),
+      r.plane,
+      nowMs,
+    ]),
   };
 }
 
@@ -81,7 +103,14 @@ export function slowPendingRows(deployments: readonly Deployed[]): RowBatch {
   deployments.forEach((d, i) => {
     for (const id of new Set(d.resources.map((r) => r.id))) rows.push([i, id, d.finishedMs]);
   });
-  return { columns: [{ name: 'idx', type: 'BIGINT' }, { name: 'id', type: 'STRING' }, { name: 'since_ms', type: 'BIGINT' }], rows };
+  return {
+    columns: [
+      { name: 'idx', type: 'BIGINT' },
+      { name: 'id', type: 'STRING' },
+      { name: 'since_ms', type: 'BIGINT' },
+    ],
+    rows,
+  };
 }
 
 /**
@@ -99,7 +128,11 @@ export async function readSlowPending(wh: Warehouse, deployments: readonly Deplo
 export async function readRuns(wh: Warehouse, ids: readonly string[], since: Horizon): Promise<RunRecord[]> {
   if (ids.length === 0) return [];
   const subjects = [...new Set(ids)];
-  const rows = await wh.query('tick/runs', { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs }, indexedRows(subjects, 'id'));
+  const rows = await wh.query(
+    'tick/runs',
+    { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs },
+    indexedRows(subjects, 'id'),
+  );
   const byId = new Map<string, RunRecord>();
   for (const r of rows) {
     const endMs = r.end_ms === null || r.end_ms === undefined ? null : Number(r.end_ms);
@@ -126,7 +159,17 @@ export async function readRuns(wh: Warehouse, ids: readonly string[], since: Hor
       const raw = (r.raw_result as string | null) ?? 'SUCCEEDED';
       const code = (r.termination_code as string | null) ?? null;
       const result = normalizeResult(raw);
-      rec = { subjectId, runId, startMs, endMs, result, rawResult: code && code !== 'SUCCESS' ? code : raw, cause: failureCause(result, r.termination_type as string | null, code), failedTasks: [], plane: 'slow' };
+      rec = {
+        subjectId,
+        runId,
+        startMs,
+        endMs,
+        result,
+        rawResult: code && code !== 'SUCCESS' ? code : raw,
+        cause: failureCause(result, r.termination_type as string | null, code),
+        failedTasks: [],
+        plane: 'slow',
+      };
     }
     const prev = byId.get(runId);
     if (!prev || (prev.plane === 'slow' && r.cached === true)) byId.set(runId, rec);
@@ -156,10 +199,20 @@ export function pipelineTargetRows(targets: ReadonlyMap<string, readonly string[
  * Pipeline updates and rows per flow from the event log (fast plane). Flow rows resolve to their
  * table through pipeline_targets, so a pipeline must be followed (its targets merged) first.
  */
-export async function readPipelineEvents(wh: Warehouse, ids: Iterable<string>, since: Horizon): Promise<PipelineEvidence & { latestMs: number }> {
+export async function readPipelineEvents(
+  wh: Warehouse,
+  ids: Iterable<string>,
+  since: Horizon,
+): Promise<PipelineEvidence & { latestMs: number }> {
   const idList = [...ids];
   if (idList.length === 0) return pipelineEvidence([]);
-  return pipelineEvidence(await wh.query('tick/pipeline_events', { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs, followed: false }, idRows(idList)));
+  return pipelineEvidence(
+    await wh.query(
+      'tick/pipeline_events',
+      { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs, followed: false },
+      idRows(idList),
+    ),
+  );
 }
 
 /** The event-log rows of every followed pipeline from a time on (assemble them with pipelineEvidence). */
@@ -171,7 +224,10 @@ export async function readFollowedEvents(wh: Warehouse, sinceMs: number): Promis
 export function pipelineEvidence(all: readonly Row[], fromMs = -Infinity): PipelineEvidence & { latestMs: number } {
   const out = { runs: [] as RunRecord[], writes: [] as FlowCommit[], latestMs: -Infinity };
   const rows = all.filter((r) => Number(r.ts_ms) >= fromMs);
-  const updates = new Map<string, { pipelineId: string; start: number | null; end: number | null; state: string | null; error: string | null }>();
+  const updates = new Map<
+    string,
+    { pipelineId: string; start: number | null; end: number | null; state: string | null; error: string | null }
+  >();
   for (const r of rows) {
     const pid = String(r.pipeline_id);
     const uid = String(r.update_id);
@@ -191,7 +247,12 @@ export function pipelineEvidence(all: readonly Row[], fromMs = -Infinity): Pipel
       if (table) {
         const n = r.num_output_rows === null || r.num_output_rows === undefined ? null : Number(r.num_output_rows);
         out.writes.push({
-          table, subjectId: pid, runId: uid, timestampMs: ts, rows: n !== null && Number.isFinite(n) ? n : null, plane: 'fast',
+          table,
+          subjectId: pid,
+          runId: uid,
+          timestampMs: ts,
+          rows: n !== null && Number.isFinite(n) ? n : null,
+          plane: 'fast',
           metrics: flowMetricsOf(r.expectations, r.backlog_records, r.backlog_seconds),
         });
       }
@@ -250,11 +311,16 @@ export async function readTableWrites(
 ): Promise<HistoryOutcome> {
   const out: HistoryOutcome = { writes: [], errors: [], reads: 0 };
   if (tables.size === 0) {
-    if (pending.length) await wh.execute('tick/merge_table_commits', {}, commitRows(pending, 'STREAMING UPDATE', nowMs));
+    if (pending.length)
+      await wh.execute('tick/merge_table_commits', {}, commitRows(pending, 'STREAMING UPDATE', nowMs));
     return out;
   }
   const names = [...tables.keys()];
-  const rows = await wh.query('tick/table_writes', { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs, metrics_since_ms: metricsSinceMs }, indexedRows(names, 'name'));
+  const rows = await wh.query(
+    'tick/table_writes',
+    { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs, metrics_since_ms: metricsSinceMs },
+    indexedRows(names, 'name'),
+  );
   const held = new Map<string, number>();
   const readAt = new Map<string, number>();
   for (const r of rows) {
@@ -262,18 +328,32 @@ export async function readTableWrites(
     held.set(t, Number(r.max_version));
     readAt.set(t, Number(r.read_ms ?? -Infinity));
     if (r.version !== null && r.version !== undefined) {
-      const metrics = r.expectations !== null || r.backlog_records !== null || r.backlog_seconds !== null ? flowMetricsOf(r.expectations, r.backlog_records, r.backlog_seconds) : null;
-      out.writes.push({ table: t, subjectId: tables.get(t)!, runId: (r.run_id as string | null) ?? null, timestampMs: Number(r.ts_ms), rows: r.rows_written as number | null, plane: 'fast', metrics });
+      const metrics =
+        r.expectations !== null || r.backlog_records !== null || r.backlog_seconds !== null
+          ? flowMetricsOf(r.expectations, r.backlog_records, r.backlog_seconds)
+          : null;
+      out.writes.push({
+        table: t,
+        subjectId: tables.get(t)!,
+        runId: (r.run_id as string | null) ?? null,
+        timestampMs: Number(r.ts_ms),
+        rows: r.rows_written as number | null,
+        plane: 'fast',
+        metrics,
+      });
     }
   }
   const fresh: Array<readonly SqlValue[]> = [...commitRows(pending, 'STREAMING UPDATE', nowMs).rows];
   const seen = pending.length ? new Set(out.writes.map((w) => `${w.table}|${w.timestampMs}`)) : new Set<string>();
   for (const c of pending) {
-    if (tables.has(c.table) && withinHorizon(c.timestampMs, since) && !seen.has(`${c.table}|${c.timestampMs}`)) out.writes.push(c);
+    if (tables.has(c.table) && withinHorizon(c.timestampMs, since) && !seen.has(`${c.table}|${c.timestampMs}`))
+      out.writes.push(c);
   }
   const ends = await runEndMs;
   const heldTimes = new Map<string, number[]>();
-  for (const w of out.writes) if (dueByCadence.has(w.table)) (heldTimes.get(w.table) ?? heldTimes.set(w.table, []).get(w.table)!).push(w.timestampMs);
+  for (const w of out.writes)
+    if (dueByCadence.has(w.table))
+      (heldTimes.get(w.table) ?? heldTimes.set(w.table, []).get(w.table)!).push(w.timestampMs);
   const due = (table: string): boolean => {
     if (!dueByCadence.has(table)) return (ends.get(table) ?? -Infinity) >= readAt.get(table)!;
     const next = nextDueMs((heldTimes.get(table) ?? []).sort((a, b) => a - b));
@@ -289,7 +369,8 @@ export async function readTableWrites(
       // History comes newest first: read more until it reaches the newest version already held,
       // or, for a table never read, the start of the baseline (a busy table has thousands of
       // commits in it; stopping short would judge it against a shorter baseline than the cache).
-      const reached = (oldest: HistoryEntry) => (known !== undefined ? oldest.version <= known : oldest.timestampMs < since.sinceMs);
+      const reached = (oldest: HistoryEntry) =>
+        known !== undefined ? oldest.version <= known : oldest.timestampMs < since.sinceMs;
       let limit = known === undefined ? 1000 : 20;
       let entries = await wh.describeHistory(table, limit);
       reads++;
@@ -303,11 +384,24 @@ export async function readTableWrites(
         const n = rowsWritten(e.operation, e.operationMetrics);
         commits.push([table, e.version, e.timestampMs, e.operation, n, e.jobId, e.runId, nowMs, null, null, null]);
         // As from the cache: run ids only where flow metrics are read (see table_writes.sql).
-        if (withinHorizon(e.timestampMs, since)) writes.push({ ...commitWrite(table, subjectId, e.timestampMs, n, e.timestampMs >= metricsSinceMs ? e.runId : null), metrics: null });
+        if (withinHorizon(e.timestampMs, since))
+          writes.push({
+            ...commitWrite(table, subjectId, e.timestampMs, n, e.timestampMs >= metricsSinceMs ? e.runId : null),
+            metrics: null,
+          });
       }
       return { commits, writes, reads, error: null };
     } catch (err) {
-      return { commits: [], writes: [], reads, error: { kind: 'writes', subject: `table:${table}`, message: `DESCRIBE HISTORY ${table} failed: ${(err as Error).message}` } satisfies MeasurementError };
+      return {
+        commits: [],
+        writes: [],
+        reads,
+        error: {
+          kind: 'writes',
+          subject: `table:${table}`,
+          message: `DESCRIBE HISTORY ${table} failed: ${(err as Error).message}`,
+        } satisfies MeasurementError,
+      };
     }
   };
   // A few tables at a time: each DESCRIBE HISTORY is a round trip of its own on a workspace.
@@ -355,8 +449,17 @@ export function commitRows(writes: readonly FlowCommit[], operation: string, now
     columns: TABLE_COMMIT_COLUMNS,
     // The event log carries no Delta version; the event time orders a flow's writes just as well.
     rows: writes.map((w) => [
-      w.table, w.timestampMs, w.timestampMs, operation, w.rows, w.subjectId, w.runId, nowMs,
-      w.metrics?.expectationsJson ?? null, w.metrics?.backlogRecords ?? null, w.metrics?.backlogSeconds ?? null,
+      w.table,
+      w.timestampMs,
+      w.timestampMs,
+      operation,
+      w.rows,
+      w.subjectId,
+      w.runId,
+      nowMs,
+      w.metrics?.expectationsJson ?? null,
+      w.metrics?.backlogRecords ?? null,
+      w.metrics?.backlogSeconds ?? null,
     ]),
   };
 }
@@ -371,7 +474,13 @@ export function rowsWritten(operation: string, metrics: Readonly<Record<string, 
 }
 
 /** rows is null for maintenance commits (rowsWritten decided that when the commit was read). */
-function commitWrite(table: string, subjectId: string, ts: number, rows: number | null, runId: string | null): TableWrite {
+function commitWrite(
+  table: string,
+  subjectId: string,
+  ts: number,
+  rows: number | null,
+  runId: string | null,
+): TableWrite {
   return { table, subjectId, runId, timestampMs: ts, rows, plane: 'fast' };
 }
 

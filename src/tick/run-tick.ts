@@ -4,20 +4,28 @@
 import { auditVerdictChanges } from '../audit/verdict-changes.js';
 import type { SloPolicy } from '../budget/slo-policy.js';
 import { flatHorizon } from '../checks/baseline-window.js';
-import { judgeDeployment } from '../checks/judge.js';
 import type { DeploymentEvidence } from '../checks/evidence.js';
-import { slaSecondsFor, type Policy } from '../checks/policy.js';
-import type { PolicySet } from '../config/policy-file.js';
+import { judgeDeployment } from '../checks/judge.js';
+import { type Policy, slaSecondsFor } from '../checks/policy.js';
 import { decideVerdict } from '../checks/verdict.js';
+import type { PolicySet } from '../config/policy-file.js';
 import type { CheckResult, MeasurementError, RunRecord, Verdict } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import { tickRows, writeResults, writeWatermarks } from './apply.js';
-import type { FlowCommit } from './flow-metrics.js';
-import { readBudgetContext, runBudgetStep, type BudgetTickSummary } from './budgets.js';
-import { runRollbackStep, type RollbackDeps, type RollbackTickSummary } from './decide-rollbacks.js';
+import { type BudgetTickSummary, readBudgetContext, runBudgetStep } from './budgets.js';
+import { type RollbackDeps, type RollbackTickSummary, runRollbackStep } from './decide-rollbacks.js';
 import { openTick, readMarks } from './discover.js';
-import { commitRows, listNewRuns, observedRunRows, pipelineEvidence, readFollowedEvents, readPipelineEvents, readSlowPending } from './gather.js';
+import type { FlowCommit } from './flow-metrics.js';
+import {
+  commitRows,
+  listNewRuns,
+  observedRunRows,
+  pipelineEvidence,
+  readFollowedEvents,
+  readPipelineEvents,
+  readSlowPending,
+} from './gather.js';
 import { gatherEvidence } from './gather-evidence.js';
 
 /** Rollback outcomes after which a ledger row needs no further tick. */
@@ -87,7 +95,9 @@ export interface TickSummary {
 async function cacheSlowRuns(wh: Warehouse, judged: readonly DeploymentEvidence[], nowMs: number): Promise<void> {
   const runs = new Map<string, RunRecord>();
   for (const ev of judged) {
-    for (const s of ev.subjects) for (const r of s.runs) if (r.plane === 'slow' && r.endMs !== null && r.startMs >= ev.deployment.finishedMs) runs.set(r.runId, r);
+    for (const s of ev.subjects)
+      for (const r of s.runs)
+        if (r.plane === 'slow' && r.endMs !== null && r.startMs >= ev.deployment.finishedMs) runs.set(r.runId, r);
   }
   if (runs.size) await wh.execute('tick/merge_observed_runs', {}, observedRunRows([...runs.values()], nowMs));
 }
@@ -108,11 +118,15 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const earlyEventsFrom = nowMs - MINUTE - EVENT_OVERLAP_MS;
   // The runs listing needs only the watermark, so it starts as soon as that narrow read is back,
   // while the deployments are still being read: on a workspace the listing is a REST round trip.
-  const runsFrom = (marks: ReadonlyMap<string, number>) => marks.get('jobs_runs_from_ms') ?? nowMs - FIRST_TICK_LOOKBACK_MS;
+  const runsFrom = (marks: ReadonlyMap<string, number>) =>
+    marks.get('jobs_runs_from_ms') ?? nowMs - FIRST_TICK_LOOKBACK_MS;
   const marksRead = readMarks(wh);
   const listingRead = marksRead.then((m) => listNewRuns(ws, runsFrom(m.marks), nowMs));
   listingRead.catch(() => undefined);
-  const [opening, earlyEvents] = await Promise.allSettled([openTick(wh, nowMs, (policy.window.maxHours + 24) * HOUR, marksRead), readFollowedEvents(wh, earlyEventsFrom)]);
+  const [opening, earlyEvents] = await Promise.allSettled([
+    openTick(wh, nowMs, (policy.window.maxHours + 24) * HOUR, marksRead),
+    readFollowedEvents(wh, earlyEventsFrom),
+  ]);
   if (opening.status === 'rejected') throw opening.reason;
   const { active, errors: discoverErrors, marks, auditTail } = opening.value;
   const lastTickMs = marks.get('last_tick_ms') ?? nowMs - FIRST_TICK_LOOKBACK_MS;
@@ -136,11 +150,23 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const [listing, events, pending] = await Promise.allSettled([
     listingRead,
     eventsRead(),
-    readSlowPending(wh, open.map((a) => a.deployment)),
+    readSlowPending(
+      wh,
+      open.map((a) => a.deployment),
+    ),
   ]);
   // Without the answer every open deployment is judged again, as if all had something new.
-  if (pending.status === 'rejected') errors.push({ kind: 'runs', subject: 'system.lakeflow', message: `slow-plane check failed, judging every open deployment again: ${(pending.reason as Error).message}` });
-  const slowPending = new Set(pending.status === 'fulfilled' ? [...pending.value].map((i) => open[i]!.deployment.deploymentId) : open.map((a) => a.deployment.deploymentId));
+  if (pending.status === 'rejected')
+    errors.push({
+      kind: 'runs',
+      subject: 'system.lakeflow',
+      message: `slow-plane check failed, judging every open deployment again: ${(pending.reason as Error).message}`,
+    });
+  const slowPending = new Set(
+    pending.status === 'fulfilled'
+      ? [...pending.value].map((i) => open[i]!.deployment.deploymentId)
+      : open.map((a) => a.deployment.deploymentId),
+  );
 
   // Subjects with new fast-plane evidence since the last tick: only they (plus deployments that
   // are new, due a time-based re-check, waiting on the slow plane or unjudged this hour) are judged again.
@@ -166,7 +192,11 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     newRuns = listed.runs.filter((r) => r.endMs !== null && r.endMs > lastTickMs).length;
     runsWatermark = Math.max(runsWatermark, listed.nextWatermarkMs);
   } else {
-    errors.push({ kind: 'runs', subject: 'workspace', message: `jobs/runs/list failed: ${(listing.reason as Error).message}` });
+    errors.push({
+      kind: 'runs',
+      subject: 'workspace',
+      message: `jobs/runs/list failed: ${(listing.reason as Error).message}`,
+    });
   }
 
   const commits: FlowCommit[] = [];
@@ -181,10 +211,17 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     for (const w of freshWrites) touched.add(w.subjectId);
     eventLogWatermark = nowMs;
   } else {
-    for (const id of followed) errors.push({ kind: 'runs', subject: `pipeline:${id}`, message: `pipeline event log unavailable: ${(events.reason as Error).message}` });
+    for (const id of followed)
+      errors.push({
+        kind: 'runs',
+        subject: `pipeline:${id}`,
+        message: `pipeline event log unavailable: ${(events.reason as Error).message}`,
+      });
   }
   // The run cache is topped up while the evidence is read: of the reads, only the runs wait for it.
-  const runsCached = runRows.length ? wh.execute('tick/merge_observed_runs', {}, observedRunRows(runRows, nowMs)) : Promise.resolve(0);
+  const runsCached = runRows.length
+    ? wh.execute('tick/merge_observed_runs', {}, observedRunRows(runRows, nowMs))
+    : Promise.resolve(0);
   runsCached.catch(() => undefined);
 
   const due = active.filter(
@@ -198,18 +235,33 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
       a.deployment.resources.some((r) => touched.has(r.id)),
   );
   const budgetDeps = deps.slos ? { wh, slos: deps.slos } : null;
-  const budgetContext = budgetDeps && due.length ? readBudgetContext(budgetDeps, [...new Set(due.map((a) => a.deployment.bundle))], nowMs) : undefined;
+  const budgetContext =
+    budgetDeps && due.length
+      ? readBudgetContext(budgetDeps, [...new Set(due.map((a) => a.deployment.bundle))], nowMs)
+      : undefined;
   budgetContext?.catch(() => undefined);
-  const finishedSince = new Set(runRows.filter((r) => r.endMs !== null && r.endMs > lastTickMs).map((r) => r.subjectId));
+  const finishedSince = new Set(
+    runRows.filter((r) => r.endMs !== null && r.endMs > lastTickMs).map((r) => r.subjectId),
+  );
   // Each deployment is judged under its bundle's policy, with its expected changes applied.
   const prepare = (ev: DeploymentEvidence) => {
     const own = deps.policies ? deps.policies.forBundle(ev.deployment.bundle) : policy;
-    const judged = deps.policies ? { ...ev, deployment: { ...ev.deployment, expectedChanges: deps.policies.expectedChanges(ev.deployment) } } : ev;
+    const judged = deps.policies
+      ? { ...ev, deployment: { ...ev.deployment, expectedChanges: deps.policies.expectedChanges(ev.deployment) } }
+      : ev;
     return { own, judged };
   };
   const gathered = due.length
     ? await gatherEvidence(wh, {
-        active: due, nowMs, finishedSince, marks, newMarks, policy, errors, pendingCommits: commits, runsCached,
+        active: due,
+        nowMs,
+        finishedSince,
+        marks,
+        newMarks,
+        policy,
+        errors,
+        pendingCommits: commits,
+        runsCached,
         judge: (ev) => {
           const { own, judged } = prepare(ev);
           return judgeDeployment(judged, own, nowMs);
@@ -219,7 +271,12 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const evidence = gathered.map((g) => g.evidence);
   // New flow commits are merged together with the history read for the judged deployments, or
   // else beside the run cache. Both are in before anything of the tick's own is written.
-  await Promise.all([runsCached, !due.length && commits.length ? wh.execute('tick/merge_table_commits', {}, commitRows(commits, 'STREAMING UPDATE', nowMs)) : null]);
+  await Promise.all([
+    runsCached,
+    !due.length && commits.length
+      ? wh.execute('tick/merge_table_commits', {}, commitRows(commits, 'STREAMING UPDATE', nowMs))
+      : null,
+  ]);
 
   const results: Array<{ deploymentId: string; result: CheckResult }> = [];
   const verdicts: Verdict[] = [];
@@ -229,7 +286,8 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     const v = decideVerdict(judged, rs, own, nowMs);
     for (const r of rs) results.push({ deploymentId: ev.deployment.deploymentId, result: r });
     verdicts.push(v);
-    if (due[i]!.verdictState !== v.state) changed.push({ deploymentId: v.deploymentId, from: due[i]!.verdictState, to: v.state });
+    if (due[i]!.verdictState !== v.state)
+      changed.push({ deploymentId: v.deploymentId, from: due[i]!.verdictState, to: v.state });
   }
   // The budgets touch none of the tables the verdicts go to, so they are written alongside. A
   // verdict change is audited before it is recorded: a crash in between audits it again, never not.
@@ -240,10 +298,16 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   })();
   // The budgets' arithmetic waits until the verdict writes are on their way, and runs while the
   // warehouse carries them out, instead of holding them back.
-  const budgetsDone = budgetDeps ? new Promise<void>((r) => setImmediate(r)).then(() => runBudgetStep(budgetDeps, evidence, nowMs, budgetContext)) : null;
+  const budgetsDone = budgetDeps
+    ? new Promise<void>((r) => setImmediate(r)).then(() => runBudgetStep(budgetDeps, evidence, nowMs, budgetContext))
+    : null;
   const [budgets] = await Promise.all([
     budgetsDone,
-    cacheSlowRuns(wh, evidence.filter((ev) => slowPending.has(ev.deployment.deploymentId)), nowMs),
+    cacheSlowRuns(
+      wh,
+      evidence.filter((ev) => slowPending.has(ev.deployment.deploymentId)),
+      nowMs,
+    ),
     recorded,
   ]);
   // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
@@ -253,7 +317,8 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     marks.get('rollback_open') === 1 ||
     nowMs - lastTickMs > TICK_GAP_MS ||
     periodic;
-  const rollbacks = deps.rollback && rollbackDue ? await runRollbackStep({ wh, ws, ...deps.rollback }, tickId, nowMs) : null;
+  const rollbacks =
+    deps.rollback && rollbackDue ? await runRollbackStep({ wh, ws, ...deps.rollback }, tickId, nowMs) : null;
   deps.onDecided?.();
 
   const counts: Record<string, number> = {};
@@ -278,7 +343,11 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     rollbacks,
     budgets,
   };
-  const rollbackOpen = rollbacks !== null && (rollbacks.errors.length > 0 || rollbacks.decided.some((d) => d.state === 'REQUESTED') || rollbacks.executed.some((e) => !TERMINAL.has(e.result)));
+  const rollbackOpen =
+    rollbacks !== null &&
+    (rollbacks.errors.length > 0 ||
+      rollbacks.decided.some((d) => d.state === 'REQUESTED') ||
+      rollbacks.executed.some((e) => !TERMINAL.has(e.result)));
   await wh.execute('tick/insert_tick', {}, tickRows(summary, runsWatermark, eventLogWatermark, rollbackOpen));
   return summary;
 }

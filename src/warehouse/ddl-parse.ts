@@ -22,7 +22,9 @@ export function parseCreateTable(stmt: string): TableDef | null {
   const bodyEnd = matchingParen(stmt, bodyStart - 1);
   const body = stripComments(stmt.slice(bodyStart, bodyEnd));
   const parts = splitTopLevel(body, ',').map((c) => c.trim());
-  const pk = parts.map((c) => /^CONSTRAINT\s+[A-Za-z_][A-Za-z0-9_]*\s+PRIMARY\s+KEY\s*\(([^)]*)\)$/i.exec(c)).find((m) => m !== null);
+  const pk = parts
+    .map((c) => /^CONSTRAINT\s+[A-Za-z_][A-Za-z0-9_]*\s+PRIMARY\s+KEY\s*\(([^)]*)\)$/i.exec(c))
+    .find((m) => m !== null);
   const columns = parts.filter((c) => !/^CONSTRAINT\s/i.test(c)).map(parseColumn);
   return { name: head[1]!, columns, primaryKey: pk ? pk[1]!.split(',').map((c) => c.trim()) : [] };
 }

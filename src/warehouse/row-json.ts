@@ -10,8 +10,10 @@ const TYPES: readonly StagedType[] = ['STRING', 'BIGINT', 'DOUBLE', 'BOOLEAN', '
 export function checkColumns(columns: RowBatch['columns']): void {
   const seen = new Set<string>();
   for (const c of columns) {
-    if (!COLUMN.test(c.name)) throw new Error(`row batch: column name '${c.name}' must be letters, digits and underscores`);
-    if (!TYPES.includes(c.type)) throw new Error(`row batch: column ${c.name} has type '${String(c.type)}'; use ${TYPES.join(', ')}`);
+    if (!COLUMN.test(c.name))
+      throw new Error(`row batch: column name '${c.name}' must be letters, digits and underscores`);
+    if (!TYPES.includes(c.type))
+      throw new Error(`row batch: column ${c.name} has type '${String(c.type)}'; use ${TYPES.join(', ')}`);
     if (seen.has(c.name.toLowerCase())) throw new Error(`row batch: column ${c.name} appears twice`);
     seen.add(c.name.toLowerCase());
   }
@@ -19,7 +21,8 @@ export function checkColumns(columns: RowBatch['columns']): void {
 
 /** One row as the JSON object `from_json` reads; non-finite numbers travel as NULL. */
 export function encodeRow(columns: RowBatch['columns'], row: ReadonlyArray<SqlValue>): string {
-  if (row.length !== columns.length) throw new Error(`row batch: a row has ${row.length} values for ${columns.length} columns`);
+  if (row.length !== columns.length)
+    throw new Error(`row batch: a row has ${row.length} values for ${columns.length} columns`);
   const o: Record<string, SqlValue> = {};
   columns.forEach((c, i) => {
     o[`c${i}`] = coerce(c.type, row[i] ?? null);

@@ -76,11 +76,16 @@ function expandPlaceholder(key: string, dialect: Dialect, loc: Locations): strin
   if (key === 'ops') return quoteName(dialect, loc.ops, 'ops location');
   if (key === 'event_log') return quoteName(dialect, loc.eventLog, 'event log location');
   if (key === 'dbt_artifacts') {
-    if (loc.dbtArtifacts === undefined) throw new Error('sql: {{dbt_artifacts}} is used but no dbt artifacts schema is configured (--dbt-artifacts or POSTFLIGHT_DBT_ARTIFACTS)');
+    if (loc.dbtArtifacts === undefined)
+      throw new Error(
+        'sql: {{dbt_artifacts}} is used but no dbt artifacts schema is configured (--dbt-artifacts or POSTFLIGHT_DBT_ARTIFACTS)',
+      );
     return quoteName(dialect, loc.dbtArtifacts, 'dbt artifacts location');
   }
   if (key === 'rows') return '{{rows}}';
-  throw new Error(`sql: unknown placeholder {{${key}}}; known are {{ops}}, {{event_log}}, {{dbt_artifacts}} and {{rows}}`);
+  throw new Error(
+    `sql: unknown placeholder {{${key}}}; known are {{ops}}, {{event_log}}, {{dbt_artifacts}} and {{rows}}`,
+  );
 }
 
 function findClosingQuote(text: string, start: number, quote: string): number {

@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { scoreEpisodes, type ScoredEpisode } from '../../src/bench/quality/score.js';
 import type { EpisodeOutcome } from '../../src/bench/quality/replay.js';
+import { type ScoredEpisode, scoreEpisodes } from '../../src/bench/quality/score.js';
 
 const outcome = (over: Partial<EpisodeOutcome>): EpisodeOutcome => ({
-  state: 'INCONCLUSIVE', rolledBack: false, delayRuns: null, postRuns: 5, failedChecks: [], hardRule: false, eligible: true, reason: '', looks: 5, ...over,
+  state: 'INCONCLUSIVE',
+  rolledBack: false,
+  delayRuns: null,
+  postRuns: 5,
+  failedChecks: [],
+  hardRule: false,
+  eligible: true,
+  reason: '',
+  looks: 5,
+  ...over,
 });
-const episode = (index: number, over: Partial<EpisodeOutcome>, effect = 'volume_x2'): ScoredEpisode => ({ index, label: 'bad', effect, group: 'g', outcome: outcome(over) });
+const episode = (index: number, over: Partial<EpisodeOutcome>, effect = 'volume_x2'): ScoredEpisode => ({
+  index,
+  label: 'bad',
+  effect,
+  group: 'g',
+  outcome: outcome(over),
+});
 
 describe('quality scoring', () => {
   it('reports recall among the episodes a rollback was possible for beside recall over all', () => {
@@ -15,7 +30,18 @@ describe('quality scoring', () => {
       // Too small a baseline to roll back on: the check could at most warn.
       episode(2, { eligible: false, state: 'DEGRADED' }),
       episode(3, { eligible: false }),
-      episode(4, { eligible: false, rolledBack: true, state: 'FAILED', delayRuns: 1, hardRule: true, failedChecks: ['row_count'] }, 'zero_rows'),
+      episode(
+        4,
+        {
+          eligible: false,
+          rolledBack: true,
+          state: 'FAILED',
+          delayRuns: 1,
+          hardRule: true,
+          failedChecks: ['row_count'],
+        },
+        'zero_rows',
+      ),
     ]);
     expect(f.recall.volume_x2).toBe(0.25);
     expect(f.recall_eligible.volume_x2).toBe(0.5);
@@ -26,7 +52,10 @@ describe('quality scoring', () => {
   });
 
   it('bounds the recall within a volume target by the episodes that met the gate or were caught in time', () => {
-    const gated = (index: number, met: boolean, over: Partial<EpisodeOutcome> = {}): ScoredEpisode => ({ ...episode(index, over, 'volume_x0.8'), gateMetWithinTarget: met });
+    const gated = (index: number, met: boolean, over: Partial<EpisodeOutcome> = {}): ScoredEpisode => ({
+      ...episode(index, over, 'volume_x0.8'),
+      gateMetWithinTarget: met,
+    });
     const f = scoreEpisodes([
       gated(0, true, { rolledBack: true, state: 'FAILED', delayRuns: 3 }),
       gated(1, true),

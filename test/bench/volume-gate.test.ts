@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import type { NabSeries } from '../../src/bench/quality/nab-data.js';
-import { nabRuns, nabTimeline, type NabEpisode } from '../../src/bench/quality/nab-episodes.js';
+import { type NabEpisode, nabRuns, nabTimeline } from '../../src/bench/quality/nab-episodes.js';
 import { volumeGateMetWithin } from '../../src/bench/quality/replay.js';
+import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -10,13 +10,24 @@ const T0 = Date.UTC(2024, 0, 1);
 
 /** Hourly rows with a small, fixed wobble, so the baseline has a spread but no randomness. */
 function hourly(days: number): NabSeries {
-  const points = Array.from({ length: days * 24 }, (_, i) => ({ ms: T0 + i * HOUR, value: Math.round(1000 * (1 + 0.02 * Math.sin(i * 1.7))) }));
+  const points = Array.from({ length: days * 24 }, (_, i) => ({
+    ms: T0 + i * HOUR,
+    value: Math.round(1000 * (1 + 0.02 * Math.sin(i * 1.7))),
+  }));
   return { spec: { file: 'test/hourly_rows.csv', role: 'volume', split: 'tune', scale: 1 }, points, windows: [] };
 }
 
 function episode(factor: number): NabEpisode {
   const runs = nabRuns(hourly(30));
-  return { index: 0, runs, label: 'bad', effect: `volume_x${factor}`, factor, deployMs: T0 + 21 * DAY + HOUR / 2, historyFromMs: T0 };
+  return {
+    index: 0,
+    runs,
+    label: 'bad',
+    effect: `volume_x${factor}`,
+    factor,
+    deployMs: T0 + 21 * DAY + HOUR / 2,
+    historyFromMs: T0,
+  };
 }
 
 describe('the volume gate a rollback needs', () => {

@@ -3,7 +3,14 @@ import { appendAudit, verifyAuditLog } from '../../src/audit/audit-log.js';
 import type { AuditEntry } from '../../src/audit/hash-chain.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
-const entry = (key: string, atMs = 1_700_000_000_000): AuditEntry => ({ atMs, actor: 'postflight', action: 'rollback.decided', subject: `rollback:${key}`, payload: { key }, eventKey: key });
+const entry = (key: string, atMs = 1_700_000_000_000): AuditEntry => ({
+  atMs,
+  actor: 'postflight',
+  action: 'rollback.decided',
+  subject: `rollback:${key}`,
+  payload: { key },
+  eventKey: key,
+});
 
 async function freshWarehouse(): Promise<DuckDbWarehouse> {
   const wh = await DuckDbWarehouse.open(':memory:');
@@ -23,10 +30,10 @@ describe('audit log in the embedded warehouse', () => {
 
   it('fails verification on a changed row, a deleted row and a deleted last row', async () => {
     for (const tamper of [
-      "UPDATE postflight.audit_log SET payload = '{\"key\":\"x\"}' WHERE seq = 2",
+      'UPDATE postflight.audit_log SET payload = \'{"key":"x"}\' WHERE seq = 2',
       'DELETE FROM postflight.audit_log WHERE seq = 2',
       'DELETE FROM postflight.audit_log WHERE seq = 3',
-      "UPDATE postflight.audit_log SET logged_at = logged_at + INTERVAL 1 SECOND WHERE seq = 1",
+      'UPDATE postflight.audit_log SET logged_at = logged_at + INTERVAL 1 SECOND WHERE seq = 1',
     ]) {
       const wh = await freshWarehouse();
       await appendAudit(wh, [entry('a'), entry('b'), entry('c')], 1);
@@ -42,7 +49,10 @@ describe('audit log in the embedded warehouse', () => {
     const wh = await freshWarehouse();
     // One connection per writer, as each tick has its own; each writer appends three batches.
     const writers = [wh, ...(await Promise.all([wh.connect(), wh.connect(), wh.connect()]))];
-    const batches = (w: number) => Array.from({ length: 3 }, (_, i) => Array.from({ length: 1 + ((w + i) % 3) }, (_, j) => entry(`w${w}-${i}-${j}`)));
+    const batches = (w: number) =>
+      Array.from({ length: 3 }, (_, i) =>
+        Array.from({ length: 1 + ((w + i) % 3) }, (_, j) => entry(`w${w}-${i}-${j}`)),
+      );
     await Promise.all(
       writers.map(async (conn, w) => {
         for (const b of batches(w)) await appendAudit(conn, b, w);
@@ -72,7 +82,9 @@ describe('audit log in the embedded warehouse', () => {
     const v = await verifyAuditLog(wh);
     expect(v.findings).toEqual([]);
     expect(v.rows).toBe(5);
-    expect((await wh.session.all('SELECT event_key FROM postflight.audit_log ORDER BY seq')).map((r) => r.event_key)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(
+      (await wh.session.all('SELECT event_key FROM postflight.audit_log ORDER BY seq')).map((r) => r.event_key),
+    ).toEqual(['a', 'b', 'c', 'd', 'e']);
     await wh.close();
   });
 });

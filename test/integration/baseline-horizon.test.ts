@@ -37,7 +37,9 @@ describe('baseline reads reach further back for weekends', () => {
   afterAll(async () => wh.close());
 
   const horizon = baselineHorizons(NOW, DEFAULT_POLICY);
-  const expected = Array.from({ length: DAYS }, (_, i) => NOW - (i + 1) * DAY - HOUR).filter((ms) => withinHorizon(ms, horizon));
+  const expected = Array.from({ length: DAYS }, (_, i) => NOW - (i + 1) * DAY - HOUR).filter((ms) =>
+    withinHorizon(ms, horizon),
+  );
 
   it('reads runs from 28 days back, and weekend runs from 49', async () => {
     const runs = await readRuns(wh, ['job-1'], horizon);

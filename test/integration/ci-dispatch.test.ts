@@ -7,7 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dispatcherFromConfig } from '../../src/rollback/ci/from-config.js';
 import { githubDispatcher } from '../../src/rollback/ci/github-dispatch.js';
 import { retryAfterMs } from '../../src/rollback/ci/http.js';
-import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER, webhookDispatcher } from '../../src/rollback/ci/webhook-dispatch.js';
+import {
+  SIGNATURE_HEADER,
+  signWebhook,
+  TIMESTAMP_HEADER,
+  webhookDispatcher,
+} from '../../src/rollback/ci/webhook-dispatch.js';
 import { resolveRollbackPolicy } from '../../src/rollback/policy.js';
 
 interface Seen {
@@ -19,7 +24,9 @@ interface Seen {
 
 let server: Server | null = null;
 
-async function serve(replies: Array<{ status: number; headers?: Record<string, string> }>): Promise<{ url: string; seen: Seen[] }> {
+async function serve(
+  replies: Array<{ status: number; headers?: Record<string, string> }>,
+): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   server = createServer((req, res) => {
     let body = '';
@@ -40,27 +47,57 @@ afterEach(async () => {
   server = null;
 });
 
-const req = { rollbackId: 'rb-1', bundle: 'orders', target: 'prod', version: 'a'.repeat(40), fromVersion: 'c'.repeat(40), reason: 'run_health: failed' };
+const req = {
+  rollbackId: 'rb-1',
+  bundle: 'orders',
+  target: 'prod',
+  version: 'a'.repeat(40),
+  fromVersion: 'c'.repeat(40),
+  reason: 'run_health: failed',
+};
 
 describe('GitHub workflow_dispatch', () => {
   it('posts the inputs to the workflow dispatch endpoint with the token', async () => {
     const { url, seen } = await serve([{ status: 204 }]);
-    await githubDispatcher({ apiUrl: url, repository: 'acme/pipelines', workflow: 'deploy.yml', ref: 'main', token: 'ghs_x' }).dispatch(req);
+    await githubDispatcher({
+      apiUrl: url,
+      repository: 'acme/pipelines',
+      workflow: 'deploy.yml',
+      ref: 'main',
+      token: 'ghs_x',
+    }).dispatch(req);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.method).toBe('POST');
     expect(seen[0]!.url).toBe('/repos/acme/pipelines/actions/workflows/deploy.yml/dispatches');
     expect(seen[0]!.headers.authorization).toBe('Bearer ghs_x');
     expect(seen[0]!.headers['x-github-api-version']).toBe('2022-11-28');
-    expect(JSON.parse(seen[0]!.body)).toEqual({ ref: 'main', inputs: { bundle: 'orders', target: 'prod', version: 'a'.repeat(40), rollback_id: 'rb-1', reason: 'run_health: failed' } });
+    expect(JSON.parse(seen[0]!.body)).toEqual({
+      ref: 'main',
+      inputs: {
+        bundle: 'orders',
+        target: 'prod',
+        version: 'a'.repeat(40),
+        rollback_id: 'rb-1',
+        reason: 'run_health: failed',
+      },
+    });
   });
 
   it('retries a 503 and honours Retry-After, but stops at a 422', async () => {
     const a = await serve([{ status: 503, headers: { 'retry-after': '0' } }, { status: 204 }]);
-    await githubDispatcher({ apiUrl: a.url, repository: 'acme/p', workflow: 'd.yml', ref: 'main', token: 't' }, { minTimeoutMs: 1 }).dispatch(req);
+    await githubDispatcher(
+      { apiUrl: a.url, repository: 'acme/p', workflow: 'd.yml', ref: 'main', token: 't' },
+      { minTimeoutMs: 1 },
+    ).dispatch(req);
     expect(a.seen).toHaveLength(2);
     await new Promise<void>((ok) => server!.close(() => ok()));
     const b = await serve([{ status: 422 }, { status: 204 }]);
-    await expect(githubDispatcher({ apiUrl: b.url, repository: 'acme/p', workflow: 'd.yml', ref: 'main', token: 't' }, { minTimeoutMs: 1 }).dispatch(req)).rejects.toThrow(/HTTP 422/);
+    await expect(
+      githubDispatcher(
+        { apiUrl: b.url, repository: 'acme/p', workflow: 'd.yml', ref: 'main', token: 't' },
+        { minTimeoutMs: 1 },
+      ).dispatch(req),
+    ).rejects.toThrow(/HTTP 422/);
     expect(b.seen).toHaveLength(1);
   });
 });
@@ -68,7 +105,9 @@ describe('GitHub workflow_dispatch', () => {
 describe('signed webhook', () => {
   it('signs timestamp and body with HMAC-SHA256 and sends the rollback id as idempotency key', async () => {
     const { url, seen } = await serve([{ status: 202 }]);
-    await webhookDispatcher({ url: `${url}/deploy`, secret: 's3cret' }, { clock: () => 1_700_000_000_000 }).dispatch(req);
+    await webhookDispatcher({ url: `${url}/deploy`, secret: 's3cret' }, { clock: () => 1_700_000_000_000 }).dispatch(
+      req,
+    );
     const h = seen[0]!.headers;
     expect(h['idempotency-key']).toBe('rb-1');
     expect(h[TIMESTAMP_HEADER]).toBe('1700000000000');
@@ -76,22 +115,34 @@ describe('signed webhook', () => {
     const expected = createHmac('sha256', 's3cret').update(`1700000000000.${seen[0]!.body}`).digest('hex');
     expect(h[SIGNATURE_HEADER]).toBe(`sha256=${expected}`);
     expect(signWebhook('other', '1700000000000', seen[0]!.body)).not.toBe(h[SIGNATURE_HEADER]);
-    expect(JSON.parse(seen[0]!.body)).toMatchObject({ event: 'postflight.rollback', rollback_id: 'rb-1', version: 'a'.repeat(40), from_version: 'c'.repeat(40) });
+    expect(JSON.parse(seen[0]!.body)).toMatchObject({
+      event: 'postflight.rollback',
+      rollback_id: 'rb-1',
+      version: 'a'.repeat(40),
+      from_version: 'c'.repeat(40),
+    });
   });
 
   it('gives up after its retries on repeated 500s', async () => {
     const { url, seen } = await serve([{ status: 500 }]);
-    await expect(webhookDispatcher({ url, secret: 's' }, { minTimeoutMs: 1, retries: 2 }).dispatch(req)).rejects.toThrow(/HTTP 500/);
+    await expect(
+      webhookDispatcher({ url, secret: 's' }, { minTimeoutMs: 1, retries: 2 }).dispatch(req),
+    ).rejects.toThrow(/HTTP 500/);
     expect(seen).toHaveLength(3);
   });
 });
 
 describe('dispatcher configuration', () => {
   it('reads the secret from the named environment variable and says which one is missing', () => {
-    const gh = resolveRollbackPolicy({ strategy: 'ci-dispatch', ciDispatch: { kind: 'github', repository: 'acme/p', workflow: 'd.yml' } }).ciDispatch!;
+    const gh = resolveRollbackPolicy({
+      strategy: 'ci-dispatch',
+      ciDispatch: { kind: 'github', repository: 'acme/p', workflow: 'd.yml' },
+    }).ciDispatch!;
     expect(() => dispatcherFromConfig(gh, {})).toThrow(/environment variable GITHUB_TOKEN is not set/);
     expect(dispatcherFromConfig(gh, { GITHUB_TOKEN: 't' }).kind).toBe('github');
-    const hook = resolveRollbackPolicy({ ciDispatch: { kind: 'webhook', url: 'https://ci.example.com/h', secretEnv: 'HOOK_SECRET' } }).ciDispatch!;
+    const hook = resolveRollbackPolicy({
+      ciDispatch: { kind: 'webhook', url: 'https://ci.example.com/h', secretEnv: 'HOOK_SECRET' },
+    }).ciDispatch!;
     expect(() => dispatcherFromConfig(hook, {})).toThrow(/HOOK_SECRET is not set/);
   });
 

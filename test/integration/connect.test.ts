@@ -9,7 +9,11 @@ import { DatabricksWarehouse } from '../../src/warehouse/databricks/databricks-w
 import { DatabricksWorkspace } from '../../src/workspace/databricks/databricks-workspace.js';
 import { FakeDatabricksApi } from './fake-databricks-api.js';
 
-const tokenEnv = { DATABRICKS_HOST: 'adb-1234567890123456.7.azuredatabricks.net', DATABRICKS_WAREHOUSE_ID: 'abc123def', DATABRICKS_TOKEN: 'dapi-very-secret' };
+const tokenEnv = {
+  DATABRICKS_HOST: 'adb-1234567890123456.7.azuredatabricks.net',
+  DATABRICKS_WAREHOUSE_ID: 'abc123def',
+  DATABRICKS_TOKEN: 'dapi-very-secret',
+};
 
 describe('Databricks connection settings from the environment', () => {
   it('reads a token setup, adding https:// to a bare host', () => {
@@ -25,16 +29,35 @@ describe('Databricks connection settings from the environment', () => {
 
   it('reads a service principal with an HTTP path and a statement timeout', () => {
     const env = readDatabricksEnv(
-      { DATABRICKS_HOST: 'https://dbc-a1b2.cloud.databricks.com/', DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/0a1b2c', DATABRICKS_CLIENT_ID: 'app-id', DATABRICKS_CLIENT_SECRET: 'sp-secret', POSTFLIGHT_STATEMENT_TIMEOUT_S: '300' },
+      {
+        DATABRICKS_HOST: 'https://dbc-a1b2.cloud.databricks.com/',
+        DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/0a1b2c',
+        DATABRICKS_CLIENT_ID: 'app-id',
+        DATABRICKS_CLIENT_SECRET: 'sp-secret',
+        POSTFLIGHT_STATEMENT_TIMEOUT_S: '300',
+      },
       true,
     );
-    expect([env.baseUrl, env.httpPath, env.auth, env.statementTimeoutS]).toEqual(['https://dbc-a1b2.cloud.databricks.com', '/sql/1.0/warehouses/0a1b2c', { kind: 'oauth-m2m', clientId: 'app-id', clientSecret: 'sp-secret' }, 300]);
+    expect([env.baseUrl, env.httpPath, env.auth, env.statementTimeoutS]).toEqual([
+      'https://dbc-a1b2.cloud.databricks.com',
+      '/sql/1.0/warehouses/0a1b2c',
+      { kind: 'oauth-m2m', clientId: 'app-id', clientSecret: 'sp-secret' },
+      300,
+    ]);
   });
 
   it('lists every problem at once, naming the variable, without repeating a secret', () => {
     let message = '';
     try {
-      readDatabricksEnv({ DATABRICKS_HOST: 'http://workspace.example.com', DATABRICKS_TOKEN: 'dapi-very-secret', DATABRICKS_CLIENT_SECRET: 'sp-secret', POSTFLIGHT_STATEMENT_TIMEOUT_S: '2' }, true);
+      readDatabricksEnv(
+        {
+          DATABRICKS_HOST: 'http://workspace.example.com',
+          DATABRICKS_TOKEN: 'dapi-very-secret',
+          DATABRICKS_CLIENT_SECRET: 'sp-secret',
+          POSTFLIGHT_STATEMENT_TIMEOUT_S: '2',
+        },
+        true,
+      );
     } catch (e) {
       message = (e as Error).message;
     }
@@ -47,8 +70,15 @@ describe('Databricks connection settings from the environment', () => {
   });
 
   it('asks for the missing half of a service principal', () => {
-    expect(() => readDatabricksEnv({ DATABRICKS_HOST: 'h.example.com', DATABRICKS_WAREHOUSE_ID: 'a1', DATABRICKS_CLIENT_ID: 'app' }, true)).toThrow(/DATABRICKS_CLIENT_SECRET is not set/);
-    expect(() => readDatabricksEnv({ ...tokenEnv, DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/x' }, true)).toThrow(/both set; set only one/);
+    expect(() =>
+      readDatabricksEnv(
+        { DATABRICKS_HOST: 'h.example.com', DATABRICKS_WAREHOUSE_ID: 'a1', DATABRICKS_CLIENT_ID: 'app' },
+        true,
+      ),
+    ).toThrow(/DATABRICKS_CLIENT_SECRET is not set/);
+    expect(() => readDatabricksEnv({ ...tokenEnv, DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/x' }, true)).toThrow(
+      /both set; set only one/,
+    );
   });
 });
 
@@ -65,14 +95,28 @@ describe('choosing warehouse and workspace', () => {
   });
 
   it('takes the ops location and event log from flags, then the environment, then defaults', () => {
-    expect(databricksLocations({ env: {} })).toEqual({ ops: 'ops.postflight', eventLog: 'ops.postflight.pipeline_event_log' });
-    expect(databricksLocations({ env: { POSTFLIGHT_OPS: 'main.pf', POSTFLIGHT_EVENT_LOG: 'main.dlt.events' } })).toEqual({ ops: 'main.pf', eventLog: 'main.dlt.events' });
-    expect(databricksLocations({ ops: 'prod.verifier', env: { POSTFLIGHT_OPS: 'main.pf' } })).toEqual({ ops: 'prod.verifier', eventLog: 'prod.verifier.pipeline_event_log' });
+    expect(databricksLocations({ env: {} })).toEqual({
+      ops: 'ops.postflight',
+      eventLog: 'ops.postflight.pipeline_event_log',
+    });
+    expect(
+      databricksLocations({ env: { POSTFLIGHT_OPS: 'main.pf', POSTFLIGHT_EVENT_LOG: 'main.dlt.events' } }),
+    ).toEqual({ ops: 'main.pf', eventLog: 'main.dlt.events' });
+    expect(databricksLocations({ ops: 'prod.verifier', env: { POSTFLIGHT_OPS: 'main.pf' } })).toEqual({
+      ops: 'prod.verifier',
+      eventLog: 'prod.verifier.pipeline_event_log',
+    });
     expect(() => databricksLocations({ ops: 'postflight', env: {} })).toThrow(/must be catalog\.schema/);
     expect(() => databricksLocations({ eventLog: 'x.y', env: {} })).toThrow(/must be catalog\.schema\.table/);
-    expect(databricksLocations({ env: { POSTFLIGHT_DBT_ARTIFACTS: 'analytics.elementary' } })).toMatchObject({ dbtArtifacts: 'analytics.elementary' });
-    expect(databricksLocations({ dbtArtifacts: 'prod.edr', env: { POSTFLIGHT_DBT_ARTIFACTS: 'analytics.elementary' } })).toMatchObject({ dbtArtifacts: 'prod.edr' });
-    expect(() => databricksLocations({ dbtArtifacts: 'elementary', env: {} })).toThrow(/--dbt-artifacts \(POSTFLIGHT_DBT_ARTIFACTS\): 'elementary' must be catalog\.schema/);
+    expect(databricksLocations({ env: { POSTFLIGHT_DBT_ARTIFACTS: 'analytics.elementary' } })).toMatchObject({
+      dbtArtifacts: 'analytics.elementary',
+    });
+    expect(
+      databricksLocations({ dbtArtifacts: 'prod.edr', env: { POSTFLIGHT_DBT_ARTIFACTS: 'analytics.elementary' } }),
+    ).toMatchObject({ dbtArtifacts: 'prod.edr' });
+    expect(() => databricksLocations({ dbtArtifacts: 'elementary', env: {} })).toThrow(
+      /--dbt-artifacts \(POSTFLIGHT_DBT_ARTIFACTS\): 'elementary' must be catalog\.schema/,
+    );
     expect(() => databricksLocations({ ops: 'main.pf`; --', env: {} })).toThrow(ConfigError);
   });
 });
@@ -82,21 +126,33 @@ describe('connect', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses an embedded file without a simulated world', async () => {
-    await expect(connect({ warehouse: { kind: 'duckdb', path: join(dir, 'empty.duckdb') }, workspace: 'embedded', env: {} })).rejects.toThrow(/has no simulated world; run 'postflight simulate/);
+    await expect(
+      connect({ warehouse: { kind: 'duckdb', path: join(dir, 'empty.duckdb') }, workspace: 'embedded', env: {} }),
+    ).rejects.toThrow(/has no simulated world; run 'postflight simulate/);
   });
 
   it('refuses a Databricks connection with no settings before touching the network', async () => {
-    await expect(connect({ warehouse: { kind: 'databricks' }, workspace: 'databricks', env: {} })).rejects.toBeInstanceOf(ConfigError);
+    await expect(
+      connect({ warehouse: { kind: 'databricks' }, workspace: 'databricks', env: {} }),
+    ).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('wires the REST workspace to the configured host and token', async () => {
     const api = await new FakeDatabricksApi().start();
     try {
       api.on('GET /api/2.2/jobs/runs/list', { body: { runs: [] } });
-      const conn = await connect({ warehouse: { kind: 'databricks' }, workspace: 'databricks', ops: 'main.pf', env: { ...tokenEnv, DATABRICKS_HOST: api.baseUrl } });
+      const conn = await connect({
+        warehouse: { kind: 'databricks' },
+        workspace: 'databricks',
+        ops: 'main.pf',
+        env: { ...tokenEnv, DATABRICKS_HOST: api.baseUrl },
+      });
       expect(conn.wh).toBeInstanceOf(DatabricksWarehouse);
       expect(conn.ws).toBeInstanceOf(DatabricksWorkspace);
-      expect((conn.wh as DatabricksWarehouse).locations).toEqual({ ops: 'main.pf', eventLog: 'main.pf.pipeline_event_log' });
+      expect((conn.wh as DatabricksWarehouse).locations).toEqual({
+        ops: 'main.pf',
+        eventLog: 'main.pf.pipeline_event_log',
+      });
       expect(conn.world).toBeNull();
       const before = Date.now();
       expect(conn.nowMs()).toBeGreaterThanOrEqual(before);

@@ -3,10 +3,10 @@
 // embedded DuckDB warehouse is the real reference for the statement counts.
 
 import { describe, expect, it } from 'vitest';
-import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { BoundParam } from '../../src/warehouse/databricks/bind-statement.js';
 import type { SqlResult, SqlSession } from '../../src/warehouse/databricks/databricks-driver.js';
 import { DatabricksWarehouse } from '../../src/warehouse/databricks/databricks-warehouse.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { RowBatch, Warehouse } from '../../src/warehouse/port.js';
 
 interface Sent {
@@ -54,8 +54,13 @@ async function sameWork(wh: Warehouse): Promise<void> {
   await wh.query('tick/open', OPEN);
 }
 
-const sqlError = () => Object.assign(new Error('[TABLE_OR_VIEW_NOT_FOUND] The table or view `ops`.`postflight`.`watermarks` cannot be found.'), { name: 'Status Error' });
-const http503 = () => Object.assign(new Error('Received a response with a bad HTTP status code: 503'), { statusCode: 503 });
+const sqlError = () =>
+  Object.assign(
+    new Error('[TABLE_OR_VIEW_NOT_FOUND] The table or view `ops`.`postflight`.`watermarks` cannot be found.'),
+    { name: 'Status Error' },
+  );
+const http503 = () =>
+  Object.assign(new Error('Received a response with a bad HTTP status code: 503'), { statusCode: 503 });
 
 describe('Databricks warehouse', () => {
   it('counts statements as the embedded warehouse does for the same work', async () => {
@@ -77,8 +82,16 @@ describe('Databricks warehouse', () => {
     await wh.query('tick/open', OPEN);
     expect(s.opened()).toBe(1);
     const merge = s.sent[0]!;
-    expect(merge.sql).toMatch(/^MERGE INTO `main`\.`pf`\.watermarks AS t\nUSING \(SELECT c0 AS `name`, c1 AS `value_ms`, timestamp_millis\(c2\) AS `updated_at` FROM inline\(from_json\(:pf_rows, 'ARRAY<STRUCT<c0: STRING, c1: BIGINT, c2: BIGINT>>'\)\)\) AS s/);
-    expect(merge.params).toEqual([{ name: 'pf_rows', type: 'STRING', value: '[{"c0":"mark-0","c1":0,"c2":1767225600000},{"c0":"mark-1","c1":1000,"c2":1767225600000}]' }]);
+    expect(merge.sql).toMatch(
+      /^MERGE INTO `main`\.`pf`\.watermarks AS t\nUSING \(SELECT c0 AS `name`, c1 AS `value_ms`, timestamp_millis\(c2\) AS `updated_at` FROM inline\(from_json\(:pf_rows, 'ARRAY<STRUCT<c0: STRING, c1: BIGINT, c2: BIGINT>>'\)\)\) AS s/,
+    );
+    expect(merge.params).toEqual([
+      {
+        name: 'pf_rows',
+        type: 'STRING',
+        value: '[{"c0":"mark-0","c1":0,"c2":1767225600000},{"c0":"mark-1","c1":1000,"c2":1767225600000}]',
+      },
+    ]);
     expect(merge.sql).not.toContain('mark-0');
   });
 
@@ -88,12 +101,24 @@ describe('Databricks warehouse', () => {
     await wh.execute('tick/merge_watermarks', {}, marks(40));
     expect(s.sent.length).toBeGreaterThan(3);
     expect(wh.stats.statements).toBe(s.sent.length);
-    const names = s.sent.flatMap((x) => (JSON.parse(String(x.params[0]!.value)) as Array<{ c0: string }>).map((r) => r.c0));
+    const names = s.sent.flatMap((x) =>
+      (JSON.parse(String(x.params[0]!.value)) as Array<{ c0: string }>).map((r) => r.c0),
+    );
     expect(names).toEqual(marks(40).rows.map((r) => r[0]));
   });
 
   it('retries a throttled statement on a fresh session, and returns plain rows', async () => {
-    const s = standIn((_, n) => (n === 1 ? http503() : { columns: [{ name: 'name', type: 'STRING' }, { name: 'value_ms', type: 'BIGINT' }], rows: [{ name: 'last_tick_ms', value_ms: 1_767_225_600_000n }] }));
+    const s = standIn((_, n) =>
+      n === 1
+        ? http503()
+        : {
+            columns: [
+              { name: 'name', type: 'STRING' },
+              { name: 'value_ms', type: 'BIGINT' },
+            ],
+            rows: [{ name: 'last_tick_ms', value_ms: 1_767_225_600_000n }],
+          },
+    );
     const waits: number[] = [];
     const wh = new DatabricksWarehouse(s.open, { sleep: async (ms) => void waits.push(ms) });
     expect(await wh.query('tick/open', OPEN)).toEqual([{ name: 'last_tick_ms', value_ms: 1_767_225_600_000 }]);
@@ -106,26 +131,53 @@ describe('Databricks warehouse', () => {
   it('does not retry a SQL error, and names the statement', async () => {
     const s = standIn(() => sqlError());
     const wh = new DatabricksWarehouse(s.open, { sleep: async () => {} });
-    await expect(wh.query('tick/open', OPEN)).rejects.toThrow('sql tick/open: [TABLE_OR_VIEW_NOT_FOUND] The table or view `ops`.`postflight`.`watermarks` cannot be found.');
+    await expect(wh.query('tick/open', OPEN)).rejects.toThrow(
+      'sql tick/open: [TABLE_OR_VIEW_NOT_FOUND] The table or view `ops`.`postflight`.`watermarks` cannot be found.',
+    );
     expect(s.sent).toHaveLength(1);
   });
 
   it('gives up on a lasting 503 after the attempt limit', async () => {
     const s = standIn(() => http503());
     const wh = new DatabricksWarehouse(s.open, { sleep: async () => {}, retry: { maxAttempts: 3 } });
-    await expect(wh.execute('tick/merge_watermarks', {}, marks(1))).rejects.toThrow(/^sql tick\/merge_watermarks: gave up after 3 attempts .*503/);
+    await expect(wh.execute('tick/merge_watermarks', {}, marks(1))).rejects.toThrow(
+      /^sql tick\/merge_watermarks: gave up after 3 attempts .*503/,
+    );
     expect(s.sent).toHaveLength(3);
   });
 
   it('reads history with one counted statement and maps its rows', async () => {
     const s = standIn(() => ({
-      columns: [{ name: 'version', type: 'BIGINT' }, { name: 'timestamp', type: 'TIMESTAMP' }, { name: 'operation', type: 'STRING' }, { name: 'operationMetrics', type: 'MAP' }, { name: 'job', type: 'STRUCT' }],
-      rows: [{ version: 8n, timestamp: '2026-03-01 10:00:00', operation: 'WRITE', operationMetrics: { numOutputRows: '12' }, job: { jobId: '5', jobRunId: '77', runId: '78' } }],
+      columns: [
+        { name: 'version', type: 'BIGINT' },
+        { name: 'timestamp', type: 'TIMESTAMP' },
+        { name: 'operation', type: 'STRING' },
+        { name: 'operationMetrics', type: 'MAP' },
+        { name: 'job', type: 'STRUCT' },
+      ],
+      rows: [
+        {
+          version: 8n,
+          timestamp: '2026-03-01 10:00:00',
+          operation: 'WRITE',
+          operationMetrics: { numOutputRows: '12' },
+          job: { jobId: '5', jobRunId: '77', runId: '78' },
+        },
+      ],
     }));
     const wh = new DatabricksWarehouse(s.open);
     const h = await wh.describeHistory('main.sales.orders', 20);
     expect(s.sent[0]!.sql).toBe('DESCRIBE HISTORY `main`.`sales`.`orders` LIMIT 20');
-    expect(h).toEqual([{ version: 8, timestampMs: Date.UTC(2026, 2, 1, 10), operation: 'WRITE', operationMetrics: { numOutputRows: '12' }, jobId: '5', runId: '77' }]);
+    expect(h).toEqual([
+      {
+        version: 8,
+        timestampMs: Date.UTC(2026, 2, 1, 10),
+        operation: 'WRITE',
+        operationMetrics: { numOutputRows: '12' },
+        jobId: '5',
+        runId: '77',
+      },
+    ]);
     expect(wh.stats).toEqual({ statements: 1, historyReads: 1 });
   });
 

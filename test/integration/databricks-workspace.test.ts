@@ -3,7 +3,7 @@ import { listNewRuns } from '../../src/tick/gather.js';
 import { bearerToken, OAuthM2M } from '../../src/workspace/databricks/auth.js';
 import { DatabricksWorkspace } from '../../src/workspace/databricks/databricks-workspace.js';
 import { openDatabricksWorkspace } from '../../src/workspace/databricks/open-workspace.js';
-import { RestClient, type Authorizer } from '../../src/workspace/databricks/rest-client.js';
+import { type Authorizer, RestClient } from '../../src/workspace/databricks/rest-client.js';
 import { FakeDatabricksApi } from './fake-databricks-api.js';
 
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
@@ -16,7 +16,9 @@ function run(id: number, jobId: number, startMs: number, end = true) {
     start_time: startMs,
     end_time: end ? startMs + 60_000 : 0,
     state: end ? { life_cycle_state: 'TERMINATED', result_state: 'SUCCESS' } : { life_cycle_state: 'RUNNING' },
-    status: end ? { state: 'TERMINATED', termination_details: { code: 'SUCCESS', type: 'SUCCESS' } } : { state: 'RUNNING' },
+    status: end
+      ? { state: 'TERMINATED', termination_details: { code: 'SUCCESS', type: 'SUCCESS' } }
+      : { state: 'RUNNING' },
     tasks: [{ task_key: 'main', run_id: id * 10, state: { life_cycle_state: 'TERMINATED', result_state: 'SUCCESS' } }],
   };
 }
@@ -54,8 +56,20 @@ describe('Databricks REST workspace', () => {
     const since = NOW - 3_600_000;
     api.on(
       RUNS,
-      (r) => (r.query.get('page_token') === null ? { body: { runs: [run(3, 30, NOW - 1_000, false), run(2, 20, NOW - 2_000)], has_more: true, next_page_token: 'p2' } } : { status: 400 }),
-      (r) => (r.query.get('page_token') === 'p2' ? { body: { runs: [run(1, 10, NOW - 3_000)], has_more: true, next_page_token: 'p3' } } : { status: 400 }),
+      (r) =>
+        r.query.get('page_token') === null
+          ? {
+              body: {
+                runs: [run(3, 30, NOW - 1_000, false), run(2, 20, NOW - 2_000)],
+                has_more: true,
+                next_page_token: 'p2',
+              },
+            }
+          : { status: 400 },
+      (r) =>
+        r.query.get('page_token') === 'p2'
+          ? { body: { runs: [run(1, 10, NOW - 3_000)], has_more: true, next_page_token: 'p3' } }
+          : { status: 400 },
       (r) => (r.query.get('page_token') === 'p3' ? { body: { has_more: false } } : { status: 400 }),
     );
     const ws = workspace();
@@ -75,7 +89,15 @@ describe('Databricks REST workspace', () => {
   });
 
   it('waits the Retry-After seconds of a 429, then succeeds', async () => {
-    api.on(RUNS, { status: 429, headers: { 'Retry-After': '3' }, body: { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' } }, { body: { runs: [run(1, 10, NOW)] } });
+    api.on(
+      RUNS,
+      {
+        status: 429,
+        headers: { 'Retry-After': '3' },
+        body: { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' },
+      },
+      { body: { runs: [run(1, 10, NOW)] } },
+    );
     const page = await workspace().listRuns({ startTimeFrom: NOW - 60_000 });
     expect(page.runs).toHaveLength(1);
     expect(api.calls(RUNS)).toHaveLength(2);
@@ -90,7 +112,12 @@ describe('Databricks REST workspace', () => {
   });
 
   it('retries a 503 with backoff and returns the later answer', async () => {
-    api.on('GET /api/2.0/pipelines/abc-123', { status: 503, body: { error_code: 'TEMPORARILY_UNAVAILABLE' } }, { status: 502, body: '<html>bad gateway</html>' }, { body: { pipeline_id: 'abc-123', spec: { name: 'p' }, last_modified: 5 } });
+    api.on(
+      'GET /api/2.0/pipelines/abc-123',
+      { status: 503, body: { error_code: 'TEMPORARILY_UNAVAILABLE' } },
+      { status: 502, body: '<html>bad gateway</html>' },
+      { body: { pipeline_id: 'abc-123', spec: { name: 'p' }, last_modified: 5 } },
+    );
     const ws = workspace();
     const p = await ws.getPipeline('abc-123');
     expect(p).toEqual({ pipeline_id: 'abc-123', spec: { name: 'p' }, last_modified: 5 });
@@ -122,39 +149,72 @@ describe('Databricks REST workspace', () => {
 
   it('does not retry a 400 and reports the Databricks error', async () => {
     api.on(RUNS, { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'limit must be at most 25' } });
-    await expect(workspace().listRuns({ startTimeFrom: 0 })).rejects.toThrow('GET /api/2.2/jobs/runs/list: HTTP 400 INVALID_PARAMETER_VALUE: limit must be at most 25');
+    await expect(workspace().listRuns({ startTimeFrom: 0 })).rejects.toThrow(
+      'GET /api/2.2/jobs/runs/list: HTTP 400 INVALID_PARAMETER_VALUE: limit must be at most 25',
+    );
     expect(api.calls(RUNS)).toHaveLength(1);
   });
 
   it('reads a 404 on get as a missing resource and fails a write on it, without retrying', async () => {
-    api.on('GET /api/2.0/pipelines/gone-1', { status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Pipeline gone-1 does not exist' } });
-    api.on('PUT /api/2.0/pipelines/gone-1', { status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Pipeline gone-1 does not exist' } });
-    api.on('GET /api/2.2/jobs/get', { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Job 42 does not exist.' } });
+    api.on('GET /api/2.0/pipelines/gone-1', {
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Pipeline gone-1 does not exist' },
+    });
+    api.on('PUT /api/2.0/pipelines/gone-1', {
+      status: 404,
+      body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Pipeline gone-1 does not exist' },
+    });
+    api.on('GET /api/2.2/jobs/get', {
+      status: 400,
+      body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'Job 42 does not exist.' },
+    });
     const ws = workspace();
     expect(await ws.getPipeline('gone-1')).toBeNull();
     expect(await ws.getJob('42')).toBeNull();
-    await expect(ws.editPipeline('gone-1', { name: 'x' })).rejects.toThrow('PUT /api/2.0/pipelines/gone-1: HTTP 404 RESOURCE_DOES_NOT_EXIST: Pipeline gone-1 does not exist');
+    await expect(ws.editPipeline('gone-1', { name: 'x' })).rejects.toThrow(
+      'PUT /api/2.0/pipelines/gone-1: HTTP 404 RESOURCE_DOES_NOT_EXIST: Pipeline gone-1 does not exist',
+    );
     expect(api.requests).toHaveLength(3);
   });
 
   it('names the field when the API answers with an unexpected body, and does not retry', async () => {
     api.on(RUNS, { body: { runs: [{ ...run(1, 10, NOW), start_time: 'yesterday' }] } });
-    await expect(workspace().listRuns({ startTimeFrom: 0 })).rejects.toThrow(/jobs\/runs\/list returned an unexpected body: runs\[0\]\.start_time: .*expected number/);
+    await expect(workspace().listRuns({ startTimeFrom: 0 })).rejects.toThrow(
+      /jobs\/runs\/list returned an unexpected body: runs\[0\]\.start_time: .*expected number/,
+    );
     api.on('GET /api/2.0/pipelines/p-1', { body: '<html>login</html>' });
-    await expect(workspace().getPipeline('p-1')).rejects.toThrow(/pipelines\/p-1 returned an unexpected body: not JSON/);
+    await expect(workspace().getPipeline('p-1')).rejects.toThrow(
+      /pipelines\/p-1 returned an unexpected body: not JSON/,
+    );
     expect(api.requests).toHaveLength(2);
   });
 
   it('gathers a job whose tasks come in several pages, and resets it with the exact 64-bit id', async () => {
     api.on(
       'GET /api/2.2/jobs/get',
-      { body: { job_id: 1, settings: { name: 'big', tasks: [{ task_key: 'a' }], job_clusters: [{ job_cluster_key: 'c1' }] }, has_more: true, next_page_token: 'n' } },
-      (r) => ({ body: { job_id: 1, settings: { name: 'big', tasks: [{ task_key: r.query.get('page_token') === 'n' ? 'b' : '?' }] } } }),
+      {
+        body: {
+          job_id: 1,
+          settings: { name: 'big', tasks: [{ task_key: 'a' }], job_clusters: [{ job_cluster_key: 'c1' }] },
+          has_more: true,
+          next_page_token: 'n',
+        },
+      },
+      (r) => ({
+        body: {
+          job_id: 1,
+          settings: { name: 'big', tasks: [{ task_key: r.query.get('page_token') === 'n' ? 'b' : '?' }] },
+        },
+      }),
     );
     api.on('POST /api/2.2/jobs/reset', { body: {} });
     const ws = workspace();
     const job = await ws.getJob('9007199254740993');
-    expect(job?.settings).toEqual({ name: 'big', tasks: [{ task_key: 'a' }, { task_key: 'b' }], job_clusters: [{ job_cluster_key: 'c1' }] });
+    expect(job?.settings).toEqual({
+      name: 'big',
+      tasks: [{ task_key: 'a' }, { task_key: 'b' }],
+      job_clusters: [{ job_cluster_key: 'c1' }],
+    });
     await ws.resetJob('9007199254740993', { name: 'big' });
     const reset = api.calls('POST /api/2.2/jobs/reset')[0]!;
     expect(reset.body).toBe('{"job_id":9007199254740993,"new_settings":{"name":"big"}}');
@@ -166,7 +226,11 @@ describe('Databricks REST workspace', () => {
   it('edits a pipeline with the full spec and its id', async () => {
     api.on('PUT /api/2.0/pipelines/p-9', { body: {} });
     await workspace().editPipeline('p-9', { name: 'n', configuration: { a: '1' } });
-    expect(JSON.parse(api.calls('PUT /api/2.0/pipelines/p-9')[0]!.body)).toEqual({ name: 'n', configuration: { a: '1' }, pipeline_id: 'p-9' });
+    expect(JSON.parse(api.calls('PUT /api/2.0/pipelines/p-9')[0]!.body)).toEqual({
+      name: 'n',
+      configuration: { a: '1' },
+      pipeline_id: 'p-9',
+    });
   });
 
   it('fetches an OAuth M2M token once, reuses it, and renews it shortly before expiry', async () => {
@@ -174,12 +238,22 @@ describe('Databricks REST workspace', () => {
     api.on('POST /oidc/v1/token', (r) => {
       const basic = Buffer.from(String(r.headers.authorization).replace(/^Basic /, ''), 'base64').toString();
       const form = new URLSearchParams(r.body);
-      if (basic !== 'sp-app-id:sp-secret-value' || form.get('grant_type') !== 'client_credentials' || form.get('scope') !== 'all-apis') return { status: 401, body: { error: 'invalid_client' } };
+      if (
+        basic !== 'sp-app-id:sp-secret-value' ||
+        form.get('grant_type') !== 'client_credentials' ||
+        form.get('scope') !== 'all-apis'
+      )
+        return { status: 401, body: { error: 'invalid_client' } };
       issued++;
       return { body: { access_token: `oauth-${issued}`, token_type: 'Bearer', expires_in: 3600 } };
     });
     api.on(RUNS, { body: { runs: [] } });
-    const oauth = new OAuthM2M({ baseUrl: api.baseUrl, clientId: 'sp-app-id', clientSecret: 'sp-secret-value', nowMs: () => clock });
+    const oauth = new OAuthM2M({
+      baseUrl: api.baseUrl,
+      clientId: 'sp-app-id',
+      clientSecret: 'sp-secret-value',
+      nowMs: () => clock,
+    });
     const ws = workspace(oauth);
     await ws.listRuns({ startTimeFrom: 0 });
     await ws.listRuns({ startTimeFrom: 0 });
@@ -187,14 +261,25 @@ describe('Databricks REST workspace', () => {
     await ws.listRuns({ startTimeFrom: 0 });
     clock += 90_000;
     await ws.listRuns({ startTimeFrom: 0 });
-    expect(api.calls(RUNS).map((r) => r.headers.authorization)).toEqual(['Bearer oauth-1', 'Bearer oauth-1', 'Bearer oauth-1', 'Bearer oauth-2']);
+    expect(api.calls(RUNS).map((r) => r.headers.authorization)).toEqual([
+      'Bearer oauth-1',
+      'Bearer oauth-1',
+      'Bearer oauth-1',
+      'Bearer oauth-2',
+    ]);
     expect(oauth.fetched).toBe(2);
     expect(ws.stats.calls).toBe(4);
   });
 
   it('reports a refused OAuth client without echoing the secret', async () => {
-    api.on('POST /oidc/v1/token', { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed for secret sp-secret-value' } });
-    const ws = openDatabricksWorkspace({ baseUrl: api.baseUrl, auth: { kind: 'oauth-m2m', clientId: 'sp-app-id', clientSecret: 'sp-secret-value' } });
+    api.on('POST /oidc/v1/token', {
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'Client authentication failed for secret sp-secret-value' },
+    });
+    const ws = openDatabricksWorkspace({
+      baseUrl: api.baseUrl,
+      auth: { kind: 'oauth-m2m', clientId: 'sp-app-id', clientSecret: 'sp-secret-value' },
+    });
     const err = await ws.listRuns({ startTimeFrom: 0 }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/POST \/oidc\/v1\/token: HTTP 401 invalid_client/);
@@ -203,8 +288,15 @@ describe('Databricks REST workspace', () => {
   });
 
   it('keeps a personal access token out of error messages', async () => {
-    api.on(RUNS, { status: 403, body: { error_code: 'PERMISSION_DENIED', message: 'token dapi-test-token lacks CAN_VIEW' } });
-    const err = (await workspace().listRuns({ startTimeFrom: 0 }).catch((e: Error) => e)) as Error;
-    expect(err.message).toBe('GET /api/2.2/jobs/runs/list: HTTP 403 PERMISSION_DENIED: token [redacted] lacks CAN_VIEW');
+    api.on(RUNS, {
+      status: 403,
+      body: { error_code: 'PERMISSION_DENIED', message: 'token dapi-test-token lacks CAN_VIEW' },
+    });
+    const err = (await workspace()
+      .listRuns({ startTimeFrom: 0 })
+      .catch((e: Error) => e)) as Error;
+    expect(err.message).toBe(
+      'GET /api/2.2/jobs/runs/list: HTTP 403 PERMISSION_DENIED: token [redacted] lacks CAN_VIEW',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
-import { SimWorld, defaultSpec } from '../../src/simulator/world.js';
+import { defaultSpec, SimWorld } from '../../src/simulator/world.js';
 import { readDbtTests } from '../../src/tick/dbt-tests.js';
 import { runTick } from '../../src/tick/run-tick.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
@@ -19,7 +19,15 @@ async function elementary(): Promise<DuckDbWarehouse> {
   await s.run(`INSERT INTO elementary.dbt_tests (unique_id, name, severity, parent_model_unique_id) VALUES
     ('test.p.unique_orders_id.1', 'unique_orders_id', 'ERROR', 'model.p.orders'),
     ('test.p.accepted_values_orders_status.2', 'accepted_values_orders_status', 'warn', 'model.p.orders')`);
-  const result = (inv: string, uid: string, name: string, status: string | null, failures: number | null, type = 'test', at = T0 + 50_000) =>
+  const result = (
+    inv: string,
+    uid: string,
+    name: string,
+    status: string | null,
+    failures: number | null,
+    type = 'test',
+    at = T0 + 50_000,
+  ) =>
     `('${inv}', '${uid}', '${name}', ${status === null ? 'NULL' : `'${status}'`}, '${type}', ${failures ?? 'NULL'}, '${new Date(at).toISOString()}', epoch_ms(${T0 + 60_000}))`;
   await s.run(`INSERT INTO elementary.dbt_run_results (invocation_id, unique_id, name, status, resource_type, failures, execute_completed_at, created_at) VALUES
     ${[
@@ -42,14 +50,33 @@ describe('dbt test results from the Elementary tables', () => {
     const recs = await readDbtTests(wh, ['501'], T0);
     const byName = new Map(recs.map((r) => [r.name, r]));
     // Models, skipped tests, other jobs, invocations with no job run and older runs are not rules here.
-    expect([...byName.keys()].sort()).toEqual(['accepted_values_orders_status', 'custom_orders', 'not_null_orders_id', 'relationships_orders', 'unique_orders_id']);
+    expect([...byName.keys()].sort()).toEqual([
+      'accepted_values_orders_status',
+      'custom_orders',
+      'not_null_orders_id',
+      'relationships_orders',
+      'unique_orders_id',
+    ]);
     expect(byName.get('unique_orders_id')).toMatchObject({
-      subjectId: '501', runId: 'run-1', timestampMs: T0 + 50_000, severity: 'error', outcome: 'fail', failed: 12, passed: null, dataset: 'orders', source: 'dbt',
+      subjectId: '501',
+      runId: 'run-1',
+      timestampMs: T0 + 50_000,
+      severity: 'error',
+      outcome: 'fail',
+      failed: 12,
+      passed: null,
+      dataset: 'orders',
+      source: 'dbt',
     });
     expect(byName.get('unique_orders_id')!.error).toBeUndefined();
     expect(byName.get('accepted_values_orders_status')).toMatchObject({ severity: 'warn', outcome: 'pass', failed: 0 });
     // No stored definition: a warning says the test is of severity warn.
-    expect(byName.get('not_null_orders_id')).toMatchObject({ severity: 'warn', outcome: 'fail', failed: 3, dataset: null });
+    expect(byName.get('not_null_orders_id')).toMatchObject({
+      severity: 'warn',
+      outcome: 'fail',
+      failed: 3,
+      dataset: null,
+    });
     // A test that errored, or reports a status dbt does not have, measured nothing.
     expect(byName.get('relationships_orders')!.error).toMatch(/errored/);
     expect(byName.get('custom_orders')!.error).toMatch(/status 'flaky'.*expected pass, fail, warn, error or skipped/);
@@ -72,7 +99,9 @@ describe('dbt tests in the simulated world and the tick', () => {
   it('fails the deployment of a dbt release whose test now fails, and names the test', async () => {
     const wh = await DuckDbWarehouse.open(':memory:');
     const world = await SimWorld.create(wh, spec);
-    const bad = world.plan.deploys.find((d) => d.behaviour.kind === 'expectation_spike' && world.catalog[d.pipelineIndex]!.kind === 'dbt')!;
+    const bad = world.plan.deploys.find(
+      (d) => d.behaviour.kind === 'expectation_spike' && world.catalog[d.pipelineIndex]!.kind === 'dbt',
+    )!;
     expect(bad).toBeDefined();
     const ws = new EmbeddedWorkspace(wh);
     const deps = { wh, ws, policy: DEFAULT_POLICY };
@@ -86,8 +115,13 @@ describe('dbt tests in the simulated world and the tick', () => {
       { bundle: bad.bundle, version: bad.version },
     );
     // Undecided until the first post-deploy run reports, failed by it.
-    expect(rows.map((r) => [Number(r.look), r.status])).toEqual([[0, 'INCONCLUSIVE'], [1, 'FAIL']]);
-    expect(String(rows[1]!.explanation)).toMatch(/dbt test \w+ \(severity error\) newly fails: it failed on run \d+, and it passed (\d+) of \1 runs before the deploy/);
+    expect(rows.map((r) => [Number(r.look), r.status])).toEqual([
+      [0, 'INCONCLUSIVE'],
+      [1, 'FAIL'],
+    ]);
+    expect(String(rows[1]!.explanation)).toMatch(
+      /dbt test \w+ \(severity error\) newly fails: it failed on run \d+, and it passed (\d+) of \1 runs before the deploy/,
+    );
     await wh.close();
   });
 
@@ -136,7 +170,8 @@ describe('dbt tests in the simulated world and the tick', () => {
     );
     const exp = checks.filter((c) => c.check_name === 'expectations');
     expect(exp.length).toBeGreaterThan(0);
-    for (const c of exp) expect(c).toMatchObject({ status: 'ERROR', explanation: expect.stringMatching(/dbt test results unavailable/) });
+    for (const c of exp)
+      expect(c).toMatchObject({ status: 'ERROR', explanation: expect.stringMatching(/dbt test results unavailable/) });
     expect(checks.filter((c) => c.check_name === 'run_health').every((c) => c.status !== 'ERROR')).toBe(true);
     await wh.close();
   });

@@ -15,9 +15,19 @@ describe('embedded warehouse DDL', () => {
       "SELECT data_type FROM information_schema.columns WHERE table_schema = 'system_access' AND table_name = 'audit' AND column_name = 'response'",
     );
     expect(audit[0]?.data_type).toBe('STRUCT(status_code INTEGER, error_message VARCHAR, result VARCHAR)');
-    const ops = await wh.session.all("SELECT table_name FROM information_schema.tables WHERE table_schema = 'postflight'");
+    const ops = await wh.session.all(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'postflight'",
+    );
     expect(ops.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['deployments', 'check_results', 'verdicts', 'error_budgets', 'rollbacks', 'audit_log', 'ticks']),
+      expect.arrayContaining([
+        'deployments',
+        'check_results',
+        'verdicts',
+        'error_budgets',
+        'rollbacks',
+        'audit_log',
+        'ticks',
+      ]),
     );
     // applying twice is harmless
     await wh.applyDdl('ddl/ops');

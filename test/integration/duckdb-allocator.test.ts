@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -36,7 +36,9 @@ describe("DuckDB's allocator settings", () => {
   it('cannot be read before they are set: no module imports the library at load time', () => {
     // jemalloc reads its settings when the native library loads; a static import anywhere would
     // load it before the driver sets them, and in the bundle such imports run first of all.
-    const offenders = sources('src').filter((f) => /^\s*import\s+(?!type\b)[^;]*from\s+'@duckdb\//m.test(readFileSync(f, 'utf8')));
+    const offenders = sources('src').filter((f) =>
+      /^\s*import\s+(?!type\b)[^;]*from\s+'@duckdb\//m.test(readFileSync(f, 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 });

@@ -1,14 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { ensureWorldTemplate } from '../../src/demo/demo.js';
-import { SimWorld, defaultSpec } from '../../src/simulator/world.js';
+import { defaultSpec, SimWorld } from '../../src/simulator/world.js';
 import { runTick } from '../../src/tick/run-tick.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
-import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
 import type { Row } from '../../src/warehouse/port.js';
+import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
 
 // The tick reads the followed pipelines' event log alongside its opening read, over the span a
 // tick one minute after the last one needs. After missed ticks it must still see every event.

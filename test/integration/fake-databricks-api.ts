@@ -42,10 +42,21 @@ export class FakeDatabricksApi {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://localhost');
-        const rec: Recorded = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const rec: Recorded = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
         this.requests.push(rec);
         const queue = this.#routes.get(`${rec.method} ${rec.path}`);
-        const next = queue === undefined ? { status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND', message: `no route ${rec.method} ${rec.path}` } } : queue.length > 1 ? queue.shift()! : queue[0]!;
+        const next =
+          queue === undefined
+            ? { status: 404, body: { error_code: 'ENDPOINT_NOT_FOUND', message: `no route ${rec.method} ${rec.path}` } }
+            : queue.length > 1
+              ? queue.shift()!
+              : queue[0]!;
         const answer = typeof next === 'function' ? next(rec) : next;
         if (answer.hangUp) {
           req.socket.destroy();

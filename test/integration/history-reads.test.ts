@@ -29,16 +29,35 @@ describe('first history read of a busy table', () => {
     const sinceMs = NOW - 20 * DAY;
     const tables = new Map([['main.sales.busy', 'job-1']]);
     const metricsSinceMs = NOW - 7 * DAY;
-    const first = await readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), NOW, new Set(), [], metricsSinceMs);
+    const first = await readTableWrites(
+      wh,
+      tables,
+      new Map(),
+      flatHorizon(sinceMs),
+      NOW,
+      new Set(),
+      [],
+      metricsSinceMs,
+    );
     expect(first.errors).toEqual([]);
     expect(first.writes).toHaveLength(20 * 96 + 1);
     expect(Math.min(...first.writes.map((w) => w.timestampMs))).toBe(sinceMs);
     expect(first.reads).toBe(2);
     expect(first.writes.filter((w) => w.runId !== null)).toHaveLength(7 * 96 + 1);
 
-    const again = await readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), NOW + MIN, new Set(), [], metricsSinceMs);
+    const again = await readTableWrites(
+      wh,
+      tables,
+      new Map(),
+      flatHorizon(sinceMs),
+      NOW + MIN,
+      new Set(),
+      [],
+      metricsSinceMs,
+    );
     expect(again.reads).toBe(0);
-    const byTime = <T extends { timestampMs: number }>(ws: readonly T[]) => [...ws].sort((a, b) => a.timestampMs - b.timestampMs);
+    const byTime = <T extends { timestampMs: number }>(ws: readonly T[]) =>
+      [...ws].sort((a, b) => a.timestampMs - b.timestampMs);
     expect(byTime(again.writes)).toEqual(byTime(first.writes));
   });
 
@@ -52,10 +71,22 @@ describe('first history read of a busy table', () => {
     );
     await wh.session.run('UPDATE sim_world.clock SET now_ms = $now', { now: NOW + 2 * MIN });
     // A run that ended before the table was last read (at NOW) brings nothing to read.
-    const before = await readTableWrites(wh, tables, new Map([['main.sales.busy', NOW - 1_000]]), flatHorizon(sinceMs), NOW + 2 * MIN);
+    const before = await readTableWrites(
+      wh,
+      tables,
+      new Map([['main.sales.busy', NOW - 1_000]]),
+      flatHorizon(sinceMs),
+      NOW + 2 * MIN,
+    );
     expect(before.reads).toBe(0);
     expect(before.writes.some((w) => w.rows === 7)).toBe(false);
-    const after = await readTableWrites(wh, tables, new Map([['main.sales.busy', NOW + 31_000]]), flatHorizon(sinceMs), NOW + 2 * MIN);
+    const after = await readTableWrites(
+      wh,
+      tables,
+      new Map([['main.sales.busy', NOW + 31_000]]),
+      flatHorizon(sinceMs),
+      NOW + 2 * MIN,
+    );
     expect(after.reads).toBe(1);
     expect(after.writes.filter((w) => w.rows === 7)).toHaveLength(1);
   });
@@ -72,7 +103,8 @@ describe('first history read of a busy table', () => {
        FROM range(1, $n + 1) t(v)`,
       { now: NOW, n: 2_000 },
     );
-    const read = (at: number) => readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), at, new Set(), [], at + 1, byCadence);
+    const read = (at: number) =>
+      readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), at, new Set(), [], at + 1, byCadence);
     expect((await read(NOW + 2 * MIN)).reads).toBeGreaterThan(0);
     // The next commit is due at NOW + 16 minutes.
     expect((await read(NOW + 10 * MIN)).reads).toBe(0);
@@ -99,7 +131,9 @@ describe('first history read of many busy tables', () => {
     const describe = wh.describeHistory.bind(wh);
     wh.describeHistory = async (table, limit) => {
       if (table === 'main.sales.second') {
-        const [row] = await wh.session.all("SELECT count(*) AS n FROM postflight.table_commits WHERE table_name = 'main.sales.first'");
+        const [row] = await wh.session.all(
+          "SELECT count(*) AS n FROM postflight.table_commits WHERE table_name = 'main.sales.first'",
+        );
         cachedWhenSecondRead.push(Number(row!.n));
       }
       return describe(table, limit);
@@ -133,7 +167,13 @@ describe('history reads of several tables at once', () => {
         { t, now: NOW, n: 10 + i, rows: i + 1 },
       );
     }
-    const out = await readTableWrites(wh, new Map(names.map((t) => [t, 'job-1'])), new Map(), flatHorizon(NOW - 5 * DAY), NOW);
+    const out = await readTableWrites(
+      wh,
+      new Map(names.map((t) => [t, 'job-1'])),
+      new Map(),
+      flatHorizon(NOW - 5 * DAY),
+      NOW,
+    );
     expect(out.errors).toEqual([]);
     expect(out.reads).toBe(names.length);
     for (const [i, t] of names.entries()) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SimWorld, defaultSpec } from '../../src/simulator/world.js';
+import { defaultSpec, SimWorld } from '../../src/simulator/world.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'postflight-copy-'));
@@ -22,7 +22,9 @@ describe('embedded warehouse held in memory', () => {
     // Views over the world, the ops tables and the Databricks function macros all came along.
     expect(await count(mem, 'SELECT count(*) AS n FROM system_lakeflow.job_run_timeline')).toBe(runs);
     expect(await count(mem, 'SELECT unix_millis(timestamp_millis(1000)) AS n')).toBe(1000);
-    await mem.session.run("INSERT INTO postflight.watermarks (name, value_ms, updated_at) VALUES ('copy-test', 1, now())");
+    await mem.session.run(
+      "INSERT INTO postflight.watermarks (name, value_ms, updated_at) VALUES ('copy-test', 1, now())",
+    );
     const saved = join(dir, 'saved.duckdb');
     await mem.saveTo(saved);
     await mem.close();

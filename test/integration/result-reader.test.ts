@@ -27,8 +27,32 @@ describe('reading result rows from DuckDB', () => {
         (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
       ) AS t(b, ti, si, i, bi, f, d, ts, tz, s, l)`);
     expect(rows).toEqual([
-      { b: true, ti: -7, si: -300, i: -70000, bi: -9007199254740991, f: 1.5, d: -2.25, ts: Date.UTC(2026, 10, 24, 10, 11, 12, 345), tz: -1, s: 'short', l: 'a string longer than twelve bytes: jöb—ü 🚀' },
-      { b: false, ti: 127, si: 32767, i: 2147483647, bi: 9007199254740991, f: -0.5, d: 1e300, ts: Date.UTC(1960, 0, 1, 0, 0, 0, 1), tz: null, s: '', l: 'exactly12byt' },
+      {
+        b: true,
+        ti: -7,
+        si: -300,
+        i: -70000,
+        bi: -9007199254740991,
+        f: 1.5,
+        d: -2.25,
+        ts: Date.UTC(2026, 10, 24, 10, 11, 12, 345),
+        tz: -1,
+        s: 'short',
+        l: 'a string longer than twelve bytes: jöb—ü 🚀',
+      },
+      {
+        b: false,
+        ti: 127,
+        si: 32767,
+        i: 2147483647,
+        bi: 9007199254740991,
+        f: -0.5,
+        d: 1e300,
+        ts: Date.UTC(1960, 0, 1, 0, 0, 0, 1),
+        tz: null,
+        s: '',
+        l: 'exactly12byt',
+      },
       { b: null, ti: null, si: null, i: null, bi: null, f: null, d: null, ts: null, tz: null, s: null, l: null },
     ]);
   });
@@ -47,7 +71,9 @@ describe('reading result rows from DuckDB', () => {
   });
 
   it('still converts the types it does not read itself', async () => {
-    const rows = await wh.session.all(`SELECT MAP {'a': 1} AS m, DATE '2026-11-24' AS day, [1, 2] AS xs, 12.50::DECIMAL(5, 2) AS dec`);
+    const rows = await wh.session.all(
+      `SELECT MAP {'a': 1} AS m, DATE '2026-11-24' AS day, [1, 2] AS xs, 12.50::DECIMAL(5, 2) AS dec`,
+    );
     expect(rows).toEqual([{ m: { a: 1 }, day: Date.UTC(2026, 10, 24), xs: [1, 2], dec: 12.5 }]);
   });
 });

@@ -6,7 +6,7 @@ import { DEFAULT_ROLLBACK_POLICY } from '../../src/rollback/policy.js';
 import { runRollbackStep } from '../../src/tick/decide-rollbacks.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
 import { EffectCounter } from '../support/faults.js';
-import { T, openRollbackWorld } from '../support/rollback-world.js';
+import { openRollbackWorld, T } from '../support/rollback-world.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,7 +19,9 @@ describe('concurrent ticks', () => {
       const b = new EffectCounter(new EmbeddedWorkspace(other));
       const [ra, rb] = await Promise.all([
         runRollbackStep({ wh, ws: a, policy: DEFAULT_ROLLBACK_POLICY }, 'tick-x', T),
-        sleep(staggerMs).then(() => runRollbackStep({ wh: other, ws: b, policy: DEFAULT_ROLLBACK_POLICY }, 'tick-x', T)),
+        sleep(staggerMs).then(() =>
+          runRollbackStep({ wh: other, ws: b, policy: DEFAULT_ROLLBACK_POLICY }, 'tick-x', T),
+        ),
       ]);
       // A tick that lost a race may have stopped; the next tick finishes whatever is left.
       await runRollbackStep({ wh, ws: a, policy: DEFAULT_ROLLBACK_POLICY }, 'tick-y', T + 60_000);
@@ -29,7 +31,9 @@ describe('concurrent ticks', () => {
       expect([...a.writes, ...b.writes].length).toBe(2);
       const executed = [...ra.executed, ...rb.executed].filter((e) => e.result === 'SUCCEEDED');
       expect(executed.length).toBeLessThanOrEqual(1);
-      const n = await wh.session.all("SELECT count(*) AS n FROM postflight.deployments WHERE actor = 'postflight-rollback'");
+      const n = await wh.session.all(
+        "SELECT count(*) AS n FROM postflight.deployments WHERE actor = 'postflight-rollback'",
+      );
       expect(n[0]!.n).toBe(1);
       expect((await verifyAuditLog(wh)).findings).toEqual([]);
       await other.close();

@@ -9,16 +9,22 @@ import { decideRollbacks } from '../../src/tick/decide-rollbacks.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
 import { EffectCounter, FaultyWarehouse, FaultyWorkspace, KillSwitch } from '../support/faults.js';
-import { JOB, PIPE, T, V1, liveVersion, openRollbackWorld } from '../support/rollback-world.js';
+import { JOB, liveVersion, openRollbackWorld, PIPE, T, V1 } from '../support/rollback-world.js';
 
 const policy = DEFAULT_ROLLBACK_POLICY;
 
-async function killedThenRecovered(sw: KillSwitch): Promise<{ wh: DuckDbWarehouse; effects: string[]; writes: string[]; died: boolean }> {
+async function killedThenRecovered(
+  sw: KillSwitch,
+): Promise<{ wh: DuckDbWarehouse; effects: string[]; writes: string[]; died: boolean }> {
   const wh = await openRollbackWorld();
   const effects = new EffectCounter(new EmbeddedWorkspace(wh));
   let died = false;
   try {
-    await decideRollbacks({ wh: new FaultyWarehouse(wh, sw), ws: new FaultyWorkspace(effects, sw), policy }, 'tick-1', T);
+    await decideRollbacks(
+      { wh: new FaultyWarehouse(wh, sw), ws: new FaultyWorkspace(effects, sw), policy },
+      'tick-1',
+      T,
+    );
   } catch {
     died = true;
   }
@@ -28,16 +34,33 @@ async function killedThenRecovered(sw: KillSwitch): Promise<{ wh: DuckDbWarehous
   return { wh, effects: effects.effects, writes: effects.writes, died };
 }
 
-async function expectFinishedOnce(wh: DuckDbWarehouse, effects: string[], writes: string[], label: string): Promise<void> {
+async function expectFinishedOnce(
+  wh: DuckDbWarehouse,
+  effects: string[],
+  writes: string[],
+  label: string,
+): Promise<void> {
   expect({ label, effects: [...effects].sort() }).toEqual({ label, effects: [`job:${JOB.id}`, `pipeline:${PIPE.id}`] });
   // Not even a harmless repeat: a resource found restored is left alone.
   expect({ label, writes: [...writes].sort() }).toEqual({ label, writes: [`job:${JOB.id}`, `pipeline:${PIPE.id}`] });
   const rows = await wh.session.all('SELECT state FROM postflight.rollbacks');
   expect({ label, rows }).toEqual({ label, rows: [{ state: 'SUCCEEDED' }] });
-  const restores = await wh.session.all("SELECT count(*) AS n FROM postflight.deployments WHERE actor = 'postflight-rollback'");
+  const restores = await wh.session.all(
+    "SELECT count(*) AS n FROM postflight.deployments WHERE actor = 'postflight-rollback'",
+  );
   expect({ label, n: restores[0]!.n }).toEqual({ label, n: 1 });
-  const audit = await wh.session.all("SELECT action, count(*) AS n FROM postflight.audit_log WHERE action IN ('rollback.decided', 'rollback.restored', 'rollback.succeeded', 'verdict.changed') GROUP BY action ORDER BY action");
-  expect({ label, audit }).toEqual({ label, audit: [{ action: 'rollback.decided', n: 1 }, { action: 'rollback.restored', n: 2 }, { action: 'rollback.succeeded', n: 1 }, { action: 'verdict.changed', n: 1 }] });
+  const audit = await wh.session.all(
+    "SELECT action, count(*) AS n FROM postflight.audit_log WHERE action IN ('rollback.decided', 'rollback.restored', 'rollback.succeeded', 'verdict.changed') GROUP BY action ORDER BY action",
+  );
+  expect({ label, audit }).toEqual({
+    label,
+    audit: [
+      { action: 'rollback.decided', n: 1 },
+      { action: 'rollback.restored', n: 2 },
+      { action: 'rollback.succeeded', n: 1 },
+      { action: 'verdict.changed', n: 1 },
+    ],
+  });
   expect({ label, audit: (await verifyAuditLog(wh)).findings }).toEqual({ label, audit: [] });
   expect(await liveVersion(wh, JOB)).toBe(V1.version);
   expect(await liveVersion(wh, PIPE)).toBe(V1.version);

@@ -39,7 +39,12 @@ describe('rollbacks in a replayed world', () => {
     expect(report.restored_healthy).toBeGreaterThanOrEqual(1);
     for (const o of report.rollback_outcomes) {
       // Each simulated bundle has one job or pipeline: a rollback resets it exactly once.
-      if (o.safety === 'SAFE') expect({ id: o.deployment_id, state: o.state, resets: o.resets }).toEqual({ id: o.deployment_id, state: 'SUCCEEDED', resets: 1 });
+      if (o.safety === 'SAFE')
+        expect({ id: o.deployment_id, state: o.state, resets: o.resets }).toEqual({
+          id: o.deployment_id,
+          state: 'SUCCEEDED',
+          resets: 1,
+        });
       if (o.safety === 'UNSAFE') {
         expect(o.state).toBe('BLOCKED');
         expect(o.detail).toMatch(/UNSAFE: table .* changed schema after the failed deploy \(ADD COLUMNS/);
@@ -82,23 +87,33 @@ describe('rollbacks in a replayed world', () => {
   });
 
   it('pages the blocked rollback through the alert query', async () => {
-    const pages = await withWarehouse(join(dir, 'workspace.duckdb'), (wh) => wh.query('alerts/rollback_pages', { since_ms: 0 }));
+    const pages = await withWarehouse(join(dir, 'workspace.duckdb'), (wh) =>
+      wh.query('alerts/rollback_pages', { since_ms: 0 }),
+    );
     const blocked = pages.filter((p) => p.rollback_state === 'BLOCKED' && p.safety === 'UNSAFE');
     expect(blocked.length).toBeGreaterThanOrEqual(1);
     expect(String(blocked[0]!.page_reason)).toMatch(/^rollback BLOCKED \(UNSAFE\): UNSAFE: table/);
   });
 
   it('keeps error budgets the promotion gate can read', async () => {
-    const [b] = await withWarehouse(join(dir, 'workspace.duckdb'), (wh) => wh.session.all('SELECT bundle, count(*) AS n FROM postflight.error_budgets GROUP BY bundle ORDER BY n DESC LIMIT 1'));
+    const [b] = await withWarehouse(join(dir, 'workspace.duckdb'), (wh) =>
+      wh.session.all(
+        'SELECT bundle, count(*) AS n FROM postflight.error_budgets GROUP BY bundle ORDER BY n DESC LIMIT 1',
+      ),
+    );
     expect(Number(b!.n)).toBeGreaterThan(0);
-    const gate = await withWarehouse(join(dir, 'workspace.duckdb'), (wh) => wh.query('gate/budget_frozen', { bundle: String(b!.bundle), since_ms: 0 }));
+    const gate = await withWarehouse(join(dir, 'workspace.duckdb'), (wh) =>
+      wh.query('gate/budget_frozen', { bundle: String(b!.bundle), since_ms: 0 }),
+    );
     expect(gate.length).toBeGreaterThan(0);
     expect(gate.map((g) => g.slo)).toContain('run_success');
   });
 
   it('passes audit verify on the replay and fails it on a tampered copy', async () => {
     const out = new PassThrough();
-    expect(await withWarehouse(join(dir, 'workspace.duckdb'), (wh) => runAuditCommand('verify', wh, out, false))).toBe(0);
+    expect(await withWarehouse(join(dir, 'workspace.duckdb'), (wh) => runAuditCommand('verify', wh, out, false))).toBe(
+      0,
+    );
     for (const tamper of [
       "UPDATE postflight.audit_log SET payload = replace(payload, 'FAILED', 'HEALTHY') WHERE seq = (SELECT min(seq) FROM postflight.audit_log WHERE action = 'verdict.changed' AND payload LIKE '%FAILED%')",
       'DELETE FROM postflight.audit_log WHERE seq = 5',

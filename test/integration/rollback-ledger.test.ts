@@ -4,7 +4,7 @@ import { DEFAULT_ROLLBACK_POLICY } from '../../src/rollback/policy.js';
 import { decideRollbacks } from '../../src/tick/decide-rollbacks.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
 import { EffectCounter } from '../support/faults.js';
-import { JOB, PIPE, T, V1, V2, liveVersion, openRollbackWorld } from '../support/rollback-world.js';
+import { JOB, liveVersion, openRollbackWorld, PIPE, T, V1, V2 } from '../support/rollback-world.js';
 
 describe('rollback ledger and executor', () => {
   it('rolls a failed deployment back to the newest healthy version and records the restore for re-verification', async () => {
@@ -17,16 +17,29 @@ describe('rollback ledger and executor', () => {
     expect(ws.effects.sort()).toEqual([`job:${JOB.id}`, `pipeline:${PIPE.id}`]);
     expect(await liveVersion(wh, JOB)).toBe(V1.version);
     expect(await liveVersion(wh, PIPE)).toBe(V1.version);
-    const [rb] = await wh.session.all('SELECT state, to_version, attempts, restore_deployment_id FROM postflight.rollbacks');
+    const [rb] = await wh.session.all(
+      'SELECT state, to_version, attempts, restore_deployment_id FROM postflight.rollbacks',
+    );
     expect(rb).toMatchObject({ state: 'SUCCEEDED', to_version: V1.version, attempts: 1 });
-    const [restore] = await wh.session.all('SELECT version, actor, previous_version FROM postflight.deployments WHERE deployment_id = $id', { id: String(rb!.restore_deployment_id) });
+    const [restore] = await wh.session.all(
+      'SELECT version, actor, previous_version FROM postflight.deployments WHERE deployment_id = $id',
+      { id: String(rb!.restore_deployment_id) },
+    );
     expect(restore).toEqual({ version: V1.version, actor: 'postflight-rollback', previous_version: V2.version });
     const [v] = await wh.session.all("SELECT state FROM postflight.verdicts WHERE deployment_id = 'dep-v2'");
     expect(v!.state).toBe('ROLLED_BACK');
     const [q] = await wh.session.all('SELECT version FROM postflight.quarantined_versions');
     expect(q!.version).toBe(V2.version);
     const audit = await wh.session.all('SELECT action FROM postflight.audit_log ORDER BY seq');
-    expect(audit.map((a) => a.action)).toEqual(['rollback.decided', 'version.quarantined', 'rollback.attempt', 'rollback.restored', 'rollback.restored', 'rollback.succeeded', 'verdict.changed']);
+    expect(audit.map((a) => a.action)).toEqual([
+      'rollback.decided',
+      'version.quarantined',
+      'rollback.attempt',
+      'rollback.restored',
+      'rollback.restored',
+      'rollback.succeeded',
+      'verdict.changed',
+    ]);
     expect((await verifyAuditLog(wh)).ok).toBe(true);
     // A later tick finds nothing to do.
     const again = await decideRollbacks({ wh, ws, policy: DEFAULT_ROLLBACK_POLICY }, 'tick-b', T + 60_000);
@@ -41,14 +54,16 @@ import { recordDeployments } from '../../src/ci/record.js';
 import { webhookDispatcher } from '../../src/rollback/ci/webhook-dispatch.js';
 import { resolveRollbackPolicy } from '../../src/rollback/policy.js';
 import type { Workspace } from '../../src/workspace/port.js';
-import { addVersion, jobSettings, HOUR } from '../support/rollback-world.js';
+import { addVersion, HOUR, jobSettings } from '../support/rollback-world.js';
 
 async function ledger(wh: Awaited<ReturnType<typeof openRollbackWorld>>) {
   return wh.session.all('SELECT state, safety, detail, attempts FROM postflight.rollbacks');
 }
 
 async function verdictOf(wh: Awaited<ReturnType<typeof openRollbackWorld>>, id: string) {
-  const [v] = await wh.session.all('SELECT state, page_reason FROM postflight.verdicts WHERE deployment_id = $id', { id });
+  const [v] = await wh.session.all('SELECT state, page_reason FROM postflight.verdicts WHERE deployment_id = $id', {
+    id,
+  });
   return v!;
 }
 
@@ -61,7 +76,9 @@ describe('rollback decisions that do not act', () => {
     expect(ws.writes).toEqual([]);
     expect((await ledger(wh))[0]!.detail).toMatch(/^dry run: would roll back to a1b2c3d4e5f6 with jobs-api/);
     expect(await verdictOf(wh, V2.id)).toEqual({ state: 'FAILED', page_reason: null });
-    expect((await wh.session.all("SELECT action FROM postflight.audit_log WHERE action = 'rollback.decided'")).length).toBe(1);
+    expect(
+      (await wh.session.all("SELECT action FROM postflight.audit_log WHERE action = 'rollback.decided'")).length,
+    ).toBe(1);
     await wh.close();
   });
 
@@ -73,7 +90,9 @@ describe('rollback decisions that do not act', () => {
     expect(ws.writes).toEqual([]);
     const v = await verdictOf(wh, V2.id);
     expect(v.state).toBe('FAILED');
-    expect(String(v.page_reason)).toMatch(/rollback BLOCKED \(UNSAFE\): UNSAFE: redeploying a1b2c3d4e5f6 would delete pipeline orders_dlt \(p-77\)/);
+    expect(String(v.page_reason)).toMatch(
+      /rollback BLOCKED \(UNSAFE\): UNSAFE: redeploying a1b2c3d4e5f6 would delete pipeline orders_dlt \(p-77\)/,
+    );
     const pages = await wh.query('alerts/rollback_pages', { since_ms: 0 });
     expect(pages.map((p) => p.deployment_id)).toEqual([V2.id]);
     await wh.close();
@@ -82,8 +101,13 @@ describe('rollback decisions that do not act', () => {
   it('blocks when a resource was changed by hand since the failed deploy', async () => {
     const wh = await openRollbackWorld();
     // A hotfix by hand: the task now runs another notebook than either version deployed.
-    const hotfix = jobSettings(V2.version, { tasks: [{ task_key: 'main', notebook_path: '/Users/oncall/hotfix/main' }] });
-    await wh.session.run('UPDATE sim_world.api_resources SET settings = $s WHERE resource_id = $id', { s: JSON.stringify(hotfix), id: JOB.id });
+    const hotfix = jobSettings(V2.version, {
+      tasks: [{ task_key: 'main', notebook_path: '/Users/oncall/hotfix/main' }],
+    });
+    await wh.session.run('UPDATE sim_world.api_resources SET settings = $s WHERE resource_id = $id', {
+      s: JSON.stringify(hotfix),
+      id: JOB.id,
+    });
     const ws = new EffectCounter(new EmbeddedWorkspace(wh));
     const out = await decideRollbacks({ wh, ws, policy: DEFAULT_ROLLBACK_POLICY }, 't', T);
     expect(out.executed.map((e) => e.result)).toEqual(['BLOCKED']);
@@ -94,7 +118,10 @@ describe('rollback decisions that do not act', () => {
 
   it('waits out the cool-down, then cancels when CI deployed a new version in the meantime', async () => {
     const wh = await openRollbackWorld();
-    await wh.session.run("INSERT INTO postflight.rollbacks (rollback_id, deployment_id, bundle, target, state, requested_at) VALUES ('rb-old', 'dep-v0', 'orders', 'prod', 'SUCCEEDED', make_timestamp(CAST($t AS BIGINT) * 1000))", { t: T - 10 * 60_000 });
+    await wh.session.run(
+      "INSERT INTO postflight.rollbacks (rollback_id, deployment_id, bundle, target, state, requested_at) VALUES ('rb-old', 'dep-v0', 'orders', 'prod', 'SUCCEEDED', make_timestamp(CAST($t AS BIGINT) * 1000))",
+      { t: T - 10 * 60_000 },
+    );
     const ws = new EffectCounter(new EmbeddedWorkspace(wh));
     const first = await decideRollbacks({ wh, ws, policy: DEFAULT_ROLLBACK_POLICY }, 't1', T);
     expect(first.executed.map((e) => e.result)).toEqual(['waiting']);
@@ -109,9 +136,23 @@ describe('rollback decisions that do not act', () => {
   it('gives up and pages after maxAttempts when the workspace keeps failing', async () => {
     const wh = await openRollbackWorld();
     const inner = new EmbeddedWorkspace(wh);
-    const broken: Workspace = { stats: inner.stats, listRuns: (q) => inner.listRuns(q), getJob: async () => { throw new Error('HTTP 503 TEMPORARILY_UNAVAILABLE'); }, resetJob: (i, s) => inner.resetJob(i, s), getPipeline: (i) => inner.getPipeline(i), editPipeline: (i, s) => inner.editPipeline(i, s) };
+    const broken: Workspace = {
+      stats: inner.stats,
+      listRuns: (q) => inner.listRuns(q),
+      getJob: async () => {
+        throw new Error('HTTP 503 TEMPORARILY_UNAVAILABLE');
+      },
+      resetJob: (i, s) => inner.resetJob(i, s),
+      getPipeline: (i) => inner.getPipeline(i),
+      editPipeline: (i, s) => inner.editPipeline(i, s),
+    };
     const results: string[] = [];
-    for (let m = 0; m < 5; m++) results.push(...(await decideRollbacks({ wh, ws: broken, policy: DEFAULT_ROLLBACK_POLICY }, `t${m}`, T + m * 60_000)).executed.map((e) => e.result));
+    for (let m = 0; m < 5; m++)
+      results.push(
+        ...(
+          await decideRollbacks({ wh, ws: broken, policy: DEFAULT_ROLLBACK_POLICY }, `t${m}`, T + m * 60_000)
+        ).executed.map((e) => e.result),
+      );
     expect(results).toEqual(['retry', 'retry', 'FAILED']);
     const [row] = await ledger(wh);
     expect(row).toMatchObject({ state: 'FAILED', attempts: 3 });
@@ -142,7 +183,31 @@ describe('ci-dispatch through the ledger', () => {
     expect(b.executed.map((e) => e.result)).toEqual(['pending']);
     expect(hits).toHaveLength(1);
     // CI redeploys the target version and records it, as `postflight record` does.
-    await recordDeployments(wh, { deployments: [{ deploymentId: 'dep-ci-redeploy', bundle: 'orders', target: 'prod', version: V1.version, previousVersion: V2.version, actor: 'sp-ci', ciRunUrl: null, startedMs: T + 2 * 60_000, finishedMs: T + 3 * 60_000, status: 'SUCCEEDED', resources: [JOB, PIPE], expectedChanges: [], traceId: '0'.repeat(32) }], snapshots: [], events: [] }, T + 3 * 60_000);
+    await recordDeployments(
+      wh,
+      {
+        deployments: [
+          {
+            deploymentId: 'dep-ci-redeploy',
+            bundle: 'orders',
+            target: 'prod',
+            version: V1.version,
+            previousVersion: V2.version,
+            actor: 'sp-ci',
+            ciRunUrl: null,
+            startedMs: T + 2 * 60_000,
+            finishedMs: T + 3 * 60_000,
+            status: 'SUCCEEDED',
+            resources: [JOB, PIPE],
+            expectedChanges: [],
+            traceId: '0'.repeat(32),
+          },
+        ],
+        snapshots: [],
+        events: [],
+      },
+      T + 3 * 60_000,
+    );
     const c = await decideRollbacks({ wh, ws, policy, dispatcher }, 't3', T + 4 * 60_000);
     expect(c.executed.map((e) => e.result)).toEqual(['SUCCEEDED']);
     const [row] = await wh.session.all('SELECT state, restore_deployment_id FROM postflight.rollbacks');
@@ -155,9 +220,16 @@ describe('ci-dispatch through the ledger', () => {
 
   it('pages when CI does not redeploy in time', async () => {
     const wh = await openRollbackWorld();
-    const policy = resolveRollbackPolicy({ strategy: 'ci-dispatch', ciDispatch: { kind: 'webhook', url: 'https://ci.example.com/x' }, dispatchTimeoutMinutes: 10 });
+    const policy = resolveRollbackPolicy({
+      strategy: 'ci-dispatch',
+      ciDispatch: { kind: 'webhook', url: 'https://ci.example.com/x' },
+      dispatchTimeoutMinutes: 10,
+    });
     const sent: string[] = [];
-    const dispatcher = { kind: 'webhook' as const, dispatch: async (r: { rollbackId: string }) => void sent.push(r.rollbackId) };
+    const dispatcher = {
+      kind: 'webhook' as const,
+      dispatch: async (r: { rollbackId: string }) => void sent.push(r.rollbackId),
+    };
     const ws = new EmbeddedWorkspace(wh);
     await decideRollbacks({ wh, ws, policy, dispatcher }, 't1', T);
     const late = await decideRollbacks({ wh, ws, policy, dispatcher }, 't2', T + 11 * 60_000);

@@ -9,7 +9,17 @@ const NOW = Date.UTC(2026, 10, 2, 12);
 const HOUR = 3_600_000;
 
 function fastRun(subjectId: string, runId: string, startMs: number, endMs: number | null): RunRecord {
-  return { subjectId, runId, startMs, endMs, result: endMs === null ? 'RUNNING' : 'SUCCESS', rawResult: null, cause: 'unknown', failedTasks: [], plane: 'fast' };
+  return {
+    subjectId,
+    runId,
+    startMs,
+    endMs,
+    result: endMs === null ? 'RUNNING' : 'SUCCESS',
+    rawResult: null,
+    cause: 'unknown',
+    failedTasks: [],
+    plane: 'fast',
+  };
 }
 
 describe('slow-plane runs the fast plane never recorded', () => {
@@ -38,13 +48,29 @@ describe('slow-plane runs the fast plane never recorded', () => {
          'COMPLETED' AS result_state, make_timestamp(($s + 600000) * 1000) AS _visible_at`,
       { s: NOW - 2 * HOUR },
     );
-    await wh.execute('tick/merge_observed_runs', {}, observedRunRows([fastRun('job-a', 'a-2', NOW - 2 * HOUR, NOW - 2 * HOUR + 600_000), fastRun('job-c', 'c-1', NOW - 2 * HOUR, null)], NOW));
+    await wh.execute(
+      'tick/merge_observed_runs',
+      {},
+      observedRunRows(
+        [
+          fastRun('job-a', 'a-2', NOW - 2 * HOUR, NOW - 2 * HOUR + 600_000),
+          fastRun('job-c', 'c-1', NOW - 2 * HOUR, null),
+        ],
+        NOW,
+      ),
+    );
   });
   afterAll(async () => wh.close());
 
   it('names the deployments whose post-deploy runs only the system tables hold', async () => {
     const deployed = (...ids: string[]) => ({ finishedMs: NOW - 3 * HOUR, resources: ids.map((id) => ({ id })) });
-    const pending = await readSlowPending(wh, [deployed('job-a'), deployed('job-b'), deployed('job-a', 'job-c'), deployed('job-d'), deployed('pipe-e')]);
+    const pending = await readSlowPending(wh, [
+      deployed('job-a'),
+      deployed('job-b'),
+      deployed('job-a', 'job-c'),
+      deployed('job-d'),
+      deployed('pipe-e'),
+    ]);
     expect([...pending].sort()).toEqual([1, 2, 4]);
   });
 

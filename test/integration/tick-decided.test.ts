@@ -6,7 +6,7 @@ import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { DEFAULT_ROLLBACK_POLICY } from '../../src/rollback/policy.js';
 import { runTick } from '../../src/tick/run-tick.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
-import { JOB, T, V1, liveVersion, openRollbackWorld } from '../support/rollback-world.js';
+import { JOB, liveVersion, openRollbackWorld, T, V1 } from '../support/rollback-world.js';
 
 describe('a tick that rolls back', () => {
   it('reports itself decided only once the rollback has changed the workspace, and before its heartbeat row', async () => {
@@ -25,7 +25,10 @@ describe('a tick that rolls back', () => {
     }
     const summary = await runTick(
       {
-        wh, ws, policy: DEFAULT_POLICY, rollback: { policy: DEFAULT_ROLLBACK_POLICY },
+        wh,
+        ws,
+        policy: DEFAULT_POLICY,
+        rollback: { policy: DEFAULT_ROLLBACK_POLICY },
         onDecided: () => {
           editsWhenDecided = ws.edits;
           afterDecided = [];

@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/demo.js';
 import type { DemoReport } from '../../src/demo/report.js';
 import { defaultSpec } from '../../src/simulator/world.js';
@@ -34,13 +34,20 @@ describe('verification of a simulated world', () => {
   });
   it('fails every hard failure that has had a post-deploy run', () => {
     // A failed deployment that was then rolled back reads ROLLED_BACK.
-    for (const r of rows.filter((x) => (x.kind === 'failing_runs' || x.kind === 'zero_rows') && Number(x.post_runs) > 0)) {
-      expect({ id: r.deployment_id, state: r.state }).toEqual({ id: r.deployment_id, state: expect.stringMatching(/^(FAILED|ROLLED_BACK)$/) });
+    for (const r of rows.filter(
+      (x) => (x.kind === 'failing_runs' || x.kind === 'zero_rows') && Number(x.post_runs) > 0,
+    )) {
+      expect({ id: r.deployment_id, state: r.state }).toEqual({
+        id: r.deployment_id,
+        state: expect.stringMatching(/^(FAILED|ROLLED_BACK)$/),
+      });
     }
   });
   it('never fails a healthy deployment or one hit by an upstream incident', () => {
     for (const r of rows.filter((x) => x.label !== 'bad')) {
-      expect({ id: r.deployment_id, label: r.label, state: r.state }).not.toMatchObject({ state: expect.stringMatching(/^(FAILED|ROLLED_BACK)$/) });
+      expect({ id: r.deployment_id, label: r.label, state: r.state }).not.toMatchObject({
+        state: expect.stringMatching(/^(FAILED|ROLLED_BACK)$/),
+      });
     }
   });
   it('gives every deployment a first verdict within 120 s of its rollout', () => {

@@ -6,7 +6,20 @@ import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js'
 
 const T = 1_793_577_600_000;
 const summary = (i: number): TickSummary => ({
-  tickId: `tick-${i}`, nowMs: T + i * 60_000, deployments: 0, judged: 0, verdicts: {}, newRuns: 0, statements: 0, historyReads: 0, restCalls: 0, errors: [], durationMs: 1, changed: [], rollbacks: null, budgets: null,
+  tickId: `tick-${i}`,
+  nowMs: T + i * 60_000,
+  deployments: 0,
+  judged: 0,
+  verdicts: {},
+  newRuns: 0,
+  statements: 0,
+  historyReads: 0,
+  restCalls: 0,
+  errors: [],
+  durationMs: 1,
+  changed: [],
+  rollbacks: null,
+  budgets: null,
 });
 
 describe('watermarks ride on the tick row', () => {
@@ -22,7 +35,12 @@ describe('watermarks ride on the tick row', () => {
     for (let i = 0; i < 3; i++) {
       await wh.execute('tick/insert_tick', {}, tickRows(summary(i), T - 360_000 + i, T + i, i === 1));
       const marks = Object.fromEntries((await openTick(wh, T + i * 60_000, 3_600_000)).marks);
-      expect(marks).toEqual({ last_tick_ms: T + i * 60_000, jobs_runs_from_ms: T - 360_000 + i, event_log_from_ms: T + i, rollback_open: i === 1 ? 1 : 0 });
+      expect(marks).toEqual({
+        last_tick_ms: T + i * 60_000,
+        jobs_runs_from_ms: T - 360_000 + i,
+        event_log_from_ms: T + i,
+        rollback_open: i === 1 ? 1 : 0,
+      });
     }
   });
 
@@ -32,7 +50,16 @@ describe('watermarks ride on the tick row', () => {
     expect(await wh.execute('tick/insert_tick', {}, tickRows(again, T - 60_000, T + 6, true))).toBe(0);
     const rows = await wh.query('tick/marks');
     const marks = Object.fromEntries(rows.map((r) => [r.name, r.value_ms]));
-    expect(marks).toMatchObject({ last_tick_ms: T + 5 * 60_000, jobs_runs_from_ms: T - 120_000, event_log_from_ms: T + 5, rollback_open: 0 });
-    expect(await wh.session.all("SELECT count(*) AS n, max(duration_ms) AS d FROM postflight.ticks WHERE tick_id = 'tick-5'")).toEqual([{ n: 1, d: 1 }]);
+    expect(marks).toMatchObject({
+      last_tick_ms: T + 5 * 60_000,
+      jobs_runs_from_ms: T - 120_000,
+      event_log_from_ms: T + 5,
+      rollback_open: 0,
+    });
+    expect(
+      await wh.session.all(
+        "SELECT count(*) AS n, max(duration_ms) AS d FROM postflight.ticks WHERE tick_id = 'tick-5'",
+      ),
+    ).toEqual([{ n: 1, d: 1 }]);
   });
 });

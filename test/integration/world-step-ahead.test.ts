@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstSlotAfter, slotStartMs } from '../../src/simulator/catalog.js';
 import { jobSettings } from '../../src/simulator/settings.js';
-import { SimWorld, defaultSpec } from '../../src/simulator/world.js';
+import { defaultSpec, SimWorld } from '../../src/simulator/world.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
 
@@ -13,7 +13,9 @@ const MINUTES = 90;
 
 /** Every simulated table and the deployments the simulator records, in a fixed order. */
 async function snapshot(wh: DuckDbWarehouse): Promise<Record<string, string>> {
-  const tables = await wh.session.all("SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' AND schema_name = 'sim_world' ORDER BY 1");
+  const tables = await wh.session.all(
+    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' AND schema_name = 'sim_world' ORDER BY 1",
+  );
   const out: Record<string, string> = {};
   for (const t of [...tables.map((r) => `sim_world.${String(r.table_name)}`), 'postflight.deployments']) {
     const rows = await wh.session.all(`SELECT * FROM ${t} ORDER BY ALL`);
@@ -24,10 +26,15 @@ async function snapshot(wh: DuckDbWarehouse): Promise<Record<string, string>> {
 
 /** A job reset to a bad version, as a rollback resets one, and the minute before its next run starts. */
 function badReset(world: SimWorld, fromMs: number): { edit: (ws: EmbeddedWorkspace) => Promise<void>; minute: number } {
-  const d = world.plan.deploys.find((x) => x.behaviour.kind !== null && world.catalog[x.pipelineIndex]!.resourceType === 'job')!;
+  const d = world.plan.deploys.find(
+    (x) => x.behaviour.kind !== null && world.catalog[x.pipelineIndex]!.resourceType === 'job',
+  )!;
   const p = world.catalog[d.pipelineIndex]!;
   const runStart = slotStartMs(p, firstSlotAfter(p, fromMs + 10 * MINUTE));
-  return { edit: (ws) => ws.resetJob(p.id, jobSettings(p, d.version)), minute: Math.ceil((runStart - fromMs) / MINUTE) - 1 };
+  return {
+    edit: (ws) => ws.resetJob(p.id, jobSettings(p, d.version)),
+    minute: Math.ceil((runStart - fromMs) / MINUTE) - 1,
+  };
 }
 
 describe('simulator steps written ahead', () => {

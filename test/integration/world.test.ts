@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
-import { SimWorld, defaultSpec } from '../../src/simulator/world.js';
 import { SOURCE_CADENCE_MS, sourceCommit } from '../../src/simulator/sources.js';
+import { defaultSpec, SimWorld } from '../../src/simulator/world.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
 describe('simulated world', () => {
   it('builds history and shows system tables only after their latency', async () => {

@@ -62,7 +62,12 @@ describe('beta-binomial predictive p-value', () => {
 
   it('predictive upper tail against the plain binomial', () => {
     const fit = fitBetaBinomial(runs);
-    expectClose(betaBinomialPredictiveP(failedPost, totalPost, fit), v.resultNumber('outputs', 'p_betabinomial_greater_equal'), { rel }, 'bb');
+    expectClose(
+      betaBinomialPredictiveP(failedPost, totalPost, fit),
+      v.resultNumber('outputs', 'p_betabinomial_greater_equal'),
+      { rel },
+      'bb',
+    );
     expectClose(
       betaBinomialPredictiveP(failedPost, totalPost, { ...fit, binomial: true }),
       v.resultNumber('outputs', 'p_binomial_greater_equal'),

@@ -53,7 +53,13 @@ describe('incomplete beta and its inverse', () => {
   });
 
   it('betaQuantile inverts incompleteBeta', () => {
-    for (const [a, b] of [[0.5, 0.5], [1, 3000], [4, 997], [30, 0.5], [2, 2]] as const) {
+    for (const [a, b] of [
+      [0.5, 0.5],
+      [1, 3000],
+      [4, 997],
+      [30, 0.5],
+      [2, 2],
+    ] as const) {
       for (const p of [1e-6, 0.025, 0.5, 0.975]) {
         expectClose(incompleteBeta(betaQuantile(p, a, b), a, b), p, { rel: 1e-9 }, `a=${a} b=${b} p=${p}`);
       }

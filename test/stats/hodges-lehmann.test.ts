@@ -15,36 +15,53 @@ import { expectClose, vector } from './vectors.js';
 // and midpoint average are performed, so only rounding can differ.
 const MEDIAN_ABS = 1e-12;
 
-describe.each(['hl_durations_ties', 'hl_exact_small_no_ties', 'hl_kayenta_R_tieout'])('Hodges-Lehmann vector %s', (id) => {
-  const v = vector(id);
-  const x = v.inputNumbers('x_post');
-  const y = v.inputNumbers('y_baseline');
-  const confLevel = v.inputNumber('conf_level');
-  const kayenta = ['outputs', 'kayenta_R_asymptotic_style'] as const;
+describe.each(['hl_durations_ties', 'hl_exact_small_no_ties', 'hl_kayenta_R_tieout'])(
+  'Hodges-Lehmann vector %s',
+  (id) => {
+    const v = vector(id);
+    const x = v.inputNumbers('x_post');
+    const y = v.inputNumbers('y_baseline');
+    const confLevel = v.inputNumber('conf_level');
+    const kayenta = ['outputs', 'kayenta_R_asymptotic_style'] as const;
 
-  it('median of pairwise differences', () => {
-    expectClose(hodgesLehmann(x, y), v.resultNumber('outputs', 'hodges_lehmann_median_pairwise_diff'), { abs: MEDIAN_ABS }, 'HL');
-    expect(pairwiseDifferences(x, y)).toHaveLength(v.resultNumber('outputs', 'n_pairwise_diffs'));
-  });
+    it('median of pairwise differences', () => {
+      expectClose(
+        hodgesLehmann(x, y),
+        v.resultNumber('outputs', 'hodges_lehmann_median_pairwise_diff'),
+        { abs: MEDIAN_ABS },
+        'HL',
+      );
+      expect(pairwiseDifferences(x, y)).toHaveLength(v.resultNumber('outputs', 'n_pairwise_diffs'));
+    });
 
-  it('Kayenta/R root-finding estimate and CI match scipy brentq (xtol 1e-4)', () => {
-    const tol = v.resultNumber(...kayenta, 'tolerance_abs');
-    expectClose(-normalPpf((1 - confLevel) / 2), v.resultNumber(...kayenta, 'z_quantile_used'), { rel: 1e-12 }, 'z quantile');
-    const shift = kayentaShift(x, y, confLevel);
-    const solver = [...kayenta, 'brentq_xtol_1e-4'] as const;
-    expectClose(shift.ciLow, v.resultNumber(...solver, 'ci_low'), { abs: tol }, 'ci_low');
-    expectClose(shift.ciHigh, v.resultNumber(...solver, 'ci_high'), { abs: tol }, 'ci_high');
-    expectClose(shift.estimate, v.resultNumber(...solver, 'estimate'), { abs: tol }, 'estimate');
+    it('Kayenta/R root-finding estimate and CI match scipy brentq (xtol 1e-4)', () => {
+      const tol = v.resultNumber(...kayenta, 'tolerance_abs');
+      expectClose(
+        -normalPpf((1 - confLevel) / 2),
+        v.resultNumber(...kayenta, 'z_quantile_used'),
+        { rel: 1e-12 },
+        'z quantile',
+      );
+      const shift = kayentaShift(x, y, confLevel);
+      const solver = [...kayenta, 'brentq_xtol_1e-4'] as const;
+      expectClose(shift.ciLow, v.resultNumber(...solver, 'ci_low'), { abs: tol }, 'ci_low');
+      expectClose(shift.ciHigh, v.resultNumber(...solver, 'ci_high'), { abs: tol }, 'ci_high');
+      expectClose(shift.estimate, v.resultNumber(...solver, 'estimate'), { abs: tol }, 'estimate');
 
-    // Whatever the solver path, each answer must sit in the step function's exact root interval.
-    const intervals = [...kayenta, 'exact_root_intervals'] as const;
-    for (const [key, value] of [['ci_low', shift.ciLow], ['ci_high', shift.ciHigh], ['estimate', shift.estimate]] as const) {
-      const [lo, hi] = v.resultNumbers(...intervals, key);
-      expect(value, key).toBeGreaterThanOrEqual((lo ?? Number.NaN) - tol);
-      expect(value, key).toBeLessThanOrEqual((hi ?? Number.NaN) + tol);
-    }
-  });
-});
+      // Whatever the solver path, each answer must sit in the step function's exact root interval.
+      const intervals = [...kayenta, 'exact_root_intervals'] as const;
+      for (const [key, value] of [
+        ['ci_low', shift.ciLow],
+        ['ci_high', shift.ciHigh],
+        ['estimate', shift.estimate],
+      ] as const) {
+        const [lo, hi] = v.resultNumbers(...intervals, key);
+        expect(value, key).toBeGreaterThanOrEqual((lo ?? Number.NaN) - tol);
+        expect(value, key).toBeLessThanOrEqual((hi ?? Number.NaN) + tol);
+      }
+    });
+  },
+);
 
 describe('exact R-style confidence interval', () => {
   const v = vector('hl_exact_small_no_ties');
@@ -56,7 +73,12 @@ describe('exact R-style confidence interval', () => {
     expectClose(ci.low, v.resultNumber('outputs', 'exact_ci_R_wilcox_style', 'ci_low'), { abs: MEDIAN_ABS }, 'low');
     expectClose(ci.high, v.resultNumber('outputs', 'exact_ci_R_wilcox_style', 'ci_high'), { abs: MEDIAN_ABS }, 'high');
     expect(ci.rank).toBe(v.resultNumber('outputs', 'exact_ci_R_wilcox_style', 'qu'));
-    expectClose(ci.achievedConf, v.resultNumber('outputs', 'exact_ci_R_wilcox_style', 'achieved_conf'), { rel: 1e-12 }, 'achieved');
+    expectClose(
+      ci.achievedConf,
+      v.resultNumber('outputs', 'exact_ci_R_wilcox_style', 'achieved_conf'),
+      { rel: 1e-12 },
+      'achieved',
+    );
     expect(hodgesLehmannCi(x, y, 0.95)).toEqual(ci);
   });
 
@@ -99,7 +121,12 @@ describe('Kayenta shift edge cases', () => {
 
 describe('Brent root finder', () => {
   it('finds smooth roots to machine precision', () => {
-    expectClose(brentRoot((t) => t * t - 2, 0, 2), Math.SQRT2, { rel: 1e-12 }, 'sqrt 2');
+    expectClose(
+      brentRoot((t) => t * t - 2, 0, 2),
+      Math.SQRT2,
+      { rel: 1e-12 },
+      'sqrt 2',
+    );
     expectClose(brentRoot(Math.cos, 0, 3), Math.PI / 2, { rel: 1e-12 }, 'pi/2');
   });
 

@@ -58,8 +58,18 @@ describe.each([
     it('normal deviates match', () => {
       const two = mannWhitneyTest(x, y, { alternative: 'two-sided', continuity });
       const greater = mannWhitneyTest(x, y, { alternative: 'greater', continuity });
-      expectClose(two.z, v.resultNumber('intermediate', 'z_two_sided_(Umax-mu-0.5)/sigma'), { rel: STATISTIC_REL }, 'z two-sided');
-      expectClose(greater.z, v.resultNumber('intermediate', 'z_greater_(U1-mu-0.5)/sigma'), { rel: STATISTIC_REL }, 'z greater');
+      expectClose(
+        two.z,
+        v.resultNumber('intermediate', 'z_two_sided_(Umax-mu-0.5)/sigma'),
+        { rel: STATISTIC_REL },
+        'z two-sided',
+      );
+      expectClose(
+        greater.z,
+        v.resultNumber('intermediate', 'z_greater_(U1-mu-0.5)/sigma'),
+        { rel: STATISTIC_REL },
+        'z greater',
+      );
     });
   } else {
     it('exact p-values match the brute-force enumeration', () => {
@@ -83,23 +93,54 @@ describe('smallest attainable Mann-Whitney p-value', () => {
     const m = minAttainableP(nBase, nPost);
     expectClose(m.exactOneSided, v.resultNumber('outputs', i, 'min_p_exact_one_sided'), { rel }, 'exact one-sided');
     expectClose(m.exactTwoSided, v.resultNumber('outputs', i, 'min_p_exact_two_sided'), { rel }, 'exact two-sided');
-    expectClose(m.asymptoticOneSided, v.resultNumber('outputs', i, 'min_p_asymptotic_one_sided'), { rel }, 'asym one-sided');
-    expectClose(m.asymptoticTwoSided, v.resultNumber('outputs', i, 'min_p_asymptotic_two_sided'), { rel }, 'asym two-sided');
+    expectClose(
+      m.asymptoticOneSided,
+      v.resultNumber('outputs', i, 'min_p_asymptotic_one_sided'),
+      { rel },
+      'asym one-sided',
+    );
+    expectClose(
+      m.asymptoticTwoSided,
+      v.resultNumber('outputs', i, 'min_p_asymptotic_two_sided'),
+      { rel },
+      'asym two-sided',
+    );
 
     // The same numbers from the test itself on completely separated samples, as the scipy call does.
     const post = Array.from({ length: nPost }, (_, k) => nBase + 1 + k);
     const base = Array.from({ length: nBase }, (_, k) => 1 + k);
-    expectClose(mannWhitneyTest(post, base, { alternative: 'greater', method: 'exact' }).pValue, m.exactOneSided, { rel }, 'via exact test');
-    expectClose(mannWhitneyTest(post, base, { alternative: 'two-sided' }).pValue, m.asymptoticTwoSided, { rel }, 'via asymptotic test');
+    expectClose(
+      mannWhitneyTest(post, base, { alternative: 'greater', method: 'exact' }).pValue,
+      m.exactOneSided,
+      { rel },
+      'via exact test',
+    );
+    expectClose(
+      mannWhitneyTest(post, base, { alternative: 'two-sided' }).pValue,
+      m.asymptoticTwoSided,
+      { rel },
+      'via asymptotic test',
+    );
   });
 });
 
 describe('exact null distribution of U', () => {
   it('is a symmetric probability distribution with the right moments', () => {
-    for (const [m, n] of [[1, 1], [3, 4], [5, 8], [7, 7], [2, 30]] as const) {
+    for (const [m, n] of [
+      [1, 1],
+      [3, 4],
+      [5, 8],
+      [7, 7],
+      [2, 30],
+    ] as const) {
       const d = Array.from(uDistribution(m, n));
       expect(d).toHaveLength(m * n + 1);
-      expectClose(d.reduce((a, b) => a + b, 0), 1, { abs: 1e-14 }, 'total');
+      expectClose(
+        d.reduce((a, b) => a + b, 0),
+        1,
+        { abs: 1e-14 },
+        'total',
+      );
       d.forEach((p, u) => expectClose(p, d[m * n - u] ?? Number.NaN, { abs: 1e-16 }, `symmetry ${u}`));
       const variance = d.reduce((acc, p, u) => acc + p * (u - (m * n) / 2) ** 2, 0);
       expectClose(variance, (m * n * (m + n + 1)) / 12, { rel: 1e-12 }, 'variance');
@@ -108,7 +149,9 @@ describe('exact null distribution of U', () => {
 
   it('matches hand-counted small cases', () => {
     // m = 2, n = 2: the 6 arrangements give U = 0,1,2,2,3,4.
-    expect(Array.from(uDistribution(2, 2)).map((p) => p * 6)).toEqual([1, 1, 2, 1, 1].map((c) => expect.closeTo(c, 12)));
+    expect(Array.from(uDistribution(2, 2)).map((p) => p * 6)).toEqual(
+      [1, 1, 2, 1, 1].map((c) => expect.closeTo(c, 12)),
+    );
     expectClose(uSf(4, 2, 2), 1 / 6, { rel: 1e-15 }, 'sf');
     expectClose(uCdf(1, 2, 2), 2 / 6, { rel: 1e-15 }, 'cdf');
   });

@@ -17,9 +17,12 @@ describe('normal distribution', () => {
   });
 
   it('inverts its own cdf across the whole range', () => {
-    const grid = [1e-300, 1e-100, 1e-20, 1e-10, 1e-6, 1e-3, 0.01, 0.02425, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97575, 0.99, 0.999];
+    const grid = [
+      1e-300, 1e-100, 1e-20, 1e-10, 1e-6, 1e-3, 0.01, 0.02425, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97575, 0.99, 0.999,
+    ];
     for (const p of grid) expectClose(normalCdf(normalPpf(p)), p, { rel: 1e-12 }, `cdf(ppf(${p}))`);
-    for (const q of [1e-300, 1e-50, 1e-12, 1e-4]) expectClose(normalSf(-normalPpf(q)), q, { rel: 1e-12 }, `sf at 1-${q}`);
+    for (const q of [1e-300, 1e-50, 1e-12, 1e-4])
+      expectClose(normalSf(-normalPpf(q)), q, { rel: 1e-12 }, `sf at 1-${q}`);
   });
 
   it('is symmetric and continuous at the series/continued-fraction switch', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type FailureCounts,
   binomialLowerTail,
   binomialTestGreater,
   binomialUpperTail,
   chiSquared2x2,
   chiSquaredSf,
+  type FailureCounts,
   fisherExact,
   hypergeometricLowerTail,
   hypergeometricUpperTail,
@@ -101,13 +101,28 @@ describe('Fisher exact beyond the vectors', () => {
 
   it('stays exact at a billion records, where gammaln-based pmfs lose digits', () => {
     // P[X >= 1200], population 1.1e9, 1e8 post records, 11 000 failures (mpmath).
-    expectClose(hypergeometricUpperTail(1200, 1_100_000_000, 100_000_000, 11_000), 6.0374680098715405e-11, { rel: 1e-10 }, 'huge');
-    expectClose(hypergeometricUpperTail(1150, 11_000_000, 1_000_000, 11_150), 5.482569113755251e-6, { rel: 1e-10 }, 'vector table, mpmath');
+    expectClose(
+      hypergeometricUpperTail(1200, 1_100_000_000, 100_000_000, 11_000),
+      6.0374680098715405e-11,
+      { rel: 1e-10 },
+      'huge',
+    );
+    expectClose(
+      hypergeometricUpperTail(1150, 11_000_000, 1_000_000, 11_150),
+      5.482569113755251e-6,
+      { rel: 1e-10 },
+      'vector table, mpmath',
+    );
   });
 
   it('tails are complementary', () => {
     for (const k of [0, 3, 5, 8, 10]) {
-      expectClose(hypergeometricUpperTail(k + 1, 40, 10, 15) + hypergeometricLowerTail(k, 40, 10, 15), 1, { abs: 1e-14 }, `k=${k}`);
+      expectClose(
+        hypergeometricUpperTail(k + 1, 40, 10, 15) + hypergeometricLowerTail(k, 40, 10, 15),
+        1,
+        { abs: 1e-14 },
+        `k=${k}`,
+      );
     }
   });
 });

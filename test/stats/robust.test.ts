@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MAD_SCALE,
-  MIN_LOG_SCALE,
   cleanBaseline,
   flooredScale,
   iqrFences,
+  MAD_SCALE,
+  MIN_LOG_SCALE,
   mad,
   madNormal,
   median,
@@ -31,16 +31,31 @@ describe('robust z of a row count', () => {
 
   it('robust, log-scale robust, classic and modified z', () => {
     expectClose(robustZ(x, baseline), v.resultNumber('outputs', 'robust_z'), { rel }, 'robust z');
-    expectClose(robustZ(Math.log(x), baseline.map(Math.log)), v.resultNumber('outputs', 'log_robust_z'), { rel }, 'log robust z');
+    expectClose(
+      robustZ(Math.log(x), baseline.map(Math.log)),
+      v.resultNumber('outputs', 'log_robust_z'),
+      { rel },
+      'log robust z',
+    );
     expectClose(sampleZ(x, baseline), v.resultNumber('outputs', 'classic_z_sample_sd'), { rel }, 'classic z');
-    expectClose(modifiedZ(x, baseline), v.resultNumber('outputs', 'modified_z_iglewicz_hoaglin_0.6745'), { rel }, 'modified z');
+    expectClose(
+      modifiedZ(x, baseline),
+      v.resultNumber('outputs', 'modified_z_iglewicz_hoaglin_0.6745'),
+      { rel },
+      'modified z',
+    );
   });
 });
 
 describe('scale floor', () => {
   it('keeps a constant baseline from producing infinite scores', () => {
     expect(robustZ(11, [10, 10, 10])).toBe(Number.POSITIVE_INFINITY);
-    expectClose(robustZ(Math.log(1.04), [0, 0, 0], MIN_LOG_SCALE), Math.log(1.04) / Math.log(1.02), { rel: 1e-15 }, 'floored');
+    expectClose(
+      robustZ(Math.log(1.04), [0, 0, 0], MIN_LOG_SCALE),
+      Math.log(1.04) / Math.log(1.02),
+      { rel: 1e-15 },
+      'floored',
+    );
     expect(flooredScale(0)).toBe(Math.log(1.02));
     expect(flooredScale(0.5)).toBe(0.5);
     expect(flooredScale(0.001, 0.01)).toBe(0.01);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MSPRT_START,
-  type MsprtState,
-  SPRT_START,
-  type SprtState,
   bernoulliSprtStep,
   gaussianLlrIncrement,
   kOfNFalseRollback,
+  MSPRT_START,
+  type MsprtState,
   msprtStep,
   predictionSigma,
+  SPRT_START,
+  type SprtState,
   sprtBoundaries,
   sprtStep,
 } from '../../src/stats/index.js';
@@ -69,9 +69,24 @@ describe('Gaussian SPRT worked example (detection.md §2.5)', () => {
       states.push(next);
       return next;
     }, MSPRT_START);
-    expectAllClose(states.map((s) => s.lambda), v.resultNumbers('outputs', 'mSPRT_Lambda'), { rel }, 'Lambda');
-    expectAllClose(states.map((s) => Math.exp(s.logLambda)), states.map((s) => s.lambda), { rel: 1e-15 }, 'log form');
-    expectAllClose(states.map((s) => s.pValue), v.resultNumbers('outputs', 'mSPRT_always_valid_p'), { rel }, 'p');
+    expectAllClose(
+      states.map((s) => s.lambda),
+      v.resultNumbers('outputs', 'mSPRT_Lambda'),
+      { rel },
+      'Lambda',
+    );
+    expectAllClose(
+      states.map((s) => Math.exp(s.logLambda)),
+      states.map((s) => s.lambda),
+      { rel: 1e-15 },
+      'log form',
+    );
+    expectAllClose(
+      states.map((s) => s.pValue),
+      v.resultNumbers('outputs', 'mSPRT_always_valid_p'),
+      { rel },
+      'p',
+    );
   });
 });
 

@@ -17,9 +17,24 @@ describe('Student-t prediction thresholds', () => {
 
   it.each(rows)('row %i matches scipy t.ppf(1-a/2, n-1)*sqrt(1+1/n)', (i) => {
     const n = v.resultNumber('outputs', i, 'n_baseline');
-    expectClose(predictionThreshold(n, 0.01), v.resultNumber('outputs', i, 't_prediction_threshold_alpha_0.01'), { rel }, `n=${n} a=0.01`);
-    expectClose(predictionThreshold(n, 0.001), v.resultNumber('outputs', i, 't_prediction_threshold_alpha_0.001'), { rel }, `n=${n} a=0.001`);
-    expectClose(shifflerBound(n), v.resultNumber('outputs', i, 'max_abs_z_if_point_included_in_own_baseline_(n-1)/sqrt(n)'), { rel }, `shiffler n=${n}`);
+    expectClose(
+      predictionThreshold(n, 0.01),
+      v.resultNumber('outputs', i, 't_prediction_threshold_alpha_0.01'),
+      { rel },
+      `n=${n} a=0.01`,
+    );
+    expectClose(
+      predictionThreshold(n, 0.001),
+      v.resultNumber('outputs', i, 't_prediction_threshold_alpha_0.001'),
+      { rel },
+      `n=${n} a=0.001`,
+    );
+    expectClose(
+      shifflerBound(n),
+      v.resultNumber('outputs', i, 'max_abs_z_if_point_included_in_own_baseline_(n-1)/sqrt(n)'),
+      { rel },
+      `shiffler n=${n}`,
+    );
   });
 });
 

@@ -75,7 +75,8 @@ export function vector(id: string): TrackedVector {
     return node;
   };
   const result = (...path: Path): Json => {
-    if (path.length === 0 || NOT_RESULTS.has(String(path[0]))) throw new Error(`${id}: ${String(path[0])} is not a result`);
+    if (path.length === 0 || NOT_RESULTS.has(String(path[0])))
+      throw new Error(`${id}: ${String(path[0])} is not a result`);
     checked.add(JSON.stringify(path));
     return get(raw, path);
   };
@@ -139,10 +140,17 @@ export function expectClose(actual: number, expected: number, tolerance: Toleran
   if (actual === expected) return;
   const allowed = Math.max(tolerance.abs ?? 0, (tolerance.rel ?? 0) * Math.abs(expected));
   const error = Math.abs(actual - expected);
-  expect(error, `${label}: got ${actual}, expected ${expected} (allowed error ${allowed})`).toBeLessThanOrEqual(allowed);
+  expect(error, `${label}: got ${actual}, expected ${expected} (allowed error ${allowed})`).toBeLessThanOrEqual(
+    allowed,
+  );
 }
 
-export function expectAllClose(actual: readonly number[], expected: readonly number[], tolerance: Tolerance, label = ''): void {
+export function expectAllClose(
+  actual: readonly number[],
+  expected: readonly number[],
+  tolerance: Tolerance,
+  label = '',
+): void {
   expect(actual.length, `${label}: length`).toBe(expected.length);
   expected.forEach((e, i) => expectClose(actual[i] ?? Number.NaN, e, tolerance, `${label}[${i}]`));
 }

@@ -117,6 +117,7 @@ export class EffectCounter implements Workspace {
     const before = JSON.stringify((await this.inner.getPipeline(id))?.spec ?? null);
     await this.inner.editPipeline(id, spec);
     this.writes.push(`pipeline:${id}`);
-    if (JSON.stringify((await this.inner.getPipeline(id))?.spec ?? null) !== before) this.effects.push(`pipeline:${id}`);
+    if (JSON.stringify((await this.inner.getPipeline(id))?.spec ?? null) !== before)
+      this.effects.push(`pipeline:${id}`);
   }
 }

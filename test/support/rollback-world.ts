@@ -1,7 +1,7 @@
 // A small control plane and ops history for rollback tests: one bundle with a job and a pipeline,
 // a HEALTHY earlier version and a FAILED live one, both with settings snapshots.
 
-import { recordDeployments, type DeploymentRecord } from '../../src/ci/record.js';
+import { type DeploymentRecord, recordDeployments } from '../../src/ci/record.js';
 import { verdictRows } from '../../src/tick/apply.js';
 import type { ResourceRef, VerdictState } from '../../src/types.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
@@ -41,10 +41,23 @@ export interface Version {
   readonly actor?: string;
 }
 
-export const V1: Version = { id: 'dep-v1', version: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', finishedMs: T - 72 * HOUR, verdict: 'HEALTHY' };
-export const V2: Version = { id: 'dep-v2', version: 'ffeeddccbbaa99887766554433221100ffeeddcc', finishedMs: T - 2 * HOUR, verdict: 'FAILED' };
+export const V1: Version = {
+  id: 'dep-v1',
+  version: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+  finishedMs: T - 72 * HOUR,
+  verdict: 'HEALTHY',
+};
+export const V2: Version = {
+  id: 'dep-v2',
+  version: 'ffeeddccbbaa99887766554433221100ffeeddcc',
+  finishedMs: T - 2 * HOUR,
+  verdict: 'FAILED',
+};
 
-export async function openRollbackWorld(versions: readonly Version[] = [V1, V2], path = ':memory:'): Promise<DuckDbWarehouse> {
+export async function openRollbackWorld(
+  versions: readonly Version[] = [V1, V2],
+  path = ':memory:',
+): Promise<DuckDbWarehouse> {
   const wh = await DuckDbWarehouse.open(path);
   for (const stmt of splitStatements(loadSql('embedded/sim_world'))) await wh.session.run(stmt);
   await wh.applyDdl('ddl/ops');
@@ -52,10 +65,21 @@ export async function openRollbackWorld(versions: readonly Version[] = [V1, V2],
   const live = versions[versions.length - 1]!;
   const liveJob = live.job ?? jobSettings(live.version);
   const livePipe = live.pipeline ?? pipelineSpec(live.version);
-  for (const [ref, settings] of [[JOB, liveJob], [PIPE, livePipe]] as const) {
-    await wh.session.run('INSERT INTO sim_world.api_resources VALUES ($id, $type, $bundle, $version, $settings, $at, $at)', {
-      id: ref.id, type: ref.type, bundle: BUNDLE, version: live.version, settings: JSON.stringify(settings), at: live.finishedMs,
-    });
+  for (const [ref, settings] of [
+    [JOB, liveJob],
+    [PIPE, livePipe],
+  ] as const) {
+    await wh.session.run(
+      'INSERT INTO sim_world.api_resources VALUES ($id, $type, $bundle, $version, $settings, $at, $at)',
+      {
+        id: ref.id,
+        type: ref.type,
+        bundle: BUNDLE,
+        version: live.version,
+        settings: JSON.stringify(settings),
+        at: live.finishedMs,
+      },
+    );
   }
   for (const v of versions) await addVersion(wh, v);
   return wh;
@@ -64,20 +88,60 @@ export async function openRollbackWorld(versions: readonly Version[] = [V1, V2],
 export async function addVersion(wh: DuckDbWarehouse, v: Version): Promise<void> {
   const resources = v.resources ?? [JOB, PIPE];
   const rec: DeploymentRecord = {
-    deploymentId: v.id, bundle: BUNDLE, target: 'prod', version: v.version, previousVersion: null, actor: v.actor ?? 'sp-ci', ciRunUrl: null,
-    startedMs: v.finishedMs - 60_000, finishedMs: v.finishedMs, status: 'SUCCEEDED', resources, expectedChanges: [], traceId: v.id.padEnd(32, '0'),
+    deploymentId: v.id,
+    bundle: BUNDLE,
+    target: 'prod',
+    version: v.version,
+    previousVersion: null,
+    actor: v.actor ?? 'sp-ci',
+    ciRunUrl: null,
+    startedMs: v.finishedMs - 60_000,
+    finishedMs: v.finishedMs,
+    status: 'SUCCEEDED',
+    resources,
+    expectedChanges: [],
+    traceId: v.id.padEnd(32, '0'),
   };
-  await recordDeployments(wh, {
-    deployments: [rec],
-    snapshots: resources.map((r) => ({ deploymentId: v.id, snapshot: { resource: r, settings: r.type === 'job' ? (v.job ?? jobSettings(v.version)) : (v.pipeline ?? pipelineSpec(v.version)) } })),
-    events: [],
-  }, v.finishedMs);
+  await recordDeployments(
+    wh,
+    {
+      deployments: [rec],
+      snapshots: resources.map((r) => ({
+        deploymentId: v.id,
+        snapshot: {
+          resource: r,
+          settings: r.type === 'job' ? (v.job ?? jobSettings(v.version)) : (v.pipeline ?? pipelineSpec(v.version)),
+        },
+      })),
+      events: [],
+    },
+    v.finishedMs,
+  );
   if (v.verdict) {
-    await wh.execute('tick/merge_verdicts', {}, verdictRows([{ deploymentId: v.id, state: v.verdict, reason: v.verdict === 'FAILED' ? 'run_health: 2 of 2 post-deploy runs failed' : 'all checks passed', final: v.verdict !== 'VERIFYING', postRuns: 3, recheckAtMs: null }], 'tick-setup', v.finishedMs + HOUR));
+    await wh.execute(
+      'tick/merge_verdicts',
+      {},
+      verdictRows(
+        [
+          {
+            deploymentId: v.id,
+            state: v.verdict,
+            reason: v.verdict === 'FAILED' ? 'run_health: 2 of 2 post-deploy runs failed' : 'all checks passed',
+            final: v.verdict !== 'VERIFYING',
+            postRuns: 3,
+            recheckAtMs: null,
+          },
+        ],
+        'tick-setup',
+        v.finishedMs + HOUR,
+      ),
+    );
   }
 }
 
 export async function liveVersion(wh: DuckDbWarehouse, ref: ResourceRef): Promise<string> {
-  const [r] = await wh.session.all('SELECT version FROM sim_world.api_resources WHERE resource_id = $id', { id: ref.id });
+  const [r] = await wh.session.all('SELECT version FROM sim_world.api_resources WHERE resource_id = $id', {
+    id: ref.id,
+  });
   return String(r!.version);
 }

@@ -2,19 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { checkBacklog } from '../../src/checks/backlog.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import type { BacklogSample } from '../../src/types.js';
-import { HOUR, T0, aSubject } from './builders.js';
+import { aSubject, HOUR, T0 } from './builders.js';
 
 const subject = aSubject({ type: 'pipeline', id: 'p9', name: 'clicks_stream' });
 const deploy = T0;
 const MIN5 = 300_000;
 
 function sample(timestampMs: number, backlogSeconds: number | null, over: Partial<BacklogSample> = {}): BacklogSample {
-  return { subjectId: 'p9', flow: 'clicks_silver', timestampMs, runId: null, backlogRecords: null, backlogSeconds, plane: 'fast', ...over };
+  return {
+    subjectId: 'p9',
+    flow: 'clicks_silver',
+    timestampMs,
+    runId: null,
+    backlogRecords: null,
+    backlogSeconds,
+    plane: 'fast',
+    ...over,
+  };
 }
 /** Every 5 minutes for `hours` before the deploy, around `level` seconds (±20%, deterministic). */
 function before(level: number, hours = 24, over: Partial<BacklogSample> = {}): BacklogSample[] {
   const n = (hours * HOUR) / MIN5;
-  return Array.from({ length: n }, (_, i) => sample(deploy - (n - i) * MIN5, level * (1 + 0.2 * Math.sin(i * 1.7)), over));
+  return Array.from({ length: n }, (_, i) =>
+    sample(deploy - (n - i) * MIN5, level * (1 + 0.2 * Math.sin(i * 1.7)), over),
+  );
 }
 /** Every 5 minutes after the deploy, with the given values. */
 function after(values: readonly (number | null)[], over: Partial<BacklogSample> = {}): BacklogSample[] {
@@ -56,7 +67,10 @@ describe('streaming backlog', () => {
     expect(r.explanation).toMatch(/under the 5\.0 min worth a concern/);
   });
   it('does not blame the deploy for a backlog that had built up before it', () => {
-    const pre = [...before(400), ...Array.from({ length: 6 }, (_, i) => sample(deploy - (6 - i) * 60_000, 4000 + 500 * i))];
+    const pre = [
+      ...before(400),
+      ...Array.from({ length: 6 }, (_, i) => sample(deploy - (6 - i) * 60_000, 4000 + 500 * i)),
+    ];
     const r = checkBacklog(subject, pre, after([8000, 9000, 10_000, 11_000]), deploy, DEFAULT_POLICY, now)!;
     expect(r.status).toBe('FAIL');
     expect(r.suppressedBy).toBe('backlog before deploy');
@@ -71,8 +85,16 @@ describe('streaming backlog', () => {
     expect(early.explanation).toMatch(/decides after sample 3/);
   });
   it('judges records when a flow reports no seconds', () => {
-    const recs = (xs: BacklogSample[]) => xs.map((s) => ({ ...s, backlogRecords: s.backlogSeconds! * 100, backlogSeconds: null }));
-    const r = checkBacklog(subject, recs(before(400)), recs(after(Array.from({ length: 12 }, (_, i) => 400 * 1.4 ** (i + 1)))), deploy, DEFAULT_POLICY, now)!;
+    const recs = (xs: BacklogSample[]) =>
+      xs.map((s) => ({ ...s, backlogRecords: s.backlogSeconds! * 100, backlogSeconds: null }));
+    const r = checkBacklog(
+      subject,
+      recs(before(400)),
+      recs(after(Array.from({ length: 12 }, (_, i) => 400 * 1.4 ** (i + 1)))),
+      deploy,
+      DEFAULT_POLICY,
+      now,
+    )!;
     expect(r.status).toBe('FAIL');
     expect(r.explanation).toMatch(/records now against a median of/);
   });
@@ -82,20 +104,31 @@ describe('streaming backlog', () => {
       subject,
       [...before(400), ...before(400, 24, other)],
       [...after([400, 410, 390]), ...after([5000, 8000, 12_000, 20_000], other)],
-      deploy, DEFAULT_POLICY, now,
+      deploy,
+      DEFAULT_POLICY,
+      now,
     )!;
     expect(r.status).toBe('FAIL');
     expect(r.explanation).toMatch(/flow clicks_gold/);
     expect(r.explanation).toMatch(/the other 1 flow\(s\) pass/);
   });
   it('counts one look per update, or per hour for a continuous pipeline', () => {
-    const continuous = checkBacklog(subject, before(400), after(Array(30).fill(400)), deploy, DEFAULT_POLICY, deploy + 3 * HOUR)!;
+    const continuous = checkBacklog(
+      subject,
+      before(400),
+      after(Array(30).fill(400)),
+      deploy,
+      DEFAULT_POLICY,
+      deploy + 3 * HOUR,
+    )!;
     expect(continuous.look).toBe(3);
     const triggered = after(Array(6).fill(400)).map((s, i) => ({ ...s, runId: `u${i >> 1}` }));
     expect(checkBacklog(subject, before(400), triggered, deploy, DEFAULT_POLICY, now)!.look).toBe(3);
   });
   it('reports a negative or NaN backlog as a measurement error', () => {
-    expect(checkBacklog(subject, before(400), after([400, -5, 400]), deploy, DEFAULT_POLICY, now)!.status).toBe('ERROR');
+    expect(checkBacklog(subject, before(400), after([400, -5, 400]), deploy, DEFAULT_POLICY, now)!.status).toBe(
+      'ERROR',
+    );
     const nan = checkBacklog(subject, before(400), after([400, Number.NaN, 400]), deploy, DEFAULT_POLICY, now)!;
     expect(nan.status).toBe('ERROR');
     expect(nan.explanation).toMatch(/backlog seconds = NaN/);

@@ -35,9 +35,16 @@ describe('baseline window', () => {
 
   it('lets a weekend deploy that halves the volume be rolled back', () => {
     // Hourly writes for 49 days: weekend volume is 60% of the weekdays'.
-    const history: TableWrite[] = hourlyWrites(SATURDAY, 49, 10_000).map((w) => (isWeekend(w.timestampMs) ? { ...w, rows: Math.round(w.rows! * 0.6) } : w));
+    const history: TableWrite[] = hourlyWrites(SATURDAY, 49, 10_000).map((w) =>
+      isWeekend(w.timestampMs) ? { ...w, rows: Math.round(w.rows! * 0.6) } : w,
+    );
     const baseline = history.filter((w) => inBaseline(w.timestampMs, SATURDAY, DEFAULT_POLICY));
-    const post = [1, 2].map((k) => ({ ...history[history.length - 24]!, runId: `p${k}`, timestampMs: SATURDAY + k * HOUR - 30 * 60_000, rows: 3_000 }));
+    const post = [1, 2].map((k) => ({
+      ...history[history.length - 24]!,
+      runId: `p${k}`,
+      timestampMs: SATURDAY + k * HOUR - 30 * 60_000,
+      rows: 3_000,
+    }));
     const result = checkRowCount('prod.sales.orders', baseline, post, DEFAULT_POLICY, SATURDAY + 2 * HOUR, false);
     expect(result.baselineN).toBeGreaterThanOrEqual(DEFAULT_POLICY.minBaselineForRollback);
     expect(result.status).toBe('FAIL');

@@ -7,27 +7,64 @@ export const DAY = 86_400_000;
 export const T0 = Date.UTC(2026, 10, 3);
 
 export function aRun(over: Partial<RunRecord> = {}): RunRecord {
-  return { subjectId: '1', runId: 'r1', startMs: T0, endMs: T0 + 600_000, result: 'SUCCESS', rawResult: 'SUCCESS', cause: 'user', failedTasks: [], plane: 'fast', ...over };
+  return {
+    subjectId: '1',
+    runId: 'r1',
+    startMs: T0,
+    endMs: T0 + 600_000,
+    result: 'SUCCESS',
+    rawResult: 'SUCCESS',
+    cause: 'user',
+    failedTasks: [],
+    plane: 'fast',
+    ...over,
+  };
 }
 
 export function aSubject(over: Partial<Subject> = {}): Subject {
-  return { type: 'job', id: '1', name: 'orders_daily', targetTables: ['prod.sales.orders'], sourceTables: ['prod.raw.src'], ...over };
+  return {
+    type: 'job',
+    id: '1',
+    name: 'orders_daily',
+    targetTables: ['prod.sales.orders'],
+    sourceTables: ['prod.raw.src'],
+    ...over,
+  };
 }
 
 /** Hourly writes over `days` before `endMs`, rows = base * (1 + small deterministic wobble). */
-export function hourlyWrites(endMs: number, days: number, base: number, table = 'prod.sales.orders', wobble = 0.05): TableWrite[] {
+export function hourlyWrites(
+  endMs: number,
+  days: number,
+  base: number,
+  table = 'prod.sales.orders',
+  wobble = 0.05,
+): TableWrite[] {
   const out: TableWrite[] = [];
   for (let t = endMs - days * DAY; t < endMs; t += HOUR) {
     const k = Math.round(t / HOUR);
     const w = Math.sin(k * 12.9898) * 43758.5453;
     const u = w - Math.floor(w) - 0.5;
-    out.push({ table, subjectId: '1', runId: `b${k}`, timestampMs: t, rows: Math.round(base * (1 + wobble * 2 * u)), plane: 'fast' });
+    out.push({
+      table,
+      subjectId: '1',
+      runId: `b${k}`,
+      timestampMs: t,
+      rows: Math.round(base * (1 + wobble * 2 * u)),
+      plane: 'fast',
+    });
   }
   return out;
 }
 
 /** `count` successful runs `stepMs` apart from `firstMs`, each taking `secondsOf(i, startMs)`. */
-export function runsEvery(firstMs: number, count: number, stepMs: number, secondsOf: (i: number, startMs: number) => number, prefix = 'b'): RunRecord[] {
+export function runsEvery(
+  firstMs: number,
+  count: number,
+  stepMs: number,
+  secondsOf: (i: number, startMs: number) => number,
+  prefix = 'b',
+): RunRecord[] {
   return Array.from({ length: count }, (_, i) => {
     const startMs = firstMs + i * stepMs;
     return aRun({ runId: `${prefix}${i}`, startMs, endMs: startMs + Math.round(secondsOf(i, startMs) * 1000) });

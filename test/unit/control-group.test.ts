@@ -9,19 +9,44 @@ import { aSubject, HOUR, hourlyWrites, T0 } from './builders.js';
 const DEPLOY = T0 + 20 * 86_400_000 + 10 * HOUR;
 
 /** A peer writing hourly for 20 days, scaled by `factor` from `incidentFrom` on. */
-function peer(id: string, sources: string[], factor: number, incidentFrom: number, until = DEPLOY + 3 * HOUR): SubjectEvidence {
+function peer(
+  id: string,
+  sources: string[],
+  factor: number,
+  incidentFrom: number,
+  until = DEPLOY + 3 * HOUR,
+): SubjectEvidence {
   const table = `prod.peer.${id}`;
   const writes: TableWrite[] = hourlyWrites(until, 20, 10_000, table).map((w) =>
-    w.timestampMs >= incidentFrom ? { ...w, subjectId: id, rows: Math.round(w.rows! * factor) } : { ...w, subjectId: id },
+    w.timestampMs >= incidentFrom
+      ? { ...w, subjectId: id, rows: Math.round(w.rows! * factor) }
+      : { ...w, subjectId: id },
   );
-  return { subject: aSubject({ id, name: id, targetTables: [table], sourceTables: sources }), runs: [], writes, expectations: [], backlog: [] };
+  return {
+    subject: aSubject({ id, name: id, targetTables: [table], sourceTables: sources }),
+    runs: [],
+    writes,
+    expectations: [],
+    backlog: [],
+  };
 }
 
 const CONCERN = DEPLOY + 30 * 60_000;
 /** Past the control group's hold. */
 const LATER = DEPLOY + 3 * HOUR;
-const drop = checkResult({ check: 'row_count', subject: 'table:prod.sales.orders', look: 1, status: 'FAIL', critical: true, effect: 0.3, observed: 3000, explanation: 'rows dropped', decidedAtMs: CONCERN });
-const moves = (peers: SubjectEvidence[], nowMs = DEPLOY + 3 * HOUR, direction: 'down' | 'up' = 'down') => peerMoves(peers, DEPLOY, CONCERN, nowMs, direction, DEFAULT_POLICY);
+const drop = checkResult({
+  check: 'row_count',
+  subject: 'table:prod.sales.orders',
+  look: 1,
+  status: 'FAIL',
+  critical: true,
+  effect: 0.3,
+  observed: 3000,
+  explanation: 'rows dropped',
+  decidedAtMs: CONCERN,
+});
+const moves = (peers: SubjectEvidence[], nowMs = DEPLOY + 3 * HOUR, direction: 'down' | 'up' = 'down') =>
+  peerMoves(peers, DEPLOY, CONCERN, nowMs, direction, DEFAULT_POLICY);
 
 describe('control group', () => {
   it('sees an incident that began before the deploy in peers runs on both sides of it', () => {
@@ -34,7 +59,13 @@ describe('control group', () => {
   });
 
   it('is not outvoted by healthy peers of another source', () => {
-    const peers = [peer('a', ['src2'], 0.3, DEPLOY - HOUR), peer('b', ['src2'], 0.3, DEPLOY - HOUR), peer('c', ['src0'], 1, 0), peer('d', ['src0'], 1, 0), peer('e', ['src0'], 1, 0)];
+    const peers = [
+      peer('a', ['src2'], 0.3, DEPLOY - HOUR),
+      peer('b', ['src2'], 0.3, DEPLOY - HOUR),
+      peer('c', ['src0'], 1, 0),
+      peer('d', ['src0'], 1, 0),
+      peer('e', ['src0'], 1, 0),
+    ];
     const m = moves(peers);
     expect(applyControlGroup(drop, m, DEFAULT_POLICY, ['src0', 'src2'], LATER).suppressedBy).toBe('upstream');
     // Pooled over both sources the healthy peers would have been the majority.
@@ -49,10 +80,12 @@ describe('control group', () => {
   });
 
   it('does not blame an incident that was over well before the deploy', () => {
-    const over = [peer('a', ['src2'], 0.3, DEPLOY - 6 * HOUR), peer('b', ['src2'], 0.3, DEPLOY - 6 * HOUR)].map((p) => ({
-      ...p,
-      writes: p.writes.map((w) => (w.timestampMs >= DEPLOY - 2 * HOUR ? { ...w, rows: 10_000 } : w)),
-    }));
+    const over = [peer('a', ['src2'], 0.3, DEPLOY - 6 * HOUR), peer('b', ['src2'], 0.3, DEPLOY - 6 * HOUR)].map(
+      (p) => ({
+        ...p,
+        writes: p.writes.map((w) => (w.timestampMs >= DEPLOY - 2 * HOUR ? { ...w, rows: 10_000 } : w)),
+      }),
+    );
     expect(applyControlGroup(drop, moves(over), DEFAULT_POLICY, ['src2'], LATER).suppressedBy).toBeNull();
   });
 
@@ -71,19 +104,34 @@ describe('control group', () => {
   it('stops holding once a peer is overdue or the hold is over', () => {
     const peers = [peer('a', ['src2'], 1, 0, DEPLOY + 40 * 60_000)];
     // Due at DEPLOY+40m; its write would have landed by DEPLOY+50m.
-    expect(applyControlGroup(drop, moves(peers, DEPLOY + 49 * 60_000), DEFAULT_POLICY, ['src2'], DEPLOY + 49 * 60_000).status).toBe('WARN');
-    expect(applyControlGroup(drop, moves(peers, DEPLOY + 50 * 60_000), DEFAULT_POLICY, ['src2'], DEPLOY + 50 * 60_000).status).toBe('FAIL');
+    expect(
+      applyControlGroup(drop, moves(peers, DEPLOY + 49 * 60_000), DEFAULT_POLICY, ['src2'], DEPLOY + 49 * 60_000)
+        .status,
+    ).toBe('WARN');
+    expect(
+      applyControlGroup(drop, moves(peers, DEPLOY + 50 * 60_000), DEFAULT_POLICY, ['src2'], DEPLOY + 50 * 60_000)
+        .status,
+    ).toBe('FAIL');
     // A peer running every two hours, due a minute before the hold ends, is waited for until then.
     const table = 'prod.peer.slow';
     const end = CONCERN + DEFAULT_POLICY.controlHoldMinutes * 60_000;
     const slow: SubjectEvidence = {
       subject: aSubject({ id: 'slow', name: 'slow', targetTables: [table], sourceTables: ['src2'] }),
       runs: [],
-      writes: Array.from({ length: 200 }, (_, i) => ({ table, subjectId: 'slow', runId: `s${i}`, timestampMs: end - 60_000 - (200 - i) * 2 * HOUR, rows: 10_000, plane: 'fast' as const })),
+      writes: Array.from({ length: 200 }, (_, i) => ({
+        table,
+        subjectId: 'slow',
+        runId: `s${i}`,
+        timestampMs: end - 60_000 - (200 - i) * 2 * HOUR,
+        rows: 10_000,
+        plane: 'fast' as const,
+      })),
       expectations: [],
       backlog: [],
     };
-    expect(applyControlGroup(drop, moves([slow], end - 60_000), DEFAULT_POLICY, ['src2'], end - 60_000).status).toBe('WARN');
+    expect(applyControlGroup(drop, moves([slow], end - 60_000), DEFAULT_POLICY, ['src2'], end - 60_000).status).toBe(
+      'WARN',
+    );
     expect(applyControlGroup(drop, moves([slow], end), DEFAULT_POLICY, ['src2'], end).status).toBe('FAIL');
   });
 
@@ -92,7 +140,14 @@ describe('control group', () => {
     const daily: SubjectEvidence = {
       subject: aSubject({ id: 'daily', name: 'daily', targetTables: [table], sourceTables: ['src2'] }),
       runs: [],
-      writes: Array.from({ length: 20 }, (_, i) => ({ table, subjectId: 'daily', runId: `d${i}`, timestampMs: DEPLOY - 2 * HOUR - i * 86_400_000, rows: 10_000, plane: 'fast' as const })),
+      writes: Array.from({ length: 20 }, (_, i) => ({
+        table,
+        subjectId: 'daily',
+        runId: `d${i}`,
+        timestampMs: DEPLOY - 2 * HOUR - i * 86_400_000,
+        rows: 10_000,
+        plane: 'fast' as const,
+      })),
       expectations: [],
       backlog: [],
     };
@@ -114,7 +169,12 @@ describe('control group', () => {
 
   it('waits for a peer that has not run since the concern even when its earlier runs cannot be judged', () => {
     // 'thin' has three days of history: no baseline for its runs, but it is still a reader of the source.
-    const thin: SubjectEvidence = { ...peer('thin', ['src2'], 1, 0, DEPLOY + 40 * 60_000), writes: peer('thin', ['src2'], 1, 0, DEPLOY + 40 * 60_000).writes.filter((w) => w.timestampMs > DEPLOY - 3 * 86_400_000) };
+    const thin: SubjectEvidence = {
+      ...peer('thin', ['src2'], 1, 0, DEPLOY + 40 * 60_000),
+      writes: peer('thin', ['src2'], 1, 0, DEPLOY + 40 * 60_000).writes.filter(
+        (w) => w.timestampMs > DEPLOY - 3 * 86_400_000,
+      ),
+    };
     const steady = peer('a', ['src2'], 1, 0, DEPLOY + 100 * 60_000);
     const soon = CONCERN + 10 * 60_000;
     const m = moves([thin, steady, peer('b', ['src2'], 0.5, DEPLOY - HOUR, DEPLOY + 100 * 60_000)], soon);
@@ -143,19 +203,50 @@ describe('control group', () => {
 
 describe('control group: size of the move', () => {
   it('does not explain a doubling by peers that rose a little', () => {
-    const jump = checkResult({ check: 'row_count', subject: 'table:prod.sales.orders', look: 1, status: 'FAIL', critical: true, effect: 2.15, observed: 21_500, explanation: 'rows doubled', decidedAtMs: CONCERN });
+    const jump = checkResult({
+      check: 'row_count',
+      subject: 'table:prod.sales.orders',
+      look: 1,
+      status: 'FAIL',
+      critical: true,
+      effect: 2.15,
+      observed: 21_500,
+      explanation: 'rows doubled',
+      decidedAtMs: CONCERN,
+    });
     const small = [peer('a', ['src4'], 1.15, DEPLOY - HOUR), peer('b', ['src4'], 1.16, DEPLOY - HOUR)];
-    expect(applyControlGroup(jump, moves(small, DEPLOY + 3 * HOUR, 'up'), DEFAULT_POLICY, ['src4'], LATER).suppressedBy).toBeNull();
+    expect(
+      applyControlGroup(jump, moves(small, DEPLOY + 3 * HOUR, 'up'), DEFAULT_POLICY, ['src4'], LATER).suppressedBy,
+    ).toBeNull();
     const big = [peer('a', ['src4'], 2, DEPLOY - HOUR), peer('b', ['src4'], 1.9, DEPLOY - HOUR)];
-    expect(applyControlGroup(jump, moves(big, DEPLOY + 3 * HOUR, 'up'), DEFAULT_POLICY, ['src4'], LATER).suppressedBy).toBe('upstream');
+    expect(
+      applyControlGroup(jump, moves(big, DEPLOY + 3 * HOUR, 'up'), DEFAULT_POLICY, ['src4'], LATER).suppressedBy,
+    ).toBe('upstream');
   });
 
   it('does not take the largest of several noisy runs for a move', () => {
-    const jump = checkResult({ check: 'row_count', subject: 'table:prod.sales.orders', look: 3, status: 'FAIL', critical: true, effect: 1.3, observed: 13_000, postN: 3, explanation: 'rows up', decidedAtMs: CONCERN });
+    const jump = checkResult({
+      check: 'row_count',
+      subject: 'table:prod.sales.orders',
+      look: 3,
+      status: 'FAIL',
+      critical: true,
+      effect: 1.3,
+      observed: 13_000,
+      postN: 3,
+      explanation: 'rows up',
+      decidedAtMs: CONCERN,
+    });
     const noisy = ['a', 'b', 'c'].map((id): SubjectEvidence => {
       const table = `prod.peer.${id}`;
       const writes = hourlyWrites(DEPLOY + 3 * HOUR, 20, 10_000, table, 0.3).map((w) => ({ ...w, subjectId: id }));
-      return { subject: aSubject({ id, name: id, targetTables: [table], sourceTables: ['src4'] }), runs: [], writes, expectations: [], backlog: [] };
+      return {
+        subject: aSubject({ id, name: id, targetTables: [table], sourceTables: ['src4'] }),
+        runs: [],
+        writes,
+        expectations: [],
+        backlog: [],
+      };
     });
     const m = moves(noisy, DEPLOY + 3 * HOUR, 'up');
     // Noise alone carries the furthest run past the size floor...
@@ -171,17 +262,32 @@ describe('control group: the upstream tables themselves', () => {
     const out: TableWrite[] = [];
     for (let t = until, k = 0; t > until - 20 * 86_400_000; t -= 15 * 60_000, k++) {
       const rows = 50_000 * (1 + 0.04 * Math.sin(k * 12.9898)) * (t >= from ? factor : 1);
-      out.push({ table, subjectId: `table:${table}`, runId: null, timestampMs: t, rows: Math.round(rows), plane: 'fast' });
+      out.push({
+        table,
+        subjectId: `table:${table}`,
+        runId: null,
+        timestampMs: t,
+        rows: Math.round(rows),
+        plane: 'fast',
+      });
     }
     return out.reverse();
   };
-  const upstream = (writes: TableWrite[], nowMs: number) => sourceMoves(writes, ['src2'], DEPLOY, CONCERN, nowMs, 'down', DEFAULT_POLICY);
+  const upstream = (writes: TableWrite[], nowMs: number) =>
+    sourceMoves(writes, ['src2'], DEPLOY, CONCERN, nowMs, 'down', DEFAULT_POLICY);
   // An hourly peer not run since the concern: without other evidence the failure would be held.
   const pending = [peer('a', ['src2'], 1, 0, DEPLOY + 40 * 60_000)];
   const soon = CONCERN + 5 * 60_000;
 
   it('calls a source table that dropped with the subject upstream, with no peer needed', () => {
-    const out = applyControlGroup(drop, [], DEFAULT_POLICY, ['src2'], soon, upstream(ingest('src2', 0.3, DEPLOY + 20 * 60_000, soon), soon));
+    const out = applyControlGroup(
+      drop,
+      [],
+      DEFAULT_POLICY,
+      ['src2'],
+      soon,
+      upstream(ingest('src2', 0.3, DEPLOY + 20 * 60_000, soon), soon),
+    );
     expect(out.suppressedBy).toBe('upstream');
     expect(out.explanation).toContain('source table src2');
   });
@@ -201,7 +307,17 @@ describe('control group: the upstream tables themselves', () => {
   });
 
   it('needs every source the subject reads to have written, not just one', () => {
-    const one = sourceMoves(ingest('src2', 1, 0, soon), ['src2', 'src3'], DEPLOY, CONCERN, soon, 'down', DEFAULT_POLICY);
-    expect(applyControlGroup(drop, moves(pending, soon), DEFAULT_POLICY, ['src2', 'src3'], soon, one).status).toBe('WARN');
+    const one = sourceMoves(
+      ingest('src2', 1, 0, soon),
+      ['src2', 'src3'],
+      DEPLOY,
+      CONCERN,
+      soon,
+      'down',
+      DEFAULT_POLICY,
+    );
+    expect(applyControlGroup(drop, moves(pending, soon), DEFAULT_POLICY, ['src2', 'src3'], soon, one).status).toBe(
+      'WARN',
+    );
   });
 });

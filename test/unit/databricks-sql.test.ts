@@ -1,20 +1,31 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/record.js';
-import { checkResultRows, tickRows, verdictRows } from '../../src/tick/apply.js';
 import { ROW_COLUMNS as AUDIT_ROW_COLUMNS } from '../../src/audit/audit-log.js';
+import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/record.js';
+import { DECISION_COLUMNS, pairRows, QUARANTINE_COLUMNS, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger.js';
+import { checkResultRows, tickRows, verdictRows } from '../../src/tick/apply.js';
 import { budgetRows } from '../../src/tick/budgets.js';
-import { DECISION_COLUMNS, QUARANTINE_COLUMNS, SCHEMA_SINCE_COLUMNS, pairRows } from '../../src/rollback/ledger.js';
-import { commitRows, idRows, indexedRows, observedRunRows, pipelineTargetRows, slowPendingRows } from '../../src/tick/gather.js';
+import {
+  commitRows,
+  idRows,
+  indexedRows,
+  observedRunRows,
+  pipelineTargetRows,
+  slowPendingRows,
+} from '../../src/tick/gather.js';
+import { bindStatement, typed } from '../../src/warehouse/databricks/bind-statement.js';
+import { databricksDialect } from '../../src/warehouse/databricks/databricks-dialect.js';
+import { encodeBatches, ROWS_PARAM, stagedRelation } from '../../src/warehouse/databricks/staged-rows.js';
 import type { Locations, RowBatch } from '../../src/warehouse/port.js';
 import { loadSql } from '../../src/warehouse/sql-files.js';
 import { compileSql, parameterNames } from '../../src/warehouse/sql-template.js';
-import { bindStatement, typed } from '../../src/warehouse/databricks/bind-statement.js';
-import { databricksDialect } from '../../src/warehouse/databricks/databricks-dialect.js';
-import { ROWS_PARAM, encodeBatches, stagedRelation } from '../../src/warehouse/databricks/staged-rows.js';
 
-const loc: Locations = { ops: 'main.pf_ops', eventLog: 'main.pf_ops.event_log_v', dbtArtifacts: 'analytics.elementary' };
+const loc: Locations = {
+  ops: 'main.pf_ops',
+  eventLog: 'main.pf_ops.event_log_v',
+  dbtArtifacts: 'analytics.elementary',
+};
 
 /** Every statement of sql/ that runs on Databricks (embedded/ and demo/ are DuckDB-only). */
 function databricksStatements(): string[] {
@@ -24,7 +35,12 @@ function databricksStatements(): string[] {
     for (const f of readdirSync(dir)) {
       const p = join(dir, f);
       if (statSync(p).isDirectory()) walk(p);
-      else if (f.endsWith('.sql')) out.push(relative(root, p).replace(/\\/g, '/').replace(/\.sql$/, ''));
+      else if (f.endsWith('.sql'))
+        out.push(
+          relative(root, p)
+            .replace(/\\/g, '/')
+            .replace(/\.sql$/, ''),
+        );
     }
   };
   walk(root);
@@ -50,7 +66,28 @@ const BATCHES: Record<string, RowBatch['columns']> = {
     { name: 'value_ms', type: 'BIGINT' },
     { name: 'updated_at', type: 'TIMESTAMP' },
   ],
-  'tick/insert_tick': columnsOf(tickRows({ tickId: 't', nowMs: 0, deployments: 0, judged: 0, verdicts: {}, newRuns: 0, statements: 0, historyReads: 0, restCalls: 0, errors: [], durationMs: 0, changed: [], rollbacks: null, budgets: null }, null, null)),
+  'tick/insert_tick': columnsOf(
+    tickRows(
+      {
+        tickId: 't',
+        nowMs: 0,
+        deployments: 0,
+        judged: 0,
+        verdicts: {},
+        newRuns: 0,
+        statements: 0,
+        historyReads: 0,
+        restCalls: 0,
+        errors: [],
+        durationMs: 0,
+        changed: [],
+        rollbacks: null,
+        budgets: null,
+      },
+      null,
+      null,
+    ),
+  ),
   'record/merge_deployments': columnsOf(deploymentRows([], 0)),
   'audit/append': AUDIT_ROW_COLUMNS,
   'audit/tail': [{ name: 'event_key', type: 'STRING' }],
@@ -69,35 +106,51 @@ describe('sql/ compiled for Databricks', () => {
   const names = databricksStatements();
 
   it('covers the tick, record and ddl statements', () => {
-    expect(names).toEqual(expect.arrayContaining(['ddl/ops', 'tick/open', 'tick/merge_verdicts', 'record/merge_deployments']));
+    expect(names).toEqual(
+      expect.arrayContaining(['ddl/ops', 'tick/open', 'tick/merge_verdicts', 'record/merge_deployments']),
+    );
   });
 
-  it.each(names)('%s keeps :params, expands {{ops}}, {{event_log}} and {{dbt_artifacts}}, leaves system names alone', (name) => {
-    const text = loadSql(name);
-    const sql = compileSql(text, databricksDialect, loc);
-    expect(parameterNames(sql)).toEqual(parameterNames(text));
-    expect(sql.split('{{rows}}').join('')).not.toMatch(/\{\{|\}\}|\$[a-z]/);
-    if (text.includes('{{ops}}')) expect(sql).toContain('`main`.`pf_ops`.');
-    if (text.includes('{{event_log}}')) expect(sql).toContain('`main`.`pf_ops`.`event_log_v`');
-    if (text.includes('{{dbt_artifacts}}')) expect(sql).toContain('`analytics`.`elementary`.');
-    for (const m of text.matchAll(/(?<![A-Za-z0-9_.])system\.[a-z_]+\.[a-z_]+/g)) expect(sql).toContain(m[0]);
-    expect(sql).not.toMatch(/system_[a-z]/);
-  });
+  it.each(names)(
+    '%s keeps :params, expands {{ops}}, {{event_log}} and {{dbt_artifacts}}, leaves system names alone',
+    (name) => {
+      const text = loadSql(name);
+      const sql = compileSql(text, databricksDialect, loc);
+      expect(parameterNames(sql)).toEqual(parameterNames(text));
+      expect(sql.split('{{rows}}').join('')).not.toMatch(/\{\{|\}\}|\$[a-z]/);
+      if (text.includes('{{ops}}')) expect(sql).toContain('`main`.`pf_ops`.');
+      if (text.includes('{{event_log}}')) expect(sql).toContain('`main`.`pf_ops`.`event_log_v`');
+      if (text.includes('{{dbt_artifacts}}')) expect(sql).toContain('`analytics`.`elementary`.');
+      for (const m of text.matchAll(/(?<![A-Za-z0-9_.])system\.[a-z_]+\.[a-z_]+/g)) expect(sql).toContain(m[0]);
+      expect(sql).not.toMatch(/system_[a-z]/);
+    },
+  );
 
-  it.each(names.filter((n) => loadSql(n).includes('{{rows}}')))('%s binds its staged rows as one JSON parameter', (name) => {
-    const columns = BATCHES[name];
-    expect(columns, `no batch layout known for ${name}; add it to BATCHES`).toBeDefined();
-    const sql = compileSql(loadSql(name), databricksDialect, loc);
-    // Every s.<column> a MERGE reads must be a column of the batch the code stages.
-    for (const m of sql.matchAll(/\bs\.([a-z_]+)/g)) expect(columns!.map((c) => c.name)).toContain(m[1]);
-    const params = Object.fromEntries(parameterNames(sql).map((p) => [p, 1]));
-    const [stmt, ...more] = bindStatement(name, sql, params, { columns: columns!, rows: [columns!.map(() => null)] }, 'execute');
-    expect(more).toHaveLength(0);
-    expect(stmt!.sql).not.toContain('{{rows}}');
-    expect(stmt!.sql).toContain(stagedRelation(columns!));
-    expect(stmt!.params.map((p) => p.name)).toEqual([...parameterNames(sql), ROWS_PARAM]);
-    expect(JSON.parse(String(stmt!.params.at(-1)!.value))).toEqual([Object.fromEntries(columns!.map((_, i) => [`c${i}`, null]))]);
-  });
+  it.each(names.filter((n) => loadSql(n).includes('{{rows}}')))(
+    '%s binds its staged rows as one JSON parameter',
+    (name) => {
+      const columns = BATCHES[name];
+      expect(columns, `no batch layout known for ${name}; add it to BATCHES`).toBeDefined();
+      const sql = compileSql(loadSql(name), databricksDialect, loc);
+      // Every s.<column> a MERGE reads must be a column of the batch the code stages.
+      for (const m of sql.matchAll(/\bs\.([a-z_]+)/g)) expect(columns!.map((c) => c.name)).toContain(m[1]);
+      const params = Object.fromEntries(parameterNames(sql).map((p) => [p, 1]));
+      const [stmt, ...more] = bindStatement(
+        name,
+        sql,
+        params,
+        { columns: columns!, rows: [columns!.map(() => null)] },
+        'execute',
+      );
+      expect(more).toHaveLength(0);
+      expect(stmt!.sql).not.toContain('{{rows}}');
+      expect(stmt!.sql).toContain(stagedRelation(columns!));
+      expect(stmt!.params.map((p) => p.name)).toEqual([...parameterNames(sql), ROWS_PARAM]);
+      expect(JSON.parse(String(stmt!.params.at(-1)!.value))).toEqual([
+        Object.fromEntries(columns!.map((_, i) => [`c${i}`, null])),
+      ]);
+    },
+  );
 });
 
 describe('staged rows', () => {
@@ -110,7 +163,7 @@ describe('staged rows', () => {
       { name: 'at', type: 'TIMESTAMP' },
     ],
     rows: [
-      ["it's \"quoted\" ✓", 41.6, Number.NaN, true, 1_767_225_600_123],
+      ['it\'s "quoted" ✓', 41.6, Number.NaN, true, 1_767_225_600_123],
       [null, null, 2.5, false, null],
     ],
   };
@@ -124,31 +177,55 @@ describe('staged rows', () => {
   it('sends values as JSON the way the embedded stage stores them', () => {
     const [json] = encodeBatches(batch, 10_000);
     expect(JSON.parse(json!)).toEqual([
-      { c0: "it's \"quoted\" ✓", c1: 42, c2: null, c3: true, c4: 1_767_225_600_123 },
+      { c0: 'it\'s "quoted" ✓', c1: 42, c2: null, c3: true, c4: 1_767_225_600_123 },
       { c0: null, c1: null, c2: 2.5, c3: false, c4: null },
     ]);
   });
 
   it('refuses column names that are not identifiers', () => {
     expect(() => stagedRelation([{ name: "x') --", type: 'STRING' }])).toThrow(/column name 'x'\) --'/);
-    expect(() => stagedRelation([{ name: 'a', type: 'STRING' }, { name: 'A', type: 'BIGINT' }])).toThrow(/appears twice/);
+    expect(() =>
+      stagedRelation([
+        { name: 'a', type: 'STRING' },
+        { name: 'A', type: 'BIGINT' },
+      ]),
+    ).toThrow(/appears twice/);
   });
 
   it('splits a large MERGE batch into statements under the byte limit, in order', () => {
-    const big: RowBatch = { columns: [{ name: 'id', type: 'STRING' }, { name: 'n', type: 'BIGINT' }], rows: Array.from({ length: 500 }, (_, i) => [`run-${i}`, i]) };
+    const big: RowBatch = {
+      columns: [
+        { name: 'id', type: 'STRING' },
+        { name: 'n', type: 'BIGINT' },
+      ],
+      rows: Array.from({ length: 500 }, (_, i) => [`run-${i}`, i]),
+    };
     const chunks = encodeBatches(big, 2_000);
     expect(chunks.length).toBeGreaterThan(5);
     for (const c of chunks) expect(Buffer.byteLength(c)).toBeLessThanOrEqual(2_000);
-    expect(chunks.flatMap((c) => JSON.parse(c) as Array<{ c0: string }>).map((r) => r.c0)).toEqual(big.rows.map((r) => r[0]));
-    const stmts = bindStatement('tick/merge_watermarks', 'MERGE INTO t USING ({{rows}}) AS s ON t.id = s.id', {}, big, 'execute', 2_000);
+    expect(chunks.flatMap((c) => JSON.parse(c) as Array<{ c0: string }>).map((r) => r.c0)).toEqual(
+      big.rows.map((r) => r[0]),
+    );
+    const stmts = bindStatement(
+      'tick/merge_watermarks',
+      'MERGE INTO t USING ({{rows}}) AS s ON t.id = s.id',
+      {},
+      big,
+      'execute',
+      2_000,
+    );
     expect(stmts).toHaveLength(chunks.length);
     expect(new Set(stmts.map((s) => s.sql)).size).toBe(1);
   });
 
   it('refuses to split a query and a row that cannot fit at all', () => {
     const ids = idRows(Array.from({ length: 300 }, (_, i) => `job-${i}`));
-    expect(() => bindStatement('tick/runs', 'WITH ids AS ({{rows}}) SELECT * FROM ids', {}, ids, 'query', 1_000)).toThrow(/tick\/runs' reads a batch of 300 rows, more than fits one statement/);
-    expect(() => encodeBatches({ columns: [{ name: 's', type: 'STRING' }], rows: [['x'.repeat(500)]] }, 100)).toThrow(/row 0 is 509 bytes/);
+    expect(() =>
+      bindStatement('tick/runs', 'WITH ids AS ({{rows}}) SELECT * FROM ids', {}, ids, 'query', 1_000),
+    ).toThrow(/tick\/runs' reads a batch of 300 rows, more than fits one statement/);
+    expect(() => encodeBatches({ columns: [{ name: 's', type: 'STRING' }], rows: [['x'.repeat(500)]] }, 100)).toThrow(
+      /row 0 is 509 bytes/,
+    );
   });
 
   it('sends an empty batch as an empty array', () => {
@@ -158,7 +235,11 @@ describe('staged rows', () => {
 
 describe('parameters', () => {
   it('binds each value with an explicit type', () => {
-    expect(typed('s', 'since_ms', 1_767_225_600_000)).toEqual({ name: 'since_ms', type: 'BIGINT', value: 1_767_225_600_000 });
+    expect(typed('s', 'since_ms', 1_767_225_600_000)).toEqual({
+      name: 'since_ms',
+      type: 'BIGINT',
+      value: 1_767_225_600_000,
+    });
     expect(typed('s', 'n', 3)).toEqual({ name: 'n', type: 'BIGINT', value: 3 });
     expect(typed('s', 'p', 0.25)).toEqual({ name: 'p', type: 'DOUBLE', value: 0.25 });
     expect(typed('s', 'b', false)).toEqual({ name: 'b', type: 'BOOLEAN', value: false });
@@ -172,8 +253,18 @@ describe('parameters', () => {
     const [stmt] = bindStatement('tick/open', sql, { now_ms: 2, since_ms: 1, unused: 'x' }, undefined, 'query');
     expect(stmt!.params.map((p) => p.name)).toEqual(['now_ms', 'since_ms']);
     expect(stmt!.sql).toBe(sql);
-    expect(() => bindStatement('tick/open', sql, { now_ms: 2 }, undefined, 'query')).toThrow("sql: statement 'tick/open' needs parameter :since_ms");
-    expect(() => bindStatement('tick/runs', compileSql(loadSql('tick/runs'), databricksDialect, loc), { since_ms: 1 }, undefined, 'query')).toThrow(/needs a row batch/);
+    expect(() => bindStatement('tick/open', sql, { now_ms: 2 }, undefined, 'query')).toThrow(
+      "sql: statement 'tick/open' needs parameter :since_ms",
+    );
+    expect(() =>
+      bindStatement(
+        'tick/runs',
+        compileSql(loadSql('tick/runs'), databricksDialect, loc),
+        { since_ms: 1 },
+        undefined,
+        'query',
+      ),
+    ).toThrow(/needs a row batch/);
     expect(() => bindStatement('x', 'SELECT 1', { [ROWS_PARAM]: 'x' }, undefined, 'query')).toThrow(/reserved/);
   });
 });
@@ -181,6 +272,8 @@ describe('parameters', () => {
 describe('the dbt artifacts location', () => {
   it('is required by the statements that read it, with the setting to give named', () => {
     const { dbtArtifacts: _unset, ...without } = loc;
-    expect(() => compileSql(loadSql('tick/dbt_tests'), databricksDialect, without)).toThrow(/no dbt artifacts schema is configured \(--dbt-artifacts or POSTFLIGHT_DBT_ARTIFACTS\)/);
+    expect(() => compileSql(loadSql('tick/dbt_tests'), databricksDialect, without)).toThrow(
+      /no dbt artifacts schema is configured \(--dbt-artifacts or POSTFLIGHT_DBT_ARTIFACTS\)/,
+    );
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkDuration } from '../../src/checks/duration.js';
 import { perCycle } from '../../src/checks/duration-score.js';
-import { DEFAULT_POLICY, slaSecondsFor, type Policy } from '../../src/checks/policy.js';
+import { DEFAULT_POLICY, type Policy, slaSecondsFor } from '../../src/checks/policy.js';
 import { sprtBoundaries } from '../../src/stats/index.js';
-import { DAY, HOUR, T0, aRun, aSubject, runsEvery, spread } from './builders.js';
+import { aRun, aSubject, DAY, HOUR, runsEvery, spread, T0 } from './builders.js';
 
 const subject = aSubject();
 // A daily job at 02:00 UTC; deployed on Tuesday at 03:00, after that day's run.
@@ -43,8 +43,12 @@ describe('duration: hard SLA', () => {
     expect(slaSecondsFor(byKey, subject, 'orders')).toBe(620);
     expect(slaSecondsFor(byKey, subject, 'other')).toBe(5000);
     expect(slaSecondsFor({ ...byKey, slaSeconds: { '1': 60 } }, subject, 'orders')).toBe(60);
-    expect(checkDuration(subject, daily, post([640]), byKey, after(1), slaSecondsFor(byKey, subject, 'orders')).status).toBe('FAIL');
-    expect(checkDuration(subject, daily, post([640]), byKey, after(1), slaSecondsFor(byKey, subject, 'other')).status).toBe('PASS');
+    expect(
+      checkDuration(subject, daily, post([640]), byKey, after(1), slaSecondsFor(byKey, subject, 'orders')).status,
+    ).toBe('FAIL');
+    expect(
+      checkDuration(subject, daily, post([640]), byKey, after(1), slaSecondsFor(byKey, subject, 'other')).status,
+    ).toBe('PASS');
   });
 });
 
@@ -102,7 +106,10 @@ describe('duration: statistical regression', () => {
     expect(r.explanation).toMatch(/after run 1/);
   });
   it('ignores failed baseline runs, whatever they took', () => {
-    const failed = runsEvery(T0 - 20 * DAY + 5 * HOUR, 10, DAY, () => 5000, 'f').map((r) => ({ ...r, result: 'FAILED' as const }));
+    const failed = runsEvery(T0 - 20 * DAY + 5 * HOUR, 10, DAY, () => 5000, 'f').map((r) => ({
+      ...r,
+      result: 'FAILED' as const,
+    }));
     const r = checkDuration(subject, [...daily, ...failed], post([605, 598]), DEFAULT_POLICY, after(2));
     expect(r.status).toBe('PASS');
     expect(r.baselineCenter!).toBeLessThan(630);
@@ -112,7 +119,12 @@ describe('duration: statistical regression', () => {
 describe('duration: seasonality and cycles', () => {
   // Hourly job whose 02:00 run is three times as long as the others.
   const hourlyDeploy = T0 + 90 * 60_000;
-  const hourly = runsEvery(hourlyDeploy - 28 * DAY - 30 * 60_000, 28 * 24, HOUR, (i, start) => (new Date(start).getUTCHours() === 2 ? 1800 : 600) * (1 + 0.02 * Math.sin(i)));
+  const hourly = runsEvery(
+    hourlyDeploy - 28 * DAY - 30 * 60_000,
+    28 * 24,
+    HOUR,
+    (i, start) => (new Date(start).getUTCHours() === 2 ? 1800 : 600) * (1 + 0.02 * Math.sin(i)),
+  );
   it('compares each run with its own time slot, so a normally long slot is not a regression', () => {
     const at2 = [aRun({ runId: 'p0', startMs: T0 + 2 * HOUR, endMs: T0 + 2 * HOUR + 1_800_000 })];
     expect(checkDuration(subject, hourly, at2, DEFAULT_POLICY, T0 + 3 * HOUR).status).toBe('PASS');
@@ -133,7 +145,13 @@ describe('duration: seasonality and cycles', () => {
     const base = runsEvery(T0 - 28 * DAY + 2 * HOUR, 28, DAY, (i) => 600 * Math.exp(noisy[i]!));
     // Weekday post runs only (Wed-Fri, Mon-Tue), all above every baseline run.
     const days = [1, 2, 3, 6, 7];
-    const slow = days.map((d, i) => aRun({ runId: `p${i}`, startMs: T0 + d * DAY + 2 * HOUR, endMs: T0 + d * DAY + 2 * HOUR + 1000 * 600 * Math.exp(0.65 + 0.01 * i) }));
+    const slow = days.map((d, i) =>
+      aRun({
+        runId: `p${i}`,
+        startMs: T0 + d * DAY + 2 * HOUR,
+        endMs: T0 + d * DAY + 2 * HOUR + 1000 * 600 * Math.exp(0.65 + 0.01 * i),
+      }),
+    );
     const four = checkDuration(subject, base, slow.slice(0, 4), DEFAULT_POLICY, T0 + 6 * DAY + 4 * HOUR);
     expect(four.status).not.toBe('FAIL');
     expect(four.explanation).toMatch(/Mann-Whitney p [\d.e-]+ over 4 against 28 cycles/);
@@ -147,16 +165,31 @@ describe('duration: seasonality and cycles', () => {
 
 describe('duration: bad input', () => {
   it('reports a run whose end precedes its start as a measurement error', () => {
-    const r = checkDuration(subject, daily, [aRun({ runId: 'p0', startMs: T0 + DAY, endMs: T0 + DAY - 5 })], DEFAULT_POLICY, after(1));
+    const r = checkDuration(
+      subject,
+      daily,
+      [aRun({ runId: 'p0', startMs: T0 + DAY, endMs: T0 + DAY - 5 })],
+      DEFAULT_POLICY,
+      after(1),
+    );
     expect(r.status).toBe('ERROR');
     expect(r.explanation).toMatch(/run p0/);
   });
   it('reports a NaN start time as a measurement error, not a crash', () => {
-    const r = checkDuration(subject, daily, [aRun({ runId: 'p0', startMs: Number.NaN, endMs: T0 + DAY })], DEFAULT_POLICY, after(1));
+    const r = checkDuration(
+      subject,
+      daily,
+      [aRun({ runId: 'p0', startMs: Number.NaN, endMs: T0 + DAY })],
+      DEFAULT_POLICY,
+      after(1),
+    );
     expect(r.status).toBe('ERROR');
   });
   it('drops baseline runs with unusable times and judges on the rest', () => {
-    const junk = [aRun({ runId: 'j1', startMs: T0 - 3 * DAY, endMs: T0 - 3 * DAY }), aRun({ runId: 'j2', startMs: Number.NaN, endMs: T0 - DAY })];
+    const junk = [
+      aRun({ runId: 'j1', startMs: T0 - 3 * DAY, endMs: T0 - 3 * DAY }),
+      aRun({ runId: 'j2', startMs: Number.NaN, endMs: T0 - DAY }),
+    ];
     const r = checkDuration(subject, [...daily, ...junk], post([605, 598]), DEFAULT_POLICY, after(2));
     expect(r.status).toBe('PASS');
   });
@@ -179,7 +212,9 @@ describe('duration: noise of the whole series', () => {
     // Hourly runs for four weeks, up to ±20% from run to run, except that the 10:00 runs of these
     // weekdays all happened to take 300 s.
     const noise = spread(28 * 24, 0.2);
-    const history = runsEvery(T0 - 28 * DAY, 28 * 24, HOUR, (i, startMs) => (Math.floor((startMs % DAY) / HOUR) === 10 ? 300 : 300 * Math.exp(noise[i]!)));
+    const history = runsEvery(T0 - 28 * DAY, 28 * 24, HOUR, (i, startMs) =>
+      Math.floor((startMs % DAY) / HOUR) === 10 ? 300 : 300 * Math.exp(noise[i]!),
+    );
     const run = runsEvery(T0 + 10 * HOUR, 1, HOUR, () => 360, 'p');
     const r = checkDuration(subject, history, run, DEFAULT_POLICY, T0 + 11 * HOUR);
     // +20% is within the series' run-to-run noise: one such run is worth watching, not a rollback.

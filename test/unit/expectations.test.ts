@@ -4,29 +4,72 @@ import { checkExpectations } from '../../src/checks/expectations.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { sprtBoundaries } from '../../src/stats/index.js';
 import type { ExpectationRecord } from '../../src/types.js';
-import { HOUR, T0, aSubject } from './builders.js';
+import { aSubject, HOUR, T0 } from './builders.js';
 
 const subject = aSubject({ type: 'pipeline', id: 'p1', name: 'orders_dlt' });
 const deploy = T0;
 const now = T0 + 24 * HOUR;
 
 function rec(over: Partial<ExpectationRecord>): ExpectationRecord {
-  return { subjectId: 'p1', runId: 'r', timestampMs: deploy, name: 'valid_amount', dataset: 'orders', severity: 'warn', passed: null, failed: null, outcome: 'pass', source: 'dlt', plane: 'fast', ...over };
+  return {
+    subjectId: 'p1',
+    runId: 'r',
+    timestampMs: deploy,
+    name: 'valid_amount',
+    dataset: 'orders',
+    severity: 'warn',
+    passed: null,
+    failed: null,
+    outcome: 'pass',
+    source: 'dlt',
+    plane: 'fast',
+    ...over,
+  };
 }
 
 /** One record per run for rule `name` with the given failed/total counts, hourly, before the deploy. */
-function countedBefore(failed: readonly number[], total: readonly number[], name = 'valid_amount'): ExpectationRecord[] {
-  return failed.map((f, i) => rec({ name, runId: `b${i}`, timestampMs: deploy - (failed.length - i) * HOUR, failed: f, passed: total[i]! - f, outcome: f > 0 ? 'fail' : 'pass' }));
+function countedBefore(
+  failed: readonly number[],
+  total: readonly number[],
+  name = 'valid_amount',
+): ExpectationRecord[] {
+  return failed.map((f, i) =>
+    rec({
+      name,
+      runId: `b${i}`,
+      timestampMs: deploy - (failed.length - i) * HOUR,
+      failed: f,
+      passed: total[i]! - f,
+      outcome: f > 0 ? 'fail' : 'pass',
+    }),
+  );
 }
 function countedAfter(failed: readonly number[], total: number, name = 'valid_amount'): ExpectationRecord[] {
-  return failed.map((f, i) => rec({ name, runId: `p${i}`, timestampMs: deploy + (i + 1) * HOUR, failed: f, passed: total - f, outcome: f > 0 ? 'fail' : 'pass' }));
+  return failed.map((f, i) =>
+    rec({
+      name,
+      runId: `p${i}`,
+      timestampMs: deploy + (i + 1) * HOUR,
+      failed: f,
+      passed: total - f,
+      outcome: f > 0 ? 'fail' : 'pass',
+    }),
+  );
 }
 /** Pass/fail-only dbt test outcomes, hourly; `before` ends at the deploy, `after` starts after it. */
 function outcomes(seq: string, when: 'before' | 'after', over: Partial<ExpectationRecord> = {}): ExpectationRecord[] {
-  return [...seq].map((c, i) => rec({
-    name: 'not_null_order_id', source: 'dbt', dataset: 'orders', severity: 'error', outcome: c === 'F' ? 'fail' : 'pass',
-    runId: `${when === 'before' ? 'b' : 'p'}${i}`, timestampMs: when === 'before' ? deploy - (seq.length - i) * HOUR : deploy + (i + 1) * HOUR, ...over,
-  }));
+  return [...seq].map((c, i) =>
+    rec({
+      name: 'not_null_order_id',
+      source: 'dbt',
+      dataset: 'orders',
+      severity: 'error',
+      outcome: c === 'F' ? 'fail' : 'pass',
+      runId: `${when === 'before' ? 'b' : 'p'}${i}`,
+      timestampMs: when === 'before' ? deploy - (seq.length - i) * HOUR : deploy + (i + 1) * HOUR,
+      ...over,
+    }),
+  );
 }
 
 describe('expectations: failure rates with counts', () => {
@@ -65,10 +108,18 @@ describe('expectations: failure rates with counts', () => {
     expect(r.status).toBe('WARN');
   });
   it('uses the beta-binomial predictive p-value on an overdispersed baseline (scipy reference)', () => {
-    const fixture = JSON.parse(readFileSync(new URL('../fixtures/stat-vectors.json', import.meta.url), 'utf8')) as { vectors: Array<{ id: string; inputs: Record<string, unknown>; outputs: Record<string, number> }> };
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/stat-vectors.json', import.meta.url), 'utf8')) as {
+      vectors: Array<{ id: string; inputs: Record<string, unknown>; outputs: Record<string, number> }>;
+    };
     const v = fixture.vectors.find((x) => x.id === 'betabinomial_predictive')!;
     const base = countedBefore(v.inputs.baseline_failed as number[], v.inputs.baseline_total as number[]);
-    const r = checkExpectations(subject, base, countedAfter([v.inputs.post_failed as number], v.inputs.post_total as number), DEFAULT_POLICY, now)!;
+    const r = checkExpectations(
+      subject,
+      base,
+      countedAfter([v.inputs.post_failed as number], v.inputs.post_total as number),
+      DEFAULT_POLICY,
+      now,
+    )!;
     expect(r.pValue!).toBeCloseTo(v.outputs.p_betabinomial_greater_equal!, 6);
     expect(r.status).toBe('PASS');
     expect(r.explanation).toMatch(/beta-binomial p/);
@@ -83,7 +134,13 @@ describe('expectations: failure rates with counts', () => {
     expect(checkExpectations(subject, clean, countedAfter([1], 1000), DEFAULT_POLICY, now)!.status).toBe('PASS');
   });
   it('is inconclusive with fewer than 5 baseline runs', () => {
-    const r = checkExpectations(subject, countedBefore([10, 12, 9], [1000, 1000, 1000]), countedAfter([500], 1000), DEFAULT_POLICY, now)!;
+    const r = checkExpectations(
+      subject,
+      countedBefore([10, 12, 9], [1000, 1000, 1000]),
+      countedAfter([500], 1000),
+      DEFAULT_POLICY,
+      now,
+    )!;
     expect(r.status).toBe('INCONCLUSIVE');
     expect(r.explanation).toMatch(/need 5/);
   });
@@ -91,15 +148,33 @@ describe('expectations: failure rates with counts', () => {
 
 describe('expectations: pass/fail rules', () => {
   it('fails an error-severity test that passed every baseline run and now fails (new-failure rule)', () => {
-    const r = checkExpectations(subject, outcomes('PPPPPPPPPP', 'before'), outcomes('F', 'after'), DEFAULT_POLICY, now)!;
+    const r = checkExpectations(
+      subject,
+      outcomes('PPPPPPPPPP', 'before'),
+      outcomes('F', 'after'),
+      DEFAULT_POLICY,
+      now,
+    )!;
     expect(r.status).toBe('FAIL');
-    expect(r.explanation).toMatch(/dbt test not_null_order_id \(severity error\) newly fails: it failed on run p0, and it passed 10 of 10 runs/);
+    expect(r.explanation).toMatch(
+      /dbt test not_null_order_id \(severity error\) newly fails: it failed on run p0, and it passed 10 of 10 runs/,
+    );
     expect(r.baselineN).toBe(10);
   });
   it('only warns under 7 baseline runs, and for warn-severity tests', () => {
-    expect(checkExpectations(subject, outcomes('PPPPPP', 'before'), outcomes('F', 'after'), DEFAULT_POLICY, now)!.status).toBe('WARN');
+    expect(
+      checkExpectations(subject, outcomes('PPPPPP', 'before'), outcomes('F', 'after'), DEFAULT_POLICY, now)!.status,
+    ).toBe('WARN');
     const warn = { severity: 'warn' as const };
-    expect(checkExpectations(subject, outcomes('PPPPPPPPPP', 'before', warn), outcomes('F', 'after', warn), DEFAULT_POLICY, now)!.status).toBe('WARN');
+    expect(
+      checkExpectations(
+        subject,
+        outcomes('PPPPPPPPPP', 'before', warn),
+        outcomes('F', 'after', warn),
+        DEFAULT_POLICY,
+        now,
+      )!.status,
+    ).toBe('WARN');
   });
   it('runs a Bernoulli SPRT on a flaky test: undecided after one failure, cleared by passes, failed by a streak', () => {
     const flaky = outcomes('PPFPPPPFPPPPFPPPPFPP', 'before');
@@ -124,7 +199,10 @@ describe('expectations: subjects and bad input', () => {
     expect(r.explanation).toMatch(/decides after run 1/);
   });
   it('names the worst rule and counts the others', () => {
-    const before = [...outcomes('PPPPPPPPPP', 'before'), ...countedBefore(Array(10).fill(1000), Array(10).fill(100_000))];
+    const before = [
+      ...outcomes('PPPPPPPPPP', 'before'),
+      ...countedBefore(Array(10).fill(1000), Array(10).fill(100_000)),
+    ];
     const after = [...outcomes('F', 'after'), ...countedAfter([1000], 100_000)];
     const r = checkExpectations(subject, before, after, DEFAULT_POLICY, now)!;
     expect(r.status).toBe('FAIL');
@@ -133,16 +211,36 @@ describe('expectations: subjects and bad input', () => {
   });
   it('reports negative and NaN counts after the deploy as a measurement error naming the field', () => {
     const steady = countedBefore(Array(10).fill(1000), Array(10).fill(100_000));
-    const neg = checkExpectations(subject, steady, [rec({ runId: 'p0', timestampMs: deploy + HOUR, passed: 100, failed: -3 })], DEFAULT_POLICY, now)!;
+    const neg = checkExpectations(
+      subject,
+      steady,
+      [rec({ runId: 'p0', timestampMs: deploy + HOUR, passed: 100, failed: -3 })],
+      DEFAULT_POLICY,
+      now,
+    )!;
     expect(neg.status).toBe('ERROR');
     expect(neg.explanation).toMatch(/failed = -3; counts must be whole numbers/);
-    const nan = checkExpectations(subject, steady, [rec({ runId: 'p0', timestampMs: deploy + HOUR, passed: Number.NaN, failed: 3 })], DEFAULT_POLICY, now)!;
+    const nan = checkExpectations(
+      subject,
+      steady,
+      [rec({ runId: 'p0', timestampMs: deploy + HOUR, passed: Number.NaN, failed: 3 })],
+      DEFAULT_POLICY,
+      now,
+    )!;
     expect(nan.status).toBe('ERROR');
     expect(nan.explanation).toMatch(/passed = NaN/);
   });
   it('judges NULL counts as pass/fail only, and drops malformed baseline records', () => {
-    const nulls = countedAfter([0], 1000).map((r) => ({ ...r, passed: null, failed: null, severity: 'error' as const }));
-    const before = [...countedBefore(Array(10).fill(0), Array(10).fill(1000)), rec({ runId: 'bx', timestampMs: deploy - 30 * HOUR, passed: -1, failed: 2 })];
+    const nulls = countedAfter([0], 1000).map((r) => ({
+      ...r,
+      passed: null,
+      failed: null,
+      severity: 'error' as const,
+    }));
+    const before = [
+      ...countedBefore(Array(10).fill(0), Array(10).fill(1000)),
+      rec({ runId: 'bx', timestampMs: deploy - 30 * HOUR, passed: -1, failed: 2 }),
+    ];
     const r = checkExpectations(subject, before, nulls, DEFAULT_POLICY, now)!;
     expect(r.status).toBe('PASS');
     expect(r.baselineN).toBe(10);

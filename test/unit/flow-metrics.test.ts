@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { backlogOf, expectationsOf, flowMetricsOf, type FlowCommit } from '../../src/tick/flow-metrics.js';
+import { backlogOf, expectationsOf, type FlowCommit, flowMetricsOf } from '../../src/tick/flow-metrics.js';
 import { T0 } from './builders.js';
 
 const commit = (metrics: FlowCommit['metrics'], runId: string | null = 'u1'): FlowCommit => ({
-  table: 'prod.sales.orders', subjectId: 'p1', runId, timestampMs: T0, rows: 1000, plane: 'fast', metrics,
+  table: 'prod.sales.orders',
+  subjectId: 'p1',
+  runId,
+  timestampMs: T0,
+  rows: 1000,
+  plane: 'fast',
+  metrics,
 });
 
 describe('flow metrics', () => {
@@ -21,7 +27,11 @@ describe('flow metrics', () => {
   });
 
   it('skips malformed entries and text that is not JSON instead of inventing counts', () => {
-    const json = JSON.stringify([{ name: 'a', passed_records: 'x', failed_records: 1 }, { passed_records: 1, failed_records: 0 }, { name: 'b', passed_records: 5, failed_records: -1 }]);
+    const json = JSON.stringify([
+      { name: 'a', passed_records: 'x', failed_records: 1 },
+      { passed_records: 1, failed_records: 0 },
+      { name: 'b', passed_records: 5, failed_records: -1 },
+    ]);
     expect(expectationsOf(commit(flowMetricsOf(json, null, null)))).toEqual([]);
     expect(expectationsOf(commit(flowMetricsOf('{not json', null, null)))).toEqual([]);
     expect(expectationsOf(commit(null))).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkFreshness } from '../../src/checks/freshness.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
-import { HOUR, T0, hourlyWrites } from './builders.js';
+import { HOUR, hourlyWrites, T0 } from './builders.js';
 
 const deploy = T0 + 10 * HOUR;
 const writes = hourlyWrites(deploy, 3, 1000);

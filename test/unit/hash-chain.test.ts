@@ -1,13 +1,21 @@
-import { describe, expect, it } from 'vitest';
-import { chainEntries, GENESIS_HASH, rowHash, verifyChain, type AuditEntry } from '../../src/audit/hash-chain.js';
 import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { type AuditEntry, chainEntries, GENESIS_HASH, rowHash, verifyChain } from '../../src/audit/hash-chain.js';
 
-const entry = (i: number): AuditEntry => ({ atMs: 1_000 * i, actor: 'postflight', action: 'verdict.changed', subject: `deployment:d${i}`, payload: { to: 'FAILED', n: i }, eventKey: `k${i}` });
+const entry = (i: number): AuditEntry => ({
+  atMs: 1_000 * i,
+  actor: 'postflight',
+  action: 'verdict.changed',
+  subject: `deployment:d${i}`,
+  payload: { to: 'FAILED', n: i },
+  eventKey: `k${i}`,
+});
 
 describe('audit hash chain', () => {
   it('hashes sha256 over the previous hash and the canonical JSON of the row', () => {
     const [r] = chainEntries(null, [entry(1)]);
-    const body = '{"action":"verdict.changed","actor":"postflight","at":1000,"event_key":"k1","payload":"{\\"n\\":1,\\"to\\":\\"FAILED\\"}","seq":1,"subject":"deployment:d1"}';
+    const body =
+      '{"action":"verdict.changed","actor":"postflight","at":1000,"event_key":"k1","payload":"{\\"n\\":1,\\"to\\":\\"FAILED\\"}","seq":1,"subject":"deployment:d1"}';
     expect(r!.prevHash).toBe(GENESIS_HASH);
     expect(r!.hash).toBe(createHash('sha256').update(`${GENESIS_HASH}\n${body}`).digest('hex'));
   });
@@ -37,7 +45,9 @@ describe('audit hash chain', () => {
   it('finds a deleted row, and rows deleted from the end against the head', () => {
     const rows = chainEntries(null, [entry(1), entry(2), entry(3)]);
     expect(verifyChain([rows[0]!, rows[2]!], null).map((f) => f.problem)).toEqual(['missing', 'out_of_order']);
-    expect(verifyChain(rows.slice(0, 2), { seq: 3, hash: rows[2]!.hash }).map((f) => f.problem)).toEqual(['head_missing']);
+    expect(verifyChain(rows.slice(0, 2), { seq: 3, hash: rows[2]!.hash }).map((f) => f.problem)).toEqual([
+      'head_missing',
+    ]);
   });
 
   it('finds two rows swapped', () => {

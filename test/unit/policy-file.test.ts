@@ -5,7 +5,13 @@ import { parsePolicyFile } from '../../src/config/policy-file.js';
 import { readPolicyFile } from '../../src/config/read-policy-file.js';
 
 const example = readFileSync(new URL('../../policy.example.json', import.meta.url), 'utf8');
-const deployment = { deploymentId: 'd-1', bundle: 'sales_pipelines', target: 'prod', version: '9f2c1ab', expectedChanges: [] };
+const deployment = {
+  deploymentId: 'd-1',
+  bundle: 'sales_pipelines',
+  target: 'prod',
+  version: '9f2c1ab',
+  expectedChanges: [],
+};
 
 /** The message of the error `parsePolicyFile` throws for `json`. */
 function problems(json: unknown): string {
@@ -36,7 +42,10 @@ describe('policy file: resolution', () => {
   it('puts every check of a bundle in dry-run with a bundle-wide switch, letting a check opt out', () => {
     expect(Object.values(set.forBundle('marketing_attribution').dryRun).every(Boolean)).toBe(true);
     expect(Object.values(set.forBundle('sales_pipelines').dryRun).some(Boolean)).toBe(false);
-    const optOut = parsePolicyFile(JSON.stringify({ dryRun: true, checks: { run_health: { dryRun: false } } }), 'p.json').forBundle('b');
+    const optOut = parsePolicyFile(
+      JSON.stringify({ dryRun: true, checks: { run_health: { dryRun: false } } }),
+      'p.json',
+    ).forBundle('b');
     expect(optOut.dryRun.run_health).toBe(false);
     expect(optOut.dryRun.row_count).toBe(true);
   });
@@ -50,7 +59,9 @@ describe('policy file: resolution', () => {
   it('finds expected changes by deployment id, or by bundle, version and target, together with the CI annotation', () => {
     expect(set.expectedChanges(deployment)).toEqual(['row_count']);
     expect(set.expectedChanges({ ...deployment, target: 'staging' })).toEqual([]);
-    expect(set.expectedChanges({ ...deployment, version: 'other', deploymentId: 'sales_pipelines-prod-4d1e07c-12' })).toEqual(['duration']);
+    expect(
+      set.expectedChanges({ ...deployment, version: 'other', deploymentId: 'sales_pipelines-prod-4d1e07c-12' }),
+    ).toEqual(['duration']);
     expect(set.expectedChanges({ ...deployment, expectedChanges: ['backlog'] })).toEqual(['row_count', 'backlog']);
   });
   it('passes the slos and rollback sections through unparsed', () => {
@@ -72,7 +83,9 @@ describe('policy file: bad input', () => {
     expect(msg).toContain('checks.rowcount: unknown key; did you mean "row_count"?');
     expect(msg).toContain('checks.duration.critcal: unknown key; did you mean "critical"?');
     expect(msg).toContain('sla.byID: unknown key; did you mean "byId"?');
-    expect(problems({ checks: { backlog: { zzz: 1 } } })).toMatch(/checks\.backlog\.zzz: unknown key; remove it; allowed here: critical, dryRun, /);
+    expect(problems({ checks: { backlog: { zzz: 1 } } })).toMatch(
+      /checks\.backlog\.zzz: unknown key; remove it; allowed here: critical, dryRun, /,
+    );
   });
   it('reports values out of range with the bound', () => {
     const msg = problems({ statistics: { alpha: 1.5, minBaseline: 2.5 }, bundles: { b: { sla: { default: -10 } } } });
@@ -81,7 +94,12 @@ describe('policy file: bad input', () => {
     expect(msg).toContain('bundles.b.sla.default: must be above 0, got -10');
   });
   it('checks expected-change annotations: a deployment to name, known checks, a reason', () => {
-    const msg = problems({ expectedChanges: [{ bundle: 'b', checks: [], reason: 'x' }, { deploymentId: 'd', checks: ['rowcount'] }] });
+    const msg = problems({
+      expectedChanges: [
+        { bundle: 'b', checks: [], reason: 'x' },
+        { deploymentId: 'd', checks: ['rowcount'] },
+      ],
+    });
     expect(msg).toContain('expectedChanges[0]: names no deployment; give "deploymentId", or "bundle" and "version"');
     expect(msg).toContain('expectedChanges[0].checks: must list at least 1 item(s); add one');
     expect(msg).toContain('expectedChanges[1].checks[0]: expected one of "run_health", "row_count"');
@@ -93,7 +111,9 @@ describe('policy file: bad input', () => {
     expect(msg).toContain('bundles.thin.statistics.minBaselineForRollback: 14 is below statistics.minBaseline (20)');
   });
   it('says where JSON syntax breaks, and rejects a top level that is not an object', () => {
-    expect(problems('{ "checks": { }, }')).toMatch(/invalid policy file policy\.json:\n {2}- \(top level\): not valid JSON/);
+    expect(problems('{ "checks": { }, }')).toMatch(
+      /invalid policy file policy\.json:\n {2}- \(top level\): not valid JSON/,
+    );
     expect(problems([1, 2])).toContain('(top level): expected object, got an array; use a JSON object');
     expect(problems({ version: 2 })).toContain('version: expected 1, got 2');
   });
@@ -103,6 +123,8 @@ describe('policy file: reading', () => {
   it('reads and parses a file from disk, and names a path that cannot be read', async () => {
     const path = new URL('../../policy.example.json', import.meta.url).pathname;
     expect((await readPolicyFile(path)).forBundle('payments_streaming').backlog.failRatio).toBe(3);
-    await expect(readPolicyFile('/nonexistent/policy.json')).rejects.toThrow('policy file /nonexistent/policy.json cannot be read (ENOENT); check the path');
+    await expect(readPolicyFile('/nonexistent/policy.json')).rejects.toThrow(
+      'policy file /nonexistent/policy.json cannot be read (ENOENT); check the path',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unpinnedCode } from '../../src/rollback/classify.js';
-import { planRollback, type PlanInput } from '../../src/rollback/plan.js';
+import { type PlanInput, planRollback } from '../../src/rollback/plan.js';
 import { rollbackIdOf } from '../../src/rollback/rollback-id.js';
 import { selectTarget } from '../../src/rollback/target.js';
 import type { SettingsSnapshot, VersionRecord } from '../../src/rollback/types.js';
@@ -11,22 +11,60 @@ const JOB: ResourceRef = { type: 'job', id: '11', key: 'etl' };
 const PIPE: ResourceRef = { type: 'pipeline', id: 'p1', key: 'dlt' };
 const sha = (c: string) => c.repeat(40);
 
-function version(over: Partial<VersionRecord> & { deploymentId: string; version: string; finishedMs: number }): VersionRecord {
-  return { bundle: 'b', target: 'prod', actor: 'ci', resources: [JOB, PIPE], verdict: 'HEALTHY', quarantined: false, ...over };
+function version(
+  over: Partial<VersionRecord> & { deploymentId: string; version: string; finishedMs: number },
+): VersionRecord {
+  return {
+    bundle: 'b',
+    target: 'prod',
+    actor: 'ci',
+    resources: [JOB, PIPE],
+    verdict: 'HEALTHY',
+    quarantined: false,
+    ...over,
+  };
 }
 
-const jobSettings = (v: string, extra: Record<string, unknown> = {}) => ({ name: 'etl', tasks: [{ task_key: 't', notebook_path: `/art/${v}/etl` }], ...extra });
-const pipeSpec = (v: string, extra: Record<string, unknown> = {}) => ({ name: 'dlt', catalog: 'prod', schema: 'sales', libraries: [{ glob: { include: `/art/${v}/dlt/**` } }], ...extra });
+const jobSettings = (v: string, extra: Record<string, unknown> = {}) => ({
+  name: 'etl',
+  tasks: [{ task_key: 't', notebook_path: `/art/${v}/etl` }],
+  ...extra,
+});
+const pipeSpec = (v: string, extra: Record<string, unknown> = {}) => ({
+  name: 'dlt',
+  catalog: 'prod',
+  schema: 'sales',
+  libraries: [{ glob: { include: `/art/${v}/dlt/**` } }],
+  ...extra,
+});
 
-function snaps(d: VersionRecord, job: Record<string, unknown> = jobSettings(d.version), pipe: Record<string, unknown> = pipeSpec(d.version)): SettingsSnapshot[] {
-  return d.resources.map((r) => ({ deploymentId: d.deploymentId, type: r.type, id: r.id, key: r.key, settings: r.type === 'job' ? job : pipe }));
+function snaps(
+  d: VersionRecord,
+  job: Record<string, unknown> = jobSettings(d.version),
+  pipe: Record<string, unknown> = pipeSpec(d.version),
+): SettingsSnapshot[] {
+  return d.resources.map((r) => ({
+    deploymentId: d.deploymentId,
+    type: r.type,
+    id: r.id,
+    key: r.key,
+    settings: r.type === 'job' ? job : pipe,
+  }));
 }
 
 const failed = version({ deploymentId: 'd3', version: sha('c'), finishedMs: 30 * H, verdict: 'FAILED' });
 const good = version({ deploymentId: 'd1', version: sha('a'), finishedMs: 10 * H });
 
 function input(over: Partial<PlanInput> = {}): PlanInput {
-  return { failed, cause: 'run_health: failed', history: [good, failed], snapshots: [...snaps(good), ...snaps(failed)], schemaChanges: [], strategy: 'jobs-api', ...over };
+  return {
+    failed,
+    cause: 'run_health: failed',
+    history: [good, failed],
+    snapshots: [...snaps(good), ...snaps(failed)],
+    schemaChanges: [],
+    strategy: 'jobs-api',
+    ...over,
+  };
 }
 
 describe('rollback target', () => {
@@ -41,7 +79,11 @@ describe('rollback target', () => {
     ];
     const choice = selectTarget(failed, history);
     expect(choice.target?.deploymentId).toBe('d1');
-    expect(choice.passedOver.map((p) => p.split(': ')[1])).toEqual(['failed verification', 'quarantined', 'verdict INCONCLUSIVE']);
+    expect(choice.passedOver.map((p) => p.split(': ')[1])).toEqual([
+      'failed verification',
+      'quarantined',
+      'verdict INCONCLUSIVE',
+    ]);
   });
 
   it('never picks a version that failed elsewhere in its history, even with a HEALTHY deployment', () => {
@@ -50,14 +92,24 @@ describe('rollback target', () => {
   });
 
   it('ignores other bundles and targets', () => {
-    expect(selectTarget(failed, [{ ...good, target: 'staging' }, { ...good, bundle: 'other' }]).target).toBeNull();
+    expect(
+      selectTarget(failed, [
+        { ...good, target: 'staging' },
+        { ...good, bundle: 'other' },
+      ]).target,
+    ).toBeNull();
   });
 });
 
 describe('rollback plan', () => {
   it('is SAFE when only settings and versioned code paths change', () => {
     const p = planRollback(input());
-    expect(p).toMatchObject({ rollbackId: rollbackIdOf('d3'), safety: 'SAFE', toVersion: sha('a'), toDeploymentId: 'd1' });
+    expect(p).toMatchObject({
+      rollbackId: rollbackIdOf('d3'),
+      safety: 'SAFE',
+      toVersion: sha('a'),
+      toDeploymentId: 'd1',
+    });
     expect(p.changes.map((c) => [c.key, c.change, c.paths])).toEqual([
       ['etl', 'changed', ['tasks[0].notebook_path']],
       ['dlt', 'changed', ['libraries[0].glob.include']],
@@ -85,19 +137,44 @@ describe('rollback plan', () => {
   });
 
   it('is UNSAFE when a table schema changed after the failed deploy', () => {
-    const p = planRollback(input({ schemaChanges: [{ table: 'prod.sales.orders', operation: 'ADD COLUMNS', atMs: 31 * H, subjectId: '11' }] }));
+    const p = planRollback(
+      input({
+        schemaChanges: [{ table: 'prod.sales.orders', operation: 'ADD COLUMNS', atMs: 31 * H, subjectId: '11' }],
+      }),
+    );
     expect(p.safety).toBe('UNSAFE');
     expect(p.reasons[0]).toMatch(/table prod.sales.orders changed schema after the failed deploy \(ADD COLUMNS/);
   });
 
   it('is UNSAFE when the pipeline moves schema or a checkpoint location changes', () => {
-    const moved = planRollback(input({ snapshots: [...snaps(good), ...snaps(failed, jobSettings(failed.version), pipeSpec(failed.version, { schema: 'sales_v2' }))] }));
+    const moved = planRollback(
+      input({
+        snapshots: [
+          ...snaps(good),
+          ...snaps(failed, jobSettings(failed.version), pipeSpec(failed.version, { schema: 'sales_v2' })),
+        ],
+      }),
+    );
     expect(moved.safety).toBe('UNSAFE');
     expect(moved.reasons[0]).toMatch(/pipeline dlt: rolling back changes schema from sales_v2 to sales/);
-    const ckpt = planRollback(input({ snapshots: [...snaps(good, jobSettings(good.version, { parameters: [{ name: 'checkpoint', default: '/chk/v1' }] })), ...snaps(failed, jobSettings(failed.version, { parameters: [{ name: 'checkpoint', default: '/chk/v2' }] }))] }));
+    const ckpt = planRollback(
+      input({
+        snapshots: [
+          ...snaps(good, jobSettings(good.version, { parameters: [{ name: 'checkpoint', default: '/chk/v1' }] })),
+          ...snaps(failed, jobSettings(failed.version, { parameters: [{ name: 'checkpoint', default: '/chk/v2' }] })),
+        ],
+      }),
+    );
     expect(ckpt.safety).toBe('UNSAFE');
     expect(ckpt.reasons[0]).toMatch(/parameters\[0\]\.default, a checkpoint location/);
-    const ckptPath = planRollback(input({ snapshots: [...snaps(good, jobSettings(good.version, { checkpoint_location: '/chk/v1' })), ...snaps(failed, jobSettings(failed.version, { checkpoint_location: '/chk/v2' }))] }));
+    const ckptPath = planRollback(
+      input({
+        snapshots: [
+          ...snaps(good, jobSettings(good.version, { checkpoint_location: '/chk/v1' })),
+          ...snaps(failed, jobSettings(failed.version, { checkpoint_location: '/chk/v2' })),
+        ],
+      }),
+    );
     expect(ckptPath.safety).toBe('UNSAFE');
     expect(ckptPath.reasons[0]).toMatch(/checkpoint location: streaming state would be reset/);
   });
@@ -113,15 +190,22 @@ describe('rollback plan', () => {
   });
 
   it('needs a human for jobs-api when code paths are not pinned to the version, but not for ci-dispatch', () => {
-    const loose = (v: VersionRecord) => snaps(v, { name: 'etl', tasks: [{ notebook_path: '/Workspace/.bundle/b/files/etl' }] });
+    const loose = (v: VersionRecord) =>
+      snaps(v, { name: 'etl', tasks: [{ notebook_path: '/Workspace/.bundle/b/files/etl' }] });
     const p = planRollback(input({ snapshots: [...loose(good), ...loose(failed)] }));
     expect(p.safety).toBe('NEEDS_HUMAN');
     expect(p.reasons[0]).toMatch(/runs code from \/Workspace\/.bundle\/b\/files\/etl, a path every version overwrites/);
-    expect(planRollback(input({ snapshots: [...loose(good), ...loose(failed)], strategy: 'ci-dispatch' })).safety).toBe('SAFE');
+    expect(planRollback(input({ snapshots: [...loose(good), ...loose(failed)], strategy: 'ci-dispatch' })).safety).toBe(
+      'SAFE',
+    );
   });
 
   it('treats a job checked out of git at a commit as pinned', () => {
-    expect(unpinnedCode({ git_source: { git_commit: 'abc' }, tasks: [{ notebook_path: 'src/etl' }] }, sha('a'))).toEqual([]);
-    expect(unpinnedCode({ git_source: { git_branch: 'main' }, tasks: [{ notebook_path: 'src/etl' }] }, sha('a'))).toEqual(['src/etl']);
+    expect(
+      unpinnedCode({ git_source: { git_commit: 'abc' }, tasks: [{ notebook_path: 'src/etl' }] }, sha('a')),
+    ).toEqual([]);
+    expect(
+      unpinnedCode({ git_source: { git_branch: 'main' }, tasks: [{ notebook_path: 'src/etl' }] }, sha('a')),
+    ).toEqual(['src/etl']);
   });
 });

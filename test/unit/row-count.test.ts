@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { checkRowCount } from '../../src/checks/row-count.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
+import { checkRowCount } from '../../src/checks/row-count.js';
 import type { TableWrite } from '../../src/types.js';
-import { HOUR, T0, hourlyWrites } from './builders.js';
+import { HOUR, hourlyWrites, T0 } from './builders.js';
 
 const deploy = T0 + 10 * HOUR;
 const baseline = hourlyWrites(deploy, 28, 10_000);
 const post = (factors: number[]): TableWrite[] =>
-  factors.map((f, i) => ({ table: 'prod.sales.orders', subjectId: '1', runId: `p${i}`, timestampMs: deploy + (i + 1) * HOUR, rows: Math.round(10_000 * f), plane: 'fast' }));
+  factors.map((f, i) => ({
+    table: 'prod.sales.orders',
+    subjectId: '1',
+    runId: `p${i}`,
+    timestampMs: deploy + (i + 1) * HOUR,
+    rows: Math.round(10_000 * f),
+    plane: 'fast',
+  }));
 const now = deploy + 12 * HOUR;
 
 describe('row-count drift', () => {

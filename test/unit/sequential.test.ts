@@ -3,8 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { runSequential } from '../../src/checks/sequential.js';
 import { predictionSigma } from '../../src/stats/index.js';
 
-interface Vector { id: string; inputs: Record<string, number | number[]>; outputs: Record<string, number | number[]> }
-const vectors = (JSON.parse(readFileSync(new URL('../fixtures/stat-vectors.json', import.meta.url), 'utf8')) as { vectors: Vector[] }).vectors;
+interface Vector {
+  id: string;
+  inputs: Record<string, number | number[]>;
+  outputs: Record<string, number | number[]>;
+}
+const vectors = (
+  JSON.parse(readFileSync(new URL('../fixtures/stat-vectors.json', import.meta.url), 'utf8')) as { vectors: Vector[] }
+).vectors;
 const v = vectors.find((x) => x.id === 'sprt_gaussian_example')!;
 const residuals = v.inputs.residuals as number[];
 const sigma = predictionSigma(v.inputs.sigma_baseline as number, v.inputs.n_baseline as number);

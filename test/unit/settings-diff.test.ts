@@ -3,7 +3,11 @@ import { diffPaths, holdsSettings } from '../../src/rollback/settings-diff.js';
 
 describe('settings diff', () => {
   it('lists differing paths, including fields on one side only', () => {
-    expect(diffPaths({ a: 1, b: { c: [1, 2] }, d: 'x' }, { a: 1, b: { c: [1, 3] }, e: 'y' })).toEqual(['b.c[1]', 'd', 'e']);
+    expect(diffPaths({ a: 1, b: { c: [1, 2] }, d: 'x' }, { a: 1, b: { c: [1, 3] }, e: 'y' })).toEqual([
+      'b.c[1]',
+      'd',
+      'e',
+    ]);
     expect(diffPaths({ a: [1] }, { a: [1] })).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileSql } from '../../src/warehouse/sql-template.js';
 import { duckdbDialect } from '../../src/warehouse/duckdb/duckdb-dialect.js';
 import { toDuckDbType } from '../../src/warehouse/duckdb/duckdb-types.js';
+import { compileSql } from '../../src/warehouse/sql-template.js';
 
 const loc = { ops: 'postflight', eventLog: 'pipelines.event_log' };
 
@@ -11,13 +11,19 @@ describe('SQL compilation for DuckDB', () => {
     expect(sql).toBe("SELECT x::BIGINT, ':nope' AS s FROM t WHERE a = $a \nAND b = $b");
   });
   it('maps system tables and the ops schema', () => {
-    expect(compileSql('SELECT * FROM system.lakeflow.jobs j JOIN {{ops}}.verdicts v', duckdbDialect, loc)).toBe('SELECT * FROM "system_lakeflow"."jobs" j JOIN "postflight".verdicts v');
+    expect(compileSql('SELECT * FROM system.lakeflow.jobs j JOIN {{ops}}.verdicts v', duckdbDialect, loc)).toBe(
+      'SELECT * FROM "system_lakeflow"."jobs" j JOIN "postflight".verdicts v',
+    );
   });
   it('refuses an ops location that is not an identifier', () => {
-    expect(() => compileSql('SELECT 1 FROM {{ops}}.x', duckdbDialect, { ...loc, ops: 'a; DROP TABLE x' })).toThrow(/ops location/);
+    expect(() => compileSql('SELECT 1 FROM {{ops}}.x', duckdbDialect, { ...loc, ops: 'a; DROP TABLE x' })).toThrow(
+      /ops location/,
+    );
   });
   it('translates Databricks types', () => {
-    expect(toDuckDbType('ARRAY<STRUCT<metric: STRING, value: BIGINT>>')).toBe('STRUCT("metric" VARCHAR, "value" BIGINT)[]');
+    expect(toDuckDbType('ARRAY<STRUCT<metric: STRING, value: BIGINT>>')).toBe(
+      'STRUCT("metric" VARCHAR, "value" BIGINT)[]',
+    );
     expect(toDuckDbType('MAP<STRING, MAP<STRING, STRING>>')).toBe('MAP(VARCHAR, MAP(VARCHAR, VARCHAR))');
   });
 });

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkRowCount } from '../../src/checks/row-count.js';
 import { pooledNoise } from '../../src/checks/history-noise.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
+import { checkRowCount } from '../../src/checks/row-count.js';
 import type { TableWrite } from '../../src/types.js';
 import { DAY, HOUR, normals, T0 } from './builders.js';
 
 const TABLE = 'prod.sales.orders';
 const deploy = T0 + 9 * HOUR + 30 * 60_000;
-
 
 /** Hourly weekday writes for 28 days: log-noise `sd` per run plus a level shared by each day. */
 function history(sd: number, daySd: number, calmHour: number | null = null, seed = 7): TableWrite[] {
@@ -20,7 +19,14 @@ function history(sd: number, daySd: number, calmHour: number | null = null, seed
     const level = daySd * z();
     for (let h = 0; h < 24; h++) {
       const noise = h === calmHour ? 0.002 * z() : sd * z();
-      out.push({ table: TABLE, subjectId: '1', runId: `b${d}-${h}`, timestampMs: day + h * HOUR, rows: Math.round(10_000 * Math.exp(level + noise)), plane: 'fast' });
+      out.push({
+        table: TABLE,
+        subjectId: '1',
+        runId: `b${d}-${h}`,
+        timestampMs: day + h * HOUR,
+        rows: Math.round(10_000 * Math.exp(level + noise)),
+        plane: 'fast',
+      });
     }
   }
   return out;
@@ -37,7 +43,14 @@ function arHistory(sd: number, phi: number, seed = 11): TableWrite[] {
     if (dow === 0 || dow === 6) continue;
     for (let h = 0; h < 24; h++) {
       e = phi * e + sd * Math.sqrt(1 - phi * phi) * z();
-      out.push({ table: TABLE, subjectId: '1', runId: `b${d}-${h}`, timestampMs: day + h * HOUR, rows: Math.round(10_000 * Math.exp(e)), plane: 'fast' });
+      out.push({
+        table: TABLE,
+        subjectId: '1',
+        runId: `b${d}-${h}`,
+        timestampMs: day + h * HOUR,
+        rows: Math.round(10_000 * Math.exp(e)),
+        plane: 'fast',
+      });
     }
   }
   return out;
@@ -51,10 +64,21 @@ function arDesignEffect(phi: number, k: number): number {
 }
 
 /** The series' pooled noise on the log scale of rows written, as the row-count check measures it. */
-const historyNoise = (writes: readonly TableWrite[], cadence: number) => pooledNoise(writes.map((w) => ({ timestampMs: w.timestampMs, y: Math.log1p(w.rows!) })), cadence);
+const historyNoise = (writes: readonly TableWrite[], cadence: number) =>
+  pooledNoise(
+    writes.map((w) => ({ timestampMs: w.timestampMs, y: Math.log1p(w.rows!) })),
+    cadence,
+  );
 
 const post = (factors: number[]): TableWrite[] =>
-  factors.map((f, i) => ({ table: TABLE, subjectId: '1', runId: `p${i}`, timestampMs: deploy + (i + 0.5) * HOUR, rows: Math.round(10_000 * f), plane: 'fast' }));
+  factors.map((f, i) => ({
+    table: TABLE,
+    subjectId: '1',
+    runId: `p${i}`,
+    timestampMs: deploy + (i + 0.5) * HOUR,
+    rows: Math.round(10_000 * f),
+    plane: 'fast',
+  }));
 
 describe('volume noise learnt from the whole history', () => {
   it('does not take a calm slot for a calm series', () => {
@@ -116,8 +140,14 @@ describe('volume noise learnt from the whole history', () => {
     expect(r.status).toBe('FAIL');
     expect(r.effect!).toBeGreaterThan(1.2);
     // Healthy runs on the same series pass or wait; they do not fail.
-    const steady = checkRowCount(TABLE, base, post(Array.from({ length: 14 }, () => 1)), DEFAULT_POLICY, deploy + 15 * HOUR, false);
+    const steady = checkRowCount(
+      TABLE,
+      base,
+      post(Array.from({ length: 14 }, () => 1)),
+      DEFAULT_POLICY,
+      deploy + 15 * HOUR,
+      false,
+    );
     expect(steady.status).not.toBe('FAIL');
   });
 });
-

@@ -10,7 +10,6 @@ const TABLE = 'prod.sales.orders';
 // T0 is a Tuesday; the deploy lands mid-morning.
 const deploy = T0 + 9 * HOUR + 30 * 60_000;
 
-
 /** Hourly writes for 28 days, 4% noise per run, with the given factor on Mondays. */
 function history(monday: number, everyHours = 1, seed = 11): TableWrite[] {
   const z = normals(seed);
@@ -20,7 +19,14 @@ function history(monday: number, everyHours = 1, seed = 11): TableWrite[] {
     const dow = weekdayOf(day);
     const level = dow === 0 || dow === 6 ? 0.6 : dow === 1 ? monday : 1;
     for (let h = 0; h < 24; h += everyHours) {
-      out.push({ table: TABLE, subjectId: '1', runId: `b${d}-${h}`, timestampMs: day + h * HOUR, rows: Math.round(10_000 * level * Math.exp(0.04 * z())), plane: 'fast' });
+      out.push({
+        table: TABLE,
+        subjectId: '1',
+        runId: `b${d}-${h}`,
+        timestampMs: day + h * HOUR,
+        rows: Math.round(10_000 * level * Math.exp(0.04 * z())),
+        plane: 'fast',
+      });
     }
   }
   return out;
@@ -48,7 +54,11 @@ describe('weekday levels of a sub-daily series', () => {
 
   it('judges a Tuesday against a Tuesday level, not against a week lifted by Mondays', () => {
     const base = history(1.1);
-    const [s] = scoreWrites(base, [{ table: TABLE, subjectId: '1', runId: 'p', timestampMs: deploy + HOUR / 2, rows: 12_000, plane: 'fast' }], DEFAULT_POLICY);
+    const [s] = scoreWrites(
+      base,
+      [{ table: TABLE, subjectId: '1', runId: 'p', timestampMs: deploy + HOUR / 2, rows: 12_000, plane: 'fast' }],
+      DEFAULT_POLICY,
+    );
     expect(s!.weekdayAdjusted).toBe(true);
     // 20% more than an ordinary weekday reads as about 20%; pooled with Mondays it read as 18%.
     expect(Math.exp(s!.r)).toBeGreaterThan(1.18);
@@ -60,7 +70,14 @@ describe('weekday levels of a sub-daily series', () => {
     const sunday = T0 - 2 * DAY + 20 * HOUR;
     const base = history(1.1).filter((w) => w.timestampMs < sunday);
     const monday = T0 - DAY;
-    const post = [8, 9, 10, 11, 12].map((h, i) => ({ table: TABLE, subjectId: '1', runId: `p${i}`, timestampMs: monday + h * HOUR, rows: 11_000, plane: 'fast' as const }));
+    const post = [8, 9, 10, 11, 12].map((h, i) => ({
+      table: TABLE,
+      subjectId: '1',
+      runId: `p${i}`,
+      timestampMs: monday + h * HOUR,
+      rows: 11_000,
+      plane: 'fast' as const,
+    }));
     const r = checkRowCount(TABLE, base, post, DEFAULT_POLICY, monday + 13 * HOUR, false);
     expect(r.status).toBe('PASS');
     expect(r.explanation).toContain('weekday levels taken out');

@@ -6,12 +6,12 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../../checks/policy.js';
 import { parseIntFlag } from '../../cli/args.js';
 import { createLogger } from '../../log.js';
-import { BenchUsageError, type BenchCommand } from '../command.js';
+import { type BenchCommand, BenchUsageError } from '../command.js';
 import { readNab } from './nab-data.js';
-import { replayInThisThread, runQuality, type QualityOptions } from './quality.js';
+import { type QualityOptions, replayInThisThread, runQuality } from './quality.js';
 import { printQuality } from './table.js';
 import { codeVersion } from './version.js';
-import { replayOnWorkers, serveQualityPart, type QualityWorkerData } from './workers.js';
+import { type QualityWorkerData, replayOnWorkers, serveQualityPart } from './workers.js';
 
 const HELP = `bench quality [options]
 
@@ -73,9 +73,20 @@ export const qualityCommand: BenchCommand = {
     const started = Date.now();
     const parts = Math.min(workers, opts.healthy + opts.bad + opts.upstream + (opts.nab ? 1 : 0)) || 1;
     const run = parts > 1 ? replayOnWorkers : replayInThisThread;
-    const report = { code_version: codeVersion(), ...(await runQuality(opts, run, parts, (done, total) => ctx.progress.update('episodes', done, total))) };
+    const report = {
+      code_version: codeVersion(),
+      ...(await runQuality(opts, run, parts, (done, total) => ctx.progress.update('episodes', done, total))),
+    };
     ctx.progress.done();
-    createLogger('info', ctx.stderr).info({ elapsed_s: (Date.now() - started) / 1000, healthy: report.healthy_episodes, bad: report.bad_episodes, nab: report.nab?.healthy_episodes ?? null }, 'quality benchmark done');
+    createLogger('info', ctx.stderr).info(
+      {
+        elapsed_s: (Date.now() - started) / 1000,
+        healthy: report.healthy_episodes,
+        bad: report.bad_episodes,
+        nab: report.nab?.healthy_episodes ?? null,
+      },
+      'quality benchmark done',
+    );
     if (values.json) ctx.stdout.write(`${JSON.stringify(report)}\n`);
     else printQuality(report, ctx.stdout);
     return values.check && Object.values(report.targets).some((t) => !t.met) ? 1 : 0;

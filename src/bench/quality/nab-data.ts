@@ -61,11 +61,13 @@ export function parseNabTime(text: string, where: string): number {
 
 export function parseNabCsv(text: string, where: string): NabPoint[] {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines[0]?.trim() !== 'timestamp,value') throw new Error(`${where}: expected the header 'timestamp,value', found '${lines[0] ?? ''}'`);
+  if (lines[0]?.trim() !== 'timestamp,value')
+    throw new Error(`${where}: expected the header 'timestamp,value', found '${lines[0] ?? ''}'`);
   return lines.slice(1).map((line, i) => {
     const [ts, v] = line.split(',');
     const value = Number(v);
-    if (ts === undefined || v === undefined || !Number.isFinite(value)) throw new Error(`${where} line ${i + 2}: expected 'timestamp,value', found '${line}'`);
+    if (ts === undefined || v === undefined || !Number.isFinite(value))
+      throw new Error(`${where} line ${i + 2}: expected 'timestamp,value', found '${line}'`);
     return { ms: parseNabTime(ts, `${where} line ${i + 2}`), value };
   });
 }
@@ -73,10 +75,15 @@ export function parseNabCsv(text: string, where: string): NabPoint[] {
 export function readNab(dir: string): NabData {
   const labelsPath = join(dir, 'labels', 'combined_windows.json');
   if (!existsSync(labelsPath)) {
-    throw new Error(`--nab ${dir}: ${labelsPath} not found; point --nab at a copy of the NAB repository (its data/ and labels/ folders)`);
+    throw new Error(
+      `--nab ${dir}: ${labelsPath} not found; point --nab at a copy of the NAB repository (its data/ and labels/ folders)`,
+    );
   }
   const parsed = WINDOWS.safeParse(JSON.parse(readFileSync(labelsPath, 'utf8')));
-  if (!parsed.success) throw new Error(`--nab ${dir}: ${labelsPath} is not NAB's combined_windows.json (a map of file to [start, end] pairs)`);
+  if (!parsed.success)
+    throw new Error(
+      `--nab ${dir}: ${labelsPath} is not NAB's combined_windows.json (a map of file to [start, end] pairs)`,
+    );
   const series: NabSeries[] = [];
   const missing: string[] = [];
   for (const spec of NAB_SERIES) {
@@ -86,9 +93,14 @@ export function readNab(dir: string): NabData {
       continue;
     }
     const points = parseNabCsv(readFileSync(path, 'utf8'), path).sort((a, b) => a.ms - b.ms);
-    const windows = (parsed.data[spec.file] ?? []).map(([a, b]) => [parseNabTime(a, labelsPath), parseNabTime(b, labelsPath)] as const);
+    const windows = (parsed.data[spec.file] ?? []).map(
+      ([a, b]) => [parseNabTime(a, labelsPath), parseNabTime(b, labelsPath)] as const,
+    );
     series.push({ spec, points, windows });
   }
-  if (series.length === 0) throw new Error(`--nab ${dir}: none of the NAB series the benchmark uses is under ${join(dir, 'data')} (for example ${NAB_SERIES[0]!.file})`);
+  if (series.length === 0)
+    throw new Error(
+      `--nab ${dir}: none of the NAB series the benchmark uses is under ${join(dir, 'data')} (for example ${NAB_SERIES[0]!.file})`,
+    );
   return { series, missing };
 }

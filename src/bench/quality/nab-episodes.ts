@@ -35,7 +35,10 @@ export interface NabRuns {
 }
 
 function medianStep(points: NabSeries['points']): number {
-  const gaps = points.slice(1).map((p, i) => p.ms - points[i]!.ms).sort((a, b) => a - b);
+  const gaps = points
+    .slice(1)
+    .map((p, i) => p.ms - points[i]!.ms)
+    .sort((a, b) => a - b);
   return gaps[gaps.length >> 1] ?? HOUR;
 }
 
@@ -54,8 +57,14 @@ export function nabRuns(series: NabSeries): NabRuns {
   const perCycle = cycleMs / step;
   const cycles = [...buckets]
     .sort((a, b) => a[0] - b[0])
-    .map(([startMs, b]) => ({ startMs, value: series.spec.role === 'volume' ? Math.round((b.sum / b.n) * perCycle * series.spec.scale) : b.sum / b.n }));
-  const name = series.spec.file.replace(/\.csv$/, '').split('/').pop()!;
+    .map(([startMs, b]) => ({
+      startMs,
+      value: series.spec.role === 'volume' ? Math.round((b.sum / b.n) * perCycle * series.spec.scale) : b.sum / b.n,
+    }));
+  const name = series.spec.file
+    .replace(/\.csv$/, '')
+    .split('/')
+    .pop()!;
   return { series, name, cycleMs, cycles };
 }
 
@@ -85,13 +94,26 @@ export function planNabEpisodes(all: readonly NabRuns[], opts: NabPlanOptions, p
     // The episode lasts until K_max runs or the window's close, whichever comes first.
     const postMs = Math.min(policy.window.maxHours * HOUR, (kMaxFor(policy, runs.cycleMs) + 1) * runs.cycleMs);
     // Deploys land half way through a cycle, so the run of that cycle straddles the deploy.
-    for (let t = Math.ceil((first + opts.minHistoryDays * DAY) / HOUR) * HOUR + 30 * MIN; t + postMs <= last; t += opts.strideHours * HOUR) {
+    for (
+      let t = Math.ceil((first + opts.minHistoryDays * DAY) / HOUR) * HOUR + 30 * MIN;
+      t + postMs <= last;
+      t += opts.strideHours * HOUR
+    ) {
       let from = Math.max(first, baselineHorizons(t, policy).sinceMs);
       for (const [, b] of series.windows) if (b < t && b >= from) from = b + 1;
       if (t - from < opts.minHistoryDays * DAY) continue;
       if (series.windows.some(([a, b]) => a <= t + postMs && b >= from)) continue;
-      out.push({ index: out.length, runs, label: 'healthy', effect: null, factor: 1, deployMs: t, historyFromMs: from });
-      for (const [effect, factor] of Object.entries(NAB_EFFECTS[series.spec.role])) out.push({ index: out.length, runs, label: 'bad', effect, factor, deployMs: t, historyFromMs: from });
+      out.push({
+        index: out.length,
+        runs,
+        label: 'healthy',
+        effect: null,
+        factor: 1,
+        deployMs: t,
+        historyFromMs: from,
+      });
+      for (const [effect, factor] of Object.entries(NAB_EFFECTS[series.spec.role]))
+        out.push({ index: out.length, runs, label: 'bad', effect, factor, deployMs: t, historyFromMs: from });
     }
   }
   return out;
@@ -113,12 +135,29 @@ export function nabTimeline(ep: NabEpisode, policy: Policy): EpisodeTimeline {
     const value = post ? c.value * ep.factor : c.value;
     const runId = `${id}-${c.startMs}`;
     const endMs = c.startMs + (role === 'volume' ? VOLUME_RUN_MS : Math.max(1000, Math.round(value * 1000)));
-    const run: RunRecord = { subjectId: id, runId, startMs: c.startMs, endMs, result: 'SUCCESS', rawResult: 'SUCCESS', cause: 'user', failedTasks: [], plane: 'fast' };
+    const run: RunRecord = {
+      subjectId: id,
+      runId,
+      startMs: c.startMs,
+      endMs,
+      result: 'SUCCESS',
+      rawResult: 'SUCCESS',
+      cause: 'user',
+      failedTasks: [],
+      plane: 'fast',
+    };
     runs.push(run);
     running.set(runId, { ...run, endMs: null, result: 'RUNNING', rawResult: 'RUNNING' });
-    if (role === 'volume') writes.push({ table, subjectId: id, runId, timestampMs: endMs - 1000, rows: Math.round(value), plane: 'fast' });
+    if (role === 'volume')
+      writes.push({ table, subjectId: id, runId, timestampMs: endMs - 1000, rows: Math.round(value), plane: 'fast' });
   }
-  const subject: Subject = { type: 'job', id, name: src.name, targetTables: role === 'volume' ? [table] : [], sourceTables: [] };
+  const subject: Subject = {
+    type: 'job',
+    id,
+    name: src.name,
+    targetTables: role === 'volume' ? [table] : [],
+    sourceTables: [],
+  };
   const timeline: SubjectTimeline = { subject, runs, running, writes, expectations: [], backlog: [] };
   const deployment: Deployment = {
     deploymentId: `nab-${src.name}-${deployMs}${ep.effect ? `-${ep.effect}` : ''}`,

@@ -8,7 +8,7 @@ import type { Policy } from '../../checks/policy.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
 import { replayEpisode, volumeGateMetWithin } from './replay.js';
-import { RECALL_TARGETS, scoreEpisodes, type QualityFigures, type ScoredEpisode } from './score.js';
+import { type QualityFigures, RECALL_TARGETS, type ScoredEpisode, scoreEpisodes } from './score.js';
 import { planSimEpisodes, simCatalog } from './sim-episodes.js';
 import { PeerHistory, simTimeline } from './sim-evidence.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
@@ -40,8 +40,21 @@ export interface PartResult {
 }
 
 export interface NabFigures extends QualityFigures {
-  readonly series: Record<string, { split: string; role: string; healthy_episodes: number; false_rollbacks: number; bad_episodes: number; rolled_back: number }>;
-  readonly by_split: Record<string, Pick<QualityFigures, 'healthy_episodes' | 'bad_episodes' | 'frr_per_1000' | 'frr_upper_95_per_1000' | 'recall'>>;
+  readonly series: Record<
+    string,
+    {
+      split: string;
+      role: string;
+      healthy_episodes: number;
+      false_rollbacks: number;
+      bad_episodes: number;
+      rolled_back: number;
+    }
+  >;
+  readonly by_split: Record<
+    string,
+    Pick<QualityFigures, 'healthy_episodes' | 'bad_episodes' | 'frr_per_1000' | 'frr_upper_95_per_1000' | 'recall'>
+  >;
   readonly missing_series: readonly string[];
 }
 
@@ -61,10 +74,22 @@ export type PartRunner = (opts: QualityOptions, parts: number, progress: Progres
 const cadenceLabel = (min: number) => (min >= 1440 ? `${min / 1440}d` : min >= 60 ? `${min / 60}h` : `${min}m`);
 
 /** Replays the episodes whose index falls to `part` of `parts`. */
-export function replayPart(opts: QualityOptions, part: number, parts: number, progress: ProgressFn = () => {}): PartResult {
+export function replayPart(
+  opts: QualityOptions,
+  part: number,
+  parts: number,
+  progress: ProgressFn = () => {},
+): PartResult {
   const catalog = simCatalog(opts.seed, opts.pipelines);
   const simEpisodes = planSimEpisodes(opts, catalog).filter((ep) => ep.index % parts === part);
-  const nabEpisodes = opts.nab === null ? [] : planNabEpisodes(opts.nab.series.map(nabRuns), { strideHours: opts.nabStrideHours, minHistoryDays: opts.nabMinHistoryDays }, opts.policy).filter((_, i) => i % parts === part);
+  const nabEpisodes =
+    opts.nab === null
+      ? []
+      : planNabEpisodes(
+          opts.nab.series.map(nabRuns),
+          { strideHours: opts.nabStrideHours, minHistoryDays: opts.nabMinHistoryDays },
+          opts.policy,
+        ).filter((_, i) => i % parts === part);
   const total = simEpisodes.length + nabEpisodes.length;
   const deploys = simEpisodes.map((ep) => ep.deployMs);
   const peers = new PeerHistory(
@@ -83,14 +108,26 @@ export function replayPart(opts: QualityOptions, part: number, parts: number, pr
     const volume = ep.behaviour.kind === 'volume_drop' || ep.behaviour.kind === 'volume_jump';
     tick();
     return {
-      index: ep.index, label: ep.label, effect: ep.effect, group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`, outcome,
+      index: ep.index,
+      label: ep.label,
+      effect: ep.effect,
+      group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`,
+      outcome,
       ...(target && volume ? { gateMetWithinTarget: volumeGateMetWithin(tl, opts.policy, target.runs) } : {}),
     };
   });
   const nab = nabEpisodes.map((ep) => {
     const outcome = replayEpisode(nabTimeline(ep, opts.policy), opts.policy);
     tick();
-    return { index: ep.index, label: ep.label, effect: ep.effect, group: ep.runs.name, outcome, split: ep.runs.series.spec.split, role: ep.runs.series.spec.role };
+    return {
+      index: ep.index,
+      label: ep.label,
+      effect: ep.effect,
+      group: ep.runs.name,
+      outcome,
+      split: ep.runs.series.spec.split,
+      role: ep.runs.series.spec.role,
+    };
   });
   return { sim, nab };
 }
@@ -100,7 +137,10 @@ export const replayInThisThread: PartRunner = async (opts, _parts, progress) => 
 function nabFigures(data: NabData, scored: readonly NabScored[]): NabFigures {
   const series: NabFigures['series'] = {};
   for (const s of data.series) {
-    const name = s.spec.file.replace(/\.csv$/, '').split('/').pop()!;
+    const name = s.spec.file
+      .replace(/\.csv$/, '')
+      .split('/')
+      .pop()!;
     const mine = scored.filter((e) => e.group === name);
     const healthy = mine.filter((e) => e.label === 'healthy');
     const bad = mine.filter((e) => e.label === 'bad');
@@ -116,12 +156,23 @@ function nabFigures(data: NabData, scored: readonly NabScored[]): NabFigures {
   const bySplit: NabFigures['by_split'] = {};
   for (const split of ['tune', 'report']) {
     const f = scoreEpisodes(scored.filter((e) => e.split === split));
-    bySplit[split] = { healthy_episodes: f.healthy_episodes, bad_episodes: f.bad_episodes, frr_per_1000: f.frr_per_1000, frr_upper_95_per_1000: f.frr_upper_95_per_1000, recall: f.recall };
+    bySplit[split] = {
+      healthy_episodes: f.healthy_episodes,
+      bad_episodes: f.bad_episodes,
+      frr_per_1000: f.frr_per_1000,
+      frr_upper_95_per_1000: f.frr_upper_95_per_1000,
+      recall: f.recall,
+    };
   }
   return { ...scoreEpisodes(scored), series, by_split: bySplit, missing_series: data.missing };
 }
 
-export async function runQuality(opts: QualityOptions, run: PartRunner = replayInThisThread, parts = 1, progress: ProgressFn = () => {}): Promise<QualityReport> {
+export async function runQuality(
+  opts: QualityOptions,
+  run: PartRunner = replayInThisThread,
+  parts = 1,
+  progress: ProgressFn = () => {},
+): Promise<QualityReport> {
   const results = await run(opts, parts, progress);
   const byIndex = <T extends { index: number }>(xs: T[]) => xs.sort((a, b) => a.index - b.index);
   const sim = scoreEpisodes(byIndex(results.flatMap((r) => r.sim)));

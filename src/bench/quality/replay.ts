@@ -7,7 +7,7 @@ import { judgeDeployment } from '../../checks/judge.js';
 import type { Policy } from '../../checks/policy.js';
 import { decideVerdict } from '../../checks/verdict.js';
 import type { CheckName, CheckResult, Verdict, VerdictState } from '../../types.js';
-import { evidenceAt, type EpisodeTimeline } from './timeline.js';
+import { type EpisodeTimeline, evidenceAt } from './timeline.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -32,7 +32,11 @@ export interface EpisodeOutcome {
 const STATISTICAL: ReadonlySet<CheckName> = new Set(['row_count', 'duration']);
 
 /** Judges as run-tick does: the control group is read only once a volume anomaly asks for it. */
-export function judgeAt(tl: EpisodeTimeline, nowMs: number, policy: Policy): { results: CheckResult[]; verdict: Verdict } {
+export function judgeAt(
+  tl: EpisodeTimeline,
+  nowMs: number,
+  policy: Policy,
+): { results: CheckResult[]; verdict: Verdict } {
   let ev = evidenceAt(tl, nowMs, false);
   let results = judgeDeployment(ev, policy, nowMs);
   if (results.some((r) => r.check === 'row_count' && (r.status === 'FAIL' || r.status === 'WARN'))) {
@@ -58,7 +62,9 @@ export function lookTimes(tl: EpisodeTimeline, policy: Policy): number[] {
     s.runs.forEach((r, i) => {
       if (r.startMs < deployMs || r.endMs === null) return;
       const prev = s.runs[i - 1];
-      const gap = s.subject.targetTables.length > 0 && (prev === undefined || (written.get(prev.runId) ?? 0) < s.subject.targetTables.length);
+      const gap =
+        s.subject.targetTables.length > 0 &&
+        (prev === undefined || (written.get(prev.runId) ?? 0) < s.subject.targetTables.length);
       const before = Math.floor((r.endMs - 1) / MIN) * MIN;
       const after = Math.ceil(r.endMs / MIN) * MIN;
       if (gap && before > deployMs && before < closeMs) times.add(before);
@@ -74,7 +80,8 @@ export function runsSeen(tl: EpisodeTimeline, atMs: number): number {
   let n = 0;
   for (const s of tl.subjects) {
     const wrote = new Set(s.writes.filter((w) => w.timestampMs <= atMs && w.runId !== null).map((w) => w.runId));
-    for (const r of s.runs) if (r.startMs >= deployMs && ((r.endMs !== null && r.endMs <= atMs) || wrote.has(r.runId))) n++;
+    for (const r of s.runs)
+      if (r.startMs >= deployMs && ((r.endMs !== null && r.endMs <= atMs) || wrote.has(r.runId))) n++;
   }
   return n;
 }
@@ -99,8 +106,11 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
   }
   const v = verdict!;
   const rolledBack = v.state === 'FAILED';
-  const actionable = rolledBack ? results.filter((r) => r.status === 'FAIL' && r.critical && r.suppressedBy === null) : [];
-  const hard = (r: CheckResult) => r.check === 'run_health' || r.check === 'freshness' || (r.check === 'row_count' && r.observed === 0);
+  const actionable = rolledBack
+    ? results.filter((r) => r.status === 'FAIL' && r.critical && r.suppressedBy === null)
+    : [];
+  const hard = (r: CheckResult) =>
+    r.check === 'run_health' || r.check === 'freshness' || (r.check === 'row_count' && r.observed === 0);
   return {
     state: v.state,
     rolledBack,
@@ -128,7 +138,11 @@ export function volumeGateMetWithin(tl: EpisodeTimeline, policy: Policy, withinR
     if (runsSeen(tl, t) > withinRuns) break;
     const results = judgeDeployment(evidenceAt(tl, t, false), pooledOnly, t);
     const met = results.some(
-      (r) => r.check === 'row_count' && r.baselineN >= policy.minBaselineForRollback && r.effect !== null && Math.abs(r.effect - 1) >= policy.deltaRel,
+      (r) =>
+        r.check === 'row_count' &&
+        r.baselineN >= policy.minBaselineForRollback &&
+        r.effect !== null &&
+        Math.abs(r.effect - 1) >= policy.deltaRel,
     );
     if (met) return true;
   }

@@ -104,7 +104,8 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
   const frrByCheck: Record<string, number> = {};
   for (const e of falseRb) for (const c of e.outcome.failedChecks) frrByCheck[c] = (frrByCheck[c] ?? 0) + 1;
   const frrByGroup: QualityFigures['frr_by_group'] = {};
-  for (const [g, es] of countBy(healthy, (e) => e.group)) frrByGroup[g] = { episodes: es.length, false_rollbacks: es.filter((e) => e.outcome.rolledBack).length };
+  for (const [g, es] of countBy(healthy, (e) => e.group))
+    frrByGroup[g] = { episodes: es.length, false_rollbacks: es.filter((e) => e.outcome.rolledBack).length };
 
   const byEffect = countBy(bad, (e) => e.effect ?? 'unknown');
   const recall: Record<string, number> = {};
@@ -116,7 +117,12 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
     recall[effect] = round(caught.length / es.length);
     const eligible = es.filter((e) => e.outcome.eligible);
     recallEligible[effect] = rate(eligible.filter((e) => e.outcome.rolledBack).length, eligible.length);
-    badByEffect[effect] = { episodes: es.length, rolled_back: caught.length, healthy_verdicts: es.filter((e) => e.outcome.state === 'HEALTHY').length, eligible: eligible.length };
+    badByEffect[effect] = {
+      episodes: es.length,
+      rolled_back: caught.length,
+      healthy_verdicts: es.filter((e) => e.outcome.state === 'HEALTHY').length,
+      eligible: eligible.length,
+    };
     const d = caught.map((e) => e.outcome.delayRuns!);
     delays[effect] = { p50: q(d, 0.5), p90: q(d, 0.9) };
   }
@@ -133,12 +139,19 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
     }
   }
   const recallByGroup: Record<string, number> = {};
-  for (const [g, es] of countBy(bad, (e) => e.group)) recallByGroup[g] = round(es.filter((e) => e.outcome.rolledBack).length / es.length);
+  for (const [g, es] of countBy(bad, (e) => e.group))
+    recallByGroup[g] = round(es.filter((e) => e.outcome.rolledBack).length / es.length);
   const hard = bad.filter((e) => e.effect !== null && HARD_EFFECTS.includes(e.effect));
-  const largeDelays = bad.filter((e) => e.effect !== null && LARGE_EFFECTS.includes(e.effect) && e.outcome.rolledBack).map((e) => e.outcome.delayRuns!);
+  const largeDelays = bad
+    .filter((e) => e.effect !== null && LARGE_EFFECTS.includes(e.effect) && e.outcome.rolledBack)
+    .map((e) => e.outcome.delayRuns!);
 
   const inconclusiveByClass: QualityFigures['inconclusive_rate_by_class'] = {};
-  for (const [c, es] of [['healthy', healthy], ['bad', bad], ['upstream_incident', upstream]] as const) {
+  for (const [c, es] of [
+    ['healthy', healthy],
+    ['bad', bad],
+    ['upstream_incident', upstream],
+  ] as const) {
     if (es.length) inconclusiveByClass[c] = round(es.filter((e) => undecided(e.outcome)).length / es.length);
   }
   const healthyVerdicts = healthy.filter((e) => e.outcome.state === 'HEALTHY').map((e) => e.outcome.postRuns);
@@ -146,7 +159,10 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
   const overallRecall = bad.length ? bad.filter((e) => e.outcome.rolledBack).length / bad.length : null;
   const precision: Record<string, number | null> = {};
   for (const pi of [0.02, 0.05, 0.1]) {
-    precision[String(pi)] = frr === null || overallRecall === null || pi * overallRecall + (1 - pi) * frr === 0 ? null : round((pi * overallRecall) / (pi * overallRecall + (1 - pi) * frr));
+    precision[String(pi)] =
+      frr === null || overallRecall === null || pi * overallRecall + (1 - pi) * frr === 0
+        ? null
+        : round((pi * overallRecall) / (pi * overallRecall + (1 - pi) * frr));
   }
 
   return {
@@ -155,7 +171,9 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
     upstream_episodes: upstream.length,
     false_rollbacks: falseRb.length,
     frr_per_1000: per1000(falseRb.length, healthy.length),
-    frr_upper_95_per_1000: healthy.length ? round(1000 * clopperPearsonUpper(falseRb.length, healthy.length, 0.95), 3) : null,
+    frr_upper_95_per_1000: healthy.length
+      ? round(1000 * clopperPearsonUpper(falseRb.length, healthy.length, 0.95), 3)
+      : null,
     frr_hard_per_1000: per1000(hardFalse, healthy.length),
     frr_statistical_per_1000: per1000(falseRb.length - hardFalse, healthy.length),
     frr_by_check: frrByCheck,

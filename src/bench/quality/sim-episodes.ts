@@ -2,11 +2,11 @@
 // bad ones for every kind of regression and effect size, and upstream incidents that hit the
 // deployed pipeline and its peers alike. Deploy instants follow the simulator's CI habits.
 
+import { deploymentIdOf } from '../../deployment-id.js';
 import { buildCatalog, type SimPipeline } from '../../simulator/catalog.js';
-import { versionOf, type Behaviour, type Incident } from '../../simulator/plan.js';
+import { type Behaviour, type Incident, versionOf } from '../../simulator/plan.js';
 import { hashKey, uniform } from '../../simulator/random.js';
 import { DEFAULT_START_MS } from '../../simulator/world.js';
-import { deploymentIdOf } from '../../deployment-id.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -70,7 +70,9 @@ export function deployInstant(seed: number, i: number): number {
   }
   const anyTime = uniform(seed, 'bench-any', i) < 0.2;
   const minute = anyTime ? uniform(seed, 'bench-minute', i) * 1440 : 420 + uniform(seed, 'bench-minute', i) * 720;
-  return DEFAULT_START_MS + day * DAY + Math.floor(minute) * MIN + Math.floor(uniform(seed, 'bench-second', i) * 60) * 1000;
+  return (
+    DEFAULT_START_MS + day * DAY + Math.floor(minute) * MIN + Math.floor(uniform(seed, 'bench-second', i) * 60) * 1000
+  );
 }
 
 /** The regressions a pipeline can show: expectation spikes need expectations to spike. */
@@ -80,13 +82,24 @@ function applies(effect: SimEffect, p: SimPipeline): boolean {
 
 export function planSimEpisodes(opts: SimPlanOptions, catalog: readonly SimPipeline[]): SimEpisode[] {
   const out: SimEpisode[] = [];
-  const add = (label: EpisodeLabel, effect: SimEffect | null, p: SimPipeline, incidents: (at: number, id: string) => Incident[]) => {
+  const add = (
+    label: EpisodeLabel,
+    effect: SimEffect | null,
+    p: SimPipeline,
+    incidents: (at: number, id: string) => Incident[],
+  ) => {
     const index = out.length;
     const deployMs = deployInstant(opts.seed, index);
     const version = versionOf(opts.seed, p.bundle, index + 1);
     const deploymentId = deploymentIdOf(p.bundle, 'prod', version, index + 1);
     out.push({
-      index, label, effect, pipeline: p, deploymentId, version, deployMs,
+      index,
+      label,
+      effect,
+      pipeline: p,
+      deploymentId,
+      version,
+      deployMs,
       behaviour: effect === null ? HEALTHY : SIM_EFFECTS[effect],
       incidents: incidents(deployMs, deploymentId),
       noiseSeed: hashKey(opts.seed, 'episode', index),
@@ -108,7 +121,9 @@ export function planSimEpisodes(opts: SimPlanOptions, catalog: readonly SimPipel
   const hourly = catalog.filter((p) => p.cadenceMin <= 60 && p.sources.length > 0);
   for (let k = 0; k < opts.upstream; k++) {
     const p = hourly[k % hourly.length]!;
-    add('upstream_incident', null, p, (at, id) => [{ source: p.sources[0]!, fromMs: at + 20 * MIN, toMs: at + 8 * HOUR, factor: 0.3, deploymentId: id }]);
+    add('upstream_incident', null, p, (at, id) => [
+      { source: p.sources[0]!, fromMs: at + 20 * MIN, toMs: at + 8 * HOUR, factor: 0.3, deploymentId: id },
+    ]);
   }
   return out;
 }

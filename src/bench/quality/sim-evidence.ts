@@ -10,7 +10,7 @@ import type { SimPipeline } from '../../simulator/catalog.js';
 import { firstSlotAfter, slotStartMs } from '../../simulator/catalog.js';
 import type { Behaviour, Incident } from '../../simulator/plan.js';
 import { normal } from '../../simulator/random.js';
-import { simulateRun, type SimRun } from '../../simulator/runs.js';
+import { type SimRun, simulateRun } from '../../simulator/runs.js';
 import { sourceCommitsBetween } from '../../simulator/sources.js';
 import type { BacklogSample, Deployment, ExpectationRecord, RunRecord, Subject, TableWrite } from '../../types.js';
 import type { ApiRun } from '../../workspace/port.js';
@@ -29,12 +29,18 @@ function apiRun(r: SimRun, done: boolean): ApiRun {
     run_name: p.name,
     start_time: r.startMs,
     end_time: done ? r.endMs : 0,
-    state: done ? { life_cycle_state: 'TERMINATED', result_state: r.succeeded ? 'SUCCESS' : 'FAILED' } : { life_cycle_state: 'RUNNING' },
-    status: done ? { state: 'TERMINATED', termination_details: { code: r.terminationCode, type: r.terminationType } } : { state: 'RUNNING' },
+    state: done
+      ? { life_cycle_state: 'TERMINATED', result_state: r.succeeded ? 'SUCCESS' : 'FAILED' }
+      : { life_cycle_state: 'RUNNING' },
+    status: done
+      ? { state: 'TERMINATED', termination_details: { code: r.terminationCode, type: r.terminationType } }
+      : { state: 'RUNNING' },
     tasks: r.tasks.map((t) => ({
       task_key: t.taskKey,
       run_id: t.runId,
-      state: done ? { life_cycle_state: 'TERMINATED', result_state: t.result === 'SUCCEEDED' ? 'SUCCESS' : 'FAILED' } : { life_cycle_state: 'RUNNING' },
+      state: done
+        ? { life_cycle_state: 'TERMINATED', result_state: t.result === 'SUCCEEDED' ? 'SUCCESS' : 'FAILED' }
+        : { life_cycle_state: 'RUNNING' },
     })),
   };
 }
@@ -43,9 +49,23 @@ function apiRun(r: SimRun, done: boolean): ApiRun {
 function pipelineRun(r: SimRun, done: boolean): RunRecord {
   const infra = r.terminationType === 'CLOUD_FAILURE';
   const result = !done ? 'RUNNING' : r.succeeded ? 'SUCCESS' : 'FAILED';
-  const rawResult = !done ? null : r.succeeded ? 'COMPLETED' : `FAILED (${infra ? 'CloudProviderException' : 'AnalysisException'})`;
+  const rawResult = !done
+    ? null
+    : r.succeeded
+      ? 'COMPLETED'
+      : `FAILED (${infra ? 'CloudProviderException' : 'AnalysisException'})`;
   const cause = done && !r.succeeded && infra ? 'infrastructure' : 'user';
-  return { subjectId: r.pipeline.id, runId: r.runId, startMs: r.startMs, endMs: done ? r.endMs : null, result, rawResult, cause, failedTasks: [], plane: 'fast' };
+  return {
+    subjectId: r.pipeline.id,
+    runId: r.runId,
+    startMs: r.startMs,
+    endMs: done ? r.endMs : null,
+    result,
+    rawResult,
+    cause,
+    failedTasks: [],
+    plane: 'fast',
+  };
 }
 
 function tableShortName(full: string): string {
@@ -71,7 +91,14 @@ interface Collected {
   backlog: BacklogSample[];
 }
 
-function collect(seed: number, p: SimPipeline, r: SimRun, incidents: readonly Incident[], lastWrite: number[], out: Collected): void {
+function collect(
+  seed: number,
+  p: SimPipeline,
+  r: SimRun,
+  incidents: readonly Incident[],
+  lastWrite: number[],
+  out: Collected,
+): void {
   const isJob = p.resourceType === 'job';
   out.runs.push(isJob ? runFromApi(apiRun(r, true)) : pipelineRun(r, true));
   out.running.set(r.runId, isJob ? runFromApi(apiRun(r, false)) : pipelineRun(r, false));
@@ -82,12 +109,23 @@ function collect(seed: number, p: SimPipeline, r: SimRun, incidents: readonly In
   const dbt = p.kind === 'dbt';
   for (const e of r.expectations) {
     out.expectations.push({
-      subjectId: p.id, runId: r.runId, timestampMs: isJob ? r.endMs : r.endMs - 2000, name: e.name, dataset: e.dataset,
-      severity: dbt ? e.severity : 'warn', passed: dbt ? null : e.passed, failed: e.failed, outcome: e.failed > 0 ? 'fail' : 'pass', source: dbt ? 'dbt' : 'dlt', plane: 'fast',
+      subjectId: p.id,
+      runId: r.runId,
+      timestampMs: isJob ? r.endMs : r.endMs - 2000,
+      name: e.name,
+      dataset: e.dataset,
+      severity: dbt ? e.severity : 'warn',
+      passed: dbt ? null : e.passed,
+      failed: e.failed,
+      outcome: e.failed > 0 ? 'fail' : 'pass',
+      source: dbt ? 'dbt' : 'dlt',
+      plane: 'fast',
     });
   }
   if (isJob || !r.succeeded) {
-    r.rows.forEach((rows, i) => { if (rows !== null) lastWrite[i] = r.endMs; });
+    r.rows.forEach((rows, i) => {
+      if (rows !== null) lastWrite[i] = r.endMs;
+    });
     return;
   }
   // A triggered update drains its input: what is left is the trickle that arrived while it ran.
@@ -105,7 +143,15 @@ function collect(seed: number, p: SimPipeline, r: SimRun, incidents: readonly In
       seconds = Math.round(((r.endMs - r.startMs) / 1000) * 0.05 * Math.exp(0.5 * normal(...key, 'seconds')));
       lastWrite[i] = r.endMs;
     }
-    out.backlog.push({ subjectId: p.id, flow: tableShortName(p.targets[i]!.name), timestampMs: ts, runId: r.runId, backlogRecords: records, backlogSeconds: seconds, plane: 'fast' });
+    out.backlog.push({
+      subjectId: p.id,
+      flow: tableShortName(p.targets[i]!.name),
+      timestampMs: ts,
+      runId: r.runId,
+      backlogRecords: records,
+      backlogSeconds: seconds,
+      plane: 'fast',
+    });
   });
 }
 
@@ -121,7 +167,14 @@ export function subjectOfPipeline(p: SimPipeline, asPeer: boolean): Subject {
 
 /** Every run of `p` starting in [fromMs, toMs], with `behaviour` from `deployMs` on. */
 export function simulateSubject(
-  seed: number, p: SimPipeline, fromMs: number, toMs: number, deployMs: number, behaviour: Behaviour, incidents: readonly Incident[], asPeer: boolean,
+  seed: number,
+  p: SimPipeline,
+  fromMs: number,
+  toMs: number,
+  deployMs: number,
+  behaviour: Behaviour,
+  incidents: readonly Incident[],
+  asPeer: boolean,
 ): SubjectTimeline {
   const out: Collected = { runs: [], running: new Map(), writes: [], expectations: [], backlog: [] };
   const lastWrite: number[] = [];
@@ -130,7 +183,14 @@ export function simulateSubject(
     const r = simulateRun(seed, p, slot, start, start >= deployMs ? behaviour : HEALTHY, incidents);
     collect(seed, p, r, incidents, lastWrite, out);
   }
-  return { subject: subjectOfPipeline(p, asPeer), runs: out.runs, running: out.running, writes: out.writes.sort(byTime), expectations: out.expectations.sort(byTime), backlog: out.backlog.sort(byTime) };
+  return {
+    subject: subjectOfPipeline(p, asPeer),
+    runs: out.runs,
+    running: out.running,
+    writes: out.writes.sort(byTime),
+    expectations: out.expectations.sort(byTime),
+    backlog: out.backlog.sort(byTime),
+  };
 }
 
 function firstAtOrAfter(writes: readonly TableWrite[], atMs: number): number {
@@ -193,7 +253,12 @@ export function simDeployment(ep: SimEpisode): Deployment {
   };
 }
 
-export function simTimeline(ep: SimEpisode, catalog: readonly SimPipeline[], policy: Policy, peerHistory: PeerHistory): EpisodeTimeline {
+export function simTimeline(
+  ep: SimEpisode,
+  catalog: readonly SimPipeline[],
+  policy: Policy,
+  peerHistory: PeerHistory,
+): EpisodeTimeline {
   const p = ep.pipeline;
   // The tick reads history back to the baseline horizon and follows the deploy to its window's end.
   const fromMs = baselineHorizons(ep.deployMs, policy).sinceMs;
@@ -207,12 +272,21 @@ export function simTimeline(ep: SimEpisode, catalog: readonly SimPipeline[], pol
     // The same ingestion the simulated platform writes (src/simulator/sources.ts), incidents included.
     upstream: () =>
       (upstream ??= sourceCommitsBetween(ep.noiseSeed, p.sources, fromMs, toMs, ep.incidents).map((c) => ({
-        table: c.table, subjectId: `table:${c.table}`, runId: null, timestampMs: c.timestampMs, rows: c.rows, plane: 'fast' as const,
+        table: c.table,
+        subjectId: `table:${c.table}`,
+        runId: null,
+        timestampMs: c.timestampMs,
+        rows: c.rows,
+        plane: 'fast' as const,
       }))),
     peers: () => {
       peers ??= catalog
         .filter((q) => q.index !== p.index && q.sources.some((s) => p.sources.includes(s)))
-        .map((q) => (ep.incidents.length ? simulateSubject(ep.noiseSeed, q, fromMs, toMs, ep.deployMs, HEALTHY, ep.incidents, true) : peerHistory.subject(q, fromMs, toMs)));
+        .map((q) =>
+          ep.incidents.length
+            ? simulateSubject(ep.noiseSeed, q, fromMs, toMs, ep.deployMs, HEALTHY, ep.incidents, true)
+            : peerHistory.subject(q, fromMs, toMs),
+        );
       return peers;
     },
   };

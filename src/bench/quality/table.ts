@@ -1,18 +1,23 @@
 // The readable form of the quality report: the headline figures, recall per effect, and every
 // target with whether it was met.
 
-import type { QualityFigures } from './score.js';
 import type { QualityReport } from './quality.js';
+import type { QualityFigures } from './score.js';
 import type { CodeVersion } from './version.js';
 
-const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? '-' : String(Number(x.toFixed(digits))));
+const fmt = (x: number | null | undefined, digits = 3) =>
+  x === null || x === undefined ? '-' : String(Number(x.toFixed(digits)));
 
 function figures(f: QualityFigures, title: string): string[] {
   const lines = [
     `${title}`,
     `  healthy episodes       ${f.healthy_episodes}   bad ${f.bad_episodes}   upstream incidents ${f.upstream_episodes}`,
     `  false rollbacks        ${f.false_rollbacks}  = ${fmt(f.frr_per_1000)} per 1,000 (95% upper ${fmt(f.frr_upper_95_per_1000)}; hard ${fmt(f.frr_hard_per_1000)}, statistical ${fmt(f.frr_statistical_per_1000)})`,
-    `  by check               ${Object.entries(f.frr_by_check).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+    `  by check               ${
+      Object.entries(f.frr_by_check)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
     `  recall, hard failures  ${fmt(f.recall_hard)}`,
     `  delay (large effects)  p50 ${fmt(f.delay_runs_p50)} runs, p90 ${fmt(f.delay_runs_p90)} runs`,
     `  inconclusive           ${fmt(f.inconclusive_rate)} (healthy ${fmt(f.inconclusive_rate_by_class.healthy)}, bad ${fmt(f.inconclusive_rate_by_class.bad)})`,
@@ -25,21 +30,30 @@ function figures(f: QualityFigures, title: string): string[] {
     const e = f.bad_by_effect[effect];
     const c = f.recall_ceiling_within_target[effect];
     const delay = `${fmt(d?.p50)}/${fmt(d?.p90)}`;
-    lines.push(`  ${effect.padEnd(22)} ${fmt(r).padEnd(8)} ${(w ? `${fmt(w.recall)} in ${w.within_runs}` : '').padEnd(15)} ${(c ? fmt(c.ceiling) : '').padEnd(14)} ${delay.padEnd(15)} ${fmt(f.recall_eligible[effect])} (${e?.eligible ?? 0} of ${e?.episodes ?? 0})`);
+    lines.push(
+      `  ${effect.padEnd(22)} ${fmt(r).padEnd(8)} ${(w ? `${fmt(w.recall)} in ${w.within_runs}` : '').padEnd(15)} ${(c ? fmt(c.ceiling) : '').padEnd(14)} ${delay.padEnd(15)} ${fmt(f.recall_eligible[effect])} (${e?.eligible ?? 0} of ${e?.episodes ?? 0})`,
+    );
   }
   return lines;
 }
 
 export function printQuality(report: QualityReport & { code_version: CodeVersion }, out: NodeJS.WritableStream): void {
   const v = report.code_version;
-  const lines = [`postflight ${v.package} ${v.git_sha?.slice(0, 12) ?? ''}${v.git_dirty ? ' (modified)' : ''}, seed ${report.seed}`, '', ...figures(report, 'Simulated deployments')];
+  const lines = [
+    `postflight ${v.package} ${v.git_sha?.slice(0, 12) ?? ''}${v.git_dirty ? ' (modified)' : ''}, seed ${report.seed}`,
+    '',
+    ...figures(report, 'Simulated deployments'),
+  ];
   if (report.nab) {
     lines.push('', ...figures(report.nab, 'NAB episodes'));
     for (const [name, s] of Object.entries(report.nab.series)) {
-      lines.push(`  ${name.padEnd(40)} ${s.split.padEnd(6)} ${s.role.padEnd(8)} healthy ${s.healthy_episodes} (false rollbacks ${s.false_rollbacks}), bad ${s.bad_episodes} (rolled back ${s.rolled_back})`);
+      lines.push(
+        `  ${name.padEnd(40)} ${s.split.padEnd(6)} ${s.role.padEnd(8)} healthy ${s.healthy_episodes} (false rollbacks ${s.false_rollbacks}), bad ${s.bad_episodes} (rolled back ${s.rolled_back})`,
+      );
     }
   }
   lines.push('', 'Targets');
-  for (const [name, t] of Object.entries(report.targets)) lines.push(`  ${t.met ? 'met   ' : 'MISSED'} ${name.padEnd(40)} ${fmt(t.value)} (${t.target})`);
+  for (const [name, t] of Object.entries(report.targets))
+    lines.push(`  ${t.met ? 'met   ' : 'MISSED'} ${name.padEnd(40)} ${fmt(t.value)} (${t.target})`);
   out.write(`${lines.join('\n')}\n`);
 }

@@ -1,7 +1,7 @@
 // The acceptance targets, checked against measured figures. A target is only ever
 // reported, never bent: a figure that misses it says so.
 
-import { RECALL_TARGETS, type QualityFigures } from './score.js';
+import { type QualityFigures, RECALL_TARGETS } from './score.js';
 
 export interface TargetCheck {
   readonly value: number | null;

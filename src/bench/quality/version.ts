@@ -2,8 +2,8 @@
 // runs inside a checkout, and the statistics library the checks lean on (detection spec §10.2).
 
 import { execFileSync } from 'node:child_process';
-import pkg from '../../../package.json' with { type: 'json' };
 import simpleStatistics from 'simple-statistics/package.json' with { type: 'json' };
+import pkg from '../../../package.json' with { type: 'json' };
 
 export interface CodeVersion {
   readonly package: string;
@@ -23,5 +23,10 @@ function git(args: readonly string[]): string | null {
 export function codeVersion(): CodeVersion {
   const sha = git(['rev-parse', 'HEAD']);
   const status = sha === null ? null : git(['status', '--porcelain', '--untracked-files=no']);
-  return { package: pkg.version, git_sha: sha, git_dirty: status === null ? null : status !== '', simple_statistics: simpleStatistics.version };
+  return {
+    package: pkg.version,
+    git_sha: sha,
+    git_dirty: status === null ? null : status !== '',
+    simple_statistics: simpleStatistics.version,
+  };
 }

@@ -2,7 +2,7 @@
 // which replays its share of the episodes and posts the outcomes back.
 
 import { Worker } from 'node:worker_threads';
-import { replayPart, type PartResult, type PartRunner, type QualityOptions } from './quality.js';
+import { type PartResult, type PartRunner, type QualityOptions, replayPart } from './quality.js';
 
 export interface QualityWorkerData {
   readonly benchWorker: 'quality';
@@ -11,7 +11,9 @@ export interface QualityWorkerData {
   readonly parts: number;
 }
 
-type Message = { readonly kind: 'progress'; readonly done: number; readonly total: number } | { readonly kind: 'result'; readonly result: PartResult };
+type Message =
+  | { readonly kind: 'progress'; readonly done: number; readonly total: number }
+  | { readonly kind: 'result'; readonly result: PartResult };
 
 export const replayOnWorkers: PartRunner = (opts, parts, progress) => {
   const done = new Array<number>(parts).fill(0);
@@ -24,7 +26,10 @@ export const replayOnWorkers: PartRunner = (opts, parts, progress) => {
         if (m.kind === 'result') return resolve(m.result);
         done[part] = m.done;
         totals[part] = m.total;
-        progress(done.reduce((a, b) => a + b, 0), totals.reduce((a, b) => a + b, 0));
+        progress(
+          done.reduce((a, b) => a + b, 0),
+          totals.reduce((a, b) => a + b, 0),
+        );
       });
       w.on('error', reject);
       w.on('exit', (code) => reject(new Error(`benchmark worker ${part} exited with code ${code} before reporting`)));

@@ -25,8 +25,11 @@ async function judgeAll(path: string, nowMs: number, policy: Policy, wipe: boole
     if (wipe) {
       // A verifier starting cold: no caches, no watermarks, no earlier tick. The runs listing then
       // reaches back over the whole verification window.
-      for (const t of ['observed_runs', 'table_commits', 'pipeline_targets', 'watermarks', 'ticks']) await s.run(`DELETE FROM postflight.${t}`);
-      await s.run("INSERT INTO postflight.watermarks VALUES ('jobs_runs_from_ms', $from, NULL)", { from: nowMs - (policy.window.maxHours + 24) * HOUR });
+      for (const t of ['observed_runs', 'table_commits', 'pipeline_targets', 'watermarks', 'ticks'])
+        await s.run(`DELETE FROM postflight.${t}`);
+      await s.run("INSERT INTO postflight.watermarks VALUES ('jobs_runs_from_ms', $from, NULL)", {
+        from: nowMs - (policy.window.maxHours + 24) * HOUR,
+      });
     }
     // Every deployment under verification is judged, whatever the last tick decided.
     await s.run('UPDATE postflight.verdicts SET updated_at = NULL WHERE is_final = false');
@@ -41,7 +44,12 @@ async function judgeAll(path: string, nowMs: number, policy: Policy, wipe: boole
   }
 }
 
-export async function compareWithoutCache(warmPath: string, scratchDir: string, nowMs: number, policy: Policy): Promise<CacheEquivalence> {
+export async function compareWithoutCache(
+  warmPath: string,
+  scratchDir: string,
+  nowMs: number,
+  policy: Policy,
+): Promise<CacheEquivalence> {
   const a = `${scratchDir}/cache-warm.duckdb`;
   const b = `${scratchDir}/cache-wiped.duckdb`;
   for (const p of [a, b]) {
@@ -57,7 +65,8 @@ export async function compareWithoutCache(warmPath: string, scratchDir: string, 
   for (const k of keys) {
     if (warm.get(k) === cold.get(k)) continue;
     differing++;
-    if (examples.length < 5) examples.push(`${k}: cached ${warm.get(k) ?? 'absent'}, uncached ${cold.get(k) ?? 'absent'}`);
+    if (examples.length < 5)
+      examples.push(`${k}: cached ${warm.get(k) ?? 'absent'}, uncached ${cold.get(k) ?? 'absent'}`);
   }
   return { compared: keys.size, differing, identical: differing === 0, examples };
 }

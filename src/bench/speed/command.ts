@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseIntFlag } from '../../cli/args.js';
 import type { BenchCommand } from '../command.js';
 import { CHILD_FLAG } from './measure-child.js';
-import { FULL_SCALE, runSpeed, serveMeasure, type SpeedReport } from './speed.js';
+import { FULL_SCALE, runSpeed, type SpeedReport, serveMeasure } from './speed.js';
 
 const HELP = `bench speed [options]
 

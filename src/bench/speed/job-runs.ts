@@ -34,13 +34,21 @@ function cliPath(): string {
   return path;
 }
 
-function runTickProcess(cli: string, warehouse: string, rssFile: string): Promise<{ tickMs: number; processMs: number; rssMb: number }> {
+function runTickProcess(
+  cli: string,
+  warehouse: string,
+  rssFile: string,
+): Promise<{ tickMs: number; processMs: number; rssMb: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', REPORT_PEAK_RSS, cli, 'tick', '--json', '--warehouse', `duckdb:${warehouse}`], {
-      env: { ...process.env, POSTFLIGHT_PEAK_RSS_FILE: rssFile, POSTFLIGHT_LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', REPORT_PEAK_RSS, cli, 'tick', '--json', '--warehouse', `duckdb:${warehouse}`],
+      {
+        env: { ...process.env, POSTFLIGHT_PEAK_RSS_FILE: rssFile, POSTFLIGHT_LOG_LEVEL: 'error' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
@@ -48,13 +56,22 @@ function runTickProcess(cli: string, warehouse: string, rssFile: string): Promis
       // Exit code 2 is a tick that recorded measurement errors; it still ran.
       if (code !== 0 && code !== 2) return reject(new Error(`postflight tick exited with code ${code}`));
       const line = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { ms?: number };
-      resolve({ tickMs: Number(line.ms), processMs: performance.now() - started, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 });
+      resolve({
+        tickMs: Number(line.ms),
+        processMs: performance.now() - started,
+        rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024,
+      });
     });
   });
 }
 
 /** `minutes` job runs on a copy of the warm world, the world advancing a minute before each. */
-export async function measureJobRuns(warmPath: string, scratch: string, minutes: number, onProgress?: (phase: string, done: number, total: number) => void): Promise<JobRuns> {
+export async function measureJobRuns(
+  warmPath: string,
+  scratch: string,
+  minutes: number,
+  onProgress?: (phase: string, done: number, total: number) => void,
+): Promise<JobRuns> {
   const path = join(scratch, 'job-runs.duckdb');
   const rssFile = join(scratch, 'job-run-rss.txt');
   rmSync(`${path}.wal`, { force: true });
@@ -63,7 +80,14 @@ export async function measureJobRuns(warmPath: string, scratch: string, minutes:
   const cli = cliPath();
   const samples: Array<{ tickMs: number; processMs: number; rssMb: number }> = [];
   for (let m = 1; m <= minutes; m++) {
-    await measureInChild({ phase: 'advance', path, template: '', label: 'job runs', warmupMinutes: 0, measureMinutes: 0 });
+    await measureInChild({
+      phase: 'advance',
+      path,
+      template: '',
+      label: 'job runs',
+      warmupMinutes: 0,
+      measureMinutes: 0,
+    });
     samples.push(await runTickProcess(cli, path, rssFile));
     onProgress?.('job runs: a tick process a minute', m, minutes);
   }
@@ -72,7 +96,13 @@ export async function measureJobRuns(warmPath: string, scratch: string, minutes:
     runs: samples.length,
     rssMbPeak: Math.max(...rss),
     rssMbP50: quantile(rss, 0.5),
-    tickMsP50: quantile(samples.map((s) => s.tickMs), 0.5),
-    processMsP50: quantile(samples.map((s) => s.processMs), 0.5),
+    tickMsP50: quantile(
+      samples.map((s) => s.tickMs),
+      0.5,
+    ),
+    processMsP50: quantile(
+      samples.map((s) => s.processMs),
+      0.5,
+    ),
   };
 }

@@ -20,21 +20,33 @@ export type ChildMessage =
 export const CHILD_FLAG = '--measure-in-child';
 
 /** Starts this benchmark's entry again with the request; resolves with the child's result and peak RSS. */
-export function measureInChild<T>(req: ChildMeasureRequest, onProgress?: (phase: string, done: number, total: number) => void): Promise<{ result: T; rssMbPeak: number }> {
+export function measureInChild<T>(
+  req: ChildMeasureRequest,
+  onProgress?: (phase: string, done: number, total: number) => void,
+): Promise<{ result: T; rssMbPeak: number }> {
   return new Promise((resolve, reject) => {
-    const child = fork(process.argv[1]!, ['speed', CHILD_FLAG, JSON.stringify(req)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(process.argv[1]!, ['speed', CHILD_FLAG, JSON.stringify(req)], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     let done: { result: T; rssMbPeak: number } | null = null;
     child.on('message', (m: ChildMessage) => {
       if (m.kind === 'progress') onProgress?.(m.phase, m.done, m.total);
       else done = { result: m.result as T, rssMbPeak: m.rssMbPeak };
     });
     child.on('error', reject);
-    child.on('exit', (code) => (done && code === 0 ? resolve(done) : reject(new Error(`tick measurement (${req.label}) exited with code ${code}`))));
+    child.on('exit', (code) =>
+      done && code === 0
+        ? resolve(done)
+        : reject(new Error(`tick measurement (${req.label}) exited with code ${code}`)),
+    );
   });
 }
 
 /** The child's side: run the measurement, report progress and the result with this process's peak RSS. */
-export async function serveChildMeasure<T>(raw: string, run: (req: ChildMeasureRequest, onProgress: (phase: string, done: number, total: number) => void) => Promise<T>): Promise<void> {
+export async function serveChildMeasure<T>(
+  raw: string,
+  run: (req: ChildMeasureRequest, onProgress: (phase: string, done: number, total: number) => void) => Promise<T>,
+): Promise<void> {
   const req = JSON.parse(raw) as ChildMeasureRequest;
   const send = (m: ChildMessage) => new Promise<void>((ok) => process.send!(m, () => ok()));
   const result = await run(req, (phase, done, total) => void send({ kind: 'progress', phase, done, total }));

@@ -2,11 +2,11 @@
 // postflight's set-based gathering of the same deployments, on the same warm caches.
 
 import { baselineHorizons } from '../../checks/baseline-window.js';
+import { judgeDeployment } from '../../checks/judge.js';
 import type { Policy } from '../../checks/policy.js';
 import { openTick } from '../../tick/discover.js';
 import { readLineage, readRuns, readTableWrites } from '../../tick/gather.js';
 import { gatherEvidence } from '../../tick/gather-evidence.js';
-import { judgeDeployment } from '../../checks/judge.js';
 import type { MeasurementError } from '../../types.js';
 import type { Warehouse } from '../../warehouse/port.js';
 
@@ -27,7 +27,16 @@ export async function compareGathering(wh: Warehouse, nowMs: number, policy: Pol
   let s0 = wh.stats.statements;
   let t0 = performance.now();
   const errors: MeasurementError[] = [];
-  await gatherEvidence(wh, { active, nowMs, finishedSince: new Set(), marks, newMarks: {}, policy, errors, judge: (ev) => judgeDeployment(ev, policy, nowMs) });
+  await gatherEvidence(wh, {
+    active,
+    nowMs,
+    finishedSince: new Set(),
+    marks,
+    newMarks: {},
+    policy,
+    errors,
+    judge: (ev) => judgeDeployment(ev, policy, nowMs),
+  });
   const setBasedMs = performance.now() - t0;
   const setBasedStatements = wh.stats.statements - s0;
 
@@ -46,5 +55,11 @@ export async function compareGathering(wh: Warehouse, nowMs: number, policy: Pol
     await readTableWrites(wh, tables, new Map(), since, nowMs, cached); // freshness
     await readTableWrites(wh, tables, new Map(), since, nowMs, cached); // expectations and backlog
   }
-  return { deployments: active.length, naiveMs: performance.now() - t0, naiveStatements: wh.stats.statements - s0, setBasedMs, setBasedStatements };
+  return {
+    deployments: active.length,
+    naiveMs: performance.now() - t0,
+    naiveStatements: wh.stats.statements - s0,
+    setBasedMs,
+    setBasedStatements,
+  };
 }

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from '../../checks/policy.js';
 import { ensureWorldTemplate } from '../../demo/demo.js';
 import type { WorldSpec } from '../../simulator/catalog.js';
-import { SimWorld, defaultSpec } from '../../simulator/world.js';
+import { defaultSpec, SimWorld } from '../../simulator/world.js';
 import { runTick } from '../../tick/run-tick.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../../workspace/embedded/embedded-workspace.js';
-import { compareWithoutCache, type CacheEquivalence } from './cache-equivalence.js';
+import { type CacheEquivalence, compareWithoutCache } from './cache-equivalence.js';
 import { measureJobRuns } from './job-runs.js';
 import { measureInChild, serveChildMeasure } from './measure-child.js';
 import { compareGathering } from './naive.js';
@@ -33,7 +33,15 @@ export interface SpeedOptions {
   readonly onProgress?: (phase: string, done: number, total: number) => void;
 }
 
-export const FULL_SCALE: Omit<SpeedOptions, 'dir' | 'onProgress'> = { pipelines: 250, days: 90, shortDays: 30, deploysPerDay: 600, warmupMinutes: 30, measureMinutes: 60, jobRuns: 60 };
+export const FULL_SCALE: Omit<SpeedOptions, 'dir' | 'onProgress'> = {
+  pipelines: 250,
+  days: 90,
+  shortDays: 30,
+  deploysPerDay: 600,
+  warmupMinutes: 30,
+  measureMinutes: 60,
+  jobRuns: 60,
+};
 
 interface Measured {
   readonly samples: TickSample[];
@@ -63,7 +71,14 @@ export function serveMeasure(raw: string): Promise<void> {
 type OnProgress = (phase: string, done: number, total: number) => void;
 
 /** A fresh verifier on a copy of the world: its first tick reads everything once, warm-up ticks fill the caches. */
-async function warm(template: string, path: string, minutes: number, policy: Policy, label: string, onProgress: OnProgress): Promise<null> {
+async function warm(
+  template: string,
+  path: string,
+  minutes: number,
+  policy: Policy,
+  label: string,
+  onProgress: OnProgress,
+): Promise<null> {
   const wh = await openCopy(template, path);
   try {
     const world = (await SimWorld.open(wh))!;
@@ -90,13 +105,21 @@ async function advanceOneMinute(path: string): Promise<null> {
 }
 
 /** The verifier in steady state: a process that opens the warm world and ticks minute by minute. */
-async function sample(path: string, minutes: number, policy: Policy, label: string, onProgress: OnProgress): Promise<Measured> {
+async function sample(
+  path: string,
+  minutes: number,
+  policy: Policy,
+  label: string,
+  onProgress: OnProgress,
+): Promise<Measured> {
   const wh = await DuckDbWarehouse.open(path);
   try {
     const world = (await SimWorld.open(wh))!;
     const ws = new EmbeddedWorkspace(wh);
     const from = world.nowMs;
-    const samples = await sampleTicks({ wh, ws, world, policy }, minutes, (i) => onProgress(`${label}: measuring ticks`, i, minutes));
+    const samples = await sampleTicks({ wh, ws, world, policy }, minutes, (i) =>
+      onProgress(`${label}: measuring ticks`, i, minutes),
+    );
     const rows = await wh.session.all(
       `SELECT (epoch_ms(v.first_verdict_at) - epoch_ms(d.finished_at)) / 1000.0 AS s
        FROM postflight.deployments d JOIN postflight.verdicts v USING (deployment_id)
@@ -115,7 +138,12 @@ async function sample(path: string, minutes: number, policy: Policy, label: stri
  * verdict is made final except those of the `active` newest deployments, which are marked as never
  * judged, so the next tick discovers and judges all of them.
  */
-async function statementsAt(warmPath: string, scratch: string, active: number, policy: Policy): Promise<{ active: number; judged: number; statements: number }> {
+async function statementsAt(
+  warmPath: string,
+  scratch: string,
+  active: number,
+  policy: Policy,
+): Promise<{ active: number; judged: number; statements: number }> {
   const wh = await openCopy(warmPath, join(scratch, `active-${active}.duckdb`));
   try {
     const world = (await SimWorld.open(wh))!;
@@ -176,17 +204,31 @@ export interface SpeedReport {
 export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
   const scratch = join(opts.dir, 'speed');
   mkdirSync(scratch, { recursive: true });
-  const spec = (days: number): WorldSpec => defaultSpec({ pipelines: opts.pipelines, days, deploysPerDay: opts.deploysPerDay });
-  const longTpl = await ensureWorldTemplate(opts.dir, spec(opts.days), (p, d, t) => opts.onProgress?.(`building ${opts.days}-day world`, d, t));
-  const shortTpl = await ensureWorldTemplate(opts.dir, spec(opts.shortDays), (p, d, t) => opts.onProgress?.(`building ${opts.shortDays}-day world`, d, t));
+  const spec = (days: number): WorldSpec =>
+    defaultSpec({ pipelines: opts.pipelines, days, deploysPerDay: opts.deploysPerDay });
+  const longTpl = await ensureWorldTemplate(opts.dir, spec(opts.days), (p, d, t) =>
+    opts.onProgress?.(`building ${opts.days}-day world`, d, t),
+  );
+  const shortTpl = await ensureWorldTemplate(opts.dir, spec(opts.shortDays), (p, d, t) =>
+    opts.onProgress?.(`building ${opts.shortDays}-day world`, d, t),
+  );
   const policy = DEFAULT_POLICY;
 
   // Warming and measuring run in processes of their own, so the peak memory reported is that of a
   // verifier in steady state, not of the cold start or of the process that built the worlds.
   const inChild = async (template: string, file: string, label: string) => {
-    const req = { template, path: join(scratch, file), label, warmupMinutes: opts.warmupMinutes, measureMinutes: opts.measureMinutes };
+    const req = {
+      template,
+      path: join(scratch, file),
+      label,
+      warmupMinutes: opts.warmupMinutes,
+      measureMinutes: opts.measureMinutes,
+    };
     const cold = await measureInChild<null>({ ...req, phase: 'warm' }, opts.onProgress);
-    return { ...(await measureInChild<Measured>({ ...req, phase: 'measure' }, opts.onProgress)), coldRssMb: cold.rssMbPeak };
+    return {
+      ...(await measureInChild<Measured>({ ...req, phase: 'measure' }, opts.onProgress)),
+      coldRssMb: cold.rssMbPeak,
+    };
   };
   const { result: long, rssMbPeak: rssLong, coldRssMb } = await inChild(longTpl, 'long.duckdb', `${opts.days} days`);
   const { result: short, rssMbPeak: rssShort } = await inChild(shortTpl, 'short.duckdb', `${opts.shortDays} days`);
@@ -212,19 +254,42 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
 
   const s = long.samples;
   const sum = (f: (x: TickSample) => number) => s.reduce((a, x) => a + f(x), 0);
-  const p50 = quantile(s.map((x) => x.ms), 0.5);
-  const p50Short = quantile(short.samples.map((x) => x.ms), 0.5);
+  const p50 = quantile(
+    s.map((x) => x.ms),
+    0.5,
+  );
+  const p50Short = quantile(
+    short.samples.map((x) => x.ms),
+    0.5,
+  );
   return {
     pipelines: opts.pipelines,
     days: opts.days,
     deploys_per_day: opts.deploysPerDay,
-    active_deployments_p50: quantile(s.map((x) => x.active), 0.5),
+    active_deployments_p50: quantile(
+      s.map((x) => x.active),
+      0.5,
+    ),
     tick_ms_p50: round(p50),
-    tick_ms_p90: round(quantile(s.map((x) => x.ms), 0.9)),
-    statements_per_tick: quantile(s.map((x) => x.statements), 0.5),
+    tick_ms_p90: round(
+      quantile(
+        s.map((x) => x.ms),
+        0.9,
+      ),
+    ),
+    statements_per_tick: quantile(
+      s.map((x) => x.statements),
+      0.5,
+    ),
     statements_per_tick_max: Math.max(...s.map((x) => x.statements)),
     history_reads_per_tick: round(sum((x) => x.historyReads) / s.length),
-    history_reads_per_new_run: round(sum((x) => x.historyReads) / Math.max(1, sum((x) => x.newRuns))),
+    history_reads_per_new_run: round(
+      sum((x) => x.historyReads) /
+        Math.max(
+          1,
+          sum((x) => x.newRuns),
+        ),
+    ),
     rest_calls_per_tick: round(sum((x) => x.restCalls) / s.length),
     rss_mb_peak: round(jobRuns.rssMbPeak),
     rss_mb_p50: round(jobRuns.rssMbP50),

@@ -7,13 +7,26 @@ import { githubDispatcher } from './github-dispatch.js';
 import type { PostOptions } from './http.js';
 import { webhookDispatcher } from './webhook-dispatch.js';
 
-export function dispatcherFromConfig(cfg: CiDispatchConfig, env: Readonly<Record<string, string | undefined>>, opts: PostOptions = {}): Dispatcher {
+export function dispatcherFromConfig(
+  cfg: CiDispatchConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  opts: PostOptions = {},
+): Dispatcher {
   if (cfg.kind === 'github') {
     const token = env[cfg.tokenEnv];
-    if (!token) throw new Error(`rollback.ciDispatch: environment variable ${cfg.tokenEnv} is not set; it must hold a GitHub token allowed to dispatch ${cfg.workflow} in ${cfg.repository}`);
-    return githubDispatcher({ apiUrl: cfg.apiUrl, repository: cfg.repository, workflow: cfg.workflow, ref: cfg.ref, token }, opts);
+    if (!token)
+      throw new Error(
+        `rollback.ciDispatch: environment variable ${cfg.tokenEnv} is not set; it must hold a GitHub token allowed to dispatch ${cfg.workflow} in ${cfg.repository}`,
+      );
+    return githubDispatcher(
+      { apiUrl: cfg.apiUrl, repository: cfg.repository, workflow: cfg.workflow, ref: cfg.ref, token },
+      opts,
+    );
   }
   const secret = env[cfg.secretEnv];
-  if (!secret) throw new Error(`rollback.ciDispatch: environment variable ${cfg.secretEnv} is not set; it must hold the webhook's signing secret`);
+  if (!secret)
+    throw new Error(
+      `rollback.ciDispatch: environment variable ${cfg.secretEnv} is not set; it must hold the webhook's signing secret`,
+    );
   return webhookDispatcher({ url: cfg.url, secret }, opts);
 }

@@ -3,7 +3,7 @@
 // `concurrency` group keyed by rollback_id, since GitHub itself has no idempotency key.
 
 import type { Dispatcher, DispatchRequest } from './dispatcher.js';
-import { postWithRetry, type PostOptions } from './http.js';
+import { type PostOptions, postWithRetry } from './http.js';
 
 export interface GithubDispatchConfig {
   readonly apiUrl: string;
@@ -14,14 +14,21 @@ export interface GithubDispatchConfig {
 }
 
 export function githubDispatcher(cfg: GithubDispatchConfig, opts: PostOptions = {}): Dispatcher {
-  if (!cfg.token) throw new Error('ciDispatch github: the token is empty; set the environment variable named by ciDispatch.tokenEnv');
+  if (!cfg.token)
+    throw new Error('ciDispatch github: the token is empty; set the environment variable named by ciDispatch.tokenEnv');
   const url = `${cfg.apiUrl.replace(/\/$/, '')}/repos/${cfg.repository}/actions/workflows/${encodeURIComponent(cfg.workflow)}/dispatches`;
   return {
     kind: 'github',
     async dispatch(req: DispatchRequest): Promise<void> {
       const body = JSON.stringify({
         ref: cfg.ref,
-        inputs: { bundle: req.bundle, target: req.target, version: req.version, rollback_id: req.rollbackId, reason: req.reason.slice(0, 1000) },
+        inputs: {
+          bundle: req.bundle,
+          target: req.target,
+          version: req.version,
+          rollback_id: req.rollbackId,
+          reason: req.reason.slice(0, 1000),
+        },
       });
       await postWithRetry(
         url,

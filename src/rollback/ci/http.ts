@@ -34,13 +34,27 @@ export interface PostOptions {
   readonly timeoutMs?: number;
 }
 
-export async function postWithRetry(url: string, headers: Record<string, string>, body: string, opts: PostOptions = {}): Promise<number> {
+export async function postWithRetry(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  opts: PostOptions = {},
+): Promise<number> {
   const doFetch = opts.fetch ?? fetch;
   return pRetry(
     async () => {
-      const res = await doFetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });
+      const res = await doFetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+      });
       if (res.ok) return res.status;
-      const err = new HttpStatusError(res.status, await res.text().catch(() => ''), retryAfterMs(res.headers.get('retry-after'), Date.now()));
+      const err = new HttpStatusError(
+        res.status,
+        await res.text().catch(() => ''),
+        retryAfterMs(res.headers.get('retry-after'), Date.now()),
+      );
       if (!isRetryableStatus(res.status)) throw new AbortError(err);
       throw err;
     },

@@ -3,7 +3,7 @@
 
 import { createHmac } from 'node:crypto';
 import type { Dispatcher, DispatchRequest } from './dispatcher.js';
-import { postWithRetry, type PostOptions } from './http.js';
+import { type PostOptions, postWithRetry } from './http.js';
 
 export const SIGNATURE_HEADER = 'x-postflight-signature';
 export const TIMESTAMP_HEADER = 'x-postflight-timestamp';
@@ -12,8 +12,14 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-export function webhookDispatcher(cfg: { readonly url: string; readonly secret: string }, opts: PostOptions & { readonly clock?: () => number } = {}): Dispatcher {
-  if (!cfg.secret) throw new Error('ciDispatch webhook: the secret is empty; set the environment variable named by ciDispatch.secretEnv');
+export function webhookDispatcher(
+  cfg: { readonly url: string; readonly secret: string },
+  opts: PostOptions & { readonly clock?: () => number } = {},
+): Dispatcher {
+  if (!cfg.secret)
+    throw new Error(
+      'ciDispatch webhook: the secret is empty; set the environment variable named by ciDispatch.secretEnv',
+    );
   return {
     kind: 'webhook',
     async dispatch(req: DispatchRequest): Promise<void> {

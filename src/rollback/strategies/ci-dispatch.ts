@@ -26,14 +26,28 @@ export function ciDispatchStrategy(dispatcher: Dispatcher, timeoutMs: number): R
       const state = stateOf(req.detail);
       if (state.dispatchedMs !== undefined) {
         if (req.nowMs - state.dispatchedMs > timeoutMs) {
-          throw new RestoreError(`CI was asked to redeploy ${req.toVersion.slice(0, 12)} at ${new Date(state.dispatchedMs).toISOString()} and has not recorded the redeploy within ${Math.round(timeoutMs / 60_000)} min`, 'fail');
+          throw new RestoreError(
+            `CI was asked to redeploy ${req.toVersion.slice(0, 12)} at ${new Date(state.dispatchedMs).toISOString()} and has not recorded the redeploy within ${Math.round(timeoutMs / 60_000)} min`,
+            'fail',
+          );
         }
         return { status: 'pending', actions: [], detail: JSON.stringify(state) };
       }
       // Settings alike say nothing about code, so there is no skipping the dispatch on live state;
       // a dispatch repeated after a crash carries the same rollback id for the receiver to drop.
-      await dispatcher.dispatch({ rollbackId: req.rollbackId, bundle: req.bundle, target: req.target, version: req.toVersion, fromVersion: req.fromVersion, reason: req.reason });
-      return { status: 'pending', actions: [{ resource: `ci:${req.bundle}`, action: 'dispatched' }], detail: JSON.stringify({ dispatchedMs: req.nowMs }) };
+      await dispatcher.dispatch({
+        rollbackId: req.rollbackId,
+        bundle: req.bundle,
+        target: req.target,
+        version: req.toVersion,
+        fromVersion: req.fromVersion,
+        reason: req.reason,
+      });
+      return {
+        status: 'pending',
+        actions: [{ resource: `ci:${req.bundle}`, action: 'dispatched' }],
+        detail: JSON.stringify({ dispatchedMs: req.nowMs }),
+      };
     },
   };
 }

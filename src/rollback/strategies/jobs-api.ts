@@ -6,7 +6,14 @@
 import type { Workspace } from '../../workspace/port.js';
 import { holdsSettings } from '../settings-diff.js';
 import type { SettingsSnapshot } from '../types.js';
-import { liveSettings, RestoreError, type RestoreAction, type RestoreOutcome, type RestoreRequest, type RollbackStrategy } from './strategy.js';
+import {
+  liveSettings,
+  type RestoreAction,
+  RestoreError,
+  type RestoreOutcome,
+  type RestoreRequest,
+  type RollbackStrategy,
+} from './strategy.js';
 
 const label = (s: SettingsSnapshot) => `${s.type} ${s.key} (${s.id})`;
 
@@ -19,14 +26,22 @@ export const jobsApiStrategy: RollbackStrategy = {
     const drifted: string[] = [];
     for (const want of ordered) {
       const live = await liveSettings(ws, want);
-      if (live === null) throw new RestoreError(`${label(want)} no longer exists in the workspace; a reset cannot bring it back`, 'block');
+      if (live === null)
+        throw new RestoreError(
+          `${label(want)} no longer exists in the workspace; a reset cannot bring it back`,
+          'block',
+        );
       const failed = req.failedSettings.find((f) => f.type === want.type && f.id === want.id);
-      if (holdsSettings(live, want.settings, failed?.settings)) actions.push({ resource: `${want.type}:${want.id}`, action: 'found_restored' });
+      if (holdsSettings(live, want.settings, failed?.settings))
+        actions.push({ resource: `${want.type}:${want.id}`, action: 'found_restored' });
       else if (failed && !holdsSettings(live, failed.settings, want.settings)) drifted.push(label(want));
       else todo.push(want);
     }
     if (drifted.length) {
-      throw new RestoreError(`${drifted.join(', ')} changed since the failed deploy (its live settings match neither version); resetting would discard that change`, 'block');
+      throw new RestoreError(
+        `${drifted.join(', ')} changed since the failed deploy (its live settings match neither version); resetting would discard that change`,
+        'block',
+      );
     }
     for (const want of todo) {
       if (want.type === 'job') await ws.resetJob(want.id, { ...want.settings });

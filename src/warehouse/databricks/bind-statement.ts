@@ -4,7 +4,7 @@
 
 import type { RowBatch, SqlParams, SqlValue } from '../port.js';
 import { parameterNames } from '../sql-template.js';
-import { ROWS_PARAM, encodeBatches, stagedRelation } from './staged-rows.js';
+import { encodeBatches, ROWS_PARAM, stagedRelation } from './staged-rows.js';
 
 export type ParamType = 'STRING' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'VOID';
 
@@ -37,7 +37,8 @@ export function bindStatement(
   mode: 'query' | 'execute',
   maxBatchBytes: number = DEFAULT_MAX_BATCH_BYTES,
 ): BoundStatement[] {
-  if (ROWS_PARAM in params) throw new Error(`sql: statement '${name}' passes :${ROWS_PARAM}, a name reserved for staged rows`);
+  if (ROWS_PARAM in params)
+    throw new Error(`sql: statement '${name}' passes :${ROWS_PARAM}, a name reserved for staged rows`);
   const staged = sql.includes(ROWS);
   if (!staged) return [{ sql, params: pick(name, sql, params) }];
   if (!rows) throw new Error(`sql: statement '${name}' needs a row batch for {{rows}}`);
@@ -45,9 +46,14 @@ export function bindStatement(
   const base = pick(name, text, params);
   const chunks = encodeBatches(rows, maxBatchBytes);
   if (mode === 'query' && chunks.length > 1) {
-    throw new Error(`sql: statement '${name}' reads a batch of ${rows.rows.length} rows, more than fits one statement (${maxBatchBytes} bytes of JSON); read it in smaller sets`);
+    throw new Error(
+      `sql: statement '${name}' reads a batch of ${rows.rows.length} rows, more than fits one statement (${maxBatchBytes} bytes of JSON); read it in smaller sets`,
+    );
   }
-  return chunks.map((json) => ({ sql: text, params: [...base, { name: ROWS_PARAM, type: 'STRING' as const, value: json }] }));
+  return chunks.map((json) => ({
+    sql: text,
+    params: [...base, { name: ROWS_PARAM, type: 'STRING' as const, value: json }],
+  }));
 }
 
 /** Binds exactly the parameters the statement names, and says which one is missing. */
@@ -66,6 +72,7 @@ export function typed(statement: string, name: string, v: SqlValue): BoundParam 
   if (v === null) return { name, type: 'VOID', value: null };
   if (typeof v === 'string') return { name, type: 'STRING', value: v };
   if (typeof v === 'boolean') return { name, type: 'BOOLEAN', value: v };
-  if (!Number.isFinite(v)) throw new Error(`sql: statement '${statement}' parameter :${name} is ${v}; pass a finite number or null`);
+  if (!Number.isFinite(v))
+    throw new Error(`sql: statement '${statement}' parameter :${name} is ${v}; pass a finite number or null`);
   return Number.isSafeInteger(v) ? { name, type: 'BIGINT', value: v } : { name, type: 'DOUBLE', value: v };
 }

@@ -42,11 +42,18 @@ const PARAM_TYPES: Record<ParamType, DBSQLParameterType> = {
 };
 
 export async function openDatabricksSql(c: SqlConnection): Promise<SqlSession> {
-  const logger = { log: (level: LogLevel, message: string) => c.onLog?.(level as 'error' | 'warn' | 'info' | 'debug', message) };
+  const logger = {
+    log: (level: LogLevel, message: string) => c.onLog?.(level as 'error' | 'warn' | 'info' | 'debug', message),
+  };
   const client = new DBSQLClient({ logger });
-  const auth = c.auth.kind === 'token'
-    ? { token: c.auth.token }
-    : { authType: 'databricks-oauth' as const, oauthClientId: c.auth.clientId, oauthClientSecret: c.auth.clientSecret };
+  const auth =
+    c.auth.kind === 'token'
+      ? { token: c.auth.token }
+      : {
+          authType: 'databricks-oauth' as const,
+          oauthClientId: c.auth.clientId,
+          oauthClientSecret: c.auth.clientSecret,
+        };
   try {
     await client.connect({
       host: c.host,
@@ -68,12 +75,23 @@ export async function openDatabricksSql(c: SqlConnection): Promise<SqlSession> {
     return {
       async run(sql, params) {
         try {
-          const named = Object.fromEntries(params.map((p) => [p.name, new DBSQLParameter({ type: PARAM_TYPES[p.type], value: p.value })]));
-          const op = await session.executeStatement(sql, { ...(params.length > 0 ? { namedParameters: named } : {}), queryTimeout: c.statementTimeoutS });
+          const named = Object.fromEntries(
+            params.map((p) => [p.name, new DBSQLParameter({ type: PARAM_TYPES[p.type], value: p.value })]),
+          );
+          const op = await session.executeStatement(sql, {
+            ...(params.length > 0 ? { namedParameters: named } : {}),
+            queryTimeout: c.statementTimeoutS,
+          });
           try {
             const rows = await op.fetchAll();
             const schema = await op.getSchema();
-            return { columns: (schema?.columns ?? []).slice().sort((a, b) => a.position - b.position).map(columnOf), rows };
+            return {
+              columns: (schema?.columns ?? [])
+                .slice()
+                .sort((a, b) => a.position - b.position)
+                .map(columnOf),
+              rows,
+            };
           } finally {
             await op.close().catch(() => undefined);
           }
@@ -96,13 +114,21 @@ export async function openDatabricksSql(c: SqlConnection): Promise<SqlSession> {
 interface ColumnDesc {
   readonly columnName: string;
   readonly position: number;
-  readonly typeDesc: { readonly types: ReadonlyArray<{ primitiveEntry?: { type: number }; mapEntry?: unknown; structEntry?: unknown; arrayEntry?: unknown }> };
+  readonly typeDesc: {
+    readonly types: ReadonlyArray<{
+      primitiveEntry?: { type: number };
+      mapEntry?: unknown;
+      structEntry?: unknown;
+      arrayEntry?: unknown;
+    }>;
+  };
 }
 
 function columnOf(col: ColumnDesc): ResultColumn {
   const entry = col.typeDesc.types[0];
   let type = 'UNKNOWN';
-  if (entry?.primitiveEntry) type = String(thrift.TCLIService_types.TTypeId[entry.primitiveEntry.type] ?? 'UNKNOWN').replace(/_TYPE$/, '');
+  if (entry?.primitiveEntry)
+    type = String(thrift.TCLIService_types.TTypeId[entry.primitiveEntry.type] ?? 'UNKNOWN').replace(/_TYPE$/, '');
   else if (entry?.mapEntry) type = 'MAP';
   else if (entry?.structEntry) type = 'STRUCT';
   else if (entry?.arrayEntry) type = 'ARRAY';

@@ -2,18 +2,21 @@
 // session. Statements and history reads are counted exactly as the embedded warehouse counts them,
 // so the cost figures of the two compare.
 
-import { DEFAULT_RETRY_LIMITS, withTransientRetry, type RetryLimits } from '../../retry/transient-retry.js';
+import { DEFAULT_RETRY_LIMITS, type RetryLimits, withTransientRetry } from '../../retry/transient-retry.js';
 import type { HistoryEntry, Locations, Row, RowBatch, SqlParams, Warehouse, WarehouseStats } from '../port.js';
 import { loadSql, splitStatements } from '../sql-files.js';
 import { compileSql } from '../sql-template.js';
-import { DEFAULT_MAX_BATCH_BYTES, bindStatement, type BoundParam } from './bind-statement.js';
+import { type BoundParam, bindStatement, DEFAULT_MAX_BATCH_BYTES } from './bind-statement.js';
 import { databricksDialect } from './databricks-dialect.js';
 import type { SqlSession } from './databricks-driver.js';
 import { describeHistorySql, historyEntryFromRow } from './history.js';
 import { plainRows } from './result-values.js';
 import { classifySqlFailure } from './transient.js';
 
-export const DATABRICKS_DEFAULT_LOCATIONS: Locations = { ops: 'ops.postflight', eventLog: 'ops.postflight.pipeline_event_log' };
+export const DATABRICKS_DEFAULT_LOCATIONS: Locations = {
+  ops: 'ops.postflight',
+  eventLog: 'ops.postflight.pipeline_event_log',
+};
 
 export interface DatabricksWarehouseOptions {
   readonly locations?: Locations;
@@ -58,7 +61,14 @@ export class DatabricksWarehouse implements Warehouse {
   }
 
   async query(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<Row[]> {
-    const [stmt] = bindStatement(name, this.compile(name), params, rows, 'query', this.#opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
+    const [stmt] = bindStatement(
+      name,
+      this.compile(name),
+      params,
+      rows,
+      'query',
+      this.#opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+    );
     this.stats.statements++;
     return this.#run(name, stmt!.sql, stmt!.params);
   }
@@ -66,7 +76,14 @@ export class DatabricksWarehouse implements Warehouse {
   async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<number | null> {
     if (rows && rows.rows.length === 0) return 0;
     let affected: number | null = 0;
-    for (const stmt of bindStatement(name, this.compile(name), params, rows, 'execute', this.#opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES)) {
+    for (const stmt of bindStatement(
+      name,
+      this.compile(name),
+      params,
+      rows,
+      'execute',
+      this.#opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+    )) {
       this.stats.statements++;
       const n = affectedRows(await this.#run(name, stmt.sql, stmt.params));
       affected = affected === null || n === null ? null : affected + n;
@@ -86,7 +103,10 @@ export class DatabricksWarehouse implements Warehouse {
   async applyDdl(name: string): Promise<void> {
     for (const stmt of splitStatements(compileSql(loadSql(name), databricksDialect, this.#loc))) {
       const m = IDEMPOTENT_DDL.exec(stmt);
-      if (!m) throw new Error(`ddl: sql/${name}.sql holds a statement that is not CREATE ... IF NOT EXISTS: '${stmt.slice(0, 60)}'; DDL files must be safe to apply twice`);
+      if (!m)
+        throw new Error(
+          `ddl: sql/${name}.sql holds a statement that is not CREATE ... IF NOT EXISTS: '${stmt.slice(0, 60)}'; DDL files must be safe to apply twice`,
+        );
       if (m[1]!.toLowerCase().startsWith('system.')) continue;
       await this.#run(name, stmt, []);
     }

@@ -11,7 +11,9 @@ export const MAX_HISTORY_ROWS = 10_000;
 export function describeHistorySql(table: string, limit: number): string {
   const parts = table.split('.');
   if (parts.length < 1 || parts.length > 3 || !parts.every((p) => NAME_PART.test(p))) {
-    throw new Error(`DESCRIBE HISTORY: '${table.slice(0, 120)}' is not a table name; use catalog.schema.table without backticks`);
+    throw new Error(
+      `DESCRIBE HISTORY: '${table.slice(0, 120)}' is not a table name; use catalog.schema.table without backticks`,
+    );
   }
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_ROWS) {
     throw new Error(`DESCRIBE HISTORY ${table}: limit ${limit} must be a whole number from 1 to ${MAX_HISTORY_ROWS}`);
@@ -26,8 +28,12 @@ export function describeHistorySql(table: string, limit: number): string {
 export function historyEntryFromRow(row: Row, table: string): HistoryEntry {
   const version = row.version === null || row.version === undefined ? NaN : Number(row.version);
   const timestampMs = row.timestamp === null || row.timestamp === undefined ? NaN : Number(row.timestamp);
-  if (!Number.isFinite(version)) throw new Error(`DESCRIBE HISTORY ${table}: a row has no numeric version (${String(row.version)})`);
-  if (!Number.isFinite(timestampMs)) throw new Error(`DESCRIBE HISTORY ${table}: version ${version} has no readable timestamp (${String(row.timestamp)})`);
+  if (!Number.isFinite(version))
+    throw new Error(`DESCRIBE HISTORY ${table}: a row has no numeric version (${String(row.version)})`);
+  if (!Number.isFinite(timestampMs))
+    throw new Error(
+      `DESCRIBE HISTORY ${table}: version ${version} has no readable timestamp (${String(row.timestamp)})`,
+    );
   const job = asObject(row.job);
   const jobRun = job?.jobRunId ?? job?.runId;
   return {

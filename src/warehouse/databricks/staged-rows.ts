@@ -10,7 +10,13 @@ import { checkColumns, encodeRow } from '../row-json.js';
 export const ROWS_PARAM = 'pf_rows';
 
 /** How each staged type travels in JSON; timestamps go as epoch ms and are converted in SQL. */
-const JSON_TYPE: Record<StagedType, string> = { STRING: 'STRING', BIGINT: 'BIGINT', DOUBLE: 'DOUBLE', BOOLEAN: 'BOOLEAN', TIMESTAMP: 'BIGINT' };
+const JSON_TYPE: Record<StagedType, string> = {
+  STRING: 'STRING',
+  BIGINT: 'BIGINT',
+  DOUBLE: 'DOUBLE',
+  BOOLEAN: 'BOOLEAN',
+  TIMESTAMP: 'BIGINT',
+};
 
 /**
  * `SELECT c0 AS \`id\`, timestamp_millis(c1) AS \`at\` FROM inline(from_json(:pf_rows, 'ARRAY<STRUCT<c0: STRING, c1: BIGINT>>'))`.
@@ -20,7 +26,9 @@ export function stagedRelation(columns: RowBatch['columns']): string {
   checkColumns(columns);
   if (columns.length === 0) throw new Error('row batch: a batch needs at least one column');
   const fields = columns.map((c, i) => `c${i}: ${JSON_TYPE[c.type]}`).join(', ');
-  const select = columns.map((c, i) => `${c.type === 'TIMESTAMP' ? `timestamp_millis(c${i})` : `c${i}`} AS \`${c.name}\``).join(', ');
+  const select = columns
+    .map((c, i) => `${c.type === 'TIMESTAMP' ? `timestamp_millis(c${i})` : `c${i}`} AS \`${c.name}\``)
+    .join(', ');
   return `SELECT ${select} FROM inline(from_json(:${ROWS_PARAM}, 'ARRAY<STRUCT<${fields}>>'))`;
 }
 
@@ -36,7 +44,10 @@ export function encodeBatches(batch: RowBatch, maxBytes: number): string[] {
   batch.rows.forEach((row, i) => {
     const json = encodeRow(batch.columns, row);
     const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes + 2 > maxBytes) throw new Error(`row batch: row ${i} is ${bytes} bytes of JSON, more than the ${maxBytes}-byte limit of one statement`);
+    if (bytes + 2 > maxBytes)
+      throw new Error(
+        `row batch: row ${i} is ${bytes} bytes of JSON, more than the ${maxBytes}-byte limit of one statement`,
+      );
     if (parts.length > 0 && size + 1 + bytes > maxBytes) {
       out.push(`[${parts.join(',')}]`);
       parts = [];

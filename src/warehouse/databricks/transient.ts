@@ -5,7 +5,16 @@
 
 import type { Transience } from '../../retry/transient-retry.js';
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 interface ErrorShape {
   readonly name?: unknown;
@@ -30,6 +39,7 @@ function isTransient(err: unknown, depth: number): boolean {
   if (e.name === 'RetryError' || e.errorCode === 'ATTEMPTS_EXCEEDED' || e.errorCode === 'TIMEOUT_EXCEEDED') return true;
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
   if (e.type === 'system') return true;
-  if (typeof e.message === 'string' && /socket hang up|premature close|ECONNRESET|Request timed out/i.test(e.message)) return true;
+  if (typeof e.message === 'string' && /socket hang up|premature close|ECONNRESET|Request timed out/i.test(e.message))
+    return true;
   return isTransient(e.cause, depth + 1);
 }

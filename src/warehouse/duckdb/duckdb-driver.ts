@@ -136,7 +136,12 @@ export async function openDuckDb(path: string): Promise<DuckDbSession> {
   return sessionOf(loaded, instance, await instance.connect(), () => instance.closeSync());
 }
 
-function sessionOf(loaded: Loaded, instance: DuckDBInstance, conn: DuckDBConnection, closeInstance: () => void): DuckDbSession {
+function sessionOf(
+  loaded: Loaded,
+  instance: DuckDBInstance,
+  conn: DuckDBConnection,
+  closeInstance: () => void,
+): DuckDbSession {
   // Statements are prepared once per connection and reused, which saves the parse. DuckDB keeps
   // the plan only of a statement without parameters (one with parameters that reads a table is
   // planned again on each run); keeping it is sound only because the instance is opened with the
@@ -174,7 +179,10 @@ function sessionOf(loaded: Loaded, instance: DuckDBInstance, conn: DuckDBConnect
     },
     async append(table, types, rows) {
       const dot = table.indexOf('.');
-      const appender = dot < 0 ? await conn.createAppender(table) : await conn.createAppender(table.slice(dot + 1), table.slice(0, dot));
+      const appender =
+        dot < 0
+          ? await conn.createAppender(table)
+          : await conn.createAppender(table.slice(dot + 1), table.slice(0, dot));
       for (const row of rows) {
         row.forEach((value, i) => appendOne(loaded.api, appender, types[i]!, value));
         appender.endRow();

@@ -2,17 +2,30 @@
 
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { HistoryEntry, Locations, Row, RowBatch, SqlParams, SqlValue, Warehouse, WarehouseStats } from '../port.js';
-import { compileSql } from '../sql-template.js';
-import { loadSql, splitStatements } from '../sql-files.js';
 import { parseCreateTable } from '../ddl-parse.js';
-import { toDuckDbType } from './duckdb-types.js';
+import type {
+  HistoryEntry,
+  Locations,
+  Row,
+  RowBatch,
+  SqlParams,
+  SqlValue,
+  Warehouse,
+  WarehouseStats,
+} from '../port.js';
+import { loadSql, splitStatements } from '../sql-files.js';
+import { compileSql } from '../sql-template.js';
 import { duckdbDialect } from './duckdb-dialect.js';
-import { openDuckDb, type DuckDbSession } from './duckdb-driver.js';
+import { type DuckDbSession, openDuckDb } from './duckdb-driver.js';
+import { toDuckDbType } from './duckdb-types.js';
 import { DATABRICKS_FUNCTIONS } from './functions.js';
 import { inlineRowsJson, inlineRowsSelect, ROWS_PARAM } from './inline-rows.js';
 
-export const DUCKDB_DEFAULT_LOCATIONS: Locations = { ops: 'postflight', eventLog: 'pipelines.event_log', dbtArtifacts: 'elementary' };
+export const DUCKDB_DEFAULT_LOCATIONS: Locations = {
+  ops: 'postflight',
+  eventLog: 'pipelines.event_log',
+  dbtArtifacts: 'elementary',
+};
 
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = 'duckdb' as const;
@@ -50,7 +63,9 @@ export class DuckDbWarehouse implements Warehouse {
   static async openCopyInMemory(path: string, loc: Locations = DUCKDB_DEFAULT_LOCATIONS): Promise<DuckDbWarehouse> {
     // The copy brings the file's own Databricks function macros; they are then replaced by the current ones.
     const session = await openDuckDb(':memory:');
-    await session.exec(`ATTACH ${quoted(path)} AS copy_source (READ_ONLY); COPY FROM DATABASE copy_source TO memory; DETACH copy_source;`);
+    await session.exec(
+      `ATTACH ${quoted(path)} AS copy_source (READ_ONLY); COPY FROM DATABASE copy_source TO memory; DETACH copy_source;`,
+    );
     return DuckDbWarehouse.#ready(session, loc);
   }
 
@@ -59,7 +74,9 @@ export class DuckDbWarehouse implements Warehouse {
     mkdirSync(dirname(path), { recursive: true });
     rmSync(path, { force: true });
     rmSync(`${path}.wal`, { force: true });
-    await this.#session.exec(`ATTACH ${quoted(path)} AS copy_target; COPY FROM DATABASE memory TO copy_target; DETACH copy_target;`);
+    await this.#session.exec(
+      `ATTACH ${quoted(path)} AS copy_target; COPY FROM DATABASE memory TO copy_target; DETACH copy_target;`,
+    );
   }
 
   /** A second warehouse on the same database over its own connection (concurrent work, tests). */
@@ -116,13 +133,21 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   /** Points `{{rows}}` at the row batch, sent as one JSON parameter of the same statement. */
-  async #withStaged<T>(name: string, rows: RowBatch | undefined, run: (sql: string, params: SqlParams) => Promise<T>, params: SqlParams): Promise<T> {
+  async #withStaged<T>(
+    name: string,
+    rows: RowBatch | undefined,
+    run: (sql: string, params: SqlParams) => Promise<T>,
+    params: SqlParams,
+  ): Promise<T> {
     const sql = this.compile(name);
     this.stats.statements++;
     const bound = pick(sql, params, name);
     if (!sql.includes('{{rows}}')) return run(sql, bound);
     if (!rows) throw new Error(`sql: statement '${name}' needs a row batch for {{rows}}`);
-    return run(sql.split('{{rows}}').join(inlineRowsSelect(rows.columns)), { ...bound, [ROWS_PARAM]: inlineRowsJson(rows) });
+    return run(sql.split('{{rows}}').join(inlineRowsSelect(rows.columns)), {
+      ...bound,
+      [ROWS_PARAM]: inlineRowsJson(rows),
+    });
   }
 
   async applyDdl(name: string): Promise<void> {
@@ -143,7 +168,9 @@ export class DuckDbWarehouse implements Warehouse {
   async describeHistory(table: string, limit: number): Promise<HistoryEntry[]> {
     this.stats.historyReads++;
     this.stats.statements++;
-    const rows = await this.#onFree((s) => s.all(this.compile('embedded/describe_history'), { table_name: table, max_rows: limit }));
+    const rows = await this.#onFree((s) =>
+      s.all(this.compile('embedded/describe_history'), { table_name: table, max_rows: limit }),
+    );
     return rows.map((r) => ({
       version: Number(r.version),
       timestampMs: r.timestamp as number,
@@ -172,7 +199,14 @@ function counted(s: DuckDbSession, track: (delta: number) => void): DuckDbSessio
         track(-1);
       }
     };
-  return { all: wrap(s.all), run: wrap(s.run), append: wrap(s.append), exec: wrap(s.exec), connect: () => s.connect(), close: () => s.close() };
+  return {
+    all: wrap(s.all),
+    run: wrap(s.run),
+    append: wrap(s.append),
+    exec: wrap(s.exec),
+    connect: () => s.connect(),
+    close: () => s.close(),
+  };
 }
 
 /** Binds exactly the parameters the statement names, and says which one is missing. */

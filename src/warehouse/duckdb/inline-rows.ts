@@ -24,7 +24,9 @@ export function inlineRowsSelect(columns: RowBatch['columns']): string {
   if (sql === undefined) {
     checkColumns(columns);
     const schema = `[{${columns.map((c, i) => `"c${i}":"${JSON_TYPE[c.type]}"`).join(',')}}]`;
-    const cols = columns.map((c, i) => (c.type === 'TIMESTAMP' ? `epoch_ms(r.c${i}) AS "${c.name}"` : `r.c${i} AS "${c.name}"`));
+    const cols = columns.map((c, i) =>
+      c.type === 'TIMESTAMP' ? `epoch_ms(r.c${i}) AS "${c.name}"` : `r.c${i} AS "${c.name}"`,
+    );
     sql = `SELECT ${cols.join(', ')} FROM (SELECT unnest(from_json(CAST($${ROWS_PARAM} AS VARCHAR), '${schema}')) AS r)`;
     selects.set(key, sql);
   }

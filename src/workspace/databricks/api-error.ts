@@ -8,7 +8,13 @@ export class DatabricksApiError extends Error {
   readonly apiMessage: string | null;
   readonly retryAfter: string | null;
 
-  constructor(endpoint: string, status: number, errorCode: string | null, apiMessage: string | null, retryAfter: string | null = null) {
+  constructor(
+    endpoint: string,
+    status: number,
+    errorCode: string | null,
+    apiMessage: string | null,
+    retryAfter: string | null = null,
+  ) {
     super(`${endpoint}: HTTP ${status}${errorCode ? ` ${errorCode}` : ''}${apiMessage ? `: ${apiMessage}` : ''}`);
     this.name = 'DatabricksApiError';
     this.endpoint = endpoint;
@@ -39,7 +45,8 @@ export function readErrorBody(text: string): { code: string | null; message: str
   try {
     const o = JSON.parse(text) as Record<string, unknown>;
     const code = typeof o.error_code === 'string' ? o.error_code : typeof o.error === 'string' ? o.error : null;
-    const message = typeof o.message === 'string' ? o.message : typeof o.error_description === 'string' ? o.error_description : null;
+    const message =
+      typeof o.message === 'string' ? o.message : typeof o.error_description === 'string' ? o.error_description : null;
     return { code, message };
   } catch {
     // A proxy or load balancer may answer with HTML; a short excerpt is enough to diagnose it.

@@ -13,7 +13,9 @@ const runState = z.object({
 
 const runStatus = z.object({
   state: z.string().optional(),
-  termination_details: z.object({ code: z.string().optional(), type: z.string().optional(), message: z.string().optional() }).optional(),
+  termination_details: z
+    .object({ code: z.string().optional(), type: z.string().optional(), message: z.string().optional() })
+    .optional(),
 });
 
 const taskRun = z.object({
@@ -71,7 +73,10 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((i) => {
-      const path = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+      const path = i.path.reduce<string>(
+        (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+        '',
+      );
       return `${path || '(body)'}: ${i.message}`;
     })
     .join('; ');

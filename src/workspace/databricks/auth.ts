@@ -5,7 +5,7 @@
 import { DEFAULT_RETRY_LIMITS, withTransientRetry } from '../../retry/transient-retry.js';
 import { DatabricksApiError, readErrorBody } from './api-error.js';
 import { tokenSchema } from './api-schemas.js';
-import { classifyHttpFailure, parseBody, scrub, type Authorizer, type HttpOptions } from './rest-client.js';
+import { type Authorizer, classifyHttpFailure, type HttpOptions, parseBody, scrub } from './rest-client.js';
 
 export function bearerToken(token: string): Authorizer {
   const header = `Bearer ${token}`;
@@ -48,13 +48,19 @@ export class OAuthM2M implements Authorizer {
   async #fetchToken(): Promise<string> {
     const endpoint = `POST ${TOKEN_PATH}`;
     const f = this.#opts.fetch ?? fetch;
-    const basic = Buffer.from(`${encodeURIComponent(this.#opts.clientId)}:${encodeURIComponent(this.#opts.clientSecret)}`).toString('base64');
+    const basic = Buffer.from(
+      `${encodeURIComponent(this.#opts.clientId)}:${encodeURIComponent(this.#opts.clientSecret)}`,
+    ).toString('base64');
     try {
       const body = await withTransientRetry(
         async () => {
           const res = await f(new URL(TOKEN_PATH, `${this.#opts.baseUrl}/`), {
             method: 'POST',
-            headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+            headers: {
+              Authorization: `Basic ${basic}`,
+              'Content-Type': 'application/x-www-form-urlencoded',
+              Accept: 'application/json',
+            },
             body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'all-apis' }).toString(),
             signal: AbortSignal.timeout(this.#opts.requestTimeoutMs ?? 30_000),
           });

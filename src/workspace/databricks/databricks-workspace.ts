@@ -24,10 +24,16 @@ export class DatabricksWorkspace implements Workspace {
 
   async listRuns(q: { readonly startTimeFrom: number; readonly pageToken?: string }): Promise<RunsPage> {
     this.stats.calls++;
-    const query: Record<string, string> = { start_time_from: String(Math.floor(q.startTimeFrom)), expand_tasks: 'true', limit: String(RUNS_PAGE_LIMIT) };
+    const query: Record<string, string> = {
+      start_time_from: String(Math.floor(q.startTimeFrom)),
+      expand_tasks: 'true',
+      limit: String(RUNS_PAGE_LIMIT),
+    };
     if (q.pageToken !== undefined) query.page_token = q.pageToken;
     const page = await this.#client.request('GET', '/api/2.2/jobs/runs/list', runsPageSchema, { query });
-    const runs = (page.runs ?? []).filter((r): r is typeof r & { job_id: number | string } => r.job_id !== undefined) as ApiRun[];
+    const runs = (page.runs ?? []).filter(
+      (r): r is typeof r & { job_id: number | string } => r.job_id !== undefined,
+    ) as ApiRun[];
     const more = page.has_more === true && page.next_page_token !== undefined && page.next_page_token !== '';
     return more ? { runs, has_more: true, next_page_token: page.next_page_token! } : { runs, has_more: false };
   }
@@ -45,7 +51,12 @@ export class DatabricksWorkspace implements Workspace {
         page = await this.#client.request('GET', '/api/2.2/jobs/get', jobSchema, { query });
       } catch (err) {
         // jobs/get answers a missing job with 400 INVALID_PARAMETER_VALUE "Job 42 does not exist."
-        if (token === undefined && err instanceof DatabricksApiError && (err.isNotFound || (err.status === 400 && /does not exist/i.test(err.apiMessage ?? '')))) return null;
+        if (
+          token === undefined &&
+          err instanceof DatabricksApiError &&
+          (err.isNotFound || (err.status === 400 && /does not exist/i.test(err.apiMessage ?? '')))
+        )
+          return null;
         throw err;
       }
       mergeJobPage(settings, page.settings);
@@ -67,7 +78,9 @@ export class DatabricksWorkspace implements Workspace {
     this.stats.calls++;
     try {
       const p = await this.#client.request('GET', `/api/2.0/pipelines/${pipelineId}`, pipelineSchema);
-      return p.last_modified === undefined ? { pipeline_id: p.pipeline_id, spec: p.spec } : { pipeline_id: p.pipeline_id, spec: p.spec, last_modified: p.last_modified };
+      return p.last_modified === undefined
+        ? { pipeline_id: p.pipeline_id, spec: p.spec }
+        : { pipeline_id: p.pipeline_id, spec: p.spec, last_modified: p.last_modified };
     } catch (err) {
       if (err instanceof DatabricksApiError && err.isNotFound) return null;
       throw err;
@@ -77,7 +90,9 @@ export class DatabricksWorkspace implements Workspace {
   async editPipeline(pipelineId: string, spec: Record<string, unknown>): Promise<void> {
     checkId(pipelineId, PIPELINE_ID, 'pipeline id', 'a pipeline id is the UUID in the pipeline URL');
     this.stats.calls++;
-    await this.#client.request('PUT', `/api/2.0/pipelines/${pipelineId}`, emptySchema, { body: JSON.stringify({ ...spec, pipeline_id: pipelineId }) });
+    await this.#client.request('PUT', `/api/2.0/pipelines/${pipelineId}`, emptySchema, {
+      body: JSON.stringify({ ...spec, pipeline_id: pipelineId }),
+    });
   }
 }
 
@@ -85,7 +100,8 @@ export class DatabricksWorkspace implements Workspace {
 export function mergeJobPage(into: Record<string, unknown>, page: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(page)) {
     const prev = into[k];
-    if ((PAGED_JOB_ARRAYS as readonly string[]).includes(k) && Array.isArray(prev) && Array.isArray(v)) into[k] = [...prev, ...v];
+    if ((PAGED_JOB_ARRAYS as readonly string[]).includes(k) && Array.isArray(prev) && Array.isArray(v))
+      into[k] = [...prev, ...v];
     else if (!(k in into)) into[k] = v;
   }
 }

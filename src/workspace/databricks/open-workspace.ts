@@ -19,8 +19,14 @@ export interface WorkspaceSettings {
 }
 
 export function openDatabricksWorkspace(s: WorkspaceSettings): DatabricksWorkspace {
-  const http = { ...(s.retry ? { retry: s.retry } : {}), ...(s.requestTimeoutMs ? { requestTimeoutMs: s.requestTimeoutMs } : {}) };
-  const auth = s.auth.kind === 'token' ? bearerToken(s.auth.token) : new OAuthM2M({ baseUrl: s.baseUrl, clientId: s.auth.clientId, clientSecret: s.auth.clientSecret, ...http });
+  const http = {
+    ...(s.retry ? { retry: s.retry } : {}),
+    ...(s.requestTimeoutMs ? { requestTimeoutMs: s.requestTimeoutMs } : {}),
+  };
+  const auth =
+    s.auth.kind === 'token'
+      ? bearerToken(s.auth.token)
+      : new OAuthM2M({ baseUrl: s.baseUrl, clientId: s.auth.clientId, clientSecret: s.auth.clientSecret, ...http });
   const secrets = s.auth.kind === 'token' ? [s.auth.token] : [s.auth.clientSecret];
   return new DatabricksWorkspace(new RestClient({ baseUrl: s.baseUrl, auth, secrets, ...http }));
 }

@@ -2,8 +2,15 @@
 // on 429/5xx and dropped connections only (honouring Retry-After), and every body validated.
 
 import type { z } from 'zod';
-import { DEFAULT_RETRY_LIMITS, isRetryableStatus, retryAfterMs, withTransientRetry, type RetryLimits, type Transience } from '../../retry/transient-retry.js';
-import { DatabricksApiError, UnexpectedResponseError, readErrorBody, redact } from './api-error.js';
+import {
+  DEFAULT_RETRY_LIMITS,
+  isRetryableStatus,
+  type RetryLimits,
+  retryAfterMs,
+  type Transience,
+  withTransientRetry,
+} from '../../retry/transient-retry.js';
+import { DatabricksApiError, readErrorBody, redact, UnexpectedResponseError } from './api-error.js';
 import { describeIssues } from './api-schemas.js';
 
 /** Supplies the value of the Authorization header. */
@@ -35,17 +42,34 @@ export interface RequestParts {
   readonly body?: string;
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 
 /** 429/5xx answers, request timeouts and dropped connections; never another 4xx or a bad body. */
 export function classifyHttpFailure(err: unknown, nowMs: number): Transience {
   if (err instanceof DatabricksApiError) {
-    return isRetryableStatus(err.status) ? { transient: true, retryAfterMs: retryAfterMs(err.retryAfter, nowMs) } : { transient: false };
+    return isRetryableStatus(err.status)
+      ? { transient: true, retryAfterMs: retryAfterMs(err.retryAfter, nowMs) }
+      : { transient: false };
   }
   const e = err as { name?: string; code?: string; cause?: { code?: string } } | null;
   if (e?.name === 'TimeoutError') return { transient: true, retryAfterMs: null };
   // Node's fetch reports a broken connection as TypeError('fetch failed') with the errno in `cause`.
-  if (e?.name === 'TypeError' && (NETWORK_CODES.has(e.cause?.code ?? '') || /fetch failed|socket|terminated/i.test(String((err as Error).message)))) {
+  if (
+    e?.name === 'TypeError' &&
+    (NETWORK_CODES.has(e.cause?.code ?? '') || /fetch failed|socket|terminated/i.test(String((err as Error).message)))
+  ) {
     return { transient: true, retryAfterMs: null };
   }
   if (NETWORK_CODES.has(e?.code ?? '')) return { transient: true, retryAfterMs: null };
@@ -81,10 +105,20 @@ export class RestClient {
     }
   }
 
-  async #once<T>(method: Method, path: string, endpoint: string, schema: z.ZodType<T>, parts: RequestParts): Promise<T> {
+  async #once<T>(
+    method: Method,
+    path: string,
+    endpoint: string,
+    schema: z.ZodType<T>,
+    parts: RequestParts,
+  ): Promise<T> {
     const url = new URL(path, `${this.#opts.baseUrl}/`);
     for (const [k, v] of Object.entries(parts.query ?? {})) url.searchParams.set(k, v);
-    const headers: Record<string, string> = { Authorization: await this.#opts.auth.authorization(), Accept: 'application/json', 'User-Agent': 'postflight' };
+    const headers: Record<string, string> = {
+      Authorization: await this.#opts.auth.authorization(),
+      Accept: 'application/json',
+      'User-Agent': 'postflight',
+    };
     if (parts.body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await this.#fetch(url, {
       method,

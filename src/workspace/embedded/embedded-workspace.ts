@@ -19,39 +19,62 @@ export class EmbeddedWorkspace implements Workspace {
   async listRuns(q: { startTimeFrom: number; pageToken?: string }): Promise<RunsPage> {
     this.stats.calls++;
     const offset = q.pageToken ? Number(q.pageToken) : 0;
-    const rows = await this.#wh.session.all(loadSql('embedded/api_runs_list'), { since_ms: q.startTimeFrom, page_offset: offset, page_size: RUNS_PAGE_SIZE + 1 });
+    const rows = await this.#wh.session.all(loadSql('embedded/api_runs_list'), {
+      since_ms: q.startTimeFrom,
+      page_offset: offset,
+      page_size: RUNS_PAGE_SIZE + 1,
+    });
     const page = rows.slice(0, RUNS_PAGE_SIZE);
     const runs: ApiRun[] = page.map((r) => {
       const done = Boolean(r.done);
-      const tasks = JSON.parse(String(r.tasks ?? '[]')) as Array<{ taskKey: string; runId: string; endMs: number; result: string }>;
+      const tasks = JSON.parse(String(r.tasks ?? '[]')) as Array<{
+        taskKey: string;
+        runId: string;
+        endMs: number;
+        result: string;
+      }>;
       return {
         run_id: String(r.run_id),
         job_id: String(r.job_id),
         run_name: String(r.run_name ?? ''),
         start_time: Number(r.start_ms),
         end_time: done ? Number(r.end_ms) : 0,
-        state: done ? { life_cycle_state: 'TERMINATED', result_state: String(r.result_state) } : { life_cycle_state: 'RUNNING' },
+        state: done
+          ? { life_cycle_state: 'TERMINATED', result_state: String(r.result_state) }
+          : { life_cycle_state: 'RUNNING' },
         status: done
-          ? { state: 'TERMINATED', termination_details: { code: String(r.termination_code), type: String(r.termination_type) } }
+          ? {
+              state: 'TERMINATED',
+              termination_details: { code: String(r.termination_code), type: String(r.termination_type) },
+            }
           : { state: 'RUNNING' },
         tasks: tasks.map((t) => {
           const tdone = done || t.endMs <= Number(r.now_ms);
           return {
             task_key: t.taskKey,
             run_id: t.runId,
-            state: tdone ? { life_cycle_state: 'TERMINATED', result_state: t.result === 'SUCCEEDED' ? 'SUCCESS' : 'FAILED' } : { life_cycle_state: 'RUNNING' },
+            state: tdone
+              ? { life_cycle_state: 'TERMINATED', result_state: t.result === 'SUCCEEDED' ? 'SUCCESS' : 'FAILED' }
+              : { life_cycle_state: 'RUNNING' },
           };
         }),
       };
     });
     const more = rows.length > RUNS_PAGE_SIZE;
-    return more ? { runs, has_more: true, next_page_token: String(offset + RUNS_PAGE_SIZE) } : { runs, has_more: false };
+    return more
+      ? { runs, has_more: true, next_page_token: String(offset + RUNS_PAGE_SIZE) }
+      : { runs, has_more: false };
   }
 
   async getJob(jobId: string): Promise<JobInfo | null> {
     this.stats.calls++;
-    const rows = await this.#wh.session.all("SELECT settings FROM sim_world.api_resources WHERE resource_id = $id AND resource_type = 'job'", { id: jobId });
-    return rows[0] ? { job_id: jobId, settings: JSON.parse(String(rows[0].settings)) as Record<string, unknown> } : null;
+    const rows = await this.#wh.session.all(
+      "SELECT settings FROM sim_world.api_resources WHERE resource_id = $id AND resource_type = 'job'",
+      { id: jobId },
+    );
+    return rows[0]
+      ? { job_id: jobId, settings: JSON.parse(String(rows[0].settings)) as Record<string, unknown> }
+      : null;
   }
 
   async resetJob(jobId: string, settings: Record<string, unknown>): Promise<void> {
@@ -61,13 +84,27 @@ export class EmbeddedWorkspace implements Workspace {
 
   async getPipeline(pipelineId: string): Promise<PipelineInfo | null> {
     this.stats.calls++;
-    const rows = await this.#wh.session.all("SELECT settings, last_modified FROM sim_world.api_resources WHERE resource_id = $id AND resource_type = 'pipeline'", { id: pipelineId });
-    return rows[0] ? { pipeline_id: pipelineId, spec: JSON.parse(String(rows[0].settings)) as Record<string, unknown>, last_modified: Number(rows[0].last_modified) } : null;
+    const rows = await this.#wh.session.all(
+      "SELECT settings, last_modified FROM sim_world.api_resources WHERE resource_id = $id AND resource_type = 'pipeline'",
+      { id: pipelineId },
+    );
+    return rows[0]
+      ? {
+          pipeline_id: pipelineId,
+          spec: JSON.parse(String(rows[0].settings)) as Record<string, unknown>,
+          last_modified: Number(rows[0].last_modified),
+        }
+      : null;
   }
 
   async editPipeline(pipelineId: string, spec: Record<string, unknown>): Promise<void> {
     this.stats.calls++;
-    await this.#apply(pipelineId, 'pipeline', spec, (spec.configuration as Record<string, string> | undefined)?.['postflight.version']);
+    await this.#apply(
+      pipelineId,
+      'pipeline',
+      spec,
+      (spec.configuration as Record<string, string> | undefined)?.['postflight.version'],
+    );
   }
 
   /** Changes made to jobs and pipelines so far: a replay tells by it whether a tick rolled something back. */
@@ -75,14 +112,25 @@ export class EmbeddedWorkspace implements Workspace {
     return this.#edits;
   }
 
-  async #apply(id: string, type: string, settings: Record<string, unknown>, version: string | undefined): Promise<void> {
+  async #apply(
+    id: string,
+    type: string,
+    settings: Record<string, unknown>,
+    version: string | undefined,
+  ): Promise<void> {
     this.#edits++;
-    const rows = await this.#wh.session.all('SELECT resource_id FROM sim_world.api_resources WHERE resource_id = $id AND resource_type = $type', { id, type });
+    const rows = await this.#wh.session.all(
+      'SELECT resource_id FROM sim_world.api_resources WHERE resource_id = $id AND resource_type = $type',
+      { id, type },
+    );
     if (rows.length === 0) throw new Error(`${type} ${id} does not exist (RESOURCE_DOES_NOT_EXIST)`);
     await this.#wh.session.run(
       'UPDATE sim_world.api_resources SET settings = $settings, version = COALESCE($version, version), changed_ms = (SELECT now_ms FROM sim_world.clock), last_modified = (SELECT now_ms FROM sim_world.clock) WHERE resource_id = $id',
       { settings: JSON.stringify(settings), version: version ?? null, id },
     );
-    await this.#wh.session.run('INSERT INTO sim_world.api_changes SELECT $id, $type, CAST($version AS VARCHAR), now_ms FROM sim_world.clock', { id, type, version: version ?? null });
+    await this.#wh.session.run(
+      'INSERT INTO sim_world.api_changes SELECT $id, $type, CAST($version AS VARCHAR), now_ms FROM sim_world.clock',
+      { id, type, version: version ?? null },
+    );
   }
 }
