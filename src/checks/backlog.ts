@@ -16,7 +16,7 @@ const TREND_SAMPLES = 60;
 const ORDER: readonly CheckStatus[] = ['FAIL', 'WARN', 'ERROR', 'INCONCLUSIVE', 'PASS'];
 
 type Metric = 'seconds' | 'records';
-const valueOf = (s: BacklogSample, m: Metric) => (m === 'seconds' ? s.backlogSeconds : s.backlogRecords);
+const metricOf = (s: BacklogSample, m: Metric) => (m === 'seconds' ? s.backlogSeconds : s.backlogRecords);
 const usable = (v: number | null): v is number => v !== null && Number.isFinite(v) && v >= 0;
 
 interface FlowVerdict {
@@ -50,19 +50,19 @@ function judgeFlow(
   const seconds = (xs: readonly BacklogSample[]) => xs.filter((s) => s.backlogSeconds !== null).length;
   const metric: Metric = seconds(after) > 0 && seconds(before) >= bp.minBaselineSamples ? 'seconds' : 'records';
   const show = (v: number) => (metric === 'seconds' ? elapsed(v) : `${int(v)} records`);
-  const reported = after.filter((s) => valueOf(s, metric) !== null);
-  const bad = reported.find((s) => !usable(valueOf(s, metric)));
+  const reported = after.filter((s) => metricOf(s, metric) !== null);
+  const bad = reported.find((s) => !usable(metricOf(s, metric)));
   if (bad) {
     return {
       flow,
       status: 'ERROR',
       ratio: null,
       fields: {},
-      explanation: `could not measure the backlog of flow ${flow}: backlog ${metric} = ${String(valueOf(bad, metric))} at ${clock(bad.timestampMs)}; a backlog is a number ≥ 0`,
+      explanation: `could not measure the backlog of flow ${flow}: backlog ${metric} = ${String(metricOf(bad, metric))} at ${clock(bad.timestampMs)}; a backlog is a number ≥ 0`,
     };
   }
   const pre = before
-    .map((s) => valueOf(s, metric))
+    .map((s) => metricOf(s, metric))
     .filter(usable)
     .map(Math.log1p);
   if (pre.length < bp.minBaselineSamples) {
@@ -74,7 +74,7 @@ function judgeFlow(
       explanation: `only ${pre.length} backlog samples of flow ${flow} before the deploy (need ${bp.minBaselineSamples}); cannot tell its usual backlog`,
     };
   }
-  const post = reported.map((s) => ({ t: s.timestampMs, y: Math.log1p(valueOf(s, metric)!) }));
+  const post = reported.map((s) => ({ t: s.timestampMs, y: Math.log1p(metricOf(s, metric)!) }));
   const center = median(pre);
   const spread = Math.max(madNormal(pre), MIN_LOG_SCALE);
   const fields = { baselineN: pre.length, baselineCenter: Math.expm1(center), baselineSpread: spread };
@@ -131,7 +131,7 @@ function backloggedBefore(before: readonly BacklogSample[], policy: Policy): boo
   const bp = policy.backlog;
   for (const metric of ['seconds', 'records'] as const) {
     const ys = before
-      .map((s) => valueOf(s, metric))
+      .map((s) => metricOf(s, metric))
       .filter(usable)
       .map(Math.log1p);
     if (ys.length < bp.minBaselineSamples) continue;

@@ -17,7 +17,7 @@ export function duration(ms: number): string {
 }
 
 export function clock(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 export function num(x: number, digits = 3): string {

@@ -56,7 +56,7 @@ export function pooledNoise(history: readonly NoisePoint[], cadence: number | nu
     const m = mean(values as number[]);
     for (const v of values) ss += (v - m) * (v - m);
     df += values.length - 1;
-    group.forEach((p, i) => deviations.push({ ms: p.timestampMs, d: raw[i]! - m }));
+    for (const [i, p] of group.entries()) deviations.push({ ms: p.timestampMs, d: raw[i]! - m });
   }
   deviations.sort((a, b) => a.ms - b.ms);
   let cross = 0;
@@ -99,7 +99,10 @@ function measuredDesignEffect(
   const stretches: number[][] = [];
   let prefix: number[] = [];
   deviations.forEach((x, i) => {
-    if (i === 0 || x.ms - deviations[i - 1]!.ms > 1.5 * cadence) stretches.push((prefix = [0]));
+    if (i === 0 || x.ms - deviations[i - 1]!.ms > 1.5 * cadence) {
+      prefix = [0];
+      stretches.push(prefix);
+    }
     prefix.push(prefix[prefix.length - 1]! + x.d);
   });
   const cache = new Map<number, number>();

@@ -109,7 +109,7 @@ export class SlotIndex<T extends Timed> {
     atMs: number,
     cadenceMs: number | null,
     minN: number,
-    valueOf: (item: T) => number | null = rowsOf,
+    measure: (item: T) => number | null = rowsOf,
   ): SlotBaseline<T> {
     const tolMin = slotTolerance(cadenceMs);
     const target = minuteOfDay(atMs);
@@ -145,7 +145,7 @@ export class SlotIndex<T extends Timed> {
     if (
       sameType.length > 0 &&
       other.length > 0 &&
-      similar(sameType.map(valueOf), other.map(valueOf)) &&
+      similar(sameType.map(measure), other.map(measure)) &&
       sameType.length + other.length >= minN
     ) {
       return { items: [...sameType, ...other].sort((a, b) => a.timestampMs - b.timestampMs), kind: 'time-of-day' };
@@ -173,9 +173,9 @@ export function slotBaseline<T extends Timed>(
   atMs: number,
   cadenceMs: number | null,
   minN: number,
-  valueOf: (item: T) => number | null = rowsOf,
+  measure: (item: T) => number | null = rowsOf,
 ): SlotBaseline<T> {
-  return new SlotIndex(history).baseline(atMs, cadenceMs, minN, valueOf);
+  return new SlotIndex(history).baseline(atMs, cadenceMs, minN, measure);
 }
 
 function medianOf(xs: readonly number[]): number {

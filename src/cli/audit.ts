@@ -4,12 +4,7 @@
 import { verifyAuditLog } from '../audit/audit-log.js';
 import type { Warehouse } from '../warehouse/port.js';
 
-export async function runAuditCommand(
-  sub: 'verify',
-  wh: Warehouse,
-  out: NodeJS.WritableStream,
-  json: boolean,
-): Promise<number> {
+export async function runAuditCommand(wh: Warehouse, out: NodeJS.WritableStream, json: boolean): Promise<number> {
   const v = await verifyAuditLog(wh);
   if (json) out.write(`${JSON.stringify(v)}\n`);
   else if (v.ok)

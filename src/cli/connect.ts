@@ -11,7 +11,7 @@ import { validateIdentifier } from '../warehouse/sql-template.js';
 import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
 import type { Workspace } from '../workspace/port.js';
 import { ConfigError, type WarehouseTarget, type WorkspaceTarget } from './args.js';
-import { EnvError, readDatabricksEnv } from './databricks-env.js';
+import { type DatabricksEnv, EnvError, readDatabricksEnv } from './databricks-env.js';
 
 export interface ConnectOptions {
   readonly warehouse: WarehouseTarget;
@@ -39,7 +39,7 @@ export interface Connection {
 export async function connect(o: ConnectOptions): Promise<Connection> {
   if (o.warehouse.kind === 'duckdb') return connectEmbedded(o.warehouse.path, o);
   const loc = databricksLocations(o);
-  let env;
+  let env: DatabricksEnv;
   try {
     env = readDatabricksEnv(o.env, true);
   } catch (e) {

@@ -236,7 +236,7 @@ async function main(argv: string[]): Promise<number> {
         );
       const wh = await DuckDbWarehouse.open(target.path);
       try {
-        return await runAuditCommand('verify', wh, process.stdout, values.json);
+        return await runAuditCommand(wh, process.stdout, values.json);
       } finally {
         await wh.close();
       }

@@ -1,7 +1,7 @@
 // Turns zod issues into lines an engineer can act on: the JSON path of the bad field, what is
 // wrong with it, and how to fix it.
 
-import { z } from 'zod';
+import type { z } from 'zod';
 
 type Issue = z.core.$ZodIssue;
 type Path = ReadonlyArray<PropertyKey>;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_SLO_POLICY, resolveSloPolicy } from '../budget/slo-policy.js';
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
-import { DEFAULT_ROLLBACK_POLICY, type RollbackPolicy, resolveRollbackPolicy } from '../rollback/policy.js';
+import { type RollbackPolicy, resolveRollbackPolicy } from '../rollback/policy.js';
 import type { WorldSpec } from '../simulator/catalog.js';
 import { hashKey } from '../simulator/random.js';
 import { SimWorld, WORLD_FORMAT } from '../simulator/world.js';

@@ -166,7 +166,7 @@ export function unpinnedCode(settings: Readonly<Record<string, unknown>>, versio
   const short = version.slice(0, 7);
   const out: string[] = [];
   const walk = (v: unknown, key: string | null): void => {
-    if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+    if (Array.isArray(v)) for (const x of v) walk(x, key);
     else if (v !== null && typeof v === 'object')
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(x, k);
     else if (typeof v === 'string' && key !== null && CODE_FIELDS.has(key) && !v.includes(short)) out.push(v);

@@ -35,7 +35,7 @@ export function decideRollback(input: {
   readonly policy: RollbackPolicy;
   readonly nowMs: number;
 }): Decision {
-  const { plan, policy, nowMs } = input;
+  const { plan, policy } = input;
   const strategy = strategyFor(policy, plan.bundle);
   const would = wouldDecide(input, strategy);
   if (!isDryRun(policy, plan.bundle)) return would;

@@ -274,7 +274,7 @@ export async function claim(
     lease_until_ms: nowMs + leaseMs,
   });
   const [row] = await wh.query('rollback/read', { rollback_id: rollbackId });
-  if (!row || row.state !== 'EXECUTING' || row.lease_holder !== holder) return null;
+  if (row?.state !== 'EXECUTING' || row.lease_holder !== holder) return null;
   return { holder, attempts: Number(row.attempts ?? 0), plan: String(row.plan ?? '{}') };
 }
 

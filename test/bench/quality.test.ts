@@ -31,7 +31,9 @@ function flatNab(dir: string, days: number, value: number): void {
 }
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('quality benchmark', () => {
   it('reports every figure, catches every hard failure and does not roll back a flat healthy series', async () => {

@@ -152,5 +152,5 @@ export function expectAllClose(
   label = '',
 ): void {
   expect(actual.length, `${label}: length`).toBe(expected.length);
-  expected.forEach((e, i) => expectClose(actual[i] ?? Number.NaN, e, tolerance, `${label}[${i}]`));
+  for (const [i, e] of expected.entries()) expectClose(actual[i] ?? Number.NaN, e, tolerance, `${label}[${i}]`);
 }

@@ -82,6 +82,9 @@ export function spread(n: number, half: number): number[] {
 /** Deterministic standard normal draws (Box-Muller on a Lehmer generator). */
 export function normals(seed: number): () => number {
   let s = seed;
-  const u = () => (s = (s * 48271) % 2147483647) / 2147483647;
+  const u = () => {
+    s = (s * 48271) % 2147483647;
+    return s / 2147483647;
+  };
   return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
 }

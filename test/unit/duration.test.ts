@@ -11,13 +11,13 @@ const deploy = T0 + 3 * HOUR;
 const wobble = spread(28, 0.05);
 const daily = runsEvery(T0 - 28 * DAY + 2 * HOUR, 28, DAY, (i) => 600 * Math.exp(wobble[i]!));
 const post = (seconds: number[]) => runsEvery(T0 + DAY + 2 * HOUR, seconds.length, DAY, (i) => seconds[i]!, 'p');
-const after = (runs: number) => T0 + runs * DAY + 4 * HOUR;
+const nowAfterRuns = (runs: number) => T0 + runs * DAY + 4 * HOUR;
 const withSla = (over: Partial<Policy>): Policy => ({ ...DEFAULT_POLICY, ...over });
 
 describe('duration: hard SLA', () => {
   const policy = withSla({ slaSeconds: { '1': 900 } });
   it('fails at once on a finished run longer than the SLA, without statistics', () => {
-    const r = checkDuration(subject, daily, post([1000]), policy, after(1));
+    const r = checkDuration(subject, daily, post([1000]), policy, nowAfterRuns(1));
     expect(r.status).toBe('FAIL');
     expect(r.threshold).toBe(900);
     expect(r.observed).toBeCloseTo(1000, 6);
@@ -44,17 +44,18 @@ describe('duration: hard SLA', () => {
     expect(slaSecondsFor(byKey, subject, 'other')).toBe(5000);
     expect(slaSecondsFor({ ...byKey, slaSeconds: { '1': 60 } }, subject, 'orders')).toBe(60);
     expect(
-      checkDuration(subject, daily, post([640]), byKey, after(1), slaSecondsFor(byKey, subject, 'orders')).status,
+      checkDuration(subject, daily, post([640]), byKey, nowAfterRuns(1), slaSecondsFor(byKey, subject, 'orders'))
+        .status,
     ).toBe('FAIL');
     expect(
-      checkDuration(subject, daily, post([640]), byKey, after(1), slaSecondsFor(byKey, subject, 'other')).status,
+      checkDuration(subject, daily, post([640]), byKey, nowAfterRuns(1), slaSecondsFor(byKey, subject, 'other')).status,
     ).toBe('PASS');
   });
 });
 
 describe('duration: statistical regression', () => {
   it('fails a 50% slower run against 20 same-slot runs, recording LLR, boundary and effect', () => {
-    const r = checkDuration(subject, daily, post([900]), DEFAULT_POLICY, after(1));
+    const r = checkDuration(subject, daily, post([900]), DEFAULT_POLICY, nowAfterRuns(1));
     expect(r.status).toBe('FAIL');
     expect(r.baselineN).toBeGreaterThanOrEqual(14);
     expect(r.threshold).toBeCloseTo(sprtBoundaries(0.001, 0.1).upper, 9);
@@ -65,7 +66,7 @@ describe('duration: statistical regression', () => {
     expect(r.explanation).toMatch(/\+50% longer than \d+ same-slot runs/);
   });
   it('warns on a run beyond the prediction threshold but under the rollback size, with its one-sided p', () => {
-    const r = checkDuration(subject, daily, post([690]), DEFAULT_POLICY, after(1));
+    const r = checkDuration(subject, daily, post([690]), DEFAULT_POLICY, nowAfterRuns(1));
     expect(r.status).toBe('WARN');
     expect(r.statistic!).toBeGreaterThan(r.threshold!);
     // T beyond the two-sided 1% threshold means a one-sided p under 0.5%.
@@ -73,35 +74,35 @@ describe('duration: statistical regression', () => {
     expect(r.explanation).toMatch(/watching the next runs/);
   });
   it('passes steady runs once the up test clears', () => {
-    const r = checkDuration(subject, daily, post([605, 598]), DEFAULT_POLICY, after(2));
+    const r = checkDuration(subject, daily, post([605, 598]), DEFAULT_POLICY, nowAfterRuns(2));
     expect(r.status).toBe('PASS');
     expect(r.look).toBe(2);
   });
   it('never fails a faster run: the test looks up only', () => {
-    const r = checkDuration(subject, daily, post([300, 310, 290]), DEFAULT_POLICY, after(3));
+    const r = checkDuration(subject, daily, post([300, 310, 290]), DEFAULT_POLICY, nowAfterRuns(3));
     expect(r.status).toBe('PASS');
     expect(r.effect!).toBeLessThan(0.6);
   });
   it('warns instead of failing when the baseline is under the rollback minimum', () => {
     const thin = daily.slice(-10);
-    const r = checkDuration(subject, thin, post([900]), DEFAULT_POLICY, after(1));
+    const r = checkDuration(subject, thin, post([900]), DEFAULT_POLICY, nowAfterRuns(1));
     expect(r.baselineN).toBeGreaterThanOrEqual(7);
     expect(r.baselineN).toBeLessThan(14);
     expect(r.status).toBe('WARN');
     expect(r.explanation).toMatch(/no automatic rollback/);
   });
   it('is inconclusive with too little history, saying how much it needs', () => {
-    const r = checkDuration(subject, daily.slice(-4), post([900]), DEFAULT_POLICY, after(1));
+    const r = checkDuration(subject, daily.slice(-4), post([900]), DEFAULT_POLICY, nowAfterRuns(1));
     expect(r.status).toBe('INCONCLUSIVE');
     expect(r.explanation).toMatch(/need 7/);
   });
   it('stores no NaN or infinite statistics when there is no history at all', () => {
-    const r = checkDuration(subject, [], post([900]), DEFAULT_POLICY, after(1));
+    const r = checkDuration(subject, [], post([900]), DEFAULT_POLICY, nowAfterRuns(1));
     expect(r.status).toBe('INCONCLUSIVE');
     expect([r.baselineCenter, r.statistic, r.threshold]).toEqual([null, null, null]);
   });
   it('is inconclusive before the first successful post-deploy run and names the run it waits for', () => {
-    const r = checkDuration(subject, daily, [], DEFAULT_POLICY, after(0));
+    const r = checkDuration(subject, daily, [], DEFAULT_POLICY, nowAfterRuns(0));
     expect(r.status).toBe('INCONCLUSIVE');
     expect(r.explanation).toMatch(/after run 1/);
   });
@@ -110,7 +111,7 @@ describe('duration: statistical regression', () => {
       ...r,
       result: 'FAILED' as const,
     }));
-    const r = checkDuration(subject, [...daily, ...failed], post([605, 598]), DEFAULT_POLICY, after(2));
+    const r = checkDuration(subject, [...daily, ...failed], post([605, 598]), DEFAULT_POLICY, nowAfterRuns(2));
     expect(r.status).toBe('PASS');
     expect(r.baselineCenter!).toBeLessThan(630);
   });
@@ -170,7 +171,7 @@ describe('duration: bad input', () => {
       daily,
       [aRun({ runId: 'p0', startMs: T0 + DAY, endMs: T0 + DAY - 5 })],
       DEFAULT_POLICY,
-      after(1),
+      nowAfterRuns(1),
     );
     expect(r.status).toBe('ERROR');
     expect(r.explanation).toMatch(/run p0/);
@@ -181,7 +182,7 @@ describe('duration: bad input', () => {
       daily,
       [aRun({ runId: 'p0', startMs: Number.NaN, endMs: T0 + DAY })],
       DEFAULT_POLICY,
-      after(1),
+      nowAfterRuns(1),
     );
     expect(r.status).toBe('ERROR');
   });
@@ -190,7 +191,7 @@ describe('duration: bad input', () => {
       aRun({ runId: 'j1', startMs: T0 - 3 * DAY, endMs: T0 - 3 * DAY }),
       aRun({ runId: 'j2', startMs: Number.NaN, endMs: T0 - DAY }),
     ];
-    const r = checkDuration(subject, [...daily, ...junk], post([605, 598]), DEFAULT_POLICY, after(2));
+    const r = checkDuration(subject, [...daily, ...junk], post([605, 598]), DEFAULT_POLICY, nowAfterRuns(2));
     expect(r.status).toBe('PASS');
   });
 });

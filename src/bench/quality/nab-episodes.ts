@@ -45,7 +45,7 @@ function medianStep(points: NabSeries['points']): number {
 /** One run per cycle; a volume run writes the cycle's mean rate times its length, so a cycle with a missing sample is not a drop. */
 export function nabRuns(series: NabSeries): NabRuns {
   const step = medianStep(series.points);
-  const cycleMs = step < HOUR ? HOUR : step;
+  const cycleMs = Math.max(step, HOUR);
   const buckets = new Map<number, { sum: number; n: number }>();
   for (const p of series.points) {
     const k = Math.floor(p.ms / cycleMs) * cycleMs;

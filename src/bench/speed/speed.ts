@@ -17,7 +17,7 @@ import { EmbeddedWorkspace } from '../../workspace/embedded/embedded-workspace.j
 import { type CacheEquivalence, compareWithoutCache } from './cache-equivalence.js';
 import { measureJobRuns } from './job-runs.js';
 import { measureInChild, serveChildMeasure } from './measure-child.js';
-import { compareGathering } from './naive.js';
+import { compareGathering, type GatherComparison } from './naive.js';
 import { quantile, sampleTicks, type TickSample } from './tick-sampler.js';
 
 export interface SpeedOptions {
@@ -206,10 +206,10 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
   mkdirSync(scratch, { recursive: true });
   const spec = (days: number): WorldSpec =>
     defaultSpec({ pipelines: opts.pipelines, days, deploysPerDay: opts.deploysPerDay });
-  const longTpl = await ensureWorldTemplate(opts.dir, spec(opts.days), (p, d, t) =>
+  const longTpl = await ensureWorldTemplate(opts.dir, spec(opts.days), (_phase, d, t) =>
     opts.onProgress?.(`building ${opts.days}-day world`, d, t),
   );
-  const shortTpl = await ensureWorldTemplate(opts.dir, spec(opts.shortDays), (p, d, t) =>
+  const shortTpl = await ensureWorldTemplate(opts.dir, spec(opts.shortDays), (_phase, d, t) =>
     opts.onProgress?.(`building ${opts.shortDays}-day world`, d, t),
   );
   const policy = DEFAULT_POLICY;
@@ -243,7 +243,7 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
 
   opts.onProgress?.('naive gathering for comparison', 0, 1);
   const wh = await DuckDbWarehouse.open(long.path);
-  let gather;
+  let gather: GatherComparison;
   try {
     gather = await compareGathering(wh, long.nowMs, policy);
   } finally {

@@ -2,7 +2,7 @@
 // statements with natively bound named parameters, returning rows with their column types.
 // Errors come out as Error instances with the driver's fields (name, statusCode, errorCode) kept.
 
-import { DBSQLClient, DBSQLParameter, DBSQLParameterType, LogLevel, thrift } from '@databricks/sql';
+import { DBSQLClient, DBSQLParameter, DBSQLParameterType, type LogLevel, thrift } from '@databricks/sql';
 import { asError } from '../../retry/transient-retry.js';
 import type { BoundParam, ParamType } from './bind-statement.js';
 import type { ResultColumn } from './result-values.js';

@@ -5,9 +5,9 @@
 // The layout read here is DuckDB's C API vector layout (duckdb.h): fixed-width values in native
 // byte order, a validity bitmask of 64-bit words, and 16-byte strings inlined up to 12 bytes.
 
-import type Bindings from '@duckdb/node-bindings';
+import type { default as BindingsModule, DataChunk } from '@duckdb/node-bindings';
 
-type Bindings = typeof Bindings;
+type Bindings = typeof BindingsModule;
 
 /** Values of one column of a chunk, or null when the type is not one read here. */
 export type ColumnValues = unknown[] | null;
@@ -20,7 +20,7 @@ type Read = (dv: DataView, i: number, data: Uint8Array) => unknown;
 
 const int64 = (dv: DataView, at: number) => dv.getInt32(at + 4, true) * TWO_32 + dv.getUint32(at, true);
 
-export type ReadColumn = (chunk: Bindings.DataChunk, column: number, typeId: number, rows: number) => ColumnValues;
+export type ReadColumn = (chunk: DataChunk, column: number, typeId: number, rows: number) => ColumnValues;
 
 /**
  * The column reader over the loaded bindings. They are handed in, not imported: the driver loads

@@ -38,12 +38,13 @@ interface Loaded {
 let loading: Promise<Loaded> | undefined;
 
 function loadDuckDb(): Promise<Loaded> {
-  return (loading ??= (async () => {
+  loading ??= (async () => {
     process.env.DUCKDB_JE_MALLOC_CONF ??= ALLOCATOR_CONF;
     const api = await import('@duckdb/node-api');
     const bindings = (await import('@duckdb/node-bindings')).default;
     return { api, converter: buildConverter(api), readColumn: columnReader(bindings) };
-  })());
+  })();
+  return loading;
 }
 
 function buildConverter(api: Api): DuckDBValueConverter<Plain> {
@@ -184,7 +185,7 @@ function sessionOf(
           ? await conn.createAppender(table)
           : await conn.createAppender(table.slice(dot + 1), table.slice(0, dot));
       for (const row of rows) {
-        row.forEach((value, i) => appendOne(loaded.api, appender, types[i]!, value));
+        for (const [i, value] of row.entries()) appendOne(loaded.api, appender, types[i]!, value);
         appender.endRow();
       }
       appender.closeSync();
@@ -205,17 +206,25 @@ function sessionOf(
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
 
 function appendOne(api: Api, a: Appender, type: StagedType, value: SqlValue): void {
-  if (value === null || (typeof value === 'number' && !Number.isFinite(value))) return a.appendNull();
+  if (value === null || (typeof value === 'number' && !Number.isFinite(value))) {
+    a.appendNull();
+    return;
+  }
   switch (type) {
     case 'STRING':
-      return a.appendVarchar(String(value));
+      a.appendVarchar(String(value));
+      break;
     case 'BIGINT':
-      return a.appendBigInt(BigInt(Math.round(Number(value))));
+      a.appendBigInt(BigInt(Math.round(Number(value))));
+      break;
     case 'DOUBLE':
-      return a.appendDouble(Number(value));
+      a.appendDouble(Number(value));
+      break;
     case 'BOOLEAN':
-      return a.appendBoolean(Boolean(value));
+      a.appendBoolean(Boolean(value));
+      break;
     case 'TIMESTAMP':
-      return a.appendTimestamp(new api.DuckDBTimestampValue(BigInt(Math.round(Number(value))) * 1000n));
+      a.appendTimestamp(new api.DuckDBTimestampValue(BigInt(Math.round(Number(value))) * 1000n));
+      break;
   }
 }

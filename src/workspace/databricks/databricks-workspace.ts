@@ -1,6 +1,7 @@
 // The control plane of a real workspace over REST: Jobs API 2.2 and Pipelines API 2.0.
 // `stats.calls` counts API requests the way the embedded workspace does (token requests aside).
 
+import type { z } from 'zod';
 import type { ApiRun, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
 import { DatabricksApiError } from './api-error.js';
 import { emptySchema, jobSchema, pipelineSchema, runsPageSchema } from './api-schemas.js';
@@ -46,7 +47,7 @@ export class DatabricksWorkspace implements Workspace {
       this.stats.calls++;
       const query: Record<string, string> = { job_id: jobId };
       if (token !== undefined) query.page_token = token;
-      let page;
+      let page: z.infer<typeof jobSchema>;
       try {
         page = await this.#client.request('GET', '/api/2.2/jobs/get', jobSchema, { query });
       } catch (err) {
