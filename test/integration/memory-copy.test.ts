@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultSpec, SimWorld } from '../../src/simulator/world.js';
+import { defaultSpec } from '../../src/simulator/default-spec.js';
+import { SimWorld } from '../../src/simulator/world.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'postflight-copy-'));

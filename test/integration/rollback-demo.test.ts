@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runAuditCommand } from '../../src/cli/audit.js';
 import { runDemo } from '../../src/demo/demo.js';
 import type { DemoReport } from '../../src/demo/report.js';
-import { defaultSpec } from '../../src/simulator/world.js';
+import { defaultSpec } from '../../src/simulator/default-spec.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
 const spec = defaultSpec({ pipelines: 10, days: 21, deploysPerDay: 40, badShare: 0.5, seed: 1 });

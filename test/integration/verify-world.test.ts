@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/demo.js';
 import type { DemoReport } from '../../src/demo/report.js';
-import { defaultSpec } from '../../src/simulator/world.js';
+import { defaultSpec } from '../../src/simulator/default-spec.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { Row } from '../../src/warehouse/port.js';
 

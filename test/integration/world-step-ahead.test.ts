@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstSlotAfter, slotStartMs } from '../../src/simulator/catalog.js';
+import { defaultSpec } from '../../src/simulator/default-spec.js';
 import { jobSettings } from '../../src/simulator/settings.js';
-import { defaultSpec, SimWorld } from '../../src/simulator/world.js';
+import { SimWorld } from '../../src/simulator/world.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { defaultSpec } from '../../src/simulator/default-spec.js';
 import { SOURCE_CADENCE_MS, sourceCommit } from '../../src/simulator/sources.js';
-import { defaultSpec, SimWorld } from '../../src/simulator/world.js';
+import { SimWorld } from '../../src/simulator/world.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
 describe('simulated world', () => {

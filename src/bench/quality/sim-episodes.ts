@@ -4,9 +4,9 @@
 
 import { deploymentIdOf } from '../../deployment-id.js';
 import { buildCatalog, type SimPipeline } from '../../simulator/catalog.js';
+import { DEFAULT_START_MS } from '../../simulator/default-spec.js';
 import { type Behaviour, type Incident, versionOf } from '../../simulator/plan.js';
 import { hashKey, uniform } from '../../simulator/random.js';
-import { DEFAULT_START_MS } from '../../simulator/world.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;

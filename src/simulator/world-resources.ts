@@ -1,0 +1,147 @@
+// The control plane's resources as the world keeps them: the versions first deployed, and the
+// deploys the plan makes later, recorded the way CI records them with `postflight record`.
+
+import { type RecordBatch, recordDeployments } from '../ci/record.js';
+import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
+import type { SqlValue } from '../warehouse/port.js';
+import type { SimPipeline, WorldSpec } from './catalog.js';
+import { dbtTestRows } from './elementary.js';
+import type { DeployPlan, PlannedDeploy } from './plan.js';
+import { RESOURCE_COLUMNS, rowBatch, writeElementary, writeScdRows } from './row-batches.js';
+import { jobSettings, pipelineSpec } from './settings.js';
+
+const DAY = 86_400_000;
+
+export async function writeInitialResources(
+  wh: DuckDbWarehouse,
+  spec: WorldSpec,
+  catalog: readonly SimPipeline[],
+  plan: DeployPlan,
+  atMs: number,
+): Promise<void> {
+  const s = wh.session;
+  for (const p of catalog) {
+    const version = plan.initialVersions.get(p.bundle)!;
+    const settings = p.resourceType === 'job' ? jobSettings(p, version) : pipelineSpec(p, version);
+    await s.run('INSERT INTO sim_world.api_resources VALUES ($id, $type, $bundle, $version, $settings, $at, $at)', {
+      id: p.id,
+      type: p.resourceType,
+      bundle: p.bundle,
+      version,
+      settings: JSON.stringify(settings),
+      at: atMs,
+    });
+  }
+  await writeScdRows(
+    wh,
+    catalog.map((p) => ({ p, changeMs: atMs - 30 * DAY })),
+  );
+  await writeElementary(
+    wh,
+    'dbt_tests',
+    catalog.filter((p) => p.kind === 'dbt').flatMap((p) => dbtTestRows(spec.seed, p, atMs)),
+  );
+  // Every version the plan will deploy, with its behaviour: one batch rather than a statement each.
+  const versions: Array<Array<string | number | null>> = [
+    ...catalog.map((p) => [p.bundle, plan.initialVersions.get(p.bundle)!, null, 1]),
+    ...plan.deploys.map((d) => [d.bundle, d.version, d.behaviour.kind, d.behaviour.factor]),
+  ];
+  await s.append('sim_world.versions', ['STRING', 'STRING', 'STRING', 'DOUBLE'], versions);
+  for (const i of plan.incidents) {
+    await s.run('INSERT INTO sim_world.incidents VALUES ($source, $from, $to, $factor, $dep)', {
+      source: i.source,
+      from: i.fromMs,
+      to: i.toMs,
+      factor: i.factor,
+      dep: i.deploymentId,
+    });
+  }
+}
+
+export async function applyDeploys(
+  wh: DuckDbWarehouse,
+  catalog: readonly SimPipeline[],
+  deploys: readonly PlannedDeploy[],
+): Promise<void> {
+  const s = wh.session;
+  const batch: {
+    deployments: RecordBatch['deployments'][number][];
+    snapshots: RecordBatch['snapshots'][number][];
+    events: RecordBatch['events'][number][];
+  } = {
+    deployments: [],
+    snapshots: [],
+    events: [],
+  };
+  const labels: Array<Array<string | number | null>> = [];
+  const current = new Map<string, readonly SqlValue[]>();
+  for (const d of deploys) {
+    const p = catalog[d.pipelineIndex]!;
+    const settings = p.resourceType === 'job' ? jobSettings(p, d.version) : pipelineSpec(p, d.version);
+    // A resource deployed twice in one step ends up with its later deploy.
+    current.set(p.id, [p.id, d.version, JSON.stringify(settings), d.atMs]);
+    labels.push([
+      d.deploymentId,
+      d.bundle,
+      d.version,
+      d.label,
+      d.behaviour.kind,
+      d.behaviour.factor,
+      d.atMs,
+      p.kind,
+      p.cadenceMin,
+    ]);
+    const resource = {
+      type: p.resourceType,
+      id: p.id,
+      key: p.name,
+      ...(p.resourceType === 'job' ? { dbt: p.kind === 'dbt' } : {}),
+    };
+    const traceId = d.deploymentId.replace('dep-', '').padEnd(32, '0');
+    batch.deployments.push({
+      deploymentId: d.deploymentId,
+      bundle: d.bundle,
+      target: d.target,
+      version: d.version,
+      previousVersion: d.previousVersion,
+      actor: 'sp-ci-deployer',
+      ciRunUrl: `https://ci.example.com/${d.bundle}/runs/${d.seq}`,
+      startedMs: d.atMs - 90_000,
+      finishedMs: d.atMs,
+      status: 'SUCCEEDED',
+      resources: [resource],
+      expectedChanges: [],
+      traceId,
+    });
+    batch.snapshots.push({ deploymentId: d.deploymentId, snapshot: { resource, settings } });
+    batch.events.push({
+      deploymentId: d.deploymentId,
+      traceId,
+      event: {
+        stage: 'deploy',
+        attempt: 1,
+        startedMs: d.atMs - 90_000,
+        finishedMs: d.atMs,
+        status: 'SUCCEEDED',
+        attributes: { seq: d.seq },
+        spanId: traceId.slice(0, 16),
+      },
+    });
+  }
+  const resources = rowBatch(RESOURCE_COLUMNS, [...current.values()]);
+  await s.run(
+    `UPDATE sim_world.api_resources AS a SET version = r.version, settings = r.settings, changed_ms = r.at, last_modified = r.at
+       FROM (${resources.select}) r WHERE a.resource_id = r.id`,
+    resources.params,
+  );
+  await writeScdRows(
+    wh,
+    deploys.map((d) => ({ p: catalog[d.pipelineIndex]!, changeMs: d.atMs })),
+  );
+  await s.append(
+    'sim_world.labels',
+    ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'DOUBLE', 'BIGINT', 'STRING', 'BIGINT'],
+    labels,
+  );
+  await recordDeployments(wh, batch, deploys[deploys.length - 1]!.atMs);
+}
