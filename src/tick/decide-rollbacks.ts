@@ -10,18 +10,15 @@ import { decisionEntries } from '../rollback/audit-entries.js';
 import type { Dispatcher } from '../rollback/ci/dispatcher.js';
 import { type ExecutionResult, executeRollback } from '../rollback/executor.js';
 import { decideRollback, type OpenRollback } from '../rollback/guards.js';
+import { type DecisionRecord, insertDecisions, markVerdict, quarantine } from '../rollback/ledger.js';
 import {
   type DecideWork,
-  type DecisionRecord,
-  insertDecisions,
-  markVerdict,
-  quarantine,
   type ResumeWork,
   readHistory,
   readSchemaChanges,
   readSnapshots,
   readWork,
-} from '../rollback/ledger.js';
+} from '../rollback/ledger-reads.js';
 import { planRollback } from '../rollback/plan.js';
 import { type RollbackPolicy, strategyFor } from '../rollback/policy.js';
 import { restoreDeploymentIdOf } from '../rollback/rollback-id.js';

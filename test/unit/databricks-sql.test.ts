@@ -3,17 +3,14 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROW_COLUMNS as AUDIT_ROW_COLUMNS } from '../../src/audit/audit-log.js';
 import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/record.js';
-import { DECISION_COLUMNS, pairRows, QUARANTINE_COLUMNS, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger.js';
-import { checkResultRows, tickRows, verdictRows } from '../../src/tick/apply.js';
+import { DECISION_COLUMNS, QUARANTINE_COLUMNS } from '../../src/rollback/ledger.js';
+import { pairRows, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger-reads.js';
 import { budgetRows } from '../../src/tick/budgets.js';
-import {
-  commitRows,
-  idRows,
-  indexedRows,
-  observedRunRows,
-  pipelineTargetRows,
-  slowPendingRows,
-} from '../../src/tick/gather.js';
+import { idRows, indexedRows } from '../../src/tick/id-rows.js';
+import { pipelineTargetRows } from '../../src/tick/pipeline-events.js';
+import { checkResultRows, tickRows, verdictRows } from '../../src/tick/result-rows.js';
+import { observedRunRows, slowPendingRows } from '../../src/tick/runs.js';
+import { commitRows } from '../../src/tick/table-history.js';
 import { bindStatement, typed } from '../../src/warehouse/databricks/bind-statement.js';
 import { databricksDialect } from '../../src/warehouse/databricks/databricks-dialect.js';
 import { encodeBatches, ROWS_PARAM, stagedRelation } from '../../src/warehouse/databricks/staged-rows.js';
