@@ -4,7 +4,7 @@
 
 import type { ExpectationRecord } from '../types.js';
 import type { Row, Warehouse } from '../warehouse/port.js';
-import { indexedRows } from './gather.js';
+import { indexedRows } from './id-rows.js';
 
 /** Statuses a dbt test reports (run_results.json); anything else is a measurement error. */
 const OUTCOME: Readonly<Record<string, 'pass' | 'fail' | 'error' | 'skipped'>> = {

@@ -1,495 +1,208 @@
-// Gathers evidence for every deployment under verification at once: one statement per evidence
-// kind, never one per deployment. The two per-object sources are driven by new evidence only:
-// one paged runs/list from the last watermark, and DESCRIBE HISTORY of a table only when a run
-// that writes it has finished since the last tick (or when the table was never read).
+// Step 2, gather: evidence for the deployments due this tick, set-based: lineage, runs, dbt results
+// and table writes each read once for all of them, then handed out per deployment. What is new
+// since the last tick goes into the run and commit caches on the way. The control group is read
+// later, and only for deployments whose own evidence already fails a volume check (see judge).
 
-import { type Horizon, withinHorizon } from '../checks/baseline-window.js';
-import { nextDueMs } from '../checks/slots.js';
-import { failureCause, normalizeResult, runFromApi } from '../evidence/normalize.js';
-import type { MeasurementError, RunRecord, Subject, TableWrite } from '../types.js';
-import type { HistoryEntry, Row, RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
-import type { Workspace } from '../workspace/port.js';
-import { type FlowCommit, flowMetricsOf } from './flow-metrics.js';
+import { baselineHorizons } from '../checks/baseline-window.js';
+import type { DeploymentEvidence } from '../checks/evidence.js';
+import type { Policy } from '../checks/policy.js';
+import type { ExpectationRecord, MeasurementError, RunRecord } from '../types.js';
+import type { Row, Warehouse } from '../warehouse/port.js';
+import { readBudgetContext } from './budgets.js';
+import { readControlGroup } from './control-group-read.js';
+import { readDbtTests } from './dbt-tests.js';
+import type { Discovery } from './discover.js';
+import { assembleEvidence, type EvidenceIndex, groupBy, RULES_BASELINE_MS } from './evidence-assembly.js';
+import { type EvidenceTables, followPipelines, lastRunEnds, tablesOf } from './evidence-tables.js';
+import type { FlowCommit } from './flow-metrics.js';
+import { type LineageIndex, readLineage } from './lineage.js';
+import type { ActiveDeployment } from './open.js';
+import { type ReadTable, startReads } from './overlap.js';
+import { observedRunRows, readRuns } from './runs.js';
+import { commitRows, readTableWrites } from './table-history.js';
+import type { TickDeps } from './types.js';
 
-export interface LineageIndex {
-  readonly sources: Map<string, Set<string>>;
-  readonly targets: Map<string, Set<string>>;
-  readonly types: Map<string, 'job' | 'pipeline'>;
-}
+const DAY = 86_400_000;
 
-/** Names with their position: statements over many rows return the position, which costs less to read. */
-export function indexedRows(names: readonly string[], column: 'id' | 'name'): RowBatch {
-  return {
-    columns: [
-      { name: 'idx', type: 'BIGINT' },
-      { name: column, type: 'STRING' },
-    ],
-    rows: names.map((n, i) => [i, n]),
-  };
-}
-
-export function idRows(ids: Iterable<string>): RowBatch {
-  return { columns: [{ name: 'id', type: 'STRING' }], rows: [...new Set(ids)].map((id) => [id]) };
-}
-
-export async function readLineage(wh: Warehouse, ids: readonly string[], sinceMs: number): Promise<LineageIndex> {
-  const idx: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
-  if (ids.length === 0) return idx;
-  const rows = await wh.query('tick/lineage', { since_ms: sinceMs }, idRows(ids));
-  for (const r of rows) {
-    const id = String(r.entity_id);
-    idx.types.set(id, r.entity_type === 'PIPELINE' ? 'pipeline' : 'job');
-    if (r.source) (idx.sources.get(id) ?? idx.sources.set(id, new Set()).get(id)!).add(String(r.source));
-    if (r.target) (idx.targets.get(id) ?? idx.targets.set(id, new Set()).get(id)!).add(String(r.target));
-  }
-  return idx;
-}
-
-/** Lists runs started since the watermark (all pages) and returns them with the next watermark. */
-export async function listNewRuns(
-  ws: Workspace,
-  fromMs: number,
-  nowMs: number,
-): Promise<{ runs: RunRecord[]; nextWatermarkMs: number }> {
-  const runs: RunRecord[] = [];
-  let token: string | undefined;
-  do {
-    const page = await ws.listRuns(
-      token === undefined ? { startTimeFrom: fromMs } : { startTimeFrom: fromMs, pageToken: token },
-    );
-    for (const r of page.runs) runs.push(runFromApi(r));
-    token = page.has_more ? page.next_page_token : undefined;
-  } while (token !== undefined);
-  // Keep still-running runs in the next listing so their outcome is seen; otherwise a small
-  // overlap guards against runs registered a moment late.
-  const oldestRunning = runs.filter((r) => r.result === 'RUNNING').reduce((m, r) => Math.min(m, r.startMs), Infinity);
-  return { runs, nextWatermarkMs: Math.min(oldestRunning, nowMs - 2 * 60_000) };
-}
-
-export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowBatch {
-  return {
-    columns: [
-      { name: 'run_id', type: 'STRING' },
-      { name: 'subject_id', type: 'STRING' },
-      { name: 'start_time', type: 'TIMESTAMP' },
-      { name: 'end_time', type: 'TIMESTAMP' },
-      { name: 'result', type: 'STRING' },
-      { name: 'raw_result', type: 'STRING' },
-      { name: 'cause', type: 'STRING' },
-      { name: 'failed_tasks', type: 'STRING' },
-      { name: 'plane', type: 'STRING' },
-      { name: 'observed_at', type: 'TIMESTAMP' },
-    ],
-    rows: runs.map((r) => [
-      r.runId,
-      r.subjectId,
-      r.startMs,
-      r.endMs,
-      r.result,
-      r.rawResult,
-      r.cause,
-      JSON.stringify(r.failedTasks),
-      r.plane,
-      nowMs,
-    ]),
-  };
-}
-
-type Deployed = { readonly finishedMs: number; readonly resources: ReadonlyArray<{ readonly id: string }> };
-
-/** One row per deployed job or pipeline: the deployment's position, the id, its deploy time. */
-export function slowPendingRows(deployments: readonly Deployed[]): RowBatch {
-  const rows: Array<[number, string, number]> = [];
-  deployments.forEach((d, i) => {
-    for (const id of new Set(d.resources.map((r) => r.id))) rows.push([i, id, d.finishedMs]);
-  });
-  return {
-    columns: [
-      { name: 'idx', type: 'BIGINT' },
-      { name: 'id', type: 'STRING' },
-      { name: 'since_ms', type: 'BIGINT' },
-    ],
-    rows,
-  };
-}
-
-/**
- * Positions (in `deployments`) of the deployments whose jobs or pipelines have a finished
- * post-deploy run in the system tables that the fast plane never recorded as finished.
- */
-export async function readSlowPending(wh: Warehouse, deployments: readonly Deployed[]): Promise<Set<number>> {
-  const batch = slowPendingRows(deployments);
-  if (batch.rows.length === 0) return new Set();
-  const found = await wh.query('tick/slow_pending', {}, batch);
-  return new Set(found.map((r) => Number(r.idx)));
-}
-
-/** Runs of the given subjects from the system tables and the run cache; a cached or fast record wins. */
-export async function readRuns(wh: Warehouse, ids: readonly string[], since: Horizon): Promise<RunRecord[]> {
-  if (ids.length === 0) return [];
-  const subjects = [...new Set(ids)];
-  const rows = await wh.query(
-    'tick/runs',
-    { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs },
-    indexedRows(subjects, 'id'),
-  );
-  const byId = new Map<string, RunRecord>();
-  for (const r of rows) {
-    const endMs = r.end_ms === null || r.end_ms === undefined ? null : Number(r.end_ms);
-    const subjectId = subjects[Number(r.idx)]!;
-    const runId = String(r.run_id);
-    const startMs = Number(r.start_ms);
-    // Records are built field by field: an object spread with fields after it took a slow path
-    // that cost more than the statement on baselines of thousands of runs.
-    let rec: RunRecord;
-    if (r.cached === true) {
-      rec = {
-        subjectId,
-        runId,
-        startMs,
-        endMs,
-        result: (r.result as RunRecord['result'] | null) ?? (endMs === null ? 'RUNNING' : 'UNKNOWN'),
-        rawResult: (r.raw_result as string | null) ?? null,
-        cause: (r.cause as RunRecord['cause'] | null) ?? 'unknown',
-        failedTasks: r.failed_tasks ? (JSON.parse(String(r.failed_tasks)) as string[]) : [],
-        plane: r.plane === 'slow' ? 'slow' : 'fast',
-      };
-    } else {
-      // The slow plane always has a result state; NULL means the run simply succeeded.
-      const raw = (r.raw_result as string | null) ?? 'SUCCEEDED';
-      const code = (r.termination_code as string | null) ?? null;
-      const result = normalizeResult(raw);
-      rec = {
-        subjectId,
-        runId,
-        startMs,
-        endMs,
-        result,
-        rawResult: code && code !== 'SUCCESS' ? code : raw,
-        cause: failureCause(result, r.termination_type as string | null, code),
-        failedTasks: [],
-        plane: 'slow',
-      };
-    }
-    const prev = byId.get(runId);
-    if (!prev || (prev.plane === 'slow' && r.cached === true)) byId.set(runId, rec);
-  }
-  return [...byId.values()];
-}
-
-export interface PipelineEvidence {
-  readonly runs: RunRecord[];
-  readonly writes: FlowCommit[];
-}
-
-/** Rows for merge_pipeline_targets: each flow of a pipeline is named after the table it writes. */
-export function pipelineTargetRows(targets: ReadonlyMap<string, readonly string[]>, nowMs: number): RowBatch {
-  return {
-    columns: [
-      { name: 'pipeline_id', type: 'STRING' },
-      { name: 'flow_name', type: 'STRING' },
-      { name: 'table_name', type: 'STRING' },
-      { name: 'updated_at', type: 'TIMESTAMP' },
-    ],
-    rows: [...targets].flatMap(([id, tables]) => tables.map((t) => [id, t.split('.').pop()!, t, nowMs])),
-  };
-}
-
-/**
- * Pipeline updates and rows per flow from the event log (fast plane). Flow rows resolve to their
- * table through pipeline_targets, so a pipeline must be followed (its targets merged) first.
- */
-export async function readPipelineEvents(
-  wh: Warehouse,
-  ids: Iterable<string>,
-  since: Horizon,
-): Promise<PipelineEvidence & { latestMs: number }> {
-  const idList = [...ids];
-  if (idList.length === 0) return pipelineEvidence([]);
-  return pipelineEvidence(
-    await wh.query(
-      'tick/pipeline_events',
-      { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs, followed: false },
-      idRows(idList),
-    ),
-  );
-}
-
-/** The event-log rows of every followed pipeline from a time on (assemble them with pipelineEvidence). */
-export async function readFollowedEvents(wh: Warehouse, sinceMs: number): Promise<Row[]> {
-  return wh.query('tick/pipeline_events', { since_ms: sinceMs, weekday_since_ms: sinceMs, followed: true }, idRows([]));
-}
-
-/** Updates and flow writes from event-log rows, counting only the rows from `fromMs` on. */
-export function pipelineEvidence(all: readonly Row[], fromMs = -Infinity): PipelineEvidence & { latestMs: number } {
-  const out = { runs: [] as RunRecord[], writes: [] as FlowCommit[], latestMs: -Infinity };
-  const rows = all.filter((r) => Number(r.ts_ms) >= fromMs);
-  const updates = new Map<
-    string,
-    { pipelineId: string; start: number | null; end: number | null; state: string | null; error: string | null }
-  >();
-  for (const r of rows) {
-    const pid = String(r.pipeline_id);
-    const uid = String(r.update_id);
-    const u = updates.get(uid) ?? { pipelineId: pid, start: null, end: null, state: null, error: null };
-    const ts = Number(r.ts_ms);
-    out.latestMs = Math.max(out.latestMs, ts);
-    if (r.event_type === 'create_update') u.start = ts;
-    else if (r.event_type === 'update_progress' && r.update_state) {
-      const state = String(r.update_state);
-      if (['COMPLETED', 'FAILED', 'CANCELED'].includes(state) && (u.end === null || ts >= u.end)) {
-        u.end = ts;
-        u.state = state;
-        u.error = (r.error_class as string | null) ?? null;
-      }
-    } else if (r.event_type === 'flow_progress' && r.flow_status === 'COMPLETED') {
-      const table = (r.table_name as string | null) ?? null;
-      if (table) {
-        const n = r.num_output_rows === null || r.num_output_rows === undefined ? null : Number(r.num_output_rows);
-        out.writes.push({
-          table,
-          subjectId: pid,
-          runId: uid,
-          timestampMs: ts,
-          rows: n !== null && Number.isFinite(n) ? n : null,
-          plane: 'fast',
-          metrics: flowMetricsOf(r.expectations, r.backlog_records, r.backlog_seconds),
-        });
-      }
-    }
-    updates.set(uid, u);
-  }
-  for (const [uid, u] of updates) {
-    if (u.start === null && u.end === null) continue;
-    const result = u.state === null ? 'RUNNING' : normalizeResult(u.state);
-    const infra = u.error !== null && /Cloud|Internal|Cluster/i.test(u.error);
-    out.runs.push({
-      subjectId: u.pipelineId,
-      runId: uid,
-      startMs: u.start ?? u.end!,
-      endMs: u.end,
-      result,
-      rawResult: u.state === 'FAILED' && u.error ? `FAILED (${u.error})` : u.state,
-      cause: result === 'SUCCESS' || result === 'RUNNING' ? 'user' : infra ? 'infrastructure' : 'user',
-      failedTasks: [],
-      plane: 'fast',
-    });
-  }
-  return out;
-}
-
-export interface HistoryOutcome {
-  readonly writes: FlowCommit[];
+export interface GatherInput {
+  readonly active: readonly ActiveDeployment[];
+  readonly nowMs: number;
+  /** Subjects with a run that finished since the last tick. */
+  readonly finishedSince: ReadonlySet<string>;
+  readonly marks: ReadonlyMap<string, number>;
+  /** Baseline days and window. */
+  readonly policy: Policy;
+  /** The tick's errors so far; gathering adds its own. Runs and writes errors go to every deployment. */
   readonly errors: MeasurementError[];
-  reads: number;
+  /** Flow commits read this tick and not merged yet. */
+  readonly pendingCommits?: readonly FlowCommit[];
+  /** The tick's own write to the run cache, still in flight: the runs are read once it is in. */
+  readonly runsCached?: Promise<unknown>;
 }
 
-/**
- * Cached commits of job-written tables, topped up with DESCRIBE HISTORY for tables never read
- * before and for tables a run has written since they were last read (`runEndMs`: per table, when
- * the newest run that writes it ended). A table is read again only because a run finished, and a
- * deployment never judges a table on commits older than its last run.
- */
-export async function readTableWrites(
-  wh: Warehouse,
-  tables: ReadonlyMap<string, string>,
-  /** When a run writing each table last ended; awaited only after the cached commits are read. */
-  runEndMs: ReadonlyMap<string, number> | Promise<ReadonlyMap<string, number>>,
-  since: Horizon,
-  nowMs: number,
-  /** Tables whose commits come from elsewhere (pipeline event log): never DESCRIBE'd. */
-  cachedOnly: ReadonlySet<string> = new Set(),
-  /** Flow commits read this tick and not merged yet: merged with the new history, one statement. */
-  pending: readonly FlowCommit[] = [],
-  /** Flow metrics (expectations, backlog) are read only from here on; by default not at all. */
-  metricsSinceMs: number = nowMs + 1,
-  /**
-   * Tables with no run to go by (upstream tables written outside the workspace's jobs): read
-   * again once their next commit is due by their own cadence, the newest held plus the median gap.
-   */
-  dueByCadence: ReadonlySet<string> = new Set(),
-): Promise<HistoryOutcome> {
-  const out: HistoryOutcome = { writes: [], errors: [], reads: 0 };
-  if (tables.size === 0) {
-    if (pending.length)
-      await wh.execute('tick/merge_table_commits', {}, commitRows(pending, 'STREAMING UPDATE', nowMs));
-    return out;
-  }
-  const names = [...tables.keys()];
-  const rows = await wh.query(
-    'tick/table_writes',
-    { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs, metrics_since_ms: metricsSinceMs },
-    indexedRows(names, 'name'),
-  );
-  const held = new Map<string, number>();
-  const readAt = new Map<string, number>();
-  for (const r of rows) {
-    const t = names[Number(r.idx)]!;
-    held.set(t, Number(r.max_version));
-    readAt.set(t, Number(r.read_ms ?? -Infinity));
-    if (r.version !== null && r.version !== undefined) {
-      const metrics =
-        r.expectations !== null || r.backlog_records !== null || r.backlog_seconds !== null
-          ? flowMetricsOf(r.expectations, r.backlog_records, r.backlog_seconds)
-          : null;
-      out.writes.push({
-        table: t,
-        subjectId: tables.get(t)!,
-        runId: (r.run_id as string | null) ?? null,
-        timestampMs: Number(r.ts_ms),
-        rows: r.rows_written as number | null,
-        plane: 'fast',
-        metrics,
-      });
-    }
-  }
-  const fresh: Array<readonly SqlValue[]> = [...commitRows(pending, 'STREAMING UPDATE', nowMs).rows];
-  const seen = pending.length ? new Set(out.writes.map((w) => `${w.table}|${w.timestampMs}`)) : new Set<string>();
-  for (const c of pending) {
-    if (tables.has(c.table) && withinHorizon(c.timestampMs, since) && !seen.has(`${c.table}|${c.timestampMs}`))
-      out.writes.push(c);
-  }
-  const ends = await runEndMs;
-  const heldTimes = new Map<string, number[]>();
-  for (const w of out.writes)
-    if (dueByCadence.has(w.table))
-      (heldTimes.get(w.table) ?? heldTimes.set(w.table, []).get(w.table)!).push(w.timestampMs);
-  const due = (table: string): boolean => {
-    if (!dueByCadence.has(table)) return (ends.get(table) ?? -Infinity) >= readAt.get(table)!;
-    const next = nextDueMs((heldTimes.get(table) ?? []).sort((a, b) => a - b));
-    return next === null || next <= nowMs;
-  };
-  const toRead = [...tables].filter(([table]) => !cachedOnly.has(table) && (!held.has(table) || due(table)));
-  const readOne = async ([table, subjectId]: [string, string]) => {
-    const known = held.get(table);
-    const commits: Array<readonly SqlValue[]> = [];
-    const writes: FlowCommit[] = [];
-    let reads = 0;
-    try {
-      // History comes newest first: read more until it reaches the newest version already held,
-      // or, for a table never read, the start of the baseline (a busy table has thousands of
-      // commits in it; stopping short would judge it against a shorter baseline than the cache).
-      const reached = (oldest: HistoryEntry) =>
-        known !== undefined ? oldest.version <= known : oldest.timestampMs < since.sinceMs;
-      let limit = known === undefined ? 1000 : 20;
-      let entries = await wh.describeHistory(table, limit);
-      reads++;
-      while (entries.length === limit && !reached(entries[entries.length - 1]!)) {
-        limit *= 4;
-        entries = await wh.describeHistory(table, limit);
-        reads++;
-      }
-      for (const e of entries) {
-        if (known !== undefined && e.version <= known) continue;
-        const n = rowsWritten(e.operation, e.operationMetrics);
-        commits.push([table, e.version, e.timestampMs, e.operation, n, e.jobId, e.runId, nowMs, null, null, null]);
-        // As from the cache: run ids only where flow metrics are read (see table_writes.sql).
-        if (withinHorizon(e.timestampMs, since))
-          writes.push({
-            ...commitWrite(table, subjectId, e.timestampMs, n, e.timestampMs >= metricsSinceMs ? e.runId : null),
-            metrics: null,
-          });
-      }
-      return { commits, writes, reads, error: null };
-    } catch (err) {
-      return {
-        commits: [],
-        writes: [],
-        reads,
-        error: {
-          kind: 'writes',
-          subject: `table:${table}`,
-          message: `DESCRIBE HISTORY ${table} failed: ${(err as Error).message}`,
-        } satisfies MeasurementError,
-      };
-    }
-  };
-  // A few tables at a time: each DESCRIBE HISTORY is a round trip of its own on a workspace.
-  for (let i = 0; i < toRead.length; i += HISTORY_READS_AT_ONCE) {
-    for (const r of await Promise.all(toRead.slice(i, i + HISTORY_READS_AT_ONCE).map(readOne))) {
-      fresh.push(...r.commits);
-      out.writes.push(...r.writes);
-      out.reads += r.reads;
-      if (r.error) out.errors.push(r.error);
-    }
-    // A first tick reads the whole baseline of every table: what it has read is kept as it goes,
-    // so a tick stopped by the job's timeout leaves the next one less to read, not the same.
-    if (fresh.length >= FLUSH_COMMITS) {
-      await wh.execute('tick/merge_table_commits', {}, { columns: TABLE_COMMIT_COLUMNS, rows: fresh });
-      fresh.length = 0;
-    }
-  }
-  if (fresh.length) {
-    await wh.execute('tick/merge_table_commits', {}, { columns: TABLE_COMMIT_COLUMNS, rows: fresh });
-  }
-  return out;
+export interface GatheredEvidence {
+  /** Each deployment's evidence, in the order given, without its control group. */
+  readonly evidence: readonly DeploymentEvidence[];
+  /** Watermarks this gathering sets (pipelines followed for the first time). */
+  readonly newMarks: Readonly<Record<string, number>>;
+  /** The evidence of every deployment, with the control group read for the ones named. */
+  withControlGroup(ids: ReadonlySet<string>): Promise<DeploymentEvidence[]>;
 }
 
-/** History rows held before they are written to the cache; a steady tick reads far fewer. */
-export const FLUSH_COMMITS = 20_000;
-/** DESCRIBE HISTORY statements in flight at once. */
-const HISTORY_READS_AT_ONCE = 4;
+export interface Gathered extends GatheredEvidence {
+  /** The error budgets' context (deployments and tags of the judged bundles), read beside the evidence. */
+  readonly budgetContext: Promise<Row[]> | undefined;
+}
 
-const TABLE_COMMIT_COLUMNS: RowBatch['columns'] = [
-  { name: 'table_name', type: 'STRING' },
-  { name: 'version', type: 'BIGINT' },
-  { name: 'commit_time', type: 'TIMESTAMP' },
-  { name: 'operation', type: 'STRING' },
-  { name: 'rows_written', type: 'BIGINT' },
-  { name: 'job_id', type: 'STRING' },
-  { name: 'run_id', type: 'STRING' },
-  { name: 'read_at', type: 'TIMESTAMP' },
-  { name: 'expectations', type: 'STRING' },
-  { name: 'backlog_records', type: 'BIGINT' },
-  { name: 'backlog_seconds', type: 'DOUBLE' },
-];
+export async function gather(deps: TickDeps, found: Discovery, nowMs: number): Promise<Gathered> {
+  const { wh } = deps;
+  // The run cache is topped up while the evidence is read: of the reads, only the runs wait for it.
+  const runsCached = found.runRows.length
+    ? wh.execute('tick/merge_observed_runs', {}, observedRunRows(found.runRows, nowMs))
+    : Promise.resolve(0);
+  runsCached.catch(() => undefined);
+  const bundles = [...new Set(found.due.map((a) => a.deployment.bundle))];
+  const budgetContext =
+    deps.slos && bundles.length ? readBudgetContext({ wh, slos: deps.slos }, bundles, nowMs) : undefined;
+  budgetContext?.catch(() => undefined);
+  const input = { ...found, active: found.due, nowMs, policy: deps.policy, pendingCommits: found.commits, runsCached };
+  const gathered = found.due.length ? await gatherEvidence(wh, input) : null;
+  // Without a deployment to judge, new flow commits are merged beside the run cache. Both writes are
+  // in before anything of the tick's own is written.
+  const commitsMerged =
+    !gathered && found.commits.length
+      ? wh.execute('tick/merge_table_commits', {}, commitRows(found.commits, 'STREAMING UPDATE', nowMs))
+      : null;
+  await Promise.all([runsCached, commitsMerged]);
+  return { ...(gathered ?? NOTHING_GATHERED), budgetContext };
+}
 
-export function commitRows(writes: readonly FlowCommit[], operation: string, nowMs: number): RowBatch {
+const NOTHING_GATHERED: GatheredEvidence = { evidence: [], newMarks: {}, withControlGroup: async () => [] };
+
+/** The gathering's reads; each awaits only the answers it names (see overlap.ts). */
+interface EvidenceReads {
+  lineage: { index: LineageIndex; error: MeasurementError | null };
+  dbt: { records: ExpectationRecord[]; errors: MeasurementError[] };
+  /** Runs from the system tables and the run cache, once the tick's own run-cache write is in. */
+  cachedRuns: RunRecord[];
+  /** Pipelines seen for the first time, followed from now on; their past runs go into the run cache. */
+  follow: { rereadRuns: boolean; errors: MeasurementError[]; newMarks: Record<string, number> };
+  runs: { runs: RunRecord[]; error: string | null };
+  writes: Awaited<ReturnType<typeof readTableWrites>>;
+}
+
+export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<GatheredEvidence> {
+  const { active, nowMs, errors } = input;
+  const ids = [...new Set(active.flatMap((a) => a.deployment.resources.map((r) => r.id)))];
+  const firstDeployMs = Math.min(...active.map((a) => a.deployment.finishedMs));
+  const since = baselineHorizons(firstDeployMs, input.policy);
+  const metricsSinceMs = firstDeployMs - RULES_BASELINE_MS;
+  const jobIds = [
+    ...new Set(
+      active.flatMap((a) => a.deployment.resources.filter((r) => r.type === 'job' && r.dbt !== false).map((r) => r.id)),
+    ),
+  ];
+  let known: EvidenceTables | undefined;
+  const tables = (lineage: LineageIndex) => {
+    known ??= tablesOf(active, ids, lineage);
+    return known;
+  };
+  const reads: ReadTable<EvidenceReads> = {
+    lineage: {
+      after: [],
+      run: () =>
+        readLineage(wh, ids, nowMs - 7 * DAY).then(
+          (index) => ({ index, error: null }),
+          (e: Error) => ({ index: EMPTY_LINEAGE, error: lineageError(e) }),
+        ),
+    },
+    // dbt test results, for the jobs not recorded as running no dbt; a failed read leaves the jobs'
+    // data-quality check unmeasured and nothing else.
+    dbt: {
+      after: [],
+      run: () =>
+        readDbtTests(wh, jobIds, metricsSinceMs).then(
+          (records) => ({ records, errors: [] }),
+          (e: Error) => ({ records: [], errors: jobIds.map((id) => dbtError(id, e)) }),
+        ),
+    },
+    cachedRuns: {
+      after: [],
+      run: async () => {
+        await input.runsCached;
+        return readRuns(wh, ids, since);
+      },
+    },
+    follow: {
+      after: ['lineage'],
+      run: async (a) => followPipelines(wh, tables((await a('lineage')).index), input, since),
+    },
+    // Only a pipeline followed for the first time (its past runs merged into the cache) makes the
+    // runs be read again.
+    runs: {
+      after: ['follow', 'cachedRuns'],
+      run: async (a) => {
+        try {
+          const runs = (await a('follow')).rereadRuns ? await readRuns(wh, ids, since) : await a('cachedRuns');
+          return { runs, error: null };
+        } catch (e) {
+          return { runs: [], error: (e as Error).message };
+        }
+      },
+    },
+    // The cached commits are read once lineage says which tables, and after the first-followed
+    // pipelines' commits are merged; a table's history is read again only where a run ended after
+    // the table was last read, so the runs are awaited only for that.
+    writes: {
+      after: ['lineage', 'follow', 'runs'],
+      run: async (a) => {
+        const t = tables((await a('lineage')).index);
+        await a('follow');
+        const runEndMs = a('runs').then(({ runs }) => lastRunEnds(runs, t.jobs, t.lineage));
+        const own = new Map([...t.jobTables, ...t.pipelineTables]);
+        const cachedOnly = new Set(t.pipelineTables.keys());
+        return readTableWrites(wh, own, runEndMs, since, nowMs, cachedOnly, input.pendingCommits ?? [], metricsSinceMs);
+      },
+    },
+  };
+  const started = startReads(reads);
+  const lineage = await started.lineage;
+  if (lineage.error) errors.push(lineage.error);
+  const follow = await started.follow;
+  errors.push(...follow.errors);
+  const hist = await started.writes;
+  const [runs, dbt] = await Promise.all([started.runs, started.dbt]);
+  errors.push(...hist.errors);
+  const t = tables(lineage.index);
+  const ix: EvidenceIndex = {
+    lineage: lineage.index,
+    peerIds: t.peerIds,
+    runsOf: groupBy(runs.runs, (r) => r.subjectId),
+    runsError: runs.error,
+    writesOf: groupBy(hist.writes, (w) => w.table),
+    dbtOf: groupBy(dbt.records, (r) => r.subjectId),
+    dbtErrorsOf: groupBy(dbt.errors, (e) => e.subject),
+    measurementErrors: errors.filter((e) => e.kind === 'writes' || e.kind === 'runs'),
+  };
+  const evidence = active.map((a) => assembleEvidence(a, ix, null));
   return {
-    columns: TABLE_COMMIT_COLUMNS,
-    // The event log carries no Delta version; the event time orders a flow's writes just as well.
-    rows: writes.map((w) => [
-      w.table,
-      w.timestampMs,
-      w.timestampMs,
-      operation,
-      w.rows,
-      w.subjectId,
-      w.runId,
-      nowMs,
-      w.metrics?.expectationsJson ?? null,
-      w.metrics?.backlogRecords ?? null,
-      w.metrics?.backlogSeconds ?? null,
-    ]),
+    evidence,
+    newMarks: follow.newMarks,
+    async withControlGroup(anomalous) {
+      const peerWritesOf = await readControlGroup(wh, input, t, evidence, anomalous, since, hist.writes);
+      return active.map((a, i) =>
+        anomalous.has(a.deployment.deploymentId) ? assembleEvidence(a, ix, peerWritesOf) : evidence[i]!,
+      );
+    },
   };
 }
 
-/** Rows a commit wrote; maintenance operations (OPTIMIZE, VACUUM) write none and are not writes. */
-export function rowsWritten(operation: string, metrics: Readonly<Record<string, string>>): number | null {
-  if (/^(OPTIMIZE|VACUUM|RESTORE|FSCK|SET TBLPROPERTIES|CHANGE COLUMN|ADD COLUMNS)/i.test(operation)) return null;
-  const pick = metrics.numOutputRows ?? metrics.numTargetRowsInserted;
-  if (pick === undefined) return null;
-  const n = Number(pick);
-  return Number.isFinite(n) ? n : null;
+const EMPTY_LINEAGE: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
+
+function lineageError(e: Error): MeasurementError {
+  return { kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${e.message}` };
 }
 
-/** rows is null for maintenance commits (rowsWritten decided that when the commit was read). */
-function commitWrite(
-  table: string,
-  subjectId: string,
-  ts: number,
-  rows: number | null,
-  runId: string | null,
-): TableWrite {
-  return { table, subjectId, runId, timestampMs: ts, rows, plane: 'fast' };
-}
-
-export function subjectOf(ref: { type: 'job' | 'pipeline'; id: string; key: string }, lineage: LineageIndex): Subject {
-  return {
-    type: ref.type,
-    id: ref.id,
-    name: ref.key,
-    targetTables: [...(lineage.targets.get(ref.id) ?? [])].sort(),
-    sourceTables: [...(lineage.sources.get(ref.id) ?? [])].sort(),
-  };
+function dbtError(jobId: string, e: Error): MeasurementError {
+  return { kind: 'expectations', subject: `job:${jobId}`, message: `dbt test results unavailable: ${e.message}` };
 }

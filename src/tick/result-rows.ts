@@ -1,9 +1,10 @@
-// Writes a tick's results. Every write is keyed by stable ids (a MERGE; the tick row an insert
-// guarded on its id), so a tick that crashes half way and is run again writes no new rows.
+// The rows a tick writes, and the writes of its results. Every write is keyed by stable ids (a
+// MERGE; the tick row an insert guarded on its id), so a tick that crashes half way and is run
+// again writes no new rows.
 
 import type { CheckResult, Verdict } from '../types.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
-import type { TickSummary } from './run-tick.js';
+import type { TickSummary } from './types.js';
 
 export function checkResultRows(
   items: ReadonlyArray<{ deploymentId: string; result: CheckResult }>,

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baselineHorizons, withinHorizon } from '../../src/checks/baseline-window.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { isWeekend } from '../../src/checks/slots.js';
-import { readRuns, readTableWrites } from '../../src/tick/gather.js';
+import { readRuns } from '../../src/tick/runs.js';
+import { readTableWrites } from '../../src/tick/table-history.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { emptyWorldAt } from '../support/empty-world.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listNewRuns } from '../../src/tick/gather.js';
+import { listNewRuns } from '../../src/tick/runs.js';
 import { bearerToken, OAuthM2M } from '../../src/workspace/databricks/auth.js';
 import { DatabricksWorkspace } from '../../src/workspace/databricks/databricks-workspace.js';
 import { openDatabricksWorkspace } from '../../src/workspace/databricks/open-workspace.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
-import { defaultSpec, SimWorld } from '../../src/simulator/world.js';
+import { defaultSpec } from '../../src/simulator/default-spec.js';
+import { SimWorld } from '../../src/simulator/world.js';
 import { readDbtTests } from '../../src/tick/dbt-tests.js';
 import { runTick } from '../../src/tick/run-tick.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';

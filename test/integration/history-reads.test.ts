@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flatHorizon } from '../../src/checks/baseline-window.js';
-import { FLUSH_COMMITS, readTableWrites } from '../../src/tick/gather.js';
+import { FLUSH_COMMITS, readTableWrites } from '../../src/tick/table-history.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { emptyWorldAt } from '../support/empty-world.js';
 

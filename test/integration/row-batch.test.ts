@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexedRows, observedRunRows } from '../../src/tick/gather.js';
+import { indexedRows } from '../../src/tick/id-rows.js';
+import { observedRunRows } from '../../src/tick/runs.js';
 import type { RunRecord } from '../../src/types.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flatHorizon } from '../../src/checks/baseline-window.js';
-import { observedRunRows, readRuns, readSlowPending } from '../../src/tick/gather.js';
+import { observedRunRows, readRuns, readSlowPending } from '../../src/tick/runs.js';
 import type { RunRecord } from '../../src/types.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { emptyWorldAt } from '../support/empty-world.js';

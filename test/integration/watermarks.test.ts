@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tickRows } from '../../src/tick/apply.js';
-import { openTick } from '../../src/tick/discover.js';
+import { openTick } from '../../src/tick/open.js';
+import { tickRows } from '../../src/tick/result-rows.js';
 import type { TickSummary } from '../../src/tick/run-tick.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 

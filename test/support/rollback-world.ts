@@ -2,7 +2,7 @@
 // a HEALTHY earlier version and a FAILED live one, both with settings snapshots.
 
 import { type DeploymentRecord, recordDeployments } from '../../src/ci/record.js';
-import { verdictRows } from '../../src/tick/apply.js';
+import { verdictRows } from '../../src/tick/result-rows.js';
 import type { ResourceRef, VerdictState } from '../../src/types.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql, splitStatements } from '../../src/warehouse/sql-files.js';

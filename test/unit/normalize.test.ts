@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseDeployment } from '../../src/deployments/deployment-row.js';
 import { failureCause, normalizeResult, runFromApi } from '../../src/evidence/normalize.js';
-import { parseDeployment } from '../../src/tick/discover.js';
 
 describe('run outcome vocabulary', () => {
   it('maps Jobs API, system-table and pipeline words to one vocabulary', () => {

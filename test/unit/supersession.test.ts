@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { supersession } from '../../src/tick/discover.js';
+import { supersession } from '../../src/tick/open.js';
 
 describe('supersession', () => {
   it('gives each deployment the finish time of the next one of the same bundle and target', () => {

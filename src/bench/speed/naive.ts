@@ -2,11 +2,13 @@
 // postflight's set-based gathering of the same deployments, on the same warm caches.
 
 import { baselineHorizons } from '../../checks/baseline-window.js';
-import { judgeDeployment } from '../../checks/judge.js';
 import type { Policy } from '../../checks/policy.js';
-import { openTick } from '../../tick/discover.js';
-import { readLineage, readRuns, readTableWrites } from '../../tick/gather.js';
-import { gatherEvidence } from '../../tick/gather-evidence.js';
+import { gatherEvidence } from '../../tick/gather.js';
+import { judge } from '../../tick/judge.js';
+import { readLineage } from '../../tick/lineage.js';
+import { openTick } from '../../tick/open.js';
+import { readRuns } from '../../tick/runs.js';
+import { readTableWrites } from '../../tick/table-history.js';
 import type { MeasurementError } from '../../types.js';
 import type { Warehouse } from '../../warehouse/port.js';
 
@@ -27,16 +29,8 @@ export async function compareGathering(wh: Warehouse, nowMs: number, policy: Pol
   let s0 = wh.stats.statements;
   let t0 = performance.now();
   const errors: MeasurementError[] = [];
-  await gatherEvidence(wh, {
-    active,
-    nowMs,
-    finishedSince: new Set(),
-    marks,
-    newMarks: {},
-    policy,
-    errors,
-    judge: (ev) => judgeDeployment(ev, policy, nowMs),
-  });
+  const gathered = await gatherEvidence(wh, { active, nowMs, finishedSince: new Set(), marks, policy, errors });
+  await judge({ policy }, gathered, nowMs);
   const setBasedMs = performance.now() - t0;
   const setBasedStatements = wh.stats.statements - s0;
 

@@ -10,14 +10,16 @@ import { join } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from '../../checks/policy.js';
 import { ensureWorldTemplate } from '../../demo/demo.js';
 import type { WorldSpec } from '../../simulator/catalog.js';
-import { defaultSpec, SimWorld } from '../../simulator/world.js';
+import { defaultSpec } from '../../simulator/default-spec.js';
+import { SimWorld } from '../../simulator/world.js';
 import { runTick } from '../../tick/run-tick.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../../workspace/embedded/embedded-workspace.js';
-import { type CacheEquivalence, compareWithoutCache } from './cache-equivalence.js';
+import { compareWithoutCache } from './cache-equivalence.js';
 import { measureJobRuns } from './job-runs.js';
 import { measureInChild, serveChildMeasure } from './measure-child.js';
 import { compareGathering, type GatherComparison } from './naive.js';
+import type { SpeedReport } from './speed-report.js';
 import { quantile, sampleTicks, type TickSample } from './tick-sampler.js';
 
 export interface SpeedOptions {
@@ -163,43 +165,7 @@ async function statementsAt(
   }
 }
 
-export interface SpeedReport {
-  readonly pipelines: number;
-  readonly days: number;
-  readonly deploys_per_day: number;
-  readonly active_deployments_p50: number;
-  readonly tick_ms_p50: number;
-  readonly tick_ms_p90: number;
-  readonly statements_per_tick: number;
-  readonly statements_per_tick_max: number;
-  readonly history_reads_per_tick: number;
-  readonly history_reads_per_new_run: number;
-  readonly rest_calls_per_tick: number;
-  /** Peak resident memory of a `postflight tick` process, the way the job runs the verifier: one process a minute. */
-  readonly rss_mb_peak: number;
-  readonly rss_mb_p50: number;
-  readonly job_runs: number;
-  /** The tick inside such a process: cold JIT and cold warehouse cache. */
-  readonly tick_ms_p50_job_run: number;
-  /** The whole process: start, open, tick, close. */
-  readonly job_run_ms_p50: number;
-  /** One long-lived process that both advances the simulated platform and ticks (the tick_ms figures' loop). */
-  readonly rss_mb_peak_with_simulator: number;
-  /** A verifier's first tick with no caches, which reads the whole baseline of every table once. */
-  readonly rss_mb_peak_cold_start: number;
-  readonly tick_ms_p50_30d: number;
-  readonly tick_ms_ratio_90d_vs_30d: number;
-  readonly statements_at_10_100_300_active: number[];
-  readonly active_at_statement_points: number[];
-  readonly judged_at_statement_points: number[];
-  readonly first_verdict_s_p50: number;
-  readonly first_verdict_s_max: number;
-  readonly naive_vs_setbased_ratio: number;
-  readonly naive_statements: number;
-  readonly setbased_statements: number;
-  readonly cache: CacheEquivalence;
-  readonly cores: number;
-}
+export type { SpeedReport } from './speed-report.js';
 
 export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
   const scratch = join(opts.dir, 'speed');
@@ -254,33 +220,17 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
 
   const s = long.samples;
   const sum = (f: (x: TickSample) => number) => s.reduce((a, x) => a + f(x), 0);
-  const p50 = quantile(
-    s.map((x) => x.ms),
-    0.5,
-  );
-  const p50Short = quantile(
-    short.samples.map((x) => x.ms),
-    0.5,
-  );
+  const q = (f: (x: TickSample) => number, p: number, of: readonly TickSample[] = s) => quantile(of.map(f), p);
+  const p50 = q((x) => x.ms, 0.5);
+  const p50Short = q((x) => x.ms, 0.5, short.samples);
   return {
     pipelines: opts.pipelines,
     days: opts.days,
     deploys_per_day: opts.deploysPerDay,
-    active_deployments_p50: quantile(
-      s.map((x) => x.active),
-      0.5,
-    ),
+    active_deployments_p50: q((x) => x.active, 0.5),
     tick_ms_p50: round(p50),
-    tick_ms_p90: round(
-      quantile(
-        s.map((x) => x.ms),
-        0.9,
-      ),
-    ),
-    statements_per_tick: quantile(
-      s.map((x) => x.statements),
-      0.5,
-    ),
+    tick_ms_p90: round(q((x) => x.ms, 0.9)),
+    statements_per_tick: q((x) => x.statements, 0.5),
     statements_per_tick_max: Math.max(...s.map((x) => x.statements)),
     history_reads_per_tick: round(sum((x) => x.historyReads) / s.length),
     history_reads_per_new_run: round(

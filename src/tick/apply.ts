@@ -1,0 +1,84 @@
+// Step 5, apply: the tick's decisions made real. Verdict changes are audited and the verdicts
+// written, the error budgets worked out and written beside them, runs judged from the slow plane
+// alone cached, and, when there can be work for it, the rollback step run.
+
+import { auditVerdictChanges } from '../audit/verdict-changes.js';
+import type { DeploymentEvidence } from '../checks/evidence.js';
+import type { RunRecord } from '../types.js';
+import type { Warehouse } from '../warehouse/port.js';
+import { type BudgetTickSummary, runBudgetStep } from './budgets.js';
+import type { Decisions } from './decide.js';
+import { type RollbackTickSummary, runRollbackStep } from './decide-rollbacks.js';
+import type { Discovery } from './discover.js';
+import type { Gathered } from './gather.js';
+import type { JudgedEvidence } from './judge.js';
+import { writeResults, writeWatermarks } from './result-rows.js';
+import { observedRunRows } from './runs.js';
+import type { TickDeps } from './types.js';
+
+/** A tick row older than this before the current tick means ticks were missed (or one crashed). */
+const TICK_GAP_MS = 90_000;
+
+export interface TickWork {
+  readonly tickId: string;
+  readonly nowMs: number;
+  readonly found: Discovery;
+  readonly gathered: Gathered;
+  readonly judged: readonly JudgedEvidence[];
+  readonly decided: Decisions;
+}
+
+export interface Applied {
+  readonly budgets: BudgetTickSummary | null;
+  readonly rollbacks: RollbackTickSummary | null;
+}
+
+export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
+  const { wh } = deps;
+  const { tickId, nowMs, found, gathered, decided } = work;
+  const evidence = work.judged.map((j) => j.evidence);
+  // The budgets touch none of the tables the verdicts go to, so they are written alongside. A
+  // verdict change is audited before it is recorded: a crash in between audits it again, never not.
+  const recorded = (async () => {
+    await auditVerdictChanges(wh, decided.changed, decided.verdicts, nowMs, found.auditTail);
+    await writeResults(wh, decided.results, decided.verdicts, tickId, nowMs);
+    if (Object.keys(gathered.newMarks).length) await writeWatermarks(wh, gathered.newMarks, nowMs);
+  })();
+  // The budgets' arithmetic waits until the verdict writes are on their way (the next turn of the
+  // event loop), and runs while the warehouse carries them out instead of holding them back.
+  const budgets = deps.slos
+    ? nextTurn().then(() => runBudgetStep({ wh, slos: deps.slos! }, evidence, nowMs, gathered.budgetContext))
+    : null;
+  const slowJudged = evidence.filter((ev) => found.slowPending.has(ev.deployment.deploymentId));
+  const [budgetSummary] = await Promise.all([budgets, cacheSlowRuns(wh, slowJudged, nowMs), recorded]);
+  // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
+  // the previous tick left a rollback open, ticks were missed, or the periodic sweep is due.
+  const rollbackDue =
+    decided.changed.some((c) => c.to === 'FAILED') ||
+    found.marks.get('rollback_open') === 1 ||
+    nowMs - found.lastTickMs > TICK_GAP_MS ||
+    found.periodic;
+  const rollbacks =
+    deps.rollback && rollbackDue ? await runRollbackStep({ wh, ws: deps.ws, ...deps.rollback }, tickId, nowMs) : null;
+  return { budgets: budgetSummary, rollbacks };
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Post-deploy runs judged from the system tables alone go into the run cache, so the periodic
+ * slow-plane check finds them recorded and does not judge the deployment again for them.
+ */
+async function cacheSlowRuns(wh: Warehouse, judged: readonly DeploymentEvidence[], nowMs: number): Promise<void> {
+  const runs = new Map<string, RunRecord>();
+  for (const ev of judged) {
+    for (const s of ev.subjects) {
+      for (const r of s.runs) {
+        if (r.plane === 'slow' && r.endMs !== null && r.startMs >= ev.deployment.finishedMs) runs.set(r.runId, r);
+      }
+    }
+  }
+  if (runs.size) await wh.execute('tick/merge_observed_runs', {}, observedRunRows([...runs.values()], nowMs));
+}

@@ -1,0 +1,78 @@
+// The tick's own record: its summary, and the heartbeat row that carries the watermarks the next
+// tick starts from.
+
+import type { MeasurementError } from '../types.js';
+import type { Applied } from './apply.js';
+import type { Decisions } from './decide.js';
+import type { Discovery } from './discover.js';
+import { tickRows } from './result-rows.js';
+import type { TickDeps, TickSummary } from './types.js';
+
+/** Rollback outcomes after which a ledger row needs no further tick. */
+const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'BLOCKED', 'CANCELLED']);
+
+/** The warehouse's and workspace's counters when the tick began, and its wall clock. */
+export interface TickMeter {
+  readonly startedMs: number;
+  readonly statements: number;
+  readonly historyReads: number;
+  readonly restCalls: number;
+  readonly wallClock: () => number;
+}
+
+export function startMeter(deps: TickDeps, wallClock: () => number): TickMeter {
+  const { wh, ws } = deps;
+  return {
+    startedMs: wallClock(),
+    statements: wh.stats.statements,
+    historyReads: wh.stats.historyReads,
+    restCalls: ws.stats.calls,
+    wallClock,
+  };
+}
+
+export function summarize(
+  deps: TickDeps,
+  meter: TickMeter,
+  tick: { tickId: string; nowMs: number; found: Discovery; decided: Decisions; applied: Applied },
+): TickSummary {
+  const { found, decided, applied } = tick;
+  const counts: Record<string, number> = {};
+  const judged = new Map(decided.verdicts.map((v) => [v.deploymentId, v.state]));
+  for (const a of found.active) {
+    const state = judged.get(a.deployment.deploymentId) ?? a.verdictState ?? 'VERIFYING';
+    counts[state] = (counts[state] ?? 0) + 1;
+  }
+  const errors: MeasurementError[] = found.errors;
+  return {
+    tickId: tick.tickId,
+    nowMs: tick.nowMs,
+    deployments: found.active.length,
+    judged: found.due.length,
+    verdicts: counts,
+    newRuns: found.newRuns,
+    // The heartbeat row is written after the summary is made, and counted here.
+    statements: deps.wh.stats.statements - meter.statements + 1,
+    historyReads: deps.wh.stats.historyReads - meter.historyReads,
+    restCalls: deps.ws.stats.calls - meter.restCalls,
+    errors,
+    durationMs: meter.wallClock() - meter.startedMs,
+    changed: decided.changed,
+    rollbacks: applied.rollbacks,
+    budgets: applied.budgets,
+  };
+}
+
+export async function writeHeartbeat(deps: TickDeps, summary: TickSummary, found: Discovery): Promise<void> {
+  const r = summary.rollbacks;
+  const rollbackOpen =
+    r !== null &&
+    (r.errors.length > 0 ||
+      r.decided.some((d) => d.state === 'REQUESTED') ||
+      r.executed.some((e) => !TERMINAL.has(e.result)));
+  await deps.wh.execute(
+    'tick/insert_tick',
+    {},
+    tickRows(summary, found.runsFromMs, found.eventLogFromMs, rollbackOpen),
+  );
+}

@@ -1,0 +1,47 @@
+// What a tick is given and what it reports: shared by its steps, so none of them imports the tick.
+
+import type { VerdictChange } from '../audit/verdict-changes.js';
+import type { SloPolicy } from '../budget/slo-policy.js';
+import type { Policy } from '../checks/policy.js';
+import type { PolicySet } from '../config/policy-file.js';
+import type { MeasurementError } from '../types.js';
+import type { Warehouse } from '../warehouse/port.js';
+import type { Workspace } from '../workspace/port.js';
+import type { BudgetTickSummary } from './budgets.js';
+import type { RollbackDeps, RollbackTickSummary } from './decide-rollbacks.js';
+
+export interface TickDeps {
+  readonly wh: Warehouse;
+  readonly ws: Workspace;
+  /** Gathering settings (baseline days, window) and the default judgement policy. */
+  readonly policy: Policy;
+  /** The policy file, when one is given: per-bundle policies and expected-change annotations. */
+  readonly policies?: PolicySet;
+  /** Rollback policy and CI dispatcher; without it the tick decides no rollbacks. */
+  readonly rollback?: Omit<RollbackDeps, 'wh' | 'ws'>;
+  /** SLOs for error budgets; without them the tick keeps no budgets. */
+  readonly slos?: SloPolicy;
+  /**
+   * Called once the tick has made every change it will make but its heartbeat row: what waits on
+   * the tick's decisions (a replay's next minute) can go on while that row is written.
+   */
+  readonly onDecided?: () => void;
+}
+
+export interface TickSummary {
+  readonly tickId: string;
+  readonly nowMs: number;
+  readonly deployments: number;
+  /** Deployments judged this tick: new, touched by new evidence, or due a re-check. */
+  readonly judged: number;
+  readonly verdicts: Readonly<Record<string, number>>;
+  readonly newRuns: number;
+  readonly statements: number;
+  readonly historyReads: number;
+  readonly restCalls: number;
+  readonly errors: readonly MeasurementError[];
+  readonly durationMs: number;
+  readonly changed: readonly VerdictChange[];
+  readonly rollbacks: RollbackTickSummary | null;
+  readonly budgets: BudgetTickSummary | null;
+}
