@@ -100,12 +100,25 @@ function findClosingQuote(text: string, start: number, quote: string): number {
   throw new Error(`sql: unterminated ${quote} quote starting '${text.slice(start, start + 40)}'`);
 }
 
-/** Names of the `:params` a compiled statement expects, in first-use order. */
+/**
+ * Names of the `:params` a statement expects, in first-use order: read as compileSql reads it, so a
+ * quote or marker inside a comment or string (an apostrophe in a comment) is not taken for one.
+ */
 export function parameterNames(text: string): string[] {
   const names: string[] = [];
-  const noStrings = text.replace(/'(?:[^']|'')*'/g, "''").replace(/--[^\n]*/g, '');
-  for (const m of noStrings.matchAll(/(?<![:A-Za-z0-9_]):([A-Za-z_][A-Za-z0-9_]*)/g)) {
-    if (!names.includes(m[1]!)) names.push(m[1]!);
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === "'" || ch === '"' || ch === '`') i = findClosingQuote(text, i, ch) + 1;
+    else if (ch === '-' && text[i + 1] === '-') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (ch === ':' && text[i + 1] === ':') i += 2;
+    else if (ch === ':' && /[A-Za-z_]/.test(text[i + 1] ?? '') && !/[A-Za-z0-9_]/.test(text[i - 1] ?? '')) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1))![0];
+      if (!names.includes(m)) names.push(m);
+      i += 1 + m.length;
+    } else i += 1;
   }
   return names;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { duckdbDialect } from '../../src/warehouse/duckdb/duckdb-dialect.js';
 import { toDuckDbType } from '../../src/warehouse/duckdb/duckdb-types.js';
-import { compileSql } from '../../src/warehouse/sql-template.js';
+import { compileSql, parameterNames } from '../../src/warehouse/sql-template.js';
 
 const loc = { ops: 'postflight', eventLog: 'pipelines.event_log' };
 
@@ -10,6 +10,16 @@ describe('SQL compilation for DuckDB', () => {
     const sql = compileSql("SELECT x::BIGINT, ':nope' AS s FROM t WHERE a = :a -- :c\nAND b = :b", duckdbDialect, loc);
     expect(sql).toBe("SELECT x::BIGINT, ':nope' AS s FROM t WHERE a = $a \nAND b = $b");
   });
+  it('finds the :params of a statement whose comments hold quotes, as the compiled text binds them', () => {
+    const text =
+      "-- the new one's previous version (pass '' when not used)\nSELECT :a, ':b', x::int -- :c\nFROM t WHERE y = :d AND z = :a";
+    expect(parameterNames(text)).toEqual(['a', 'd']);
+    expect(parameterNames(compileSql(text, duckdbDialect, { ops: 'o', eventLog: 'o.e' }).replace(/\$/g, ':'))).toEqual([
+      'a',
+      'd',
+    ]);
+  });
+
   it('maps system tables and the ops schema', () => {
     expect(compileSql('SELECT * FROM system.lakeflow.jobs j JOIN {{ops}}.verdicts v', duckdbDialect, loc)).toBe(
       'SELECT * FROM "system_lakeflow"."jobs" j JOIN "postflight".verdicts v',
