@@ -17,7 +17,8 @@ export interface ResourceRef {
   readonly dbt?: boolean;
 }
 
-export type DeploymentStatus = 'STARTED' | 'SUCCEEDED' | 'FAILED';
+/** PENDING before the deploy; PARTIAL when it changed some of its resources and then failed. */
+export type DeploymentStatus = 'PENDING' | 'STARTED' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED';
 
 export interface Deployment {
   readonly deploymentId: string;

@@ -6,7 +6,7 @@ d AS (
   SELECT d.deployment_id, d.bundle, d.target, d.finished_at, d.resources
   FROM {{ops}}.deployments d
   JOIN k ON k.bundle = d.bundle
-  WHERE d.status = 'SUCCEEDED' AND d.finished_at >= timestamp_millis(:since_ms) AND d.finished_at <= timestamp_millis(:now_ms)
+  WHERE d.status IN ('SUCCEEDED', 'PARTIAL') AND d.finished_at >= timestamp_millis(:since_ms) AND d.finished_at <= timestamp_millis(:now_ms)
 )
 SELECT 'deployment' AS kind, d.deployment_id, d.bundle, d.target, unix_millis(d.finished_at) AS finished_ms,
   d.resources, CAST(NULL AS STRING) AS resource_id, CAST(NULL AS STRING) AS tags

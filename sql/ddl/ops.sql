@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS {{ops}}.error_budgets (
   subject STRING NOT NULL, slo STRING NOT NULL, window_end TIMESTAMP NOT NULL,
   target DOUBLE, good BIGINT, total BIGINT, budget_remaining DOUBLE,
   burn_rates STRING COMMENT 'JSON map window -> burn rate', alert STRING, deployment_id STRING,
-  bundle STRING, rule STRING COMMENT 'dense (multiwindow burn rates) or sparse (run counts)',
+  bundle STRING, bundle_target STRING COMMENT 'the bundle target the subject runs in (dev, staging, prod)',
+  rule STRING COMMENT 'dense (multiwindow burn rates) or sparse (run counts)',
   exhausted BOOLEAN, burn_by_deployment STRING COMMENT 'JSON map deployment id -> bad events in the period',
   explanation STRING, evaluated_at TIMESTAMP,
   CONSTRAINT error_budgets_pk PRIMARY KEY (subject, slo, window_end)

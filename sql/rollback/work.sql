@@ -5,7 +5,7 @@
 WITH recent AS (
   SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.bundle, d.target ORDER BY d.finished_at DESC, d.deployment_id DESC) AS rn
   FROM {{ops}}.deployments d
-  WHERE d.status = 'SUCCEEDED' AND d.finished_at >= timestamp_millis(:since_ms) AND d.finished_at <= timestamp_millis(:now_ms)
+  WHERE d.status IN ('SUCCEEDED', 'PARTIAL') AND d.finished_at >= timestamp_millis(:since_ms) AND d.finished_at <= timestamp_millis(:now_ms)
 ),
 latest AS (SELECT bundle, target, deployment_id AS latest_id, version AS latest_version FROM recent WHERE rn = 1)
 SELECT 'decide' AS work, d.deployment_id, d.bundle, d.target, d.version, d.previous_version, d.actor,

@@ -16,6 +16,6 @@ SELECT d.deployment_id, d.bundle, d.target, unix_millis(d.finished_at) AS finish
   unix_millis(v.updated_at) AS judged_ms, unix_millis(v.recheck_at) AS recheck_ms
 FROM {{ops}}.deployments d
 LEFT JOIN {{ops}}.verdicts v ON v.deployment_id = d.deployment_id
-WHERE d.status = 'SUCCEEDED'
+WHERE d.status IN ('SUCCEEDED', 'PARTIAL')
   AND d.finished_at <= timestamp_millis(:now_ms)
   AND d.finished_at >= timestamp_millis(:since_ms)

@@ -2,7 +2,7 @@
 // is a MERGE on a deterministic key, so a retried CI step changes nothing twice.
 
 import { createHash } from 'node:crypto';
-import type { CheckName, ResourceRef } from '../types.js';
+import type { CheckName, DeploymentStatus, ResourceRef } from '../types.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 
 export interface DeploymentRecord {
@@ -13,9 +13,10 @@ export interface DeploymentRecord {
   readonly previousVersion: string | null;
   readonly actor: string;
   readonly ciRunUrl: string | null;
-  readonly startedMs: number;
-  readonly finishedMs: number;
-  readonly status: 'STARTED' | 'SUCCEEDED' | 'FAILED';
+  /** When the deploy started and finished; null before the deploy stage says. */
+  readonly startedMs: number | null;
+  readonly finishedMs: number | null;
+  readonly status: DeploymentStatus;
   readonly resources: readonly ResourceRef[];
   readonly expectedChanges: readonly CheckName[];
   readonly traceId: string;

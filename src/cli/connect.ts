@@ -8,6 +8,7 @@ import { DATABRICKS_DEFAULT_LOCATIONS } from '../warehouse/databricks/databricks
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { Locations, Warehouse } from '../warehouse/port.js';
 import { validateIdentifier } from '../warehouse/sql-template.js';
+import { exchangeGithubToken } from '../workspace/databricks/federation.js';
 import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
 import type { Workspace } from '../workspace/port.js';
 import { ConfigError, type WarehouseTarget, type WorkspaceTarget } from './args.js';
@@ -46,6 +47,11 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
     throw e instanceof EnvError ? new ConfigError(e.message) : e;
   }
   const log = o.log;
+  // A federated identity is exchanged for a short-lived token once, before anything connects.
+  const auth =
+    env.auth.kind === 'github-oidc'
+      ? { kind: 'token' as const, token: await exchangeGithubToken(env.baseUrl, env.auth) }
+      : env.auth;
   // Loaded only when asked for: the SQL driver is large, and the embedded commands never need it.
   const [{ openDatabricksWarehouse }, { openDatabricksWorkspace }] = await Promise.all([
     import('../warehouse/databricks/open-warehouse.js'),
@@ -56,7 +62,7 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
       host: env.host,
       port: env.port,
       httpPath: env.httpPath!,
-      auth: env.auth,
+      auth,
       statementTimeoutS: env.statementTimeoutS,
       ...(log
         ? {
@@ -69,7 +75,7 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
     },
     { locations: loc },
   );
-  const ws = openDatabricksWorkspace({ baseUrl: env.baseUrl, auth: env.auth });
+  const ws = openDatabricksWorkspace({ baseUrl: env.baseUrl, auth });
   return { wh, ws, world: null, nowMs: () => Date.now(), close: () => wh.close() };
 }
 

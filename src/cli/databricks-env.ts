@@ -3,6 +3,7 @@
 // repeated in a message.
 
 import { z } from 'zod';
+import type { GithubFederation } from '../workspace/databricks/federation.js';
 import type { DatabricksAuth } from '../workspace/databricks/open-workspace.js';
 
 export interface DatabricksEnv {
@@ -13,7 +14,8 @@ export interface DatabricksEnv {
   readonly port: number;
   /** The SQL warehouse's HTTP path; null when no warehouse was asked for. */
   readonly httpPath: string | null;
-  readonly auth: DatabricksAuth;
+  /** Credentials, or the GitHub Actions federation that is exchanged for them when connecting. */
+  readonly auth: DatabricksAuth | GithubFederation;
   readonly statementTimeoutS: number;
 }
 
@@ -26,6 +28,10 @@ const envSchema = z.object({
   DATABRICKS_TOKEN: text,
   DATABRICKS_CLIENT_ID: text,
   DATABRICKS_CLIENT_SECRET: text,
+  DATABRICKS_AUTH_TYPE: text,
+  DATABRICKS_TOKEN_AUDIENCE: text,
+  ACTIONS_ID_TOKEN_REQUEST_URL: text,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: text,
   POSTFLIGHT_STATEMENT_TIMEOUT_S: text,
 });
 
@@ -84,9 +90,31 @@ export function readDatabricksEnv(
     );
   }
 
-  let auth: DatabricksAuth | null = null;
+  let auth: DatabricksAuth | GithubFederation | null = null;
   const oauth = e.DATABRICKS_CLIENT_ID !== undefined || e.DATABRICKS_CLIENT_SECRET !== undefined;
-  if (e.DATABRICKS_TOKEN && oauth)
+  if (e.DATABRICKS_AUTH_TYPE !== undefined && e.DATABRICKS_AUTH_TYPE !== 'github-oidc') {
+    problems.push(
+      `DATABRICKS_AUTH_TYPE '${e.DATABRICKS_AUTH_TYPE}' is not supported; use github-oidc, or leave it unset for a token or OAuth secret`,
+    );
+  } else if (e.DATABRICKS_AUTH_TYPE === 'github-oidc') {
+    if (!e.DATABRICKS_CLIENT_ID)
+      problems.push("DATABRICKS_CLIENT_ID is not set; set it to the federated service principal's application id");
+    if (!e.ACTIONS_ID_TOKEN_REQUEST_URL || !e.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
+      problems.push(
+        'DATABRICKS_AUTH_TYPE is github-oidc but GitHub offers no OIDC token; give the job permissions: id-token: write',
+      );
+    if (e.DATABRICKS_TOKEN || e.DATABRICKS_CLIENT_SECRET)
+      problems.push('DATABRICKS_AUTH_TYPE is github-oidc: unset DATABRICKS_TOKEN and DATABRICKS_CLIENT_SECRET');
+    if (e.DATABRICKS_CLIENT_ID && e.ACTIONS_ID_TOKEN_REQUEST_URL && e.ACTIONS_ID_TOKEN_REQUEST_TOKEN && url) {
+      auth = {
+        kind: 'github-oidc',
+        clientId: e.DATABRICKS_CLIENT_ID,
+        requestUrl: e.ACTIONS_ID_TOKEN_REQUEST_URL,
+        requestToken: e.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+        audience: e.DATABRICKS_TOKEN_AUDIENCE ?? `${url.origin}/oidc/v1/token`,
+      };
+    }
+  } else if (e.DATABRICKS_TOKEN && oauth)
     problems.push(
       'DATABRICKS_TOKEN and DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET are both set; use a token or a service principal, not both',
     );
@@ -100,7 +128,7 @@ export function readDatabricksEnv(
       auth = { kind: 'oauth-m2m', clientId: e.DATABRICKS_CLIENT_ID, clientSecret: e.DATABRICKS_CLIENT_SECRET };
   } else {
     problems.push(
-      'no credentials: set DATABRICKS_TOKEN (a personal access token) or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (OAuth for a service principal)',
+      'no credentials: set DATABRICKS_TOKEN (a personal access token), DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (OAuth for a service principal), or in GitHub Actions DATABRICKS_AUTH_TYPE=github-oidc with DATABRICKS_CLIENT_ID (no stored secret)',
     );
   }
 

@@ -15,13 +15,18 @@ import { createLogger } from '../log.js';
 import { resolveRollbackPolicy } from '../rollback/policy.js';
 import { defaultSpec } from '../simulator/default-spec.js';
 import { SimWorld } from '../simulator/world.js';
+import { exportSpans, type SpanRecord, tracingEnabled } from '../telemetry/otel-driver.js';
 import { runTick } from '../tick/run-tick.js';
+import { POSTFLIGHT_VERSION } from '../version.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { ConfigError, parseIntFlag, parseWarehouse, parseWorkspace } from './args.js';
 import { runAuditCommand } from './audit.js';
 import { connect } from './connect.js';
+import { runGateCommand } from './gate-command.js';
 import { printDemo } from './print-demo.js';
 import { Progress } from './progress.js';
+import { runRecordCommand } from './record-command.js';
+import { runWaitCommand } from './wait-command.js';
 
 const USAGE = `postflight <command> [options]
 
@@ -32,6 +37,9 @@ Commands:
   advance    move the simulated world forward (--minutes N) and tick once per minute
   setup      create postflight's tables in the warehouse (idempotent)
   audit verify   check the audit log's hash chain (exit 0 intact, 1 tampered)
+  record     record a CI stage of a deployment (run 'postflight record --help')
+  wait       wait for a deployment's first or final verdict (run 'postflight wait --help')
+  gate       may a version be promoted to a target? (run 'postflight gate --help')
 
 Options:
   --warehouse duckdb:PATH   embedded warehouse file (default .postflight/workspace.duckdb)
@@ -73,6 +81,10 @@ function buildWorldApart(argv: readonly string[]): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // The CI side's commands take flags of their own.
+  if (argv[0] === 'record') return runRecordCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'gate') return runGateCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'wait') return runWaitCommand(argv.slice(1), createLogger());
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -194,10 +206,17 @@ async function main(argv: string[]): Promise<number> {
         const policies = await loadPolicies(values.policy);
         const rollback = { policy: resolveRollbackPolicy(policies?.rollback), log };
         const slos = resolveSloPolicy(policies?.slos);
-        let last = await runTick({ wh, ws, policy: DEFAULT_POLICY, policies, rollback, slos }, conn.nowMs());
+        const traces = tracingEnabled(process.env)
+          ? (spans: readonly SpanRecord[]) =>
+              exportSpans(spans, POSTFLIGHT_VERSION).catch((e: Error) =>
+                log.warn({ err: e.message }, 'trace export failed; verdicts are recorded'),
+              )
+          : undefined;
+        const deps = { wh, ws, policy: DEFAULT_POLICY, policies, rollback, slos, ...(traces ? { traces } : {}) };
+        let last = await runTick(deps, conn.nowMs());
         for (let m = 1; m <= minutes; m++) {
           await world!.advance(world!.nowMs + 60_000);
-          last = await runTick({ wh, ws, policy: DEFAULT_POLICY, policies, rollback, slos }, conn.nowMs());
+          last = await runTick(deps, conn.nowMs());
           progress.update('advancing', m, minutes);
         }
         progress.done();

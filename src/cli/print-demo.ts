@@ -18,6 +18,12 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
     ['rolled back', `${r.rollbacks} (restored version verified HEALTHY: ${r.restored_healthy})`],
     ['rollbacks blocked as unsafe', String(r.rollbacks_blocked_unsafe)],
     ['double rollbacks', String(r.double_rollbacks)],
+    [
+      'CI stages recorded',
+      Object.entries(r.deployment_events)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
     ['ticks', `${r.ticks} in ${r.wall_s.toFixed(1)} s`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));

@@ -93,9 +93,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       from_ms: start,
       to_ms: start + minutes * 60_000,
     })) as unknown as DemoRow[];
+    const events = await wh.session.all(loadSql('demo/events_by_stage'), {
+      from_ms: start,
+      to_ms: start + minutes * 60_000,
+    });
     await wh.saveTo(path);
     saved = true;
-    return scoreReplay(rows, minutes + 1, (Date.now() - t0) / 1000);
+    const byStage = Object.fromEntries(events.map((e) => [String(e.stage), Number(e.n)]));
+    return scoreReplay(rows, minutes + 1, (Date.now() - t0) / 1000, byStage);
   } finally {
     // A replay that failed half way is still saved, to be looked into.
     if (!saved) await wh.saveTo(path).catch(() => undefined);

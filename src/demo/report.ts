@@ -53,6 +53,8 @@ export interface DemoReport {
     resets: number;
     detail: string | null;
   }>;
+  /** CI stage events recorded for the replayed deployments, by stage (validate, precheck, deploy, verify). */
+  deployment_events: Record<string, number>;
   ticks: number;
   wall_s: number;
 }
@@ -67,7 +69,12 @@ function quantile(xs: readonly number[], q: number): number | null {
 
 const FAILED = new Set(['FAILED', 'ROLLED_BACK']);
 
-export function scoreReplay(rows: readonly DemoRow[], ticks: number, wallS: number): DemoReport {
+export function scoreReplay(
+  rows: readonly DemoRow[],
+  ticks: number,
+  wallS: number,
+  eventsByStage: Readonly<Record<string, number>> = {},
+): DemoReport {
   const verdicts: Record<string, number> = {};
   for (const r of rows) verdicts[r.state ?? 'NONE'] = (verdicts[r.state ?? 'NONE'] ?? 0) + 1;
   const bad = rows.filter((r) => r.label === 'bad');
@@ -118,6 +125,7 @@ export function scoreReplay(rows: readonly DemoRow[], ticks: number, wallS: numb
         resets: Number(r.max_resets_per_resource),
         detail: r.rollback_detail,
       })),
+    deployment_events: { ...eventsByStage },
     ticks,
     wall_s: wallS,
   };

@@ -1,7 +1,9 @@
 // The control plane's resources as the world keeps them: the versions first deployed, and the
 // deploys the plan makes later, recorded the way CI records them with `postflight record`.
 
-import { type RecordBatch, recordDeployments } from '../ci/record.js';
+import { foldRecords } from '../ci/fold-records.js';
+import { recordDeployments } from '../ci/record.js';
+import { type Stage, type StageRecord, type StageStatus, stageRecord } from '../ci/stage-record.js';
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { SqlValue } from '../warehouse/port.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
@@ -64,15 +66,7 @@ export async function applyDeploys(
   deploys: readonly PlannedDeploy[],
 ): Promise<void> {
   const s = wh.session;
-  const batch: {
-    deployments: RecordBatch['deployments'][number][];
-    snapshots: RecordBatch['snapshots'][number][];
-    events: RecordBatch['events'][number][];
-  } = {
-    deployments: [],
-    snapshots: [],
-    events: [],
-  };
+  const records: StageRecord[] = [];
   const labels: Array<Array<string | number | null>> = [];
   const current = new Map<string, readonly SqlValue[]>();
   for (const d of deploys) {
@@ -91,42 +85,7 @@ export async function applyDeploys(
       p.kind,
       p.cadenceMin,
     ]);
-    const resource = {
-      type: p.resourceType,
-      id: p.id,
-      key: p.name,
-      ...(p.resourceType === 'job' ? { dbt: p.kind === 'dbt' } : {}),
-    };
-    const traceId = d.deploymentId.replace('dep-', '').padEnd(32, '0');
-    batch.deployments.push({
-      deploymentId: d.deploymentId,
-      bundle: d.bundle,
-      target: d.target,
-      version: d.version,
-      previousVersion: d.previousVersion,
-      actor: 'sp-ci-deployer',
-      ciRunUrl: `https://ci.example.com/${d.bundle}/runs/${d.seq}`,
-      startedMs: d.atMs - 90_000,
-      finishedMs: d.atMs,
-      status: 'SUCCEEDED',
-      resources: [resource],
-      expectedChanges: [],
-      traceId,
-    });
-    batch.snapshots.push({ deploymentId: d.deploymentId, snapshot: { resource, settings } });
-    batch.events.push({
-      deploymentId: d.deploymentId,
-      traceId,
-      event: {
-        stage: 'deploy',
-        attempt: 1,
-        startedMs: d.atMs - 90_000,
-        finishedMs: d.atMs,
-        status: 'SUCCEEDED',
-        attributes: { seq: d.seq },
-        spanId: traceId.slice(0, 16),
-      },
-    });
+    records.push(...simulatedStages(d, p, settings));
   }
   const resources = rowBatch(RESOURCE_COLUMNS, [...current.values()]);
   await s.run(
@@ -143,5 +102,54 @@ export async function applyDeploys(
     ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'DOUBLE', 'BIGINT', 'STRING', 'BIGINT'],
     labels,
   );
-  await recordDeployments(wh, batch, deploys[deploys.length - 1]!.atMs);
+  await recordDeployments(wh, foldRecords(records), deploys[deploys.length - 1]!.atMs);
+}
+
+/**
+ * The stages CI records for a planned deploy, through `postflight record`'s own code: validate and
+ * precheck before the deploy, the deploy (90 s long), and the verification it then waits on.
+ */
+function simulatedStages(d: PlannedDeploy, p: SimPipeline, settings: Readonly<Record<string, unknown>>): StageRecord[] {
+  const ci = {
+    provider: 'flags' as const,
+    sha: d.version,
+    branch: 'main',
+    actor: 'sp-ci-deployer',
+    runUrl: `https://ci.example.com/${d.bundle}/runs/${d.seq}`,
+    runId: null,
+    attempt: 1,
+    pipelineName: `${d.bundle} deploy`,
+  };
+  const resource = {
+    type: p.resourceType,
+    key: p.name,
+    id: p.id,
+    action: 'update' as const,
+    ...(p.resourceType === 'job' ? { dbt: p.kind === 'dbt' } : {}),
+  };
+  const stage = (name: Stage, status: StageStatus, atMs: number) =>
+    stageRecord({
+      stage: name,
+      status,
+      nowMs: atMs,
+      bundle: d.bundle,
+      target: d.target,
+      version: d.version,
+      previousVersion: d.previousVersion,
+      ci,
+      resources: [resource],
+      deploySeq: d.seq,
+      expectedChanges: [],
+      live: new Map([[p.id, settings]]),
+      previousHashes: new Map(),
+      attributes: {},
+      deploymentId: d.deploymentId,
+    });
+  return [
+    stage('validate', 'SUCCEEDED', d.atMs - 150_000),
+    stage('precheck', 'SUCCEEDED', d.atMs - 120_000),
+    stage('deploy', 'STARTED', d.atMs - 90_000),
+    stage('deploy', 'SUCCEEDED', d.atMs),
+    stage('verify', 'STARTED', d.atMs),
+  ];
 }

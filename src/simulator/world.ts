@@ -23,8 +23,8 @@ export interface PendingStep {
   abort(): Promise<void>;
 }
 
-/** Bump when the simulator writes different data for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 7;
+/** Bump when the simulator or postflight's tables change for the same spec: cached worlds are rebuilt. */
+export const WORLD_FORMAT = 8;
 
 export class SimWorld {
   readonly spec: WorldSpec;

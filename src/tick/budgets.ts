@@ -92,10 +92,10 @@ export async function updateBudgets(
     }
   }
   const rows: BudgetAssessment[] = [];
-  const meta = new Map<string, string>();
+  const meta = new Map<string, { bundle: string; target: string }>();
   for (const s of subjects.values()) {
     const subjectKey = `${s.subject.type}:${s.subject.id}`;
-    meta.set(subjectKey, s.bundle);
+    meta.set(subjectKey, { bundle: s.bundle, target: s.target });
     // Only deployments that touched this subject count as live for it.
     const timeline: Timeline = (timelines.get(`${s.bundle}\u0000${s.target}`) ?? [])
       .filter((t) => t.resources.includes(`"${s.subject.id}"`))
@@ -192,7 +192,8 @@ function parseTags(v: unknown): Record<string, string> {
 
 export function budgetRows(
   rows: readonly BudgetAssessment[],
-  bundles: ReadonlyMap<string, string>,
+  /** Each subject's bundle and bundle target (dev, staging, prod). */
+  owners: ReadonlyMap<string, { readonly bundle: string; readonly target: string }>,
   nowMs: number,
 ): RowBatch {
   const windowEnd = Math.floor(nowMs / HOUR) * HOUR + HOUR;
@@ -209,6 +210,7 @@ export function budgetRows(
       { name: 'alert', type: 'STRING' },
       { name: 'deployment_id', type: 'STRING' },
       { name: 'bundle', type: 'STRING' },
+      { name: 'bundle_target', type: 'STRING' },
       { name: 'rule', type: 'STRING' },
       { name: 'exhausted', type: 'BOOLEAN' },
       { name: 'burn_by_deployment', type: 'STRING' },
@@ -226,7 +228,8 @@ export function budgetRows(
       JSON.stringify(r.burnRates),
       r.alert,
       r.deploymentId,
-      bundles.get(r.subject) ?? null,
+      owners.get(r.subject)?.bundle ?? null,
+      owners.get(r.subject)?.target ?? null,
       r.rule,
       r.exhausted,
       JSON.stringify(r.burnByDeployment),

@@ -3,8 +3,8 @@
 // as a rule that could not be measured on that run, the second leaves no record at all.
 
 import type { ExpectationRecord } from '../types.js';
+import { indexedRows } from '../warehouse/id-rows.js';
 import type { Row, Warehouse } from '../warehouse/port.js';
-import { indexedRows } from './id-rows.js';
 
 /** Statuses a dbt test reports (run_results.json); anything else is a measurement error. */
 const OUTCOME: Readonly<Record<string, 'pass' | 'fail' | 'error' | 'skipped'>> = {

@@ -39,7 +39,7 @@ export interface RollbackDeps {
 
 export interface RollbackTickSummary {
   readonly decided: ReadonlyArray<{ rollbackId: string; deploymentId: string; state: string; safety: string }>;
-  readonly executed: ReadonlyArray<{ rollbackId: string; result: ExecutionResult }>;
+  readonly executed: ReadonlyArray<{ rollbackId: string; deploymentId: string; result: ExecutionResult }>;
   readonly errors: readonly string[];
 }
 
@@ -69,11 +69,12 @@ export async function decideRollbacks(deps: RollbackDeps, tickId: string, nowMs:
       })),
   ];
   const holder = `${tickId}:${randomUUID().slice(0, 8)}`;
-  const executed: Array<{ rollbackId: string; result: ExecutionResult }> = [];
+  const executed: Array<{ rollbackId: string; deploymentId: string; result: ExecutionResult }> = [];
   for (const w of resume) {
     try {
       executed.push({
         rollbackId: w.row.rollbackId,
+        deploymentId: w.row.deploymentId,
         result: await executeRollback(
           { wh, ws: deps.ws, policy, dispatcher: deps.dispatcher ?? null, holder },
           w,

@@ -7,6 +7,7 @@ import type { Decisions } from './decide.js';
 import type { Discovery } from './discover.js';
 import { tickRows } from './result-rows.js';
 import type { TickDeps, TickSummary } from './types.js';
+import { verifierSpans } from './verdict-spans.js';
 
 /** Rollback outcomes after which a ledger row needs no further tick. */
 const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'BLOCKED', 'CANCELLED']);
@@ -75,4 +76,16 @@ export async function writeHeartbeat(deps: TickDeps, summary: TickSummary, found
     {},
     tickRows(summary, found.runsFromMs, found.eventLogFromMs, rollbackOpen),
   );
+}
+
+/** The verifier's spans of this tick, when traces are exported (see TickDeps.traces). */
+export async function exportTickSpans(deps: TickDeps, summary: TickSummary): Promise<void> {
+  if (!deps.traces) return;
+  const spans = verifierSpans({
+    tickId: summary.tickId,
+    nowMs: summary.nowMs,
+    changed: summary.changed,
+    rollbacks: summary.rollbacks,
+  });
+  if (spans.length) await deps.traces(spans);
 }

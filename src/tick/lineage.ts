@@ -2,8 +2,8 @@
 // statement, and the subjects the checks judge, named with the tables lineage gives them.
 
 import type { Subject } from '../types.js';
+import { idRows } from '../warehouse/id-rows.js';
 import type { Warehouse } from '../warehouse/port.js';
-import { idRows } from './id-rows.js';
 
 export interface LineageIndex {
   readonly sources: Map<string, Set<string>>;

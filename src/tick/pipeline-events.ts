@@ -3,9 +3,9 @@
 import type { Horizon } from '../checks/baseline-window.js';
 import { normalizeResult } from '../evidence/normalize.js';
 import type { RunRecord } from '../types.js';
+import { idRows } from '../warehouse/id-rows.js';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
 import { type FlowCommit, flowMetricsOf } from './flow-metrics.js';
-import { idRows } from './id-rows.js';
 
 export interface PipelineEvidence {
   readonly runs: RunRecord[];

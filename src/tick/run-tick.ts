@@ -6,7 +6,7 @@ import { apply } from './apply.js';
 import { decide } from './decide.js';
 import { discover } from './discover.js';
 import { gather } from './gather.js';
-import { startMeter, summarize, writeHeartbeat } from './heartbeat.js';
+import { exportTickSpans, startMeter, summarize, writeHeartbeat } from './heartbeat.js';
 import { judge } from './judge.js';
 import type { TickDeps, TickSummary } from './types.js';
 
@@ -28,5 +28,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   deps.onDecided?.();
   const summary = summarize(deps, meter, { tickId, nowMs, found, decided, applied });
   await writeHeartbeat(deps, summary, found);
+  // The trace is told last: a collector that is slow or down delays nothing the tick decides.
+  await exportTickSpans(deps, summary);
   return summary;
 }

@@ -4,9 +4,9 @@
 import type { Horizon } from '../checks/baseline-window.js';
 import { failureCause, normalizeResult, runFromApi } from '../evidence/normalize.js';
 import type { RunRecord } from '../types.js';
+import { indexedRows } from '../warehouse/id-rows.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
-import { indexedRows } from './id-rows.js';
 
 /** Lists runs started since the watermark (all pages) and returns them with the next watermark. */
 export async function listNewRuns(

@@ -4,9 +4,9 @@
 import { type Horizon, withinHorizon } from '../checks/baseline-window.js';
 import { nextDueMs } from '../checks/slots.js';
 import type { MeasurementError, TableWrite } from '../types.js';
+import { indexedRows } from '../warehouse/id-rows.js';
 import type { HistoryEntry, RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
 import { type FlowCommit, flowMetricsOf } from './flow-metrics.js';
-import { indexedRows } from './id-rows.js';
 
 export interface HistoryOutcome {
   readonly writes: FlowCommit[];

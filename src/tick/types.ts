@@ -4,6 +4,7 @@ import type { VerdictChange } from '../audit/verdict-changes.js';
 import type { SloPolicy } from '../budget/slo-policy.js';
 import type { Policy } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
+import type { SpanRecord } from '../telemetry/otel-driver.js';
 import type { MeasurementError } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
@@ -26,6 +27,11 @@ export interface TickDeps {
    * the tick's decisions (a replay's next minute) can go on while that row is written.
    */
   readonly onDecided?: () => void;
+  /**
+   * Exports the verifier's spans of the deployments' traces; without it the tick exports none. It
+   * reports its own failures and never throws: a trace that cannot be sent changes no verdict.
+   */
+  readonly traces?: (spans: readonly SpanRecord[]) => Promise<void>;
 }
 
 export interface TickSummary {

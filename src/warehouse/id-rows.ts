@@ -1,7 +1,7 @@
 // Row batches that hand a statement a list of names or ids: a statement over many rows returns
 // each row's position, which costs less to read back than the name.
 
-import type { RowBatch } from '../warehouse/port.js';
+import type { RowBatch } from './port.js';
 
 /** Names with their position: statements over many rows return the position, which costs less to read. */
 export function indexedRows(names: readonly string[], column: 'id' | 'name'): RowBatch {

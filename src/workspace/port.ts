@@ -61,5 +61,10 @@ export interface Workspace {
   getPipeline(pipelineId: string): Promise<PipelineInfo | null>;
   /** `PUT pipelines/{id}` with the full spec. */
   editPipeline(pipelineId: string, spec: Record<string, unknown>): Promise<void>;
+  /**
+   * `GET workspace/export?path=..&format=AUTO`: a workspace file's text (the bundle's state files),
+   * or null when there is no such file.
+   */
+  exportFile(path: string): Promise<string | null>;
   readonly stats: WorkspaceStats;
 }

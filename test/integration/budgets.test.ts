@@ -94,7 +94,8 @@ describe('error budgets in the embedded warehouse', () => {
       overrides: [{ match: { tag: `bundle=${BUNDLE}` }, runSuccess: { target: 0.99 } }],
     });
     expect((await updateBudgets({ wh, slos: strict }, [evidence], T + 60_000)).exhausted).toBe(1);
-    const gate = await wh.query('gate/budget_frozen', { bundle: BUNDLE, since_ms: T - HOUR });
+    const gate = await wh.query('gate/budget_frozen', { bundle: BUNDLE, target: 'prod', since_ms: T - HOUR });
+    expect(await wh.query('gate/budget_frozen', { bundle: BUNDLE, target: 'staging', since_ms: T - HOUR })).toEqual([]);
     const budgets = gate.map((g) => ({
       subject: String(g.subject),
       slo: String(g.slo),

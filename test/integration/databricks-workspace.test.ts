@@ -299,4 +299,21 @@ describe('Databricks REST workspace', () => {
       'GET /api/2.2/jobs/runs/list: HTTP 403 PERMISSION_DENIED: token [redacted] lacks CAN_VIEW',
     );
   });
+  it('exports a bundle state file with the documented query, and answers a missing file with null', async () => {
+    const path = '/Workspace/Users/ci@acme.com/.bundle/sales_etl/prod/state/deployment.json';
+    const body = '{"version":1,"seq":3,"cli_version":"1.13.0","timestamp":"2026-08-21T09:15:42Z","files":[],"id":"x"}';
+    api.on(
+      'GET /api/2.0/workspace/export',
+      (r) =>
+        r.query.get('path') === path && r.query.get('format') === 'AUTO'
+          ? { body: { content: Buffer.from(body).toString('base64'), file_type: 'json' } }
+          : { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'bad query' } },
+      { status: 404, body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Path (${path}) doesn't exist.` } },
+    );
+    const ws = workspace();
+    expect(await ws.exportFile(path)).toBe(body);
+    expect(await ws.exportFile(path)).toBeNull();
+    await expect(ws.exportFile('relative/path.json')).rejects.toThrow(/must be absolute/);
+    expect(api.calls('GET /api/2.0/workspace/export')).toHaveLength(2);
+  });
 });

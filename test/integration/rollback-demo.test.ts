@@ -98,12 +98,12 @@ describe('rollbacks in a replayed world', () => {
   it('keeps error budgets the promotion gate can read', async () => {
     const [b] = await withWarehouse(join(dir, 'workspace.duckdb'), (wh) =>
       wh.session.all(
-        'SELECT bundle, count(*) AS n FROM postflight.error_budgets GROUP BY bundle ORDER BY n DESC LIMIT 1',
+        'SELECT bundle, bundle_target, count(*) AS n FROM postflight.error_budgets GROUP BY ALL ORDER BY n DESC LIMIT 1',
       ),
     );
     expect(Number(b!.n)).toBeGreaterThan(0);
     const gate = await withWarehouse(join(dir, 'workspace.duckdb'), (wh) =>
-      wh.query('gate/budget_frozen', { bundle: String(b!.bundle), since_ms: 0 }),
+      wh.query('gate/budget_frozen', { bundle: String(b!.bundle), target: String(b!.bundle_target), since_ms: 0 }),
     );
     expect(gate.length).toBeGreaterThan(0);
     expect(gate.map((g) => g.slo)).toContain('run_success');

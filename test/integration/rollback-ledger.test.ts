@@ -145,6 +145,7 @@ describe('rollback decisions that do not act', () => {
       resetJob: (i, s) => inner.resetJob(i, s),
       getPipeline: (i) => inner.getPipeline(i),
       editPipeline: (i, s) => inner.editPipeline(i, s),
+      exportFile: (p) => inner.exportFile(p),
     };
     const results: string[] = [];
     for (let m = 0; m < 5; m++)

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexedRows } from '../../src/tick/id-rows.js';
 import { observedRunRows } from '../../src/tick/runs.js';
 import type { RunRecord } from '../../src/types.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
+import { indexedRows } from '../../src/warehouse/id-rows.js';
 
 const T = 1_793_577_600_123;
 const run = (over: Partial<RunRecord>): RunRecord => ({

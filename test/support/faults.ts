@@ -83,6 +83,9 @@ export class FaultyWorkspace implements Workspace {
   getPipeline(id: string): Promise<PipelineInfo | null> {
     return this.sw.guard('call', `pipelines/get ${id}`, () => this.inner.getPipeline(id));
   }
+  exportFile(path: string): Promise<string | null> {
+    return this.sw.guard('call', `workspace/export ${path}`, () => this.inner.exportFile(path));
+  }
   editPipeline(id: string, spec: Record<string, unknown>): Promise<void> {
     return this.sw.guard('call', `pipelines/edit ${id}`, () => this.inner.editPipeline(id, spec));
   }
@@ -112,6 +115,9 @@ export class EffectCounter implements Workspace {
   }
   getPipeline(id: string): Promise<PipelineInfo | null> {
     return this.inner.getPipeline(id);
+  }
+  exportFile(path: string): Promise<string | null> {
+    return this.inner.exportFile(path);
   }
   async editPipeline(id: string, spec: Record<string, unknown>): Promise<void> {
     const before = JSON.stringify((await this.inner.getPipeline(id))?.spec ?? null);

@@ -6,7 +6,6 @@ import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/recor
 import { DECISION_COLUMNS, QUARANTINE_COLUMNS } from '../../src/rollback/ledger.js';
 import { pairRows, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger-reads.js';
 import { budgetRows } from '../../src/tick/budgets.js';
-import { idRows, indexedRows } from '../../src/tick/id-rows.js';
 import { pipelineTargetRows } from '../../src/tick/pipeline-events.js';
 import { checkResultRows, tickRows, verdictRows } from '../../src/tick/result-rows.js';
 import { observedRunRows, slowPendingRows } from '../../src/tick/runs.js';
@@ -14,6 +13,7 @@ import { commitRows } from '../../src/tick/table-history.js';
 import { bindStatement, typed } from '../../src/warehouse/databricks/bind-statement.js';
 import { databricksDialect } from '../../src/warehouse/databricks/databricks-dialect.js';
 import { encodeBatches, ROWS_PARAM, stagedRelation } from '../../src/warehouse/databricks/staged-rows.js';
+import { idRows, indexedRows } from '../../src/warehouse/id-rows.js';
 import type { Locations, RowBatch } from '../../src/warehouse/port.js';
 import { loadSql } from '../../src/warehouse/sql-files.js';
 import { compileSql, parameterNames } from '../../src/warehouse/sql-template.js';
@@ -97,6 +97,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'rollback/snapshots': [{ name: 'id', type: 'STRING' }],
   'record/merge_resource_snapshots': columnsOf(snapshotRows([], 0)),
   'record/merge_deployment_events': columnsOf(stageEventRows([])),
+  'record/previous': columnsOf(idRows([])),
 };
 
 describe('sql/ compiled for Databricks', () => {

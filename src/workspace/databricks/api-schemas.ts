@@ -61,6 +61,9 @@ export const pipelineSchema = z.object({
 /** Writes answer `{}`; anything else in the body is ignored. */
 export const emptySchema = z.looseObject({});
 
+/** workspace/export answers with the file base64-encoded. */
+export const exportSchema = z.looseObject({ content: z.string() });
+
 export const tokenSchema = z.object({
   access_token: z.string().min(1),
   token_type: z.string().optional(),

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { ApiRun, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
 import { DatabricksApiError } from './api-error.js';
-import { emptySchema, jobSchema, pipelineSchema, runsPageSchema } from './api-schemas.js';
+import { emptySchema, exportSchema, jobSchema, pipelineSchema, runsPageSchema } from './api-schemas.js';
 import type { RestClient } from './rest-client.js';
 
 /** The largest page jobs/runs/list serves. */
@@ -82,6 +82,24 @@ export class DatabricksWorkspace implements Workspace {
       return p.last_modified === undefined
         ? { pipeline_id: p.pipeline_id, spec: p.spec }
         : { pipeline_id: p.pipeline_id, spec: p.spec, last_modified: p.last_modified };
+    } catch (err) {
+      if (err instanceof DatabricksApiError && err.isNotFound) return null;
+      throw err;
+    }
+  }
+
+  async exportFile(path: string): Promise<string | null> {
+    if (!path.startsWith('/') || path.includes('\u0000')) {
+      throw new Error(
+        `workspace path '${path}' must be absolute, e.g. /Workspace/Users/me/.bundle/b/prod/state/deployment.json`,
+      );
+    }
+    this.stats.calls++;
+    try {
+      const file = await this.#client.request('GET', '/api/2.0/workspace/export', exportSchema, {
+        query: { path, format: 'AUTO' },
+      });
+      return Buffer.from(file.content, 'base64').toString('utf8');
     } catch (err) {
       if (err instanceof DatabricksApiError && err.isNotFound) return null;
       throw err;

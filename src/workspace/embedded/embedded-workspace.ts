@@ -82,6 +82,12 @@ export class EmbeddedWorkspace implements Workspace {
     await this.#apply(jobId, 'job', settings, (settings.tags as Record<string, string> | undefined)?.version);
   }
 
+  /** The simulated platform keeps no workspace files: bundle state is handed to `record` as files. */
+  async exportFile(_path: string): Promise<string | null> {
+    this.stats.calls++;
+    return null;
+  }
+
   async getPipeline(pipelineId: string): Promise<PipelineInfo | null> {
     this.stats.calls++;
     const rows = await this.#wh.session.all(
