@@ -104,3 +104,12 @@ CREATE TABLE IF NOT EXISTS system.access.table_lineage (
     genie_space_id: STRING, alert_id: STRING>,
   direct_access BOOLEAN
 );
+
+-- Unity Catalog's information schema (the columns of every table the caller may see), read by
+-- `postflight precheck` for the schema a deploy changes.
+CREATE TABLE IF NOT EXISTS system.information_schema.columns (
+  table_catalog STRING, table_schema STRING, table_name STRING, column_name STRING,
+  ordinal_position INT, column_default STRING, is_nullable STRING COMMENT 'YES or NO',
+  full_data_type STRING, data_type STRING, numeric_precision INT, numeric_scale INT,
+  comment STRING
+);

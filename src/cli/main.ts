@@ -23,6 +23,7 @@ import { ConfigError, parseIntFlag, parseWarehouse, parseWorkspace } from './arg
 import { runAuditCommand } from './audit.js';
 import { connect } from './connect.js';
 import { runGateCommand } from './gate-command.js';
+import { runPrecheckCommand } from './precheck-command.js';
 import { printDemo } from './print-demo.js';
 import { Progress } from './progress.js';
 import { runRecordCommand } from './record-command.js';
@@ -37,6 +38,7 @@ Commands:
   advance    move the simulated world forward (--minutes N) and tick once per minute
   setup      create postflight's tables in the warehouse (idempotent)
   audit verify   check the audit log's hash chain (exit 0 intact, 1 tampered)
+  precheck   before a deploy: schema compatibility, deploy policy, rollback safety ('postflight precheck --help')
   record     record a CI stage of a deployment (run 'postflight record --help')
   wait       wait for a deployment's first or final verdict (run 'postflight wait --help')
   gate       may a version be promoted to a target? (run 'postflight gate --help')
@@ -85,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'record') return runRecordCommand(argv.slice(1), createLogger());
   if (argv[0] === 'gate') return runGateCommand(argv.slice(1), createLogger());
   if (argv[0] === 'wait') return runWaitCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'precheck') return runPrecheckCommand(argv.slice(1), createLogger());
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -22,6 +22,7 @@ export interface PolicySet {
   /** Sections owned by other modules, passed through unparsed. */
   readonly slos: unknown;
   readonly rollback: unknown;
+  readonly precheck: unknown;
 }
 
 /** A check's thresholds without its critical/dry-run switches, which live in their own maps. */
@@ -130,5 +131,6 @@ export function parsePolicyFile(text: string, source: string): PolicySet {
     },
     slos: file.slos,
     rollback: file.rollback,
+    precheck: file.precheck,
   };
 }

@@ -122,6 +122,7 @@ export const policyFileSchema = z
     // Owned by other modules, which validate them; accepted here as they are.
     slos: z.unknown(),
     rollback: z.unknown(),
+    precheck: z.unknown(),
   })
   .partial();
 

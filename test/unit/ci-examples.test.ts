@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GATE_HELP } from '../../src/cli/gate-command.js';
+import { PRECHECK_HELP } from '../../src/cli/precheck-command.js';
 import { RECORD_HELP } from '../../src/cli/record-command.js';
 import { WAIT_HELP } from '../../src/cli/wait-command.js';
 
 const DIR = join(__dirname, '../../examples/github-actions');
-const HELP: Record<string, string> = { record: RECORD_HELP, gate: GATE_HELP, wait: WAIT_HELP };
+const HELP: Record<string, string> = { record: RECORD_HELP, gate: GATE_HELP, wait: WAIT_HELP, precheck: PRECHECK_HELP };
 
 interface Step {
   readonly run?: string;
@@ -41,7 +42,7 @@ describe('the GitHub Actions examples', () => {
         ),
       ),
     );
-    expect(new Set(calls.map((c) => c.command))).toEqual(new Set(['record', 'gate', 'wait']));
+    expect(new Set(calls.map((c) => c.command))).toEqual(new Set(['record', 'gate', 'wait', 'precheck']));
     for (const c of calls) {
       for (const flag of c.flags) expect(HELP[c.command], `${c.command} ${flag}`).toContain(flag);
     }
