@@ -98,6 +98,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'record/merge_resource_snapshots': columnsOf(snapshotRows([], 0)),
   'record/merge_deployment_events': columnsOf(stageEventRows([])),
   'record/previous': columnsOf(idRows([])),
+  'precheck/columns': columnsOf(idRows([])),
 };
 
 describe('sql/ compiled for Databricks', () => {
