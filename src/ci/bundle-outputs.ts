@@ -132,3 +132,21 @@ export function bundleResources(
 export function planChanges(r: BundleResource): boolean {
   return r.action !== 'skip';
 }
+
+/**
+ * The bundle config as far as metadata.json (written at the end of every deploy) tells it: name,
+ * target, git and each job's and pipeline's id. What a job triggered by the deploy itself has,
+ * inside the workspace, where no CLI output is at hand.
+ */
+export function configFromMetadata(metadata: BundleMetadata, statePath: string, source: string): BundleConfig {
+  const b = metadata.config.bundle;
+  if (!b.name || !b.target)
+    throw new BundleInputError(`${source} names no bundle or target; is it a bundle's state/metadata.json?`);
+  const group = (g: Record<string, { id?: string | undefined }> | undefined) =>
+    Object.fromEntries(Object.entries(g ?? {}).map(([k, v]) => [k, v.id === undefined ? {} : { id: v.id }]));
+  return {
+    bundle: { name: b.name, target: b.target, ...(b.git ? { git: b.git } : {}) },
+    workspace: { state_path: statePath },
+    resources: { jobs: group(metadata.config.resources?.jobs), pipelines: group(metadata.config.resources?.pipelines) },
+  };
+}

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import {
   BundleInputError,
   bundleConfigSchema,
+  configFromMetadata,
   deploymentStateSchema,
   metadataSchema,
   parseBundleJson,
@@ -27,6 +28,7 @@ import { exportSpans, tracingEnabled } from '../telemetry/otel-driver.js';
 import type { CheckName } from '../types.js';
 import { POSTFLIGHT_VERSION } from '../version.js';
 import type { Warehouse } from '../warehouse/port.js';
+import type { Workspace } from '../workspace/port.js';
 import { ConfigError, parseIntFlag } from './args.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectFromFlags } from './ci-connection.js';
 
@@ -40,6 +42,8 @@ Stages: ${STAGES.join(', ')}. Statuses: ${STAGE_STATUSES.join(', ')}.
 Inputs (what the Databricks CLI writes; nothing of postflight's own invention):
   --summary FILE            databricks bundle summary -t TARGET -o json (resource ids; after a deploy)
   --validate FILE           databricks bundle validate -t TARGET -o json (before the first deploy)
+  --state-path PATH         instead of the two above, inside the workspace: the bundle's state path
+                            (\${workspace.state_path}); its metadata.json names the bundle and ids
   --plan FILE               databricks bundle plan -t TARGET -o json (per-resource actions)
   --metadata FILE           the bundle's state/metadata.json (else read from the workspace)
   --deployment-state FILE   the bundle's state/deployment.json (else read from the workspace)
@@ -115,6 +119,53 @@ async function exportStageSpans(
   }
 }
 
+type RecordFlags = Readonly<Record<string, string | boolean | undefined>>;
+
+function asConfigError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof BundleInputError ? new ConfigError(e.message) : e;
+  }
+}
+
+/** The CLI outputs and state files handed over as files; config is null when it comes from the state path. */
+function readFileInputs(values: RecordFlags) {
+  const path = (values.summary ?? values.validate) as string | undefined;
+  const configFlag = values.summary !== undefined ? 'summary' : 'validate';
+  const fix = `write it with 'databricks bundle ${configFlag} -t TARGET -o json > ${path}'`;
+  const optional = <T>(flag: string, p: unknown, parse: (text: string, source: string) => T) =>
+    typeof p === 'string' ? parse(readInput(flag, p, 'check the path'), `--${flag} ${p}`) : null;
+  const planFix = "write it with 'databricks bundle plan -t TARGET -o json'";
+  const stateFix = "export it with 'databricks workspace export STATE_PATH/FILE'";
+  return {
+    config:
+      path === undefined
+        ? null
+        : parseBundleJson(bundleConfigSchema, readInput(configFlag, path, fix), `--${configFlag} ${path}`, fix),
+    plan: optional('plan', values.plan, (t, src) => parseBundleJson(planSchema, t, src, planFix)),
+    metadata: optional('metadata', values.metadata, (t, src) => parseBundleJson(metadataSchema, t, src, stateFix)),
+    deploymentState: optional('deployment-state', values['deployment-state'], (t, src) =>
+      parseBundleJson(deploymentStateSchema, t, src, stateFix),
+    ),
+  };
+}
+
+/** Inside the workspace: the bundle as its state path's metadata.json tells it. */
+async function configFromStatePath(ws: Workspace, statePath: string) {
+  const path = `${statePath.replace(/\/$/, '')}/metadata.json`;
+  const text = await ws.exportFile(path);
+  if (text === null) {
+    throw new ConfigError(
+      `--state-path ${statePath}: no ${path}; pass the bundle's \${workspace.state_path}, after a deploy`,
+    );
+  }
+  const fix = 'it is written by databricks bundle deploy';
+  return asConfigError(() =>
+    configFromMetadata(parseBundleJson(metadataSchema, text, `workspace file ${path}`, fix), statePath, path),
+  );
+}
+
 export async function runRecordCommand(argv: readonly string[], log: Logger): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
@@ -123,6 +174,7 @@ export async function runRecordCommand(argv: readonly string[], log: Logger): Pr
       status: { type: 'string' },
       summary: { type: 'string' },
       validate: { type: 'string' },
+      'state-path': { type: 'string' },
       plan: { type: 'string' },
       metadata: { type: 'string' },
       'deployment-state': { type: 'string' },
@@ -145,9 +197,10 @@ export async function runRecordCommand(argv: readonly string[], log: Logger): Pr
   }
   const stage: Stage = oneOf('stage', values.stage, STAGES);
   const status: StageStatus = oneOf('status', values.status, STAGE_STATUSES);
-  if (values.summary === undefined && values.validate === undefined) {
+  const sources = [values.summary, values.validate, values['state-path']].filter((v) => v !== undefined);
+  if (sources.length !== 1) {
     throw new ConfigError(
-      'record needs the bundle config: --summary FILE (databricks bundle summary -t TARGET -o json) or, before the first deploy, --validate FILE (databricks bundle validate -t TARGET -o json)',
+      'record needs the bundle config from one source: --summary FILE (databricks bundle summary -t TARGET -o json), before the first deploy --validate FILE (databricks bundle validate -t TARGET -o json), or inside the workspace --state-path PATH',
     );
   }
   const expected = (values['expected-changes'] ?? '').split(',').filter((c) => c.trim() !== '');
@@ -158,33 +211,6 @@ export async function runRecordCommand(argv: readonly string[], log: Logger): Pr
       );
     }
   }
-  const req = (() => {
-    try {
-      const configFlag = values.summary !== undefined ? 'summary' : 'validate';
-      const configPath = (values.summary ?? values.validate)!;
-      const fix = `write it with 'databricks bundle ${configFlag} -t TARGET -o json > ${configPath}'`;
-      const config = parseBundleJson(
-        bundleConfigSchema,
-        readInput(configFlag, configPath, fix),
-        `--${configFlag} ${configPath}`,
-        fix,
-      );
-      const optional = <T>(flag: string, path: string | undefined, parse: (text: string, source: string) => T) =>
-        path === undefined ? null : parse(readInput(flag, path, `check the path`), `--${flag} ${path}`);
-      const planFix = "write it with 'databricks bundle plan -t TARGET -o json'";
-      const stateFix = "export it with 'databricks workspace export STATE_PATH/FILE'";
-      return {
-        config,
-        plan: optional('plan', values.plan, (t, s) => parseBundleJson(planSchema, t, s, planFix)),
-        metadata: optional('metadata', values.metadata, (t, s) => parseBundleJson(metadataSchema, t, s, stateFix)),
-        deploymentState: optional('deployment-state', values['deployment-state'], (t, s) =>
-          parseBundleJson(deploymentStateSchema, t, s, stateFix),
-        ),
-      };
-    } catch (e) {
-      throw e instanceof BundleInputError ? new ConfigError(e.message) : e;
-    }
-  })();
   const ci = ciContextOf(process.env, {
     runId: values['run-id'],
     attempt: values.attempt === undefined ? undefined : parseIntFlag('attempt', values.attempt, 1, 1, 10_000),
@@ -193,8 +219,11 @@ export async function runRecordCommand(argv: readonly string[], log: Logger): Pr
     actor: values.actor,
     runUrl: values['run-url'],
   });
+  // Files are read and checked before anything connects; the state path only once connected.
+  const files = asConfigError(() => readFileInputs(values));
   const conn = await connectFromFlags(values, log);
   try {
+    const req = { ...files, config: files.config ?? (await configFromStatePath(conn.ws, values['state-path']!)) };
     const record = await recordStage(conn.wh, conn.ws, {
       ...req,
       stage,

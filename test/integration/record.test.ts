@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   bundleConfigSchema,
   bundleResources,
+  configFromMetadata,
   deploymentStateSchema,
   metadataSchema,
   parseBundleJson,
@@ -12,6 +13,7 @@ import {
 import { ciContextOf } from '../../src/ci/ci-context.js';
 import { type RecordRequest, recordStage } from '../../src/ci/record-stage.js';
 import { RecordInputError, traceIdOf } from '../../src/ci/stage-record.js';
+import { deploymentIdOf } from '../../src/deployment-id.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { Warehouse } from '../../src/warehouse/port.js';
 import type { JobInfo, PipelineInfo, Workspace } from '../../src/workspace/port.js';
@@ -211,6 +213,20 @@ describe('postflight record', () => {
     );
     expect(r.resources.map((x) => x.id)).toEqual(['1111', 'abcd-1234']);
     expect(r.batch.events[0]!.event.attributes['postflight.deploy_seq']).toBe(3);
+  });
+
+  it('records from inside the workspace with the bundle state alone (the bundle-native route)', async () => {
+    const state = '/Workspace/Users/deployer@acme.com/.bundle/sales_etl/prod/state';
+    ws.files.set(`${state}/deployment.json`, text('deployment.json'));
+    const config = configFromMetadata(metadata, state, 'metadata.json');
+    const r = await recordStage(
+      wh,
+      ws,
+      request({ ci: ciContextOf({}), config, plan: null, metadata: null, deploymentState: null }),
+    );
+    expect(r).toMatchObject({ bundle: 'sales_etl', target: 'prod', version: GITHUB.GITHUB_SHA, status: 'SUCCEEDED' });
+    expect(r.resources.map((x) => x.id)).toEqual(['1111', 'abcd-1234']);
+    expect(r.deploymentId).toBe(deploymentIdOf('sales_etl', 'prod', GITHUB.GITHUB_SHA, 'seq:3'));
   });
 
   it('says which flag names the deployment when neither CI nor the bundle state can', async () => {

@@ -63,3 +63,34 @@ describe('the GitHub Actions examples', () => {
     }
   });
 });
+
+describe('the bundle-native example', () => {
+  const schema = JSON.parse(readFileSync(join(__dirname, '../../../shared/schemas/bundle-jsonschema.json'), 'utf8'));
+  const defs = schema.$defs['github.com'].databricks.cli.bundle.config;
+  const props = (name: string) => Object.keys(defs[name].oneOf[0].properties);
+  const doc = parse(readFileSync(join(__dirname, '../../examples/bundle-native/record-on-deploy.yml'), 'utf8')) as {
+    resources: { jobs: Record<string, Record<string, unknown>>; job_runs: Record<string, Record<string, unknown>> };
+  };
+
+  it("uses only fields the Databricks CLI's bundle schema has for jobs, job runs and their lifecycle", () => {
+    for (const run of Object.values(doc.resources.job_runs)) {
+      for (const k of Object.keys(run)) expect(props('resources.JobRun'), k).toContain(k);
+      const lifecycle = run.lifecycle as { triggers: Array<Record<string, unknown>> };
+      for (const k of Object.keys(lifecycle)) expect(props('resources.JobRunLifecycle'), k).toContain(k);
+      for (const t of lifecycle.triggers)
+        for (const k of Object.keys(t)) expect(props('resources.JobRunTrigger'), k).toContain(k);
+    }
+    for (const job of Object.values(doc.resources.jobs)) {
+      for (const k of Object.keys(job)) expect(props('resources.Job'), k).toContain(k);
+    }
+  });
+
+  it('records through flags postflight record has', () => {
+    const task = (
+      Object.values(doc.resources.jobs)[0]!.tasks as Array<{ spark_python_task: { parameters: string[] } }>
+    )[0]!;
+    const args = task.spark_python_task.parameters;
+    expect(args[0]).toBe('record');
+    for (const a of args.filter((x) => x.startsWith('--'))) expect(RECORD_HELP).toContain(a);
+  });
+});
