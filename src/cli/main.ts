@@ -19,7 +19,7 @@ import { exportSpans, type SpanRecord, tracingEnabled } from '../telemetry/otel-
 import { runTick } from '../tick/run-tick.js';
 import { POSTFLIGHT_VERSION } from '../version.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
-import { ConfigError, parseIntFlag, parseWarehouse, parseWorkspace } from './args.js';
+import { ConfigError, parseIntFlag, parseWarehouse, parseWorkspace, type WarehouseTarget } from './args.js';
 import { runAuditCommand } from './audit.js';
 import { connect } from './connect.js';
 import { runGateCommand } from './gate-command.js';
@@ -120,6 +120,16 @@ async function main(argv: string[]): Promise<number> {
     seed: parseIntFlag('seed', values.seed, defaultSpec().seed, 0, 2 ** 31),
   });
   const progress = new Progress(process.stderr);
+  const connectTo = (target: WarehouseTarget) =>
+    connect({
+      warehouse: target,
+      workspace: parseWorkspace(values.workspace, target),
+      ops: values.ops,
+      eventLog: values['event-log'],
+      dbtArtifacts: values['dbt-artifacts'],
+      env: process.env,
+      log,
+    });
 
   switch (command) {
     case 'demo': {
@@ -172,15 +182,7 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(
           `the embedded warehouse is set up by 'postflight simulate --warehouse duckdb:${target.path}'`,
         );
-      const conn = await connect({
-        warehouse: target,
-        workspace: parseWorkspace(values.workspace, target),
-        ops: values.ops,
-        eventLog: values['event-log'],
-        dbtArtifacts: values['dbt-artifacts'],
-        env: process.env,
-        log,
-      });
+      const conn = await connectTo(target);
       try {
         await conn.wh.applyDdl('ddl/ops');
         log.info({ statements: conn.wh.stats.statements }, 'postflight tables ready');
@@ -194,15 +196,7 @@ async function main(argv: string[]): Promise<number> {
       const target = parseWarehouse(values.warehouse, '.postflight');
       if (command === 'advance' && target.kind !== 'duckdb')
         throw new UsageError('advance moves a simulated world forward; use --warehouse duckdb:PATH');
-      const conn = await connect({
-        warehouse: target,
-        workspace: parseWorkspace(values.workspace, target),
-        ops: values.ops,
-        eventLog: values['event-log'],
-        dbtArtifacts: values['dbt-artifacts'],
-        env: process.env,
-        log,
-      });
+      const conn = await connectTo(target);
       try {
         const { wh, ws, world } = conn;
         const minutes = command === 'advance' ? parseIntFlag('minutes', values.minutes, 60, 1, 100_000) : 0;

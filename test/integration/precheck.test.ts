@@ -1,24 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bundleConfigSchema, parseBundleJson, planSchema } from '../../src/ci/bundle-outputs.js';
-import { contractTables } from '../../src/precheck/dbt-contracts.js';
 import { DEFAULT_PRECHECK_POLICY } from '../../src/precheck/policy-rules.js';
 import { runPrecheck } from '../../src/precheck/run-precheck.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
+import { declaredFixture, planFixture, summaryFixture } from '../support/cli-fixtures.js';
 import { emptyWorldAt } from '../support/empty-world.js';
 
-const FIX = join(__dirname, '../fixtures');
 const T = Date.UTC(2026, 10, 20, 9);
-const summary = parseBundleJson(
-  bundleConfigSchema,
-  readFileSync(join(FIX, 'databricks-cli/summary.json'), 'utf8'),
-  's',
-  '',
-);
-const plan = parseBundleJson(planSchema, readFileSync(join(FIX, 'databricks-cli/plan.json'), 'utf8'), 'p', '');
-const declared = contractTables(readFileSync(join(FIX, 'dbt/manifest.json'), 'utf8'), 'manifest.json');
+const summary = summaryFixture;
+const plan = planFixture;
+const declared = declaredFixture;
 
 let wh: DuckDbWarehouse;
 beforeEach(async () => {

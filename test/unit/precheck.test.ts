@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleConfigSchema, bundleResources, parseBundleJson, planSchema } from '../../src/ci/bundle-outputs.js';
+import { bundleResources } from '../../src/ci/bundle-outputs.js';
 import { annotation } from '../../src/cli/precheck-command.js';
 import { contractTables } from '../../src/precheck/dbt-contracts.js';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../../src/precheck/policy-rules.js';
 import { previewRollback } from '../../src/precheck/rollback-preview.js';
 import { compareSchemas, narrowing } from '../../src/precheck/schema-compat.js';
+import { planFixture, summaryFixture, validateFixture } from '../support/cli-fixtures.js';
 
 const FIX = join(__dirname, '../fixtures');
 const validate = JSON.parse(readFileSync(join(FIX, 'databricks-cli/validate.json'), 'utf8'));
@@ -160,14 +161,9 @@ describe('deploy policy', () => {
 });
 
 describe('rollback safety in advance', () => {
-  const config = parseBundleJson(bundleConfigSchema, JSON.stringify(validate), 'v', '');
-  const summary = parseBundleJson(
-    bundleConfigSchema,
-    readFileSync(join(FIX, 'databricks-cli/summary.json'), 'utf8'),
-    's',
-    '',
-  );
-  const plan = parseBundleJson(planSchema, readFileSync(join(FIX, 'databricks-cli/plan.json'), 'utf8'), 'p', '');
+  const config = validateFixture;
+  const summary = summaryFixture;
+  const plan = planFixture;
   const planned = (
     resources: ReturnType<typeof bundleResources>,
     next: Record<string, unknown> = { name: 'x' },
