@@ -6,7 +6,6 @@
 
 import { z } from 'zod';
 import type { ResourceType } from '../types.js';
-import { formatIssues } from '../zod-issues.js';
 
 /** A CLI output or state file that is missing, not JSON or not of the expected shape. */
 export class BundleInputError extends Error {}
@@ -82,10 +81,10 @@ export function parseBundleJson<S extends z.ZodType>(
     throw new BundleInputError(`${source} is not valid JSON (${(e as Error).message}); ${fix}`);
   }
   const r = schema.safeParse(raw);
-  if (!r.success)
-    throw new BundleInputError(
-      `${source} is not of the expected shape:\n${formatIssues(source, r.error.issues)}\n${fix}`,
-    );
+  if (!r.success) {
+    const fields = r.error.issues.map((i) => `  - ${i.path.map(String).join('.') || '(the whole file)'}: ${i.message}`);
+    throw new BundleInputError(`${source} is not of the expected shape:\n${fields.join('\n')}\n${fix}`);
+  }
   return r.data;
 }
 

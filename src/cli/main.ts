@@ -269,6 +269,8 @@ main(process.argv.slice(2)).then(
     const e = err as Error;
     const usage =
       e instanceof ConfigError ||
+      // node:util parseArgs rejects a flag without its value or an unknown flag with these codes.
+      String((e as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS_') ||
       /^--|must be|is not understood/.test(e.message) ||
       (e.name === 'TypeError' && /parseArgs|Unknown option/.test(e.message));
     process.stderr.write(`postflight: ${e.message}\n`);

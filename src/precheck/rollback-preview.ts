@@ -32,17 +32,19 @@ export function previewRollback(input: {
   readonly nowMs: number;
 }): RollbackPreview {
   const ref = (r: PlannedResource, id: string): ResourceRef => ({ type: r.type, id, key: r.key });
-  // What runs after the deploy: every resource but the deleted; a created one has no id yet.
+  const created = (r: PlannedResource) => r.action === 'create' || r.action === 'recreate';
+  // A resource the deploy does not create exists now, with an id the plan may not spell out.
+  const liveId = (r: PlannedResource) => r.id ?? `existing:${r.key}`;
   const after = input.resources.filter((r) => r.action !== 'delete');
-  const before = input.resources.filter((r) => r.id !== null && r.action !== 'create');
-  const idAfter = (r: PlannedResource) =>
-    r.action === 'create' || r.action === 'recreate' || r.id === null ? `new:${r.key}` : r.id;
+  const before = input.resources.filter((r) => r.action !== 'create');
+  const idAfter = (r: PlannedResource) => (created(r) ? `new:${r.key}` : liveId(r));
+  const unknown = input.resources.filter((r) => r.action === null && r.id === null);
   const failedSettings: SettingsSnapshot[] = after.flatMap((r) => {
     const settings = r.next ?? (planChanges(r) ? null : r.current);
     return settings ? [{ deploymentId: 'planned', type: r.type, id: idAfter(r), key: r.key, settings }] : [];
   });
   const targetSettings: SettingsSnapshot[] = before.flatMap((r) =>
-    r.current ? [{ deploymentId: 'live', type: r.type, id: r.id!, key: r.key, settings: r.current }] : [],
+    r.current ? [{ deploymentId: 'live', type: r.type, id: liveId(r), key: r.key, settings: r.current }] : [],
   );
   const schemaChanges: SchemaChange[] = input.schemaChangedTables.map((table) => ({
     table,
@@ -53,20 +55,27 @@ export function previewRollback(input: {
   const c = classifyRollback({
     toVersion: input.liveVersion,
     failedResources: after.map((r) => ref(r, idAfter(r))),
-    targetResources: before.map((r) => ref(r, r.id!)),
+    targetResources: before.map((r) => ref(r, liveId(r))),
     failedSettings,
     targetSettings,
     schemaChanges,
     strategy: input.strategy,
   });
+  const guesses: Finding[] = unknown.map((r) => ({
+    check: 'rollback',
+    severity: 'warning',
+    subject: 'rollback later',
+    message: `cannot tell whether ${r.type} ${r.key} exists before the deploy; pass --plan (databricks bundle plan -o json) or --summary`,
+  }));
   const findings: Finding[] =
     c.safety === 'SAFE'
-      ? []
+      ? guesses
       : c.reasons.map((message) => ({
           check: 'rollback' as const,
           severity: 'warning' as const,
           subject: 'rollback later',
           message: `${c.safety === 'UNSAFE' ? 'a rollback of this version would be UNSAFE' : 'a rollback of this version would need a human'}: ${message}`,
         }));
+  if (c.safety !== 'SAFE') findings.push(...guesses);
   return { safety: c.safety, reasons: c.reasons, findings };
 }

@@ -114,7 +114,8 @@ export async function runPrecheck(input: PrecheckInput, ports: PrecheckPorts | n
 
 /** The version a rollback would go back to: the newest one deployed to this target. */
 async function liveVersionOf(ports: PrecheckPorts | null, config: BundleConfig, planned: readonly PlannedResource[]) {
-  if (!ports) return 'live';
+  // Rollback reasons name the version by its first 12 characters.
+  if (!ports) return 'live version';
   const ids = planned.flatMap((r) => (r.id === null ? [] : [r.id]));
   const rows = await ports.wh.query(
     'record/previous',
@@ -122,5 +123,5 @@ async function liveVersionOf(ports: PrecheckPorts | null, config: BundleConfig, 
     idRows(ids),
   );
   const v = rows.find((r) => r.kind === 'previous')?.version;
-  return typeof v === 'string' ? v : 'live';
+  return typeof v === 'string' ? v : 'live version';
 }

@@ -209,6 +209,29 @@ describe('rollback safety in advance', () => {
     expect(schema.findings[0]!.message).toMatch(/table main\.sales\.orders_daily changed schema/);
   });
 
+  it('knows from the plan that a resource it updates exists, even without its id', () => {
+    const update = bundleResources(config, null, plan);
+    expect(update.map((r) => r.id)).toEqual([null, null]);
+    const p = previewRollback({
+      resources: planned(update, { name: 'ingest', timeout_seconds: 7200 }, { name: 'ingest', timeout_seconds: 3600 }),
+      schemaChangedTables: [],
+      strategy: 'ci-dispatch',
+      liveVersion: 'abc',
+      nowMs: T,
+    });
+    expect(p).toMatchObject({ safety: 'SAFE', findings: [] });
+    const blind = previewRollback({
+      resources: planned(bundleResources(config, null, null)),
+      schemaChangedTables: [],
+      strategy: 'ci-dispatch',
+      liveVersion: 'abc',
+      nowMs: T,
+    });
+    expect(blind.findings.map((f) => f.message)).toContain(
+      'cannot tell whether job ingest_orders exists before the deploy; pass --plan (databricks bundle plan -o json) or --summary',
+    );
+  });
+
   it('writes findings as GitHub annotations, escaped', () => {
     expect(
       annotation({
