@@ -103,7 +103,7 @@ describe('the Databricks CLI outputs', () => {
   it('name the file and the field when one is malformed', () => {
     expect(() =>
       parseBundleJson(planSchema, '{"plan":{"resources.jobs.x":{"action":"explode"}}}', 'plan.json', 'fix it'),
-    ).toThrow(/plan\.json is not of the expected shape:\n  - plan\.resources\.jobs\.x\.action: /);
+    ).toThrow(/plan\.json is not of the expected shape:\n {2}- plan\.resources\.jobs\.x\.action: /);
     expect(() => parseBundleJson(bundleConfigSchema, '{"bundle": ', 'summary.json', 'rerun the CLI')).toThrow(
       /summary\.json is not valid JSON .*rerun the CLI/,
     );
