@@ -17,6 +17,8 @@ export interface PlanInput {
   /** Schema changes to the failed deployment's tables since it was deployed. */
   readonly schemaChanges: readonly SchemaChange[];
   readonly strategy: StrategyName;
+  /** The failed deploy reached only its own resources (PARTIAL): only those go back. */
+  readonly partial?: boolean;
 }
 
 export function planRollback(input: PlanInput): RollbackPlan {
@@ -46,11 +48,13 @@ export function planRollback(input: PlanInput): RollbackPlan {
     };
   }
   const target = choice.target;
-  const restore = input.snapshots.filter((s) => s.deploymentId === target.deploymentId);
+  const changed = (r: { type: string; id: string; key: string }) =>
+    !input.partial || failed.resources.some((f) => f.type === r.type && (f.id === r.id || f.key === r.key));
+  const restore = input.snapshots.filter((s) => s.deploymentId === target.deploymentId && changed(s));
   const c = classifyRollback({
     toVersion: target.version,
     failedResources: failed.resources,
-    targetResources: target.resources,
+    targetResources: target.resources.filter(changed),
     failedSettings,
     targetSettings: restore,
     schemaChanges: input.schemaChanges,

@@ -144,6 +144,7 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
         (c) => c.subjectId !== null && ids.has(c.subjectId) && c.atMs >= failed.finishedMs,
       ),
       strategy: strategyFor(policy, failed.bundle),
+      partial: candidates[i]!.deployment.status === 'PARTIAL',
     });
     const decision = decideRollback({ plan, failedActor: failed.actor, recent: rollbacks, policy, nowMs });
     const restoreDeploymentId =

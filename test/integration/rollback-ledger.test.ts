@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../src/audit/audit-log.js';
 import { DEFAULT_ROLLBACK_POLICY } from '../../src/rollback/policy.js';
 import { decideRollbacks } from '../../src/tick/decide-rollbacks.js';
+import { verdictRows } from '../../src/tick/result-rows.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
 import { EffectCounter } from '../support/faults.js';
-import { JOB, liveVersion, openRollbackWorld, PIPE, T, V1, V2 } from '../support/rollback-world.js';
+import { BUNDLE, JOB, liveVersion, openRollbackWorld, PIPE, T, V1, V2 } from '../support/rollback-world.js';
 
 describe('rollback ledger and executor', () => {
   it('rolls a failed deployment back to the newest healthy version and records the restore for re-verification', async () => {
@@ -238,6 +239,66 @@ describe('ci-dispatch through the ledger', () => {
     expect(sent).toHaveLength(1);
     expect(String((await verdictOf(wh, V2.id)).page_reason)).toMatch(/has not recorded the redeploy within 10 min/);
     expect(HOUR).toBe(3_600_000);
+    await wh.close();
+  });
+  it('rolls a PARTIAL deployment back on what it changed alone', async () => {
+    const wh = await openRollbackWorld([V1]);
+    // The deploy of V2 changed the job, then failed before the pipeline.
+    await wh.session.run('UPDATE sim_world.api_resources SET version = $v, settings = $s WHERE resource_id = $id', {
+      v: V2.version,
+      s: JSON.stringify(jobSettings(V2.version)),
+      id: JOB.id,
+    });
+    await recordDeployments(
+      wh,
+      {
+        deployments: [
+          {
+            deploymentId: V2.id,
+            bundle: BUNDLE,
+            target: 'prod',
+            version: V2.version,
+            previousVersion: V1.version,
+            actor: 'sp-ci',
+            ciRunUrl: null,
+            startedMs: V2.finishedMs - 60_000,
+            finishedMs: V2.finishedMs,
+            status: 'PARTIAL',
+            resources: [JOB],
+            expectedChanges: [],
+            traceId: V2.id.padEnd(32, '0'),
+          },
+        ],
+        snapshots: [{ deploymentId: V2.id, snapshot: { resource: JOB, settings: jobSettings(V2.version) } }],
+        events: [],
+      },
+      V2.finishedMs,
+    );
+    await wh.execute(
+      'tick/merge_verdicts',
+      {},
+      verdictRows(
+        [
+          {
+            deploymentId: V2.id,
+            state: 'FAILED',
+            reason: 'run_health: 2 of 2 post-deploy runs failed',
+            final: true,
+            postRuns: 2,
+            recheckAtMs: null,
+          } as never,
+        ],
+        'tick-x',
+        T - HOUR,
+      ),
+    );
+    const ws = new EffectCounter(new EmbeddedWorkspace(wh));
+    const out = await decideRollbacks({ wh, ws, policy: DEFAULT_ROLLBACK_POLICY }, 'tick-p', T);
+    expect(out.decided).toMatchObject([{ deploymentId: V2.id, state: 'REQUESTED', safety: 'SAFE' }]);
+    expect(out.executed.map((e) => e.result)).toEqual(['SUCCEEDED']);
+    expect(ws.effects).toEqual([`job:${JOB.id}`]);
+    expect(await liveVersion(wh, JOB)).toBe(V1.version);
+    expect(await liveVersion(wh, PIPE)).toBe(V1.version);
     await wh.close();
   });
 });
