@@ -3,6 +3,8 @@
 // code a job runs is pinned to the version so a rollback can bring it back. Pure.
 
 import { z } from 'zod';
+import { unpinnedCode } from '../rollback/classify.js';
+import type { StrategyName } from '../rollback/types.js';
 import { parseOrThrow } from '../zod-issues.js';
 import type { Finding } from './finding.js';
 
@@ -22,6 +24,12 @@ export const precheckPolicySchema = z
     requireNotifications: z.boolean(),
     /** Every pipeline publishes its event log (postflight reads it). */
     requireEventLog: z.boolean(),
+    /**
+     * Code paths pinned to the version (or checked out of git at a commit), so a settings reset can
+     * bring the old code back: an error, a warning, or not checked. Rollbacks by ci-dispatch
+     * redeploy from git and need no pinning.
+     */
+    versionedCode: z.enum(['error', 'warning', 'off']),
   })
   .partial();
 
@@ -37,6 +45,7 @@ export const DEFAULT_PRECHECK_POLICY: PrecheckPolicy = {
   requireClusterPolicy: false,
   requireNotifications: true,
   requireEventLog: true,
+  versionedCode: 'warning',
 };
 
 export function resolvePrecheckPolicy(input: unknown): PrecheckPolicy {
@@ -84,7 +93,13 @@ function clustersOf(job: Obj): Array<[string, Obj]> {
   ];
 }
 
-export function checkPolicy(b: ResolvedBundle, p: PrecheckPolicy): Finding[] {
+/** The version deployed and how a rollback would restore it, for the versioned-code rule. */
+export interface RollbackRoute {
+  readonly version: string;
+  readonly strategy: StrategyName;
+}
+
+export function checkPolicy(b: ResolvedBundle, p: PrecheckPolicy, route?: RollbackRoute): Finding[] {
   const out: Finding[] = [];
   const err = (subject: string, message: string) => out.push({ check: 'policy', severity: 'error', subject, message });
   const production = p.productionTargets.includes(b.target);
@@ -142,6 +157,23 @@ export function checkPolicy(b: ResolvedBundle, p: PrecheckPolicy): Finding[] {
     const notified = arr(pipe.notifications).some((n) => nonEmpty(obj(n).email_recipients) && nonEmpty(obj(n).alerts));
     if (p.requireNotifications && !notified)
       err(subject, 'notifies no one of a failure; set notifications with email_recipients and alerts');
+  }
+  if (route && route.strategy === 'jobs-api' && p.versionedCode !== 'off') {
+    for (const [type, list] of [
+      ['job', b.jobs],
+      ['pipeline', b.pipelines],
+    ] as const) {
+      for (const [key, settings] of list) {
+        const loose = unpinnedCode(settings, route.version);
+        if (loose.length === 0) continue;
+        out.push({
+          check: 'policy',
+          severity: p.versionedCode,
+          subject: `${type} ${key}`,
+          message: `runs code from ${loose[0]}, which every version overwrites: a rollback by settings reset could not bring the old code back; put the version in the artifact path (e.g. \${bundle.git.commit}), check the code out of git at the commit, or roll back by ci-dispatch`,
+        });
+      }
+    }
   }
   return out;
 }

@@ -49,7 +49,11 @@ export interface PrecheckPorts {
 
 export async function runPrecheck(input: PrecheckInput, ports: PrecheckPorts | null): Promise<PrecheckResult> {
   const { config, plan } = input;
-  const findings: Finding[] = checkPolicy(resolvedBundle(config as Settings), input.policy);
+  const version = config.bundle.git?.commit ?? '';
+  const findings: Finding[] = checkPolicy(resolvedBundle(config as Settings), input.policy, {
+    version,
+    strategy: input.strategy,
+  });
 
   const current = new Map<string, TableSpec>();
   if (input.declared.length && ports) {

@@ -155,6 +155,29 @@ describe('deploy policy', () => {
     ).toBe(false);
   });
 
+  it('asks for code pinned to the version when a rollback would reset settings', () => {
+    const version = '5d8c1e0a9b7f4c3d2e1f0a9b8c7d6e5f4a3b2c1d';
+    const code = (p: ReturnType<typeof checkPolicy>) => p.filter((f) => /every version overwrites/.test(f.message));
+    const warned = code(checkPolicy(b, DEFAULT_PRECHECK_POLICY, { version, strategy: 'jobs-api' }));
+    expect(warned.map((f) => [f.severity, f.subject])).toEqual([
+      ['warning', 'job ingest_orders'],
+      ['warning', 'pipeline orders_dlt'],
+    ]);
+    const strict = resolvePrecheckPolicy({ versionedCode: 'error' });
+    expect(code(checkPolicy(b, strict, { version, strategy: 'jobs-api' })).every((f) => f.severity === 'error')).toBe(
+      true,
+    );
+    expect(code(checkPolicy(b, strict, { version, strategy: 'ci-dispatch' }))).toEqual([]);
+    const pinned = {
+      ...b,
+      jobs: [
+        ['j', { tasks: [{ notebook_task: { notebook_path: `/Workspace/artifacts/${version}/src/nb` } }] }],
+      ] as Array<[string, Record<string, unknown>]>,
+      pipelines: [],
+    };
+    expect(code(checkPolicy(pinned, strict, { version, strategy: 'jobs-api' }))).toEqual([]);
+  });
+
   it('rejects a precheck policy with an unknown key, naming it', () => {
     expect(() => resolvePrecheckPolicy({ maxWorker: 3 })).toThrow(/precheck: unknown key 'maxWorker'/);
   });
