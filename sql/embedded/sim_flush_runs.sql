@@ -49,6 +49,8 @@ INSERT INTO sim_world.event_log BY NAME
 SELECT id, '{"control_plane_seq_no": 1}' AS sequence,
   struct_pack(pipeline_id := pipeline_id, pipeline_name := pipeline_name, update_id := update_id,
     flow_id := NULL::VARCHAR, flow_name := flow_name, dataset_name := flow_name, cluster_id := NULL::VARCHAR) AS origin,
-  timestamp_millis(ts_ms) AS "timestamp", message, level, 'STABLE' AS maturity_level, error, details, event_type,
+  timestamp_millis(ts_ms) AS "timestamp", message, level, 'STABLE' AS maturity_level,
+  json_transform(error, '{"fatal": "BOOLEAN", "exceptions": [{"class_name": "VARCHAR", "message": "VARCHAR"}]}') AS error,
+  details, event_type,
   timestamp_millis(ts_ms) AS _visible_at
 FROM stage_events;

@@ -20,7 +20,8 @@ SELECT e.origin.pipeline_id AS pipeline_id, e.origin.update_id AS update_id, e.o
   get_json_object(e.details, '$.flow_progress.metrics.backlog_records') AS backlog_records,
   get_json_object(e.details, '$.flow_progress.metrics.backlog_seconds') AS backlog_seconds,
   get_json_object(e.details, '$.flow_progress.data_quality.expectations') AS expectations,
-  get_json_object(e.error, '$.exceptions[0].class_name') AS error_class
+  -- error is a STRUCT, and try_element_at (1-based) is NULL, not an error, when there is no exception.
+  try_element_at(e.error.exceptions, 1).class_name AS error_class
 FROM {{event_log}} e
 LEFT JOIN {{ops}}.pipeline_targets t
   ON t.pipeline_id = e.origin.pipeline_id AND t.flow_name = e.origin.flow_name

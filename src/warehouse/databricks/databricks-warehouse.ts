@@ -3,6 +3,7 @@
 // so the cost figures of the two compare.
 
 import { DEFAULT_RETRY_LIMITS, type RetryLimits, withTransientRetry } from '../../retry/transient-retry.js';
+import { mergeSource } from '../merge-source.js';
 import type { HistoryEntry, Locations, Row, RowBatch, SqlParams, Warehouse, WarehouseStats } from '../port.js';
 import { loadSql, splitStatements } from '../sql-files.js';
 import { compileSql } from '../sql-template.js';
@@ -80,7 +81,7 @@ export class DatabricksWarehouse implements Warehouse {
       name,
       this.compile(name),
       params,
-      rows,
+      rows && mergeSource(name, rows),
       'execute',
       this.#opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
     )) {

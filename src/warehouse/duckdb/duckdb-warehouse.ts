@@ -3,6 +3,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseCreateTable } from '../ddl-parse.js';
+import { mergeSource } from '../merge-source.js';
 import type {
   HistoryEntry,
   Locations,
@@ -113,7 +114,8 @@ export class DuckDbWarehouse implements Warehouse {
 
   async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<number> {
     if (rows && rows.rows.length === 0) return 0;
-    return this.#onFree((s) => this.#withStaged(name, rows, (sql, bound) => s.run(sql, bound), params));
+    const source = rows && mergeSource(name, rows);
+    return this.#onFree((s) => this.#withStaged(name, source, (sql, bound) => s.run(sql, bound), params));
   }
 
   async #onFree<T>(work: (s: DuckDbSession) => Promise<T>): Promise<T> {

@@ -6,6 +6,8 @@ export const DATABRICKS_FUNCTIONS: readonly string[] = [
   'CREATE OR REPLACE MACRO unix_millis(ts) AS epoch_ms(CAST(ts AS TIMESTAMP))',
   // Hive/Databricks JSON path extraction; returns the value as text, NULL when absent.
   'CREATE OR REPLACE MACRO get_json_object(doc, path) AS json_extract_string(doc, path)',
+  // Databricks: the element of an array at a 1-based index, NULL when out of range.
+  'CREATE OR REPLACE MACRO try_element_at(l, i) AS list_extract(l, i)',
   // Databricks `nvl` is COALESCE of two values.
   'CREATE OR REPLACE MACRO nvl(a, b) AS COALESCE(a, b)',
 ];
