@@ -11,7 +11,7 @@ job_runs AS (
   SELECT job_id, run_id, MIN(period_start_time) AS start_time, MAX(period_end_time) AS end_time,
     MAX(result_state) AS result_state, MAX(termination_code) AS termination_code, MAX(termination_type) AS termination_type
   FROM system.lakeflow.job_run_timeline
-  WHERE job_id IN (SELECT id FROM ids) AND period_start_time >= timestamp_millis(:since_ms)
+  WHERE workspace_id = :workspace_id AND job_id IN (SELECT id FROM ids) AND period_start_time >= timestamp_millis(:since_ms)
     AND (period_start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(period_start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))
   GROUP BY job_id, run_id
   HAVING MAX(result_state) IS NOT NULL
@@ -21,7 +21,8 @@ slow AS (
   UNION ALL
   SELECT pipeline_id, update_id, period_start_time, period_end_time, result_state, CAST(NULL AS STRING), CAST(NULL AS STRING)
   FROM system.lakeflow.pipeline_update_timeline
-  WHERE pipeline_id IN (SELECT id FROM ids) AND period_start_time >= timestamp_millis(:since_ms) AND result_state IS NOT NULL
+  WHERE workspace_id = :workspace_id AND pipeline_id IN (SELECT id FROM ids)
+    AND period_start_time >= timestamp_millis(:since_ms) AND result_state IS NOT NULL
     AND (period_start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(period_start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))
 ),
 slow_flagged AS (

@@ -116,5 +116,29 @@ export function databricksLocations(o: Pick<ConnectOptions, 'ops' | 'eventLog' |
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
-  return dbtArtifacts === undefined ? { ops, eventLog } : { ops, eventLog, dbtArtifacts };
+  const workspaceId = workspaceIdOf(o.env);
+  return { ops, eventLog, workspaceId, ...(dbtArtifacts === undefined ? {} : { dbtArtifacts }) };
+}
+
+/**
+ * The workspace id system-table reads are filtered on: POSTFLIGHT_WORKSPACE_ID, else the one an
+ * Azure host (adb-<id>.<n>.azuredatabricks.net) or the warehouse HTTP path (?o=<id>) carries.
+ */
+export function workspaceIdOf(env: Readonly<Record<string, string | undefined>>): string {
+  const given = env.POSTFLIGHT_WORKSPACE_ID?.trim();
+  if (given) {
+    if (!/^\d{1,19}$/.test(given)) {
+      throw new ConfigError(
+        `POSTFLIGHT_WORKSPACE_ID '${given}' must be the workspace id, a number such as 1234567890123456`,
+      );
+    }
+    return given;
+  }
+  const fromHost = /^(?:https?:\/\/)?adb-(\d+)\./.exec(env.DATABRICKS_HOST ?? '');
+  if (fromHost) return fromHost[1]!;
+  const fromPath = /[?&]o=(\d+)/.exec(env.DATABRICKS_HTTP_PATH ?? '');
+  if (fromPath) return fromPath[1]!;
+  throw new ConfigError(
+    "POSTFLIGHT_WORKSPACE_ID is not set; set it to the workspace id (the number after 'o=' in the workspace URL): system tables hold every workspace of the region, and a job id is unique only within one",
+  );
 }

@@ -59,4 +59,9 @@ export interface Locations {
    * without it the tick reads no dbt test results.
    */
   readonly dbtArtifacts?: string;
+  /**
+   * The workspace whose rows postflight reads from the system tables, which hold every workspace
+   * of the region (a job id is unique only within one workspace). Bound as :workspace_id.
+   */
+  readonly workspaceId?: string;
 }

@@ -20,7 +20,7 @@ describe('baseline reads reach further back for weekends', () => {
     // One run and one commit a day at 09:00 for 60 days.
     await wh.session.run(
       `INSERT INTO sim_world.system_lakeflow__job_run_timeline BY NAME
-       SELECT 'job-1' AS job_id, 'r' || d AS run_id, make_timestamp(($now - d * $day - $hour) * 1000) AS period_start_time,
+       SELECT '4242' AS workspace_id, 'job-1' AS job_id, 'r' || d AS run_id, make_timestamp(($now - d * $day - $hour) * 1000) AS period_start_time,
          make_timestamp(($now - d * $day - $hour + 600000) * 1000) AS period_end_time, 'SUCCEEDED' AS result_state,
          make_timestamp(($now - d * $day - $hour + 600000) * 1000) AS _visible_at
        FROM range(1, $days + 1) t(d)`,

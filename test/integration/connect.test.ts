@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseWarehouse, parseWorkspace } from '../../src/cli/args.js';
-import { connect, databricksLocations } from '../../src/cli/connect.js';
+import { connect, databricksLocations, workspaceIdOf } from '../../src/cli/connect.js';
 import { readDatabricksEnv } from '../../src/cli/databricks-env.js';
 import { DatabricksWarehouse } from '../../src/warehouse/databricks/databricks-warehouse.js';
 import { DatabricksWorkspace } from '../../src/workspace/databricks/databricks-workspace.js';
@@ -95,29 +95,47 @@ describe('choosing warehouse and workspace', () => {
   });
 
   it('takes the ops location and event log from flags, then the environment, then defaults', () => {
-    expect(databricksLocations({ env: {} })).toEqual({
+    const W = { POSTFLIGHT_WORKSPACE_ID: '987654321' };
+    expect(databricksLocations({ env: W })).toEqual({
       ops: 'ops.postflight',
       eventLog: 'ops.postflight.pipeline_event_log',
+      workspaceId: '987654321',
     });
     expect(
-      databricksLocations({ env: { POSTFLIGHT_OPS: 'main.pf', POSTFLIGHT_EVENT_LOG: 'main.dlt.events' } }),
-    ).toEqual({ ops: 'main.pf', eventLog: 'main.dlt.events' });
-    expect(databricksLocations({ ops: 'prod.verifier', env: { POSTFLIGHT_OPS: 'main.pf' } })).toEqual({
+      databricksLocations({ env: { ...W, POSTFLIGHT_OPS: 'main.pf', POSTFLIGHT_EVENT_LOG: 'main.dlt.events' } }),
+    ).toEqual({ ops: 'main.pf', eventLog: 'main.dlt.events', workspaceId: '987654321' });
+    expect(databricksLocations({ ops: 'prod.verifier', env: { ...W, POSTFLIGHT_OPS: 'main.pf' } })).toEqual({
       ops: 'prod.verifier',
       eventLog: 'prod.verifier.pipeline_event_log',
+      workspaceId: '987654321',
     });
-    expect(() => databricksLocations({ ops: 'postflight', env: {} })).toThrow(/must be catalog\.schema/);
-    expect(() => databricksLocations({ eventLog: 'x.y', env: {} })).toThrow(/must be catalog\.schema\.table/);
-    expect(databricksLocations({ env: { POSTFLIGHT_DBT_ARTIFACTS: 'analytics.elementary' } })).toMatchObject({
+    expect(() => databricksLocations({ ops: 'postflight', env: W })).toThrow(/must be catalog\.schema/);
+    expect(() => databricksLocations({ eventLog: 'x.y', env: W })).toThrow(/must be catalog\.schema\.table/);
+    expect(databricksLocations({ env: { ...W, POSTFLIGHT_DBT_ARTIFACTS: 'analytics.elementary' } })).toMatchObject({
       dbtArtifacts: 'analytics.elementary',
     });
     expect(
-      databricksLocations({ dbtArtifacts: 'prod.edr', env: { POSTFLIGHT_DBT_ARTIFACTS: 'analytics.elementary' } }),
+      databricksLocations({
+        dbtArtifacts: 'prod.edr',
+        env: { ...W, POSTFLIGHT_DBT_ARTIFACTS: 'analytics.elementary' },
+      }),
     ).toMatchObject({ dbtArtifacts: 'prod.edr' });
-    expect(() => databricksLocations({ dbtArtifacts: 'elementary', env: {} })).toThrow(
+    expect(() => databricksLocations({ dbtArtifacts: 'elementary', env: W })).toThrow(
       /--dbt-artifacts \(POSTFLIGHT_DBT_ARTIFACTS\): 'elementary' must be catalog\.schema/,
     );
-    expect(() => databricksLocations({ ops: 'main.pf`; --', env: {} })).toThrow(ConfigError);
+    expect(() => databricksLocations({ ops: 'main.pf`; --', env: W })).toThrow(ConfigError);
+  });
+
+  it('knows the workspace its system-table reads keep to, from the environment, an Azure host or the HTTP path', () => {
+    expect(workspaceIdOf({ POSTFLIGHT_WORKSPACE_ID: '42' })).toBe('42');
+    expect(workspaceIdOf({ DATABRICKS_HOST: 'https://adb-1234567890123456.7.azuredatabricks.net' })).toBe(
+      '1234567890123456',
+    );
+    expect(workspaceIdOf({ DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/abc?o=5555' })).toBe('5555');
+    expect(() => workspaceIdOf({ DATABRICKS_HOST: 'https://dbc-a1b2.cloud.databricks.com' })).toThrow(
+      /POSTFLIGHT_WORKSPACE_ID is not set/,
+    );
+    expect(() => workspaceIdOf({ POSTFLIGHT_WORKSPACE_ID: 'prod' })).toThrow(/must be the workspace id/);
   });
 });
 
@@ -145,13 +163,14 @@ describe('connect', () => {
         warehouse: { kind: 'databricks' },
         workspace: 'databricks',
         ops: 'main.pf',
-        env: { ...tokenEnv, DATABRICKS_HOST: api.baseUrl },
+        env: { ...tokenEnv, DATABRICKS_HOST: api.baseUrl, POSTFLIGHT_WORKSPACE_ID: '1234567890123456' },
       });
       expect(conn.wh).toBeInstanceOf(DatabricksWarehouse);
       expect(conn.ws).toBeInstanceOf(DatabricksWorkspace);
       expect((conn.wh as DatabricksWarehouse).locations).toEqual({
         ops: 'main.pf',
         eventLog: 'main.pf.pipeline_event_log',
+        workspaceId: '1234567890123456',
       });
       expect(conn.world).toBeNull();
       const before = Date.now();

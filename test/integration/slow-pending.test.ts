@@ -26,12 +26,12 @@ describe('slow-plane runs the fast plane never recorded', () => {
   let wh: DuckDbWarehouse;
   beforeAll(async () => {
     wh = await emptyWorldAt(NOW);
-    const jobRun = (job: string, run: string, startMs: number, state: string | null) =>
+    const jobRun = (job: string, run: string, startMs: number, state: string | null, workspace = '4242') =>
       wh.session.run(
         `INSERT INTO sim_world.system_lakeflow__job_run_timeline BY NAME
-         SELECT $job AS job_id, $run AS run_id, make_timestamp($s * 1000) AS period_start_time, make_timestamp(($s + 600000) * 1000) AS period_end_time,
+         SELECT $workspace AS workspace_id, $job AS job_id, $run AS run_id, make_timestamp($s * 1000) AS period_start_time, make_timestamp(($s + 600000) * 1000) AS period_end_time,
            $state AS result_state, make_timestamp(($s + 600000) * 1000) AS _visible_at`,
-        { job, run, s: startMs, state },
+        { job, run, s: startMs, state, workspace },
       );
     // job-a: one run before the deploy, one after that the Jobs API listing recorded.
     await jobRun('job-a', 'a-1', NOW - 5 * HOUR, 'SUCCEEDED');
@@ -42,9 +42,11 @@ describe('slow-plane runs the fast plane never recorded', () => {
     await jobRun('job-c', 'c-1', NOW - 2 * HOUR, 'SUCCEEDED');
     // job-d: a run still in progress in the slow plane (no result yet).
     await jobRun('job-d', 'd-1', NOW - 2 * HOUR, null);
+    // Another workspace of the region has a job of the same id, with a run the listing never saw.
+    await jobRun('job-a', 'other-1', NOW - 2 * HOUR, 'FAILED', '9999');
     await wh.session.run(
       `INSERT INTO sim_world.system_lakeflow__pipeline_update_timeline BY NAME
-       SELECT 'pipe-e' AS pipeline_id, 'e-1' AS update_id, make_timestamp($s * 1000) AS period_start_time, make_timestamp(($s + 600000) * 1000) AS period_end_time,
+       SELECT '4242' AS workspace_id, 'pipe-e' AS pipeline_id, 'e-1' AS update_id, make_timestamp($s * 1000) AS period_start_time, make_timestamp(($s + 600000) * 1000) AS period_end_time,
          'COMPLETED' AS result_state, make_timestamp(($s + 600000) * 1000) AS _visible_at`,
       { s: NOW - 2 * HOUR },
     );

@@ -3,6 +3,7 @@
 // so the cost figures of the two compare.
 
 import { DEFAULT_RETRY_LIMITS, type RetryLimits, withTransientRetry } from '../../retry/transient-retry.js';
+import { withLocationParams } from '../location-params.js';
 import { mergeSource } from '../merge-source.js';
 import type { HistoryEntry, Locations, Row, RowBatch, SqlParams, Warehouse, WarehouseStats } from '../port.js';
 import { loadSql, splitStatements } from '../sql-files.js';
@@ -65,7 +66,7 @@ export class DatabricksWarehouse implements Warehouse {
     const [stmt] = bindStatement(
       name,
       this.compile(name),
-      params,
+      withLocationParams(params, this.locations),
       rows,
       'query',
       this.#opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
@@ -80,7 +81,7 @@ export class DatabricksWarehouse implements Warehouse {
     for (const stmt of bindStatement(
       name,
       this.compile(name),
-      params,
+      withLocationParams(params, this.locations),
       rows && mergeSource(name, rows),
       'execute',
       this.#opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,

@@ -3,6 +3,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseCreateTable } from '../ddl-parse.js';
+import { withLocationParams } from '../location-params.js';
 import { mergeSource } from '../merge-source.js';
 import type {
   HistoryEntry,
@@ -26,6 +27,8 @@ export const DUCKDB_DEFAULT_LOCATIONS: Locations = {
   ops: 'postflight',
   eventLog: 'pipelines.event_log',
   dbtArtifacts: 'elementary',
+  // The simulated platform's workspace (sql/embedded/sim_flush_runs.sql writes its rows as 4242).
+  workspaceId: '4242',
 };
 
 export class DuckDbWarehouse implements Warehouse {
@@ -109,13 +112,15 @@ export class DuckDbWarehouse implements Warehouse {
    * all find the main connection free, so they keep their order and any open transaction.
    */
   async query(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<Row[]> {
-    return this.#onFree((s) => this.#withStaged(name, rows, (sql, bound) => s.all(sql, bound), params));
+    const p = withLocationParams(params, this.locations);
+    return this.#onFree((s) => this.#withStaged(name, rows, (sql, bound) => s.all(sql, bound), p));
   }
 
   async execute(name: string, params: SqlParams = {}, rows?: RowBatch): Promise<number> {
     if (rows && rows.rows.length === 0) return 0;
     const source = rows && mergeSource(name, rows);
-    return this.#onFree((s) => this.#withStaged(name, source, (sql, bound) => s.run(sql, bound), params));
+    const p = withLocationParams(params, this.locations);
+    return this.#onFree((s) => this.#withStaged(name, source, (sql, bound) => s.run(sql, bound), p));
   }
 
   async #onFree<T>(work: (s: DuckDbSession) => Promise<T>): Promise<T> {
