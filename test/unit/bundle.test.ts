@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = join(__dirname, '../..');
+const SCHEMA = join(ROOT, '../shared/schemas/bundle-jsonschema.json');
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Merges an included file into the root as the CLI does: mappings merge, the rest is set. */
+function merge(into: Obj, from: Obj): Obj {
+  for (const [k, v] of Object.entries(from))
+    into[k] = isObj(v) && isObj(into[k]) ? merge({ ...(into[k] as Obj) }, v) : v;
+  return into;
+}
+
+function loadBundle(): { bundle: Obj; files: Map<string, Obj> } {
+  const root = parse(readFileSync(join(ROOT, 'databricks.yml'), 'utf8')) as Obj;
+  const files = new Map<string, Obj>([['databricks.yml', root]]);
+  let bundle: Obj = { ...root };
+  for (const inc of (root.include as string[]) ?? []) {
+    const doc = parse(readFileSync(join(ROOT, inc), 'utf8')) as Obj;
+    files.set(inc, doc);
+    bundle = merge(bundle, doc);
+  }
+  return { bundle, files };
+}
+
+describe("postflight's own bundle", () => {
+  const { bundle, files } = loadBundle();
+
+  it.skipIf(!existsSync(SCHEMA))("validates, includes resolved, against the Databricks CLI's bundle schema", () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+    const ok = validate(bundle);
+    expect(validate.errors ?? [], JSON.stringify(validate.errors?.slice(0, 5))).toEqual([]);
+    expect(ok).toBe(true);
+    // The schema can fail: a misspelt field of a job is refused.
+    const jobs = (bundle.resources as Obj).jobs as Obj;
+    const broken = merge(
+      { ...bundle },
+      { resources: { jobs: { postflight_verifier: { ...(jobs.postflight_verifier as Obj), shedule: {} } } } },
+    );
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('defines every variable it uses, and names only files that exist', () => {
+    const text = [...files.keys()].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
+    const used = new Set([...text.matchAll(/\$\{var\.([a-z_]+)\}/g)].map((m) => m[1]!));
+    expect([...used].filter((v) => !(v in (bundle.variables as Obj)))).toEqual([]);
+    for (const [file, doc] of files) {
+      for (const m of JSON.stringify(doc).matchAll(/"python_file":"([^"]+)"/g)) {
+        expect(existsSync(join(ROOT, dirname(file), m[1]!)), `${file}: ${m[1]}`).toBe(true);
+      }
+    }
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Obj }).scripts;
+    const build = ((bundle.artifacts as Obj).postflight as Obj).build as string;
+    for (const m of build.matchAll(/npm run ([a-z:-]+)/g)) expect(Object.keys(scripts)).toContain(m[1]);
+  });
+
+  it('ships the built file the job runs, though git ignores it', () => {
+    const shipped = (bundle.sync as Obj).include as string[];
+    const job = ((bundle.resources as Obj).jobs as Obj).postflight_verifier as Obj;
+    const params = ((job.tasks as Obj[])[0]!.spark_python_task as Obj).parameters as string[];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bundle variable reference, which the CLI resolves
+    expect(params[0]).toBe('${workspace.file_path}/dist/postflight.mjs');
+    expect(shipped).toContain('dist/postflight.mjs');
+    expect(readFileSync(join(ROOT, '.gitignore'), 'utf8')).toMatch(/^dist\/$/m);
+  });
+});
