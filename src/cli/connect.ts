@@ -39,13 +39,13 @@ export interface Connection {
 
 export async function connect(o: ConnectOptions): Promise<Connection> {
   if (o.warehouse.kind === 'duckdb') return connectEmbedded(o.warehouse.path, o);
-  const loc = databricksLocations(o);
   let env: DatabricksEnv;
   try {
     env = readDatabricksEnv(o.env, true);
   } catch (e) {
     throw e instanceof EnvError ? new ConfigError(e.message) : e;
   }
+  const loc = databricksLocations(o);
   const log = o.log;
   // A federated identity is exchanged for a short-lived token once, before anything connects.
   const auth =

@@ -242,14 +242,21 @@ async function main(argv: string[]): Promise<number> {
     case 'audit': {
       if (positionals[1] !== 'verify')
         throw new UsageError(
-          `unknown audit command '${positionals[1] ?? ''}'; use 'postflight audit verify [--warehouse duckdb:PATH]'`,
+          `unknown audit command '${positionals[1] ?? ''}'; use 'postflight audit verify [--warehouse duckdb:PATH|databricks]'`,
         );
       const target = parseWarehouse(values.warehouse, '.postflight');
-      if (target.kind !== 'duckdb')
-        throw new UsageError('audit verify reads an embedded warehouse; use --warehouse duckdb:PATH');
+      if (target.kind === 'databricks') {
+        // The audit log read where it lives; the workspace's control plane is not needed.
+        const conn = await connectTo(target);
+        try {
+          return await runAuditCommand(conn.wh, process.stdout, values.json);
+        } finally {
+          await conn.close();
+        }
+      }
       if (!existsSync(target.path))
         throw new UsageError(
-          `${target.path} does not exist; pass the warehouse holding the audit log with --warehouse duckdb:PATH`,
+          `${target.path} does not exist; pass the warehouse holding the audit log with --warehouse duckdb:PATH or databricks`,
         );
       const wh = await DuckDbWarehouse.open(target.path);
       try {
