@@ -142,6 +142,9 @@ export interface CheckResult {
 
 export type VerdictState = 'VERIFYING' | 'HEALTHY' | 'DEGRADED' | 'FAILED' | 'ROLLED_BACK' | 'INCONCLUSIVE';
 
+/** Verdicts of a deployment that failed: it failed verification, or was rolled back because it did. */
+export const FAILING_VERDICTS: ReadonlySet<string> = new Set<VerdictState>(['FAILED', 'ROLLED_BACK']);
+
 export interface Verdict {
   readonly deploymentId: string;
   readonly state: VerdictState;

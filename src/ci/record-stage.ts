@@ -3,6 +3,7 @@
 // a deploy, then the rows written, each a MERGE, the deployment row last (it is what makes the
 // verifier look). Every input is checked before anything is written.
 
+import { liveSettings } from '../rollback/strategies/strategy.js';
 import type { CheckName } from '../types.js';
 import { idRows } from '../warehouse/id-rows.js';
 import type { Warehouse } from '../warehouse/port.js';
@@ -93,11 +94,11 @@ export async function recordStage(wh: Warehouse, ws: Workspace, req: RecordReque
   );
   const live = new Map<string, Readonly<Record<string, unknown>> | null>();
   if (req.stage === 'deploy' && req.status !== 'STARTED') {
-    for (const r of resources) {
-      if (r.id === null) continue;
-      const info = r.type === 'job' ? (await ws.getJob(r.id))?.settings : (await ws.getPipeline(r.id))?.spec;
-      live.set(r.id, info ?? null);
-    }
+    const deployed = resources.filter((r): r is typeof r & { id: string } => r.id !== null);
+    const settings = await Promise.all(deployed.map((r) => liveSettings(ws, r)));
+    deployed.forEach((r, i) => {
+      live.set(r.id, settings[i]!);
+    });
   }
   const record = stageRecord({
     stage: req.stage,

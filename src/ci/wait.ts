@@ -1,6 +1,8 @@
 // Waiting for a deployment's verdict in CI: polls until the first (or final) verdict, or the time
 // runs out. The polling is here and pure of I/O: the read, the clock and the sleep are handed in.
 
+import { FAILING_VERDICTS } from '../types.js';
+
 export type Until = 'first' | 'final';
 
 export interface VerdictSeen {
@@ -15,12 +17,9 @@ export type WaitOutcome =
   | { readonly kind: 'timeout'; readonly last: VerdictSeen | null }
   | { readonly kind: 'unknown' };
 
-/** Verdicts that stop a pipeline: the deployment failed, or was rolled back because it did. */
-const FAILING: ReadonlySet<string> = new Set(['FAILED', 'ROLLED_BACK']);
-
 /** Whether a verdict lets CI go on: at the first verdict, anything but a failure; at the final one, HEALTHY only. */
 export function verdictOk(v: VerdictSeen, until: Until): boolean {
-  if (until === 'first') return v.state !== null && !FAILING.has(v.state);
+  if (until === 'first') return v.state !== null && !FAILING_VERDICTS.has(v.state);
   return v.state === 'HEALTHY';
 }
 
@@ -42,7 +41,9 @@ export async function waitForVerdict(opts: {
     opts.onPoll?.(seen, opts.nowMs() - start);
     // A failure is final for CI's purposes even while the window is open.
     const decided =
-      seen !== null && seen.state !== null && (opts.until === 'first' || seen.isFinal || FAILING.has(seen.state));
+      seen !== null &&
+      seen.state !== null &&
+      (opts.until === 'first' || seen.isFinal || FAILING_VERDICTS.has(seen.state));
     if (decided)
       return {
         kind: 'verdict',

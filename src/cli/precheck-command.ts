@@ -1,9 +1,8 @@
 // `postflight precheck`: before a deploy, the schema the bundle declares against Unity Catalog,
 // the deploy policy, and whether a rollback of this version would later be safe.
 
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BundleInputError, bundleConfigSchema, parseBundleJson, planSchema } from '../ci/bundle-outputs.js';
+import { bundleConfigSchema, parseBundleJson, planSchema } from '../ci/bundle-outputs.js';
 import { readPolicyFile } from '../config/read-policy-file.js';
 import type { Logger } from '../log.js';
 import { contractTables } from '../precheck/dbt-contracts.js';
@@ -13,6 +12,7 @@ import { type PrecheckResult, runPrecheck } from '../precheck/run-precheck.js';
 import { resolveRollbackPolicy, strategyFor } from '../rollback/policy.js';
 import { ConfigError } from './args.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectFromFlags } from './ci-connection.js';
+import { asConfigError, readInput } from './input-files.js';
 
 export const PRECHECK_HELP = `postflight precheck --validate FILE [options]
 
@@ -35,16 +35,6 @@ Example:
   databricks bundle plan -t prod -o json > plan.json
   postflight precheck --validate validate.json --plan plan.json --dbt-manifest target/manifest.json --warehouse databricks
 `;
-
-function readInput(flag: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(
-      `--${flag} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
-}
 
 /** GitHub's workflow command escaping: data, and property values. */
 const escData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -95,26 +85,18 @@ export async function runPrecheckCommand(argv: readonly string[], log: Logger): 
   if (manifests.length && values.warehouse === undefined) {
     throw new ConfigError('--dbt-manifest needs --warehouse: the current columns are read from Unity Catalog');
   }
-  const inputs = (() => {
-    try {
-      const path = (values.validate ?? values.summary)!;
-      const fix = `write it with 'databricks bundle ${configFlag} -t TARGET -o json'`;
-      return {
-        config: parseBundleJson(bundleConfigSchema, readInput(configFlag, path), `--${configFlag} ${path}`, fix),
-        plan: values.plan
-          ? parseBundleJson(
-              planSchema,
-              readInput('plan', values.plan),
-              `--plan ${values.plan}`,
-              "write it with 'databricks bundle plan -o json'",
-            )
-          : null,
-        declared: manifests.flatMap((m) => contractTables(readInput('dbt-manifest', m), `--dbt-manifest ${m}`)),
-      };
-    } catch (e) {
-      throw e instanceof BundleInputError ? new ConfigError(e.message) : e;
-    }
-  })();
+  const inputs = asConfigError(() => {
+    const path = (values.validate ?? values.summary)!;
+    const fix = `write it with 'databricks bundle ${configFlag} -t TARGET -o json'`;
+    const planFix = "write it with 'databricks bundle plan -o json'";
+    return {
+      config: parseBundleJson(bundleConfigSchema, readInput(configFlag, path), `--${configFlag} ${path}`, fix),
+      plan: values.plan
+        ? parseBundleJson(planSchema, readInput('plan', values.plan), `--plan ${values.plan}`, planFix)
+        : null,
+      declared: manifests.flatMap((m) => contractTables(readInput('dbt-manifest', m), `--dbt-manifest ${m}`)),
+    };
+  });
   const policies = values.policy
     ? await readPolicyFile(values.policy).catch((e: Error) => {
         throw new ConfigError(e.message);

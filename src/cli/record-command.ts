@@ -1,7 +1,6 @@
 // `postflight record --stage STAGE --status STATUS`: records one CI stage of a deployment from
 // what the Databricks CLI wrote (bundle summary, plan, state files) and the CI environment.
 
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   BundleInputError,
@@ -23,6 +22,7 @@ import {
   type StageStatus,
 } from '../ci/stage-record.js';
 import { stageSpans } from '../ci/stage-spans.js';
+import { CHECK_NAMES } from '../config/policy-schema.js';
 import type { Logger } from '../log.js';
 import { exportSpans, tracingEnabled } from '../telemetry/otel-driver.js';
 import type { CheckName } from '../types.js';
@@ -31,6 +31,7 @@ import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import { ConfigError, parseIntFlag } from './args.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectFromFlags } from './ci-connection.js';
+import { asConfigError, readInput } from './input-files.js';
 
 export const RECORD_HELP = `postflight record --stage STAGE --status STATUS [options]
 
@@ -61,18 +62,6 @@ Example:
   databricks bundle summary -t prod -o json > summary.json
   postflight record --stage deploy --status SUCCEEDED --summary summary.json --warehouse databricks
 `;
-
-const CHECKS: readonly CheckName[] = ['run_health', 'row_count', 'freshness', 'duration', 'expectations', 'backlog'];
-
-function readInput(flag: string, path: string, fix: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(
-      `--${flag} ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ${fix}`,
-    );
-  }
-}
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
   if (value === undefined) throw new ConfigError(`--${flag} is required; use one of ${allowed.join(', ')}`);
@@ -120,14 +109,6 @@ async function exportStageSpans(
 }
 
 type RecordFlags = Readonly<Record<string, string | boolean | undefined>>;
-
-function asConfigError<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    throw e instanceof BundleInputError ? new ConfigError(e.message) : e;
-  }
-}
 
 /** The CLI outputs and state files handed over as files; config is null when it comes from the state path. */
 function readFileInputs(values: RecordFlags) {
@@ -205,9 +186,9 @@ export async function runRecordCommand(argv: readonly string[], log: Logger): Pr
   }
   const expected = (values['expected-changes'] ?? '').split(',').filter((c) => c.trim() !== '');
   for (const c of expected) {
-    if (!(CHECKS as readonly string[]).includes(c.trim())) {
+    if (!(CHECK_NAMES as readonly string[]).includes(c.trim())) {
       throw new ConfigError(
-        `--expected-changes: '${c}' is not a check; use a comma-separated list of ${CHECKS.join(', ')}`,
+        `--expected-changes: '${c}' is not a check; use a comma-separated list of ${CHECK_NAMES.join(', ')}`,
       );
     }
   }

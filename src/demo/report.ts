@@ -1,6 +1,7 @@
 // Scores a replay against the simulator's ground truth.
 
 import { HARD_KINDS } from '../simulator/plan.js';
+import { FAILING_VERDICTS } from '../types.js';
 
 export interface DemoRow {
   readonly deployment_id: string;
@@ -67,7 +68,7 @@ function quantile(xs: readonly number[], q: number): number | null {
   return s[lo]! + (s[Math.ceil(pos)]! - s[lo]!) * (pos - lo);
 }
 
-const FAILED = new Set(['FAILED', 'ROLLED_BACK']);
+const FAILED = FAILING_VERDICTS;
 
 export function scoreReplay(
   rows: readonly DemoRow[],

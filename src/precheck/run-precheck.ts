@@ -3,6 +3,7 @@
 
 import type { BundleConfig, BundlePlan } from '../ci/bundle-outputs.js';
 import { bundleResources } from '../ci/bundle-outputs.js';
+import { liveSettings } from '../rollback/strategies/strategy.js';
 import type { StrategyName } from '../rollback/types.js';
 import { idRows } from '../warehouse/id-rows.js';
 import type { Warehouse } from '../warehouse/port.js';
@@ -10,7 +11,7 @@ import type { Workspace } from '../workspace/port.js';
 import type { Finding } from './finding.js';
 import { checkPolicy, type PrecheckPolicy, resolvedBundle } from './policy-rules.js';
 import { type PlannedResource, previewRollback, type RollbackPreview } from './rollback-preview.js';
-import { compareSchemas, type TableSpec } from './schema-compat.js';
+import { compareSchemas, schemaChanges, type TableSpec } from './schema-compat.js';
 
 export interface PrecheckInput {
   readonly config: BundleConfig;
@@ -75,10 +76,7 @@ export async function runPrecheck(input: PrecheckInput, ports: PrecheckPorts | n
     const now = current.get(next.table);
     if (!now) continue;
     findings.push(...compareSchemas(now, next));
-    const same =
-      now.columns.length === next.columns.length &&
-      now.columns.every((c) => next.columns.some((n) => n.name.toLowerCase() === c.name.toLowerCase()));
-    if (!same) changed.push(next.table);
+    if (schemaChanges(now, next)) changed.push(next.table);
   }
 
   const planned: PlannedResource[] = [];
@@ -89,12 +87,8 @@ export async function runPrecheck(input: PrecheckInput, ports: PrecheckPorts | n
       settingsOf((entry?.new_state as Settings | undefined)?.value) ??
       settingsOf(config.resources?.[groups[r.type]]?.[r.key]);
     let cur = settingsOf(entry?.remote_state);
-    if (!cur && r.id !== null && r.action !== 'create' && ports) {
-      cur =
-        r.type === 'job'
-          ? ((await ports.ws.getJob(r.id))?.settings ?? null)
-          : ((await ports.ws.getPipeline(r.id))?.spec ?? null);
-    }
+    if (!cur && r.id !== null && r.action !== 'create' && ports)
+      cur = await liveSettings(ports.ws, { type: r.type, id: r.id });
     planned.push({ ...r, next, current: cur });
   }
   const liveVersion = await liveVersionOf(ports, config, planned);

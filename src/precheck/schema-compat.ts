@@ -109,3 +109,13 @@ export function compareSchemas(current: TableSpec, next: TableSpec): Finding[] {
   }
   return out;
 }
+
+/** Whether the deploy changes the table's schema at all: a column added, dropped, retyped or made NOT NULL. */
+export function schemaChanges(current: TableSpec, next: TableSpec): boolean {
+  if (current.columns.length !== next.columns.length) return true;
+  const now = new Map(current.columns.map((c) => [c.name.toLowerCase(), c]));
+  return next.columns.some((n) => {
+    const c = now.get(n.name.toLowerCase());
+    return !c || norm(c.type) !== norm(n.type) || c.nullable !== n.nullable;
+  });
+}

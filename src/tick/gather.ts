@@ -65,7 +65,16 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
   const budgetContext =
     deps.slos && bundles.length ? readBudgetContext({ wh, slos: deps.slos }, bundles, nowMs) : undefined;
   budgetContext?.catch(() => undefined);
-  const input = { ...found, active: found.due, nowMs, policy: deps.policy, pendingCommits: found.commits, runsCached };
+  const input: GatherInput = {
+    active: found.due,
+    nowMs,
+    finishedSince: found.finishedSince,
+    marks: found.marks,
+    policy: deps.policy,
+    errors: found.errors,
+    pendingCommits: found.commits,
+    runsCached,
+  };
   const gathered = found.due.length ? await gatherEvidence(wh, input) : null;
   // Without a deployment to judge, new flow commits are merged beside the run cache. Both writes are
   // in before anything of the tick's own is written.

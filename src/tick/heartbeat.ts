@@ -1,7 +1,6 @@
 // The tick's own record: its summary, and the heartbeat row that carries the watermarks the next
 // tick starts from.
 
-import type { MeasurementError } from '../types.js';
 import type { Applied } from './apply.js';
 import type { Decisions } from './decide.js';
 import type { Discovery } from './discover.js';
@@ -44,7 +43,6 @@ export function summarize(
     const state = judged.get(a.deployment.deploymentId) ?? a.verdictState ?? 'VERIFYING';
     counts[state] = (counts[state] ?? 0) + 1;
   }
-  const errors: MeasurementError[] = found.errors;
   return {
     tickId: tick.tickId,
     nowMs: tick.nowMs,
@@ -56,7 +54,7 @@ export function summarize(
     statements: deps.wh.stats.statements - meter.statements + 1,
     historyReads: deps.wh.stats.historyReads - meter.historyReads,
     restCalls: deps.ws.stats.calls - meter.restCalls,
-    errors,
+    errors: found.errors,
     durationMs: meter.wallClock() - meter.startedMs,
     changed: decided.changed,
     rollbacks: applied.rollbacks,

@@ -7,11 +7,10 @@ import { createHash } from 'node:crypto';
 import type { VerdictChange } from '../audit/verdict-changes.js';
 import { rootSpanIdOf, traceIdOf } from '../ci/stage-record.js';
 import type { SpanRecord } from '../telemetry/otel-driver.js';
+import { FAILING_VERDICTS } from '../types.js';
 import type { RollbackTickSummary } from './decide-rollbacks.js';
 
 const spanIdOf = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
-
-const FAILING = new Set(['FAILED', 'ROLLED_BACK']);
 
 export function verifierSpans(input: {
   readonly tickId: string;
@@ -37,7 +36,7 @@ export function verifierSpans(input: {
     attributes: { 'deployment.id': deploymentId, 'postflight.tick_id': tickId, ...attributes },
   });
   const out: SpanRecord[] = input.changed.map((c) =>
-    span(c.deploymentId, 'verdict', `verdict ${c.to}`, !FAILING.has(c.to), {
+    span(c.deploymentId, 'verdict', `verdict ${c.to}`, !FAILING_VERDICTS.has(c.to), {
       'postflight.verdict.state': c.to,
       'postflight.verdict.previous_state': c.from ?? 'NONE',
     }),

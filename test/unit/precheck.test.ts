@@ -11,7 +11,7 @@ import {
   resolvePrecheckPolicy,
 } from '../../src/precheck/policy-rules.js';
 import { previewRollback } from '../../src/precheck/rollback-preview.js';
-import { compareSchemas, narrowing } from '../../src/precheck/schema-compat.js';
+import { compareSchemas, narrowing, schemaChanges } from '../../src/precheck/schema-compat.js';
 import { planFixture, summaryFixture, validateFixture } from '../support/cli-fixtures.js';
 
 const FIX = join(__dirname, '../fixtures');
@@ -59,6 +59,14 @@ describe('schema compatibility', () => {
     expect(
       compareSchemas(now, { ...now, columns: [...now.columns, { name: 'x', type: 'int', nullable: true }] }),
     ).toEqual([]);
+  });
+
+  it('tells a schema the deploy changes from one it leaves as it is, types and nullability included', () => {
+    const t = { table: 'c.s.t', columns: [{ name: 'a', type: 'bigint', nullable: true }] };
+    expect(schemaChanges(t, { ...t, columns: [{ name: 'A', type: 'BIGINT', nullable: true }] })).toBe(false);
+    expect(schemaChanges(t, { ...t, columns: [{ name: 'a', type: 'int', nullable: true }] })).toBe(true);
+    expect(schemaChanges(t, { ...t, columns: [{ name: 'a', type: 'bigint', nullable: false }] })).toBe(true);
+    expect(schemaChanges(t, { ...t, columns: [...t.columns, { name: 'b', type: 'int', nullable: true }] })).toBe(true);
   });
 
   it('reads the enforced contracts of a dbt manifest, and only those', () => {

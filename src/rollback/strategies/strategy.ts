@@ -50,7 +50,10 @@ export interface RollbackStrategy {
   restore(req: RestoreRequest, ws: Workspace): Promise<RestoreOutcome>;
 }
 
-export async function liveSettings(ws: Workspace, s: SettingsSnapshot): Promise<Record<string, unknown> | null> {
+export async function liveSettings(
+  ws: Workspace,
+  s: Pick<SettingsSnapshot, 'type' | 'id'>,
+): Promise<Record<string, unknown> | null> {
   if (s.type === 'job') return (await ws.getJob(s.id))?.settings ?? null;
   return (await ws.getPipeline(s.id))?.spec ?? null;
 }

@@ -47,38 +47,25 @@ export class OAuthM2M implements Authorizer {
 
   async #fetchToken(): Promise<string> {
     const endpoint = `POST ${TOKEN_PATH}`;
-    const f = this.#opts.fetch ?? fetch;
     const basic = Buffer.from(
       `${encodeURIComponent(this.#opts.clientId)}:${encodeURIComponent(this.#opts.clientSecret)}`,
     ).toString('base64');
     try {
-      const body = await withTransientRetry(
-        async () => {
-          const res = await f(new URL(TOKEN_PATH, `${this.#opts.baseUrl}/`), {
-            method: 'POST',
-            headers: {
-              Authorization: `Basic ${basic}`,
-              'Content-Type': 'application/x-www-form-urlencoded',
-              Accept: 'application/json',
-            },
-            body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'all-apis' }).toString(),
-            signal: AbortSignal.timeout(this.#opts.requestTimeoutMs ?? 30_000),
-          });
-          const text = await res.text();
-          if (!res.ok) {
-            const { code, message } = readErrorBody(text);
-            throw new DatabricksApiError(endpoint, res.status, code, message, res.headers.get('retry-after'));
-          }
-          return parseBody(endpoint, text, tokenSchema);
-        },
+      const text = await fetchTextRetrying(
+        endpoint,
+        new URL(TOKEN_PATH, `${this.#opts.baseUrl}/`),
         {
-          limits: { ...DEFAULT_RETRY_LIMITS, ...this.#opts.retry },
-          classify: (err) => classifyHttpFailure(err, this.#now()),
-          what: endpoint,
-          ...(this.#opts.sleep ? { sleep: this.#opts.sleep } : {}),
-          nowMs: this.#now,
+          method: 'POST',
+          headers: {
+            Authorization: `Basic ${basic}`,
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Accept: 'application/json',
+          },
+          body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'all-apis' }).toString(),
         },
+        this.#opts,
       );
+      const body = parseBody(endpoint, text, tokenSchema);
       this.fetched++;
       const lifetimeMs = (body.expires_in ?? DEFAULT_LIFETIME_S) * 1000;
       const margin = Math.min(this.#opts.refreshMarginMs ?? 60_000, lifetimeMs / 2);
@@ -89,4 +76,31 @@ export class OAuthM2M implements Authorizer {
       throw scrub(err, [this.#opts.clientSecret, basic]);
     }
   }
+}
+
+/**
+ * One request to a token endpoint, transient failures retried as every REST call is: the answer's
+ * text, or a DatabricksApiError naming `what`.
+ */
+export async function fetchTextRetrying(what: string, url: URL, init: RequestInit, opts: HttpOptions): Promise<string> {
+  const f = opts.fetch ?? fetch;
+  const now = opts.nowMs ?? Date.now;
+  return withTransientRetry(
+    async () => {
+      const res = await f(url, { ...init, signal: AbortSignal.timeout(opts.requestTimeoutMs ?? 30_000) });
+      const text = await res.text();
+      if (!res.ok) {
+        const { code, message } = readErrorBody(text);
+        throw new DatabricksApiError(what, res.status, code, message, res.headers.get('retry-after'));
+      }
+      return text;
+    },
+    {
+      limits: { ...DEFAULT_RETRY_LIMITS, ...opts.retry },
+      classify: (err) => classifyHttpFailure(err, now()),
+      what,
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+      nowMs: now,
+    },
+  );
 }

@@ -3,10 +3,9 @@
 // token endpoint (RFC 8693) for a short-lived Databricks OAuth token of the service principal whose
 // federation policy trusts the repository and environment.
 
-import { DEFAULT_RETRY_LIMITS, withTransientRetry } from '../../retry/transient-retry.js';
-import { DatabricksApiError, readErrorBody } from './api-error.js';
 import { tokenSchema } from './api-schemas.js';
-import { classifyHttpFailure, type HttpOptions, parseBody } from './rest-client.js';
+import { fetchTextRetrying } from './auth.js';
+import { type HttpOptions, parseBody, scrub } from './rest-client.js';
 
 export interface GithubFederation {
   readonly kind: 'github-oidc';
@@ -19,39 +18,24 @@ export interface GithubFederation {
   readonly audience: string;
 }
 
-async function fetchText(f: typeof fetch, what: string, url: URL, init: RequestInit, opts: HttpOptions) {
-  const now = opts.nowMs ?? Date.now;
-  return withTransientRetry(
-    async () => {
-      const res = await f(url, { ...init, signal: AbortSignal.timeout(opts.requestTimeoutMs ?? 30_000) });
-      const text = await res.text();
-      if (!res.ok) {
-        const { code, message } = readErrorBody(text);
-        throw new DatabricksApiError(what, res.status, code, message, res.headers.get('retry-after'));
-      }
-      return text;
-    },
-    {
-      limits: { ...DEFAULT_RETRY_LIMITS, ...opts.retry },
-      classify: (err) => classifyHttpFailure(err, now()),
-      what,
-      ...(opts.sleep ? { sleep: opts.sleep } : {}),
-      nowMs: now,
-    },
-  );
-}
-
-/** A Databricks OAuth access token for the federated identity. */
+/** A Databricks OAuth access token for the federated identity; neither token shows in an error. */
 export async function exchangeGithubToken(
   baseUrl: string,
   fed: GithubFederation,
   opts: HttpOptions = {},
 ): Promise<string> {
-  const f = opts.fetch ?? fetch;
+  const seen: string[] = [fed.requestToken];
+  try {
+    return await exchange(baseUrl, fed, opts, seen);
+  } catch (err) {
+    throw scrub(err, seen);
+  }
+}
+
+async function exchange(baseUrl: string, fed: GithubFederation, opts: HttpOptions, seen: string[]): Promise<string> {
   const idUrl = new URL(fed.requestUrl);
   idUrl.searchParams.set('audience', fed.audience);
-  const idText = await fetchText(
-    f,
+  const idText = await fetchTextRetrying(
     'GET GitHub OIDC token',
     idUrl,
     { headers: { Authorization: `Bearer ${fed.requestToken}`, Accept: 'application/json' } },
@@ -68,9 +52,9 @@ export async function exchangeGithubToken(
       'GitHub answered the OIDC token request without a token; check that the job has permissions: id-token: write',
     );
   }
+  seen.push(jwt);
   const endpoint = 'POST /oidc/v1/token (token exchange)';
-  const text = await fetchText(
-    f,
+  const text = await fetchTextRetrying(
     endpoint,
     new URL('/oidc/v1/token', `${baseUrl}/`),
     {
