@@ -2,6 +2,7 @@
 // holding a simulated world) or a real workspace (a SQL warehouse and the REST API), configured
 // from flags and the environment.
 
+import { existsSync } from 'node:fs';
 import type { Logger } from '../log.js';
 import { SimWorld } from '../simulator/world.js';
 import { DATABRICKS_DEFAULT_LOCATIONS } from '../warehouse/databricks/databricks-warehouse.js';
@@ -85,6 +86,9 @@ async function connectEmbedded(path: string, o: ConnectOptions): Promise<Connect
       '--ops, --event-log and --dbt-artifacts name tables of a Databricks workspace; the embedded warehouse keeps its own (postflight, pipelines.event_log, elementary)',
     );
   }
+  // Opening a file that is not there would create an empty one; say what to run instead.
+  if (!existsSync(path))
+    throw new ConfigError(`${path} does not exist; run 'postflight simulate --warehouse duckdb:${path}' first`);
   const wh = await DuckDbWarehouse.open(path);
   const world = await SimWorld.open(wh);
   if (!world) {

@@ -1,0 +1,68 @@
+// The options the platform commands (demo, simulate, tick, advance, setup, audit) share: parsed
+// once, with the simulated platform's size and a connection to the warehouse chosen.
+
+import { parseArgs } from 'node:util';
+import type { PolicySet } from '../config/policy-file.js';
+import { readPolicyFile } from '../config/read-policy-file.js';
+import type { Logger } from '../log.js';
+import type { WorldSpec } from '../simulator/catalog.js';
+import { defaultSpec } from '../simulator/default-spec.js';
+import { ConfigError, parseIntFlag, parseWorkspace, type WarehouseTarget } from './args.js';
+import { type Connection, connect } from './connect.js';
+
+export const COMMON_OPTIONS = {
+  warehouse: { type: 'string' },
+  policy: { type: 'string' },
+  workspace: { type: 'string' },
+  ops: { type: 'string' },
+  'event-log': { type: 'string' },
+  'dbt-artifacts': { type: 'string' },
+  pipelines: { type: 'string' },
+  days: { type: 'string' },
+  'deploys-per-day': { type: 'string' },
+  seed: { type: 'string' },
+  minutes: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+} as const;
+
+export function parseCommon(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], allowPositionals: true, options: COMMON_OPTIONS });
+}
+
+export type CommonValues = ReturnType<typeof parseCommon>['values'];
+
+/** Bad use of a command (exit 2). */
+export class UsageError extends ConfigError {}
+
+export function worldSpecOf(values: CommonValues): WorldSpec {
+  return defaultSpec({
+    pipelines: parseIntFlag('pipelines', values.pipelines, defaultSpec().pipelines, 1, 2000),
+    days: parseIntFlag('days', values.days, defaultSpec().days, 1, 400),
+    deploysPerDay: parseIntFlag('deploys-per-day', values['deploys-per-day'], defaultSpec().deploysPerDay, 0, 5000),
+    seed: parseIntFlag('seed', values.seed, defaultSpec().seed, 0, 2 ** 31),
+  });
+}
+
+export function connectWith(values: CommonValues, target: WarehouseTarget, log: Logger): Promise<Connection> {
+  return connect({
+    warehouse: target,
+    workspace: parseWorkspace(values.workspace, target),
+    ops: values.ops,
+    eventLog: values['event-log'],
+    dbtArtifacts: values['dbt-artifacts'],
+    env: process.env,
+    log,
+  });
+}
+
+/** A policy file that cannot be read or does not validate is bad input (exit 2), not a crash. */
+export async function loadPolicies(path: string | undefined): Promise<PolicySet | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await readPolicyFile(path);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}

@@ -1,0 +1,67 @@
+// `postflight tick` (one verification tick) and `postflight advance` (move a simulated world
+// forward a minute at a time, a tick each minute).
+
+import { resolveSloPolicy } from '../budget/slo-policy.js';
+import { DEFAULT_POLICY } from '../checks/policy.js';
+import type { Logger } from '../log.js';
+import { resolveRollbackPolicy } from '../rollback/policy.js';
+import { exportSpans, type SpanRecord, tracingEnabled } from '../telemetry/otel-driver.js';
+import { runTick } from '../tick/run-tick.js';
+import type { TickSummary } from '../tick/types.js';
+import { POSTFLIGHT_VERSION } from '../version.js';
+import { parseIntFlag, parseWarehouse } from './args.js';
+import { type CommonValues, connectWith, loadPolicies, UsageError } from './common-options.js';
+import { Progress } from './progress.js';
+
+export async function runTickCommand(command: 'tick' | 'advance', values: CommonValues, log: Logger): Promise<number> {
+  const target = parseWarehouse(values.warehouse, '.postflight');
+  if (command === 'advance' && target.kind !== 'duckdb')
+    throw new UsageError('advance moves a simulated world forward; use --warehouse duckdb:PATH');
+  const minutes = command === 'advance' ? parseIntFlag('minutes', values.minutes, 60, 1, 100_000) : 0;
+  const policies = await loadPolicies(values.policy);
+  const conn = await connectWith(values, target, log);
+  const progress = new Progress(process.stderr);
+  try {
+    const { wh, ws, world } = conn;
+    const rollback = { policy: resolveRollbackPolicy(policies?.rollback), log };
+    const slos = resolveSloPolicy(policies?.slos);
+    const traces = tracingEnabled(process.env)
+      ? (spans: readonly SpanRecord[]) =>
+          exportSpans(spans, POSTFLIGHT_VERSION).catch((e: Error) =>
+            log.warn({ err: e.message }, 'trace export failed; verdicts are recorded'),
+          )
+      : undefined;
+    const deps = { wh, ws, policy: DEFAULT_POLICY, policies, rollback, slos, ...(traces ? { traces } : {}) };
+    let last = await runTick(deps, conn.nowMs());
+    for (let m = 1; m <= minutes; m++) {
+      await world!.advance(world!.nowMs + 60_000);
+      last = await runTick(deps, conn.nowMs());
+      progress.update('advancing', m, minutes);
+    }
+    progress.done();
+    printTick(last, values.json);
+    for (const e of last.errors) log.warn(e, 'measurement error');
+    return last.errors.length ? 2 : 0;
+  } finally {
+    await conn.close();
+  }
+}
+
+function printTick(last: TickSummary, json: boolean): void {
+  const line = {
+    at: new Date(last.nowMs).toISOString(),
+    deployments: last.deployments,
+    verdicts: last.verdicts,
+    new_runs: last.newRuns,
+    statements: last.statements,
+    history_reads: last.historyReads,
+    rest_calls: last.restCalls,
+    errors: last.errors.length,
+    ms: last.durationMs,
+  };
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(line)}\n`
+      : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors, ${line.ms} ms\n`,
+  );
+}
