@@ -1,4 +1,7 @@
--- postflight's own tables. Every write is an idempotent MERGE keyed by stable ids.
+-- postflight's own tables. Every write is an idempotent MERGE keyed by stable ids. A table's key is
+-- named in its 'postflight.primary_key' property: the embedded warehouse enforces it, and Delta on
+-- Spark and on Databricks accepts the property everywhere (an informational PRIMARY KEY constraint
+-- exists only on Unity Catalog tables; open-source Delta rejects it).
 
 CREATE SCHEMA IF NOT EXISTS {{ops}};
 
@@ -46,9 +49,8 @@ CREATE TABLE IF NOT EXISTS {{ops}}.error_budgets (
   bundle STRING, bundle_target STRING COMMENT 'the bundle target the subject runs in (dev, staging, prod)',
   rule STRING COMMENT 'dense (multiwindow burn rates) or sparse (run counts)',
   exhausted BOOLEAN, burn_by_deployment STRING COMMENT 'JSON map deployment id -> bad events in the period',
-  explanation STRING, evaluated_at TIMESTAMP,
-  CONSTRAINT error_budgets_pk PRIMARY KEY (subject, slo, window_end)
-);
+  explanation STRING, evaluated_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'subject, slo, window_end');
 
 -- The rollback ledger: one row per failed deployment, written before any side effect.
 CREATE TABLE IF NOT EXISTS {{ops}}.rollbacks (
@@ -59,29 +61,25 @@ CREATE TABLE IF NOT EXISTS {{ops}}.rollbacks (
   plan STRING COMMENT 'JSON: resource diff, schema changes and the reasons for the safety class',
   not_before TIMESTAMP COMMENT 'cool-down: execution waits until then',
   lease_holder STRING, lease_until TIMESTAMP COMMENT 'the tick executing the rollback, and until when',
-  restore_deployment_id STRING COMMENT 'deployment row that re-verifies the restored version',
-  CONSTRAINT rollbacks_pk PRIMARY KEY (rollback_id)
-);
+  restore_deployment_id STRING COMMENT 'deployment row that re-verifies the restored version'
+) TBLPROPERTIES ('postflight.primary_key' = 'rollback_id');
 
 -- Versions that failed verification: CI must not promote them unchanged.
 CREATE TABLE IF NOT EXISTS {{ops}}.quarantined_versions (
   bundle STRING NOT NULL, target STRING NOT NULL, version STRING NOT NULL,
-  deployment_id STRING, reason STRING, quarantined_at TIMESTAMP,
-  CONSTRAINT quarantined_versions_pk PRIMARY KEY (bundle, target, version)
-);
+  deployment_id STRING, reason STRING, quarantined_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'bundle, target, version');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.audit_log (
   seq BIGINT NOT NULL, logged_at TIMESTAMP, actor STRING, action STRING, subject STRING,
   payload STRING, prev_hash STRING, hash STRING,
-  event_key STRING COMMENT 'what the entry records, once: a retried tick does not record it twice',
-  CONSTRAINT audit_log_pk PRIMARY KEY (seq)
-);
+  event_key STRING COMMENT 'what the entry records, once: a retried tick does not record it twice'
+) TBLPROPERTIES ('postflight.primary_key' = 'seq');
 
 -- The newest audit entry, kept apart from the log so that deleting the log's last rows shows.
 CREATE TABLE IF NOT EXISTS {{ops}}.audit_head (
-  name STRING NOT NULL, seq BIGINT, hash STRING, updated_at TIMESTAMP,
-  CONSTRAINT audit_head_pk PRIMARY KEY (name)
-);
+  name STRING NOT NULL, seq BIGINT, hash STRING, updated_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'name');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.ticks (
   tick_id STRING NOT NULL, started_at TIMESTAMP, duration_ms DOUBLE, statements BIGINT,

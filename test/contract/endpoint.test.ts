@@ -109,6 +109,17 @@ describe('the local Databricks SQL endpoint', () => {
     ]);
   });
 
+  it('answers DDL, which returns no columns, without the driver waiting for rows', async () => {
+    const wh = warehouse();
+    engine.answer = () => ({ columns: [], rows: [] });
+    const before = engine.seen.length;
+    await wh.applyDdl('ddl/ops');
+    await wh.close();
+    const ran = engine.seen.slice(before).map((x) => x.sql);
+    expect(ran[0]).toBe('CREATE SCHEMA IF NOT EXISTS `ops__postflight`');
+    expect(ran.filter((x) => x.startsWith('CREATE TABLE IF NOT EXISTS `ops__postflight`.')).length).toBe(ran.length - 1);
+  });
+
   it('pages a result larger than one fetch', async () => {
     const wh = warehouse();
     const n = 25_004;

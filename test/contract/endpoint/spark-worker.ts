@@ -16,6 +16,8 @@ export interface SparkWorkerOptions {
   readonly jars: readonly string[];
   /** Warehouse, scratch and log directory of this session; created if absent. */
   readonly dir: string;
+  /** worker.py; by default the one next to this module's folder (pass it when bundled elsewhere). */
+  readonly script?: string;
   /** How long the JVM may take to start. */
   readonly startTimeoutMs?: number;
 }
@@ -46,7 +48,7 @@ export class SparkWorker implements Engine {
   static async start(o: SparkWorkerOptions): Promise<SparkWorker> {
     mkdirSync(join(o.dir, 'tmp'), { recursive: true });
     const log = createWriteStream(join(o.dir, 'spark.log'), { flags: 'a' });
-    const proc = spawn(o.python, [WORKER], {
+    const proc = spawn(o.python, [o.script ?? WORKER], {
       env: {
         ...process.env,
         TZ: 'UTC',

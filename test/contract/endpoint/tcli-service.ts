@@ -95,13 +95,11 @@ export class TcliService {
     const operationHandle = new ttypes.TOperationHandle({
       operationId: new ttypes.THandleIdentifier(handle),
       operationType: ttypes.TOperationType.EXECUTE_STATEMENT,
-      // A warehouse answers every statement with a result set (DDL and DML included), so the
-      // driver waits on the operation and sees its failure.
-      hasResultSet: true,
+      hasResultSet: hasResultSet(op),
     });
     if (!req.getDirectResults) return new ttypes.TExecuteStatementResp({ status: ok(), operationHandle });
     const directResults = new ttypes.TSparkDirectResults({ operationStatus: statusOf(op) });
-    if (op.result) {
+    if (op.result && hasResultSet(op)) {
       const limit = Math.min(MAX_PAGE, req.getDirectResults.maxRows?.toNumber() ?? MAX_PAGE);
       directResults.resultSetMetadata = metadataOf(op.result);
       directResults.resultSet = this.#page(op, limit);
@@ -158,6 +156,7 @@ export class TcliService {
 
   async #run(sent: string, ran: string, params: readonly WireParam[]): Promise<Operation> {
     const t0 = Date.now();
+    if (process.env.POSTFLIGHT_CONTRACT_TRACE) process.stderr.write(`[endpoint] ${ran.slice(0, 120).replace(/\s+/g, ' ')}\n`);
     try {
       const result = await this.#engine.run(ran, params);
       this.log.push({ sent, ran, params, ok: true, error: null, ms: Date.now() - t0 });
@@ -177,6 +176,15 @@ export class TcliService {
   }
 }
 
+/**
+ * A statement that returns no columns (DDL) has no result set; the driver's column-set reader
+ * would otherwise wait forever for rows it never takes. A failed statement keeps one, so the
+ * driver waits on the operation and sees its failure.
+ */
+function hasResultSet(op: Operation): boolean {
+  return op.error !== null || (op.result?.columns.length ?? 0) > 0;
+}
+
 function statusOf(op: Operation) {
   if (op.error)
     return new ttypes.TGetOperationStatusResp({
@@ -190,7 +198,7 @@ function statusOf(op: Operation) {
   return new ttypes.TGetOperationStatusResp({
     status: ok(),
     operationState: ttypes.TOperationState.FINISHED_STATE,
-    hasResultSet: true,
+    hasResultSet: hasResultSet(op),
   });
 }
 

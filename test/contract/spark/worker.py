@@ -34,6 +34,8 @@ def start_session():
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.warehouse.dir", os.path.join(work, "warehouse"))
+        # A table created without USING is a Delta table, as on Databricks.
+        .config("spark.sql.sources.default", "delta")
         .config("spark.sql.catalogImplementation", "in-memory")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")

@@ -1,0 +1,30 @@
+// What a Databricks workspace has before postflight is set up: the system tables (Databricks' own,
+// read-only to postflight) and the schema the Elementary dbt package writes to. Created on Spark
+// from sql/ddl/system.sql as compiled for Databricks, names mapped as the endpoint maps them.
+
+import { databricksDialect } from '../../src/warehouse/databricks/databricks-dialect.js';
+import { parseCreateTable } from '../../src/warehouse/ddl-parse.js';
+import { loadSql, splitStatements } from '../../src/warehouse/sql-files.js';
+import { compileSql } from '../../src/warehouse/sql-template.js';
+import { mapCatalogNames, sparkName } from './endpoint/catalog-names.js';
+import type { SparkWorker } from './endpoint/spark-worker.js';
+
+/** Creates the tables and schemas; returns the statements of sql/ it ran, as compiled for Databricks. */
+export async function createPlatformTables(spark: SparkWorker, schemas: readonly string[]): Promise<string[]> {
+  const ran: string[] = [];
+  const catalogs = new Set(['system']);
+  for (const s of schemas) {
+    const [catalog, schema] = s.split('.') as [string, string];
+    await spark.run(`CREATE SCHEMA IF NOT EXISTS \`${sparkName(catalog, schema)}\``, []);
+  }
+  const stmts = splitStatements(compileSql(loadSql('ddl/system'), databricksDialect, { ops: 'ops.postflight', eventLog: 'x.y.z' }));
+  for (const stmt of stmts) {
+    const def = parseCreateTable(stmt);
+    if (!def) continue;
+    const [, schema] = def.name.split('.') as [string, string, string];
+    await spark.run(`CREATE SCHEMA IF NOT EXISTS \`${sparkName('system', schema)}\``, []);
+    await spark.run(mapCatalogNames(stmt, catalogs), []);
+    ran.push(stmt);
+  }
+  return ran;
+}
