@@ -2,8 +2,8 @@
 // Spark, each value in one plain form (timestamps as epoch ms, numbers as numbers), matched on the
 // table's key. Every column is compared.
 
-import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { parseCreateTable } from '../../src/warehouse/ddl-parse.js';
+import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql, splitStatements } from '../../src/warehouse/sql-files.js';
 import type { SparkWorker } from './endpoint/spark-worker.js';
 import { sparkTable } from './world/table-mirror.js';
@@ -50,9 +50,13 @@ export async function compareOps(duck: DuckDbWarehouse, spark: SparkWorker, spar
     const isTs = (c: string) => /^TIMESTAMP/i.test(cols.find((x) => x.name === c)!.type);
     const duckSql = `SELECT ${cols.map((c) => (isTs(c.name) ? `epoch_ms("${c.name}") AS "${c.name}"` : `"${c.name}"`)).join(', ')} FROM postflight.${table}`;
     const sparkSql = `SELECT ${cols.map((c) => (isTs(c.name) ? `unix_millis(\`${c.name}\`) AS \`${c.name}\`` : `\`${c.name}\``)).join(', ')} FROM ${sparkTable(`${sparkOps}.${table}`)}`;
-    const d = (await duck.session.all(duckSql)).map((r) => plain(r, cols.map((c) => c.name)));
+    const names = cols.map((c) => c.name);
+    const numeric = new Set(
+      cols.filter((c) => /^(BIGINT|INT|DOUBLE|FLOAT|TIMESTAMP)/i.test(c.type)).map((c) => c.name),
+    );
+    const d = (await duck.session.all(duckSql)).map((r) => plain(r, names, numeric));
     const res = await spark.run(sparkSql, []);
-    const s = res.rows.map((r) => plain(Object.fromEntries(res.columns.map((c, i) => [c.name, r[i]])), cols.map((c) => c.name)));
+    const s = res.rows.map((r) => plain(Object.fromEntries(res.columns.map((c, i) => [c.name, r[i]])), names, numeric));
     const keyOf = (r: Record<string, unknown>) => JSON.stringify(key.map((k) => r[k]));
     const dm = new Map(d.map((r) => [keyOf(r), r]));
     const sm = new Map(s.map((r) => [keyOf(r), r]));
@@ -62,25 +66,23 @@ export async function compareOps(duck: DuckDbWarehouse, spark: SparkWorker, spar
     for (const k of keys) {
       const a = dm.get(k) ?? null;
       const b = sm.get(k) ?? null;
-      const columns = a && b ? cols.map((c) => c.name).filter((c) => !same(a[c], b[c])) : ['(row)'];
+      const columns = a && b ? cols.map((c) => c.name).filter((c) => a[c] !== b[c]) : ['(row)'];
       if (columns.length) differences.push({ table, key: k, duckdb: a, spark: b, columns });
     }
   }
   return { rowsCompared, byTable, differences };
 }
 
-function plain(row: Record<string, unknown>, cols: readonly string[]): Record<string, unknown> {
+/** Numbers as numbers (Spark's BIGINT arrives as text, DuckDB's as bigint), the rest as is. */
+function plain(
+  row: Record<string, unknown>,
+  cols: readonly string[],
+  numeric: ReadonlySet<string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const c of cols) {
     const v = row[c];
-    out[c] = v === undefined ? null : typeof v === 'bigint' ? Number(v) : v;
+    out[c] = v === undefined || v === null ? null : numeric.has(c) ? Number(v) : v;
   }
   return out;
-}
-
-/** Numbers compare as numbers (Spark's BIGINT arrives as text), everything else as is. */
-function same(a: unknown, b: unknown): boolean {
-  if (a === null || b === null) return a === b;
-  if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
-  return a === b;
 }

@@ -23,7 +23,12 @@ export function listSqlFiles(root: string): SqlFile[] {
       const p = join(dir, entry);
       if (statSync(p).isDirectory()) walk(p);
       else if (entry.endsWith('.sql'))
-        out.push({ name: relative(root, p).replace(/\\/g, '/').replace(/\.sql$/, ''), text: readFileSync(p, 'utf8') });
+        out.push({
+          name: relative(root, p)
+            .replace(/\\/g, '/')
+            .replace(/\.sql$/, ''),
+          text: readFileSync(p, 'utf8'),
+        });
     }
   };
   walk(root);

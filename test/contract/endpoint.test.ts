@@ -117,7 +117,9 @@ describe('the local Databricks SQL endpoint', () => {
     await wh.close();
     const ran = engine.seen.slice(before).map((x) => x.sql);
     expect(ran[0]).toBe('CREATE SCHEMA IF NOT EXISTS `ops__postflight`');
-    expect(ran.filter((x) => x.startsWith('CREATE TABLE IF NOT EXISTS `ops__postflight`.')).length).toBe(ran.length - 1);
+    expect(ran.filter((x) => x.startsWith('CREATE TABLE IF NOT EXISTS `ops__postflight`.')).length).toBe(
+      ran.length - 1,
+    );
   });
 
   it('pages a result larger than one fetch', async () => {

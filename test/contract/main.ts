@@ -25,6 +25,7 @@ import { startEndpoint } from './endpoint/server.js';
 import { SparkWorker } from './endpoint/spark-worker.js';
 import { createPlatformTables } from './platform.js';
 import { probeBadInput } from './probes.js';
+import { compareReaders } from './readers.js';
 import { mirroredTables } from './world/table-mirror.js';
 import { twinWorlds } from './world/twin-worlds.js';
 
@@ -47,7 +48,9 @@ interface InstallEnv {
 function installEnv(): InstallEnv {
   const file = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'postflight-contract', 'env.json');
   if (!existsSync(file))
-    throw new Error(`contract: ${file} is missing; run 'bash test/contract/install.sh' first (it installs Spark and Delta)`);
+    throw new Error(
+      `contract: ${file} is missing; run 'bash test/contract/install.sh' first (it installs Spark and Delta)`,
+    );
   return JSON.parse(readFileSync(file, 'utf8')) as InstallEnv;
 }
 
@@ -106,7 +109,15 @@ async function main(): Promise<number> {
     await sparkWh.applyDdl('ddl/event_log');
     await sparkWh.applyDdl('ddl/elementary');
     phase('postflight set up');
-    const twins = await twinWorlds(duckA, duckB, spark, sparkWh, mirroredTables(EVENT_LOG, DBT), OPS, join(dir, 'load'));
+    const twins = await twinWorlds(
+      duckA,
+      duckB,
+      spark,
+      sparkWh,
+      mirroredTables(EVENT_LOG, DBT),
+      OPS,
+      join(dir, 'load'),
+    );
     const deps = (wh: Warehouse, ws: Workspace) => ({
       wh,
       ws,
@@ -114,28 +125,63 @@ async function main(): Promise<number> {
       rollback: { policy: resolveRollbackPolicy(undefined) },
       slos: resolveSloPolicy(undefined),
     });
+    const mirroredMs = Date.now() - t0;
     const start = twins.a.world.nowMs;
     const duckTicks: TickSummary[] = [];
     const sparkTicks: TickSummary[] = [];
+    const took = { duckdb: 0, spark: 0, advance: 0 };
     const tickBoth = async (at: number) => {
+      let t = Date.now();
       duckTicks.push(await runTick(deps(twins.a.wh, twins.a.ws), at));
+      took.duckdb += Date.now() - t;
+      t = Date.now();
       sparkTicks.push(await runTick(deps(sparkWh, twins.b.ws), at));
+      took.spark += Date.now() - t;
     };
     phase('worlds mirrored');
     await tickBoth(start);
     phase('first tick done');
     for (let m = STEP_MIN; m <= MINUTES; m += STEP_MIN) {
+      const t = Date.now();
       await twins.advance(start + m * 60_000);
+      took.advance += Date.now() - t;
       await tickBoth(start + m * 60_000);
       if (!json) process.stderr.write(`\rminute ${m}/${MINUTES}`);
     }
     if (!json) process.stderr.write('\n');
-    const replayMs = Date.now() - t0 - startedMs;
+    const replayMs = Date.now() - t0 - mirroredMs;
     const drift = await twins.tables.drift(twins.a.world.nowMs);
     const compared = await compareOps(duckA, spark, OPS);
+    const judged = (
+      await duckA.session.all(
+        `SELECT d.deployment_id AS id, d.bundle, d.version, d.target, d.resources FROM postflight.deployments d
+         JOIN postflight.verdicts v ON v.deployment_id = d.deployment_id ORDER BY v.updated_at DESC, d.deployment_id LIMIT 12`,
+      )
+    ).map((r) => ({
+      id: String(r.id),
+      bundle: String(r.bundle),
+      version: String(r.version),
+      target: String(r.target),
+      resourceIds: (JSON.parse(String(r.resources ?? '[]')) as Array<{ id: string }>).map((x) => x.id),
+    }));
+    const tables = (
+      await duckA.session.all('SELECT DISTINCT table_name FROM sim_world.delta_commits ORDER BY 1 LIMIT 6')
+    ).map((r) => String(r.table_name));
+    const readers = await compareReaders(twins.a.wh, sparkWh, twins.a.world.nowMs, judged, tables);
+    writeFileSync(join(dir, 'differences.json'), `${JSON.stringify(compared.differences, null, 1)}\n`);
     const replayed = endpoint.service.log.length;
-    const probe = await probeBadInput(spark, sparkWh, twins.b.ws, deps, twins.a.world.nowMs, () =>
-      endpoint.service.log.slice(replayed).filter((s) => !s.ok).map((s) => s.sent),
+    const probe = await probeBadInput(
+      spark,
+      sparkWh,
+      twins.b.ws,
+      deps,
+      twins.a.world.nowMs,
+      () =>
+        endpoint.service.log
+          .slice(replayed)
+          .filter((s) => !s.ok)
+          .map((s) => s.sent),
+      (to) => twins.advance(to),
     );
     const sent = endpoint.service.log.filter((s) => s.ok).map((s) => s.sent);
     const cover = coverage(listSqlFiles(resolve('sql')), [...sent, ...platform], sparkWh.locations);
@@ -155,8 +201,8 @@ async function main(): Promise<number> {
       tick_every_min: STEP_MIN,
       statements: endpoint.service.log.length,
       statements_failed: failed.length,
-      rows_compared: compared.rowsCompared,
-      rows_differing: compared.differences.length,
+      rows_compared: compared.rowsCompared + readers.rowsCompared,
+      rows_differing: compared.differences.length + readers.differences.length,
       rows_by_table: compared.byTable,
       verdicts: { duckdb: verdicts(duckTicks), spark: verdicts(sparkTicks) },
       rollbacks_executed: {
@@ -168,24 +214,31 @@ async function main(): Promise<number> {
       bad_input: probe.report,
       sql_files_covered: cover.covered.length,
       sql_files_uncovered: cover.uncovered,
-      seconds: { start: startedMs / 1000, replay: replayMs / 1000, total: (Date.now() - t0) / 1000 },
+      seconds: {
+        spark_start: startedMs / 1000,
+        setup_and_mirror: (mirroredMs - startedMs) / 1000,
+        replay: replayMs / 1000,
+        ticks_duckdb: took.duckdb / 1000,
+        ticks_spark: took.spark / 1000,
+        world_advance_and_mirror: took.advance / 1000,
+        total: (Date.now() - t0) / 1000,
+      },
       failures: failed.slice(0, 10).map((f) => ({ error: f.error, sql: f.sent.slice(0, 300) })),
       differences: compared.differences.slice(0, 10),
+      reader_differences: readers.differences.slice(0, 10),
     };
     process.stdout.write(`${JSON.stringify(result, null, json ? 0 : 2)}\n`);
     const ok =
       failed.length === 0 &&
       compared.differences.length === 0 &&
+      readers.differences.length === 0 &&
       cover.uncovered.length === 0 &&
       drift.length === 0 &&
       probe.ok;
     return ok ? 0 : 1;
   } finally {
     // Every statement the endpoint ran, as sent and as run, for looking into a failure.
-    writeFileSync(
-      join(dir, 'statements.jsonl'),
-      endpoint.service.log.map((s) => JSON.stringify(s)).join('\n'),
-    );
+    writeFileSync(join(dir, 'statements.jsonl'), endpoint.service.log.map((s) => JSON.stringify(s)).join('\n'));
     await conn.close().catch(() => undefined);
     await endpoint.close();
     await spark.close();

@@ -17,7 +17,9 @@ export async function createPlatformTables(spark: SparkWorker, schemas: readonly
     const [catalog, schema] = s.split('.') as [string, string];
     await spark.run(`CREATE SCHEMA IF NOT EXISTS \`${sparkName(catalog, schema)}\``, []);
   }
-  const stmts = splitStatements(compileSql(loadSql('ddl/system'), databricksDialect, { ops: 'ops.postflight', eventLog: 'x.y.z' }));
+  const stmts = splitStatements(
+    compileSql(loadSql('ddl/system'), databricksDialect, { ops: 'ops.postflight', eventLog: 'x.y.z' }),
+  );
   for (const stmt of stmts) {
     const def = parseCreateTable(stmt);
     if (!def) continue;

@@ -1,11 +1,11 @@
-// Bad input at the edge: a statement Spark rejects. The dbt results table is moved away, as a
-// workspace whose Elementary schema was dropped would have it; the statement that reads it fails
+// Bad input at the edge: a statement Spark rejects. The job run timeline is moved away, as a
+// workspace whose system schema is not enabled would have it; the statement that reads it fails
 // on Spark, the Databricks warehouse raises its SqlStatementError naming the statement, and a
-// tick goes on, recording the data-quality check it could not measure as ERROR.
+// tick goes on, recording the run-health checks it could not measure as ERROR.
 
 import { runTick } from '../../src/tick/run-tick.js';
+import { readRuns } from '../../src/tick/runs.js';
 import type { TickDeps } from '../../src/tick/types.js';
-import { readDbtTests } from '../../src/tick/dbt-tests.js';
 import { SqlStatementError } from '../../src/warehouse/databricks/statement-error.js';
 import type { Warehouse } from '../../src/warehouse/port.js';
 import type { Workspace } from '../../src/workspace/port.js';
@@ -26,23 +26,37 @@ export async function probeBadInput(
   deps: (wh: Warehouse, ws: Workspace) => TickDeps,
   nowMs: number,
   failedSince: () => readonly string[],
+  /** Moves the world on (a tick judges only deployments with new evidence or due a re-check). */
+  advance: (toMs: number) => Promise<void>,
 ): Promise<ProbeResult> {
-  const [catalog, schema] = wh.locations.dbtArtifacts!.split('.') as [string, string];
-  const table = `\`${sparkName(catalog, schema)}\`.\`dbt_run_results\``;
-  const away = `\`${sparkName(catalog, schema)}\`.\`dbt_run_results_moved\``;
+  const table = `\`${sparkName('system', 'lakeflow')}\`.\`job_run_timeline\``;
+  const away = `\`${sparkName('system', 'lakeflow')}\`.\`job_run_timeline_moved\``;
   await spark.run(`ALTER TABLE ${table} RENAME TO ${away}`, []);
   try {
-    const err = await readDbtTests(wh, ['100000'], 0).then(
+    const err = await readRuns(wh, ['100000'], {
+      sinceMs: nowMs - 86_400_000,
+      weekdaySinceMs: nowMs - 86_400_000,
+    }).then(
       () => null,
       (e: unknown) => e,
     );
-    const tick = await runTick(deps(wh, ws), nowMs);
-    const dbtErrors = tick.errors.filter((e) => /sql tick\/dbt_tests/.test(e.message));
-    const rows = await spark.run(
-      `SELECT count(*) FROM \`${sparkName('ops', 'postflight')}\`.\`check_results\` WHERE tick_id = :tick AND status = 'ERROR' AND explanation LIKE '%tick/dbt_tests%'`,
-      [{ name: 'tick', type: 'STRING', value: tick.tickId }],
-    );
-    const errorResults = Number(rows.rows[0]![0]);
+    // Ticks on until one judges a deployment: that tick cannot read any run.
+    let at = nowMs;
+    let tickErrors: string[] = [];
+    let errorResults = 0;
+    let ticks = 0;
+    while (errorResults === 0 && ticks < 12) {
+      at += 5 * 60_000;
+      await advance(at);
+      const tick = await runTick(deps(wh, ws), at);
+      ticks++;
+      tickErrors = tick.errors.filter((x) => /sql tick\/runs/.test(x.message)).map((x) => x.message);
+      const rows = await spark.run(
+        `SELECT count(*) FROM \`${sparkName('ops', 'postflight')}\`.\`check_results\` WHERE tick_id = :tick AND status = 'ERROR' AND explanation LIKE '%sql tick/runs%'`,
+        [{ name: 'tick', type: 'STRING', value: tick.tickId }],
+      );
+      errorResults = Number(rows.rows[0]![0]);
+    }
     const e = err instanceof SqlStatementError ? err : null;
     const report = {
       error_type: err instanceof Error ? err.name : String(err),
@@ -50,11 +64,12 @@ export async function probeBadInput(
       error_class: e?.errorClass ?? null,
       sql_state: e?.sqlState ?? null,
       message: e?.message.slice(0, 200) ?? null,
-      tick_measurement_errors: dbtErrors.length,
+      ticks,
+      tick_measurement_errors: tickErrors.length,
       tick_error_results: errorResults,
     };
     const ok =
-      e !== null && e.statement === 'tick/dbt_tests' && e.errorClass === 'TABLE_OR_VIEW_NOT_FOUND' && dbtErrors.length > 0;
+      e !== null && e.statement === 'tick/runs' && e.errorClass === 'TABLE_OR_VIEW_NOT_FOUND' && errorResults > 0;
     return { ok, report, expected: new Set(failedSince()) };
   } finally {
     await spark.run(`ALTER TABLE ${away} RENAME TO ${table}`, []);

@@ -156,7 +156,8 @@ export class TcliService {
 
   async #run(sent: string, ran: string, params: readonly WireParam[]): Promise<Operation> {
     const t0 = Date.now();
-    if (process.env.POSTFLIGHT_CONTRACT_TRACE) process.stderr.write(`[endpoint] ${ran.slice(0, 120).replace(/\s+/g, ' ')}\n`);
+    if (process.env.POSTFLIGHT_CONTRACT_TRACE)
+      process.stderr.write(`[endpoint] ${ran.slice(0, 120).replace(/\s+/g, ' ')}\n`);
     try {
       const result = await this.#engine.run(ran, params);
       this.log.push({ sent, ran, params, ok: true, error: null, ms: Date.now() - t0 });

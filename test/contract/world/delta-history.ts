@@ -66,7 +66,9 @@ export class DeltaHistoryMirror {
     // Delta orders history by version and makes timestamps strictly increasing; so does the world.
     const ts = Math.max(Number(c.ts), t.lastMs + 1);
     const job =
-      c.jobId === null ? undefined : { jobId: c.jobId, jobName: c.jobName ?? undefined, jobRunId: c.runId ?? undefined };
+      c.jobId === null
+        ? undefined
+        : { jobId: c.jobId, jobName: c.jobName ?? undefined, jobRunId: c.runId ?? undefined };
     const commitInfo = {
       timestamp: ts,
       userId: c.user ?? undefined,
@@ -83,7 +85,9 @@ export class DeltaHistoryMirror {
     };
     const file = join(t.log, `${String(version).padStart(20, '0')}.json`);
     writeFileSync(file, `${JSON.stringify({ commitInfo })}\n`, { flag: 'wx' });
-    utimesSync(file, ts / 1000, ts / 1000);
+    // Half a millisecond past the commit: seconds as a double lose the last digit of a millisecond,
+    // and the file system's time is read back truncated to the millisecond.
+    utimesSync(file, (ts + 0.5) / 1000, (ts + 0.5) / 1000);
     t.version = version;
     t.lastMs = ts;
     this.commits++;
@@ -100,7 +104,7 @@ export class DeltaHistoryMirror {
     const log = join(location, '_delta_log');
     const created = firstMs - CREATED_BEFORE_MS;
     const v0 = join(log, `${'0'.padStart(20, '0')}.json`);
-    utimesSync(v0, created / 1000, created / 1000);
+    utimesSync(v0, (created + 0.5) / 1000, (created + 0.5) / 1000);
     const t = { log, version: 0, lastMs: created };
     this.#tables.set(table, t);
     return t;
