@@ -167,7 +167,10 @@ async function main(): Promise<number> {
     const tables = (
       await duckA.session.all('SELECT DISTINCT table_name FROM sim_world.delta_commits ORDER BY 1 LIMIT 6')
     ).map((r) => String(r.table_name));
-    const readers = await compareReaders(twins.a.wh, sparkWh, twins.a.world.nowMs, judged, tables);
+    const rollbackIds = (await duckA.session.all('SELECT rollback_id FROM postflight.rollbacks ORDER BY 1')).map((r) =>
+      String(r.rollback_id),
+    );
+    const readers = await compareReaders(twins.a.wh, sparkWh, twins.a.world.nowMs, judged, tables, rollbackIds);
     writeFileSync(join(dir, 'differences.json'), `${JSON.stringify(compared.differences, null, 1)}\n`);
     const replayed = endpoint.service.log.length;
     const probe = await probeBadInput(

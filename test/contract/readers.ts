@@ -3,6 +3,7 @@
 // and verifier, `postflight record` and `precheck`. Their rows must be the same too.
 
 import { readAuditLog } from '../../src/audit/audit-log.js';
+import { claim, transition } from '../../src/rollback/ledger.js';
 import { idRows } from '../../src/warehouse/id-rows.js';
 import type { Row, RowBatch, SqlParams, Warehouse } from '../../src/warehouse/port.js';
 
@@ -19,6 +20,7 @@ export async function compareReaders(
   nowMs: number,
   judged: readonly Judged[],
   tables: readonly string[],
+  rollbackIds: readonly string[],
 ): Promise<ReaderComparison> {
   const out: ReaderComparison = { rowsCompared: 0, differences: [] };
   const both = async (name: string, params: SqlParams = {}, rows?: RowBatch) => {
@@ -42,6 +44,25 @@ export async function compareReaders(
   const log = await readAuditLog(spark);
   if (log.rows.length) await both('audit/range', { from_seq: log.rows[0]!.seq, to_seq: log.rows.at(-1)!.seq });
   await both('precheck/columns', {}, idRows(tables));
+  // The executor's hold on a ledger row, tried by a holder that is no tick: a row that is not
+  // claimable stays as it is, and a transition by a holder that does not hold it changes nothing.
+  for (const id of rollbackIds) {
+    const held = [
+      await claim(duck, id, 'contract-reader', nowMs, 60_000),
+      await claim(spark, id, 'contract-reader', nowMs, 60_000),
+    ];
+    out.rowsCompared += 1;
+    if (JSON.stringify(held[0]) !== JSON.stringify(held[1]))
+      out.differences.push({
+        statement: 'rollback/claim',
+        params: { rollback_id: id },
+        duckdb: held[0],
+        spark: held[1],
+      });
+    for (const wh of [duck, spark])
+      await transition(wh, id, 'contract-reader', { state: 'FAILED', detail: 'not the holder' }, nowMs);
+    await both('rollback/read', { rollback_id: id });
+  }
   return out;
 }
 
