@@ -1,7 +1,8 @@
 // A local HTTP server standing in for the Databricks REST API: each path answers from a queue of
 // scripted responses (the last one repeats), and every request is recorded.
 
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Scripted {
@@ -36,8 +37,9 @@ export class FakeDatabricksApi {
     return this.requests.filter((r) => `${r.method} ${r.path}` === route);
   }
 
-  async start(): Promise<this> {
-    this.#server = createServer((req, res) => {
+  /** Listens on 127.0.0.1; with a key and certificate, over https as a workspace does. */
+  async start(tls?: { readonly key: string; readonly cert: string }): Promise<this> {
+    const handle: RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -66,9 +68,10 @@ export class FakeDatabricksApi {
         res.writeHead(answer.status ?? 200, { 'Content-Type': 'application/json', ...answer.headers });
         res.end(text);
       });
-    });
+    };
+    this.#server = tls ? createTlsServer(tls, handle) : createServer(handle);
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
+    this.baseUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
     return this;
   }
 

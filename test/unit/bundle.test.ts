@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { resolveRollbackPolicy } from '../../src/rollback/policy.js';
 
 const ROOT = join(__dirname, '../..');
 const SCHEMA = join(ROOT, '../shared/schemas/bundle-jsonschema.json');
@@ -60,13 +61,38 @@ describe("postflight's own bundle", () => {
     for (const m of build.matchAll(/npm run ([a-z:-]+)/g)) expect(Object.keys(scripts)).toContain(m[1]);
   });
 
+  const verifierParams = () => {
+    const job = ((bundle.resources as Obj).jobs as Obj).postflight_verifier as Obj;
+    return ((job.tasks as Obj[])[0]!.spark_python_task as Obj).parameters as string[];
+  };
+
   it('ships the built file the job runs, though git ignores it', () => {
     const shipped = (bundle.sync as Obj).include as string[];
-    const job = ((bundle.resources as Obj).jobs as Obj).postflight_verifier as Obj;
-    const params = ((job.tasks as Obj[])[0]!.spark_python_task as Obj).parameters as string[];
+    const params = verifierParams();
+    // run_node.py's own options come before the file it starts, postflight's after it.
+    const script = params.findIndex((p) => p.endsWith('.mjs'));
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a bundle variable reference, which the CLI resolves
-    expect(params[0]).toBe('${workspace.file_path}/dist/postflight.mjs');
+    expect(params[script]).toBe('${workspace.file_path}/dist/postflight.mjs');
+    expect(params.slice(0, script).filter((p) => p.startsWith('--'))).toEqual([
+      '--warehouse-id',
+      '--secret-scope',
+      '--secret',
+    ]);
     expect(shipped).toContain('dist/postflight.mjs');
     expect(readFileSync(join(ROOT, '.gitignore'), 'utf8')).toMatch(/^dist\/$/m);
+  });
+
+  it("hands the job the warehouse variable and the secret scope it declares, readable by the verifier's principal", () => {
+    const params = verifierParams();
+    const given = (flag: string) => params[params.indexOf(flag) + 1];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bundle variable reference, which the CLI resolves
+    expect(given('--warehouse-id')).toBe('${var.warehouse_id}');
+    const scope = ((bundle.resources as Obj).secret_scopes as Obj).postflight as Obj;
+    expect(given('--secret-scope')).toBe(scope.name);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bundle variable reference, which the CLI resolves
+    expect(scope.permissions).toContainEqual({ level: 'READ', service_principal_name: '${var.verifier_sp}' });
+    // The name the CI dispatch strategy reads its GitHub token from by default.
+    const dispatch = resolveRollbackPolicy({ ciDispatch: { kind: 'github', repository: 'o/r', workflow: 'w.yml' } });
+    expect(dispatch.ciDispatch?.kind === 'github' && dispatch.ciDispatch.tokenEnv).toBe(given('--secret'));
   });
 });
