@@ -23,8 +23,8 @@ Creates postflight's schema and tables (sql/ddl/ops.sql), the views of sql/views
 order, and the event-log view over the watched pipelines' published event logs; then prints the
 grants and workspace permissions to apply. Every statement is CREATE ... IF NOT EXISTS or CREATE
 OR REPLACE VIEW: running setup twice leaves the same objects. Run it as the principal that is to
-own the ops schema (it needs USE CATALOG and CREATE SCHEMA on the catalog); apply what it prints
-as that owner.
+own the ops schema (USE CATALOG and CREATE SCHEMA on the catalog, SELECT on the published event
+logs) and apply what it prints as that owner; run it again after adding a watched pipeline.
 
   --ops CATALOG.SCHEMA        postflight's tables (default ops.postflight; POSTFLIGHT_OPS)
   --event-log C.S.NAME        the view the tick reads pipeline events from (default <ops>.pipeline_event_log)
