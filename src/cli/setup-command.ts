@@ -35,7 +35,8 @@ logs) and apply what it prints as that owner; run it again after adding a watche
                               user's email or a group name; --rollback defaults to --verifier (the
                               tick rolls back with its own credentials)
   --dbt-artifacts C.S         the Elementary dbt schema the verifier reads (grants only)
-  --dry-run                   print the statements instead of running them (no SQL warehouse)
+  --dry-run                   print the statements instead of running them: no SQL warehouse is
+                              opened (--pipelines-from still lists the pipelines over REST)
   --json                      print one JSON object
 
 Exit codes: 0 done (or printed), 1 a statement failed (those before it are applied; run setup

@@ -227,6 +227,28 @@ describe('postflight setup on the command line', () => {
     ]);
   });
 
+  it('lists the pipelines over REST in a dry run, with no SQL warehouse configured', async () => {
+    const api = await new FakeDatabricksApi().start();
+    try {
+      api.on('GET /api/2.0/pipelines', { body: { statuses: [{ pipeline_id: 'p-1' }] } });
+      api.on('GET /api/2.0/pipelines/p-1', {
+        body: { pipeline_id: 'p-1', spec: { event_log: { catalog: 'main', schema: 'sales', name: 'orders_events' } } },
+      });
+      for (const k of Object.keys(process.env)) if (k.startsWith('DATABRICKS_')) delete process.env[k];
+      Object.assign(process.env, { DATABRICKS_HOST: api.baseUrl, DATABRICKS_TOKEN: 'dapi-dry' });
+      const { code, out } = await cli(['--warehouse', 'databricks', '--dry-run', '--pipelines-from', 'workspace']);
+      expect(code).toBe(0);
+      expect(out).toContain('FROM `main`.`sales`.`orders_events`;');
+      expect(out).toContain('-- event-log view ops.postflight.pipeline_event_log: 1 published event log(s)');
+      expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+        'GET /api/2.0/pipelines',
+        'GET /api/2.0/pipelines/p-1',
+      ]);
+    } finally {
+      await api.stop();
+    }
+  });
+
   it.each([
     [['--deployer', "ci'; DROP TABLE x; --"], /--deployer .* is not a principal/],
     [['--verifier', 'bad@'], /--verifier 'bad@' is not an email address/],
