@@ -23,7 +23,9 @@ Commands:
   simulate   build the simulated platform in the embedded warehouse
   tick       run one verification tick (on the embedded world: at its simulated clock)
   advance    move the simulated world forward (--minutes N) and tick once per minute
-  setup      create postflight's tables in the warehouse (idempotent)
+  setup      create postflight's tables and views in a workspace's warehouse (idempotent)
+             --event-logs C.S.T,.. | --pipelines-from workspace: also the event-log view over them;
+             --deployer P --verifier P --rollback P: the grants to print; --dry-run ('postflight setup --help')
   audit verify   check the audit log's hash chain (exit 0 intact, 1 tampered)
   precheck   before a deploy: schema compatibility, deploy policy, rollback safety ('postflight precheck --help')
   record     record a CI stage of a deployment (run 'postflight record --help')
@@ -49,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'gate') return runGateCommand(argv.slice(1), createLogger());
   if (argv[0] === 'wait') return runWaitCommand(argv.slice(1), createLogger());
   if (argv[0] === 'precheck') return runPrecheckCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'setup') return runSetupCommand(argv.slice(1), createLogger());
   const { values, positionals } = parseCommon(argv);
   const command = positionals[0];
   if (values.help || !command) {
@@ -64,7 +67,10 @@ async function main(argv: string[]): Promise<number> {
     case 'simulate':
       return runSimulateCommand(values, log);
     case 'setup':
-      return runSetupCommand(values, log);
+      return runSetupCommand(
+        argv.filter((_, i) => i !== argv.indexOf('setup')),
+        log,
+      );
     case 'tick':
     case 'advance':
       return runTickCommand(command, values, log);

@@ -4,8 +4,20 @@
 import type { z } from 'zod';
 import type { ApiRun, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
 import { DatabricksApiError } from './api-error.js';
-import { emptySchema, exportSchema, jobSchema, pipelineSchema, runsPageSchema } from './api-schemas.js';
+import {
+  emptySchema,
+  exportSchema,
+  jobSchema,
+  pipelineListSchema,
+  pipelineSchema,
+  runsPageSchema,
+} from './api-schemas.js';
 import type { RestClient } from './rest-client.js';
+
+export interface PipelinePage {
+  readonly pipelines: ReadonlyArray<{ readonly pipelineId: string; readonly name?: string }>;
+  readonly nextPageToken?: string;
+}
 
 /** The largest page jobs/runs/list serves. */
 export const RUNS_PAGE_LIMIT = 25;
@@ -86,6 +98,18 @@ export class DatabricksWorkspace implements Workspace {
       if (err instanceof DatabricksApiError && err.isNotFound) return null;
       throw err;
     }
+  }
+
+  /** `GET pipelines`, one page of at most 100 (the largest the API serves): setup's list of event logs. */
+  async listPipelines(pageToken?: string): Promise<PipelinePage> {
+    this.stats.calls++;
+    const query: Record<string, string> = { max_results: '100' };
+    if (pageToken !== undefined) query.page_token = pageToken;
+    const page = await this.#client.request('GET', '/api/2.0/pipelines', pipelineListSchema, { query });
+    const pipelines = (page.statuses ?? []).map((p) =>
+      p.name === undefined ? { pipelineId: p.pipeline_id } : { pipelineId: p.pipeline_id, name: p.name },
+    );
+    return page.next_page_token ? { pipelines, nextPageToken: page.next_page_token } : { pipelines };
   }
 
   async exportFile(path: string): Promise<string | null> {
