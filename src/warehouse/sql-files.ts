@@ -1,7 +1,7 @@
 // Loads the statements of `sql/`. The bundled job carries them inline (injected at build time);
 // a checkout reads them from disk.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +37,18 @@ export function loadSql(name: string): string {
   if (text === undefined) throw new Error(`sql: no statement named '${name}' (expected sql/${name}.sql)`);
   cache.set(name, text);
   return text;
+}
+
+/** Names of the statements in a folder of `sql/` (e.g. `views`), sorted: `views/deployment_health`, ... */
+export function listSql(folder: string): string[] {
+  const prefix = `${folder}/`;
+  const names =
+    typeof __POSTFLIGHT_SQL__ !== 'undefined'
+      ? Object.keys(__POSTFLIGHT_SQL__).filter((n) => n.startsWith(prefix) && !n.slice(prefix.length).includes('/'))
+      : readdirSync(join(sqlRoot(), folder))
+          .filter((f) => f.endsWith('.sql'))
+          .map((f) => prefix + f.slice(0, -'.sql'.length));
+  return names.sort();
 }
 
 /** Splits a file of several statements on top-level semicolons. */
