@@ -4,6 +4,8 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveRollbackPolicy } from '../../src/rollback/policy.js';
+import { loadSql } from '../../src/warehouse/sql-files.js';
+import { parameterNames } from '../../src/warehouse/sql-template.js';
 
 const ROOT = join(__dirname, '../..');
 const SCHEMA = join(ROOT, '../shared/schemas/bundle-jsonschema.json');
@@ -45,6 +47,26 @@ describe("postflight's own bundle", () => {
       { resources: { jobs: { postflight_verifier: { ...(jobs.postflight_verifier as Obj), shedule: {} } } } },
     );
     expect(validate(broken)).toBe(false);
+    // So is an alert comparing with an operator the API does not know, or a dashboard field misspelt.
+    const alerts = (bundle.resources as Obj).alerts as Obj;
+    const failed = alerts.failed_verdict as Obj;
+    const badOperator = merge(
+      { ...bundle },
+      {
+        resources: {
+          alerts: {
+            failed_verdict: { ...failed, evaluation: { ...(failed.evaluation as Obj), comparison_operator: 'MORE' } },
+          },
+        },
+      },
+    );
+    expect(validate(badOperator)).toBe(false);
+    const dashboards = (bundle.resources as Obj).dashboards as Obj;
+    const misspelt = merge(
+      { ...bundle },
+      { resources: { dashboards: { postflight: { ...(dashboards.postflight as Obj), dataset_schemas: 'x' } } } },
+    );
+    expect(validate(misspelt)).toBe(false);
   });
 
   it('defines every variable it uses, and names only files that exist', () => {
@@ -52,7 +74,7 @@ describe("postflight's own bundle", () => {
     const used = new Set([...text.matchAll(/\$\{var\.([a-z_]+)\}/g)].map((m) => m[1]!));
     expect([...used].filter((v) => !(v in (bundle.variables as Obj)))).toEqual([]);
     for (const [file, doc] of files) {
-      for (const m of JSON.stringify(doc).matchAll(/"python_file":"([^"]+)"/g)) {
+      for (const m of JSON.stringify(doc).matchAll(/"(?:python_file|file_path)":"([^"]+)"/g)) {
         expect(existsSync(join(ROOT, dirname(file), m[1]!)), `${file}: ${m[1]}`).toBe(true);
       }
     }
@@ -94,5 +116,83 @@ describe("postflight's own bundle", () => {
     // The name the CI dispatch strategy reads its GitHub token from by default.
     const dispatch = resolveRollbackPolicy({ ciDispatch: { kind: 'github', repository: 'o/r', workflow: 'w.yml' } });
     expect(dispatch.ciDispatch?.kind === 'github' && dispatch.ciDispatch.tokenEnv).toBe(given('--secret'));
+  });
+});
+
+/** A sync pattern as the CLI reads it (gitignore style): `*` within a path segment, `**` across. */
+function globMatches(pattern: string, path: string): boolean {
+  const re = pattern
+    .split('**')
+    .map((part) =>
+      part
+        .split('*')
+        .map((t) => t.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]*'),
+    )
+    .join('.*');
+  return new RegExp(`^${re}$`).test(path);
+}
+
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a bundle variable reference, which the CLI resolves
+const OPS_VAR = '${var.ops_schema}';
+
+describe("postflight's dashboard and alerts in the bundle", () => {
+  const { bundle, files } = loadBundle();
+  const resources = bundle.resources as Obj;
+  const variables = bundle.variables as Obj;
+
+  it('reads the ops schema the job writes: catalog and schema for the dashboard, both for the job and alerts', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bundle variable references, which the CLI resolves
+    expect((variables.ops_schema as Obj).default).toBe('${var.ops_catalog}.${var.ops_schema_name}');
+    const dashboard = (resources.dashboards as Obj).postflight as Obj;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bundle variable reference
+    expect(dashboard.dataset_catalog).toBe('${var.ops_catalog}');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bundle variable reference
+    expect(dashboard.dataset_schema).toBe('${var.ops_schema_name}');
+    const job = (resources.jobs as Obj).postflight_verifier as Obj;
+    const params = ((job.tasks as Obj[])[0]!.spark_python_task as Obj).parameters as string[];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bundle variable reference
+    expect(params[params.indexOf('--ops') + 1]).toBe('${var.ops_schema}');
+  });
+
+  it('keeps the dashboard file out of the synced files, where it would show as a second dashboard', () => {
+    const excluded = ((bundle.sync as Obj).exclude as string[] | undefined) ?? [];
+    for (const [key, d] of Object.entries(resources.dashboards as Obj)) {
+      const path = (d as Obj).file_path as string;
+      const file = [...files].find(([, doc]) => ((doc.resources as Obj | undefined)?.dashboards as Obj)?.[key])![0];
+      const fromRoot = join(dirname(file), path).replace(/\\/g, '/');
+      expect(
+        excluded.some((p) => globMatches(p, fromRoot)),
+        `${fromRoot} is not in sync.exclude`,
+      ).toBe(true);
+    }
+    expect(globMatches('dashboards/*.lvdash.json', 'dashboards/x.lvdash.json')).toBe(true);
+    expect(globMatches('dashboards/*.lvdash.json', 'dashboards/a/x.lvdash.json')).toBe(false);
+  });
+
+  it("runs each alert on the text of its sql/alerts file, with the ops schema as the bundle's variable", () => {
+    const alerts = resources.alerts as Record<string, Obj>;
+    expect(Object.keys(alerts).sort()).toEqual([
+      'budget_exhausted',
+      'failed_verdict',
+      'rollback_blocked',
+      'verifier_heartbeat',
+    ]);
+    for (const [key, a] of Object.entries(alerts)) {
+      const sql = loadSql(`alerts/${key}`);
+      // Alerts bind no parameters: the query must need none.
+      expect(parameterNames(sql), key).toEqual([]);
+      expect(
+        a.query_text,
+        `alerts.yml ${key}: query_text must be sql/alerts/${key}.sql with {{ops}} as \${var.ops_schema}`,
+      ).toBe(sql.split('{{ops}}').join(OPS_VAR));
+      expect(a.file_path, `${key}: a .dbalert.json may not use bundle variables`).toBeUndefined();
+      const schedule = a.schedule as Obj;
+      expect(String(schedule.quartz_cron_schedule).split(' ').length, key).toBeGreaterThanOrEqual(6);
+      // A paused status set here would keep a development deploy from pausing the alert.
+      expect(schedule.pause_status, key).toBeUndefined();
+      const subscriptions = ((a.evaluation as Obj).notification as Obj).subscriptions as Obj[];
+      expect(subscriptions.length, key).toBeGreaterThan(0);
+    }
   });
 });
