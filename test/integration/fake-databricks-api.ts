@@ -25,6 +25,10 @@ export interface KeptPipeline {
   spec: Record<string, unknown>;
   lastModified: number;
   readonly handEdit: (spec: Record<string, unknown>) => void;
+  /** Called after the n-th GET has been answered (from 1): a test changes the pipeline there. */
+  afterGet?: (n: number) => void;
+  /** The next edit is made but its answer lost (the connection drops), as a flaky network does. */
+  loseNextAnswer?: boolean;
 }
 
 export class FakeDatabricksApi {
@@ -54,9 +58,12 @@ export class FakeDatabricksApi {
       },
     };
     const path = `/api/2.0/pipelines/${id}`;
-    this.on(`GET ${path}`, () => ({
-      body: { pipeline_id: id, state: 'IDLE', spec: { id, ...kept.spec }, last_modified: kept.lastModified },
-    }));
+    let gets = 0;
+    this.on(`GET ${path}`, () => {
+      const body = { pipeline_id: id, state: 'IDLE', spec: { id, ...kept.spec }, last_modified: kept.lastModified };
+      kept.afterGet?.(++gets);
+      return { body };
+    });
     this.on(`PUT ${path}`, (req) => {
       let body: Record<string, unknown>;
       try {
@@ -82,6 +89,10 @@ export class FakeDatabricksApi {
         };
       kept.spec = next;
       kept.lastModified += 1_000;
+      if (kept.loseNextAnswer) {
+        kept.loseNextAnswer = false;
+        return { hangUp: true };
+      }
       return { body: {} };
     });
     return kept;
