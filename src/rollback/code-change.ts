@@ -50,6 +50,8 @@ export interface StrategyPick {
   readonly strategy: StrategyName;
   /** Why, for the plan's reasons. */
   readonly note: string;
+  /** A settings reset would leave changed (or maybe changed) code in place: a human must decide. */
+  readonly needsHuman: boolean;
 }
 
 /**
@@ -67,21 +69,34 @@ export function chooseStrategy(input: {
   readonly toVersion: string;
 }): StrategyPick {
   const { choice, code, unpinned } = input;
-  if (choice !== 'auto') return { strategy: choice, note: `${code.text}; strategy ${choice} as the policy sets it` };
+  const stale = code.state !== 'unchanged' && unpinned.length > 0;
+  if (choice !== 'auto')
+    return {
+      strategy: choice,
+      note: `${code.text}; strategy ${choice} as the policy sets it`,
+      needsHuman: choice === 'jobs-api' && stale,
+    };
   if (code.state === 'unchanged')
-    return { strategy: 'jobs-api', note: `${code.text}: resetting job and pipeline settings restores the version` };
+    return {
+      strategy: 'jobs-api',
+      note: `${code.text}: resetting job and pipeline settings restores the version`,
+      needsHuman: false,
+    };
   if (unpinned.length === 0)
     return {
       strategy: 'jobs-api',
       note: `${code.text}; every code path carries the version, so a settings reset runs the target version's code`,
+      needsHuman: false,
     };
   if (input.ciDispatch)
     return {
       strategy: 'ci-dispatch',
       note: `${code.text}, and ${unpinned[0]} is a path every version overwrites: CI redeploys ${input.toVersion.slice(0, 12)} (ci-dispatch)`,
+      needsHuman: false,
     };
   return {
     strategy: 'jobs-api',
     note: `${code.text}, and no CI dispatch is configured (rollback.ciDispatch): a settings reset would leave the failed version's code in place`,
+    needsHuman: true,
   };
 }

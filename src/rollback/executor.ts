@@ -177,6 +177,7 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
         target: row.target,
         fromVersion: row.fromVersion,
         toVersion: row.toVersion,
+        toDeploymentId: row.toDeploymentId,
         restore,
         startedMs: nowMs,
       },

@@ -4,6 +4,7 @@
 import { type CodeFingerprint, fingerprintOfAttributes } from '../ci/code-fingerprint.js';
 import { parseDeployment } from '../deployments/deployment-row.js';
 import type { Deployment, ResourceRef, VerdictState } from '../types.js';
+import { idRows } from '../warehouse/id-rows.js';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
 import type { OpenRollback, PastRollback } from './guards.js';
 import type { RollbackState, SchemaChange, SettingsSnapshot, StrategyName, VersionRecord } from './types.js';
@@ -140,14 +141,10 @@ export async function readSnapshots(wh: Warehouse, deploymentIds: readonly strin
 export async function readCode(wh: Warehouse, deploymentIds: readonly string[]): Promise<Map<string, CodeFingerprint>> {
   const out = new Map<string, CodeFingerprint>();
   if (deploymentIds.length === 0) return out;
-  const rows = await wh.query(
-    'rollback/code',
-    {},
-    { columns: [{ name: 'id', type: 'STRING' }], rows: [...new Set(deploymentIds)].map((id) => [id]) },
-  );
+  const rows = await wh.query('rollback/code', {}, idRows(deploymentIds));
   const seen = new Set<string>();
   for (const r of rows) {
-    // Only the newest attempt's deploy says what is in the workspace.
+    // Only the first row counts: the newest attempt of the deploy says what is in the workspace.
     const id = String(r.deployment_id);
     if (seen.has(id)) continue;
     seen.add(id);

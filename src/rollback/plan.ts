@@ -83,7 +83,8 @@ export function planRollback(input: PlanInput): RollbackPlan {
     toDeploymentId: target.deploymentId,
     safety: c.safety,
     strategy: pick.strategy,
-    reasons: [...c.reasons, pick.note],
+    // The strategy's note where it explains the plan: a SAFE one, or code a reset would not restore.
+    reasons: c.safety === 'SAFE' || pick.needsHuman ? [...c.reasons, pick.note] : c.reasons,
     changes: c.changes,
     restore,
   };

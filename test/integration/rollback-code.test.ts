@@ -73,9 +73,12 @@ describe('the default rollback strategy', () => {
     const out = await decideRollbacks({ wh, ws, policy, dispatcher }, 't', T);
     expect(out.executed.map((e) => e.result)).toEqual(['SUCCEEDED']);
     expect(ws.effects.length).toBe(2);
-    const [rb] = await wh.session.all('SELECT strategy, plan FROM postflight.rollbacks');
+    const [rb] = await wh.session.all('SELECT strategy, plan, restore_deployment_id FROM postflight.rollbacks');
     expect(rb!.strategy).toBe('jobs-api');
     expect(String(rb!.plan)).toMatch(/2 code files are the same in both versions/);
+    // The restore runs the target's code: a later rollback to it knows which.
+    const restored = String(rb!.restore_deployment_id);
+    expect((await readCode(wh, [restored])).get(restored)).toEqual(synced(V1, 'run(1)').code);
     await wh.close();
   });
 });

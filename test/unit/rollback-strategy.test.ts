@@ -127,6 +127,16 @@ describe('the rollback strategy', () => {
     const p = planRollback(input({ code, ciDispatch: true, snapshots: [pinned(good), pinned(failed)] }));
     expect(p).toMatchObject({ safety: 'SAFE', strategy: 'jobs-api' });
     expect(p.reasons.at(-1)).toMatch(/every code path carries the version/);
+    // A plan blocked for another cause does not dress the strategy up as one more reason.
+    const unsafe = planRollback(
+      input({
+        code,
+        snapshots: [pinned(good), pinned(failed)],
+        schemaChanges: [{ table: 'prod.s.t', operation: 'ADD COLUMNS', atMs: 31 * H, subjectId: '11' }],
+      }),
+    );
+    expect(unsafe.safety).toBe('UNSAFE');
+    expect(unsafe.reasons.join(' ')).not.toMatch(/code path/);
   });
 
   it("keeps the policy's explicit choice", () => {
