@@ -14,6 +14,7 @@ import { type DecisionRecord, insertDecisions, markVerdict, quarantine } from '.
 import {
   type DecideWork,
   type ResumeWork,
+  readCode,
   readHistory,
   readSchemaChanges,
   readSnapshots,
@@ -22,6 +23,7 @@ import {
 import { planRollback } from '../rollback/plan.js';
 import { type RollbackPolicy, strategyFor } from '../rollback/policy.js';
 import { restoreDeploymentIdOf } from '../rollback/rollback-id.js';
+import { readMarks } from '../rollback/strategies/live-state.js';
 import { selectTarget } from '../rollback/target.js';
 import type { VersionRecord } from '../rollback/types.js';
 import type { Warehouse } from '../warehouse/port.js';
@@ -129,11 +131,12 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
     .map((f) => selectTarget(f, versions).target?.deploymentId)
     .filter((x): x is string => x !== undefined);
   const snapshots = await readSnapshots(wh, [...failedRecords.map((f) => f.deploymentId), ...targets]);
+  const code = await readCode(wh, [...failedRecords.map((f) => f.deploymentId), ...targets]);
   const schemaChanges = await readSchemaChanges(
     wh,
     failedRecords.flatMap((f) => f.resources.map((r) => ({ subjectId: r.id, sinceMs: f.finishedMs }))),
   );
-  const records: DecisionRecord[] = failedRecords.map((failed, i) => {
+  const planned = failedRecords.map((failed, i) => {
     const ids = new Set(failed.resources.map((r) => r.id));
     const plan = planRollback({
       failed,
@@ -144,6 +147,8 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
         (c) => c.subjectId !== null && ids.has(c.subjectId) && c.atMs >= failed.finishedMs,
       ),
       strategy: strategyFor(policy, failed.bundle),
+      ciDispatch: policy.ciDispatch !== null,
+      code,
       partial: candidates[i]!.deployment.status === 'PARTIAL',
     });
     const decision = decideRollback({ plan, failedActor: failed.actor, recent: rollbacks, policy, nowMs });
@@ -153,6 +158,14 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
         : null;
     return { plan, decision, restoreDeploymentId };
   });
+  // How each resource a rollback will restore looks now: a change made after this, by hand, stops
+  // the restore instead of being overwritten (read only for rollbacks that will act).
+  const records: DecisionRecord[] = [];
+  for (const r of planned)
+    records.push({
+      ...r,
+      marks: r.decision.state === 'REQUESTED' ? await readMarks(deps.ws, r.plan.restore, nowMs) : [],
+    });
   // The decision is on record before anything acts on it. The ledger row goes last: once it
   // exists the deployment is no longer a candidate, so quarantine and pages must already be done.
   await appendAudit(

@@ -98,6 +98,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'rollback/quarantine': QUARANTINE_COLUMNS,
   'rollback/schema_changes': SCHEMA_SINCE_COLUMNS,
   'rollback/snapshots': [{ name: 'id', type: 'STRING' }],
+  'rollback/code': columnsOf(idRows([])),
   'record/merge_resource_snapshots': columnsOf(snapshotRows([], 0)),
   'record/merge_deployment_events': columnsOf(stageEventRows([])),
   'record/previous': columnsOf(idRows([])),

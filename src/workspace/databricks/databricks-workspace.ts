@@ -2,7 +2,8 @@
 // `stats.calls` counts API requests the way the embedded workspace does (token requests aside).
 
 import type { z } from 'zod';
-import type { ApiRun, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
+import { EditConflictError } from '../edit-conflict.js';
+import type { ApiRun, EditGuard, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
 import { DatabricksApiError } from './api-error.js';
 import {
   emptySchema,
@@ -130,13 +131,34 @@ export class DatabricksWorkspace implements Workspace {
     }
   }
 
-  async editPipeline(pipelineId: string, spec: Record<string, unknown>): Promise<void> {
+  async editPipeline(pipelineId: string, spec: Record<string, unknown>, guard?: EditGuard): Promise<void> {
     checkId(pipelineId, PIPELINE_ID, 'pipeline id', 'a pipeline id is the UUID in the pipeline URL');
     this.stats.calls++;
-    await this.#client.request('PUT', `/api/2.0/pipelines/${pipelineId}`, emptySchema, {
-      body: JSON.stringify({ ...spec, pipeline_id: pipelineId }),
-    });
+    const body = {
+      ...spec,
+      pipeline_id: pipelineId,
+      ...(guard ? { expected_last_modified: guard.expectedLastModified } : {}),
+    };
+    try {
+      await this.#client.request('PUT', `/api/2.0/pipelines/${pipelineId}`, emptySchema, {
+        body: JSON.stringify(body),
+      });
+    } catch (err) {
+      if (guard && err instanceof DatabricksApiError && isEditConflict(err))
+        throw new EditConflictError(`pipeline ${pipelineId}`, guard.expectedLastModified, err.message);
+      throw err;
+    }
   }
+}
+
+/**
+ * The API refuses a stale `expected_last_modified` "with a conflict" (EditPipeline's own words):
+ * HTTP 409, whose error_code the API reference does not name. A 409 that says a name is taken is
+ * another problem and keeps its own error.
+ */
+function isEditConflict(err: DatabricksApiError): boolean {
+  if (err.errorCode !== null && /ALREADY_EXISTS/.test(err.errorCode)) return false;
+  return err.status === 409 || err.errorCode === 'RESOURCE_CONFLICT' || err.errorCode === 'ABORTED';
 }
 
 /** Adds one jobs/get page to the settings gathered so far: later pages only extend the paged arrays. */
