@@ -78,6 +78,10 @@ describe("postflight's own bundle", () => {
         expect(existsSync(join(ROOT, dirname(file), m[1]!)), `${file}: ${m[1]}`).toBe(true);
       }
     }
+    // Files a task names by their workspace path are the bundle root's files, synced from git.
+    for (const m of JSON.stringify(bundle).matchAll(/"\$\{workspace\.file_path\}\/([^"]+)"/g)) {
+      if (m[1] !== 'dist/postflight.mjs') expect(existsSync(join(ROOT, m[1]!)), m[1]).toBe(true);
+    }
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Obj }).scripts;
     const build = ((bundle.artifacts as Obj).postflight as Obj).build as string;
     for (const m of build.matchAll(/npm run ([a-z:-]+)/g)) expect(Object.keys(scripts)).toContain(m[1]);
