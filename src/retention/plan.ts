@@ -58,6 +58,8 @@ export interface TableFigures {
   readonly conflicts: number;
   /** Archive rows past the archive window. */
   readonly expired: Tally;
+  /** Due rows already past the archive window: a run archives and removes them at once. */
+  readonly dueExpired: Tally;
   /** The audit log only: the newest row past the archive window, the anchor once they are removed. */
   readonly anchor: ChainTail | null;
 }
@@ -104,6 +106,7 @@ export function figuresFromRow(r: Readonly<Record<string, unknown>>): TableFigur
     copies: { rows: n('archived_rows'), sum: sum('archived_sum') },
     conflicts: n('conflict_rows'),
     expired: { rows: n('expired_rows'), sum: sum('expired_sum') },
+    dueExpired: { rows: n('due_expired_rows'), sum: sum('due_expired_sum') },
     anchor:
       anchorSeq === undefined || anchorSeq === null || r.anchor_hash === null || r.anchor_hash === undefined
         ? null

@@ -82,17 +82,20 @@ async function measure(ctx: Context, table: ArchivedTable): Promise<TableFigures
   return figuresFromRow(rows[0] ?? {});
 }
 
-/** What a run would do: the due rows would move, the expired ones leave the archive. */
+/**
+ * What a run would do: the due rows would move, and the archived rows past the archive window
+ * leave it, with the due rows already past it (archived and removed in the same run).
+ */
 function preview(table: ArchivedTable, f: TableFigures): TableOutcome {
   return {
     table,
     before: f,
     after: f,
     moved: f.due,
-    purged: f.expired,
+    purged: { rows: f.expired.rows + f.dueExpired.rows, sum: f.expired.sum + f.dueExpired.sum },
     verified: null,
     conserved: true,
-    anchor: table === CHAINED_TABLE && f.expired.rows > 0 ? f.anchor : null,
+    anchor: null,
     problems: [],
   };
 }

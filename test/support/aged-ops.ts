@@ -91,6 +91,17 @@ export class AgedOps {
     return new AgedOps(wh);
   }
 
+  /** A copy, in memory, of a world saved with `save`: each test starts from the same rows. */
+  static async copyOf(path: string, days: number): Promise<AgedOps> {
+    const w = new AgedOps(await DuckDbWarehouse.openCopyInMemory(path));
+    w.days = days;
+    return w;
+  }
+
+  save(path: string): Promise<void> {
+    return this.wh.saveTo(path);
+  }
+
   /** Writes days [this.days, to): the earlier open verdicts become final, as a tick would make them. */
   async addDays(to: number): Promise<void> {
     const from = this.days;
@@ -119,6 +130,41 @@ export class AgedOps {
 
   async count(sql: string, params: Record<string, string | number> = {}): Promise<number> {
     return Number((await this.wh.session.all(sql, params))[0]!.n);
+  }
+
+  /**
+   * What the hot tables and their archives hold against what was written: rows held that were
+   * never written (or were changed), rows written that are gone though younger than the archive
+   * window, and rows held twice. Empty when retention lost and invented nothing.
+   */
+  async discrepancies(archiveBeforeMs: number): Promise<string[]> {
+    const out: string[] = [];
+    const cut = 'make_timestamp(CAST($cut AS BIGINT) * 1000)';
+    for (const t of ARCHIVED_TABLES) {
+      const hot = `SELECT * FROM postflight.${t}`;
+      const archived = `SELECT * EXCLUDE (archived_at) FROM postflight.${t}_archive`;
+      const [r] = await this.wh.session.all(
+        `WITH held AS (${hot} UNION ALL ${archived})
+         SELECT
+           (SELECT count(*) FROM (SELECT * FROM held EXCEPT ALL SELECT * FROM shadow.${t})) AS invented,
+           (SELECT count(*) FROM (SELECT * FROM shadow.${t} WHERE ${AGE[t]} >= ${cut} EXCEPT ALL SELECT * FROM held)) AS lost,
+           (SELECT count(*) FROM (${hot} INTERSECT ALL ${archived})) AS twice,
+           (SELECT count(*) FROM postflight.${t}_archive WHERE ${AGE[t]} < ${cut}) AS "archived past the window"`,
+        { cut: archiveBeforeMs },
+      );
+      for (const [what, n] of Object.entries(r!)) if (Number(n)) out.push(`${t}: ${n} rows ${what}`);
+    }
+    return out;
+  }
+
+  /** Every row of the given tables, in a fixed order: two states compare as text. */
+  async contents(tables: readonly string[]): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const t of tables)
+      out[t] = JSON.stringify(await this.wh.session.all(`SELECT * FROM postflight.${t} ORDER BY ALL`), (_, v) =>
+        typeof v === 'bigint' ? v.toString() : v,
+      );
+    return out;
   }
 }
 

@@ -20,6 +20,7 @@ const figures = (o: Partial<TableFigures>): TableFigures => ({
   copies: { rows: 0, sum: 0n },
   conflicts: 0,
   expired: { rows: 0, sum: 0n },
+  dueExpired: { rows: 0, sum: 0n },
   anchor: null,
   ...o,
 });

@@ -1,12 +1,15 @@
 -- Retention figures of audit_log: rows and checksums (the sum of each row's xxhash64) of
 -- the audit_log rows older than the hot window, due to move; of their copies in the archive,
--- matched by key; of the whole archive; and of the archive rows past the archive window.
+-- matched by key; of the whole archive; of the archive rows past the archive window, which for the
+-- hash chain is a prefix: every row up to the newest one logged before the window (anchor_seq, with
+-- its hash as anchor_hash, the anchor the chain is verified from once they are gone); and of the
+-- due rows already past it (a run archives and removes them at once).
 -- The newest entry stays: the next entry chains on it.
 -- Params: hot_before_ms, archive_before_ms.
 WITH due AS (
   SELECT x.seq, xxhash64(
     x.seq, x.logged_at, x.actor, x.action, x.subject, x.payload, x.prev_hash, x.hash, x.event_key
-  ) AS h
+  ) AS h, x.logged_at AS aged_at
   FROM {{ops}}.audit_log x
   WHERE x.logged_at < timestamp_millis(:hot_before_ms)
     AND x.seq < (SELECT MAX(l.seq) FROM {{ops}}.audit_log l)
@@ -22,7 +25,8 @@ cut AS (
 )
 SELECT hot.n AS hot_rows, due_all.n AS due_rows, due_all.s AS due_sum, arc_all.n AS archive_rows,
   arc_all.s AS archive_sum, copies.n AS archived_rows, copies.s AS archived_sum, copies.differing AS conflict_rows,
-  expired.n AS expired_rows, expired.s AS expired_sum, anchor.anchor_seq, anchor.anchor_hash
+  expired.n AS expired_rows, expired.s AS expired_sum, due_old.n AS due_expired_rows, due_old.s AS due_expired_sum,
+  anchor.anchor_seq, anchor.anchor_hash
 FROM (SELECT COUNT(*) AS n FROM {{ops}}.audit_log) hot
 CROSS JOIN (SELECT COUNT(*) AS n, CAST(coalesce(SUM(CAST(h AS DECIMAL(38, 0))), 0) AS STRING) AS s FROM due) due_all
 CROSS JOIN (SELECT COUNT(*) AS n, CAST(coalesce(SUM(CAST(h AS DECIMAL(38, 0))), 0) AS STRING) AS s FROM arc) arc_all
@@ -35,6 +39,10 @@ CROSS JOIN (
   SELECT COUNT(*) AS n, CAST(coalesce(SUM(CAST(arc.h AS DECIMAL(38, 0))), 0) AS STRING) AS s
   FROM arc JOIN cut ON arc.seq <= cut.anchor_seq
 ) expired
+CROSS JOIN (
+  SELECT COUNT(*) AS n, CAST(coalesce(SUM(CAST(h AS DECIMAL(38, 0))), 0) AS STRING) AS s
+  FROM due WHERE aged_at < timestamp_millis(:archive_before_ms)
+) due_old
 CROSS JOIN (
   SELECT cut.anchor_seq, MAX(l.hash) AS anchor_hash
   FROM cut LEFT JOIN {{ops}}.audit_log_archive l ON l.seq = cut.anchor_seq

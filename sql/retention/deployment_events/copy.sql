@@ -1,6 +1,6 @@
 -- Copies the deployment_events rows older than the hot window into the archive. A row already there is replaced
 -- only when the hot row has changed since.
--- A stage moves once its deployment has moved.
+-- A stage moves with its deployment.
 -- Safe to repeat. Params: hot_before_ms, now_ms.
 MERGE INTO {{ops}}.deployment_events_archive AS t
 USING (
@@ -15,10 +15,23 @@ USING (
         x.span_id
       ) AS h
       FROM {{ops}}.deployment_events x
+      LEFT JOIN (
+        -- Deployments that stay hot: younger than the window, still under verification, or per bundle
+        -- and target the newest (a deploy's previous version) or the newest HEALTHY (a rollback's target).
+        SELECT d.*,
+          coalesce(d.finished_at, d.started_at, d.recorded_at) IS NULL OR coalesce(d.finished_at, d.started_at, d.recorded_at) >= timestamp_millis(:hot_before_ms)
+            OR (coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND (
+              NOT coalesce(v.is_final, false)
+              OR ROW_NUMBER() OVER (PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL')
+                ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) = 1
+              OR (coalesce(v.state, '') = 'HEALTHY' AND ROW_NUMBER() OVER (
+                PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND coalesce(v.state, '') = 'HEALTHY'
+                ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) = 1)
+            )) AS stays
+        FROM {{ops}}.deployments d LEFT JOIN {{ops}}.verdicts v ON v.deployment_id = d.deployment_id
+      ) dep ON dep.deployment_id = x.deployment_id
       WHERE coalesce(x.finished_at, x.started_at) < timestamp_millis(:hot_before_ms)
-        AND NOT EXISTS (
-          SELECT 1 FROM {{ops}}.deployments d WHERE d.deployment_id = x.deployment_id
-        )
+        AND NOT coalesce(dep.stays, false)
     ) due
   ) ranked
   WHERE ranked.copy_rank = 1

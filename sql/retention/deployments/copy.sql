@@ -17,17 +17,22 @@ USING (
         x.started_at, x.finished_at, x.status, x.resources, x.expected_changes, x.trace_id, x.recorded_at
       ) AS h
       FROM (
-        SELECT d.*, coalesce(v.is_final, false) AS judged, coalesce(v.state, '') AS verdict_state,
-          ROW_NUMBER() OVER (PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL')
-            ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) AS newest,
-          ROW_NUMBER() OVER (
-            PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND coalesce(v.state, '') = 'HEALTHY'
-            ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) AS newest_healthy
+        -- Deployments that stay hot: younger than the window, still under verification, or per bundle
+        -- and target the newest (a deploy's previous version) or the newest HEALTHY (a rollback's target).
+        SELECT d.*,
+          coalesce(d.finished_at, d.started_at, d.recorded_at) IS NULL OR coalesce(d.finished_at, d.started_at, d.recorded_at) >= timestamp_millis(:hot_before_ms)
+            OR (coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND (
+              NOT coalesce(v.is_final, false)
+              OR ROW_NUMBER() OVER (PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL')
+                ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) = 1
+              OR (coalesce(v.state, '') = 'HEALTHY' AND ROW_NUMBER() OVER (
+                PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND coalesce(v.state, '') = 'HEALTHY'
+                ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) = 1)
+            )) AS stays
         FROM {{ops}}.deployments d LEFT JOIN {{ops}}.verdicts v ON v.deployment_id = d.deployment_id
       ) x
       WHERE coalesce(x.finished_at, x.started_at, x.recorded_at) < timestamp_millis(:hot_before_ms)
-        AND NOT (coalesce(x.status, '') IN ('SUCCEEDED', 'PARTIAL')
-          AND (NOT x.judged OR x.newest = 1 OR (x.verdict_state = 'HEALTHY' AND x.newest_healthy = 1)))
+        AND NOT x.stays
     ) due
   ) ranked
   WHERE ranked.copy_rank = 1

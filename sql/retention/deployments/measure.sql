@@ -1,6 +1,7 @@
 -- Retention figures of deployments: rows and checksums (the sum of each row's xxhash64) of
 -- the deployments rows older than the hot window, due to move; of their copies in the archive,
--- matched by key; of the whole archive; and of the archive rows past the archive window.
+-- matched by key; of the whole archive; of the archive rows past the archive window; and of the
+-- due rows already past it (a run archives and removes them at once).
 -- Kept hot at any age: a deployment still under verification and, per bundle and target, the newest
 -- deployment (the next deploy's previous version) and the newest HEALTHY one (where a rollback returns to).
 -- Params: hot_before_ms, archive_before_ms.
@@ -8,19 +9,24 @@ WITH due AS (
   SELECT x.deployment_id, xxhash64(
     x.deployment_id, x.bundle, x.target, x.version, x.previous_version, x.actor, x.ci_run_url, x.started_at,
     x.finished_at, x.status, x.resources, x.expected_changes, x.trace_id, x.recorded_at
-  ) AS h
+  ) AS h, coalesce(x.finished_at, x.started_at, x.recorded_at) AS aged_at
   FROM (
-    SELECT d.*, coalesce(v.is_final, false) AS judged, coalesce(v.state, '') AS verdict_state,
-      ROW_NUMBER() OVER (PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL')
-        ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) AS newest,
-      ROW_NUMBER() OVER (
-        PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND coalesce(v.state, '') = 'HEALTHY'
-        ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) AS newest_healthy
+    -- Deployments that stay hot: younger than the window, still under verification, or per bundle
+    -- and target the newest (a deploy's previous version) or the newest HEALTHY (a rollback's target).
+    SELECT d.*,
+      coalesce(d.finished_at, d.started_at, d.recorded_at) IS NULL OR coalesce(d.finished_at, d.started_at, d.recorded_at) >= timestamp_millis(:hot_before_ms)
+        OR (coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND (
+          NOT coalesce(v.is_final, false)
+          OR ROW_NUMBER() OVER (PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL')
+            ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) = 1
+          OR (coalesce(v.state, '') = 'HEALTHY' AND ROW_NUMBER() OVER (
+            PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND coalesce(v.state, '') = 'HEALTHY'
+            ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) = 1)
+        )) AS stays
     FROM {{ops}}.deployments d LEFT JOIN {{ops}}.verdicts v ON v.deployment_id = d.deployment_id
   ) x
   WHERE coalesce(x.finished_at, x.started_at, x.recorded_at) < timestamp_millis(:hot_before_ms)
-    AND NOT (coalesce(x.status, '') IN ('SUCCEEDED', 'PARTIAL')
-      AND (NOT x.judged OR x.newest = 1 OR (x.verdict_state = 'HEALTHY' AND x.newest_healthy = 1)))
+    AND NOT x.stays
 ),
 arc AS (
   SELECT a.deployment_id, xxhash64(
@@ -31,7 +37,7 @@ arc AS (
 )
 SELECT hot.n AS hot_rows, due_all.n AS due_rows, due_all.s AS due_sum, arc_all.n AS archive_rows,
   arc_all.s AS archive_sum, copies.n AS archived_rows, copies.s AS archived_sum, copies.differing AS conflict_rows,
-  expired.n AS expired_rows, expired.s AS expired_sum
+  expired.n AS expired_rows, expired.s AS expired_sum, due_old.n AS due_expired_rows, due_old.s AS due_expired_sum
 FROM (SELECT COUNT(*) AS n FROM {{ops}}.deployments) hot
 CROSS JOIN (SELECT COUNT(*) AS n, CAST(coalesce(SUM(CAST(h AS DECIMAL(38, 0))), 0) AS STRING) AS s FROM due) due_all
 CROSS JOIN (SELECT COUNT(*) AS n, CAST(coalesce(SUM(CAST(h AS DECIMAL(38, 0))), 0) AS STRING) AS s FROM arc) arc_all
@@ -44,3 +50,7 @@ CROSS JOIN (
   SELECT COUNT(*) AS n, CAST(coalesce(SUM(CAST(h AS DECIMAL(38, 0))), 0) AS STRING) AS s
   FROM arc WHERE aged_at < timestamp_millis(:archive_before_ms)
 ) expired
+CROSS JOIN (
+  SELECT COUNT(*) AS n, CAST(coalesce(SUM(CAST(h AS DECIMAL(38, 0))), 0) AS STRING) AS s
+  FROM due WHERE aged_at < timestamp_millis(:archive_before_ms)
+) due_old

@@ -1,6 +1,6 @@
 -- Copies the rollbacks rows older than the hot window into the archive. A row already there is replaced
 -- only when the hot row has changed since.
--- A rollback moves once it has ended (not REQUESTED or EXECUTING) and its deployment has moved.
+-- A rollback moves with its deployment, once ended (not REQUESTED or EXECUTING).
 -- Safe to repeat. Params: hot_before_ms, now_ms.
 MERGE INTO {{ops}}.rollbacks_archive AS t
 USING (
@@ -18,10 +18,23 @@ USING (
         x.not_before, x.lease_holder, x.lease_until, x.restore_deployment_id
       ) AS h
       FROM {{ops}}.rollbacks x
+      LEFT JOIN (
+        -- Deployments that stay hot: younger than the window, still under verification, or per bundle
+        -- and target the newest (a deploy's previous version) or the newest HEALTHY (a rollback's target).
+        SELECT d.*,
+          coalesce(d.finished_at, d.started_at, d.recorded_at) IS NULL OR coalesce(d.finished_at, d.started_at, d.recorded_at) >= timestamp_millis(:hot_before_ms)
+            OR (coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND (
+              NOT coalesce(v.is_final, false)
+              OR ROW_NUMBER() OVER (PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL')
+                ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) = 1
+              OR (coalesce(v.state, '') = 'HEALTHY' AND ROW_NUMBER() OVER (
+                PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND coalesce(v.state, '') = 'HEALTHY'
+                ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) = 1)
+            )) AS stays
+        FROM {{ops}}.deployments d LEFT JOIN {{ops}}.verdicts v ON v.deployment_id = d.deployment_id
+      ) dep ON dep.deployment_id = x.deployment_id
       WHERE coalesce(x.updated_at, x.requested_at) < timestamp_millis(:hot_before_ms)
-        AND coalesce(x.state, '') NOT IN ('REQUESTED', 'EXECUTING') AND NOT EXISTS (
-          SELECT 1 FROM {{ops}}.deployments d WHERE d.deployment_id = x.deployment_id
-        )
+        AND coalesce(x.state, '') NOT IN ('REQUESTED', 'EXECUTING') AND NOT coalesce(dep.stays, false)
     ) due
   ) ranked
   WHERE ranked.copy_rank = 1

@@ -1,6 +1,6 @@
 -- Removes from the hot table the rollbacks rows older than the hot window whose copy in the archive is identical
 -- (same key, same row hash): a row not copied, or changed since, stays.
--- A rollback moves once it has ended (not REQUESTED or EXECUTING) and its deployment has moved.
+-- A rollback moves with its deployment, once ended (not REQUESTED or EXECUTING).
 -- Safe to repeat. Params: hot_before_ms.
 MERGE INTO {{ops}}.rollbacks AS t
 USING (
@@ -12,10 +12,23 @@ USING (
       x.not_before, x.lease_holder, x.lease_until, x.restore_deployment_id
     ) AS h
     FROM {{ops}}.rollbacks x
+    LEFT JOIN (
+      -- Deployments that stay hot: younger than the window, still under verification, or per bundle
+      -- and target the newest (a deploy's previous version) or the newest HEALTHY (a rollback's target).
+      SELECT d.*,
+        coalesce(d.finished_at, d.started_at, d.recorded_at) IS NULL OR coalesce(d.finished_at, d.started_at, d.recorded_at) >= timestamp_millis(:hot_before_ms)
+          OR (coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND (
+            NOT coalesce(v.is_final, false)
+            OR ROW_NUMBER() OVER (PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL')
+              ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) = 1
+            OR (coalesce(v.state, '') = 'HEALTHY' AND ROW_NUMBER() OVER (
+              PARTITION BY d.bundle, d.target, coalesce(d.status, '') IN ('SUCCEEDED', 'PARTIAL') AND coalesce(v.state, '') = 'HEALTHY'
+              ORDER BY d.finished_at DESC NULLS LAST, d.deployment_id DESC) = 1)
+          )) AS stays
+      FROM {{ops}}.deployments d LEFT JOIN {{ops}}.verdicts v ON v.deployment_id = d.deployment_id
+    ) dep ON dep.deployment_id = x.deployment_id
     WHERE coalesce(x.updated_at, x.requested_at) < timestamp_millis(:hot_before_ms)
-      AND coalesce(x.state, '') NOT IN ('REQUESTED', 'EXECUTING') AND NOT EXISTS (
-        SELECT 1 FROM {{ops}}.deployments d WHERE d.deployment_id = x.deployment_id
-      )
+      AND coalesce(x.state, '') NOT IN ('REQUESTED', 'EXECUTING') AND NOT coalesce(dep.stays, false)
   ) due
   JOIN {{ops}}.rollbacks_archive a
     ON a.rollback_id = due.rollback_id
