@@ -37,7 +37,8 @@ export const KEPT_HOT: Readonly<Record<ArchivedTable, string>> = {
   check_results: 'results of deployments still hot',
   rollbacks: 'rollbacks not ended (REQUESTED, EXECUTING), and those of deployments still hot',
   error_budgets: 'the newest hour of each subject and SLO (the promotion gate reads it)',
-  audit_log: 'the newest entry (the next entry chains on it)',
+  audit_log:
+    'the newest entry (the next entry chains on it), and every entry after the first one still young: rows move in seq order',
   ticks: 'the newest tick (the next tick starts from its watermarks)',
   observed_runs: 'nothing: baselines reach back at most the hot window',
   table_commits: 'the newest commit of each table (the next history read starts after it)',

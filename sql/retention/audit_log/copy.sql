@@ -1,6 +1,6 @@
 -- Copies the audit_log rows older than the hot window into the archive. A row already there is left as it is:
 -- the log is append-only, so a copy that differs is reported, never overwritten.
--- The newest entry stays: the next entry chains on it.
+-- Rows move in seq order, and the newest entry stays: the next entry chains on it.
 -- Safe to repeat. Params: hot_before_ms, now_ms.
 MERGE INTO {{ops}}.audit_log_archive AS t
 USING (
@@ -15,7 +15,12 @@ USING (
       ) AS h
       FROM {{ops}}.audit_log x
       WHERE x.logged_at < timestamp_millis(:hot_before_ms)
-        AND x.seq < (SELECT MAX(l.seq) FROM {{ops}}.audit_log l)
+        -- In seq order only, so the hot log stays the chain's newest rows: nothing after the first
+        -- row still young, and never the newest row (the next entry chains on it).
+        AND x.seq < coalesce(
+          (SELECT MIN(l.seq) FROM {{ops}}.audit_log l WHERE l.logged_at >= timestamp_millis(:hot_before_ms)),
+          (SELECT MAX(l.seq) FROM {{ops}}.audit_log l)
+        )
     ) due
   ) ranked
   WHERE ranked.copy_rank = 1

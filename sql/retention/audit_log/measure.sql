@@ -4,7 +4,7 @@
 -- hash chain is a prefix: every row up to the newest one logged before the window (anchor_seq, with
 -- its hash as anchor_hash, the anchor the chain is verified from once they are gone); and of the
 -- due rows already past it (a run archives and removes them at once).
--- The newest entry stays: the next entry chains on it.
+-- Rows move in seq order, and the newest entry stays: the next entry chains on it.
 -- Params: hot_before_ms, archive_before_ms.
 WITH due AS (
   SELECT x.seq, xxhash64(
@@ -12,7 +12,12 @@ WITH due AS (
   ) AS h, x.logged_at AS aged_at
   FROM {{ops}}.audit_log x
   WHERE x.logged_at < timestamp_millis(:hot_before_ms)
-    AND x.seq < (SELECT MAX(l.seq) FROM {{ops}}.audit_log l)
+    -- In seq order only, so the hot log stays the chain's newest rows: nothing after the first
+    -- row still young, and never the newest row (the next entry chains on it).
+    AND x.seq < coalesce(
+      (SELECT MIN(l.seq) FROM {{ops}}.audit_log l WHERE l.logged_at >= timestamp_millis(:hot_before_ms)),
+      (SELECT MAX(l.seq) FROM {{ops}}.audit_log l)
+    )
 ),
 arc AS (
   SELECT a.seq, xxhash64(
@@ -21,7 +26,10 @@ arc AS (
   FROM {{ops}}.audit_log_archive a
 ),
 cut AS (
-  SELECT MAX(seq) AS anchor_seq FROM arc WHERE aged_at < timestamp_millis(:archive_before_ms)
+  -- A prefix of the chain: up to the first archived row still inside the archive window.
+  SELECT MAX(seq) AS anchor_seq FROM arc
+  WHERE aged_at < timestamp_millis(:archive_before_ms)
+    AND seq < coalesce((SELECT MIN(y.seq) FROM arc y WHERE y.aged_at >= timestamp_millis(:archive_before_ms)), seq + 1)
 )
 SELECT hot.n AS hot_rows, due_all.n AS due_rows, due_all.s AS due_sum, arc_all.n AS archive_rows,
   arc_all.s AS archive_sum, copies.n AS archived_rows, copies.s AS archived_sum, copies.differing AS conflict_rows,
