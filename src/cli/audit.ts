@@ -8,11 +8,14 @@ import type { Logger } from '../log.js';
 import { SimWorld } from '../simulator/world.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { Warehouse } from '../warehouse/port.js';
+import { archiveMissing } from './archive-missing.js';
 import { parseWarehouse } from './args.js';
 import { type CommonValues, connectWith, UsageError } from './common-options.js';
 
 export async function runAuditCommand(wh: Warehouse, out: NodeJS.WritableStream, json: boolean): Promise<number> {
-  const v = await verifyAuditLog(wh);
+  const v = await verifyAuditLog(wh).catch((e: Error) => {
+    throw archiveMissing(e) ?? e;
+  });
   if (json) out.write(`${JSON.stringify(v)}\n`);
   else if (v.ok)
     out.write(

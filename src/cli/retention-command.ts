@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { DEFAULT_RETENTION, MAX_ARCHIVE_DAYS, MIN_HOT_DAYS, type RetentionPolicy } from '../retention/plan.js';
 import { reportJson, reportText } from '../retention/report.js';
 import { runRetention } from '../retention/run-retention.js';
+import { archiveMissing } from './archive-missing.js';
 import { ConfigError, parseIntFlag } from './args.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectFromFlags } from './ci-connection.js';
 
@@ -57,7 +58,11 @@ export async function runRetentionCommand(argv: readonly string[], log: Logger):
   }
   const conn = await connectFromFlags(values, log);
   try {
-    const report = await runRetention(conn.wh, { nowMs: conn.nowMs(), policy, dryRun: values['dry-run'] }, log);
+    const report = await runRetention(conn.wh, { nowMs: conn.nowMs(), policy, dryRun: values['dry-run'] }, log).catch(
+      (e: Error) => {
+        throw archiveMissing(e) ?? e;
+      },
+    );
     process.stdout.write(values.json ? `${JSON.stringify(reportJson(report))}\n` : reportText(report));
     return report.ok ? 0 : 1;
   } finally {

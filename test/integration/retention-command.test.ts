@@ -80,4 +80,15 @@ describe('postflight retention', () => {
       /does not exist; run 'postflight simulate/,
     );
   });
+
+  it('says how to create the archive tables where an older setup lacks them', async () => {
+    const wh = await DuckDbWarehouse.open(db);
+    await wh.session.run('DROP TABLE postflight.ticks_archive');
+    await wh.close();
+    const failed = retention('--json');
+    await expect(failed).rejects.toThrow(ConfigError);
+    await expect(failed).rejects.toThrow(
+      /ticks_archive.*the archive tables are missing; create them with 'postflight setup/,
+    );
+  });
 });

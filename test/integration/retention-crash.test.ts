@@ -1,5 +1,5 @@
-// Kills a retention run after each of its statements that moves a deployment or the audit log,
-// removes archived audit rows or records the run, then runs it again: every time the second run
+// Kills a retention run after each of its writes that moves a deployment or the audit log, anchors
+// the chain, removes archived rows or records the run, then runs it again: every time the second run
 // finishes the work with the same rows in the same places as a run never stopped, and the audit
 // chain verifies.
 
@@ -12,6 +12,7 @@ import { verifyAuditLog } from '../../src/audit/audit-log.js';
 import { cutoffsAt, DEFAULT_RETENTION } from '../../src/retention/plan.js';
 import { runRetention } from '../../src/retention/run-retention.js';
 import { ARCHIVED_TABLES } from '../../src/retention/tables.js';
+import type { RowBatch, SqlParams } from '../../src/warehouse/port.js';
 import { AgedOps, dayMs } from '../support/aged-ops.js';
 import { FaultyWarehouse, Killed, KillSwitch } from '../support/faults.js';
 
@@ -66,9 +67,14 @@ beforeAll(async () => {
   await w.syncAudit();
   expect(await w.discrepancies(cutoffsAt(NOW, DEFAULT_RETENTION).archiveBeforeMs)).toEqual([]);
   await w.wh.close();
+  // After each write: stopping after a read leaves the same rows as stopping after the write before it.
   killPoints = trace.names
     .map((name, i) => [i + 1, name] as [number, string])
-    .filter(([, name]) => /^retention\/(deployments|audit_log)\/|^audit\/|^retention\/record$/.test(name));
+    .filter(([, name]) =>
+      /^retention\/(deployments|audit_log)\/(copy|release|purge|anchor)$|^audit\/(append|merge_head)$|^retention\/record$/.test(
+        name,
+      ),
+    );
 }, 120_000);
 afterAll(() => rmSync(saved, { force: true }));
 
@@ -81,7 +87,6 @@ describe('a retention run killed between statements', () => {
       'retention/deployments/purge',
       'retention/audit_log/copy',
       'retention/audit_log/release',
-      'audit/segment',
       'audit/append',
       'retention/audit_log/anchor',
       'retention/audit_log/purge',
@@ -103,4 +108,40 @@ describe('a retention run killed between statements', () => {
       await w.wh.close();
     }
   }, 600_000);
+});
+
+describe('a retention write that loses a race', () => {
+  /** Fails the first `times` runs of one statement as Delta fails a write another writer beat. */
+  async function racing(statement: string, times: number, message: string) {
+    const w = await AgedOps.copyOf(saved, DAYS);
+    const attempts: string[] = [];
+    const execute = w.wh.execute.bind(w.wh);
+    w.wh.execute = async (name: string, params?: SqlParams, rows?: RowBatch) => {
+      if (name === statement && attempts.push(name) <= times) throw new Error(message);
+      return execute(name, params, rows);
+    };
+    return { w, attempts };
+  }
+  const CONFLICT =
+    '[DELTA_CONCURRENT_APPEND] ConcurrentAppendException: Files were added to the root of the table by a concurrent update.';
+
+  it('is repeated when Delta refused it for a concurrent write (every step is safe to repeat)', async () => {
+    const { w, attempts } = await racing('retention/check_results/release', 2, CONFLICT);
+    const run = await runRetention(w.wh, { nowMs: NOW });
+    expect(run.ok).toBe(true);
+    expect(attempts).toHaveLength(3);
+    expect(run.tables.find((t) => t.table === 'check_results')!.moved.rows).toBeGreaterThan(0);
+    await w.wh.close();
+  });
+
+  it('fails the run when the race goes on, and on any other error at once', async () => {
+    const stuck = await racing('retention/ticks/copy', 5, CONFLICT);
+    await expect(runRetention(stuck.w.wh, { nowMs: NOW })).rejects.toThrow(/DELTA_CONCURRENT_APPEND/);
+    expect(stuck.attempts).toHaveLength(3);
+    const other = await racing('retention/ticks/copy', 1, '[INSUFFICIENT_PERMISSIONS] MODIFY on ticks_archive');
+    await expect(runRetention(other.w.wh, { nowMs: NOW })).rejects.toThrow(/INSUFFICIENT_PERMISSIONS/);
+    expect(other.attempts).toHaveLength(1);
+    await stuck.w.wh.close();
+    await other.w.wh.close();
+  });
 });
