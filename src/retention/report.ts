@@ -145,7 +145,7 @@ export function reportText(r: RetentionReport): string {
     );
   }
   lines.push(
-    `${j.moved_rows} rows ${verb}, ${j.purged_rows} ${r.dryRun ? 'would be ' : ''}removed${r.anchor ? `; audit chain anchored at seq ${r.anchor.seq}` : ''}; ${r.ok ? 'verified' : 'PROBLEMS:'} in ${r.durationMs} ms`,
+    `${j.moved_rows} rows ${verb}, ${j.purged_rows} ${r.dryRun ? 'would be ' : ''}removed${r.anchor ? `; audit chain anchored at seq ${r.anchor.seq}` : ''}; ${r.ok ? (r.dryRun ? 'done' : 'every move verified') : 'PROBLEMS:'} in ${r.durationMs} ms`,
   );
   for (const t of r.tables) for (const p of t.problems) lines.push(`  ${p}`);
   return `${lines.join('\n')}\n`;

@@ -141,10 +141,9 @@ async function retainTable(ctx: Context, table: ArchivedTable, before: TableFigu
       `${table}: rows past the hot window, hot and archived, were ${b.rows} (checksum ${b.sum}) and are ${a.rows} (checksum ${a.sum}) after removing ${purged.rows}: rows changed while retention ran, or were lost`,
     );
   }
-  ctx.log?.info(
-    { table, moved: moved.rows, purged: purged.rows, due_left: after.due.rows, verified, conserved: held },
-    'retention: table done',
-  );
+  const done = { table, moved: moved.rows, purged: purged.rows, due_left: after.due.rows, verified, conserved: held };
+  if (moved.rows || purged.rows || problems.length) ctx.log?.info(done, 'retention: table done');
+  else ctx.log?.debug(done, 'retention: nothing to do');
   return { table, before, after, moved, purged, verified, conserved: held, anchor, problems };
 }
 

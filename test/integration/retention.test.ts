@@ -93,11 +93,12 @@ describe('retention over more than a year of ops history', () => {
             deployment_events: 0,
             check_results: 2,
             rollbacks: 1,
-            error_budgets: 0,
+            // The idle job's newest hour and its table's newest commit.
+            error_budgets: 1,
             audit_log: 0,
             ticks: 0,
             observed_runs: 0,
-            table_commits: 0,
+            table_commits: 1,
           },
         });
         const kept = await w.wh.session.all(

@@ -7,7 +7,8 @@
 // a settings snapshot and three check results each; error budgets, ticks, observed runs, Delta
 // commits and three audit entries (through the audit log's own writer). Kept hot at any age: a
 // deployment left open on day 5 with a rollback that never ended, and an idle bundle that deployed
-// only on days 0..9 (its newest deployment FAILED, the one before HEALTHY).
+// only on days 0..9 (its newest deployment FAILED, the one before HEALTHY; its job's error budget
+// and table stop then too).
 
 import { appendAudit } from '../../src/audit/audit-log.js';
 import type { AuditEntry } from '../../src/audit/hash-chain.js';
@@ -63,6 +64,11 @@ const DAILY = [
   `INSERT INTO {t}.error_budgets SELECT 'job:j' || b, 'success', ${at('h')}, 0.99, 40 + d % 3, 40, 0.5, '{}', NULL,
      NULL, 'bundle_' || b, 'prod', 'sparse', false, '{}', 'ok', ${at('h')}
    FROM range($from, $to) r(d), range(0, 2) q(b), (VALUES (6), (12), (18), (24)) w(h)`,
+  // The idle bundle's job stopped reporting with it: its newest hour stays, as does its table's newest commit.
+  `INSERT INTO {t}.error_budgets SELECT 'job:j-idle', 'success', ${at('12')}, 0.99, 10, 10, 1.0, '{}', NULL, NULL,
+     'bundle_idle', 'prod', 'sparse', false, '{}', 'ok', ${at('12')} FROM range($from, $to) r(d) WHERE d < 10`,
+  `INSERT INTO {t}.table_commits SELECT 'prod.idle.t', d, ${at('3')}, 'WRITE', 10, 'j-idle', NULL, ${at('4')}, NULL,
+     NULL, NULL FROM range($from, $to) r(d) WHERE d < 10`,
   `INSERT INTO {t}.ticks SELECT 'tick-' || d || '-' || h, ${at('h')}, 1200.0, 40, 2, 3, 5, 7, 0, 'ok',
      $t0 + d * ${DAY} + h * 3600000, $t0 + d * ${DAY} + h * 3600000, false
    FROM range($from, $to) r(d), (VALUES (0), (4), (8), (12), (16), (20)) x(h)`,
