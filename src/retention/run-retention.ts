@@ -107,11 +107,9 @@ async function retainTable(ctx: Context, table: ArchivedTable, before: TableFigu
     await exec(ctx, statementOf(table, 'copy'), { hot_before_ms: ctx.cut.hotBeforeMs, now_ms: ctx.nowMs });
     f = await measure(ctx, table);
   }
-  let moved: Tally = NO_ROWS;
   const verified = f.due.rows > 0 ? copiedIntact(f) : null;
   if (verified) {
     await exec(ctx, statementOf(table, 'release'), { hot_before_ms: ctx.cut.hotBeforeMs });
-    moved = f.due;
   } else if (verified === false) {
     problems.push(
       `${table}: the archive holds ${f.copies.rows} copies of ${f.due.rows} due rows, checksum ${f.copies.sum} against ${f.due.sum}` +
@@ -132,7 +130,9 @@ async function retainTable(ctx: Context, table: ArchivedTable, before: TableFigu
       purged = f.expired;
     }
   }
-  const after = f === before && moved.rows === 0 && purged.rows === 0 ? before : await measure(ctx, table);
+  const after = f === before && !verified && purged.rows === 0 ? before : await measure(ctx, table);
+  // What left the hot table: the verified rows, less any a concurrent change kept there.
+  const moved: Tally = verified ? { rows: f.due.rows - after.due.rows, sum: f.due.sum - after.due.sum } : NO_ROWS;
   const held = conserved(before, after, purged);
   if (!held) {
     const b = heldTally(before);
