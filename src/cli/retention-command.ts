@@ -7,20 +7,21 @@ import type { Logger } from '../log.js';
 import { DEFAULT_RETENTION, MAX_ARCHIVE_DAYS, MIN_HOT_DAYS, type RetentionPolicy } from '../retention/plan.js';
 import { reportJson, reportText } from '../retention/report.js';
 import { runRetention } from '../retention/run-retention.js';
+import { ARCHIVED_TABLES, CURRENT_STATE_TABLES, KEPT_HOT } from '../retention/tables.js';
 import { archiveMissing } from './archive-missing.js';
 import { ConfigError, parseIntFlag } from './args.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectFromFlags } from './ci-connection.js';
 
+const list = (entries: ReadonlyArray<readonly [string, string]>) =>
+  entries.map(([table, why]) => `  ${table.padEnd(20)} ${why}`).join('\n');
+
 export const RETENTION_HELP = `postflight retention [options]
 
-Moves rows older than the hot window from postflight's history tables (deployments and what hangs
-off them, check results, verdicts, error budgets, rollbacks, the audit log, ticks and the run and
-commit caches) to <table>_archive, and removes archived rows older than the archive window. Rows a
-tick or the promotion gate still reads stay hot at any age (open deployments, the newest deployment
-and HEALTHY deployment of each bundle and target, the newest error budget hour, ...). Each move is
-verified by row counts and checksums before a hot row is removed; a run stopped anywhere loses
-nothing, and the next run finishes the work. The audit chain stays verifiable across the hot log,
-its archive and the recorded anchor ('postflight audit verify').
+Moves rows older than the hot window from postflight's history tables to <table>_archive, and
+removes archived rows older than the archive window. Each move is verified by row counts and
+checksums before a hot row is removed; a run stopped anywhere loses nothing, and the next run
+finishes the work. The audit chain stays verifiable across the hot log, its archive and the
+recorded anchor ('postflight audit verify').
 
   --hot-days N       days a row stays in the hot tables (default ${DEFAULT_RETENTION.hotDays}, at least ${MIN_HOT_DAYS})
   --archive-days N   age in days at which archived rows are removed (default ${DEFAULT_RETENTION.archiveDays})
@@ -29,6 +30,12 @@ its archive and the recorded anchor ('postflight audit verify').
 ${CONNECTION_HELP}
 Cutoffs are taken at the start of the UTC day of the clock (the simulated one on an embedded
 world), so a second run on the same day moves nothing.
+
+History tables, and what stays hot in them at any age:
+${list(ARCHIVED_TABLES.map((t) => [t, KEPT_HOT[t]] as const))}
+
+Current state, never archived:
+${list(Object.entries(CURRENT_STATE_TABLES))}
 
 Exit codes: 0 done (or nothing to do), 1 a move did not verify or the audit chain is broken (the
 rows concerned stay where they were; the problems are printed), 2 bad input or could not connect.

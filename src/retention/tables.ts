@@ -29,7 +29,7 @@ export const CHAINED_TABLE: ArchivedTable = 'audit_log';
 /** What stays hot in each history table whatever its age, and why. */
 export const KEPT_HOT: Readonly<Record<ArchivedTable, string>> = {
   deployments:
-    'deployments still under verification; per bundle and target the newest (the next deploy records it as its previous version) and the newest HEALTHY one (where a rollback returns to)',
+    "deployments under verification; per bundle and target the newest (the next deploy's previous version) and the newest HEALTHY (a rollback's target)",
   verdicts: 'verdicts not final, and those of deployments still hot',
   resource_snapshots:
     'snapshots of deployments still hot, and the newest snapshot of each resource (a deploy is compared with it)',
@@ -40,7 +40,7 @@ export const KEPT_HOT: Readonly<Record<ArchivedTable, string>> = {
   audit_log:
     'the newest entry (the next entry chains on it), and every entry after the first one still young: rows move in seq order',
   ticks: 'the newest tick (the next tick starts from its watermarks)',
-  observed_runs: 'nothing: baselines reach back at most the hot window',
+  observed_runs: 'nothing: baselines reach back less than the hot window (49 days with the default policy)',
   table_commits: 'the newest commit of each table (the next history read starts after it)',
 };
 
