@@ -57,6 +57,20 @@ GRANT SELECT, MODIFY ON TABLE {{ops}}.observed_runs TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.table_commits TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.pipeline_targets TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.watermarks TO {{verifier}};
+-- Retention (the daily job, as the verifier) moves history into the archives and keeps its record;
+-- audit verify reads the archived part of the chain.
+GRANT SELECT, MODIFY ON TABLE {{ops}}.deployments_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.deployment_events_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.resource_snapshots_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.check_results_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.verdicts_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.error_budgets_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.rollbacks_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.audit_log_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.ticks_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.observed_runs_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.table_commits_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.retention_runs TO {{verifier}};
 -- The event-log view: its owner reads the published event logs behind it, so the verifier needs
 -- SELECT on the view alone, not on each pipeline's event log.
 GRANT USE CATALOG ON CATALOG {{event_log_catalog}} TO {{verifier}};

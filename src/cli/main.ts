@@ -11,6 +11,7 @@ import { BUILD_WORLD, runBuildWorldCommand, runDemoCommand } from './demo-comman
 import { runGateCommand } from './gate-command.js';
 import { runPrecheckCommand } from './precheck-command.js';
 import { runRecordCommand } from './record-command.js';
+import { runRetentionCommand } from './retention-command.js';
 import { runSetupCommand } from './setup-command.js';
 import { runSimulateCommand } from './simulate-command.js';
 import { runTickCommand } from './tick-command.js';
@@ -27,6 +28,7 @@ Commands:
              --event-logs C.S.T,.. | --pipelines-from workspace: also the event-log view over them;
              --deployer P --verifier P --rollback P: the grants to print; --dry-run ('postflight setup --help')
   audit verify   check the audit log's hash chain (exit 0 intact, 1 tampered)
+  retention  move ops rows past 90 days to the archives, remove archived rows past a year ('postflight retention --help')
   precheck   before a deploy: schema compatibility, deploy policy, rollback safety ('postflight precheck --help')
   record     record a CI stage of a deployment (run 'postflight record --help')
   wait       wait for a deployment's first or final verdict (run 'postflight wait --help')
@@ -52,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'wait') return runWaitCommand(argv.slice(1), createLogger());
   if (argv[0] === 'precheck') return runPrecheckCommand(argv.slice(1), createLogger());
   if (argv[0] === 'setup') return runSetupCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'retention') return runRetentionCommand(argv.slice(1), createLogger());
   const { values, positionals } = parseCommon(argv);
   const command = positionals[0];
   if (values.help || !command) {

@@ -88,7 +88,7 @@ describe('setup on a Databricks warehouse', () => {
       '`main`.`ops`.`ingest_events`',
       '`main`.`sales`.`orders_events`',
     ]);
-    expect(once.filter((x) => /^CREATE TABLE IF NOT EXISTS `ops`\.`postflight`\./.test(x))).toHaveLength(15);
+    expect(once.filter((x) => /^CREATE TABLE IF NOT EXISTS `ops`\.`postflight`\./.test(x))).toHaveLength(27);
     expect(once[0]).toBe('CREATE SCHEMA IF NOT EXISTS `ops`.`postflight`');
   });
 

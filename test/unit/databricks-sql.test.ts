@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROW_COLUMNS as AUDIT_ROW_COLUMNS } from '../../src/audit/audit-log.js';
 import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/record.js';
+import { RECORD_COLUMNS as RETENTION_RECORD_COLUMNS } from '../../src/retention/report.js';
 import { DECISION_COLUMNS, QUARANTINE_COLUMNS } from '../../src/rollback/ledger.js';
 import { pairRows, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger-reads.js';
 import { budgetRows } from '../../src/tick/budgets.js';
@@ -103,6 +104,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'record/merge_deployment_events': columnsOf(stageEventRows([])),
   'record/previous': columnsOf(idRows([])),
   'precheck/columns': columnsOf(idRows([])),
+  'retention/record': RETENTION_RECORD_COLUMNS,
 };
 
 describe('sql/ compiled for Databricks', () => {

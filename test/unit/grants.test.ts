@@ -56,6 +56,7 @@ const FILE_READERS: Readonly<Record<string, readonly Reader[]>> = {
 /** The commands, by the identity they run as; every command file must be here. */
 const ENTRY_POINTS: Readonly<Record<string, Reader>> = {
   'src/cli/record-command.ts': 'deployer',
+  'src/cli/retention-command.ts': 'verifier',
   'src/cli/precheck-command.ts': 'deployer',
   'src/cli/gate-command.ts': 'deployer',
   'src/cli/wait-command.ts': 'deployer',
