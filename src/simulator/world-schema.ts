@@ -14,8 +14,7 @@ const VISIBLE = '_visible_at <= (SELECT timestamp_millis(now_ms) FROM sim_world.
 export async function createWorldSchema(wh: DuckDbWarehouse): Promise<void> {
   const s = wh.session;
   for (const stmt of splitStatements(loadSql('embedded/sim_world'))) await s.run(stmt);
-  await wh.applyDdl('ddl/ops');
-  await createWorldViews(wh);
+  await createOpsTablesAndViews(wh);
 
   for (const stmt of splitStatements(loadSql('ddl/system'))) {
     const def = parseCreateTable(stmt);
@@ -54,7 +53,10 @@ export async function createWorldSchema(wh: DuckDbWarehouse): Promise<void> {
  * the world at its own time. Replaced every time a world is opened, so a world built before a view
  * changed shows the current one.
  */
-export async function createWorldViews(wh: DuckDbWarehouse): Promise<void> {
+export async function createOpsTablesAndViews(wh: DuckDbWarehouse): Promise<void> {
+  // A world built by an older postflight gets the tables added since (all CREATE ... IF NOT EXISTS),
+  // as `postflight setup` gives them to a workspace.
+  await wh.applyDdl('ddl/ops');
   await wh.session.run(
     'CREATE OR REPLACE MACRO current_timestamp() AS (SELECT timestamp_millis(max(now_ms)) FROM sim_world.clock)',
   );

@@ -3,7 +3,7 @@
 // world is the simulated now (sim_world.clock).
 
 import { type DeploymentRecord, recordDeployments } from '../../src/ci/record.js';
-import { createWorldViews } from '../../src/simulator/world-schema.js';
+import { createOpsTablesAndViews } from '../../src/simulator/world-schema.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { Row } from '../../src/warehouse/port.js';
 import { loadSql, splitStatements } from '../../src/warehouse/sql-files.js';
@@ -18,7 +18,7 @@ export async function openEmptyOpsWorld(nowMs: number): Promise<DuckDbWarehouse>
   for (const stmt of splitStatements(loadSql('embedded/sim_world'))) await wh.session.run(stmt);
   await wh.session.run('INSERT INTO sim_world.clock VALUES ($now)', { now: nowMs });
   await wh.applyDdl('ddl/ops');
-  await createWorldViews(wh);
+  await createOpsTablesAndViews(wh);
   return wh;
 }
 
