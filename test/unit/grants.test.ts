@@ -65,6 +65,8 @@ const ENTRY_POINTS: Readonly<Record<string, Reader>> = {
   'src/cli/setup-command.ts': 'owner',
   'src/cli/demo-command.ts': 'embedded',
   'src/cli/simulate-command.ts': 'embedded',
+  // Replays an export offline in an embedded warehouse of its own: nothing reaches a workspace.
+  'src/cli/backtest-command.ts': 'embedded',
 };
 
 function readersOf(name: string): readonly Reader[] {
