@@ -17,7 +17,7 @@ import {
 } from '../support/code-reach.js';
 import { fileAccess, parseGrants, privilegesFor } from '../support/sql-access.js';
 
-type Reader = 'deployer' | 'verifier' | 'rollback' | 'owner' | 'embedded';
+type Reader = 'deployer' | 'verifier' | 'rollback' | 'owner' | 'embedded' | 'exporter';
 const GRANTED: readonly Reader[] = ['deployer', 'verifier', 'rollback'];
 
 /**
@@ -40,6 +40,9 @@ const FOLDER_READERS: Readonly<Record<string, readonly Reader[]>> = {
   ddl: ['embedded'],
   embedded: ['embedded'],
   demo: ['embedded'],
+  // Run by hand, by whoever exports a workspace's history for `postflight backtest`
+  // (docs/embedded-layout.md); postflight never sends them and grants nothing for them.
+  export: ['exporter'],
 };
 
 /** Files read by more than their folder's reader, or otherwise than it. */
