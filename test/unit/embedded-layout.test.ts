@@ -24,7 +24,7 @@ function section(name: string): string {
 /** The columns a section lists, with whether each is marked required. */
 function listed(text: string): Map<string, boolean> {
   const out = new Map<string, boolean>();
-  for (const m of text.matchAll(/^\| (\*\*)?([A-Za-z_][A-Za-z0-9_]*)(\*\*)? \| `/gm)) out.set(m[2]!, m[1] === '**');
+  for (const m of text.matchAll(/^\| (\*\*)?([A-Za-z_][A-Za-z0-9_]*)(\*\*)?\s+\| `/gm)) out.set(m[2]!, m[1] === '**');
   return out;
 }
 
