@@ -226,5 +226,26 @@ async function spanOf(
     endMs,
     eventMinutes: minutes.filter((m) => m > startMs && m <= endMs),
     settingsChanges: changes.map((r) => Number(r.from_ms)),
+    warnings: await incompleteRuns(wh, endMs, base.lags.lakeflowMs),
   };
+}
+
+/**
+ * The runs of a replay come from the system tables, which an export taken before they caught up
+ * lacks for its last hours (Databricks shows them hours late): a replay past their end misses runs
+ * the Jobs API showed, and judges their tables stale. Said, not guessed around: the fix is an
+ * earlier --until or a later export.
+ */
+async function incompleteRuns(wh: DuckDbWarehouse, endMs: number, lagMs: number): Promise<string[]> {
+  const [r] = await wh.session.all(
+    `SELECT max(t) AS last_ms FROM (
+       SELECT max(epoch_ms(period_end_time)) AS t FROM sim_world.system_lakeflow__job_run_timeline
+       UNION ALL SELECT max(epoch_ms(period_end_time)) FROM sim_world.system_lakeflow__pipeline_update_timeline)`,
+  );
+  const lastMs = r?.last_ms === null || r?.last_ms === undefined ? null : Number(r.last_ms);
+  if (lastMs === null || endMs - lastMs <= lagMs) return [];
+  const at = new Date(lastMs).toISOString();
+  return [
+    `the exported run timelines end at ${at}, ${Math.round((endMs - lastMs) / 60_000)} min before the export's other rows: if jobs ran after that, the export was taken before the system tables showed their runs, and the replay judges their tables stale; pass --until ${at}, or export a period that ended at least a few hours before the export`,
+  ];
 }

@@ -20,6 +20,8 @@ export interface ReplayInfo {
   readonly eventMinutes: readonly number[];
   /** When the control plane's settings change. */
   readonly settingsChanges: readonly number[];
+  /** What the export may lack, said before the replay rather than found in its verdicts. */
+  readonly warnings: readonly string[];
 }
 
 export class ReplayWorld {

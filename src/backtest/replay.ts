@@ -15,6 +15,8 @@ import { ReplayWorkspace } from './replay-workspace.js';
 import type { ReplayWorld } from './replay-world.js';
 import { nextTickMs } from './schedule.js';
 
+const MINUTE = 60_000;
+
 export interface ReplayOptions {
   readonly wh: DuckDbWarehouse;
   readonly world: ReplayWorld;
@@ -22,6 +24,11 @@ export interface ReplayOptions {
   readonly rollback: RollbackPolicy;
   readonly slos: SloPolicy;
   readonly everyMinute: boolean;
+  /**
+   * Start here rather than at the first deployment: a verifier installed then, whose first tick
+   * judges the deployments of its look-back window.
+   */
+  readonly sinceMs?: number | undefined;
   /** Stop here rather than at the export's end. */
   readonly untilMs?: number | undefined;
   readonly log?: Logger | undefined;
@@ -52,6 +59,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     rollback: { policy: neverAct(o.rollback), ...(o.log ? { log: o.log } : {}) },
     slos: o.slos,
   };
+  if (o.sinceMs !== undefined && o.sinceMs > world.nowMs) await world.advance(Math.ceil(o.sinceMs / MINUTE) * MINUTE);
   const fromMs = world.nowMs;
   const endMs = Math.min(o.untilMs ?? Infinity, world.info.endMs);
   const errors = new Map<string, number>();

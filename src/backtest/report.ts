@@ -61,6 +61,8 @@ export interface BacktestReport {
   readonly would_block: number;
   readonly deployments: readonly DeploymentOutcome[];
   readonly errors: ReadonlyArray<{ readonly message: string; readonly ticks: number }>;
+  /** What the export may lack (see load-export.ts). */
+  readonly warnings: readonly string[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

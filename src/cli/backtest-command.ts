@@ -38,6 +38,8 @@ Options:
   --workspace-id ID         the workspace whose history it is, when the system tables hold several
   --system-lag-minutes N    how late the system tables show a row (default: lakeflow ${DEFAULT_LAGS.lakeflowMs / 60_000},
                             lineage and audit ${DEFAULT_LAGS.lineageMs / 60_000}; N sets all three)
+  --since TIME              start the replay at this time (ISO 8601) rather than at the first deployment,
+                            as a verifier installed then (its first tick judges the last 96 hours)
   --until TIME              stop the replay at this time (ISO 8601), before the export's end
   --every-minute            tick every minute, as the verifier does (by default a minute in which
                             nothing became visible and nothing is due is skipped: same verdicts)
@@ -58,6 +60,7 @@ export async function runBacktestCommand(argv: readonly string[], log: Logger): 
       policy: { type: 'string' },
       'workspace-id': { type: 'string' },
       'system-lag-minutes': { type: 'string' },
+      since: { type: 'string' },
       until: { type: 'string' },
       'every-minute': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -88,9 +91,8 @@ export async function runBacktestCommand(argv: readonly string[], log: Logger): 
     lagMin === null
       ? DEFAULT_LAGS
       : { lakeflowMs: lagMin * 60_000, lineageMs: lagMin * 60_000, auditMs: lagMin * 60_000 };
-  const untilMs = values.until === undefined ? undefined : parseTimestamp(values.until);
-  if (untilMs === null)
-    throw new ConfigError(`--until '${values.until}' is not a time; write ISO 8601 such as 2026-03-09T12:00:00Z`);
+  const sinceMs = timeFlag('since', values.since);
+  const untilMs = timeFlag('until', values.until);
   const policies = await loadPolicies(values.policy);
   const rollbackPolicy = resolveRollbackPolicy(policies?.rollback);
   const progress = new Progress(process.stderr);
@@ -115,6 +117,7 @@ export async function runBacktestCommand(argv: readonly string[], log: Logger): 
       rollback: rollbackPolicy,
       slos: resolveSloPolicy(policies?.slos),
       everyMinute: values['every-minute'],
+      sinceMs,
       untilMs,
       log,
       onTick: (_s, done, total) =>
@@ -139,6 +142,7 @@ export async function runBacktestCommand(argv: readonly string[], log: Logger): 
         await wh.session.all(loadSql('embedded/backtest_verdict_changes')),
       ),
       errors: result.errors,
+      warnings: world.info.warnings,
     });
     await saveWhole(wh, target.path);
     saved = true;
@@ -150,6 +154,14 @@ export async function runBacktestCommand(argv: readonly string[], log: Logger): 
     if (!saved) log.debug({ path: target.path }, 'backtest did not finish; nothing saved');
     await wh.close();
   }
+}
+
+function timeFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseTimestamp(value);
+  if (ms === null)
+    throw new ConfigError(`--${flag} '${value}' is not a time; write ISO 8601 such as 2026-03-09T12:00:00Z`);
+  return ms;
 }
 
 /** The replayed warehouse replaces the one at `path` only once it is written whole. */

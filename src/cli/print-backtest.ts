@@ -69,5 +69,6 @@ export function printBacktest(report: BacktestReport, out: NodeJS.WritableStream
   out.write(
     `\n${counts || 'no verdicts'}; would have rolled back ${report.would_roll_back}, would have blocked ${report.would_block} (a backtest acts on nothing)\n`,
   );
+  for (const w of report.warnings) out.write(`warning: ${w}\n`);
   for (const e of report.errors.slice(0, 10)) out.write(`measurement error in ${e.ticks} tick(s): ${e.message}\n`);
 }

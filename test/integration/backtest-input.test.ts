@@ -175,6 +175,26 @@ describe('bad input is exit 2, naming the file, line and column, with nothing lo
   });
 });
 
+describe('an export taken before the system tables caught up', () => {
+  it('is said: the run timelines end hours before the event log and Delta history', async () => {
+    const clean = await loadExport({ dir, lags: DEFAULT_LAGS });
+    await clean.wh.close();
+    expect(clean.world.info.warnings).toEqual([]);
+    for (const name of ['system.lakeflow.job_run_timeline.ndjson', 'system.lakeflow.pipeline_update_timeline.ndjson'])
+      writeLines(
+        name,
+        lines(name).filter((l) => (JSON.parse(l) as { period_start_time: string }).period_start_time < '2026-03-05'),
+      );
+    const early = await loadExport({ dir, lags: DEFAULT_LAGS });
+    await early.wh.close();
+    expect(early.world.info.warnings).toEqual([
+      expect.stringMatching(
+        /^the exported run timelines end at 2026-03-04T04:04:\d\d\.000Z, \d+ min before the export's other rows: .* pass --until 2026-03-04T04:04/,
+      ),
+    ]);
+  });
+});
+
 describe('Parquet, and folders of part files as Spark writes them', () => {
   /** Rows of every table the replay world loaded, in a stable order. */
   async function loadedRows(from: string): Promise<Record<string, unknown>> {

@@ -103,6 +103,7 @@ describe('the hand-written export, replayed', () => {
     // The export's last fact is the pipeline's last update.
     expect(report.replay.to).toBe(minuteAfter(updateEnd(0, 19)));
     expect(report.errors).toEqual([]);
+    expect(report.warnings).toEqual([]);
   });
 
   it('fails the bad deploy at the end of its first run, from the Jobs API, and would roll back to the healthy version', () => {
@@ -188,6 +189,33 @@ describe('the hand-written export, replayed', () => {
     expect(text).toMatch(
       /3 HEALTHY, 1 FAILED; would have rolled back 1, would have blocked 0 \(a backtest acts on nothing\)/,
     );
+  });
+});
+
+describe('a replay from a later time', () => {
+  it('judges at its first tick what a verifier installed then would, and goes on from there', async () => {
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      const argv = ['--from', FIXTURE, '--warehouse', `duckdb:${join(dir, 'since.duckdb')}`, '--json'];
+      const window = ['--since', '2026-03-06T01:00:00Z', '--until', '2026-03-06T02:30:00Z'];
+      expect(await runBacktestCommand([...argv, ...window], log)).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    const later = JSON.parse(out) as BacktestReport;
+    expect(later.replay.from).toBe('2026-03-06T01:00:00.000Z');
+    const at = (id: string) => later.deployments.find((d) => d.deployment_id === id)!;
+    // Deployed within the verifier's look-back (96 hours): judged at once, on the runs since.
+    expect(at('orders-prod-a41f9c2e-17').changes.map((c) => [c.to, c.at])).toEqual([
+      ['HEALTHY', '2026-03-06T01:00:00.000Z'],
+    ]);
+    // The failure is seen when it was before; the rollback target is the version judged at start.
+    expect(at('orders-prod-e7c2b9d4-18').decided).toEqual(outcome('orders-prod-e7c2b9d4-18').decided);
+    expect(at('orders-prod-e7c2b9d4-18').rollback?.to_version).toBe('a41f9c2e7b1d4e6a8c0f2b3d5e7a9c1b3d5f7e92');
   });
 });
 
