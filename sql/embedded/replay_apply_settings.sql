@@ -4,7 +4,7 @@ DELETE FROM sim_world.api_resources;
 INSERT INTO sim_world.api_resources
 SELECT resource_id, resource_type, bundle, version, settings, from_ms, from_ms
 FROM (
-  SELECT h.*, row_number() OVER (PARTITION BY h.resource_type, h.resource_id ORDER BY h.from_ms DESC, h.source DESC) AS rn
+  SELECT h.*, row_number() OVER (PARTITION BY h.resource_type, h.resource_id ORDER BY h.from_ms DESC, h.source = 'snapshot' DESC) AS rn
   FROM sim_world.api_settings_history h, sim_world.clock c
   WHERE h.from_ms <= c.now_ms
 )
