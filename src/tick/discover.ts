@@ -54,6 +54,12 @@ export interface Discovery {
   readonly runsFromMs: number;
   readonly eventLogFromMs: number | null;
   readonly errors: MeasurementError[];
+  /** Due deployments a catching-up tick leaves to the next ticks (see catch-up.ts). */
+  readonly deferred: number;
+  /** First reads a catching-up tick's slice counts (see catch-up.ts); 0 when not catching up. */
+  readonly firstReads: number;
+  /** A catching-up tick's oldest deployment due, where the baselines it reads start. */
+  readonly horizonFromMs?: number;
 }
 
 /** The discover step's reads; each waits only for the answers it needs (see overlap.ts). */
@@ -165,6 +171,8 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
     runsFromMs,
     eventLogFromMs,
     errors,
+    deferred: 0,
+    firstReads: 0,
   };
 }
 

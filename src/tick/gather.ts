@@ -15,14 +15,12 @@ import type { Discovery } from './discover.js';
 import { assembleEvidence, type EvidenceIndex, groupBy, RULES_BASELINE_MS } from './evidence-assembly.js';
 import { type EvidenceTables, followPipelines, lastRunEnds, tablesOf } from './evidence-tables.js';
 import type { FlowCommit } from './flow-metrics.js';
-import { type LineageIndex, readLineage } from './lineage.js';
+import { LINEAGE_LOOKBACK_MS, type LineageIndex, readLineage } from './lineage.js';
 import type { ActiveDeployment } from './open.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
 import { commitRows, readTableWrites } from './table-history.js';
 import type { TickDeps } from './types.js';
-
-const DAY = 86_400_000;
 
 export interface GatherInput {
   readonly active: readonly ActiveDeployment[];
@@ -38,6 +36,11 @@ export interface GatherInput {
   readonly pendingCommits?: readonly FlowCommit[];
   /** The tick's own write to the run cache, still in flight: the runs are read once it is in. */
   readonly runsCached?: Promise<unknown>;
+  /**
+   * Where the baselines start, when not at those of `active` (a catching-up tick judges a slice
+   * of the deployments due): a table's history is read once, back to the oldest baseline due.
+   */
+  readonly horizonFromMs?: number;
 }
 
 export interface GatheredEvidence {
@@ -74,6 +77,7 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
     errors: found.errors,
     pendingCommits: found.commits,
     runsCached,
+    ...(found.horizonFromMs === undefined ? {} : { horizonFromMs: found.horizonFromMs }),
   };
   const gathered = found.due.length ? await gatherEvidence(wh, input) : null;
   // Without a deployment to judge, new flow commits are merged beside the run cache. Both writes are
@@ -103,7 +107,7 @@ interface EvidenceReads {
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<GatheredEvidence> {
   const { active, nowMs, errors } = input;
   const ids = [...new Set(active.flatMap((a) => a.deployment.resources.map((r) => r.id)))];
-  const firstDeployMs = Math.min(...active.map((a) => a.deployment.finishedMs));
+  const firstDeployMs = Math.min(input.horizonFromMs ?? Infinity, ...active.map((a) => a.deployment.finishedMs));
   const since = baselineHorizons(firstDeployMs, input.policy);
   const metricsSinceMs = firstDeployMs - RULES_BASELINE_MS;
   const jobIds = [
@@ -120,7 +124,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     lineage: {
       after: [],
       run: () =>
-        readLineage(wh, ids, nowMs - 7 * DAY).then(
+        readLineage(wh, ids, nowMs - LINEAGE_LOOKBACK_MS).then(
           (index) => ({ index, error: null }),
           (e: Error) => ({ index: EMPTY_LINEAGE, error: lineageError(e) }),
         ),

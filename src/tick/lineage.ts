@@ -5,6 +5,9 @@ import type { Subject } from '../types.js';
 import { idRows } from '../warehouse/id-rows.js';
 import type { Warehouse } from '../warehouse/port.js';
 
+/** How far back lineage is read: a resource's tables as its recent runs read and wrote them. */
+export const LINEAGE_LOOKBACK_MS = 7 * 86_400_000;
+
 export interface LineageIndex {
   readonly sources: Map<string, Set<string>>;
   readonly targets: Map<string, Set<string>>;
