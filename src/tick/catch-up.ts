@@ -8,9 +8,9 @@
 // state, so it is always in the slice.
 
 import type { MeasurementError } from '../types.js';
-import type { RowBatch, Warehouse } from '../warehouse/port.js';
+import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
 import type { Discovery } from './discover.js';
-import { LINEAGE_LOOKBACK_MS, type LineageIndex, readLineage } from './lineage.js';
+import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, readLineageRows } from './lineage.js';
 import type { ActiveDeployment } from './open.js';
 import type { TickDeps } from './types.js';
 
@@ -75,7 +75,7 @@ export async function catchUp(
 /** The slice of `found.due` this tick judges; every due deployment when few await a first verdict. */
 export async function catchUpSlice(
   wh: Warehouse,
-  found: Pick<Discovery, 'due' | 'marks' | 'errors'>,
+  found: Pick<Discovery, 'due' | 'marks' | 'errors'> & { readonly lineage?: Promise<Row[]> },
   nowMs: number,
   limit: number = FIRST_READS_PER_TICK,
 ): Promise<Slice> {
@@ -84,7 +84,7 @@ export async function catchUpSlice(
     return { due: found.due, deferred: 0, firstReads: 0 };
   let firstReadsOf: (a: ActiveDeployment) => readonly string[];
   try {
-    firstReadsOf = await firstReadsFrom(wh, waiting, found.marks, nowMs);
+    firstReadsOf = await firstReadsFrom(wh, waiting, found.marks, nowMs, found.lineage);
   } catch (e) {
     // Without lineage every job and pipeline of a deployment counts as one first read.
     found.errors.push(sliceError(e as Error));
@@ -110,9 +110,10 @@ async function firstReadsFrom(
   waiting: readonly ActiveDeployment[],
   marks: ReadonlyMap<string, number>,
   nowMs: number,
+  rows?: Promise<Row[]>,
 ): Promise<(a: ActiveDeployment) => readonly string[]> {
   const ids = waiting.flatMap((a) => a.deployment.resources.map((r) => r.id));
-  const lineage = await readLineage(wh, ids, nowMs - LINEAGE_LOOKBACK_MS);
+  const lineage = lineageIndex(await (rows ?? readLineageRows(wh, ids, nowMs - LINEAGE_LOOKBACK_MS)), ids);
   const readers = readersOf(lineage);
   const touched = new Map<ActiveDeployment, { pipelines: Set<string>; histories: Set<string> }>();
   const tables = new Set<string>();

@@ -7,7 +7,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HistoryEntry, Locations, Row, RowBatch, SqlParams, Warehouse } from '../../warehouse/port.js';
-import type { JobInfo, PipelineInfo, RunsPage, Workspace } from '../../workspace/port.js';
+import type { JobInfo, PipelineInfo, RunsPage, RunsQuery, Workspace } from '../../workspace/port.js';
 
 /** Round trips of a SQL warehouse statement and of a REST call, in ms. */
 export interface Latency {
@@ -123,7 +123,7 @@ export class RoundTripWorkspace implements Workspace {
     return this.#inner.stats;
   }
 
-  listRuns(q: { readonly startTimeFrom: number; readonly pageToken?: string }): Promise<RunsPage> {
+  listRuns(q: RunsQuery): Promise<RunsPage> {
     return this.#rest('jobs/runs/list', () => this.#inner.listRuns(q));
   }
   getJob(jobId: string): Promise<JobInfo | null> {

@@ -2,7 +2,7 @@
 // `stats.calls` counts API requests the way the embedded workspace does (token requests aside).
 
 import type { z } from 'zod';
-import type { ApiRun, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
+import type { ApiRun, JobInfo, PipelineInfo, RunsPage, RunsQuery, Workspace, WorkspaceStats } from '../port.js';
 import { DatabricksApiError } from './api-error.js';
 import { emptySchema, exportSchema, jobSchema, pipelineSchema, runsPageSchema } from './api-schemas.js';
 import type { RestClient } from './rest-client.js';
@@ -23,13 +23,14 @@ export class DatabricksWorkspace implements Workspace {
     this.#client = client;
   }
 
-  async listRuns(q: { readonly startTimeFrom: number; readonly pageToken?: string }): Promise<RunsPage> {
+  async listRuns(q: RunsQuery): Promise<RunsPage> {
     this.stats.calls++;
     const query: Record<string, string> = {
       start_time_from: String(Math.floor(q.startTimeFrom)),
       expand_tasks: 'true',
       limit: String(RUNS_PAGE_LIMIT),
     };
+    if (q.startTimeTo !== undefined) query.start_time_to = String(Math.floor(q.startTimeTo));
     if (q.pageToken !== undefined) query.page_token = q.pageToken;
     const page = await this.#client.request('GET', '/api/2.2/jobs/runs/list', runsPageSchema, { query });
     const runs = (page.runs ?? []).filter(

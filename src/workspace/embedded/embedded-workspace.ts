@@ -3,7 +3,7 @@
 
 import type { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql } from '../../warehouse/sql-files.js';
-import type { ApiRun, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
+import type { ApiRun, JobInfo, PipelineInfo, RunsPage, RunsQuery, Workspace, WorkspaceStats } from '../port.js';
 
 export const RUNS_PAGE_SIZE = 25;
 
@@ -16,11 +16,12 @@ export class EmbeddedWorkspace implements Workspace {
     this.#wh = wh;
   }
 
-  async listRuns(q: { startTimeFrom: number; pageToken?: string }): Promise<RunsPage> {
+  async listRuns(q: RunsQuery): Promise<RunsPage> {
     this.stats.calls++;
     const offset = q.pageToken ? Number(q.pageToken) : 0;
     const rows = await this.#wh.session.all(loadSql('embedded/api_runs_list'), {
       since_ms: q.startTimeFrom,
+      to_ms: q.startTimeTo ?? null,
       page_offset: offset,
       page_size: RUNS_PAGE_SIZE + 1,
     });
