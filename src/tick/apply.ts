@@ -8,7 +8,7 @@ import type { RunRecord } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { type BudgetTickSummary, runBudgetStep } from './budgets.js';
 import type { Decisions } from './decide.js';
-import { type RollbackTickSummary, runRollbackStep } from './decide-rollbacks.js';
+import { type RollbackTickSummary, readRollbackWork, runRollbackStep } from './decide-rollbacks.js';
 import type { Discovery } from './discover.js';
 import type { Gathered } from './gather.js';
 import type { JudgedEvidence } from './judge.js';
@@ -36,6 +36,17 @@ export interface Applied {
 export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
   const { wh } = deps;
   const { tickId, nowMs, found, gathered, decided } = work;
+  // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
+  // the previous tick left a rollback open, ticks were missed, or the periodic sweep is due. When
+  // no verdict turned FAILED, nothing this tick writes changes that work: it is read beside the writes.
+  const failedNow = decided.changed.some((c) => c.to === 'FAILED');
+  const rollbackDue =
+    failedNow || found.marks.get('rollback_open') === 1 || nowMs - found.lastTickMs > TICK_GAP_MS || found.periodic;
+  const rollbackWork =
+    deps.rollback && rollbackDue && !failedNow
+      ? readRollbackWork({ wh, policy: deps.rollback.policy }, nowMs)
+      : undefined;
+  rollbackWork?.catch(() => undefined);
   const evidence = work.judged.map((j) => j.evidence);
   // The budgets touch none of the tables the verdicts go to, so they are written alongside. A
   // verdict change is audited, and the check results a verdict rests on are written, before the
@@ -63,15 +74,10 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
     recorded,
     gathered.cacheWritten,
   ]);
-  // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
-  // the previous tick left a rollback open, ticks were missed, or the periodic sweep is due.
-  const rollbackDue =
-    decided.changed.some((c) => c.to === 'FAILED') ||
-    found.marks.get('rollback_open') === 1 ||
-    nowMs - found.lastTickMs > TICK_GAP_MS ||
-    found.periodic;
   const rollbacks =
-    deps.rollback && rollbackDue ? await runRollbackStep({ wh, ws: deps.ws, ...deps.rollback }, tickId, nowMs) : null;
+    deps.rollback && rollbackDue
+      ? await runRollbackStep({ wh, ws: deps.ws, ...deps.rollback }, tickId, nowMs, rollbackWork)
+      : null;
   return { budgets: budgetSummary, rollbacks };
 }
 
