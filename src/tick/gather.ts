@@ -100,7 +100,9 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
     !gathered && found.commits.length
       ? wh.execute('tick/merge_table_commits', {}, commitRows(found.commits, 'STREAMING UPDATE', nowMs))
       : null;
-  await Promise.all([runsCached, commitsMerged]);
+  // Nothing the tick started is still running when it ends (a warehouse closed under a statement
+  // hangs): the lineage read beside the listing is awaited even when nothing was due.
+  await Promise.all([runsCached, commitsMerged, found.lineage.catch(() => undefined)]);
   return { ...(gathered ?? NOTHING_GATHERED), budgetContext };
 }
 
@@ -227,6 +229,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const follow = await started.follow;
   errors.push(...follow.errors);
   const hist = await started.writes;
+  // Pages of history nobody needed are dropped, once read: no statement outlives the gathering.
+  await Promise.all((await started.prefetch).values());
   const [runs, dbt] = await Promise.all([started.runs, started.dbt]);
   errors.push(...hist.errors);
   const t = tables(lineage.index);
