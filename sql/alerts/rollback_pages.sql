@@ -1,6 +1,7 @@
 -- Page: failed deployments whose automatic rollback was blocked (not SAFE, over the cap, a
--- restored version failing again) or failed, with the explanation. A Databricks SQL alert on
--- this query fires while it returns rows. Params: since_ms (how far back pages stay open).
+-- restored version failing again) or failed, with the explanation, from a time bound by the
+-- caller. Params: since_ms (how far back pages stay open). The deployed alert, which can bind no
+-- parameter, runs rollback_blocked.sql: the same pages, its window ending at the warehouse clock.
 SELECT v.deployment_id, d.bundle, d.target, d.version, v.state AS verdict, v.page_reason,
   r.rollback_id, r.state AS rollback_state, r.safety, r.to_version, r.detail, r.updated_at
 FROM {{ops}}.verdicts v

@@ -4,6 +4,7 @@
 
 import pRetry from 'p-retry';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
+import { anchorFindings } from './anchor.js';
 import {
   type AuditEntry,
   type AuditRow,
@@ -12,6 +13,7 @@ import {
   chainEntries,
   verifyChain,
 } from './hash-chain.js';
+import { mergePlaces } from './places.js';
 
 const ATTEMPTS = 8;
 
@@ -42,6 +44,11 @@ export async function appendAudit(
   entries: readonly AuditEntry[],
   nowMs: number,
   knownTail?: ChainTail | null,
+  /**
+   * Given, the write of the recorded head is handed to it instead of awaited: the rows are what
+   * records an entry, the head only saves the next writer a read (a stale one costs a retry).
+   */
+  holdHead?: (write: Promise<unknown>) => void,
 ): Promise<AppendOutcome> {
   const unique = [...new Map(entries.map((e) => [e.eventKey, e])).values()];
   if (unique.length === 0) return { appended: 0, alreadyRecorded: 0 };
@@ -83,7 +90,11 @@ export async function appendAudit(
           `audit: ${inserted} of ${rows.length} rows appended at seq ${first}: another writer got there first or an entry is recorded already`,
         );
       }
-      await wh.execute('audit/merge_head', { seq: last.seq, hash: last.hash, now_ms: nowMs });
+      const head = wh.execute('audit/merge_head', { seq: last.seq, hash: last.hash, now_ms: nowMs });
+      if (holdHead) {
+        head.catch(() => undefined);
+        holdHead(head);
+      } else await head;
       return { appended: rows.length, alreadyRecorded: unique.length - rows.length };
     },
     { retries: ATTEMPTS - 1, minTimeout: 10, factor: 2, maxTimeout: 1000, randomize: true },
@@ -111,16 +122,43 @@ function toValues(r: AuditRow): Array<string | number> {
 }
 
 export interface AuditLog {
+  /** The rows of the hot log and its archive, one copy of each. */
   readonly rows: AuditRow[];
   readonly head: ChainTail | null;
+  /** Where the chain starts once its oldest rows have been removed (null: at seq 1). */
+  readonly anchor: ChainTail | null;
+  readonly hotRows: number;
+  readonly archivedRows: number;
+  /** Rows whose hot and archived copies differ. */
+  readonly conflicts: readonly ChainFinding[];
 }
 
 export async function readAuditLog(wh: Warehouse): Promise<AuditLog> {
-  const all = await wh.query('audit/read_log');
-  const head = all.find((r) => r.kind === 'head');
+  return fromLogRows(await wh.query('audit/read_log'));
+}
+
+/** The rows from_seq..to_seq, hot and archived, with the anchor: what retention checks before removing rows. */
+export async function readAuditSegment(wh: Warehouse, fromSeq: number, toSeq: number): Promise<AuditLog> {
+  return fromLogRows(await wh.query('audit/segment', { from_seq: fromSeq, to_seq: toSeq }));
+}
+
+function fromLogRows(all: readonly Row[]): AuditLog {
+  const tail = (kind: string) => {
+    const r = all.find((x) => x.kind === kind);
+    return r ? { seq: Number(r.seq), hash: String(r.hash) } : null;
+  };
+  const merged = mergePlaces(
+    all
+      .filter((r) => r.kind === 'row')
+      .map((r) => ({ ...fromRow(r), place: r.place === 'archive' ? 'archive' : 'hot' })),
+  );
   return {
-    rows: all.filter((r) => r.kind === 'row').map(fromRow),
-    head: head ? { seq: Number(head.seq), hash: String(head.hash) } : null,
+    rows: merged.rows,
+    head: tail('head'),
+    anchor: tail('anchor'),
+    hotRows: merged.hot,
+    archivedRows: merged.archived,
+    conflicts: merged.findings,
   };
 }
 
@@ -140,13 +178,33 @@ function fromRow(r: Row): AuditRow {
 
 export interface AuditVerification {
   readonly ok: boolean;
+  /** Rows verified: the hot log and its archive, one copy of each. */
   readonly rows: number;
+  readonly hotRows: number;
+  readonly archivedRows: number;
   readonly head: ChainTail | null;
+  readonly anchor: ChainTail | null;
   readonly findings: readonly ChainFinding[];
 }
 
+/** Verifies the chain across the hot log and its archive, from the anchor when rows were removed. */
+export function verifyLog(log: AuditLog): AuditVerification {
+  const findings = [
+    ...log.conflicts,
+    ...verifyChain(log.rows, log.head, log.anchor),
+    ...anchorFindings(log.rows, log.anchor),
+  ];
+  return {
+    ok: findings.length === 0,
+    rows: log.rows.length,
+    hotRows: log.hotRows,
+    archivedRows: log.archivedRows,
+    head: log.head,
+    anchor: log.anchor,
+    findings,
+  };
+}
+
 export async function verifyAuditLog(wh: Warehouse): Promise<AuditVerification> {
-  const log = await readAuditLog(wh);
-  const findings = verifyChain(log.rows, log.head);
-  return { ok: findings.length === 0, rows: log.rows.length, head: log.head, findings };
+  return verifyLog(await readAuditLog(wh));
 }

@@ -73,20 +73,72 @@ export function chainEntries(tail: ChainTail | null, entries: readonly AuditEntr
 
 export interface ChainFinding {
   readonly seq: number;
-  readonly problem: 'changed' | 'missing' | 'out_of_order' | 'head_missing' | 'head_mismatch';
+  readonly problem:
+    | 'changed'
+    | 'missing'
+    | 'out_of_order'
+    | 'head_missing'
+    | 'head_mismatch'
+    | 'anchor_mismatch'
+    | 'anchor_unvouched'
+    | 'conflict';
   readonly message: string;
 }
 
 /**
  * Checks rows (any order) against the chain and, when given, the separately kept head.
  * Rows appended after the head are accepted when they chain on: a tick that stopped between
- * writing the log and moving the head leaves exactly that.
+ * writing the log and moving the head leaves exactly that. With an anchor (the seq and hash of
+ * the newest row removed from the archive) the chain starts after it instead of at seq 1.
  */
-export function verifyChain(rows: readonly AuditRow[], head: ChainTail | null): ChainFinding[] {
+export function verifyChain(
+  rows: readonly AuditRow[],
+  head: ChainTail | null,
+  anchor: ChainTail | null = null,
+): ChainFinding[] {
   const sorted = [...rows].sort((a, b) => a.seq - b.seq);
+  const findings = anchor
+    ? [
+        ...verifyUpToAnchor(
+          sorted.filter((r) => r.seq <= anchor.seq),
+          anchor,
+        ),
+        ...walk(
+          sorted.filter((r) => r.seq > anchor.seq),
+          anchor.seq + 1,
+          anchor.hash,
+          anchor,
+        ),
+      ]
+    : walk(sorted, 1, GENESIS_HASH, null);
+  if (head) {
+    const atHead = sorted.find((r) => r.seq === head.seq);
+    if (!atHead)
+      findings.push({
+        seq: head.seq,
+        problem: 'head_missing',
+        message: `the log ends before its recorded head (seq ${head.seq}): rows were deleted from the end`,
+      });
+    else if (atHead.hash !== head.hash)
+      findings.push({
+        seq: head.seq,
+        problem: 'head_mismatch',
+        message: `row ${head.seq} differs from the recorded head`,
+      });
+  }
+  return findings;
+}
+
+/** Walks sorted rows from `firstSeq`, each linking to the one before it (the first to `firstPrev`). */
+function walk(
+  sorted: readonly AuditRow[],
+  firstSeq: number,
+  firstPrev: string,
+  anchor: ChainTail | null,
+): ChainFinding[] {
   const findings: ChainFinding[] = [];
-  let expectedSeq = 1;
-  let prev = GENESIS_HASH;
+  let expectedSeq = firstSeq;
+  let prev = firstPrev;
   for (const r of sorted) {
     if (r.seq > expectedSeq) {
       findings.push({
@@ -109,26 +161,38 @@ export function verifyChain(rows: readonly AuditRow[], head: ChainTail | null): 
       findings.push({
         seq: r.seq,
         problem: 'out_of_order',
-        message: `row ${r.seq} does not link to the row before it: a row was changed, deleted, inserted or moved`,
+        message:
+          anchor && r.seq === anchor.seq + 1
+            ? `row ${r.seq} does not link to the recorded anchor (seq ${anchor.seq}): the anchor or the row was changed`
+            : `row ${r.seq} does not link to the row before it: a row was changed, deleted, inserted or moved`,
       });
     }
     prev = r.hash;
     expectedSeq = r.seq + 1;
   }
-  if (head) {
-    const atHead = sorted.find((r) => r.seq === head.seq);
-    if (!atHead)
-      findings.push({
-        seq: head.seq,
-        problem: 'head_missing',
-        message: `the log ends before its recorded head (seq ${head.seq}): rows were deleted from the end`,
-      });
-    else if (atHead.hash !== head.hash)
-      findings.push({
-        seq: head.seq,
-        problem: 'head_mismatch',
-        message: `row ${head.seq} differs from the recorded head`,
-      });
-  }
+  return findings;
+}
+
+/**
+ * Rows at or before the anchor are what a removal that stopped between recording the anchor and
+ * deleting the rows leaves: they must run on without a gap and end in the anchor's own row.
+ */
+function verifyUpToAnchor(before: readonly AuditRow[], anchor: ChainTail): ChainFinding[] {
+  const first = before[0];
+  if (!first) return [];
+  const findings = walk(before, first.seq, first.seq === 1 ? GENESIS_HASH : first.prevHash, null);
+  const last = before[before.length - 1]!;
+  if (last.seq < anchor.seq)
+    findings.push({
+      seq: last.seq + 1,
+      problem: 'missing',
+      message: `rows ${last.seq + 1}..${anchor.seq} are missing (deleted) before the recorded anchor`,
+    });
+  else if (last.hash !== anchor.hash)
+    findings.push({
+      seq: anchor.seq,
+      problem: 'anchor_mismatch',
+      message: `row ${anchor.seq} differs from the recorded anchor: the anchor or the row was changed`,
+    });
   return findings;
 }

@@ -60,6 +60,8 @@ export const deploymentStateSchema = z.looseObject({
   seq: z.number().int().nonnegative(),
   id: z.string().optional(),
   timestamp: z.string().optional(),
+  /** The files the deploy synced, relative to the bundle's sync root. */
+  files: z.array(z.looseObject({ local_path: z.string(), is_notebook: z.boolean().optional() })).optional(),
 });
 
 export type BundleConfig = z.output<typeof bundleConfigSchema>;

@@ -19,6 +19,7 @@ import {
   parseBundleJson,
 } from './bundle-outputs.js';
 import type { CiContext } from './ci-context.js';
+import { type CodeReader, codeAttributes, fingerprintOf } from './code-fingerprint.js';
 import { recordDeployments } from './record.js';
 import {
   deploymentIdFor,
@@ -44,6 +45,8 @@ export interface RecordRequest {
   readonly version?: string | undefined;
   readonly expectedChanges: readonly CheckName[];
   readonly attributes: Readonly<Record<string, string | number | boolean>>;
+  /** Reads the files deployment.json lists from the CI checkout, to fingerprint the deployed code. */
+  readonly readCode?: CodeReader;
 }
 
 async function stateFile<T>(
@@ -100,6 +103,10 @@ export async function recordStage(wh: Warehouse, ws: Workspace, req: RecordReque
       live.set(r.id, settings[i]!);
     });
   }
+  const code =
+    req.stage === 'deploy' && req.status !== 'STARTED' && req.readCode
+      ? await codeFingerprint(deploymentState, req.readCode)
+      : { attributes: {}, note: null };
   const record = stageRecord({
     stage: req.stage,
     status: req.status,
@@ -114,8 +121,33 @@ export async function recordStage(wh: Warehouse, ws: Workspace, req: RecordReque
     expectedChanges: req.expectedChanges,
     live,
     previousHashes,
-    attributes: req.attributes,
+    attributes: { ...req.attributes, ...code.attributes },
   });
   await recordDeployments(wh, record.batch, req.nowMs);
-  return record;
+  return code.note ? { ...record, notes: [...record.notes, code.note] } : record;
+}
+
+/**
+ * The deployed code's fingerprint, from the files deployment.json lists as CI's checkout holds
+ * them. Without it a rollback cannot tell whether code changed, so a gap is said, not guessed.
+ */
+async function codeFingerprint(
+  state: DeploymentState | null,
+  read: CodeReader,
+): Promise<{ attributes: Record<string, string | number>; note: string | null }> {
+  const paths = state?.files?.map((f) => f.local_path) ?? [];
+  if (paths.length === 0) {
+    return {
+      attributes: {},
+      note: 'deployment.json lists no synced files: the code is not fingerprinted, so a rollback cannot tell whether it changed',
+    };
+  }
+  const { files, missing } = await read(paths);
+  if (missing.length) {
+    return {
+      attributes: {},
+      note: `${missing.length} of the ${paths.length} files deployment.json lists are not in the checkout (e.g. ${missing[0]}): the code is not fingerprinted; run record from the bundle's sync root or pass --code-root`,
+    };
+  }
+  return { attributes: codeAttributes(fingerprintOf(files)), note: null };
 }

@@ -9,6 +9,7 @@ import { DATABRICKS_DEFAULT_LOCATIONS } from '../warehouse/databricks/databricks
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { Locations, Warehouse } from '../warehouse/port.js';
 import { validateIdentifier } from '../warehouse/sql-template.js';
+import type { DatabricksWorkspace } from '../workspace/databricks/databricks-workspace.js';
 import { exchangeGithubToken } from '../workspace/databricks/federation.js';
 import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
 import type { Workspace } from '../workspace/port.js';
@@ -26,6 +27,8 @@ export interface ConnectOptions {
   readonly dbtArtifacts?: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log?: Logger;
+  /** False for commands that read no system table (setup): the workspace id is then not asked for. */
+  readonly requireWorkspaceId?: boolean;
 }
 
 export interface Connection {
@@ -80,6 +83,24 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
   return { wh, ws, world: null, nowMs: () => Date.now(), close: () => wh.close() };
 }
 
+/** The REST API alone, for a command that reads the control plane without a SQL warehouse (setup's dry run). */
+export async function connectRestWorkspace(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<DatabricksWorkspace> {
+  let e: DatabricksEnv;
+  try {
+    e = readDatabricksEnv(env, false);
+  } catch (err) {
+    throw err instanceof EnvError ? new ConfigError(err.message) : err;
+  }
+  const auth =
+    e.auth.kind === 'github-oidc'
+      ? { kind: 'token' as const, token: await exchangeGithubToken(e.baseUrl, e.auth) }
+      : e.auth;
+  const { openDatabricksWorkspace } = await import('../workspace/databricks/open-workspace.js');
+  return openDatabricksWorkspace({ baseUrl: e.baseUrl, auth });
+}
+
 async function connectEmbedded(path: string, o: ConnectOptions): Promise<Connection> {
   if (o.ops !== undefined || o.eventLog !== undefined || o.dbtArtifacts !== undefined) {
     throw new ConfigError(
@@ -98,7 +119,9 @@ async function connectEmbedded(path: string, o: ConnectOptions): Promise<Connect
   return { wh, ws: new EmbeddedWorkspace(wh), world, nowMs: () => world.nowMs, close: () => wh.close() };
 }
 
-export function databricksLocations(o: Pick<ConnectOptions, 'ops' | 'eventLog' | 'dbtArtifacts' | 'env'>): Locations {
+export function databricksLocations(
+  o: Pick<ConnectOptions, 'ops' | 'eventLog' | 'dbtArtifacts' | 'env' | 'requireWorkspaceId'>,
+): Locations {
   const ops = o.ops ?? o.env.POSTFLIGHT_OPS ?? DATABRICKS_DEFAULT_LOCATIONS.ops;
   const eventLog = o.eventLog ?? o.env.POSTFLIGHT_EVENT_LOG ?? `${ops}.pipeline_event_log`;
   const dbtArtifacts = o.dbtArtifacts ?? o.env.POSTFLIGHT_DBT_ARTIFACTS;
@@ -120,8 +143,12 @@ export function databricksLocations(o: Pick<ConnectOptions, 'ops' | 'eventLog' |
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
-  const workspaceId = workspaceIdOf(o.env);
-  return { ops, eventLog, workspaceId, ...(dbtArtifacts === undefined ? {} : { dbtArtifacts }) };
+  return {
+    ops,
+    eventLog,
+    ...(o.requireWorkspaceId === false ? {} : { workspaceId: workspaceIdOf(o.env) }),
+    ...(dbtArtifacts === undefined ? {} : { dbtArtifacts }),
+  };
 }
 
 /**

@@ -6,11 +6,13 @@
 import { createLogger } from '../log.js';
 import { ConfigError } from './args.js';
 import { runAuditCli } from './audit.js';
+import { runBacktestCommand } from './backtest-command.js';
 import { parseCommon, UsageError } from './common-options.js';
 import { BUILD_WORLD, runBuildWorldCommand, runDemoCommand } from './demo-command.js';
 import { runGateCommand } from './gate-command.js';
 import { runPrecheckCommand } from './precheck-command.js';
 import { runRecordCommand } from './record-command.js';
+import { runRetentionCommand } from './retention-command.js';
 import { runSetupCommand } from './setup-command.js';
 import { runSimulateCommand } from './simulate-command.js';
 import { runTickCommand } from './tick-command.js';
@@ -23,12 +25,16 @@ Commands:
   simulate   build the simulated platform in the embedded warehouse
   tick       run one verification tick (on the embedded world: at its simulated clock)
   advance    move the simulated world forward (--minutes N) and tick once per minute
-  setup      create postflight's tables in the warehouse (idempotent)
+  setup      create postflight's tables and views in a workspace's warehouse (idempotent)
+             --event-logs C.S.T,.. | --pipelines-from workspace: also the event-log view over them;
+             --deployer P --verifier P --rollback P: the grants to print; --dry-run ('postflight setup --help')
   audit verify   check the audit log's hash chain (exit 0 intact, 1 tampered)
+  retention  move ops rows past 90 days to the archives, remove archived rows past a year ('postflight retention --help')
   precheck   before a deploy: schema compatibility, deploy policy, rollback safety ('postflight precheck --help')
   record     record a CI stage of a deployment (run 'postflight record --help')
   wait       wait for a deployment's first or final verdict (run 'postflight wait --help')
   gate       may a version be promoted to a target? (run 'postflight gate --help')
+  backtest   replay your own exported history offline: what postflight would have decided (--from DIR; 'postflight backtest --help')
 
 Options:
   --warehouse duckdb:PATH   embedded warehouse file (default .postflight/workspace.duckdb)
@@ -49,6 +55,9 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'gate') return runGateCommand(argv.slice(1), createLogger());
   if (argv[0] === 'wait') return runWaitCommand(argv.slice(1), createLogger());
   if (argv[0] === 'precheck') return runPrecheckCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'setup') return runSetupCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'retention') return runRetentionCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'backtest') return runBacktestCommand(argv.slice(1), createLogger());
   const { values, positionals } = parseCommon(argv);
   const command = positionals[0];
   if (values.help || !command) {
@@ -64,7 +73,10 @@ async function main(argv: string[]): Promise<number> {
     case 'simulate':
       return runSimulateCommand(values, log);
     case 'setup':
-      return runSetupCommand(values, log);
+      return runSetupCommand(
+        argv.filter((_, i) => i !== argv.indexOf('setup')),
+        log,
+      );
     case 'tick':
     case 'advance':
       return runTickCommand(command, values, log);

@@ -9,7 +9,7 @@ import { contractTables } from '../precheck/dbt-contracts.js';
 import type { Finding } from '../precheck/finding.js';
 import { resolvePrecheckPolicy } from '../precheck/policy-rules.js';
 import { type PrecheckResult, runPrecheck } from '../precheck/run-precheck.js';
-import { resolveRollbackPolicy, strategyFor } from '../rollback/policy.js';
+import { expectedStrategy, resolveRollbackPolicy } from '../rollback/policy.js';
 import { ConfigError } from './args.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectFromFlags } from './ci-connection.js';
 import { asConfigError, readInput } from './input-files.js';
@@ -109,7 +109,7 @@ export async function runPrecheckCommand(argv: readonly string[], log: Logger): 
       throw new ConfigError((e as Error).message);
     }
   })();
-  const strategy = strategyFor(resolveRollbackPolicy(policies?.rollback), inputs.config.bundle.name);
+  const strategy = expectedStrategy(resolveRollbackPolicy(policies?.rollback), inputs.config.bundle.name);
   const conn = values.warehouse === undefined ? null : await connectFromFlags(values, log);
   try {
     const result = await runPrecheck({ ...inputs, policy, strategy, nowMs: Date.now() }, conn);

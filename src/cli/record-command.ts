@@ -31,6 +31,7 @@ import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import { ConfigError, parseIntFlag } from './args.js';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectFromFlags } from './ci-connection.js';
+import { codeReaderAt, codeRootFlag } from './code-files.js';
 import { asConfigError, readInput } from './input-files.js';
 
 export const RECORD_HELP = `postflight record --stage STAGE --status STATUS [options]
@@ -49,6 +50,9 @@ Inputs (what the Databricks CLI writes; nothing of postflight's own invention):
   --metadata FILE           the bundle's state/metadata.json (else read from the workspace)
   --deployment-state FILE   the bundle's state/deployment.json (else read from the workspace)
   --version V               the version deployed (default: the git commit the CLI resolved)
+  --code-root DIR           the bundle's sync root in the checkout (default: the current directory):
+                            at the deploy's end the files deployment.json lists are hashed there, so
+                            a rollback can tell whether code changed
   --expected-changes LIST   checks this deploy intends to move, e.g. row_count,duration
 CI context (default: from the GitHub Actions, GitLab CI or Azure Pipelines environment):
   --run-id ID --attempt N --sha SHA --branch B --actor A --run-url URL
@@ -160,6 +164,7 @@ export async function runRecordCommand(argv: readonly string[], log: Logger): Pr
       metadata: { type: 'string' },
       'deployment-state': { type: 'string' },
       version: { type: 'string' },
+      'code-root': { type: 'string' },
       'expected-changes': { type: 'string' },
       'run-id': { type: 'string' },
       attempt: { type: 'string' },
@@ -202,6 +207,7 @@ export async function runRecordCommand(argv: readonly string[], log: Logger): Pr
   });
   // Files are read and checked before anything connects; the state path only once connected.
   const files = asConfigError(() => readFileInputs(values));
+  const codeRoot = codeRootFlag(values['code-root']);
   const conn = await connectFromFlags(values, log);
   try {
     const req = { ...files, config: files.config ?? (await configFromStatePath(conn.ws, values['state-path']!)) };
@@ -214,6 +220,7 @@ export async function runRecordCommand(argv: readonly string[], log: Logger): Pr
       version: values.version,
       expectedChanges: expected.map((c) => c.trim() as CheckName),
       attributes: { 'cicd.pipeline.run.attempt': ci.attempt, 'postflight.ci.provider': ci.provider },
+      readCode: codeReaderAt(codeRoot),
     });
     if (tracingEnabled(process.env)) await exportStageSpans(conn.wh, record, stage, status, ci, conn.nowMs(), log);
     const out = {

@@ -12,6 +12,7 @@ import { POSTFLIGHT_VERSION } from '../version.js';
 import { parseIntFlag, parseWarehouse } from './args.js';
 import { type CommonValues, connectWith, loadPolicies, UsageError } from './common-options.js';
 import { Progress } from './progress.js';
+import { rollbackDispatcher } from './rollback-dispatcher.js';
 
 export async function runTickCommand(command: 'tick' | 'advance', values: CommonValues, log: Logger): Promise<number> {
   const target = parseWarehouse(values.warehouse, '.postflight');
@@ -23,7 +24,8 @@ export async function runTickCommand(command: 'tick' | 'advance', values: Common
   const progress = new Progress(process.stderr);
   try {
     const { wh, ws, world } = conn;
-    const rollback = { policy: resolveRollbackPolicy(policies?.rollback), log };
+    const policy = resolveRollbackPolicy(policies?.rollback);
+    const rollback = { policy, log, dispatcher: rollbackDispatcher(policy, process.env, log) };
     const slos = resolveSloPolicy(policies?.slos);
     const traces = tracingEnabled(process.env)
       ? (spans: readonly SpanRecord[]) =>
@@ -52,6 +54,8 @@ function printTick(last: TickSummary, json: boolean): void {
     at: new Date(last.nowMs).toISOString(),
     deployments: last.deployments,
     verdicts: last.verdicts,
+    // A catching-up tick judges a slice of the deployments without a verdict; the rest wait.
+    deferred: last.deferred,
     new_runs: last.newRuns,
     statements: last.statements,
     history_reads: last.historyReads,

@@ -3,6 +3,7 @@
 // undoing a table schema change or resetting streaming state is not.
 
 import type { ResourceRef } from '../types.js';
+import type { CodeState } from './code-change.js';
 import { diffPaths } from './settings-diff.js';
 import type { ResourceChange, Safety, SchemaChange, SettingsSnapshot, StrategyName } from './types.js';
 
@@ -38,6 +39,8 @@ export function classifyRollback(input: {
   readonly targetSettings: readonly SettingsSnapshot[];
   readonly schemaChanges: readonly SchemaChange[];
   readonly strategy: StrategyName;
+  /** Whether the bundle's code files differ between the two versions (unknown counts as may). */
+  readonly code?: CodeState;
 }): Classification {
   const unsafe: string[] = [];
   const human: string[] = [];
@@ -106,11 +109,12 @@ export function classifyRollback(input: {
     for (const p of paths.filter((x) => /full_refresh$/.test(x) && valueAt(after.settings, x) === true)) {
       unsafe.push(`${noun(t.type)} ${t.key}: the target version sets ${p}, which resets streaming state`);
     }
-    if (input.strategy === 'jobs-api') {
+    // Code that did not change needs no bringing back, wherever it runs from.
+    if (input.strategy === 'jobs-api' && input.code !== 'unchanged') {
       const loose = unpinnedCode(after.settings, input.toVersion);
       if (loose.length) {
         human.push(
-          `${noun(t.type)} ${t.key} runs code from ${loose[0]}, a path every version overwrites: a settings reset would not bring back the old code (pin artifact paths to the version, or use ci-dispatch)`,
+          `${noun(t.type)} ${t.key} runs code from ${loose[0]}, a path every version overwrites: a settings reset would not bring back the old code (pin artifact paths to the version, or configure rollback.ciDispatch so CI redeploys it)`,
         );
       }
     }

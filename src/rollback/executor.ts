@@ -15,6 +15,7 @@ import type { RollbackPolicy } from './policy.js';
 import { recordRestore } from './restore-record.js';
 import { ciDispatchStrategy } from './strategies/ci-dispatch.js';
 import { jobsApiStrategy } from './strategies/jobs-api.js';
+import { marksOfPlan } from './strategies/live-state.js';
 import { RestoreError, type RollbackStrategy } from './strategies/strategy.js';
 
 export interface ExecutorDeps {
@@ -157,6 +158,7 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
         reason: work.cause || 'verification failed',
         restore,
         failedSettings,
+        marks: marksOfPlan(held.plan),
         detail: row.detail,
         nowMs,
       },
@@ -175,6 +177,7 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
         target: row.target,
         fromVersion: row.fromVersion,
         toVersion: row.toVersion,
+        toDeploymentId: row.toDeploymentId,
         restore,
         startedMs: nowMs,
       },
@@ -186,8 +189,11 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
     );
   } catch (e) {
     const err = e as Error;
-    if (err instanceof RestoreError && err.kind !== 'retry')
+    if (err instanceof RestoreError && err.kind !== 'retry') {
+      // What was restored before the stop is on record too: a half-done rollback is a human's to finish.
+      if (err.actions.length) await audit(actionEntries(id, err.actions, nowMs));
       return close(err.kind === 'block' ? 'BLOCKED' : 'FAILED', err.message);
+    }
     if (held.attempts >= policy.maxAttempts)
       return close('FAILED', `attempt ${held.attempts} of ${policy.maxAttempts} failed: ${err.message}`);
     await audit([

@@ -1,7 +1,7 @@
 // Guards between a plan and an action: what to record for a new rollback decision, and what to
 // do next with a rollback already in the ledger. Pure: ledger facts, policy and time in.
 
-import { isDryRun, type RollbackPolicy, strategyFor } from './policy.js';
+import { isDryRun, type RollbackPolicy } from './policy.js';
 import { RESTORE_ACTOR } from './rollback-id.js';
 import type { RollbackPlan, RollbackState, StrategyName } from './types.js';
 
@@ -36,7 +36,7 @@ export function decideRollback(input: {
   readonly nowMs: number;
 }): Decision {
   const { plan, policy } = input;
-  const strategy = strategyFor(policy, plan.bundle);
+  const strategy = plan.strategy;
   const would = wouldDecide(input, strategy);
   if (!isDryRun(policy, plan.bundle)) return would;
   const what =

@@ -1,8 +1,10 @@
 // The facts a rollback decision needs, read through the Warehouse port: the work open this tick,
 // each bundle's deployment history with its verdicts, settings snapshots and schema changes.
 
+import { type CodeFingerprint, fingerprintOfAttributes } from '../ci/code-fingerprint.js';
 import { parseDeployment } from '../deployments/deployment-row.js';
 import type { Deployment, ResourceRef, VerdictState } from '../types.js';
+import { idRows } from '../warehouse/id-rows.js';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
 import type { OpenRollback, PastRollback } from './guards.js';
 import type { RollbackState, SchemaChange, SettingsSnapshot, StrategyName, VersionRecord } from './types.js';
@@ -133,6 +135,27 @@ export async function readSnapshots(wh: Warehouse, deploymentIds: readonly strin
     key: String(r.resource_key ?? r.resource_id),
     settings: JSON.parse(String(r.settings)) as Record<string, unknown>,
   }));
+}
+
+/** The code fingerprint each of the deployments recorded; a deployment that recorded none is left out. */
+export async function readCode(wh: Warehouse, deploymentIds: readonly string[]): Promise<Map<string, CodeFingerprint>> {
+  const out = new Map<string, CodeFingerprint>();
+  if (deploymentIds.length === 0) return out;
+  const rows = await wh.query('rollback/code', {}, idRows(deploymentIds));
+  const seen = new Set<string>();
+  for (const r of rows) {
+    // Only the first row counts: the newest attempt of the deploy says what is in the workspace.
+    const id = String(r.deployment_id);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    try {
+      const fp = fingerprintOfAttributes((JSON.parse(String(r.attributes ?? '{}')) ?? {}) as Record<string, unknown>);
+      if (fp) out.set(id, fp);
+    } catch {
+      // Unreadable attributes record no fingerprint.
+    }
+  }
+  return out;
 }
 
 export const SCHEMA_SINCE_COLUMNS: RowBatch['columns'] = [

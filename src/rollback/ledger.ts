@@ -3,12 +3,15 @@
 
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 import type { Decision } from './guards.js';
+import type { LiveMark } from './strategies/live-state.js';
 import type { RollbackPlan, RollbackState } from './types.js';
 
 export interface DecisionRecord {
   readonly plan: RollbackPlan;
   readonly decision: Decision;
   readonly restoreDeploymentId: string | null;
+  /** The resources to restore as they were when the rollback was decided (REQUESTED only). */
+  readonly marks: readonly LiveMark[];
 }
 
 export const DECISION_COLUMNS: RowBatch['columns'] = [
@@ -36,7 +39,7 @@ export async function insertDecisions(wh: Warehouse, records: readonly DecisionR
     {},
     {
       columns: DECISION_COLUMNS,
-      rows: records.map(({ plan: p, decision: d, restoreDeploymentId }) => [
+      rows: records.map(({ plan: p, decision: d, restoreDeploymentId, marks }) => [
         p.rollbackId,
         p.deploymentId,
         p.bundle,
@@ -55,6 +58,7 @@ export async function insertDecisions(wh: Warehouse, records: readonly DecisionR
           changes: p.changes,
           schemaChanges: p.schemaChanges,
           restore: p.restore.map((s) => ({ type: s.type, id: s.id, key: s.key })),
+          live: marks,
         }),
         d.notBeforeMs,
         restoreDeploymentId,

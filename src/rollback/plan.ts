@@ -1,10 +1,12 @@
 // The rollback plan for one failed deployment: target, resource diff, safety class with reasons.
 // Pure: history, snapshots and schema changes in, plan out.
 
-import { classifyRollback } from './classify.js';
+import type { CodeFingerprint } from '../ci/code-fingerprint.js';
+import { classifyRollback, unpinnedCode } from './classify.js';
+import { chooseStrategy, compareCode } from './code-change.js';
 import { rollbackIdOf } from './rollback-id.js';
 import { selectTarget } from './target.js';
-import type { RollbackPlan, SchemaChange, SettingsSnapshot, StrategyName, VersionRecord } from './types.js';
+import type { RollbackPlan, SchemaChange, SettingsSnapshot, StrategyChoice, VersionRecord } from './types.js';
 
 export interface PlanInput {
   readonly failed: VersionRecord;
@@ -16,7 +18,12 @@ export interface PlanInput {
   readonly snapshots: readonly SettingsSnapshot[];
   /** Schema changes to the failed deployment's tables since it was deployed. */
   readonly schemaChanges: readonly SchemaChange[];
-  readonly strategy: StrategyName;
+  /** The policy's choice for the bundle. */
+  readonly strategy: StrategyChoice;
+  /** Whether a CI dispatch is configured (rollback.ciDispatch): `auto` can only pick ci-dispatch then. */
+  readonly ciDispatch?: boolean;
+  /** The code fingerprint each deployment recorded, by deployment id (none: not known). */
+  readonly code?: ReadonlyMap<string, CodeFingerprint>;
   /** The failed deploy reached only its own resources (PARTIAL): only those go back. */
   readonly partial?: boolean;
 }
@@ -42,6 +49,7 @@ export function planRollback(input: PlanInput): RollbackPlan {
       toVersion: null,
       toDeploymentId: null,
       safety: 'NEEDS_HUMAN',
+      strategy: input.strategy === 'ci-dispatch' ? 'ci-dispatch' : 'jobs-api',
       reasons: [`no earlier version of ${failed.bundle} on ${failed.target} has a HEALTHY verdict${passed}`],
       changes: [],
       restore: [],
@@ -51,6 +59,14 @@ export function planRollback(input: PlanInput): RollbackPlan {
   const changed = (r: { type: string; id: string; key: string }) =>
     !input.partial || failed.resources.some((f) => f.type === r.type && (f.id === r.id || f.key === r.key));
   const restore = input.snapshots.filter((s) => s.deploymentId === target.deploymentId && changed(s));
+  const code = compareCode(input.code?.get(failed.deploymentId) ?? null, input.code?.get(target.deploymentId) ?? null);
+  const pick = chooseStrategy({
+    choice: input.strategy,
+    code,
+    unpinned: restore.flatMap((s) => unpinnedCode(s.settings, target.version)),
+    ciDispatch: input.ciDispatch ?? false,
+    toVersion: target.version,
+  });
   const c = classifyRollback({
     toVersion: target.version,
     failedResources: failed.resources,
@@ -58,14 +74,17 @@ export function planRollback(input: PlanInput): RollbackPlan {
     failedSettings,
     targetSettings: restore,
     schemaChanges: input.schemaChanges,
-    strategy: input.strategy,
+    strategy: pick.strategy,
+    code: code.state,
   });
   return {
     ...base,
     toVersion: target.version,
     toDeploymentId: target.deploymentId,
     safety: c.safety,
-    reasons: c.reasons,
+    strategy: pick.strategy,
+    // The strategy's note where it explains the plan: a SAFE one, or code a reset would not restore.
+    reasons: c.safety === 'SAFE' || pick.needsHuman ? [...c.reasons, pick.note] : c.reasons,
     changes: c.changes,
     restore,
   };

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { parseOrThrow } from '../zod-issues.js';
-import type { StrategyName } from './types.js';
+import type { StrategyChoice, StrategyName } from './types.js';
 
 const positive = (what: string) =>
   z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
@@ -39,7 +39,10 @@ export const CiDispatchSchema = z.discriminatedUnion('kind', [GithubDispatchSche
   error: "ciDispatch.kind must be 'github' or 'webhook'",
 });
 
-const StrategySchema = z.enum(['jobs-api', 'ci-dispatch'], { error: "strategy must be 'jobs-api' or 'ci-dispatch'" });
+const StrategySchema = z.enum(['auto', 'jobs-api', 'ci-dispatch'], {
+  error:
+    "strategy must be 'jobs-api' or 'ci-dispatch', or 'auto' (the default: ci-dispatch where code files changed, else jobs-api)",
+});
 
 const BundleOverrideSchema = z
   .object({
@@ -53,6 +56,7 @@ export const RollbackPolicySchema = z
   .object({
     /** Decide and record every rollback, execute none (shadow mode). */
     dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(),
+    /** `auto`: ci-dispatch where the bundle's code files changed and run from unversioned paths, else jobs-api. */
     strategy: StrategySchema.optional(),
     /** At most `count` automatic rollbacks per bundle and target within `windowHours`. */
     cap: z
@@ -93,7 +97,7 @@ export type CiDispatchConfig = z.output<typeof CiDispatchSchema>;
 
 export interface RollbackPolicy {
   readonly dryRun: boolean;
-  readonly strategy: StrategyName;
+  readonly strategy: StrategyChoice;
   readonly cap: { readonly count: number; readonly windowHours: number };
   readonly coolDownMinutes: number;
   readonly maxAttempts: number;
@@ -102,12 +106,12 @@ export interface RollbackPolicy {
   readonly targetLookbackDays: number;
   readonly dispatchTimeoutMinutes: number;
   readonly ciDispatch: CiDispatchConfig | null;
-  readonly bundles: Readonly<Record<string, { readonly strategy?: StrategyName; readonly dryRun?: boolean }>>;
+  readonly bundles: Readonly<Record<string, { readonly strategy?: StrategyChoice; readonly dryRun?: boolean }>>;
 }
 
 export const DEFAULT_ROLLBACK_POLICY: RollbackPolicy = {
   dryRun: false,
-  strategy: 'jobs-api',
+  strategy: 'auto',
   cap: { count: 2, windowHours: 24 },
   coolDownMinutes: 30,
   maxAttempts: 3,
@@ -140,8 +144,19 @@ export function resolveRollbackPolicy(input: unknown): RollbackPolicy {
   };
 }
 
-export function strategyFor(policy: RollbackPolicy, bundle: string): StrategyName {
+export function strategyFor(policy: RollbackPolicy, bundle: string): StrategyChoice {
   return policy.bundles[bundle]?.strategy ?? policy.strategy;
+}
+
+/**
+ * The strategy a pre-deploy check should expect a later rollback of the bundle to use. Before the
+ * deploy nobody knows yet whether a rollback will have code to bring back, so `auto` is taken at
+ * its most demanding: CI redeploys where a dispatch is configured, a settings reset where not.
+ */
+export function expectedStrategy(policy: RollbackPolicy, bundle: string): StrategyName {
+  const choice = strategyFor(policy, bundle);
+  if (choice !== 'auto') return choice;
+  return policy.ciDispatch ? 'ci-dispatch' : 'jobs-api';
 }
 
 /** A bundle's own dry-run setting wins over the global one, either way. */

@@ -1,9 +1,12 @@
 // Records a restored version as a deployment of its own, so the next ticks verify it like any
 // other deployment: the rolled-back version is verified again. The id is derived from the
-// rollback, so a retried rollback writes the same row.
+// rollback, so a retried rollback writes the same row. It keeps the target deployment's code
+// fingerprint: the restore runs that version's code, so a later rollback to it knows what it ran.
 
+import { codeAttributes } from '../ci/code-fingerprint.js';
 import { recordDeployments } from '../ci/record.js';
 import type { Warehouse } from '../warehouse/port.js';
+import { readCode } from './ledger-reads.js';
 import { RESTORE_ACTOR, restoreDeploymentIdOf } from './rollback-id.js';
 import type { SettingsSnapshot } from './types.js';
 
@@ -13,6 +16,7 @@ export interface RestoreRecord {
   readonly target: string;
   readonly fromVersion: string;
   readonly toVersion: string;
+  readonly toDeploymentId: string;
   readonly restore: readonly SettingsSnapshot[];
   readonly startedMs: number;
 }
@@ -21,6 +25,7 @@ export async function recordRestore(wh: Warehouse, r: RestoreRecord, nowMs: numb
   const deploymentId = restoreDeploymentIdOf(r.bundle, r.target, r.toVersion, r.rollbackId);
   const traceId = deploymentId.replace('dep-', '').padEnd(32, '0');
   const resources = r.restore.map((s) => ({ type: s.type, id: s.id, key: s.key }));
+  const code = (await readCode(wh, [r.toDeploymentId])).get(r.toDeploymentId);
   await recordDeployments(
     wh,
     {
@@ -55,7 +60,11 @@ export async function recordRestore(wh: Warehouse, r: RestoreRecord, nowMs: numb
             startedMs: r.startedMs,
             finishedMs: nowMs,
             status: 'SUCCEEDED',
-            attributes: { rollback_id: r.rollbackId, from_version: r.fromVersion },
+            attributes: {
+              rollback_id: r.rollbackId,
+              from_version: r.fromVersion,
+              ...(code ? codeAttributes(code) : {}),
+            },
             spanId: traceId.slice(0, 16),
           },
         },

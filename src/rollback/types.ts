@@ -11,6 +11,9 @@ export const OPEN_STATES: readonly RollbackState[] = ['REQUESTED', 'EXECUTING'];
 
 export type StrategyName = 'jobs-api' | 'ci-dispatch';
 
+/** What the policy asks for: a strategy, or `auto` (the plan picks one from what the rollback must restore). */
+export type StrategyChoice = 'auto' | StrategyName;
+
 /** One deployment of a bundle and target, as the planner sees its history. */
 export interface VersionRecord {
   readonly deploymentId: string;
@@ -64,6 +67,8 @@ export interface RollbackPlan {
   readonly toVersion: string | null;
   readonly toDeploymentId: string | null;
   readonly safety: Safety;
+  /** How the rollback restores the target version. */
+  readonly strategy: StrategyName;
   /** Why the plan has its safety class, one sentence each. */
   readonly reasons: readonly string[];
   readonly changes: readonly ResourceChange[];

@@ -1,6 +1,7 @@
 // The control plane's resources as the world keeps them: the versions first deployed, and the
 // deploys the plan makes later, recorded the way CI records them with `postflight record`.
 
+import { codeAttributes, contentHash, fingerprintOf } from '../ci/code-fingerprint.js';
 import { foldRecords } from '../ci/fold-records.js';
 import { recordDeployments } from '../ci/record.js';
 import { type Stage, type StageRecord, type StageStatus, stageRecord } from '../ci/stage-record.js';
@@ -127,6 +128,16 @@ function simulatedStages(d: PlannedDeploy, p: SimPipeline, settings: Readonly<Re
     action: 'update' as const,
     ...(p.resourceType === 'job' ? { dbt: p.kind === 'dbt' } : {}),
   };
+  // Every version ships its own code (to its own artifact path, see settings.ts): the deploy's
+  // fingerprint differs from the last one's, as CI's record of the synced files would.
+  const code = codeAttributes(
+    fingerprintOf(
+      (p.resourceType === 'job' ? p.tasks.map((t) => `src/${t}.py`) : ['transformations/main.sql']).map((path) => ({
+        path,
+        sha256: contentHash(`${d.bundle}\u0000${d.version}\u0000${path}`),
+      })),
+    ),
+  );
   const stage = (name: Stage, status: StageStatus, atMs: number) =>
     stageRecord({
       stage: name,
@@ -142,7 +153,7 @@ function simulatedStages(d: PlannedDeploy, p: SimPipeline, settings: Readonly<Re
       expectedChanges: [],
       live: new Map([[p.id, settings]]),
       previousHashes: new Map(),
-      attributes: {},
+      attributes: name === 'deploy' && status !== 'STARTED' ? code : {},
       deploymentId: d.deploymentId,
     });
   return [

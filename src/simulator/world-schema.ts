@@ -6,7 +6,7 @@ import { parseCreateTable } from '../warehouse/ddl-parse.js';
 import { duckdbDialect } from '../warehouse/duckdb/duckdb-dialect.js';
 import { toDuckDbType } from '../warehouse/duckdb/duckdb-types.js';
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
-import { loadSql, splitStatements } from '../warehouse/sql-files.js';
+import { listSql, loadSql, splitStatements } from '../warehouse/sql-files.js';
 import { compileSql } from '../warehouse/sql-template.js';
 
 const VISIBLE = '_visible_at <= (SELECT timestamp_millis(now_ms) FROM sim_world.clock)';
@@ -14,7 +14,7 @@ const VISIBLE = '_visible_at <= (SELECT timestamp_millis(now_ms) FROM sim_world.
 export async function createWorldSchema(wh: DuckDbWarehouse): Promise<void> {
   const s = wh.session;
   for (const stmt of splitStatements(loadSql('embedded/sim_world'))) await s.run(stmt);
-  await wh.applyDdl('ddl/ops');
+  await createOpsTablesAndViews(wh);
 
   for (const stmt of splitStatements(loadSql('ddl/system'))) {
     const def = parseCreateTable(stmt);
@@ -44,6 +44,23 @@ export async function createWorldSchema(wh: DuckDbWarehouse): Promise<void> {
   await s.run(
     `CREATE OR REPLACE VIEW delta_history.commits AS SELECT * EXCLUDE (_visible_at) FROM sim_world.delta_commits WHERE ${VISIBLE}`,
   );
+}
+
+/**
+ * The views of sql/views over postflight's tables (what the dashboard and people read), and the
+ * world's clock as the warehouse clock: `current_timestamp()` is the simulated now, as it is the
+ * wall clock on Databricks, so an alert query of sql/alerts run on the embedded warehouse judges
+ * the world at its own time. Replaced every time a world is opened, so a world built before a view
+ * changed shows the current one.
+ */
+export async function createOpsTablesAndViews(wh: DuckDbWarehouse): Promise<void> {
+  // A world built by an older postflight gets the tables added since (all CREATE ... IF NOT EXISTS),
+  // as `postflight setup` gives them to a workspace.
+  await wh.applyDdl('ddl/ops');
+  await wh.session.run(
+    'CREATE OR REPLACE MACRO current_timestamp() AS (SELECT timestamp_millis(max(now_ms)) FROM sim_world.clock)',
+  );
+  for (const name of listSql('views')) await wh.applyDdl(name);
 }
 
 async function createVisibleTable(

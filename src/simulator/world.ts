@@ -10,7 +10,7 @@ import type { SimPipeline, WorldSpec } from './catalog.js';
 import type { DeployPlan } from './plan.js';
 import { flushRuns, type StagingState } from './stage-flush.js';
 import { applyDeploys, writeInitialResources } from './world-resources.js';
-import { createWorldSchema } from './world-schema.js';
+import { createOpsTablesAndViews, createWorldSchema } from './world-schema.js';
 import { buildWorldModel, computeStep, type Step, type WorldModel } from './world-step.js';
 
 const DAY = 86_400_000;
@@ -70,6 +70,7 @@ export class SimWorld {
     const meta = await wh.session.all("SELECT value FROM sim_world.meta WHERE key = 'spec'");
     const clock = await wh.session.all('SELECT now_ms FROM sim_world.clock');
     if (meta.length === 0 || clock.length === 0) return null;
+    await createOpsTablesAndViews(wh);
     return new SimWorld(wh, JSON.parse(String(meta[0]!.value)) as WorldSpec, Number(clock[0]!.now_ms));
   }
 

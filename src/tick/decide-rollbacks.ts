@@ -14,6 +14,7 @@ import { type DecisionRecord, insertDecisions, markVerdict, quarantine } from '.
 import {
   type DecideWork,
   type ResumeWork,
+  readCode,
   readHistory,
   readSchemaChanges,
   readSnapshots,
@@ -22,6 +23,7 @@ import {
 import { planRollback } from '../rollback/plan.js';
 import { type RollbackPolicy, strategyFor } from '../rollback/policy.js';
 import { restoreDeploymentIdOf } from '../rollback/rollback-id.js';
+import { readMarks } from '../rollback/strategies/live-state.js';
 import { selectTarget } from '../rollback/target.js';
 import type { VersionRecord } from '../rollback/types.js';
 import type { Warehouse } from '../warehouse/port.js';
@@ -44,18 +46,36 @@ export interface RollbackTickSummary {
 }
 
 /** The rollback step as the tick runs it: a failure is reported, never allowed to stop the tick. */
-export async function runRollbackStep(deps: RollbackDeps, tickId: string, nowMs: number): Promise<RollbackTickSummary> {
+export async function runRollbackStep(
+  deps: RollbackDeps,
+  tickId: string,
+  nowMs: number,
+  work?: Promise<RollbackWork>,
+): Promise<RollbackTickSummary> {
   try {
-    return await decideRollbacks(deps, tickId, nowMs);
+    return await decideRollbacks(deps, tickId, nowMs, work);
   } catch (e) {
     deps.log?.error({ err: (e as Error).message }, 'rollback step failed; open rollbacks resume next tick');
     return { decided: [], executed: [], errors: [(e as Error).message] };
   }
 }
 
-export async function decideRollbacks(deps: RollbackDeps, tickId: string, nowMs: number): Promise<RollbackTickSummary> {
+/** What the rollback step has to do: read at its start, or earlier by a caller that knows it can be. */
+export type RollbackWork = Awaited<ReturnType<typeof readWork>>;
+
+export function readRollbackWork(deps: Pick<RollbackDeps, 'wh' | 'policy'>, nowMs: number): Promise<RollbackWork> {
+  return readWork(deps.wh, nowMs, nowMs - deps.policy.candidateHours * HOUR);
+}
+
+export async function decideRollbacks(
+  deps: RollbackDeps,
+  tickId: string,
+  nowMs: number,
+  /** The work, read already (see readRollbackWork); by default read now. */
+  early?: Promise<RollbackWork>,
+): Promise<RollbackTickSummary> {
   const { wh, policy } = deps;
-  const work = await readWork(wh, nowMs, nowMs - policy.candidateHours * HOUR);
+  const work = await (early ?? readRollbackWork(deps, nowMs));
   const errors = [...work.errors];
   const decided = work.decide.length ? await decide(deps, work.decide, nowMs) : [];
   const resume: ResumeWork[] = [
@@ -129,11 +149,12 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
     .map((f) => selectTarget(f, versions).target?.deploymentId)
     .filter((x): x is string => x !== undefined);
   const snapshots = await readSnapshots(wh, [...failedRecords.map((f) => f.deploymentId), ...targets]);
+  const code = await readCode(wh, [...failedRecords.map((f) => f.deploymentId), ...targets]);
   const schemaChanges = await readSchemaChanges(
     wh,
     failedRecords.flatMap((f) => f.resources.map((r) => ({ subjectId: r.id, sinceMs: f.finishedMs }))),
   );
-  const records: DecisionRecord[] = failedRecords.map((failed, i) => {
+  const planned = failedRecords.map((failed, i) => {
     const ids = new Set(failed.resources.map((r) => r.id));
     const plan = planRollback({
       failed,
@@ -144,6 +165,8 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
         (c) => c.subjectId !== null && ids.has(c.subjectId) && c.atMs >= failed.finishedMs,
       ),
       strategy: strategyFor(policy, failed.bundle),
+      ciDispatch: policy.ciDispatch !== null,
+      code,
       partial: candidates[i]!.deployment.status === 'PARTIAL',
     });
     const decision = decideRollback({ plan, failedActor: failed.actor, recent: rollbacks, policy, nowMs });
@@ -153,6 +176,14 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
         : null;
     return { plan, decision, restoreDeploymentId };
   });
+  // How each resource a rollback will restore looks now: a change made after this, by hand, stops
+  // the restore instead of being overwritten (read only for rollbacks that will act).
+  const records: DecisionRecord[] = [];
+  for (const r of planned)
+    records.push({
+      ...r,
+      marks: r.decision.state === 'REQUESTED' ? await readMarks(deps.ws, r.plan.restore, nowMs) : [],
+    });
   // The decision is on record before anything acts on it. The ledger row goes last: once it
   // exists the deployment is no longer a candidate, so quarantine and pages must already be done.
   await appendAudit(

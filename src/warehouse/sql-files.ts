@@ -1,7 +1,7 @@
 // Loads the statements of `sql/`. The bundled job carries them inline (injected at build time);
 // a checkout reads them from disk.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +37,20 @@ export function loadSql(name: string): string {
   if (text === undefined) throw new Error(`sql: no statement named '${name}' (expected sql/${name}.sql)`);
   cache.set(name, text);
   return text;
+}
+
+/** Names of the statements in a folder of `sql/` (not its subfolders), in file-name order; none when absent. */
+export function listSql(folder: string): string[] {
+  const prefix = `${folder}/`;
+  const names =
+    typeof __POSTFLIGHT_SQL__ !== 'undefined'
+      ? Object.keys(__POSTFLIGHT_SQL__).filter((n) => n.startsWith(prefix) && !n.slice(prefix.length).includes('/'))
+      : existsSync(join(sqlRoot(), folder))
+        ? readdirSync(join(sqlRoot(), folder))
+            .filter((f) => f.endsWith('.sql'))
+            .map((f) => prefix + f.slice(0, -'.sql'.length))
+        : [];
+  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Splits a file of several statements on top-level semicolons. */

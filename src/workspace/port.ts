@@ -45,7 +45,21 @@ export interface JobInfo {
 export interface PipelineInfo {
   readonly pipeline_id: string;
   readonly spec: Record<string, unknown>;
+  /** When the settings last changed (epoch ms): what a guarded edit sends back as `expected_last_modified`. */
   readonly last_modified?: number;
+}
+
+/** An edit made only if the resource is still as it was read. */
+export interface EditGuard {
+  readonly expectedLastModified: number;
+}
+
+/** A runs/list request: runs started from `startTimeFrom` to `startTimeTo` (both inclusive, ms), one page. */
+export interface RunsQuery {
+  readonly startTimeFrom: number;
+  /** Without it, up to now. */
+  readonly startTimeTo?: number;
+  readonly pageToken?: string;
 }
 
 export interface WorkspaceStats {
@@ -53,14 +67,17 @@ export interface WorkspaceStats {
 }
 
 export interface Workspace {
-  /** `GET jobs/runs/list?start_time_from=..&expand_tasks=true`, one page (newest first). */
-  listRuns(q: { readonly startTimeFrom: number; readonly pageToken?: string }): Promise<RunsPage>;
+  /** `GET jobs/runs/list?start_time_from=..[&start_time_to=..]&expand_tasks=true`, one page (newest first). */
+  listRuns(q: RunsQuery): Promise<RunsPage>;
   getJob(jobId: string): Promise<JobInfo | null>;
   /** `POST jobs/reset`: replaces every setting of the job. */
   resetJob(jobId: string, settings: Record<string, unknown>): Promise<void>;
   getPipeline(pipelineId: string): Promise<PipelineInfo | null>;
-  /** `PUT pipelines/{id}` with the full spec. */
-  editPipeline(pipelineId: string, spec: Record<string, unknown>): Promise<void>;
+  /**
+   * `PUT pipelines/{id}` with the full spec. With a guard the edit carries `expected_last_modified`
+   * and the API refuses it when the pipeline changed since that time: EditConflictError.
+   */
+  editPipeline(pipelineId: string, spec: Record<string, unknown>, guard?: EditGuard): Promise<void>;
   /**
    * `GET workspace/export?path=..&format=AUTO`: a workspace file's text (the bundle's state files),
    * or null when there is no such file.

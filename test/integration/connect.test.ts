@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { ConfigError, parseWarehouse, parseWorkspace } from '../../src/cli/args.
 import { connect, databricksLocations, workspaceIdOf } from '../../src/cli/connect.js';
 import { readDatabricksEnv } from '../../src/cli/databricks-env.js';
 import { DatabricksWarehouse } from '../../src/warehouse/databricks/databricks-warehouse.js';
+import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { DatabricksWorkspace } from '../../src/workspace/databricks/databricks-workspace.js';
 import { FakeDatabricksApi } from './fake-databricks-api.js';
 
@@ -144,9 +145,19 @@ describe('connect', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses an embedded file without a simulated world', async () => {
-    await expect(
-      connect({ warehouse: { kind: 'duckdb', path: join(dir, 'empty.duckdb') }, workspace: 'embedded', env: {} }),
-    ).rejects.toThrow(/has no simulated world; run 'postflight simulate/);
+    const path = join(dir, 'empty.duckdb');
+    await (await DuckDbWarehouse.open(path)).close();
+    await expect(connect({ warehouse: { kind: 'duckdb', path }, workspace: 'embedded', env: {} })).rejects.toThrow(
+      /has no simulated world; run 'postflight simulate/,
+    );
+  });
+
+  it('refuses an embedded file that is not there, and does not create it', async () => {
+    const path = join(dir, 'missing.duckdb');
+    await expect(connect({ warehouse: { kind: 'duckdb', path }, workspace: 'embedded', env: {} })).rejects.toThrow(
+      /does not exist; run 'postflight simulate/,
+    );
+    expect(existsSync(path)).toBe(false);
   });
 
   it('refuses a Databricks connection with no settings before touching the network', async () => {

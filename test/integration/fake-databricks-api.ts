@@ -1,7 +1,9 @@
 // A local HTTP server standing in for the Databricks REST API: each path answers from a queue of
-// scripted responses (the last one repeats), and every request is recorded.
+// scripted responses (the last one repeats), and every request is recorded. A job or pipeline can
+// also be kept as the API keeps it (get, reset, edit), edits guarded by last_modified.
 
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Scripted {
@@ -20,6 +22,16 @@ export interface Recorded {
   readonly body: string;
 }
 
+export interface KeptPipeline {
+  spec: Record<string, unknown>;
+  lastModified: number;
+  readonly handEdit: (spec: Record<string, unknown>) => void;
+  /** Called after the n-th GET has been answered (from 1): a test changes the pipeline there. */
+  afterGet?: (n: number) => void;
+  /** The next edit is made but its answer lost (the connection drops), as a flaky network does. */
+  loseNextAnswer?: boolean;
+}
+
 export class FakeDatabricksApi {
   readonly requests: Recorded[] = [];
   readonly #routes = new Map<string, Array<Scripted | ((req: Recorded) => Scripted)>>();
@@ -32,12 +44,92 @@ export class FakeDatabricksApi {
     return this;
   }
 
+  /**
+   * A pipeline as the Pipelines API keeps it: GET answers its spec and last_modified; PUT replaces
+   * the spec, and refuses an edit whose expected_last_modified is not the pipeline's last_modified
+   * with 409 (nothing written), as EditPipeline documents. `handEdit` is someone using the UI.
+   */
+  pipeline(id: string, spec: Record<string, unknown>, lastModified: number): KeptPipeline {
+    const kept: KeptPipeline = {
+      spec,
+      lastModified,
+      handEdit: (next) => {
+        kept.spec = next;
+        kept.lastModified += 1_000;
+      },
+    };
+    const path = `/api/2.0/pipelines/${id}`;
+    let gets = 0;
+    this.on(`GET ${path}`, () => {
+      const body = { pipeline_id: id, state: 'IDLE', spec: { id, ...kept.spec }, last_modified: kept.lastModified };
+      kept.afterGet?.(++gets);
+      return { body };
+    });
+    this.on(`PUT ${path}`, (req) => {
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(req.body) as Record<string, unknown>;
+      } catch {
+        return { status: 400, body: { error_code: 'MALFORMED_REQUEST', message: 'Invalid JSON given in the body' } };
+      }
+      const { pipeline_id, expected_last_modified: expected, allow_duplicate_names: _, ...next } = body;
+      if (pipeline_id !== undefined && pipeline_id !== id)
+        return { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'pipeline_id does not match' } };
+      if (expected !== undefined && !Number.isInteger(expected))
+        return {
+          status: 400,
+          body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'expected_last_modified must be an int64' },
+        };
+      if (expected !== undefined && expected !== kept.lastModified)
+        return {
+          status: 409,
+          body: {
+            error_code: 'RESOURCE_CONFLICT',
+            message: `The pipeline settings were modified at ${kept.lastModified}, after ${String(expected)}.`,
+          },
+        };
+      kept.spec = next;
+      kept.lastModified += 1_000;
+      if (kept.loseNextAnswer) {
+        kept.loseNextAnswer = false;
+        return { hangUp: true };
+      }
+      return { body: {} };
+    });
+    return kept;
+  }
+
+  /** A job as the Jobs API keeps it: jobs/get and jobs/reset (the whole settings replaced). */
+  job(id: string, settings: Record<string, unknown>): { settings: Record<string, unknown> } {
+    const kept = { settings };
+    this.on('GET /api/2.2/jobs/get', (req) =>
+      req.query.get('job_id') === id
+        ? { body: { job_id: Number(id), settings: kept.settings } }
+        : {
+            status: 400,
+            body: { error_code: 'INVALID_PARAMETER_VALUE', message: `Job ${req.query.get('job_id')} does not exist.` },
+          },
+    );
+    this.on('POST /api/2.2/jobs/reset', (req) => {
+      const body = JSON.parse(req.body) as { job_id?: unknown; new_settings?: unknown };
+      if (String(body.job_id) !== id || typeof body.new_settings !== 'object' || body.new_settings === null)
+        return {
+          status: 400,
+          body: { error_code: 'INVALID_PARAMETER_VALUE', message: 'job_id and new_settings are required' },
+        };
+      kept.settings = body.new_settings as Record<string, unknown>;
+      return { body: {} };
+    });
+    return kept;
+  }
+
   calls(route: string): Recorded[] {
     return this.requests.filter((r) => `${r.method} ${r.path}` === route);
   }
 
-  async start(): Promise<this> {
-    this.#server = createServer((req, res) => {
+  /** Listens on 127.0.0.1; with a key and certificate, over https as a workspace does. */
+  async start(tls?: { readonly key: string; readonly cert: string }): Promise<this> {
+    const handle: RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -66,9 +158,10 @@ export class FakeDatabricksApi {
         res.writeHead(answer.status ?? 200, { 'Content-Type': 'application/json', ...answer.headers });
         res.end(text);
       });
-    });
+    };
+    this.#server = tls ? createTlsServer(tls, handle) : createServer(handle);
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
+    this.baseUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${(this.#server!.address() as AddressInfo).port}`;
     return this;
   }
 

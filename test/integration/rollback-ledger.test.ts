@@ -145,7 +145,7 @@ describe('rollback decisions that do not act', () => {
       },
       resetJob: (i, s) => inner.resetJob(i, s),
       getPipeline: (i) => inner.getPipeline(i),
-      editPipeline: (i, s) => inner.editPipeline(i, s),
+      editPipeline: (i, s, g) => inner.editPipeline(i, s, g),
       exportFile: (p) => inner.exportFile(p),
     };
     const results: string[] = [];

@@ -2,7 +2,7 @@
 // it took effect, or just before), and everything after that fails too, as in a killed tick.
 
 import type { HistoryEntry, Row, RowBatch, SqlParams, Warehouse } from '../../src/warehouse/port.js';
-import type { JobInfo, PipelineInfo, RunsPage, Workspace } from '../../src/workspace/port.js';
+import type { EditGuard, JobInfo, PipelineInfo, RunsPage, RunsQuery, Workspace } from '../../src/workspace/port.js';
 
 export class Killed extends Error {
   constructor(where: string) {
@@ -71,7 +71,7 @@ export class FaultyWorkspace implements Workspace {
   get stats() {
     return this.inner.stats;
   }
-  listRuns(q: { startTimeFrom: number; pageToken?: string }): Promise<RunsPage> {
+  listRuns(q: RunsQuery): Promise<RunsPage> {
     return this.sw.guard('call', 'runs/list', () => this.inner.listRuns(q));
   }
   getJob(id: string): Promise<JobInfo | null> {
@@ -86,8 +86,8 @@ export class FaultyWorkspace implements Workspace {
   exportFile(path: string): Promise<string | null> {
     return this.sw.guard('call', `workspace/export ${path}`, () => this.inner.exportFile(path));
   }
-  editPipeline(id: string, spec: Record<string, unknown>): Promise<void> {
-    return this.sw.guard('call', `pipelines/edit ${id}`, () => this.inner.editPipeline(id, spec));
+  editPipeline(id: string, spec: Record<string, unknown>, guard?: EditGuard): Promise<void> {
+    return this.sw.guard('call', `pipelines/edit ${id}`, () => this.inner.editPipeline(id, spec, guard));
   }
 }
 
@@ -101,7 +101,7 @@ export class EffectCounter implements Workspace {
   get stats() {
     return this.inner.stats;
   }
-  listRuns(q: { startTimeFrom: number; pageToken?: string }): Promise<RunsPage> {
+  listRuns(q: RunsQuery): Promise<RunsPage> {
     return this.inner.listRuns(q);
   }
   getJob(id: string): Promise<JobInfo | null> {
@@ -119,9 +119,9 @@ export class EffectCounter implements Workspace {
   exportFile(path: string): Promise<string | null> {
     return this.inner.exportFile(path);
   }
-  async editPipeline(id: string, spec: Record<string, unknown>): Promise<void> {
+  async editPipeline(id: string, spec: Record<string, unknown>, guard?: EditGuard): Promise<void> {
     const before = JSON.stringify((await this.inner.getPipeline(id))?.spec ?? null);
-    await this.inner.editPipeline(id, spec);
+    await this.inner.editPipeline(id, spec, guard);
     this.writes.push(`pipeline:${id}`);
     if (JSON.stringify((await this.inner.getPipeline(id))?.spec ?? null) !== before)
       this.effects.push(`pipeline:${id}`);

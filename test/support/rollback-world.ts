@@ -1,6 +1,7 @@
 // A small control plane and ops history for rollback tests: one bundle with a job and a pipeline,
 // a HEALTHY earlier version and a FAILED live one, both with settings snapshots.
 
+import { type CodeFingerprint, codeAttributes } from '../../src/ci/code-fingerprint.js';
 import { type DeploymentRecord, recordDeployments } from '../../src/ci/record.js';
 import { verdictRows } from '../../src/tick/result-rows.js';
 import type { ResourceRef, VerdictState } from '../../src/types.js';
@@ -39,6 +40,8 @@ export interface Version {
   readonly job?: Record<string, unknown>;
   readonly pipeline?: Record<string, unknown>;
   readonly actor?: string;
+  /** The code fingerprint its deploy recorded (none: not known). */
+  readonly code?: CodeFingerprint;
 }
 
 export const V1: Version = {
@@ -113,7 +116,23 @@ export async function addVersion(wh: DuckDbWarehouse, v: Version): Promise<void>
           settings: r.type === 'job' ? (v.job ?? jobSettings(v.version)) : (v.pipeline ?? pipelineSpec(v.version)),
         },
       })),
-      events: [],
+      events: v.code
+        ? [
+            {
+              deploymentId: v.id,
+              traceId: rec.traceId,
+              event: {
+                stage: 'deploy',
+                attempt: 1,
+                startedMs: v.finishedMs - 60_000,
+                finishedMs: v.finishedMs,
+                status: 'SUCCEEDED',
+                attributes: codeAttributes(v.code),
+                spanId: v.id.padEnd(16, '0').slice(0, 16),
+              },
+            },
+          ]
+        : [],
     },
     v.finishedMs,
   );

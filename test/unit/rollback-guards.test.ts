@@ -15,6 +15,7 @@ const plan = (over: Partial<RollbackPlan> = {}): RollbackPlan => ({
   toVersion: 'a'.repeat(40),
   toDeploymentId: 'd1',
   safety: 'SAFE',
+  strategy: 'jobs-api',
   reasons: ['restores job etl (1 settings)'],
   changes: [],
   schemaChanges: [],

@@ -4,6 +4,7 @@
 
 import type { Workspace } from '../../workspace/port.js';
 import type { Dispatcher } from '../ci/dispatcher.js';
+import { changedSincePlan, markKey, readLive } from './live-state.js';
 import { RestoreError, type RestoreOutcome, type RestoreRequest, type RollbackStrategy } from './strategy.js';
 
 interface DispatchState {
@@ -22,7 +23,7 @@ function stateOf(detail: string): DispatchState {
 export function ciDispatchStrategy(dispatcher: Dispatcher, timeoutMs: number): RollbackStrategy {
   return {
     name: 'ci-dispatch',
-    async restore(req: RestoreRequest, _ws: Workspace): Promise<RestoreOutcome> {
+    async restore(req: RestoreRequest, ws: Workspace): Promise<RestoreOutcome> {
       const state = stateOf(req.detail);
       if (state.dispatchedMs !== undefined) {
         if (req.nowMs - state.dispatchedMs > timeoutMs) {
@@ -33,6 +34,7 @@ export function ciDispatchStrategy(dispatcher: Dispatcher, timeoutMs: number): R
         }
         return { status: 'pending', actions: [], detail: JSON.stringify(state) };
       }
+      await refuseOverHandEdits(req, ws);
       // Settings alike say nothing about code, so there is no skipping the dispatch on live state;
       // a dispatch repeated after a crash carries the same rollback id for the receiver to drop.
       await dispatcher.dispatch({
@@ -50,4 +52,21 @@ export function ciDispatchStrategy(dispatcher: Dispatcher, timeoutMs: number): R
       };
     },
   };
+}
+
+/** A redeploy overwrites whatever was edited by hand since the rollback was planned, so it must not be asked for. */
+async function refuseOverHandEdits(req: RestoreRequest, ws: Workspace): Promise<void> {
+  const changed: string[] = [];
+  for (const s of req.restore) {
+    const mark = req.marks.get(markKey(s));
+    if (!mark) continue;
+    const live = await readLive(ws, s);
+    const why = live && changedSincePlan(live, mark);
+    if (why) changed.push(`${s.type} ${s.key} (${s.id}) ${why}`);
+  }
+  if (changed.length)
+    throw new RestoreError(
+      `${changed.join('; ')}; redeploying ${req.toVersion.slice(0, 12)} through CI would overwrite that change; a human decides`,
+      'block',
+    );
 }

@@ -4,6 +4,7 @@
 
 import type { Workspace } from '../../workspace/port.js';
 import type { SettingsSnapshot, StrategyName } from '../types.js';
+import type { LiveMark } from './live-state.js';
 
 export interface RestoreRequest {
   readonly rollbackId: string;
@@ -14,6 +15,8 @@ export interface RestoreRequest {
   readonly reason: string;
   readonly restore: readonly SettingsSnapshot[];
   readonly failedSettings: readonly SettingsSnapshot[];
+  /** Each resource as it was when the rollback was planned, by markKey: a change since is a human's. */
+  readonly marks: ReadonlyMap<string, LiveMark>;
   /** What earlier attempts left in the ledger (ci-dispatch keeps its dispatch time there). */
   readonly detail: string;
   readonly nowMs: number;

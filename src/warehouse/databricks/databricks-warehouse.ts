@@ -30,7 +30,29 @@ export interface DatabricksWarehouseOptions {
   readonly secrets?: readonly string[];
 }
 
-const IDEMPOTENT_DDL = /^CREATE\s+(?:SCHEMA|DATABASE|TABLE|VIEW)\s+IF\s+NOT\s+EXISTS\s+([^\s(]+)/i;
+// A view is replaced rather than kept: its definition is postflight's, and applying the file again
+// must bring an older definition up to date.
+const IDEMPOTENT_DDL =
+  /^CREATE\s+(?:OR\s+REPLACE\s+VIEW|(?:SCHEMA|DATABASE|TABLE|VIEW)\s+IF\s+NOT\s+EXISTS)\s+([^\s(]+)/i;
+
+/**
+ * The statements applyDdl sends for a DDL file of `sql/`, compiled for Databricks: each must be
+ * safe to apply twice; system tables are Databricks' own and read-only, so their DDL is skipped.
+ */
+export function databricksDdlStatements(name: string, loc: Locations): string[] {
+  return splitStatements(compileSql(loadSql(name), databricksDialect, loc)).filter(
+    (stmt) => !idempotentTarget(`sql/${name}.sql`, stmt).toLowerCase().startsWith('system.'),
+  );
+}
+
+function idempotentTarget(what: string, stmt: string): string {
+  const m = IDEMPOTENT_DDL.exec(stmt);
+  if (!m)
+    throw new Error(
+      `ddl: ${what} holds a statement that is not CREATE ... IF NOT EXISTS or CREATE OR REPLACE VIEW: '${stmt.slice(0, 60)}'; DDL must be safe to apply twice`,
+    );
+  return m[1]!;
+}
 
 export class DatabricksWarehouse implements Warehouse {
   readonly dialect = 'databricks' as const;
@@ -102,17 +124,15 @@ export class DatabricksWarehouse implements Warehouse {
     return rows.map((r) => historyEntryFromRow(r, table));
   }
 
-  /** Runs each `CREATE ... IF NOT EXISTS` of the file; system tables are Databricks' own and read-only. */
+  /** Runs each `CREATE ... IF NOT EXISTS` (or `CREATE OR REPLACE VIEW`) of the file. */
   async applyDdl(name: string): Promise<void> {
-    for (const stmt of splitStatements(compileSql(loadSql(name), databricksDialect, this.#loc))) {
-      const m = IDEMPOTENT_DDL.exec(stmt);
-      if (!m)
-        throw new Error(
-          `ddl: sql/${name}.sql holds a statement that is not CREATE ... IF NOT EXISTS: '${stmt.slice(0, 60)}'; DDL files must be safe to apply twice`,
-        );
-      if (m[1]!.toLowerCase().startsWith('system.')) continue;
-      await this.#run(name, stmt, []);
-    }
+    for (const stmt of databricksDdlStatements(name, this.#loc)) await this.#run(name, stmt, []);
+  }
+
+  /** Runs one compiled DDL statement built from `sql/` files (setup's event-log view), as safe to repeat. */
+  async applyStatement(what: string, sql: string): Promise<void> {
+    idempotentTarget(what, sql);
+    await this.#run(what, sql, []);
   }
 
   async close(): Promise<void> {

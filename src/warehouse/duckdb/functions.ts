@@ -1,5 +1,22 @@
 // The Databricks SQL functions the queries in sql/ use that DuckDB lacks or spells differently.
 // Each is a macro with Databricks' name and semantics.
+
+/** Most columns a row hash takes: the widest table postflight keeps has fewer. */
+const HASH_ARITY = 32;
+
+/**
+ * Databricks `xxhash64(a, b, ...)`: a 64-bit hash of the values together, for row checksums. DuckDB
+ * macros are not variadic, so one overload per arity, each DuckDB's own `hash` of the same values;
+ * the numbers differ from Databricks', but a checksum is only ever compared on one engine.
+ */
+function xxhash64Macro(): string {
+  const overloads = Array.from({ length: HASH_ARITY }, (_, i) => {
+    const args = Array.from({ length: i + 1 }, (_, j) => `a${j + 1}`).join(', ');
+    return `(${args}) AS hash(${args})`;
+  });
+  return `CREATE OR REPLACE MACRO xxhash64 ${overloads.join(', ')}`;
+}
+
 export const DATABRICKS_FUNCTIONS: readonly string[] = [
   // Databricks: milliseconds since the epoch <-> TIMESTAMP (UTC).
   'CREATE OR REPLACE MACRO timestamp_millis(ms) AS make_timestamp(CAST(ms AS BIGINT) * 1000)',
@@ -10,4 +27,5 @@ export const DATABRICKS_FUNCTIONS: readonly string[] = [
   'CREATE OR REPLACE MACRO try_element_at(l, i) AS list_extract(l, i)',
   // Databricks `nvl` is COALESCE of two values.
   'CREATE OR REPLACE MACRO nvl(a, b) AS COALESCE(a, b)',
+  xxhash64Macro(),
 ];

@@ -58,6 +58,12 @@ export const pipelineSchema = z.object({
   last_modified: z.number().optional(),
 });
 
+/** `GET pipelines`: one page of the workspace's pipelines; `statuses` is left out when there are none. */
+export const pipelineListSchema = z.object({
+  statuses: z.array(z.object({ pipeline_id: z.string(), name: z.string().optional() })).optional(),
+  next_page_token: z.string().optional(),
+});
+
 /** Writes answer `{}`; anything else in the body is ignored. */
 export const emptySchema = z.looseObject({});
 

@@ -2,10 +2,32 @@
 // `stats.calls` counts API requests the way the embedded workspace does (token requests aside).
 
 import type { z } from 'zod';
-import type { ApiRun, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
+import { EditConflictError } from '../edit-conflict.js';
+import type {
+  ApiRun,
+  EditGuard,
+  JobInfo,
+  PipelineInfo,
+  RunsPage,
+  RunsQuery,
+  Workspace,
+  WorkspaceStats,
+} from '../port.js';
 import { DatabricksApiError } from './api-error.js';
-import { emptySchema, exportSchema, jobSchema, pipelineSchema, runsPageSchema } from './api-schemas.js';
+import {
+  emptySchema,
+  exportSchema,
+  jobSchema,
+  pipelineListSchema,
+  pipelineSchema,
+  runsPageSchema,
+} from './api-schemas.js';
 import type { RestClient } from './rest-client.js';
+
+export interface PipelinePage {
+  readonly pipelines: ReadonlyArray<{ readonly pipelineId: string; readonly name?: string }>;
+  readonly nextPageToken?: string;
+}
 
 /** The largest page jobs/runs/list serves. */
 export const RUNS_PAGE_LIMIT = 25;
@@ -23,13 +45,14 @@ export class DatabricksWorkspace implements Workspace {
     this.#client = client;
   }
 
-  async listRuns(q: { readonly startTimeFrom: number; readonly pageToken?: string }): Promise<RunsPage> {
+  async listRuns(q: RunsQuery): Promise<RunsPage> {
     this.stats.calls++;
     const query: Record<string, string> = {
       start_time_from: String(Math.floor(q.startTimeFrom)),
       expand_tasks: 'true',
       limit: String(RUNS_PAGE_LIMIT),
     };
+    if (q.startTimeTo !== undefined) query.start_time_to = String(Math.floor(q.startTimeTo));
     if (q.pageToken !== undefined) query.page_token = q.pageToken;
     const page = await this.#client.request('GET', '/api/2.2/jobs/runs/list', runsPageSchema, { query });
     const runs = (page.runs ?? []).filter(
@@ -88,6 +111,18 @@ export class DatabricksWorkspace implements Workspace {
     }
   }
 
+  /** `GET pipelines`, one page of at most 100 (the largest the API serves): setup's list of event logs. */
+  async listPipelines(pageToken?: string): Promise<PipelinePage> {
+    this.stats.calls++;
+    const query: Record<string, string> = { max_results: '100' };
+    if (pageToken !== undefined) query.page_token = pageToken;
+    const page = await this.#client.request('GET', '/api/2.0/pipelines', pipelineListSchema, { query });
+    const pipelines = (page.statuses ?? []).map((p) =>
+      p.name === undefined ? { pipelineId: p.pipeline_id } : { pipelineId: p.pipeline_id, name: p.name },
+    );
+    return page.next_page_token ? { pipelines, nextPageToken: page.next_page_token } : { pipelines };
+  }
+
   async exportFile(path: string): Promise<string | null> {
     if (!path.startsWith('/') || path.includes('\u0000')) {
       throw new Error(
@@ -106,13 +141,34 @@ export class DatabricksWorkspace implements Workspace {
     }
   }
 
-  async editPipeline(pipelineId: string, spec: Record<string, unknown>): Promise<void> {
+  async editPipeline(pipelineId: string, spec: Record<string, unknown>, guard?: EditGuard): Promise<void> {
     checkId(pipelineId, PIPELINE_ID, 'pipeline id', 'a pipeline id is the UUID in the pipeline URL');
     this.stats.calls++;
-    await this.#client.request('PUT', `/api/2.0/pipelines/${pipelineId}`, emptySchema, {
-      body: JSON.stringify({ ...spec, pipeline_id: pipelineId }),
-    });
+    const body = {
+      ...spec,
+      pipeline_id: pipelineId,
+      ...(guard ? { expected_last_modified: guard.expectedLastModified } : {}),
+    };
+    try {
+      await this.#client.request('PUT', `/api/2.0/pipelines/${pipelineId}`, emptySchema, {
+        body: JSON.stringify(body),
+      });
+    } catch (err) {
+      if (guard && err instanceof DatabricksApiError && isEditConflict(err))
+        throw new EditConflictError(`pipeline ${pipelineId}`, guard.expectedLastModified, err.message);
+      throw err;
+    }
   }
+}
+
+/**
+ * The API refuses a stale `expected_last_modified` "with a conflict" (EditPipeline's own words):
+ * HTTP 409, whose error_code the API reference does not name. A 409 that says a name is taken is
+ * another problem and keeps its own error.
+ */
+function isEditConflict(err: DatabricksApiError): boolean {
+  if (err.errorCode !== null && /ALREADY_EXISTS/.test(err.errorCode)) return false;
+  return err.status === 409 || err.errorCode === 'RESOURCE_CONFLICT' || err.errorCode === 'ABORTED';
 }
 
 /** Adds one jobs/get page to the settings gathered so far: later pages only extend the paged arrays. */

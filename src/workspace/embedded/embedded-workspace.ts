@@ -3,7 +3,17 @@
 
 import type { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql } from '../../warehouse/sql-files.js';
-import type { ApiRun, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
+import { EditConflictError } from '../edit-conflict.js';
+import type {
+  ApiRun,
+  EditGuard,
+  JobInfo,
+  PipelineInfo,
+  RunsPage,
+  RunsQuery,
+  Workspace,
+  WorkspaceStats,
+} from '../port.js';
 
 export const RUNS_PAGE_SIZE = 25;
 
@@ -16,11 +26,12 @@ export class EmbeddedWorkspace implements Workspace {
     this.#wh = wh;
   }
 
-  async listRuns(q: { startTimeFrom: number; pageToken?: string }): Promise<RunsPage> {
+  async listRuns(q: RunsQuery): Promise<RunsPage> {
     this.stats.calls++;
     const offset = q.pageToken ? Number(q.pageToken) : 0;
     const rows = await this.#wh.session.all(loadSql('embedded/api_runs_list'), {
       since_ms: q.startTimeFrom,
+      to_ms: q.startTimeTo ?? null,
       page_offset: offset,
       page_size: RUNS_PAGE_SIZE + 1,
     });
@@ -103,8 +114,22 @@ export class EmbeddedWorkspace implements Workspace {
       : null;
   }
 
-  async editPipeline(pipelineId: string, spec: Record<string, unknown>): Promise<void> {
+  async editPipeline(pipelineId: string, spec: Record<string, unknown>, guard?: EditGuard): Promise<void> {
     this.stats.calls++;
+    if (guard) {
+      // As the Pipelines API does: a stale expected_last_modified is refused, nothing is written.
+      const [row] = await this.#wh.session.all(
+        "SELECT last_modified FROM sim_world.api_resources WHERE resource_id = $id AND resource_type = 'pipeline'",
+        { id: pipelineId },
+      );
+      if (row && Number(row.last_modified) !== guard.expectedLastModified) {
+        throw new EditConflictError(
+          `pipeline ${pipelineId}`,
+          guard.expectedLastModified,
+          `its settings were last modified at ${Number(row.last_modified)} (RESOURCE_CONFLICT)`,
+        );
+      }
+    }
     await this.#apply(
       pipelineId,
       'pipeline',
@@ -130,8 +155,10 @@ export class EmbeddedWorkspace implements Workspace {
       { id, type },
     );
     if (rows.length === 0) throw new Error(`${type} ${id} does not exist (RESOURCE_DOES_NOT_EXIST)`);
+    // The simulated clock stands still within a tick: last_modified still moves on every edit, so
+    // a guarded edit can tell a second change in the same millisecond.
     await this.#wh.session.run(
-      'UPDATE sim_world.api_resources SET settings = $settings, version = COALESCE($version, version), changed_ms = (SELECT now_ms FROM sim_world.clock), last_modified = (SELECT now_ms FROM sim_world.clock) WHERE resource_id = $id',
+      'UPDATE sim_world.api_resources SET settings = $settings, version = COALESCE($version, version), changed_ms = (SELECT now_ms FROM sim_world.clock), last_modified = greatest((SELECT now_ms FROM sim_world.clock), last_modified + 1) WHERE resource_id = $id',
       { settings: JSON.stringify(settings), version: version ?? null, id },
     );
     await this.#wh.session.run(
