@@ -34,7 +34,22 @@ export interface Comparison {
   readonly differences: Difference[];
 }
 
-export async function compareOps(duck: DuckDbWarehouse, spark: SparkWorker, sparkOps: string): Promise<Comparison> {
+/** Every table of ddl/ops with the key sql/ddl gives it. */
+export function opsTableKeys(): Record<string, readonly string[]> {
+  return Object.fromEntries(
+    splitStatements(loadSql('ddl/ops'))
+      .map((s) => parseCreateTable(s))
+      .filter((d) => d !== null)
+      .map((d) => [d.name.split('.').pop()!, d.primaryKey] as const),
+  );
+}
+
+export async function compareOps(
+  duck: DuckDbWarehouse,
+  spark: SparkWorker,
+  sparkOps: string,
+  tables: Readonly<Record<string, readonly string[]>> = COMPARED,
+): Promise<Comparison> {
   const defs = new Map(
     splitStatements(loadSql('ddl/ops'))
       .map((s) => parseCreateTable(s))
@@ -44,7 +59,7 @@ export async function compareOps(duck: DuckDbWarehouse, spark: SparkWorker, spar
   const differences: Difference[] = [];
   const byTable: Record<string, number> = {};
   let rowsCompared = 0;
-  for (const [table, key] of Object.entries(COMPARED)) {
+  for (const [table, key] of Object.entries(tables)) {
     const cols = defs.get(table);
     if (!cols) throw new Error(`compare: ddl/ops has no table ${table}`);
     const isTs = (c: string) => /^TIMESTAMP/i.test(cols.find((x) => x.name === c)!.type);

@@ -13,12 +13,14 @@ import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { connect } from '../../src/cli/connect.js';
 import { ensureWorldTemplate } from '../../src/demo/demo.js';
 import { resolveRollbackPolicy } from '../../src/rollback/policy.js';
+import type { SetupTarget } from '../../src/setup/plan.js';
 import { defaultSpec } from '../../src/simulator/default-spec.js';
 import { runTick } from '../../src/tick/run-tick.js';
 import type { TickSummary } from '../../src/tick/types.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { Warehouse } from '../../src/warehouse/port.js';
 import type { Workspace } from '../../src/workspace/port.js';
+import { afterReplay } from './after-replay.js';
 import { compareOps } from './compare.js';
 import { coverage, listSqlFiles } from './coverage.js';
 import { startEndpoint } from './endpoint/server.js';
@@ -171,6 +173,16 @@ async function main(): Promise<number> {
       String(r.rollback_id),
     );
     const readers = await compareReaders(twins.a.wh, sparkWh, twins.a.world.nowMs, judged, tables, rollbackIds);
+    phase('readers compared');
+    const after = await afterReplay({
+      duck: duckA,
+      duckWh: twins.a.wh,
+      spark,
+      sparkWh: sparkWh as Warehouse & SetupTarget,
+      sparkOps: OPS,
+      nowMs: twins.a.world.nowMs,
+    });
+    phase('setup, views, alerts, exports and retention compared');
     writeFileSync(join(dir, 'differences.json'), `${JSON.stringify(compared.differences, null, 1)}\n`);
     const replayed = endpoint.service.log.length;
     const probe = await probeBadInput(
@@ -204,8 +216,8 @@ async function main(): Promise<number> {
       tick_every_min: STEP_MIN,
       statements: endpoint.service.log.length,
       statements_failed: failed.length,
-      rows_compared: compared.rowsCompared + readers.rowsCompared,
-      rows_differing: compared.differences.length + readers.differences.length,
+      rows_compared: compared.rowsCompared + readers.rowsCompared + after.rowsCompared,
+      rows_differing: compared.differences.length + readers.differences.length + after.differences.length,
       rows_by_table: compared.byTable,
       verdicts: { duckdb: verdicts(duckTicks), spark: verdicts(sparkTicks) },
       rollbacks_executed: {
@@ -229,12 +241,15 @@ async function main(): Promise<number> {
       failures: failed.slice(0, 10).map((f) => ({ error: f.error, sql: f.sent.slice(0, 300) })),
       differences: compared.differences.slice(0, 10),
       reader_differences: readers.differences.slice(0, 10),
+      after_replay: after.report,
+      after_replay_differences: after.differences.slice(0, 10),
     };
     process.stdout.write(`${JSON.stringify(result, null, json ? 0 : 2)}\n`);
     const ok =
       failed.length === 0 &&
       compared.differences.length === 0 &&
       readers.differences.length === 0 &&
+      after.differences.length === 0 &&
       cover.uncovered.length === 0 &&
       drift.length === 0 &&
       probe.ok;

@@ -75,7 +75,7 @@ export interface Judged {
 }
 
 /** Rows as sorted JSON, numbers as numbers: the order of rows with equal sort keys is not fixed. */
-function canonical(rows: readonly Row[]): string {
+export function canonical(rows: readonly Row[]): string {
   return JSON.stringify(
     rows
       .map((r) =>
