@@ -53,8 +53,18 @@ export interface Policy {
   readonly beta: number;
   /** Per-run prediction score level for a warning. */
   readonly warnAlpha: number;
-  /** Smallest relative change a rollback is worth (volume, duration). */
+  /**
+   * Relative change the sequential tests look for (volume, duration: δ = ln(1 ± deltaRel)), and
+   * the smallest pooled change of duration a rollback is worth.
+   */
   readonly deltaRel: number;
+  /**
+   * Materiality of a volume change: the pooled post-deploy ratio of rows written must be beyond
+   * ±materiality before the volume check fails, whatever its test says.
+   */
+  readonly materiality: number;
+  /** Materiality per table (catalog.schema.table), over the bundle's. */
+  readonly materialityByTable: Readonly<Record<string, number>>;
   /** Relative change below which a per-run deviation is not worth a warning. */
   readonly warnRel: number;
   readonly minBaseline: number;
@@ -82,6 +92,8 @@ export const DEFAULT_POLICY: Policy = {
   beta: 0.1,
   warnAlpha: 0.01,
   deltaRel: 0.2,
+  materiality: 0.15,
+  materialityByTable: {},
   warnRel: 0.1,
   minBaseline: 7,
   minBaselineForRollback: 14,
@@ -131,6 +143,11 @@ export function kMaxFor(policy: Policy, cadenceMs: number | null): number {
   if (cadenceMs >= 20 * 3_600_000) return policy.kMax.daily;
   if (cadenceMs >= 50 * 60_000) return policy.kMax.hourly;
   return policy.kMax.other;
+}
+
+/** The volume fail gate of a table: its own materiality, else the bundle's. */
+export function materialityFor(policy: Policy, table: string): number {
+  return policy.materialityByTable[table] ?? policy.materiality;
 }
 
 /** The hard SLA of a subject: by its id, else by its bundle resource key, else the bundle's. */

@@ -7,7 +7,7 @@
 
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
 import { bySlot, cleaned, type NoisePoint } from './history-noise.js';
-import { weekdayOf } from './slots.js';
+import { FOLLOWS_BOTH, type Follows, weekdayOf } from './slots.js';
 
 const DAY = 86_400_000;
 /** Levels are learnt only for series that run at least this often (four runs a day). */
@@ -29,13 +29,17 @@ export interface WeekdayLevels {
 export const NO_LEVELS: WeekdayLevels = { offsets: [0, 0, 0, 0, 0, 0, 0], any: false };
 
 /**
- * Each weekday's mean deviation from the slot means (a slot: time of day and kind of day, see
- * slotKey), measured day by day so that a day's correlated runs count once. A weekday keeps its
+ * Each weekday's mean deviation from the slot means (a slot: time of day and kind of day where
+ * the series follows them, see slotKey), measured day by day so that a day's correlated runs count once. A weekday keeps its
  * level only when its days agree on it clearly (t ≥ MIN_T over at least MIN_DAYS days).
  */
-export function weekdayLevels(history: readonly NoisePoint[], cadenceMs: number | null): WeekdayLevels {
+export function weekdayLevels(
+  history: readonly NoisePoint[],
+  cadenceMs: number | null,
+  follows: Follows = FOLLOWS_BOTH,
+): WeekdayLevels {
   if (cadenceMs === null || cadenceMs > MAX_CADENCE_MS) return NO_LEVELS;
-  const slots = bySlot(history, cadenceMs);
+  const slots = bySlot(history, cadenceMs, follows);
   const days = new Map<number, number[]>();
   for (const group of slots.values()) {
     if (group.length < 2) continue;

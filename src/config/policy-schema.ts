@@ -39,7 +39,16 @@ const toggles = { critical: z.boolean(), dryRun: z.boolean() };
 const checks = z
   .strictObject({
     run_health: z.strictObject(toggles).partial(),
-    row_count: z.strictObject({ ...toggles, controlHoldMinutes: positive }).partial(),
+    row_count: z
+      .strictObject({
+        ...toggles,
+        controlHoldMinutes: positive,
+        /** The volume fail gate: the pooled post-deploy ratio must be beyond ±materiality. */
+        materiality: probability,
+        /** Per table (catalog.schema.table): settings over the bundle's. */
+        tables: z.record(z.string().min(1), z.strictObject({ materiality: probability }).partial()),
+      })
+      .partial(),
     freshness: z.strictObject(toggles).partial(),
     duration: z.strictObject({ ...toggles, mwMinPost: count(3), mwAlpha: probability }).partial(),
     expectations: z

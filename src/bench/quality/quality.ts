@@ -4,14 +4,17 @@
 // the same however many threads replay them.
 
 import { baselineHorizons } from '../../checks/baseline-window.js';
-import type { Policy } from '../../checks/policy.js';
+import { kMaxFor, type Policy } from '../../checks/policy.js';
+import type { SimPipeline } from '../../simulator/catalog.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
+import { oracleCatches, simOracleSeries } from './oracle.js';
 import { replayEpisode, volumeGateMetWithin } from './replay.js';
 import { type QualityFigures, RECALL_TARGETS, type ScoredEpisode, scoreEpisodes } from './score.js';
 import { planSimEpisodes, simCatalog } from './sim-episodes.js';
 import { PeerHistory, simTimeline } from './sim-evidence.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
+import type { EpisodeTimeline } from './timeline.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -106,6 +109,7 @@ export function replayPart(
     const outcome = replayEpisode(tl, opts.policy);
     const target = ep.effect === null ? undefined : RECALL_TARGETS[ep.effect];
     const volume = ep.behaviour.kind === 'volume_drop' || ep.behaviour.kind === 'volume_jump';
+    const level = volume ? 'volume' : ep.behaviour.kind === 'duration_regression' ? 'duration' : null;
     tick();
     return {
       index: ep.index,
@@ -114,6 +118,7 @@ export function replayPart(
       group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`,
       outcome,
       ...(target && volume ? { gateMetWithinTarget: volumeGateMetWithin(tl, opts.policy, target.runs) } : {}),
+      ...(level && ep.label === 'bad' ? { oracle: oracleOf(tl, ep.pipeline, level, opts.policy, target?.runs) } : {}),
     };
   });
   const nab = nabEpisodes.map((ep) => {
@@ -130,6 +135,29 @@ export function replayPart(
     };
   });
   return { sim, nab };
+}
+
+/**
+ * What the oracle catches of a simulated regression: within the target's runs when it has one,
+ * and over the runs the watch could see (K_max of the pipeline's cadence, within the window).
+ */
+function oracleOf(
+  tl: EpisodeTimeline,
+  p: SimPipeline,
+  kind: 'volume' | 'duration',
+  policy: Policy,
+  targetRuns: number | undefined,
+): NonNullable<ScoredEpisode['oracle']> {
+  const series = simOracleSeries(tl, p, kind, policy);
+  const closeMs = tl.deployment.finishedMs + policy.window.maxHours * HOUR;
+  const inWindow = tl.subjects[0]!.runs.filter(
+    (r) => r.startMs >= tl.deployment.finishedMs && r.endMs !== null && r.endMs <= closeMs,
+  ).length;
+  const window = Math.min(kMaxFor(policy, p.cadenceMin * 60_000), inWindow);
+  return {
+    window: oracleCatches(series, window, policy.alpha),
+    ...(targetRuns === undefined ? {} : { withinTarget: oracleCatches(series, targetRuns, policy.alpha) }),
+  };
 }
 
 export const replayInThisThread: PartRunner = async (opts, _parts, progress) => [replayPart(opts, 0, 1, progress)];

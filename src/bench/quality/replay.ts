@@ -4,7 +4,7 @@
 // Stops at the first final verdict, exactly where the tick stops looking at a deployment.
 
 import { judgeDeployment } from '../../checks/judge.js';
-import type { Policy } from '../../checks/policy.js';
+import { materialityFor, type Policy } from '../../checks/policy.js';
 import { decideVerdict } from '../../checks/verdict.js';
 import type { CheckName, CheckResult, Verdict, VerdictState } from '../../types.js';
 import { type EpisodeTimeline, evidenceAt } from './timeline.js';
@@ -125,9 +125,9 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
 }
 
 /**
- * Whether the volume check's practical-size gate was met, with a baseline big enough to roll
+ * Whether the volume check's materiality gate was met, with a baseline big enough to roll
  * back on, at some look after at most `withinRuns` post-deploy runs: the pooled post-deploy ratio
- * beyond ±deltaRel. The spec fails a volume check only then, whatever its test says, so the share
+ * beyond ±materiality. The spec fails a volume check only then, whatever its test says, so the share
  * of episodes meeting it bounds the recall of any detector that keeps the gate. Every look is
  * taken, none stops at a verdict, and the per-run warning (which reports the last run's ratio
  * rather than the pooled one) is turned off so that each result carries the pooled ratio.
@@ -142,7 +142,7 @@ export function volumeGateMetWithin(tl: EpisodeTimeline, policy: Policy, withinR
         r.check === 'row_count' &&
         r.baselineN >= policy.minBaselineForRollback &&
         r.effect !== null &&
-        Math.abs(r.effect - 1) >= policy.deltaRel,
+        Math.abs(r.effect - 1) >= materialityFor(policy, r.subject.replace(/^table:/, '')),
     );
     if (met) return true;
   }

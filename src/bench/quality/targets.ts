@@ -26,8 +26,17 @@ export function evaluateTargets(sim: QualityFigures, nab: QualityFigures | null)
   for (const [effect, t] of Object.entries(RECALL_TARGETS)) {
     out[`recall_within_${t.runs}_runs.${effect}`] = atLeast(sim.recall_within_target[effect]?.recall ?? null, t.recall);
   }
+  // Every effect the oracle can judge: recall within the target's runs where there is one.
+  for (const [effect, ratio] of Object.entries(sim.recall_over_oracle)) {
+    out[`recall_over_oracle.${effect}`] = atLeast(ratio, 0.9);
+  }
   out.delay_runs_p50 = atMost(sim.delay_runs_p50, 2);
   out.upstream_rollbacks = { value: sim.upstream_rollbacks, target: '= 0', met: sim.upstream_rollbacks === 0 };
-  if (nab) out['nab.frr_per_1000'] = atMost(nab.frr_per_1000, 5);
+  if (nab) {
+    out['nab.frr_per_1000'] = atMost(nab.frr_per_1000, 5);
+    out['nab.inconclusive_rate'] = atMost(nab.inconclusive_rate, 0.3);
+    for (const effect of ['volume_x0.5', 'volume_x2'])
+      out[`nab.recall.${effect}`] = atLeast(nab.recall[effect] ?? null, 0.8);
+  }
   return out;
 }
