@@ -13,6 +13,8 @@ import { durationFactor, volumeFactor } from '../../simulator/seasonality.js';
 import { normalPpf } from '../../stats/index.js';
 import type { EpisodeTimeline } from './timeline.js';
 
+export type OracleKind = 'volume' | 'duration';
+
 /** One series of an episode as the oracle sees it: each post-deploy run's log deviation from its healthy level. */
 export interface OracleSeries {
   /** ln(observed / true healthy level), in run order. */
@@ -48,12 +50,7 @@ export function oracleCatches(series: readonly OracleSeries[], k: number, alpha:
  * regression, the run duration for a duration regression. Residuals come from the successful
  * post-deploy runs (a failed run has neither rows nor a duration to test).
  */
-export function simOracleSeries(
-  tl: EpisodeTimeline,
-  p: SimPipeline,
-  kind: 'volume' | 'duration',
-  policy: Policy,
-): OracleSeries[] {
+export function simOracleSeries(tl: EpisodeTimeline, p: SimPipeline, kind: OracleKind, policy: Policy): OracleSeries[] {
   const s = tl.subjects[0]!;
   const deployMs = tl.deployment.finishedMs;
   const post = s.runs.filter((r) => r.startMs >= deployMs && r.result === 'SUCCESS' && r.endMs !== null);

@@ -8,7 +8,7 @@ import { kMaxFor, type Policy } from '../../checks/policy.js';
 import type { SimPipeline } from '../../simulator/catalog.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
-import { oracleCatches, simOracleSeries } from './oracle.js';
+import { type OracleKind, oracleCatches, simOracleSeries } from './oracle.js';
 import { replayEpisode, volumeGateMetWithin } from './replay.js';
 import { type QualityFigures, RECALL_TARGETS, type ScoredEpisode, scoreEpisodes } from './score.js';
 import { planSimEpisodes, simCatalog } from './sim-episodes.js';
@@ -109,7 +109,13 @@ export function replayPart(
     const outcome = replayEpisode(tl, opts.policy);
     const target = ep.effect === null ? undefined : RECALL_TARGETS[ep.effect];
     const volume = ep.behaviour.kind === 'volume_drop' || ep.behaviour.kind === 'volume_jump';
-    const level = volume ? 'volume' : ep.behaviour.kind === 'duration_regression' ? 'duration' : null;
+    const level: OracleKind | null = volume
+      ? 'volume'
+      : ep.behaviour.kind === 'duration_regression'
+        ? 'duration'
+        : null;
+    // A healthy deployment is tested on all it has; a regression on the series it moves.
+    const kinds: OracleKind[] = ep.label === 'healthy' ? ['volume', 'duration'] : level ? [level] : [];
     tick();
     return {
       index: ep.index,
@@ -118,7 +124,7 @@ export function replayPart(
       group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`,
       outcome,
       ...(target && volume ? { gateMetWithinTarget: volumeGateMetWithin(tl, opts.policy, target.runs) } : {}),
-      ...(level && ep.label === 'bad' ? { oracle: oracleOf(tl, ep.pipeline, level, opts.policy, target?.runs) } : {}),
+      ...(kinds.length ? { oracle: oracleOf(tl, ep.pipeline, kinds, opts.policy, target?.runs) } : {}),
     };
   });
   const nab = nabEpisodes.map((ep) => {
@@ -138,17 +144,18 @@ export function replayPart(
 }
 
 /**
- * What the oracle catches of a simulated regression: within the target's runs when it has one,
- * and over the runs the watch could see (K_max of the pipeline's cadence, within the window).
+ * What the oracle catches of a simulated episode: within the target's runs when it has one, and
+ * over the runs the watch could see (K_max of the pipeline's cadence, within the window). On a
+ * healthy episode a catch is a false rollback even the oracle would make.
  */
 function oracleOf(
   tl: EpisodeTimeline,
   p: SimPipeline,
-  kind: 'volume' | 'duration',
+  kinds: readonly OracleKind[],
   policy: Policy,
   targetRuns: number | undefined,
 ): NonNullable<ScoredEpisode['oracle']> {
-  const series = simOracleSeries(tl, p, kind, policy);
+  const series = kinds.flatMap((kind) => simOracleSeries(tl, p, kind, policy));
   const closeMs = tl.deployment.finishedMs + policy.window.maxHours * HOUR;
   const inWindow = tl.subjects[0]!.runs.filter(
     (r) => r.startMs >= tl.deployment.finishedMs && r.endMs !== null && r.endMs <= closeMs,

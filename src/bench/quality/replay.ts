@@ -25,6 +25,8 @@ export interface EpisodeOutcome {
   readonly hardRule: boolean;
   /** A volume or duration result had a baseline big enough to roll back on at some look. */
   readonly eligible: boolean;
+  /** Which of the two it was: the checks whose baseline was big enough to roll back on at some look. */
+  readonly eligibleChecks: readonly CheckName[];
   readonly reason: string;
   readonly looks: number;
 }
@@ -89,7 +91,7 @@ export function runsSeen(tl: EpisodeTimeline, atMs: number): number {
 export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutcome {
   let verdict: Verdict | null = null;
   let results: CheckResult[] = [];
-  let eligible = false;
+  const eligibleChecks = new Set<CheckName>();
   let looks = 0;
   let decidedAt = 0;
   const times = lookTimes(tl, policy);
@@ -98,7 +100,8 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
     ({ results, verdict } = judgeAt(tl, t, policy));
     looks++;
     decidedAt = t;
-    eligible ||= results.some((r) => STATISTICAL.has(r.check) && r.baselineN >= policy.minBaselineForRollback);
+    for (const r of results)
+      if (STATISTICAL.has(r.check) && r.baselineN >= policy.minBaselineForRollback) eligibleChecks.add(r.check);
     if (verdict.final) break;
     // The tick judges a deployment again when its verdict asks to be, also with no new run.
     const due = verdict.recheckAtMs === null ? null : Math.ceil(verdict.recheckAtMs / MIN) * MIN;
@@ -118,7 +121,8 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
     postRuns: v.postRuns,
     failedChecks: [...new Set(actionable.map((r) => r.check))],
     hardRule: actionable.length > 0 && actionable.every(hard),
-    eligible,
+    eligible: eligibleChecks.size > 0,
+    eligibleChecks: [...eligibleChecks].sort(),
     reason: v.reason,
     looks,
   };

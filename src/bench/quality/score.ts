@@ -22,9 +22,9 @@ export interface ScoredEpisode {
    */
   readonly gateMetWithinTarget?: boolean;
   /**
-   * For simulated volume and duration regressions: whether the oracle (oracle.ts) caught the
-   * episode over the runs the watch could see, and within the recall target's runs when the
-   * effect has one; absent where no true level is known.
+   * For simulated healthy deployments and volume and duration regressions: whether the oracle
+   * (oracle.ts) caught the episode over the runs the watch could see, and within the recall
+   * target's runs when the effect has one; absent where no true level is known.
    */
   readonly oracle?: { readonly window: boolean; readonly withinTarget?: boolean };
 }
@@ -66,6 +66,12 @@ export interface QualityFigures {
    * each episode's true level and noise, at the same alpha, over the runs the watch could see.
    */
   oracle_power: Record<string, number>;
+  /**
+   * Healthy deployments the oracle fails per 1,000: testing every table both ways and the
+   * duration upwards at the same alpha and gates, over the runs the watch could see. The floor
+   * any detector testing at that alpha reaches on these episodes' noise.
+   */
+  oracle_frr_per_1000: number | null;
   /** The same within the recall target's runs. */
   oracle_power_within_target: Record<string, { within_runs: number; power: number }>;
   /**
@@ -133,7 +139,9 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
   for (const [effect, es] of byEffect) {
     const caught = es.filter((e) => e.outcome.rolledBack);
     recall[effect] = round(caught.length / es.length);
-    const eligible = es.filter((e) => e.outcome.eligible);
+    // A volume regression can be rolled back only by the volume check, a duration one by the duration check.
+    const check = effect.startsWith('volume') ? 'row_count' : effect.startsWith('duration') ? 'duration' : null;
+    const eligible = es.filter((e) => (check ? e.outcome.eligibleChecks.includes(check) : e.outcome.eligible));
     recallEligible[effect] = rate(eligible.filter((e) => e.outcome.rolledBack).length, eligible.length);
     badByEffect[effect] = {
       episodes: es.length,
@@ -221,6 +229,10 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
     recall_within_target: within,
     recall_ceiling_within_target: ceiling,
     oracle_power: oraclePower,
+    oracle_frr_per_1000: per1000(
+      healthy.filter((e) => e.oracle?.window).length,
+      healthy.filter((e) => e.oracle !== undefined).length,
+    ),
     oracle_power_within_target: oracleWithin,
     recall_over_oracle: overOracle,
     recall_by_group: recallByGroup,

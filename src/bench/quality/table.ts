@@ -13,6 +13,7 @@ function figures(f: QualityFigures, title: string): string[] {
     `${title}`,
     `  healthy episodes       ${f.healthy_episodes}   bad ${f.bad_episodes}   upstream incidents ${f.upstream_episodes}`,
     `  false rollbacks        ${f.false_rollbacks}  = ${fmt(f.frr_per_1000)} per 1,000 (95% upper ${fmt(f.frr_upper_95_per_1000)}; hard ${fmt(f.frr_hard_per_1000)}, statistical ${fmt(f.frr_statistical_per_1000)})`,
+    `  the oracle's           ${fmt(f.oracle_frr_per_1000)} per 1,000 (known level and noise, same alpha and gates)`,
     `  by check               ${
       Object.entries(f.frr_by_check)
         .map(([k, v]) => `${k} ${v}`)
