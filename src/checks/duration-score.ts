@@ -101,23 +101,34 @@ function baselineFor(
     : { items, kind: slot.kind };
 }
 
+interface Summary {
+  readonly n: number;
+  readonly runs: number;
+  readonly center: number;
+  readonly spread: number;
+  readonly sigma: number;
+  /** The runs the cleaned baseline kept, and the sum of their values. */
+  readonly kept: ReadonlySet<TimedRun>;
+  readonly sum: number;
+}
+
 /** Centre, spread and prediction sigma of a baseline; the spread never under the series' own noise. */
-function summarise(
-  sample: SlotSample,
-  model: DurationModel,
-): { n: number; runs: number; center: number; spread: number; sigma: number } {
-  const points = cleanedPoints(sample.items.map((i) => ({ timestampMs: i.timestampMs, y: model.level(i) })));
+function summarise(sample: SlotSample, model: DurationModel): Summary {
+  const points = cleanedPoints(sample.items.map((i) => ({ timestampMs: i.timestampMs, y: model.level(i), run: i })));
   const values = points.map((p) => p.y);
   const runs = values.length;
   const pooled = model.noise.scale ?? 0;
   const spread = flooredScale(Math.max(runs > 1 ? sampleStandardDeviation(values) : 0, pooled));
   const centre = everyRun(sample.kind) ? centreVariance(points, spread) : (spread * spread) / Math.max(runs, 1);
+  const sum = values.reduce((a, v) => a + v, 0);
   return {
     n: effectiveRuns(runs, spread, centre),
     runs,
-    center: runs ? mean(values) : Number.NaN,
+    center: runs ? sum / runs : Number.NaN,
     spread,
     sigma: Math.sqrt(spread * spread + centre),
+    kept: new Set(points.map((p) => p.run)),
+    sum,
   };
 }
 
@@ -163,8 +174,23 @@ export function baselineResiduals(
   policy: Policy,
 ): Array<{ timestampMs: number; r: number }> {
   const out: Array<{ timestampMs: number; r: number }> = [];
+  // A baseline of every run is one array for every run of the history: summarised once, each run
+  // then left out of its sum, rather than every run summarising every other (quadratic).
+  const whole = new Map<readonly TimedRun[], Summary>();
   for (const item of history) {
-    const { n, center } = summarise(baselineFor(history, model, item.timestampMs, policy, item), model);
+    const slot = model.slots(item.timestampMs);
+    let n: number;
+    let center: number;
+    if (everyRun(slot.kind) && slot.items.length > policy.minBaseline) {
+      let s = whole.get(slot.items);
+      if (!s) {
+        s = summarise(slot, model);
+        whole.set(slot.items, s);
+      }
+      const own = s.kept.has(item);
+      n = own ? Math.min(s.n, s.runs - 1) : s.n;
+      center = own ? (s.sum - model.level(item)) / (s.runs - 1) : s.center;
+    } else ({ n, center } = summarise(baselineFor(history, model, item.timestampMs, policy, item), model));
     if (n >= policy.minBaseline) out.push({ timestampMs: item.timestampMs, r: model.level(item) - center });
   }
   return out;

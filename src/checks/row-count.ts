@@ -7,7 +7,7 @@ import { mean, median, sampleStandardDeviation } from 'simple-statistics';
 import { flooredScale, predictionThreshold } from '../stats/index.js';
 import type { CheckResult, TableWrite } from '../types.js';
 import { int, num, pct } from './format.js';
-import { centreVariance, cleanedPoints, pooledNoise } from './history-noise.js';
+import { centreVariance, cleanedPoints, type NoisePoint, pooledNoise } from './history-noise.js';
 import { kMaxFor, materialityFor, type Policy } from './policy.js';
 import { checkResult } from './result.js';
 import { type Residual, runSequential } from './sequential.js';
@@ -26,6 +26,13 @@ export interface VolumeScore extends SlotScore {
 }
 
 const y = (rows: number) => Math.log1p(rows);
+
+/** A baseline's cleaned values on the log scale, with their mean and standard deviation. */
+interface Summary {
+  readonly points: readonly NoisePoint[];
+  readonly mean: number;
+  readonly sd: number;
+}
 
 const thresholds = new Map<string, number>();
 
@@ -59,18 +66,34 @@ export function scoreWrites(
     pattern,
   );
   const pooled = noise.scale ?? 0;
+  // A baseline of every run (or every run of a kind of day) is the same array for each post-deploy
+  // write: summarised once.
+  const summaries = new Map<readonly TableWrite[], Summary>();
+  const summary = (items: readonly TableWrite[]): Summary => {
+    const points = cleanedPoints(items.map((b) => ({ timestampMs: b.timestampMs, y: level(b) })));
+    const values = points.map((p) => p.y);
+    return {
+      points,
+      mean: values.length ? mean(values) : NaN,
+      sd: values.length > 1 ? sampleStandardDeviation(values) : 0,
+    };
+  };
   return post
     .filter((w) => w.rows !== null)
     .map((w) => {
       const slot = index.baseline(w.timestampMs, cadence, policy.minBaseline, undefined, pattern);
-      const points = cleanedPoints(slot.items.map((b) => ({ timestampMs: b.timestampMs, y: level(b) })));
-      const values = points.map((p) => p.y);
-      const runs = values.length;
+      const every = everyRun(slot.kind);
+      let s = every ? summaries.get(slot.items) : undefined;
+      if (!s) {
+        s = summary(slot.items);
+        if (every) summaries.set(slot.items, s);
+      }
+      const runs = s.points.length;
       // The baseline's mean moved to this run's weekday level: what the run was expected to write.
-      const center = (runs ? mean(values) : NaN) + (y(w.rows!) - level(w));
+      const center = s.mean + (y(w.rows!) - level(w));
       // A slot that happens to look calmer than the series as a whole does not make it so.
-      const spread = flooredScale(Math.max(runs > 1 ? sampleStandardDeviation(values) : 0, pooled));
-      const centre = everyRun(slot.kind) ? centreVariance(points, spread) : (spread * spread) / Math.max(runs, 1);
+      const spread = flooredScale(Math.max(s.sd, pooled));
+      const centre = every ? centreVariance(s.points, spread) : (spread * spread) / Math.max(runs, 1);
       const n = effectiveRuns(runs, spread, centre);
       const sigma = Math.sqrt(spread * spread + centre);
       const r = y(w.rows!) - center;

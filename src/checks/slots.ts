@@ -130,6 +130,8 @@ export class SlotIndex<T extends Timed> {
   /** History indices grouped by minute of day (in history order): minute m owns #order[#start[m] .. #start[m + 1]). */
   readonly #start = new Int32Array(1441);
   readonly #order: Int32Array;
+  /** Every run of one kind of day (weekday, weekend), built on first use: one array each, so callers can key on it. */
+  readonly #byKind: [T[] | null, T[] | null] = [null, null];
 
   constructor(history: readonly T[]) {
     this.items = history;
@@ -164,11 +166,13 @@ export class SlotIndex<T extends Timed> {
     if (!follows.hour) {
       // Every earlier run matches on the time of day; the kind of day still splits them when it matters.
       if (!follows.dayType) return { items: this.items, kind: 'recent runs, no daily or weekly pattern' };
-      const weekend = isWeekend(atMs);
-      return {
-        items: this.items.filter((_, i) => (this.#weekend[i] === 1) === weekend),
-        kind: 'any time, same day type',
-      };
+      const kind = isWeekend(atMs) ? 1 : 0;
+      let items = this.#byKind[kind];
+      if (!items) {
+        items = this.items.filter((_, i) => this.#weekend[i] === kind);
+        this.#byKind[kind] = items;
+      }
+      return { items, kind: 'any time, same day type' };
     }
     const tolMin = slotTolerance(cadenceMs);
     const target = minuteOfDay(atMs);
