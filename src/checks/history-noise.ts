@@ -151,7 +151,7 @@ const DAY = 86_400_000;
 /**
  * Variance of the mean of a baseline that holds every run rather than one per day: runs of one
  * day share its conditions, so the mean is only as certain as the days it spans (batch means,
- * one batch a UTC day), and never more than `spread`^2 / n. Fewer than three days cannot measure
+ * one batch a UTC day), and never less than `spread`^2 / n. Fewer than three days cannot measure
  * it: each counts as one observation then.
  */
 export function centreVariance(points: readonly NoisePoint[], spread: number): number {
