@@ -44,6 +44,11 @@ export async function appendAudit(
   entries: readonly AuditEntry[],
   nowMs: number,
   knownTail?: ChainTail | null,
+  /**
+   * Given, the write of the recorded head is handed to it instead of awaited: the rows are what
+   * records an entry, the head only saves the next writer a read (a stale one costs a retry).
+   */
+  holdHead?: (write: Promise<unknown>) => void,
 ): Promise<AppendOutcome> {
   const unique = [...new Map(entries.map((e) => [e.eventKey, e])).values()];
   if (unique.length === 0) return { appended: 0, alreadyRecorded: 0 };
@@ -85,7 +90,11 @@ export async function appendAudit(
           `audit: ${inserted} of ${rows.length} rows appended at seq ${first}: another writer got there first or an entry is recorded already`,
         );
       }
-      await wh.execute('audit/merge_head', { seq: last.seq, hash: last.hash, now_ms: nowMs });
+      const head = wh.execute('audit/merge_head', { seq: last.seq, hash: last.hash, now_ms: nowMs });
+      if (holdHead) {
+        head.catch(() => undefined);
+        holdHead(head);
+      } else await head;
       return { appended: rows.length, alreadyRecorded: unique.length - rows.length };
     },
     { retries: ATTEMPTS - 1, minTimeout: 10, factor: 2, maxTimeout: 1000, randomize: true },

@@ -45,6 +45,7 @@ export async function auditVerdictChanges(
   verdicts: readonly Verdict[],
   nowMs: number,
   tail?: ChainTail,
+  holdHead?: (write: Promise<unknown>) => void,
 ): Promise<void> {
-  if (changed.length) await appendAudit(wh, verdictChangeEntries(changed, verdicts, nowMs), nowMs, tail);
+  if (changed.length) await appendAudit(wh, verdictChangeEntries(changed, verdicts, nowMs), nowMs, tail, holdHead);
 }

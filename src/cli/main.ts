@@ -6,6 +6,7 @@
 import { createLogger } from '../log.js';
 import { ConfigError } from './args.js';
 import { runAuditCli } from './audit.js';
+import { runBacktestCommand } from './backtest-command.js';
 import { parseCommon, UsageError } from './common-options.js';
 import { BUILD_WORLD, runBuildWorldCommand, runDemoCommand } from './demo-command.js';
 import { runGateCommand } from './gate-command.js';
@@ -33,6 +34,7 @@ Commands:
   record     record a CI stage of a deployment (run 'postflight record --help')
   wait       wait for a deployment's first or final verdict (run 'postflight wait --help')
   gate       may a version be promoted to a target? (run 'postflight gate --help')
+  backtest   replay your own exported history offline: what postflight would have decided (--from DIR; 'postflight backtest --help')
 
 Options:
   --warehouse duckdb:PATH   embedded warehouse file (default .postflight/workspace.duckdb)
@@ -55,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'precheck') return runPrecheckCommand(argv.slice(1), createLogger());
   if (argv[0] === 'setup') return runSetupCommand(argv.slice(1), createLogger());
   if (argv[0] === 'retention') return runRetentionCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'backtest') return runBacktestCommand(argv.slice(1), createLogger());
   const { values, positionals } = parseCommon(argv);
   const command = positionals[0];
   if (values.help || !command) {

@@ -54,6 +54,8 @@ function printTick(last: TickSummary, json: boolean): void {
     at: new Date(last.nowMs).toISOString(),
     deployments: last.deployments,
     verdicts: last.verdicts,
+    // A catching-up tick judges a slice of the deployments without a verdict; the rest wait.
+    deferred: last.deferred,
     new_runs: last.newRuns,
     statements: last.statements,
     history_reads: last.historyReads,

@@ -8,11 +8,11 @@ import type { RunRecord } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { type BudgetTickSummary, runBudgetStep } from './budgets.js';
 import type { Decisions } from './decide.js';
-import { type RollbackTickSummary, runRollbackStep } from './decide-rollbacks.js';
+import { type RollbackTickSummary, readRollbackWork, runRollbackStep } from './decide-rollbacks.js';
 import type { Discovery } from './discover.js';
 import type { Gathered } from './gather.js';
 import type { JudgedEvidence } from './judge.js';
-import { writeResults, writeWatermarks } from './result-rows.js';
+import { writeCheckResults, writeVerdicts, writeWatermarks } from './result-rows.js';
 import { observedRunRows } from './runs.js';
 import type { TickDeps } from './types.js';
 
@@ -36,13 +36,30 @@ export interface Applied {
 export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
   const { wh } = deps;
   const { tickId, nowMs, found, gathered, decided } = work;
+  // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
+  // the previous tick left a rollback open, ticks were missed, or the periodic sweep is due. When
+  // no verdict turned FAILED, nothing this tick writes changes that work: it is read beside the writes.
+  const failedNow = decided.changed.some((c) => c.to === 'FAILED');
+  const rollbackDue =
+    failedNow || found.marks.get('rollback_open') === 1 || nowMs - found.lastTickMs > TICK_GAP_MS || found.periodic;
+  const rollbackWork =
+    deps.rollback && rollbackDue && !failedNow
+      ? readRollbackWork({ wh, policy: deps.rollback.policy }, nowMs)
+      : undefined;
+  rollbackWork?.catch(() => undefined);
   const evidence = work.judged.map((j) => j.evidence);
   // The budgets touch none of the tables the verdicts go to, so they are written alongside. A
-  // verdict change is audited before it is recorded: a crash in between audits it again, never not.
+  // verdict change is audited, and the check results a verdict rests on are written, before the
+  // verdict is: a crash in between writes them again, never leaves a verdict without them. The
+  // audit log's recorded head and the watermarks of newly followed pipelines need no such order.
   const recorded = (async () => {
-    await auditVerdictChanges(wh, decided.changed, decided.verdicts, nowMs, found.auditTail);
-    await writeResults(wh, decided.results, decided.verdicts, tickId, nowMs);
-    if (Object.keys(gathered.newMarks).length) await writeWatermarks(wh, gathered.newMarks, nowMs);
+    const heads: Promise<unknown>[] = [];
+    await Promise.all([
+      auditVerdictChanges(wh, decided.changed, decided.verdicts, nowMs, found.auditTail, (h) => heads.push(h)),
+      writeCheckResults(wh, decided.results, tickId, nowMs),
+      Object.keys(gathered.newMarks).length ? writeWatermarks(wh, gathered.newMarks, nowMs) : null,
+    ]);
+    await Promise.all([writeVerdicts(wh, decided.verdicts, tickId, nowMs), ...heads]);
   })();
   // The budgets' arithmetic waits until the verdict writes are on their way (the next turn of the
   // event loop), and runs while the warehouse carries them out instead of holding them back.
@@ -50,16 +67,17 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
     ? nextTurn().then(() => runBudgetStep({ wh, slos: deps.slos! }, evidence, nowMs, gathered.budgetContext))
     : null;
   const slowJudged = evidence.filter((ev) => found.slowPending.has(ev.deployment.deploymentId));
-  const [budgetSummary] = await Promise.all([budgets, cacheSlowRuns(wh, slowJudged, nowMs), recorded]);
-  // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
-  // the previous tick left a rollback open, ticks were missed, or the periodic sweep is due.
-  const rollbackDue =
-    decided.changed.some((c) => c.to === 'FAILED') ||
-    found.marks.get('rollback_open') === 1 ||
-    nowMs - found.lastTickMs > TICK_GAP_MS ||
-    found.periodic;
+  // The history read this tick is in the commit cache before the rollback step reads schema changes from it.
+  const [budgetSummary] = await Promise.all([
+    budgets,
+    cacheSlowRuns(wh, slowJudged, nowMs),
+    recorded,
+    gathered.cacheWritten,
+  ]);
   const rollbacks =
-    deps.rollback && rollbackDue ? await runRollbackStep({ wh, ws: deps.ws, ...deps.rollback }, tickId, nowMs) : null;
+    deps.rollback && rollbackDue
+      ? await runRollbackStep({ wh, ws: deps.ws, ...deps.rollback }, tickId, nowMs, rollbackWork)
+      : null;
   return { budgets: budgetSummary, rollbacks };
 }
 

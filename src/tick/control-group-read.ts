@@ -53,10 +53,7 @@ export async function readControlGroup(
     peerFresh,
     since,
     nowMs,
-    new Set(peerPipelineTables.keys()),
-    [],
-    nowMs + 1,
-    new Set(upstreamTables.keys()),
+    { cachedOnly: new Set(peerPipelineTables.keys()), dueByCadence: new Set(upstreamTables.keys()) },
   );
   return groupBy([...ownWrites, ...peerHist.writes], (w) => w.table);
 }

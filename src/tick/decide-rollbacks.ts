@@ -46,18 +46,36 @@ export interface RollbackTickSummary {
 }
 
 /** The rollback step as the tick runs it: a failure is reported, never allowed to stop the tick. */
-export async function runRollbackStep(deps: RollbackDeps, tickId: string, nowMs: number): Promise<RollbackTickSummary> {
+export async function runRollbackStep(
+  deps: RollbackDeps,
+  tickId: string,
+  nowMs: number,
+  work?: Promise<RollbackWork>,
+): Promise<RollbackTickSummary> {
   try {
-    return await decideRollbacks(deps, tickId, nowMs);
+    return await decideRollbacks(deps, tickId, nowMs, work);
   } catch (e) {
     deps.log?.error({ err: (e as Error).message }, 'rollback step failed; open rollbacks resume next tick');
     return { decided: [], executed: [], errors: [(e as Error).message] };
   }
 }
 
-export async function decideRollbacks(deps: RollbackDeps, tickId: string, nowMs: number): Promise<RollbackTickSummary> {
+/** What the rollback step has to do: read at its start, or earlier by a caller that knows it can be. */
+export type RollbackWork = Awaited<ReturnType<typeof readWork>>;
+
+export function readRollbackWork(deps: Pick<RollbackDeps, 'wh' | 'policy'>, nowMs: number): Promise<RollbackWork> {
+  return readWork(deps.wh, nowMs, nowMs - deps.policy.candidateHours * HOUR);
+}
+
+export async function decideRollbacks(
+  deps: RollbackDeps,
+  tickId: string,
+  nowMs: number,
+  /** The work, read already (see readRollbackWork); by default read now. */
+  early?: Promise<RollbackWork>,
+): Promise<RollbackTickSummary> {
   const { wh, policy } = deps;
-  const work = await readWork(wh, nowMs, nowMs - policy.candidateHours * HOUR);
+  const work = await (early ?? readRollbackWork(deps, nowMs));
   const errors = [...work.errors];
   const decided = work.decide.length ? await decide(deps, work.decide, nowMs) : [];
   const resume: ResumeWork[] = [

@@ -6,7 +6,9 @@ import type { ChainTail } from '../audit/hash-chain.js';
 import { flatHorizon } from '../checks/baseline-window.js';
 import { slaSecondsFor } from '../checks/policy.js';
 import type { MeasurementError, RunRecord } from '../types.js';
+import type { Row } from '../warehouse/port.js';
 import type { FlowCommit } from './flow-metrics.js';
+import { LINEAGE_LOOKBACK_MS, readLineageRows } from './lineage.js';
 import { type ActiveDeployment, readDeployments, readMarks, type TickMarks } from './open.js';
 import { type ReadTable, settled, startReads } from './overlap.js';
 import { type PipelineEvidence, pipelineEvidence, readFollowedEvents, readPipelineEvents } from './pipeline-events.js';
@@ -50,10 +52,22 @@ export interface Discovery {
   /** Subjects with a run that finished since the last tick. */
   readonly finishedSince: ReadonlySet<string>;
   readonly newRuns: number;
+  /**
+   * Lineage rows of every open deployment's jobs and pipelines, read while the runs are listed:
+   * which of them are due is known only from the listing, and gathering then narrows these rows
+   * to the due ones (lineageIndex) instead of waiting on a read of its own.
+   */
+  readonly lineage: Promise<Row[]>;
   /** Where the next tick's runs listing and event-log read start. */
   readonly runsFromMs: number;
   readonly eventLogFromMs: number | null;
   readonly errors: MeasurementError[];
+  /** Due deployments a catching-up tick leaves to the next ticks (see catch-up.ts). */
+  readonly deferred: number;
+  /** First reads a catching-up tick's slice counts (see catch-up.ts); 0 when not catching up. */
+  readonly firstReads: number;
+  /** A catching-up tick's oldest deployment due, where the baselines it reads start. */
+  readonly horizonFromMs?: number;
 }
 
 /** The discover step's reads; each waits only for the answers it needs (see overlap.ts). */
@@ -68,6 +82,8 @@ interface DiscoverReads {
   events: PipelineEvidence;
   /** Positions, among the open deployments, of those the slow plane holds new runs for. */
   slowPending: Set<number>;
+  /** Lineage of every open deployment's jobs and pipelines, read beside the runs listing (see Discovery.lineage). */
+  lineage: Row[];
 }
 
 export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery> {
@@ -90,6 +106,15 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
         if (fromMs >= recentFromMs) return pipelineEvidence(await a('recentEvents'), fromMs);
         return readPipelineEvents(wh, followedPipelines(m.marks), flatHorizon(fromMs));
       },
+    },
+    lineage: {
+      after: ['deployments'],
+      run: async (a) =>
+        readLineageRows(
+          wh,
+          (await a('deployments')).active.flatMap((d) => d.deployment.resources.map((r) => r.id)),
+          nowMs - LINEAGE_LOOKBACK_MS,
+        ),
     },
     slowPending: {
       after: ['marks', 'deployments'],
@@ -165,6 +190,9 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
     runsFromMs,
     eventLogFromMs,
     errors,
+    lineage: started.lineage,
+    deferred: 0,
+    firstReads: 0,
   };
 }
 

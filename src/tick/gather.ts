@@ -7,7 +7,7 @@ import { baselineHorizons } from '../checks/baseline-window.js';
 import type { DeploymentEvidence } from '../checks/evidence.js';
 import type { Policy } from '../checks/policy.js';
 import type { ExpectationRecord, MeasurementError, RunRecord } from '../types.js';
-import type { Row, Warehouse } from '../warehouse/port.js';
+import type { HistoryEntry, Row, Warehouse } from '../warehouse/port.js';
 import { readBudgetContext } from './budgets.js';
 import { readControlGroup } from './control-group-read.js';
 import { readDbtTests } from './dbt-tests.js';
@@ -15,14 +15,12 @@ import type { Discovery } from './discover.js';
 import { assembleEvidence, type EvidenceIndex, groupBy, RULES_BASELINE_MS } from './evidence-assembly.js';
 import { type EvidenceTables, followPipelines, lastRunEnds, tablesOf } from './evidence-tables.js';
 import type { FlowCommit } from './flow-metrics.js';
-import { type LineageIndex, readLineage } from './lineage.js';
+import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, readLineageRows } from './lineage.js';
 import type { ActiveDeployment } from './open.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
-import { commitRows, readTableWrites } from './table-history.js';
+import { commitRows, prefetchHistory, readTableWrites } from './table-history.js';
 import type { TickDeps } from './types.js';
-
-const DAY = 86_400_000;
 
 export interface GatherInput {
   readonly active: readonly ActiveDeployment[];
@@ -36,8 +34,19 @@ export interface GatherInput {
   readonly errors: MeasurementError[];
   /** Flow commits read this tick and not merged yet. */
   readonly pendingCommits?: readonly FlowCommit[];
-  /** The tick's own write to the run cache, still in flight: the runs are read once it is in. */
+  /** The tick's own write to the run cache, still in flight: what writes the cache again waits for it. */
   readonly runsCached?: Promise<unknown>;
+  /** The runs that write carries, laid over the runs read instead of waiting for it. */
+  readonly pendingRuns?: readonly RunRecord[];
+  /** When the last tick ran: a table a run has written since is probably due a history read. */
+  readonly lastTickMs?: number;
+  /**
+   * Where the baselines start, when not at those of `active` (a catching-up tick judges a slice
+   * of the deployments due): a table's history is read once, back to the oldest baseline due.
+   */
+  readonly horizonFromMs?: number;
+  /** Lineage rows read already for these deployments and maybe more (see Discovery.lineage). */
+  readonly lineage?: Promise<Row[]>;
 }
 
 export interface GatheredEvidence {
@@ -45,6 +54,11 @@ export interface GatheredEvidence {
   readonly evidence: readonly DeploymentEvidence[];
   /** Watermarks this gathering sets (pipelines followed for the first time). */
   readonly newMarks: Readonly<Record<string, number>>;
+  /**
+   * The history read written to the commit cache: still on its way when the evidence is handed
+   * out, awaited before anything of the tick reads that cache again or the tick is recorded.
+   */
+  readonly cacheWritten: Promise<unknown>;
   /** The evidence of every deployment, with the control group read for the ones named. */
   withControlGroup(ids: ReadonlySet<string>): Promise<DeploymentEvidence[]>;
 }
@@ -56,7 +70,7 @@ export interface Gathered extends GatheredEvidence {
 
 export async function gather(deps: TickDeps, found: Discovery, nowMs: number): Promise<Gathered> {
   const { wh } = deps;
-  // The run cache is topped up while the evidence is read: of the reads, only the runs wait for it.
+  // The run cache is topped up while the evidence is read; the runs read lays the same runs over what it reads.
   const runsCached = found.runRows.length
     ? wh.execute('tick/merge_observed_runs', {}, observedRunRows(found.runRows, nowMs))
     : Promise.resolve(0);
@@ -74,6 +88,10 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
     errors: found.errors,
     pendingCommits: found.commits,
     runsCached,
+    pendingRuns: found.runRows,
+    lastTickMs: found.lastTickMs,
+    ...(found.horizonFromMs === undefined ? {} : { horizonFromMs: found.horizonFromMs }),
+    lineage: found.lineage,
   };
   const gathered = found.due.length ? await gatherEvidence(wh, input) : null;
   // Without a deployment to judge, new flow commits are merged beside the run cache. Both writes are
@@ -82,17 +100,26 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
     !gathered && found.commits.length
       ? wh.execute('tick/merge_table_commits', {}, commitRows(found.commits, 'STREAMING UPDATE', nowMs))
       : null;
-  await Promise.all([runsCached, commitsMerged]);
+  // Nothing the tick started is still running when it ends (a warehouse closed under a statement
+  // hangs): the lineage read beside the listing is awaited even when nothing was due.
+  await Promise.all([runsCached, commitsMerged, found.lineage.catch(() => undefined)]);
   return { ...(gathered ?? NOTHING_GATHERED), budgetContext };
 }
 
-const NOTHING_GATHERED: GatheredEvidence = { evidence: [], newMarks: {}, withControlGroup: async () => [] };
+const NOTHING_GATHERED: GatheredEvidence = {
+  evidence: [],
+  newMarks: {},
+  cacheWritten: Promise.resolve(),
+  withControlGroup: async () => [],
+};
 
 /** The gathering's reads; each awaits only the answers it names (see overlap.ts). */
 interface EvidenceReads {
   lineage: { index: LineageIndex; error: MeasurementError | null };
   dbt: { records: ExpectationRecord[]; errors: MeasurementError[] };
-  /** Runs from the system tables and the run cache, once the tick's own run-cache write is in. */
+  /** First pages of the history of tables probably due a read (table-history.ts, prefetchHistory). */
+  prefetch: ReadonlyMap<string, Promise<HistoryEntry[] | null>>;
+  /** Runs from the system tables and the run cache, with the tick's own run-cache write laid over them. */
   cachedRuns: RunRecord[];
   /** Pipelines seen for the first time, followed from now on; their past runs go into the run cache. */
   follow: { rereadRuns: boolean; errors: MeasurementError[]; newMarks: Record<string, number> };
@@ -103,7 +130,7 @@ interface EvidenceReads {
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<GatheredEvidence> {
   const { active, nowMs, errors } = input;
   const ids = [...new Set(active.flatMap((a) => a.deployment.resources.map((r) => r.id)))];
-  const firstDeployMs = Math.min(...active.map((a) => a.deployment.finishedMs));
+  const firstDeployMs = Math.min(input.horizonFromMs ?? Infinity, ...active.map((a) => a.deployment.finishedMs));
   const since = baselineHorizons(firstDeployMs, input.policy);
   const metricsSinceMs = firstDeployMs - RULES_BASELINE_MS;
   const jobIds = [
@@ -111,6 +138,12 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
       active.flatMap((a) => a.deployment.resources.filter((r) => r.type === 'job' && r.dbt !== false).map((r) => r.id)),
     ),
   ];
+  // The history read goes into the commit cache in order, while the evidence is judged.
+  let cacheWritten: Promise<unknown> = Promise.resolve();
+  const holdCacheWrites = (write: () => Promise<unknown>) => {
+    cacheWritten = cacheWritten.then(write);
+    cacheWritten.catch(() => undefined);
+  };
   let known: EvidenceTables | undefined;
   const tables = (lineage: LineageIndex) => {
     known ??= tablesOf(active, ids, lineage);
@@ -120,8 +153,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     lineage: {
       after: [],
       run: () =>
-        readLineage(wh, ids, nowMs - 7 * DAY).then(
-          (index) => ({ index, error: null }),
+        (input.lineage ?? readLineageRows(wh, ids, nowMs - LINEAGE_LOOKBACK_MS)).then(
+          (rows) => ({ index: lineageIndex(rows, ids), error: null }),
           (e: Error) => ({ index: EMPTY_LINEAGE, error: lineageError(e) }),
         ),
     },
@@ -135,13 +168,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
           (e: Error) => ({ records: [], errors: jobIds.map((id) => dbtError(id, e)) }),
         ),
     },
-    cachedRuns: {
-      after: [],
-      run: async () => {
-        await input.runsCached;
-        return readRuns(wh, ids, since);
-      },
-    },
+    // The tick's own write to the run cache is still on its way: its runs are laid over the read.
+    cachedRuns: { after: [], run: () => readRuns(wh, ids, since, input.pendingRuns ?? []) },
     follow: {
       after: ['lineage'],
       run: async (a) => followPipelines(wh, tables((await a('lineage')).index), input, since),
@@ -162,15 +190,36 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     // The cached commits are read once lineage says which tables, and after the first-followed
     // pipelines' commits are merged; a table's history is read again only where a run ended after
     // the table was last read, so the runs are awaited only for that.
+    // The first page of history of each table a judged job's run has ended on since the last tick,
+    // read beside the cached commits rather than once they say the table is due a read.
+    prefetch: {
+      after: ['lineage'],
+      run: async (a) => {
+        const t = tables((await a('lineage')).index);
+        const endedSince = (r: RunRecord) => r.endMs !== null && r.endMs > (input.lastTickMs ?? Infinity);
+        const ended = new Set(
+          (input.pendingRuns ?? []).filter((r) => endedSince(r) && t.jobs.has(r.subjectId)).map((r) => r.subjectId),
+        );
+        const due = [...ended].flatMap((job) => [...(t.lineage.targets.get(job) ?? [])]);
+        return prefetchHistory(
+          wh,
+          due.filter((table) => t.jobTables.has(table)),
+        );
+      },
+    },
     writes: {
-      after: ['lineage', 'follow', 'runs'],
+      after: ['lineage', 'follow', 'runs', 'prefetch'],
       run: async (a) => {
         const t = tables((await a('lineage')).index);
         await a('follow');
         const runEndMs = a('runs').then(({ runs }) => lastRunEnds(runs, t.jobs, t.lineage));
-        const own = new Map([...t.jobTables, ...t.pipelineTables]);
-        const cachedOnly = new Set(t.pipelineTables.keys());
-        return readTableWrites(wh, own, runEndMs, since, nowMs, cachedOnly, input.pendingCommits ?? [], metricsSinceMs);
+        return readTableWrites(wh, new Map([...t.jobTables, ...t.pipelineTables]), runEndMs, since, nowMs, {
+          cachedOnly: new Set(t.pipelineTables.keys()),
+          pending: input.pendingCommits ?? [],
+          metricsSinceMs,
+          holdCacheWrites,
+          prefetched: await a('prefetch'),
+        });
       },
     },
   };
@@ -180,6 +229,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const follow = await started.follow;
   errors.push(...follow.errors);
   const hist = await started.writes;
+  // Pages of history nobody needed are dropped, once read: no statement outlives the gathering.
+  await Promise.all((await started.prefetch).values());
   const [runs, dbt] = await Promise.all([started.runs, started.dbt]);
   errors.push(...hist.errors);
   const t = tables(lineage.index);
@@ -197,7 +248,10 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   return {
     evidence,
     newMarks: follow.newMarks,
+    cacheWritten,
     async withControlGroup(anomalous) {
+      // The peers' cached commits are read once this tick's own are in the cache.
+      await cacheWritten;
       const peerWritesOf = await readControlGroup(wh, input, t, evidence, anomalous, since, hist.writes);
       return active.map((a, i) =>
         anomalous.has(a.deployment.deploymentId) ? assembleEvidence(a, ix, peerWritesOf) : evidence[i]!,

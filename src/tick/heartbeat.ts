@@ -48,6 +48,8 @@ export function summarize(
     nowMs: tick.nowMs,
     deployments: found.active.length,
     judged: found.due.length,
+    deferred: found.deferred,
+    firstReads: found.firstReads,
     verdicts: counts,
     newRuns: found.newRuns,
     // The heartbeat row is written after the summary is made, and counted here.

@@ -3,7 +3,10 @@
 
 import type { Subject } from '../types.js';
 import { idRows } from '../warehouse/id-rows.js';
-import type { Warehouse } from '../warehouse/port.js';
+import type { Row, Warehouse } from '../warehouse/port.js';
+
+/** How far back lineage is read: a resource's tables as its recent runs read and wrote them. */
+export const LINEAGE_LOOKBACK_MS = 7 * 86_400_000;
 
 export interface LineageIndex {
   readonly sources: Map<string, Set<string>>;
@@ -12,10 +15,28 @@ export interface LineageIndex {
 }
 
 export async function readLineage(wh: Warehouse, ids: readonly string[], sinceMs: number): Promise<LineageIndex> {
+  return lineageIndex(await readLineageRows(wh, ids, sinceMs));
+}
+
+/** The rows of tick/lineage for the given resources: read for more resources than judged, then narrowed. */
+export async function readLineageRows(wh: Warehouse, ids: readonly string[], sinceMs: number): Promise<Row[]> {
+  return ids.length === 0 ? [] : wh.query('tick/lineage', { since_ms: sinceMs }, idRows(ids));
+}
+
+/**
+ * The lineage of `rows`; given `ids`, only the rows tick/lineage returns for those ids: theirs and
+ * those of other resources reading a table they read. Rows read for a wider set of resources narrow
+ * to exactly what a read for `ids` alone returns.
+ */
+export function lineageIndex(rows: readonly Row[], ids?: readonly string[]): LineageIndex {
   const idx: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
-  if (ids.length === 0) return idx;
-  const rows = await wh.query('tick/lineage', { since_ms: sinceMs }, idRows(ids));
-  for (const r of rows) {
+  let kept = rows;
+  if (ids) {
+    const own = new Set(ids);
+    const mine = new Set(rows.filter((r) => own.has(String(r.entity_id)) && r.source).map((r) => String(r.source)));
+    kept = rows.filter((r) => own.has(String(r.entity_id)) || (r.source && mine.has(String(r.source))));
+  }
+  for (const r of kept) {
     const id = String(r.entity_id);
     idx.types.set(id, r.entity_type === 'PIPELINE' ? 'pipeline' : 'job');
     if (r.source) (idx.sources.get(id) ?? idx.sources.set(id, new Set()).get(id)!).add(String(r.source));

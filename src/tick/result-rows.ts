@@ -86,14 +86,22 @@ export function verdictRows(verdicts: readonly Verdict[], tickId: string, nowMs:
   };
 }
 
-export async function writeResults(
+export async function writeCheckResults(
   wh: Warehouse,
   results: ReadonlyArray<{ deploymentId: string; result: CheckResult }>,
-  verdicts: readonly Verdict[],
   tickId: string,
   nowMs: number,
 ): Promise<void> {
   if (results.length) await wh.execute('tick/merge_check_results', {}, checkResultRows(results, tickId, nowMs));
+}
+
+/** Written after the check results they rest on (and the audit of their changes), never before. */
+export async function writeVerdicts(
+  wh: Warehouse,
+  verdicts: readonly Verdict[],
+  tickId: string,
+  nowMs: number,
+): Promise<void> {
   if (verdicts.length) await wh.execute('tick/merge_verdicts', {}, verdictRows(verdicts, tickId, nowMs));
 }
 

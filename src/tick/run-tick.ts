@@ -3,6 +3,7 @@
 // Workspace ports. Which reads of a step overlap is said in that step's table of reads.
 
 import { apply } from './apply.js';
+import { catchUp } from './catch-up.js';
 import { decide } from './decide.js';
 import { discover } from './discover.js';
 import { gather } from './gather.js';
@@ -16,7 +17,8 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const meter = startMeter(deps, wallClock);
   const tickId = `tick-${nowMs}`;
   // What is under verification, what is new since the last tick, and so which deployments are due.
-  const found = await discover(deps, nowMs);
+  // Catching up (a first tick, or one after an outage), only a slice of the deployments without a verdict.
+  const found = await catchUp(deps, await discover(deps, nowMs), nowMs);
   // Their evidence, one statement per kind for all of them; the caches are topped up on the way.
   const gathered = await gather(deps, found, nowMs);
   // Every check, under each bundle's own policy; the control group only where volume fails.

@@ -1,12 +1,43 @@
 // Runs: one paged jobs/runs/list from the last watermark (fast plane), the system tables merged
 // with the run cache (slow plane), and the once-a-quarter-hour ask for runs the fast plane missed.
 
-import type { Horizon } from '../checks/baseline-window.js';
+import { type Horizon, withinHorizon } from '../checks/baseline-window.js';
 import { failureCause, normalizeResult, runFromApi } from '../evidence/normalize.js';
 import type { RunRecord } from '../types.js';
 import { indexedRows } from '../warehouse/id-rows.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
+
+/**
+ * A page of runs/list holds 25 runs and the next page can be asked for only once the last has come
+ * back: the span since the watermark is listed in windows of about this length, all at once, each
+ * paged on its own, so a span of many runs costs more calls, not more round trips one after another.
+ */
+export const LIST_WINDOW_MS = 5 * 60_000;
+/** Windows listed at once at most; a longer span (a first tick's hours) gets longer windows. */
+export const MAX_LIST_WINDOWS = 12;
+
+/** The windows [from, to] (to undefined: up to now) the span is listed in, newest first. */
+export function listWindows(fromMs: number, nowMs: number): Array<{ fromMs: number; toMs?: number }> {
+  const n = Math.min(MAX_LIST_WINDOWS, Math.max(1, Math.ceil((nowMs - fromMs) / LIST_WINDOW_MS)));
+  const bounds = Array.from({ length: n }, (_, i) => fromMs + Math.round((i * (nowMs - fromMs)) / n));
+  return bounds.map((b, i) => (i + 1 < n ? { fromMs: b, toMs: bounds[i + 1]! - 1 } : { fromMs: b })).reverse();
+}
+
+async function listWindow(ws: Workspace, w: { fromMs: number; toMs?: number }): Promise<RunRecord[]> {
+  const runs: RunRecord[] = [];
+  let token: string | undefined;
+  do {
+    const page = await ws.listRuns({
+      startTimeFrom: w.fromMs,
+      ...(w.toMs === undefined ? {} : { startTimeTo: w.toMs }),
+      ...(token === undefined ? {} : { pageToken: token }),
+    });
+    for (const r of page.runs) runs.push(runFromApi(r));
+    token = page.has_more ? page.next_page_token : undefined;
+  } while (token !== undefined);
+  return runs;
+}
 
 /** Lists runs started since the watermark (all pages) and returns them with the next watermark. */
 export async function listNewRuns(
@@ -14,15 +45,8 @@ export async function listNewRuns(
   fromMs: number,
   nowMs: number,
 ): Promise<{ runs: RunRecord[]; nextWatermarkMs: number }> {
-  const runs: RunRecord[] = [];
-  let token: string | undefined;
-  do {
-    const page = await ws.listRuns(
-      token === undefined ? { startTimeFrom: fromMs } : { startTimeFrom: fromMs, pageToken: token },
-    );
-    for (const r of page.runs) runs.push(runFromApi(r));
-    token = page.has_more ? page.next_page_token : undefined;
-  } while (token !== undefined);
+  const listed = await Promise.all(listWindows(fromMs, nowMs).map((w) => listWindow(ws, w)));
+  const runs = [...new Map(listed.flat().map((r) => [r.runId, r])).values()];
   // Keep still-running runs in the next listing so their outcome is seen; otherwise a small
   // overlap guards against runs registered a moment late.
   const oldestRunning = runs.filter((r) => r.result === 'RUNNING').reduce((m, r) => Math.min(m, r.startMs), Infinity);
@@ -87,8 +111,18 @@ export async function readSlowPending(wh: Warehouse, deployments: readonly Deplo
   return new Set(found.map((r) => Number(r.idx)));
 }
 
-/** Runs of the given subjects from the system tables and the run cache; a cached or fast record wins. */
-export async function readRuns(wh: Warehouse, ids: readonly string[], since: Horizon): Promise<RunRecord[]> {
+/**
+ * Runs of the given subjects from the system tables and the run cache; a cached or fast record wins.
+ * `pending` are runs on their way into the cache (tick/merge_observed_runs, still in flight): they
+ * are laid over what was read the way that MERGE lays them over the cached rows, so the read need
+ * not wait for the write.
+ */
+export async function readRuns(
+  wh: Warehouse,
+  ids: readonly string[],
+  since: Horizon,
+  pending: readonly RunRecord[] = [],
+): Promise<RunRecord[]> {
   if (ids.length === 0) return [];
   const subjects = [...new Set(ids)];
   const rows = await wh.query(
@@ -97,6 +131,8 @@ export async function readRuns(wh: Warehouse, ids: readonly string[], since: Hor
     indexedRows(subjects, 'id'),
   );
   const byId = new Map<string, RunRecord>();
+  /** Runs whose record came from the run cache, where the pending runs merge into it. */
+  const cached = new Set<string>();
   for (const r of rows) {
     const endMs = r.end_ms === null || r.end_ms === undefined ? null : Number(r.end_ms);
     const subjectId = subjects[Number(r.idx)]!;
@@ -135,7 +171,37 @@ export async function readRuns(wh: Warehouse, ids: readonly string[], since: Hor
       };
     }
     const prev = byId.get(runId);
-    if (!prev || (prev.plane === 'slow' && r.cached === true)) byId.set(runId, rec);
+    if (!prev || (prev.plane === 'slow' && r.cached === true)) {
+      byId.set(runId, rec);
+      if (r.cached === true) cached.add(runId);
+    }
+  }
+  const wanted = new Set(subjects);
+  for (const s of pending) {
+    if (!wanted.has(s.subjectId)) continue;
+    const merged = mergedRun(cached.has(s.runId) ? byId.get(s.runId)! : null, s);
+    if (withinHorizon(merged.startMs, since)) {
+      byId.set(s.runId, merged);
+      cached.add(s.runId);
+    }
   }
   return [...byId.values()];
+}
+
+/** A run as tick/merge_observed_runs leaves it in the cache, `t` the cached row (null: none), `s` the new one. */
+export function mergedRun(t: RunRecord | null, s: RunRecord): RunRecord {
+  if (t === null) return s;
+  // A later sighting without an end never takes back an outcome already seen.
+  const keep = s.endMs === null && t.endMs !== null ? t : s;
+  return {
+    subjectId: s.subjectId,
+    runId: s.runId,
+    startMs: Math.min(t.startMs, s.startMs),
+    endMs: s.endMs ?? t.endMs,
+    result: keep.result,
+    rawResult: keep.rawResult,
+    cause: keep.cause,
+    failedTasks: s.failedTasks,
+    plane: keep.plane,
+  };
 }

@@ -14,6 +14,32 @@ export interface HistoryOutcome {
   reads: number;
 }
 
+export interface HistoryReadOptions {
+  /** Tables whose commits come from elsewhere (pipeline event log): never DESCRIBE'd. */
+  readonly cachedOnly?: ReadonlySet<string>;
+  /** Flow commits read this tick and not merged yet: merged with the new history, one statement. */
+  readonly pending?: readonly FlowCommit[];
+  /** Flow metrics (expectations, backlog) are read only from here on; by default not at all. */
+  readonly metricsSinceMs?: number;
+  /**
+   * Tables with no run to go by (upstream tables written outside the workspace's jobs): read
+   * again once their next commit is due by their own cadence, the newest held plus the median gap.
+   */
+  readonly dueByCadence?: ReadonlySet<string>;
+  /**
+   * Given, the writes of what was read to the commit cache are handed to it, in order, rather than
+   * awaited: the writes read are returned as soon as they are read, and the caller sees the cache
+   * written before anything reads it again.
+   */
+  readonly holdCacheWrites?: (write: () => Promise<unknown>) => void;
+  /**
+   * First pages of history (DESCRIBE HISTORY .. LIMIT PREFETCH_LIMIT) read before the cache said
+   * which tables need one (see prefetchHistory): a table due a read starts from its page instead
+   * of waiting for a read of its own; a page nobody needs is dropped.
+   */
+  readonly prefetched?: ReadonlyMap<string, Promise<HistoryEntry[] | null>>;
+}
+
 /**
  * Cached commits of job-written tables, topped up with DESCRIBE HISTORY for tables never read
  * before and for tables a run has written since they were last read (`runEndMs`: per table, when
@@ -27,22 +53,18 @@ export async function readTableWrites(
   runEndMs: ReadonlyMap<string, number> | Promise<ReadonlyMap<string, number>>,
   since: Horizon,
   nowMs: number,
-  /** Tables whose commits come from elsewhere (pipeline event log): never DESCRIBE'd. */
-  cachedOnly: ReadonlySet<string> = new Set(),
-  /** Flow commits read this tick and not merged yet: merged with the new history, one statement. */
-  pending: readonly FlowCommit[] = [],
-  /** Flow metrics (expectations, backlog) are read only from here on; by default not at all. */
-  metricsSinceMs: number = nowMs + 1,
-  /**
-   * Tables with no run to go by (upstream tables written outside the workspace's jobs): read
-   * again once their next commit is due by their own cadence, the newest held plus the median gap.
-   */
-  dueByCadence: ReadonlySet<string> = new Set(),
+  opts: HistoryReadOptions = {},
 ): Promise<HistoryOutcome> {
+  const { cachedOnly = new Set(), pending = [], metricsSinceMs = nowMs + 1, dueByCadence = new Set() } = opts;
+  const { holdCacheWrites, prefetched } = opts;
   const out: HistoryOutcome = { writes: [], errors: [], reads: 0 };
+  const writeCache = async (rows: RowBatch['rows']) => {
+    const write = () => wh.execute('tick/merge_table_commits', {}, { columns: TABLE_COMMIT_COLUMNS, rows });
+    if (holdCacheWrites) holdCacheWrites(write);
+    else await write();
+  };
   if (tables.size === 0) {
-    if (pending.length)
-      await wh.execute('tick/merge_table_commits', {}, commitRows(pending, 'STREAMING UPDATE', nowMs));
+    if (pending.length) await writeCache(commitRows(pending, 'STREAMING UPDATE', nowMs).rows);
     return out;
   }
   const names = [...tables.keys()];
@@ -101,8 +123,10 @@ export async function readTableWrites(
       // commits in it; stopping short would judge it against a shorter baseline than the cache).
       const reached = (oldest: HistoryEntry) =>
         known !== undefined ? oldest.version <= known : oldest.timestampMs < since.sinceMs;
-      let limit = known === undefined ? 1000 : 20;
-      let entries = await wh.describeHistory(table, limit);
+      let limit = known === undefined ? 1000 : PREFETCH_LIMIT;
+      // A table read before starts from its prefetched page, when there is one.
+      let entries = (known === undefined ? null : await prefetched?.get(table)) ?? null;
+      if (entries === null) entries = await wh.describeHistory(table, limit);
       reads++;
       while (entries.length === limit && !reached(entries[entries.length - 1]!)) {
         limit *= 4;
@@ -144,13 +168,31 @@ export async function readTableWrites(
     }
     // A first tick reads the whole baseline of every table: what it has read is kept as it goes,
     // so a tick stopped by the job's timeout leaves the next one less to read, not the same.
-    if (fresh.length >= FLUSH_COMMITS) {
-      await wh.execute('tick/merge_table_commits', {}, { columns: TABLE_COMMIT_COLUMNS, rows: fresh });
-      fresh.length = 0;
-    }
+    if (fresh.length >= FLUSH_COMMITS) await writeCache(fresh.splice(0));
   }
-  if (fresh.length) {
-    await wh.execute('tick/merge_table_commits', {}, { columns: TABLE_COMMIT_COLUMNS, rows: fresh });
+  if (fresh.length) await writeCache(fresh.splice(0));
+  return out;
+}
+
+/** The first page of history of a table read before: a steady tick's new commits fit in it. */
+export const PREFETCH_LIMIT = 20;
+/** Pages prefetched at most (see prefetchHistory); a tick with more tables to read reads them as usual. */
+const PREFETCH_AT_MOST = 8;
+
+/**
+ * First pages of the history of tables that will probably be due a read (a run writing them ended
+ * since the last tick), read before the cached commits say which are: on a workspace the read then
+ * costs no round trip of its own. A page that fails is null: the table is read as usual.
+ */
+export function prefetchHistory(wh: Warehouse, tables: Iterable<string>): Map<string, Promise<HistoryEntry[] | null>> {
+  const out = new Map<string, Promise<HistoryEntry[] | null>>();
+  for (const t of tables) {
+    if (out.size >= PREFETCH_AT_MOST) break;
+    if (!out.has(t))
+      out.set(
+        t,
+        wh.describeHistory(t, PREFETCH_LIMIT).catch(() => null),
+      );
   }
   return out;
 }

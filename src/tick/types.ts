@@ -32,6 +32,12 @@ export interface TickDeps {
    * reports its own failures and never throws: a trace that cannot be sent changes no verdict.
    */
   readonly traces?: (spans: readonly SpanRecord[]) => Promise<void>;
+  /**
+   * First reads (a table's history or a pipeline's event log from the start of its baseline) a
+   * tick catching up on many deployments without a verdict makes at most; Infinity judges them
+   * all at once. Default FIRST_READS_PER_TICK (catch-up.ts).
+   */
+  readonly firstReadsPerTick?: number;
 }
 
 export interface TickSummary {
@@ -40,6 +46,10 @@ export interface TickSummary {
   readonly deployments: number;
   /** Deployments judged this tick: new, touched by new evidence, or due a re-check. */
   readonly judged: number;
+  /** Deployments awaiting a first verdict that a catching-up tick left to the next ticks. */
+  readonly deferred: number;
+  /** First reads (tables' history, pipelines' event logs from the start) a catching-up tick counted; 0 otherwise. */
+  readonly firstReads: number;
   readonly verdicts: Readonly<Record<string, number>>;
   readonly newRuns: number;
   readonly statements: number;

@@ -54,13 +54,21 @@ export interface EditGuard {
   readonly expectedLastModified: number;
 }
 
+/** A runs/list request: runs started from `startTimeFrom` to `startTimeTo` (both inclusive, ms), one page. */
+export interface RunsQuery {
+  readonly startTimeFrom: number;
+  /** Without it, up to now. */
+  readonly startTimeTo?: number;
+  readonly pageToken?: string;
+}
+
 export interface WorkspaceStats {
   calls: number;
 }
 
 export interface Workspace {
-  /** `GET jobs/runs/list?start_time_from=..&expand_tasks=true`, one page (newest first). */
-  listRuns(q: { readonly startTimeFrom: number; readonly pageToken?: string }): Promise<RunsPage>;
+  /** `GET jobs/runs/list?start_time_from=..[&start_time_to=..]&expand_tasks=true`, one page (newest first). */
+  listRuns(q: RunsQuery): Promise<RunsPage>;
   getJob(jobId: string): Promise<JobInfo | null>;
   /** `POST jobs/reset`: replaces every setting of the job. */
   resetJob(jobId: string, settings: Record<string, unknown>): Promise<void>;

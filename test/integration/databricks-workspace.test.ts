@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listNewRuns } from '../../src/tick/runs.js';
+import { LIST_WINDOW_MS, listNewRuns, MAX_LIST_WINDOWS } from '../../src/tick/runs.js';
 import { bearerToken, OAuthM2M } from '../../src/workspace/databricks/auth.js';
 import { DatabricksWorkspace } from '../../src/workspace/databricks/databricks-workspace.js';
 import { openDatabricksWorkspace } from '../../src/workspace/databricks/open-workspace.js';
@@ -53,7 +53,8 @@ describe('Databricks REST workspace', () => {
   });
 
   it('lists runs across pages with the documented query and the bearer token', async () => {
-    const since = NOW - 3_600_000;
+    // A span of one listing window: one request at a time, page after page.
+    const since = NOW - LIST_WINDOW_MS + 1;
     api.on(
       RUNS,
       (r) =>
@@ -82,10 +83,36 @@ describe('Databricks REST workspace', () => {
     expect(ws.stats.calls).toBe(3);
     const first = api.calls(RUNS)[0]!;
     expect(first.query.get('start_time_from')).toBe(String(since));
+    expect(first.query.get('start_time_to')).toBeNull();
     expect(first.query.get('expand_tasks')).toBe('true');
     expect(first.query.get('limit')).toBe('25');
     expect(first.headers.authorization).toBe('Bearer dapi-test-token');
     expect(api.calls(RUNS).map((r) => r.query.get('page_token'))).toEqual([null, 'p2', 'p3']);
+  });
+
+  it('lists a longer span in windows at once, each paged on its own, the windows covering it end to end', async () => {
+    const since = NOW - 3_600_000;
+    // Each window answers two pages of one run each, the run starting where the window starts.
+    api.on(RUNS, (r) => {
+      const from = Number(r.query.get('start_time_from'));
+      const token = r.query.get('page_token');
+      if (token === null)
+        return { body: { runs: [run(from, 10, from)], has_more: true, next_page_token: `${from}:2` } };
+      return token === `${from}:2` ? { body: { runs: [run(from + 1, 11, from + 1)] } } : { status: 400 };
+    });
+    const listed = await listNewRuns(workspace(), since, NOW);
+    const firsts = api.calls(RUNS).filter((r) => r.query.get('page_token') === null);
+    expect(firsts).toHaveLength(MAX_LIST_WINDOWS);
+    expect(api.calls(RUNS)).toHaveLength(2 * MAX_LIST_WINDOWS);
+    const windows = firsts
+      .map((r) => [Number(r.query.get('start_time_from')), r.query.get('start_time_to')] as const)
+      .sort((a, b) => a[0] - b[0]);
+    expect(windows[0]![0]).toBe(since);
+    for (const [i, [, to]] of windows.entries()) {
+      if (i + 1 < windows.length) expect(Number(to) + 1).toBe(windows[i + 1]![0]);
+      else expect(to).toBeNull();
+    }
+    expect(new Set(listed.runs.map((r) => r.runId)).size).toBe(2 * MAX_LIST_WINDOWS);
   });
 
   it('waits the Retry-After seconds of a 429, then succeeds', async () => {

@@ -29,32 +29,14 @@ describe('first history read of a busy table', () => {
     const sinceMs = NOW - 20 * DAY;
     const tables = new Map([['main.sales.busy', 'job-1']]);
     const metricsSinceMs = NOW - 7 * DAY;
-    const first = await readTableWrites(
-      wh,
-      tables,
-      new Map(),
-      flatHorizon(sinceMs),
-      NOW,
-      new Set(),
-      [],
-      metricsSinceMs,
-    );
+    const first = await readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), NOW, { metricsSinceMs });
     expect(first.errors).toEqual([]);
     expect(first.writes).toHaveLength(20 * 96 + 1);
     expect(Math.min(...first.writes.map((w) => w.timestampMs))).toBe(sinceMs);
     expect(first.reads).toBe(2);
     expect(first.writes.filter((w) => w.runId !== null)).toHaveLength(7 * 96 + 1);
 
-    const again = await readTableWrites(
-      wh,
-      tables,
-      new Map(),
-      flatHorizon(sinceMs),
-      NOW + MIN,
-      new Set(),
-      [],
-      metricsSinceMs,
-    );
+    const again = await readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), NOW + MIN, { metricsSinceMs });
     expect(again.reads).toBe(0);
     const byTime = <T extends { timestampMs: number }>(ws: readonly T[]) =>
       [...ws].sort((a, b) => a.timestampMs - b.timestampMs);
@@ -104,7 +86,10 @@ describe('first history read of a busy table', () => {
       { now: NOW, n: 2_000 },
     );
     const read = (at: number) =>
-      readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), at, new Set(), [], at + 1, byCadence);
+      readTableWrites(wh, tables, new Map(), flatHorizon(sinceMs), at, {
+        metricsSinceMs: at + 1,
+        dueByCadence: byCadence,
+      });
     expect((await read(NOW + 2 * MIN)).reads).toBeGreaterThan(0);
     // The next commit is due at NOW + 16 minutes.
     expect((await read(NOW + 10 * MIN)).reads).toBe(0);

@@ -10,6 +10,8 @@ const summary = (i: number): TickSummary => ({
   nowMs: T + i * 60_000,
   deployments: 0,
   judged: 0,
+  deferred: 0,
+  firstReads: 0,
   verdicts: {},
   newRuns: 0,
   statements: 0,

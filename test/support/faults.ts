@@ -2,7 +2,7 @@
 // it took effect, or just before), and everything after that fails too, as in a killed tick.
 
 import type { HistoryEntry, Row, RowBatch, SqlParams, Warehouse } from '../../src/warehouse/port.js';
-import type { EditGuard, JobInfo, PipelineInfo, RunsPage, Workspace } from '../../src/workspace/port.js';
+import type { EditGuard, JobInfo, PipelineInfo, RunsPage, RunsQuery, Workspace } from '../../src/workspace/port.js';
 
 export class Killed extends Error {
   constructor(where: string) {
@@ -71,7 +71,7 @@ export class FaultyWorkspace implements Workspace {
   get stats() {
     return this.inner.stats;
   }
-  listRuns(q: { startTimeFrom: number; pageToken?: string }): Promise<RunsPage> {
+  listRuns(q: RunsQuery): Promise<RunsPage> {
     return this.sw.guard('call', 'runs/list', () => this.inner.listRuns(q));
   }
   getJob(id: string): Promise<JobInfo | null> {
@@ -101,7 +101,7 @@ export class EffectCounter implements Workspace {
   get stats() {
     return this.inner.stats;
   }
-  listRuns(q: { startTimeFrom: number; pageToken?: string }): Promise<RunsPage> {
+  listRuns(q: RunsQuery): Promise<RunsPage> {
     return this.inner.listRuns(q);
   }
   getJob(id: string): Promise<JobInfo | null> {

@@ -7,6 +7,7 @@ import { RECORD_COLUMNS as RETENTION_RECORD_COLUMNS } from '../../src/retention/
 import { DECISION_COLUMNS, QUARANTINE_COLUMNS } from '../../src/rollback/ledger.js';
 import { pairRows, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger-reads.js';
 import { budgetRows } from '../../src/tick/budgets.js';
+import { heldRows } from '../../src/tick/catch-up.js';
 import { pipelineTargetRows } from '../../src/tick/pipeline-events.js';
 import { checkResultRows, tickRows, verdictRows } from '../../src/tick/result-rows.js';
 import { observedRunRows, slowPendingRows } from '../../src/tick/runs.js';
@@ -57,6 +58,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/slow_pending': columnsOf(slowPendingRows([])),
   'tick/pipeline_events': columnsOf(idRows([])),
   'tick/table_writes': columnsOf(indexedRows([], 'name')),
+  'tick/tables_held': columnsOf(heldRows([])),
   'tick/merge_check_results': columnsOf(checkResultRows([], 't', 0)),
   'tick/merge_verdicts': columnsOf(verdictRows([], 't', 0)),
   'tick/merge_observed_runs': columnsOf(observedRunRows([], 0)),
@@ -74,6 +76,8 @@ const BATCHES: Record<string, RowBatch['columns']> = {
         nowMs: 0,
         deployments: 0,
         judged: 0,
+        deferred: 0,
+        firstReads: 0,
         verdicts: {},
         newRuns: 0,
         statements: 0,

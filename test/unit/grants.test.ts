@@ -17,7 +17,7 @@ import {
 } from '../support/code-reach.js';
 import { fileAccess, parseGrants, privilegesFor } from '../support/sql-access.js';
 
-type Reader = 'deployer' | 'verifier' | 'rollback' | 'owner' | 'embedded';
+type Reader = 'deployer' | 'verifier' | 'rollback' | 'owner' | 'embedded' | 'exporter';
 const GRANTED: readonly Reader[] = ['deployer', 'verifier', 'rollback'];
 
 /**
@@ -40,6 +40,9 @@ const FOLDER_READERS: Readonly<Record<string, readonly Reader[]>> = {
   ddl: ['embedded'],
   embedded: ['embedded'],
   demo: ['embedded'],
+  // Run by hand, by whoever exports a workspace's history for `postflight backtest`
+  // (docs/embedded-layout.md); postflight never sends them and grants nothing for them.
+  export: ['exporter'],
 };
 
 /** Files read by more than their folder's reader, or otherwise than it. */
@@ -65,6 +68,8 @@ const ENTRY_POINTS: Readonly<Record<string, Reader>> = {
   'src/cli/setup-command.ts': 'owner',
   'src/cli/demo-command.ts': 'embedded',
   'src/cli/simulate-command.ts': 'embedded',
+  // Replays an export offline in an embedded warehouse of its own: nothing reaches a workspace.
+  'src/cli/backtest-command.ts': 'embedded',
 };
 
 function readersOf(name: string): readonly Reader[] {

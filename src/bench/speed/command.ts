@@ -21,6 +21,7 @@ Options:
   --warmup N            minutes ticked before measuring (default 30)
   --minutes N           minutes measured (default 60)
   --job-runs N          ticks run as the job runs them, a process each, for peak memory (default 60: an hour, so every periodic duty runs)
+  --rtt-minutes N       minutes ticked at workspace latency (150 ms a statement, 100 ms a REST call; default 30)
 `;
 
 export const speedCommand: BenchCommand = {
@@ -42,6 +43,7 @@ export const speedCommand: BenchCommand = {
         warmup: { type: 'string' },
         minutes: { type: 'string' },
         'job-runs': { type: 'string' },
+        'rtt-minutes': { type: 'string' },
       },
     });
     if (values.help) {
@@ -57,6 +59,7 @@ export const speedCommand: BenchCommand = {
       warmupMinutes: parseIntFlag('warmup', values.warmup, FULL_SCALE.warmupMinutes, 1, 1440),
       measureMinutes: parseIntFlag('minutes', values.minutes, FULL_SCALE.measureMinutes, 2, 1440),
       jobRuns: parseIntFlag('job-runs', values['job-runs'], FULL_SCALE.jobRuns, 1, 1440),
+      rttMinutes: parseIntFlag('rtt-minutes', values['rtt-minutes'], FULL_SCALE.rttMinutes, 1, 1440),
       onProgress: (phase, done, total) => ctx.progress.update(phase, done, total),
     });
     ctx.progress.done();
@@ -71,6 +74,8 @@ function summary(r: SpeedReport): string {
     `tick: p50 ${r.tick_ms_p50} ms, p90 ${r.tick_ms_p90} ms; ${r.days}d vs ${r.days === 0 ? '?' : ''}short world ratio ${r.tick_ms_ratio_90d_vs_30d}`,
     `statements per tick: ${r.statements_per_tick} (max ${r.statements_per_tick_max}); at ${r.active_at_statement_points.join(' / ')} active: ${r.statements_at_10_100_300_active.join(' / ')}`,
     `history reads: ${r.history_reads_per_tick} per tick, ${r.history_reads_per_new_run} per new run; REST calls per tick: ${r.rest_calls_per_tick}`,
+    `at workspace latency (${r.rtt_statement_ms} ms a statement, ${r.rtt_rest_ms} ms a REST call): tick p50 ${r.tick_ms_p50_at_rtt} ms, p90 ${r.tick_ms_p90_at_rtt} ms; round trips one after another p90 ${r.round_trips_critical_path} (p50 ${r.round_trips_critical_path_p50}, max ${r.round_trips_critical_path_max})`,
+    `first ticks at workspace latency: ${r.first_tick_slices} slices${r.first_tick_caught_up ? '' : ' (not caught up)'}, longest ${r.first_tick_ms_max} ms, ${r.first_tick_catch_up_ms} ms in all, RSS peak ${r.first_tick_rss_mb_peak} MB`,
     `first verdict: p50 ${r.first_verdict_s_p50} s, max ${r.first_verdict_s_max} s; RSS peak of a tick process ${r.rss_mb_peak} MB over ${r.job_runs} job runs (tick ${r.tick_ms_p50_job_run} ms, run ${r.job_run_ms_p50} ms; ticking and simulating in one process ${r.rss_mb_peak_with_simulator} MB; cold start ${r.rss_mb_peak_cold_start} MB); ${r.cores} cores`,
     `peers' per-deployment gathering: ${r.naive_statements} statements vs ${r.setbased_statements}, ${r.naive_vs_setbased_ratio}x the time`,
     `results with and without the cache: ${r.cache.identical ? 'identical' : `${r.cache.differing} of ${r.cache.compared} differ`}`,

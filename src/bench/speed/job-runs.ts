@@ -18,6 +18,7 @@ export interface JobRuns {
   readonly tickMsP50: number;
   /** Wall time of each whole run: process start, warehouse open, tick, close, exit. */
   readonly processMsP50: number;
+  readonly processMsMax: number;
 }
 
 /**
@@ -104,5 +105,6 @@ export async function measureJobRuns(
       samples.map((s) => s.processMs),
       0.5,
     ),
+    processMsMax: Math.max(...samples.map((s) => s.processMs)),
   };
 }

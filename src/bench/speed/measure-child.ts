@@ -7,8 +7,12 @@ export interface ChildMeasureRequest {
   readonly template: string;
   readonly path: string;
   readonly label: string;
-  /** Warm the caches from the template, measure ticks on the warmed copy, or only move its world a minute on. */
-  readonly phase: 'warm' | 'measure' | 'advance';
+  /**
+   * Warm the caches from the template, measure ticks on the warmed copy, or only move its world a
+   * minute on; or tick at workspace latency: the warm copy in steady state, or the template from a
+   * verifier's first tick until it has caught up.
+   */
+  readonly phase: 'warm' | 'measure' | 'advance' | 'rtt' | 'first-tick';
   readonly warmupMinutes: number;
   readonly measureMinutes: number;
 }

@@ -45,9 +45,9 @@ export async function compareGathering(wh: Warehouse, nowMs: number, policy: Pol
     const cached = new Set(tables.keys());
     await readRuns(wh, ids, since); // run health
     await readRuns(wh, ids, since); // duration and SLA
-    await readTableWrites(wh, tables, new Map(), since, nowMs, cached); // row count
-    await readTableWrites(wh, tables, new Map(), since, nowMs, cached); // freshness
-    await readTableWrites(wh, tables, new Map(), since, nowMs, cached); // expectations and backlog
+    await readTableWrites(wh, tables, new Map(), since, nowMs, { cachedOnly: cached }); // row count
+    await readTableWrites(wh, tables, new Map(), since, nowMs, { cachedOnly: cached }); // freshness
+    await readTableWrites(wh, tables, new Map(), since, nowMs, { cachedOnly: cached }); // expectations and backlog
   }
   return {
     deployments: active.length,

@@ -1,8 +1,14 @@
 // What `bench speed` prints: one JSON object, its fields named for the figures they hold.
 
+import type { RttFigures } from './at-rtt.js';
 import type { CacheEquivalence } from './cache-equivalence.js';
 
-export interface SpeedReport {
+/**
+ * The figures at workspace latency (at-rtt.ts): each statement 150 ms, each REST call 100 ms, the
+ * tick wired as the job wires it. round_trips_critical_path is the 90th percentile, over the ticks
+ * measured, of the longest chain of round trips each sent only after the one before came back.
+ */
+export interface SpeedReport extends RttFigures {
   readonly pipelines: number;
   readonly days: number;
   readonly deploys_per_day: number;
@@ -22,6 +28,7 @@ export interface SpeedReport {
   readonly tick_ms_p50_job_run: number;
   /** The whole process: start, open, tick, close. */
   readonly job_run_ms_p50: number;
+  readonly job_run_ms_max: number;
   /** One long-lived process that both advances the simulated platform and ticks (the tick_ms figures' loop). */
   readonly rss_mb_peak_with_simulator: number;
   /** A verifier's first tick with no caches, which reads the whole baseline of every table once. */

@@ -15,6 +15,7 @@ import { SimWorld } from '../../simulator/world.js';
 import { runTick } from '../../tick/run-tick.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../../workspace/embedded/embedded-workspace.js';
+import { CATCH_UP_TICKS_AT_MOST, firstTicksAtRtt, type RttSample, rttFigures, steadyAtRtt } from './at-rtt.js';
 import { compareWithoutCache } from './cache-equivalence.js';
 import { measureJobRuns } from './job-runs.js';
 import { measureInChild, serveChildMeasure } from './measure-child.js';
@@ -32,6 +33,8 @@ export interface SpeedOptions {
   readonly measureMinutes: number;
   /** Ticks run the way the job runs them, a process each. */
   readonly jobRuns: number;
+  /** Minutes ticked at workspace latency in steady state. */
+  readonly rttMinutes: number;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -43,6 +46,7 @@ export const FULL_SCALE: Omit<SpeedOptions, 'dir' | 'onProgress'> = {
   warmupMinutes: 30,
   measureMinutes: 60,
   jobRuns: 60,
+  rttMinutes: 30,
 };
 
 interface Measured {
@@ -61,13 +65,27 @@ async function openCopy(template: string, path: string): Promise<DuckDbWarehouse
 
 /** The child process's side of `measureInChild`: one phase per process. */
 export function serveMeasure(raw: string): Promise<void> {
-  return serveChildMeasure(raw, async (req, onProgress) =>
-    req.phase === 'warm'
-      ? warm(req.template, req.path, req.warmupMinutes, DEFAULT_POLICY, req.label, onProgress)
-      : req.phase === 'measure'
-        ? sample(req.path, req.measureMinutes, DEFAULT_POLICY, req.label, onProgress)
-        : advanceOneMinute(req.path),
-  );
+  return serveChildMeasure(raw, async (req, onProgress) => {
+    const progress = (phase: string, total: number) => (i: number) => onProgress(phase, i, total);
+    switch (req.phase) {
+      case 'warm':
+        return warm(req.template, req.path, req.warmupMinutes, DEFAULT_POLICY, req.label, onProgress);
+      case 'measure':
+        return sample(req.path, req.measureMinutes, DEFAULT_POLICY, req.label, onProgress);
+      case 'rtt':
+        return steadyAtRtt(
+          req.template,
+          req.path,
+          req.measureMinutes,
+          DEFAULT_POLICY,
+          progress(req.label, req.measureMinutes),
+        );
+      case 'first-tick':
+        return firstTicksAtRtt(req.template, req.path, DEFAULT_POLICY, progress(req.label, CATCH_UP_TICKS_AT_MOST));
+      default:
+        return advanceOneMinute(req.path);
+    }
+  });
 }
 
 type OnProgress = (phase: string, done: number, total: number) => void;
@@ -199,6 +217,15 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
   const { result: long, rssMbPeak: rssLong, coldRssMb } = await inChild(longTpl, 'long.duckdb', `${opts.days} days`);
   const { result: short, rssMbPeak: rssShort } = await inChild(shortTpl, 'short.duckdb', `${opts.shortDays} days`);
   const jobRuns = await measureJobRuns(long.path, scratch, opts.jobRuns, opts.onProgress);
+  // At workspace latency, each in a process of its own: the steady tick on a copy of the warm
+  // world, and a verifier's first ticks on a copy of the world as built, until it has caught up.
+  const atRtt = (phase: 'rtt' | 'first-tick', template: string, file: string, label: string, minutes: number) =>
+    measureInChild<RttSample[]>(
+      { phase, template, path: join(scratch, file), label, warmupMinutes: 0, measureMinutes: minutes },
+      opts.onProgress,
+    );
+  const steady = await atRtt('rtt', long.path, 'rtt.duckdb', 'ticks at workspace latency', opts.rttMinutes);
+  const first = await atRtt('first-tick', longTpl, 'first-tick.duckdb', 'first ticks at workspace latency', 0);
 
   opts.onProgress?.('statements by deployments under verification', 0, 3);
   const points = [];
@@ -246,6 +273,8 @@ export async function runSpeed(opts: SpeedOptions): Promise<SpeedReport> {
     job_runs: jobRuns.runs,
     tick_ms_p50_job_run: round(jobRuns.tickMsP50),
     job_run_ms_p50: round(jobRuns.processMsP50),
+    job_run_ms_max: round(jobRuns.processMsMax),
+    ...rttFigures(steady.result, first.result, first.rssMbPeak),
     rss_mb_peak_with_simulator: round(Math.max(rssLong, rssShort)),
     rss_mb_peak_cold_start: round(coldRssMb),
     tick_ms_p50_30d: round(p50Short),

@@ -3,7 +3,16 @@
 
 import type { z } from 'zod';
 import { EditConflictError } from '../edit-conflict.js';
-import type { ApiRun, EditGuard, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
+import type {
+  ApiRun,
+  EditGuard,
+  JobInfo,
+  PipelineInfo,
+  RunsPage,
+  RunsQuery,
+  Workspace,
+  WorkspaceStats,
+} from '../port.js';
 import { DatabricksApiError } from './api-error.js';
 import {
   emptySchema,
@@ -36,13 +45,14 @@ export class DatabricksWorkspace implements Workspace {
     this.#client = client;
   }
 
-  async listRuns(q: { readonly startTimeFrom: number; readonly pageToken?: string }): Promise<RunsPage> {
+  async listRuns(q: RunsQuery): Promise<RunsPage> {
     this.stats.calls++;
     const query: Record<string, string> = {
       start_time_from: String(Math.floor(q.startTimeFrom)),
       expand_tasks: 'true',
       limit: String(RUNS_PAGE_LIMIT),
     };
+    if (q.startTimeTo !== undefined) query.start_time_to = String(Math.floor(q.startTimeTo));
     if (q.pageToken !== undefined) query.page_token = q.pageToken;
     const page = await this.#client.request('GET', '/api/2.2/jobs/runs/list', runsPageSchema, { query });
     const runs = (page.runs ?? []).filter(

@@ -4,7 +4,16 @@
 import type { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql } from '../../warehouse/sql-files.js';
 import { EditConflictError } from '../edit-conflict.js';
-import type { ApiRun, EditGuard, JobInfo, PipelineInfo, RunsPage, Workspace, WorkspaceStats } from '../port.js';
+import type {
+  ApiRun,
+  EditGuard,
+  JobInfo,
+  PipelineInfo,
+  RunsPage,
+  RunsQuery,
+  Workspace,
+  WorkspaceStats,
+} from '../port.js';
 
 export const RUNS_PAGE_SIZE = 25;
 
@@ -17,11 +26,12 @@ export class EmbeddedWorkspace implements Workspace {
     this.#wh = wh;
   }
 
-  async listRuns(q: { startTimeFrom: number; pageToken?: string }): Promise<RunsPage> {
+  async listRuns(q: RunsQuery): Promise<RunsPage> {
     this.stats.calls++;
     const offset = q.pageToken ? Number(q.pageToken) : 0;
     const rows = await this.#wh.session.all(loadSql('embedded/api_runs_list'), {
       since_ms: q.startTimeFrom,
+      to_ms: q.startTimeTo ?? null,
       page_offset: offset,
       page_size: RUNS_PAGE_SIZE + 1,
     });
