@@ -103,24 +103,34 @@ export async function readMonitors(
           });
       }),
     );
+  // One statement per drift metrics table, whatever number of monitored tables name it.
+  const byTable = new Map<string, DriftMonitor[]>();
   for (const m of wanted.drift)
+    byTable.set(`${m.metricsTable}\u0000${m.driftType}`, [
+      ...(byTable.get(`${m.metricsTable}\u0000${m.driftType}`) ?? []),
+      m,
+    ]);
+  for (const monitors of byTable.values()) {
+    const { metricsTable, driftType } = monitors[0]!;
     reads.push(
-      guarded(m.metricsTable, async () => {
+      guarded(metricsTable, async () => {
         const rows = await wh.query('tick/drift_metrics', {
-          metrics_table: m.metricsTable,
-          drift_type: m.driftType,
+          metrics_table: metricsTable,
+          drift_type: driftType,
           since_ms: sinceMs,
         });
-        for (const r of rows)
-          drift.push({
-            table: m.table,
-            windowStartMs: Number(r.window_start_ms),
-            windowEndMs: Number(r.window_end_ms),
-            column: String(r.column_name ?? ':table'),
-            values: Object.fromEntries(DRIFT_METRICS.map((k) => [k, numeric(r[k])])),
-          });
+        for (const m of monitors)
+          for (const r of rows)
+            drift.push({
+              table: m.table,
+              windowStartMs: Number(r.window_start_ms),
+              windowEndMs: Number(r.window_end_ms),
+              column: String(r.column_name ?? ':table'),
+              values: Object.fromEntries(DRIFT_METRICS.map((k) => [k, numeric(r[k])])),
+            });
       }),
     );
+  }
   await Promise.all(reads);
   return { ...out, evidence: { quality, drift } };
 }
