@@ -10,6 +10,7 @@ import type {
   Subject,
   TableWrite,
 } from '../types.js';
+import type { MonitorEvidence } from './monitors.js';
 
 export interface SubjectEvidence {
   readonly subject: Subject;
@@ -36,6 +37,8 @@ export interface DeploymentEvidence {
    * the peers when a volume concern needs them; absent when not gathered.
    */
   readonly upstreamWrites?: readonly TableWrite[];
+  /** Databricks' own monitors' rows about the deployment's tables, where the policy reads them. */
+  readonly monitors?: MonitorEvidence;
 }
 
 export interface JudgeContext {

@@ -9,6 +9,7 @@ import { checkDuration } from './duration.js';
 import { type DeploymentEvidence, postRuns, postWindow, preRuns, type SubjectEvidence } from './evidence.js';
 import { checkExpectations } from './expectations.js';
 import { checkFreshness } from './freshness.js';
+import { checkMonitors } from './monitors.js';
 import { type Policy, slaSecondsFor } from './policy.js';
 import { measurementError } from './result.js';
 import { checkRowCount } from './row-count.js';
@@ -145,6 +146,8 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
           done,
         ),
       );
+      const monitors = checkMonitors(table, ev.monitors, fromMs, toMs, policy, nowMs, done);
+      if (monitors) results.push(monitors);
     }
   }
   const sourcesOf = new Map<string, readonly string[]>(

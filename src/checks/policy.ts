@@ -2,6 +2,7 @@
 // statistics specification; a policy file can override them (see src/config).
 
 import type { CheckName, Subject } from '../types.js';
+import { DEFAULT_MONITORS, type MonitorsPolicy } from './monitor-policy.js';
 
 /** Run duration (detection spec §4): the rank test that backs the sequential test. */
 export interface DurationPolicy {
@@ -85,6 +86,8 @@ export interface Policy {
   readonly duration: DurationPolicy;
   readonly expectations: ExpectationsPolicy;
   readonly backlog: BacklogPolicy;
+  /** Databricks' own monitors read as evidence; none by default. */
+  readonly monitors: MonitorsPolicy;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -100,7 +103,16 @@ export const DEFAULT_POLICY: Policy = {
   baselineDays: 28,
   kMax: { daily: 7, hourly: 24, other: 12 },
   window: { maxHours: 72, minRunsHealthy: 3 },
-  critical: { run_health: true, row_count: true, freshness: true, duration: true, expectations: true, backlog: false },
+  critical: {
+    run_health: true,
+    row_count: true,
+    freshness: true,
+    duration: true,
+    expectations: true,
+    backlog: false,
+    // Evidence beside postflight's own statistics, never in their place: a concern, not a rollback.
+    monitors: false,
+  },
   dryRun: {
     run_health: false,
     row_count: false,
@@ -108,6 +120,7 @@ export const DEFAULT_POLICY: Policy = {
     duration: false,
     expectations: false,
     backlog: false,
+    monitors: false,
   },
   slaSeconds: {},
   slaSecondsByKey: {},
@@ -136,6 +149,7 @@ export const DEFAULT_POLICY: Policy = {
     minSeconds: 300,
     minRecords: 10_000,
   },
+  monitors: DEFAULT_MONITORS,
 };
 
 export function kMaxFor(policy: Policy, cadenceMs: number | null): number {

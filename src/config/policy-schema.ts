@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import type { CheckName } from '../types.js';
+import { monitorsSchema } from './monitors-schema.js';
 
 export const CHECK_NAMES = [
   'run_health',
@@ -11,6 +12,7 @@ export const CHECK_NAMES = [
   'duration',
   'expectations',
   'backlog',
+  'monitors',
 ] as const satisfies readonly CheckName[];
 
 const probability = z.number().gt(0).lt(1);
@@ -79,6 +81,7 @@ const checks = z
         minRecords: z.number().min(0),
       })
       .partial(),
+    monitors: monitorsSchema,
   })
   .partial();
 

@@ -55,6 +55,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/lineage': columnsOf(idRows([])),
   'tick/runs': columnsOf(indexedRows([], 'id')),
   'tick/dbt_tests': columnsOf(indexedRows([], 'id')),
+  'tick/monitor_results': columnsOf(indexedRows([], 'name')),
   'tick/slow_pending': columnsOf(slowPendingRows([])),
   'tick/pipeline_events': columnsOf(idRows([])),
   'tick/table_writes': columnsOf(indexedRows([], 'name')),
