@@ -107,7 +107,15 @@ export interface Subject {
   readonly sourceTables: readonly string[];
 }
 
-export type CheckName = 'run_health' | 'row_count' | 'freshness' | 'duration' | 'expectations' | 'backlog';
+export type CheckName =
+  | 'run_health'
+  | 'row_count'
+  | 'freshness'
+  | 'duration'
+  | 'expectations'
+  | 'backlog'
+  /** What the deploy changed in how its jobs and pipelines are started and watched. */
+  | 'config';
 
 export type CheckStatus = 'PASS' | 'WARN' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'SKIPPED';
 

@@ -10,6 +10,7 @@ import type {
   Subject,
   TableWrite,
 } from '../types.js';
+import type { SettingsChange } from './config-facts.js';
 
 export interface SubjectEvidence {
   readonly subject: Subject;
@@ -36,6 +37,8 @@ export interface DeploymentEvidence {
    * the peers when a volume concern needs them; absent when not gathered.
    */
   readonly upstreamWrites?: readonly TableWrite[];
+  /** Each job's and pipeline's settings just before and after the deploy, where gathered (the config check). */
+  readonly settings?: readonly SettingsChange[];
 }
 
 export interface JudgeContext {

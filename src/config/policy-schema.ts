@@ -11,6 +11,7 @@ export const CHECK_NAMES = [
   'duration',
   'expectations',
   'backlog',
+  'config',
 ] as const satisfies readonly CheckName[];
 
 const probability = z.number().gt(0).lt(1);
@@ -50,6 +51,7 @@ const checks = z
       })
       .partial(),
     freshness: z.strictObject(toggles).partial(),
+    config: z.strictObject(toggles).partial(),
     duration: z.strictObject({ ...toggles, mwMinPost: count(3), mwAlpha: probability }).partial(),
     expectations: z
       .strictObject({
