@@ -116,9 +116,11 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
     }
     results.push(...judgeStreams(s, { fromMs, toMs, postIds, straddling, done }, subjectErrors, policy, nowMs));
     const settings = ev.settings?.find((c) => c.type === s.subject.type && c.id === s.subject.id);
-    const config =
-      settings &&
-      checkConfig(settings, s.subject.name, policy, fromMs, ev.deployment.expectedChanges.includes('config'));
+    const configError = subjectErrors.find((e) => e.kind === 'config');
+    const config = configError
+      ? measurementError('config', key, 0, policy.critical.config, configError.message)
+      : settings &&
+        checkConfig(settings, s.subject.name, policy, fromMs, ev.deployment.expectedChanges.includes('config'));
     if (config) results.push(config);
     for (const table of s.subject.targetTables) {
       const writesError = subjectErrors.find((e) => e.subject === `table:${table}`);
