@@ -83,6 +83,9 @@ GRANT USE CATALOG ON CATALOG system TO {{verifier}};
 GRANT USE SCHEMA ON SCHEMA system.lakeflow TO {{verifier}};
 GRANT SELECT ON TABLE system.lakeflow.job_run_timeline TO {{verifier}};
 GRANT SELECT ON TABLE system.lakeflow.pipeline_update_timeline TO {{verifier}};
+-- The config check reads job and pipeline settings around a deploy that has no snapshot of them.
+GRANT SELECT ON TABLE system.lakeflow.jobs TO {{verifier}};
+GRANT SELECT ON TABLE system.lakeflow.pipelines TO {{verifier}};
 GRANT USE SCHEMA ON SCHEMA system.access TO {{verifier}};
 GRANT SELECT ON TABLE system.access.table_lineage TO {{verifier}};
 -- dbt test results, where the Elementary package uploads them (only with --dbt-artifacts).

@@ -115,7 +115,9 @@ export type CheckName =
   | 'expectations'
   | 'backlog'
   /** Databricks' own monitors (data quality monitoring, drift metrics), where the policy turns them on. */
-  | 'monitors';
+  | 'monitors'
+  /** What the deploy changed in how its jobs and pipelines are started and watched. */
+  | 'config';
 
 export type CheckStatus = 'PASS' | 'WARN' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'SKIPPED';
 

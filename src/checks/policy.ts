@@ -112,6 +112,7 @@ export const DEFAULT_POLICY: Policy = {
     backlog: false,
     // Evidence beside postflight's own statistics, never in their place: a concern, not a rollback.
     monitors: false,
+    config: true,
   },
   dryRun: {
     run_health: false,
@@ -121,6 +122,7 @@ export const DEFAULT_POLICY: Policy = {
     expectations: false,
     backlog: false,
     monitors: false,
+    config: false,
   },
   slaSeconds: {},
   slaSecondsByKey: {},

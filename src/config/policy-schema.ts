@@ -13,6 +13,7 @@ export const CHECK_NAMES = [
   'expectations',
   'backlog',
   'monitors',
+  'config',
 ] as const satisfies readonly CheckName[];
 
 const probability = z.number().gt(0).lt(1);
@@ -52,6 +53,7 @@ const checks = z
       })
       .partial(),
     freshness: z.strictObject(toggles).partial(),
+    config: z.strictObject(toggles).partial(),
     duration: z.strictObject({ ...toggles, mwMinPost: count(3), mwAlpha: probability }).partial(),
     expectations: z
       .strictObject({

@@ -20,6 +20,7 @@ import { MONITOR_LOOKBACK_MS, type MonitorsRead, monitorsWanted, readMonitors } 
 import type { ActiveDeployment } from './open.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
+import { readSettings } from './settings-read.js';
 import { commitRows, prefetchHistory, readTableWrites } from './table-history.js';
 import type { TickDeps } from './types.js';
 
@@ -134,6 +135,8 @@ interface EvidenceReads {
   writes: Awaited<ReturnType<typeof readTableWrites>>;
   /** Databricks' own monitors, for the deployments whose policy reads them. */
   monitors: MonitorsRead;
+  /** Settings before and after each deployment, for the config check; the error when they could not be read. */
+  settings: { byDeployment: Awaited<ReturnType<typeof readSettings>>; error: string | null };
 }
 
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<GatheredEvidence> {
@@ -196,6 +199,18 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
         }
       },
     },
+    // Needs nothing else: the config check is judged from the first tick, before any run.
+    settings: {
+      after: [],
+      run: () =>
+        readSettings(wh, active).then(
+          (byDeployment) => ({ byDeployment, error: null }),
+          (e: Error) => ({
+            byDeployment: new Map(),
+            error: `settings before and after the deploy unavailable: ${e.message}`,
+          }),
+        ),
+    },
     // The cached commits are read once lineage says which tables, and after the first-followed
     // pipelines' commits are merged; a table's history is read again only where a run ended after
     // the table was last read, so the runs are awaited only for that.
@@ -247,7 +262,12 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const hist = await started.writes;
   // Pages of history nobody needed are dropped, once read: no statement outlives the gathering.
   await Promise.all((await started.prefetch).values());
-  const [runs, dbt, monitors] = await Promise.all([started.runs, started.dbt, started.monitors]);
+  const [runs, dbt, monitors, settings] = await Promise.all([
+    started.runs,
+    started.dbt,
+    started.monitors,
+    started.settings,
+  ]);
   for (const w of monitors.warnings) input.warn?.(w);
   errors.push(...hist.errors);
   const t = tables(lineage.index);
@@ -260,6 +280,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     dbtOf: groupBy(dbt.records, (r) => r.subjectId),
     dbtErrorsOf: groupBy(dbt.errors, (e) => e.subject),
     measurementErrors: errors.filter((e) => e.kind === 'writes' || e.kind === 'runs'),
+    settingsOf: settings.byDeployment,
+    settingsError: settings.error,
   };
   const withMonitors = (ev: DeploymentEvidence): DeploymentEvidence =>
     monitors.evidence.quality.length || monitors.evidence.drift.length ? { ...ev, monitors: monitors.evidence } : ev;

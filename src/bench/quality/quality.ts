@@ -6,6 +6,7 @@
 import { baselineHorizons } from '../../checks/baseline-window.js';
 import { kMaxFor, type Policy } from '../../checks/policy.js';
 import type { SimPipeline } from '../../simulator/catalog.js';
+import { type ConfigFigures, configEpisodeFigures } from './config-episodes.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
 import { type OracleKind, oracleCatches, simOracleSeries } from './oracle.js';
@@ -13,7 +14,7 @@ import { replayEpisode, volumeGateMetWithin } from './replay.js';
 import { type QualityFigures, RECALL_TARGETS, type ScoredEpisode, scoreEpisodes } from './score.js';
 import { planSimEpisodes, simCatalog } from './sim-episodes.js';
 import { PeerHistory, simTimeline } from './sim-evidence.js';
-import { evaluateTargets, type TargetCheck } from './targets.js';
+import { configTargets, evaluateTargets, type TargetCheck } from './targets.js';
 import type { EpisodeTimeline } from './timeline.js';
 
 const HOUR = 3_600_000;
@@ -66,6 +67,8 @@ export interface QualityReport extends QualityFigures {
   readonly seed: number;
   readonly params: Record<string, unknown>;
   readonly nab: NabFigures | null;
+  /** Config-change episodes judged at the first tick after the deploy (config-episodes.ts). */
+  readonly config: ConfigFigures;
   readonly targets: Record<string, TargetCheck>;
 }
 
@@ -212,6 +215,7 @@ export async function runQuality(
   const byIndex = <T extends { index: number }>(xs: T[]) => xs.sort((a, b) => a.index - b.index);
   const sim = scoreEpisodes(byIndex(results.flatMap((r) => r.sim)));
   const nab = opts.nab === null ? null : nabFigures(opts.nab, byIndex(results.flatMap((r) => r.nab)));
+  const config = configEpisodeFigures(opts.seed, simCatalog(opts.seed, opts.pipelines), opts.policy);
   return {
     benchmark: 'quality',
     seed: opts.seed,
@@ -222,6 +226,7 @@ export async function runQuality(
     },
     ...sim,
     nab,
-    targets: evaluateTargets(sim, nab),
+    config,
+    targets: { ...evaluateTargets(sim, nab), ...configTargets(config) },
   };
 }
