@@ -11,11 +11,11 @@ snaps AS (
   SELECT x.idx, x.side, x.settings,
     ROW_NUMBER() OVER (PARTITION BY x.idx, x.side ORDER BY x.captured_at DESC, x.deployment_id DESC) AS rn
   FROM (
-    SELECT p.idx, CASE WHEN s.deployment_id = p.deployment_id THEN 'after' ELSE 'before' END AS side,
-      s.settings, s.captured_at, s.deployment_id
+    SELECT p.idx, CASE WHEN r.deployment_id = p.deployment_id THEN 'after' ELSE 'before' END AS side,
+      r.settings, r.captured_at, r.deployment_id
     FROM pairs p
-    JOIN {{ops}}.resource_snapshots s ON s.resource_type = p.resource_type AND s.resource_id = p.resource_id
-    WHERE s.deployment_id = p.deployment_id OR s.captured_at < timestamp_millis(p.started_ms)
+    JOIN {{ops}}.resource_snapshots r ON r.resource_type = p.resource_type AND r.resource_id = p.resource_id
+    WHERE r.deployment_id = p.deployment_id OR r.captured_at < timestamp_millis(p.started_ms)
   ) x
 ),
 job_rows AS (
@@ -46,19 +46,19 @@ pipeline_rows AS (
       AND l.change_time <= timestamp_millis(p.finished_ms)
   ) x
 )
-SELECT s.idx, s.side, 'snapshot' AS source, s.settings, CAST(NULL AS STRING) AS name,
+SELECT sn.idx, sn.side, 'snapshot' AS source, sn.settings, CAST(NULL AS STRING) AS name,
   CAST(NULL AS BOOLEAN) AS paused, CAST(NULL AS BIGINT) AS timeout_seconds, CAST(NULL AS STRING) AS schedule_cron,
   CAST(NULL AS BOOLEAN) AS file_arrival, CAST(NULL AS BOOLEAN) AS table_update, CAST(NULL AS BOOLEAN) AS periodic,
   CAST(NULL AS BOOLEAN) AS continuous_enabled, CAST(NULL AS STRING) AS health_rules,
   CAST(NULL AS BOOLEAN) AS development, CAST(NULL AS BOOLEAN) AS continuous
-FROM snaps s WHERE s.rn = 1
+FROM snaps sn WHERE sn.rn = 1
 UNION ALL
-SELECT j.idx, j.side, 'system_table', CAST(NULL AS STRING), j.name, j.paused, j.timeout_seconds, j.schedule_cron,
+SELECT j.idx, j.side, 'lakeflow_row', CAST(NULL AS STRING), j.name, j.paused, j.timeout_seconds, j.schedule_cron,
   j.file_arrival, j.table_update, j.periodic, j.continuous_enabled, j.health_rules,
   CAST(NULL AS BOOLEAN), CAST(NULL AS BOOLEAN)
 FROM job_rows j WHERE j.rn = 1
 UNION ALL
-SELECT l.idx, l.side, 'system_table', CAST(NULL AS STRING), l.name, CAST(NULL AS BOOLEAN), CAST(NULL AS BIGINT),
+SELECT l.idx, l.side, 'lakeflow_row', CAST(NULL AS STRING), l.name, CAST(NULL AS BOOLEAN), CAST(NULL AS BIGINT),
   CAST(NULL AS STRING), CAST(NULL AS BOOLEAN), CAST(NULL AS BOOLEAN), CAST(NULL AS BOOLEAN), CAST(NULL AS BOOLEAN),
   CAST(NULL AS STRING), l.development, l.continuous
 FROM pipeline_rows l WHERE l.rn = 1

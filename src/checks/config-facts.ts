@@ -5,7 +5,7 @@
 import type { ResourceType } from '../types.js';
 
 /** Where a side of the comparison came from: the snapshot holds every field, a system-table row a few. */
-export type SettingsSource = 'snapshot' | 'system_table';
+export type SettingsSource = 'snapshot' | 'lakeflow_row';
 
 export interface SettingsRecord {
   readonly source: SettingsSource;

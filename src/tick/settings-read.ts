@@ -7,7 +7,7 @@ import { systemJobSettings } from '../checks/config-facts.js';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
 import type { ActiveDeployment } from './open.js';
 
-const COLUMNS: RowBatch['columns'] = [
+export const SETTINGS_PAIR_COLUMNS: RowBatch['columns'] = [
   { name: 'idx', type: 'BIGINT' },
   { name: 'deployment_id', type: 'STRING' },
   { name: 'resource_type', type: 'STRING' },
@@ -45,10 +45,10 @@ export function recordOf(type: string, r: Row): SettingsRecord {
     const settings: Record<string, unknown> = { name: r.name ?? null };
     if (r.development !== null && r.development !== undefined) settings.development = r.development === true;
     if (r.continuous !== null && r.continuous !== undefined) settings.continuous = r.continuous === true;
-    return { source: 'system_table', settings };
+    return { source: 'lakeflow_row', settings };
   }
   return {
-    source: 'system_table',
+    source: 'lakeflow_row',
     settings: systemJobSettings({
       name: (r.name as string | null) ?? null,
       paused: bool(r.paused),
@@ -75,7 +75,7 @@ export async function readSettings(
     'tick/settings',
     {},
     {
-      columns: COLUMNS,
+      columns: SETTINGS_PAIR_COLUMNS,
       rows: pairs.map(({ d, ref }, i) => [i, d.deploymentId, ref.type, ref.id, d.startedMs, d.finishedMs]),
     },
   );

@@ -245,8 +245,8 @@ describe('config check from system.lakeflow rows', () => {
   const fromRows = (before: unknown, after: unknown): SettingsChange => ({
     type: 'job',
     id: '1',
-    before: { source: 'system_table', settings: before },
-    after: { source: 'system_table', settings: after },
+    before: { source: 'lakeflow_row', settings: before },
+    after: { source: 'lakeflow_row', settings: after },
   });
 
   it('reads a paused schedule and a removed health rule from the SCD2 rows', () => {
@@ -262,7 +262,7 @@ describe('config check from system.lakeflow rows', () => {
     const change: SettingsChange = {
       type: 'job',
       id: '1',
-      before: { source: 'system_table', settings: row() },
+      before: { source: 'lakeflow_row', settings: row() },
       after: { source: 'snapshot', settings: jobSettings() },
     };
     // The snapshot's notifications and task timeouts are not in the row: nothing was removed.
