@@ -1,13 +1,16 @@
-// Scores run durations on the log scale against same-slot baselines (detection spec §2.2-§2.4,
-// §4), and folds runs into one value per cycle for the rank test: runs within one day share
-// that day's conditions, so the independent observations are days, not runs.
+// Scores run durations on the log scale against their baselines (detection spec §2.2-§2.4, §4):
+// the same slot, or the runs that match on what the series follows (series-pattern.ts), with
+// weekday levels taken out as for volume. Folds runs into one value per cycle for the rank test:
+// runs within one day share that day's conditions, so the independent observations are days.
 
 import { mean, sampleStandardDeviation } from 'simple-statistics';
-import { cleanBaseline, flooredScale, predictionSigma, predictionThreshold } from '../stats/index.js';
+import { flooredScale, predictionThreshold } from '../stats/index.js';
 import type { RunRecord } from '../types.js';
-import { pooledNoise } from './history-noise.js';
+import { centreVariance, cleanedPoints, type HistoryNoise, pooledNoise } from './history-noise.js';
 import type { Policy } from './policy.js';
-import { isWeekend, type SlotScore, slotBaseline } from './slots.js';
+import { type SeriesPattern, seriesPattern } from './series-pattern.js';
+import { type BaselineKind, effectiveRuns, everyRun, SlotIndex, type SlotScore, slotKey } from './slots.js';
+import { adjusted, type WeekdayLevels, weekdayLevels } from './weekday-levels.js';
 
 const DAY = 86_400_000;
 /** Runs this far apart or more are separate cycles on their own. */
@@ -40,81 +43,112 @@ export function timed(runs: readonly RunRecord[]): TimedRun[] {
 }
 
 interface SlotSample {
-  readonly values: readonly number[];
-  readonly kind: string;
+  readonly items: readonly TimedRun[];
+  readonly kind: BaselineKind;
 }
 
-type SlotLookup = (atMs: number) => { readonly items: readonly TimedRun[]; readonly kind: string };
+/** What scoring a series needs beyond its runs: its pattern, weekday levels and noise, learnt once. */
+export interface DurationModel {
+  readonly cadenceMs: number | null;
+  readonly pattern: SeriesPattern;
+  readonly levels: WeekdayLevels;
+  readonly noise: HistoryNoise;
+  /** ln(seconds) of a run with its weekday's level taken out. */
+  readonly level: (run: TimedRun) => number;
+  readonly slots: (atMs: number) => SlotSample;
+}
 
-/**
- * Same-slot baselines from `history`, memoised by minute of day and kind of day: dense jobs ask
- * for the same slot thousands of times, and the answer depends on nothing else.
- */
-function slotLookup(history: readonly TimedRun[], cadenceMs: number | null, policy: Policy): SlotLookup {
-  const cache = new Map<string, { items: readonly TimedRun[]; kind: string }>();
-  return (atMs) => {
-    const key = `${Math.floor((atMs % DAY) / 60_000)}|${isWeekend(atMs)}`;
+/** Learns a duration series' pattern, weekday levels and noise from its successful runs before the deploy. */
+export function durationModel(history: readonly TimedRun[], cadenceMs: number | null, policy: Policy): DurationModel {
+  const raw = history.map((h) => ({ timestampMs: h.timestampMs, y: Math.log(h.seconds) }));
+  const pattern = seriesPattern(raw, cadenceMs);
+  const levels = weekdayLevels(raw, cadenceMs, pattern);
+  const level = (h: TimedRun) => adjusted(levels, h.timestampMs, Math.log(h.seconds));
+  const noise = pooledNoise(
+    history.map((h) => ({ timestampMs: h.timestampMs, y: level(h) })),
+    cadenceMs,
+    pattern,
+  );
+  // Dense jobs ask for the same slot thousands of times, and the answer depends on nothing else.
+  const index = new SlotIndex(history);
+  const cache = new Map<number, SlotSample>();
+  const slots = (atMs: number) => {
+    const key = slotKey(atMs, cadenceMs, pattern) * 1440 + Math.floor((atMs % DAY) / 60_000);
     let slot = cache.get(key);
     if (!slot) {
-      const found = slotBaseline(history, atMs, cadenceMs, policy.minBaseline, (i) => i.seconds);
-      slot = { items: found.items, kind: found.kind };
+      slot = index.baseline(atMs, cadenceMs, policy.minBaseline, (i) => i.seconds, pattern);
       cache.set(key, slot);
     }
     return slot;
   };
+  return { cadenceMs, pattern, levels, noise, level, slots };
 }
 
-/** The same-slot baseline of a run starting at `atMs`, or the recent runs when the slot is thin. */
+/** The baseline of a run starting at `atMs`, or the recent runs when its slot is thin. */
 function baselineFor(
   history: readonly TimedRun[],
-  slots: SlotLookup,
+  model: DurationModel,
   atMs: number,
   policy: Policy,
   leaveOut: TimedRun | null = null,
 ): SlotSample {
-  const slot = slots(atMs);
+  const slot = model.slots(atMs);
   const items = leaveOut ? slot.items.filter((i) => i !== leaveOut) : slot.items;
-  const sameSlot = { values: items.map((i) => Math.log(i.seconds)), kind: `same-slot runs (${slot.kind})` };
-  if (items.length >= policy.minBaseline) return sameSlot;
+  if (items.length >= policy.minBaseline) return { items, kind: slot.kind };
   const recent = history.filter((h) => h.timestampMs < atMs && h !== leaveOut).slice(-RECENT_RUNS);
   return recent.length > items.length
-    ? { values: recent.map((i) => Math.log(i.seconds)), kind: 'recent runs (no usable slot)' }
-    : sameSlot;
+    ? { items: recent, kind: 'recent runs, no usable slot' }
+    : { items, kind: slot.kind };
 }
 
-/** Centre and spread of a slot; the spread never under `pooled`, the series' own noise. */
-function summarise(raw: readonly number[], pooled = 0): { n: number; center: number; spread: number } {
-  const values = raw.length >= 4 ? cleanBaseline(raw).kept : raw;
-  const n = values.length;
+interface Summary {
+  readonly n: number;
+  readonly runs: number;
+  readonly center: number;
+  readonly spread: number;
+  readonly sigma: number;
+  /** The runs the cleaned baseline kept, and the sum of their values. */
+  readonly kept: ReadonlySet<TimedRun>;
+  readonly sum: number;
+}
+
+/** Centre, spread and prediction sigma of a baseline; the spread never under the series' own noise. */
+function summarise(sample: SlotSample, model: DurationModel): Summary {
+  const points = cleanedPoints(sample.items.map((i) => ({ timestampMs: i.timestampMs, y: model.level(i), run: i })));
+  const values = points.map((p) => p.y);
+  const runs = values.length;
+  const pooled = model.noise.scale ?? 0;
+  const spread = flooredScale(Math.max(runs > 1 ? sampleStandardDeviation(values) : 0, pooled));
+  const centre = everyRun(sample.kind) ? centreVariance(points, spread) : (spread * spread) / Math.max(runs, 1);
+  const sum = values.reduce((a, v) => a + v, 0);
   return {
-    n,
-    center: n ? mean(values as number[]) : Number.NaN,
-    spread: flooredScale(Math.max(n > 1 ? sampleStandardDeviation(values as number[]) : 0, pooled)),
+    n: effectiveRuns(runs, spread, centre),
+    runs,
+    center: runs ? sum / runs : Number.NaN,
+    spread,
+    sigma: Math.sqrt(spread * spread + centre),
+    kept: new Set(points.map((p) => p.run)),
+    sum,
   };
 }
 
-/** Scores each successful post-deploy run against its own slot. History: successful runs before the deploy. */
+/** Scores each successful post-deploy run against its own baseline. History: successful runs before the deploy. */
 export function scoreDurations(
   history: readonly TimedRun[],
   post: readonly TimedRun[],
-  cadenceMs: number | null,
+  model: DurationModel,
   policy: Policy,
 ): DurationScore[] {
-  const slots = slotLookup(history, cadenceMs, policy);
-  // A slot that happens to look calmer than the series as a whole does not make it so.
-  const pooled =
-    pooledNoise(
-      history.map((h) => ({ timestampMs: h.timestampMs, y: Math.log(h.seconds) })),
-      cadenceMs,
-    ).scale ?? 0;
   return post.map((item) => {
-    const slot = baselineFor(history, slots, item.timestampMs, policy);
-    const { n, center, spread } = summarise(slot.values, pooled);
-    const sigma = predictionSigma(spread, Math.max(n, 1));
+    const slot = baselineFor(history, model, item.timestampMs, policy);
+    const { n, runs, center: mid, spread, sigma } = summarise(slot, model);
+    // The baseline's mean moved to this run's weekday level: what the run was expected to take.
+    const center = mid + (Math.log(item.seconds) - model.level(item));
     const r = Math.log(item.seconds) - center;
     return {
       item,
       baselineN: n,
+      baselineRuns: runs,
       center,
       spread,
       sigma,
@@ -136,14 +170,28 @@ export function isSubDaily(cadenceMs: number | null): boolean {
  */
 export function baselineResiduals(
   history: readonly TimedRun[],
-  cadenceMs: number | null,
+  model: DurationModel,
   policy: Policy,
 ): Array<{ timestampMs: number; r: number }> {
-  const slots = slotLookup(history, cadenceMs, policy);
   const out: Array<{ timestampMs: number; r: number }> = [];
+  // A baseline of every run is one array for every run of the history: summarised once, each run
+  // then left out of its sum, rather than every run summarising every other (quadratic).
+  const whole = new Map<readonly TimedRun[], Summary>();
   for (const item of history) {
-    const { n, center } = summarise(baselineFor(history, slots, item.timestampMs, policy, item).values);
-    if (n >= policy.minBaseline) out.push({ timestampMs: item.timestampMs, r: Math.log(item.seconds) - center });
+    const slot = model.slots(item.timestampMs);
+    let n: number;
+    let center: number;
+    if (everyRun(slot.kind) && slot.items.length > policy.minBaseline) {
+      let s = whole.get(slot.items);
+      if (!s) {
+        s = summarise(slot, model);
+        whole.set(slot.items, s);
+      }
+      const own = s.kept.has(item);
+      n = own ? Math.min(s.n, s.runs - 1) : s.n;
+      center = own ? (s.sum - model.level(item)) / (s.runs - 1) : s.center;
+    } else ({ n, center } = summarise(baselineFor(history, model, item.timestampMs, policy, item), model));
+    if (n >= policy.minBaseline) out.push({ timestampMs: item.timestampMs, r: model.level(item) - center });
   }
   return out;
 }

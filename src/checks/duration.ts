@@ -7,7 +7,9 @@ import { hodgesLehmann, mannWhitneyTest, tSf } from '../stats/index.js';
 import type { CheckResult, RunRecord, Subject } from '../types.js';
 import {
   baselineResiduals,
+  type DurationModel,
   type DurationScore,
+  durationModel,
   isSubDaily,
   perCycle,
   scoreDurations,
@@ -18,7 +20,7 @@ import { elapsed, num, pct } from './format.js';
 import { kMaxFor, type Policy, slaSecondsFor } from './policy.js';
 import { checkResult } from './result.js';
 import { runSequential } from './sequential.js';
-import { medianGapMs } from './slots.js';
+import { baselineWords, medianGapMs } from './slots.js';
 
 /** Mann-Whitney is reported from this many post-deploy cycles, and decides from policy.duration.mwMinPost. */
 const MW_REPORT_FROM = 3;
@@ -34,16 +36,16 @@ interface RankTest {
 function rankTest(
   history: readonly TimedRun[],
   scored: readonly DurationScore[],
-  cadenceMs: number | null,
+  model: DurationModel,
   policy: Policy,
 ): RankTest | null {
-  const subDaily = isSubDaily(cadenceMs);
+  const subDaily = isSubDaily(model.cadenceMs);
   const post = perCycle(
     scored.map((s) => ({ timestampMs: s.item.timestampMs, r: s.r })),
     subDaily,
   );
   if (post.length < MW_REPORT_FROM) return null;
-  const base = perCycle(baselineResiduals(history, cadenceMs, policy), subDaily);
+  const base = perCycle(baselineResiduals(history, model, policy), subDaily);
   if (base.length < policy.minBaseline) return null;
   const mw = mannWhitneyTest(post, base, { alternative: 'greater', method: 'asymptotic', continuity: true });
   const decides = post.length >= policy.duration.mwMinPost && base.length >= policy.minBaselineForRollback;
@@ -150,7 +152,8 @@ function judgeDuration(
     });
   }
   const cadence = medianGapMs(history.map((h) => h.timestampMs));
-  const scores = scoreDurations(history, ok, cadence, policy);
+  const model = durationModel(history, cadence, policy);
+  const scores = scoreDurations(history, ok, model, policy);
   const last = scores[scores.length - 1]!;
   const known = (x: number) => (Number.isFinite(x) ? x : null);
   const stat = {
@@ -161,26 +164,28 @@ function judgeDuration(
     statistic: known(last.t),
     threshold: known(last.threshold),
   };
-  const slotWord = `${last.baselineN} ${last.slotKind} that typically took ${elapsed(Math.exp(last.center))}`;
+  const slotWord = `${baselineWords(last, model.levels.any ? 'weekday levels taken out' : '')} that typically took ${elapsed(Math.exp(last.center))}`;
   if (last.baselineN < policy.minBaseline) {
     return checkResult({
       ...base,
       ...stat,
       status: 'INCONCLUSIVE',
-      explanation: `only ${last.baselineN} successful runs of ${subject.name} before the deploy (need ${policy.minBaseline}); not enough history to judge its duration, so only the hard SLA applies to this deploy${slaWord}`,
+      explanation: `${last.baselineRuns > last.baselineN ? `the ${last.baselineRuns} successful runs of ${subject.name} it can compare with move together and are worth only ${last.baselineN} independent runs` : `only ${last.baselineN} successful runs of ${subject.name} before the deploy`} (need ${policy.minBaseline}); not enough history to judge its duration, so only the hard SLA applies to this deploy${slaWord}`,
     });
   }
 
   const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
+  // k correlated runs weigh as k / DE(k) independent ones, as for volume (see history-noise.ts).
+  const widen = Math.sqrt(model.noise.designEffect(scored.length));
   const seq = runSequential(
-    scored.map((s) => ({ r: s.r, sigma: s.sigma })),
+    scored.map((s) => ({ r: s.r, sigma: s.sigma * widen })),
     policy.deltaRel,
     policy.alpha,
     policy.beta,
     ['up'],
   );
   const pooled = Math.exp(scored.reduce((a, s) => a + s.r, 0) / scored.length);
-  const mw = rankTest(history, scored, cadence, policy);
+  const mw = rankTest(history, scored, model, policy);
   // The p-value column holds the rank test's once it is reported, else the last run's one-sided
   // prediction p (T is Student-t with n - 1 degrees of freedom under no change).
   const predictionP = tSf(last.t, last.baselineN - 1);
@@ -197,8 +202,9 @@ function judgeDuration(
 
   if (seq.regression && pooled >= 1 + policy.deltaRel) {
     // Recent runs stand in for a thin slot, but they may sit at another time of day: seasonal
-    // durations make that comparison too biased to roll back on.
-    const seasonal = scored.every((s) => s.slotKind.startsWith('same-slot'));
+    // durations make that comparison too biased to roll back on. A series whose history shows
+    // no pattern has all its recent runs as its baseline by right, not as a stand-in.
+    const seasonal = scored.every((s) => s.slotKind !== 'recent runs, no usable slot');
     const eligible = last.baselineN >= policy.minBaselineForRollback && seasonal;
     const why = !seasonal
       ? '; baseline is recent runs, not the same time slot, so no automatic rollback'

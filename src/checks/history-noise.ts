@@ -7,7 +7,7 @@
 
 import { mean } from 'simple-statistics';
 import { cleanBaseline } from '../stats/index.js';
-import { slotKey } from './slots.js';
+import { FOLLOWS_BOTH, type Follows, slotKey } from './slots.js';
 
 export interface HistoryNoise {
   /** Run-to-run noise around the slot means, pooled over every slot; null without two runs in a slot. */
@@ -32,11 +32,22 @@ export function cleaned(raw: readonly number[]): readonly number[] {
   return raw.length >= 4 ? cleanBaseline(raw).kept : raw;
 }
 
-/** The points grouped by slot (time of day and kind of day, see slotKey). */
-export function bySlot(history: readonly NoisePoint[], cadence: number | null): Map<number, NoisePoint[]> {
+/** As cleaned, keeping the points rather than their values. */
+export function cleanedPoints<P extends NoisePoint>(raw: readonly P[]): readonly P[] {
+  if (raw.length < 4) return raw;
+  const { dropped, fences } = cleanBaseline(raw.map((p) => p.y));
+  return dropped.length ? raw.filter((p) => p.y >= fences.lower && p.y <= fences.upper) : raw;
+}
+
+/** The points grouped by slot (time of day and kind of day, each where the series follows it; see slotKey). */
+export function bySlot(
+  history: readonly NoisePoint[],
+  cadence: number | null,
+  follows: Follows = FOLLOWS_BOTH,
+): Map<number, NoisePoint[]> {
   const slots = new Map<number, NoisePoint[]>();
   for (const p of history) {
-    const k = slotKey(p.timestampMs, cadence);
+    const k = slotKey(p.timestampMs, cadence, follows);
     const list = slots.get(k);
     if (list) list.push(p);
     else slots.set(k, [p]);
@@ -44,8 +55,18 @@ export function bySlot(history: readonly NoisePoint[], cadence: number | null): 
   return slots;
 }
 
-export function pooledNoise(history: readonly NoisePoint[], cadence: number | null): HistoryNoise {
-  const slots = bySlot(history, cadence);
+/**
+ * The series' noise around the centres its baselines use: the slot means where it follows the
+ * time of day or the kind of day, the mean of every run where it follows neither. A pattern too
+ * weak to split the baseline by is then part of the noise, and its runs' shared deviations part
+ * of the correlation, rather than a bias nobody measured.
+ */
+export function pooledNoise(
+  history: readonly NoisePoint[],
+  cadence: number | null,
+  follows: Follows = FOLLOWS_BOTH,
+): HistoryNoise {
+  const slots = bySlot(history, cadence, follows);
   let ss = 0;
   let df = 0;
   const deviations: Array<{ ms: number; d: number }> = [];
@@ -123,4 +144,34 @@ function measuredDesignEffect(
     cache.set(k, de);
     return de;
   };
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Variance of the mean of a baseline that holds every run rather than one per day: runs of one
+ * day share its conditions, so the mean is only as certain as the days it spans (batch means,
+ * one batch a UTC day), and never less than `spread`^2 / n. Fewer than three days cannot measure
+ * it: each counts as one observation then.
+ */
+export function centreVariance(points: readonly NoisePoint[], spread: number): number {
+  const n = points.length;
+  if (n === 0) return Number.POSITIVE_INFINITY;
+  const days = new Map<number, { sum: number; n: number }>();
+  for (const p of points) {
+    const d = Math.floor(p.timestampMs / DAY);
+    const acc = days.get(d);
+    if (acc) {
+      acc.sum += p.y;
+      acc.n++;
+    } else days.set(d, { sum: p.y, n: 1 });
+  }
+  const independent = (spread * spread) / n;
+  const k = days.size;
+  if (k === n) return independent;
+  if (k < 3) return (spread * spread) / k;
+  const means = [...days.values()].map((a) => a.sum / a.n);
+  const m = mean(means);
+  const between = means.reduce((a, x) => a + (x - m) ** 2, 0) / (k - 1);
+  return Math.max(independent, between / k);
 }

@@ -2,6 +2,7 @@
 // statistics specification; a policy file can override them (see src/config).
 
 import type { CheckName, Subject } from '../types.js';
+import { DEFAULT_MONITORS, type MonitorsPolicy } from './monitor-policy.js';
 
 /** Run duration (detection spec §4): the rank test that backs the sequential test. */
 export interface DurationPolicy {
@@ -53,8 +54,18 @@ export interface Policy {
   readonly beta: number;
   /** Per-run prediction score level for a warning. */
   readonly warnAlpha: number;
-  /** Smallest relative change a rollback is worth (volume, duration). */
+  /**
+   * Relative change the sequential tests look for (volume, duration: δ = ln(1 ± deltaRel)), and
+   * the smallest pooled change of duration a rollback is worth.
+   */
   readonly deltaRel: number;
+  /**
+   * Materiality of a volume change: the pooled post-deploy ratio of rows written must be beyond
+   * ±materiality before the volume check fails, whatever its test says.
+   */
+  readonly materiality: number;
+  /** Materiality per table (catalog.schema.table), over the bundle's. */
+  readonly materialityByTable: Readonly<Record<string, number>>;
   /** Relative change below which a per-run deviation is not worth a warning. */
   readonly warnRel: number;
   readonly minBaseline: number;
@@ -75,6 +86,8 @@ export interface Policy {
   readonly duration: DurationPolicy;
   readonly expectations: ExpectationsPolicy;
   readonly backlog: BacklogPolicy;
+  /** Databricks' own monitors read as evidence; none by default. */
+  readonly monitors: MonitorsPolicy;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -82,13 +95,25 @@ export const DEFAULT_POLICY: Policy = {
   beta: 0.1,
   warnAlpha: 0.01,
   deltaRel: 0.2,
+  materiality: 0.15,
+  materialityByTable: {},
   warnRel: 0.1,
   minBaseline: 7,
   minBaselineForRollback: 14,
   baselineDays: 28,
   kMax: { daily: 7, hourly: 24, other: 12 },
   window: { maxHours: 72, minRunsHealthy: 3 },
-  critical: { run_health: true, row_count: true, freshness: true, duration: true, expectations: true, backlog: false },
+  critical: {
+    run_health: true,
+    row_count: true,
+    freshness: true,
+    duration: true,
+    expectations: true,
+    backlog: false,
+    // Evidence beside postflight's own statistics, never in their place: a concern, not a rollback.
+    monitors: false,
+    config: true,
+  },
   dryRun: {
     run_health: false,
     row_count: false,
@@ -96,6 +121,8 @@ export const DEFAULT_POLICY: Policy = {
     duration: false,
     expectations: false,
     backlog: false,
+    monitors: false,
+    config: false,
   },
   slaSeconds: {},
   slaSecondsByKey: {},
@@ -124,6 +151,7 @@ export const DEFAULT_POLICY: Policy = {
     minSeconds: 300,
     minRecords: 10_000,
   },
+  monitors: DEFAULT_MONITORS,
 };
 
 export function kMaxFor(policy: Policy, cadenceMs: number | null): number {
@@ -131,6 +159,11 @@ export function kMaxFor(policy: Policy, cadenceMs: number | null): number {
   if (cadenceMs >= 20 * 3_600_000) return policy.kMax.daily;
   if (cadenceMs >= 50 * 60_000) return policy.kMax.hourly;
   return policy.kMax.other;
+}
+
+/** The volume fail gate of a table: its own materiality, else the bundle's. */
+export function materialityFor(policy: Policy, table: string): number {
+  return policy.materialityByTable[table] ?? policy.materiality;
 }
 
 /** The hard SLA of a subject: by its id, else by its bundle resource key, else the bundle's. */

@@ -1,16 +1,18 @@
-// Row-count drift per target table: rows written by each post-deploy run against the same slot
-// before the deploy, on the log scale. Zero rows against a non-zero baseline fails at once;
-// otherwise two sequential tests decide, with a practical-size gate of ±deltaRel.
+// Row-count drift per target table: rows written by each post-deploy run against its baseline
+// before the deploy (the same slot, or the runs that match on what the series follows), on the
+// log scale. Zero rows against a non-zero baseline fails at once; otherwise two sequential tests
+// decide, and a failure needs the pooled post-deploy ratio beyond the table's materiality.
 
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
 import { flooredScale, predictionThreshold } from '../stats/index.js';
 import type { CheckResult, TableWrite } from '../types.js';
 import { int, num, pct } from './format.js';
-import { cleaned, pooledNoise } from './history-noise.js';
-import { kMaxFor, type Policy } from './policy.js';
+import { centreVariance, cleanedPoints, type NoisePoint, pooledNoise } from './history-noise.js';
+import { kMaxFor, materialityFor, type Policy } from './policy.js';
 import { checkResult } from './result.js';
 import { type Residual, runSequential } from './sequential.js';
-import { medianGapMs, SlotIndex, type SlotScore } from './slots.js';
+import { type SeriesPattern, seriesPattern } from './series-pattern.js';
+import { baselineWords, effectiveRuns, everyRun, medianGapMs, SlotIndex, type SlotScore } from './slots.js';
 import { adjusted, weekdayLevels } from './weekday-levels.js';
 
 export interface VolumeScore extends SlotScore {
@@ -19,9 +21,18 @@ export interface VolumeScore extends SlotScore {
   readonly designEffect: (k: number) => number;
   /** Whether weekday levels learnt from the history were taken out (see weekday-levels.ts). */
   readonly weekdayAdjusted: boolean;
+  /** What the series follows, by its history (see series-pattern.ts). */
+  readonly pattern: SeriesPattern;
 }
 
 const y = (rows: number) => Math.log1p(rows);
+
+/** A baseline's cleaned values on the log scale, with their mean and standard deviation. */
+interface Summary {
+  readonly points: readonly NoisePoint[];
+  readonly mean: number;
+  readonly sd: number;
+}
 
 const thresholds = new Map<string, number>();
 
@@ -36,7 +47,7 @@ function threshold(n: number, alpha: number): number {
   return t;
 }
 
-/** Scores each post-deploy write against its own slot baseline. */
+/** Scores each post-deploy write against its own baseline: its slot, or the runs that match on what the series follows. */
 export function scoreWrites(
   baseline: readonly TableWrite[],
   post: readonly TableWrite[],
@@ -45,31 +56,51 @@ export function scoreWrites(
   const hist = baseline.filter((w) => w.rows !== null);
   const cadence = medianGapMs(hist.map((w) => w.timestampMs).sort((a, b) => a - b));
   const index = new SlotIndex(hist);
-  const levels = weekdayLevels(
-    hist.map((w) => ({ timestampMs: w.timestampMs, y: y(w.rows!) })),
-    cadence,
-  );
+  const raw = hist.map((w) => ({ timestampMs: w.timestampMs, y: y(w.rows!) }));
+  const pattern = seriesPattern(raw, cadence);
+  const levels = weekdayLevels(raw, cadence, pattern);
   const level = (w: TableWrite) => adjusted(levels, w.timestampMs, y(w.rows!));
   const noise = pooledNoise(
     hist.map((w) => ({ timestampMs: w.timestampMs, y: level(w) })),
     cadence,
+    pattern,
   );
   const pooled = noise.scale ?? 0;
+  // A baseline of every run (or every run of a kind of day) is the same array for each post-deploy
+  // write: summarised once.
+  const summaries = new Map<readonly TableWrite[], Summary>();
+  const summary = (items: readonly TableWrite[]): Summary => {
+    const points = cleanedPoints(items.map((b) => ({ timestampMs: b.timestampMs, y: level(b) })));
+    const values = points.map((p) => p.y);
+    return {
+      points,
+      mean: values.length ? mean(values) : NaN,
+      sd: values.length > 1 ? sampleStandardDeviation(values) : 0,
+    };
+  };
   return post
     .filter((w) => w.rows !== null)
     .map((w) => {
-      const slot = index.baseline(w.timestampMs, cadence, policy.minBaseline);
-      const values = cleaned(slot.items.map(level));
-      const n = values.length;
-      // The slot mean moved to this run's weekday level: what the run was expected to write.
-      const center = (n ? mean(values as number[]) : NaN) + (y(w.rows!) - level(w));
+      const slot = index.baseline(w.timestampMs, cadence, policy.minBaseline, undefined, pattern);
+      const every = everyRun(slot.kind);
+      let s = every ? summaries.get(slot.items) : undefined;
+      if (!s) {
+        s = summary(slot.items);
+        if (every) summaries.set(slot.items, s);
+      }
+      const runs = s.points.length;
+      // The baseline's mean moved to this run's weekday level: what the run was expected to write.
+      const center = s.mean + (y(w.rows!) - level(w));
       // A slot that happens to look calmer than the series as a whole does not make it so.
-      const spread = flooredScale(Math.max(n > 1 ? sampleStandardDeviation(values as number[]) : 0, pooled));
-      const sigma = spread * Math.sqrt(1 + 1 / Math.max(n, 1));
+      const spread = flooredScale(Math.max(s.sd, pooled));
+      const centre = every ? centreVariance(s.points, spread) : (spread * spread) / Math.max(runs, 1);
+      const n = effectiveRuns(runs, spread, centre);
+      const sigma = Math.sqrt(spread * spread + centre);
       const r = y(w.rows!) - center;
       return {
         write: w,
         baselineN: n,
+        baselineRuns: runs,
         center,
         spread,
         sigma,
@@ -79,6 +110,7 @@ export function scoreWrites(
         slotKind: slot.kind,
         designEffect: noise.designEffect,
         weekdayAdjusted: levels.any,
+        pattern,
       };
     });
 }
@@ -142,7 +174,7 @@ export function checkRowCount(
       ...evidence,
       ...stat,
       status: 'INCONCLUSIVE',
-      explanation: `only ${last.baselineN} earlier runs wrote ${table} (need ${policy.minBaseline}); not enough history to judge its volume`,
+      explanation: `${last.baselineRuns > last.baselineN ? `the ${last.baselineRuns} earlier runs that wrote ${table} move together and are worth only ${last.baselineN} independent runs` : `only ${last.baselineN} earlier runs wrote ${table}`} (need ${policy.minBaseline}); not enough history to judge its volume`,
     });
   }
   const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
@@ -164,9 +196,10 @@ export function checkRowCount(
   };
   const cadence = medianGapMs(baseline.map((w) => w.timestampMs).sort((a, b) => a - b));
   const kMax = kMaxFor(policy, cadence);
-  const slotWord = `${last.baselineN} same-slot runs (${last.slotKind}${last.weekdayAdjusted ? ', weekday levels taken out' : ''})`;
+  const slotWord = baselineWords(last, last.weekdayAdjusted ? 'weekday levels taken out' : '');
 
-  if (seq.regression && Math.abs(pooled - 1) >= policy.deltaRel) {
+  const gate = materialityFor(policy, table);
+  if (seq.regression && Math.abs(pooled - 1) >= gate) {
     const eligible = last.baselineN >= policy.minBaselineForRollback;
     return checkResult({
       ...base,

@@ -1,6 +1,8 @@
 // Same-slot baselines: the runs before the deploy at the same time of day on the same kind of
 // day (weekday or weekend), one per day, so seasonality is handled without a model and the
-// sample counts independent cycles rather than correlated runs.
+// sample counts independent cycles rather than correlated runs. A series that follows only one of
+// the two, or neither (see series-pattern.ts), draws its baseline from the runs that match on
+// what it follows: waiting for same-slot runs it does not need would leave it unjudged for weeks.
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -42,7 +44,51 @@ export function medianGapMs(sortedTimes: readonly number[]): number | null {
   return gaps.length % 2 ? gaps[m]! : (gaps[m - 1]! + gaps[m]!) / 2;
 }
 
-export type SlotKind = 'time-of-day, same day type' | 'time-of-day';
+/** What a series' level follows, learnt from its history (series-pattern.ts). */
+export interface Follows {
+  /** The time of day. */
+  readonly hour: boolean;
+  /** The kind of day: weekday or weekend. */
+  readonly dayType: boolean;
+}
+
+/** Same slot, same kind of day: what a series is assumed to follow until its history says otherwise. */
+export const FOLLOWS_BOTH: Follows = { hour: true, dayType: true };
+
+export type SlotKind =
+  | 'time-of-day, same day type'
+  | 'time-of-day'
+  | 'any time, same day type'
+  | 'recent runs, no daily or weekly pattern';
+
+/** Where a baseline came from: a kind of slot, or the recent runs standing in for a slot too thin to use. */
+export type BaselineKind = SlotKind | 'recent runs, no usable slot';
+
+/**
+ * A baseline in words, for explanations: "20 same-slot runs (time-of-day, same day type)". A
+ * baseline of consecutive runs says how many independent runs it is worth when that is fewer.
+ */
+export function baselineWords(score: Pick<SlotScore, 'baselineN' | 'baselineRuns' | 'slotKind'>, note = ''): string {
+  const { baselineN: n, baselineRuns: runs, slotKind: kind } = score;
+  const worth = runs > n ? `, worth ${n} independent runs` : '';
+  const extra = `${note ? `, ${note}` : ''}${worth}`;
+  if (kind === 'recent runs, no usable slot') return `${runs} recent runs (no usable slot${extra})`;
+  if (kind === 'any time, same day type') return `${runs} runs on the same kind of day (no daily pattern${extra})`;
+  if (kind === 'recent runs, no daily or weekly pattern')
+    return `${runs} recent runs (no daily or weekly pattern${extra})`;
+  return `${runs} same-slot runs (${kind}${extra})`;
+}
+
+/** How many independent runs a baseline of `runs` values is worth, given the variance of its mean. */
+export function effectiveRuns(runs: number, spread: number, centreVariance: number): number {
+  if (!(centreVariance > 0)) return runs;
+  return Math.min(runs, Math.floor((spread * spread) / centreVariance + 1e-9));
+}
+
+/** Whether a baseline of this kind holds consecutive runs rather than one per day. */
+export function everyRun(kind: BaselineKind): boolean {
+  return kind !== 'time-of-day, same day type' && kind !== 'time-of-day';
+}
 
 export interface SlotBaseline<T extends Timed> {
   readonly items: readonly T[];
@@ -61,7 +107,10 @@ function rowsOf(item: Timed): number | null {
  */
 /** One post-deploy observation on the log scale against its same-slot baseline. */
 export interface SlotScore {
+  /** Independent runs the baseline is worth: its runs, or fewer where consecutive runs move together. */
   readonly baselineN: number;
+  /** Runs in the cleaned baseline. */
+  readonly baselineRuns: number;
   /** Mean of the log values over the cleaned slot baseline. */
   readonly center: number;
   /** Floored standard deviation of the log values over the cleaned slot baseline. */
@@ -71,7 +120,7 @@ export interface SlotScore {
   readonly r: number;
   readonly t: number;
   readonly threshold: number;
-  readonly slotKind: string;
+  readonly slotKind: BaselineKind;
 }
 
 export class SlotIndex<T extends Timed> {
@@ -81,6 +130,8 @@ export class SlotIndex<T extends Timed> {
   /** History indices grouped by minute of day (in history order): minute m owns #order[#start[m] .. #start[m + 1]). */
   readonly #start = new Int32Array(1441);
   readonly #order: Int32Array;
+  /** Every run of one kind of day (weekday, weekend), built on first use: one array each, so callers can key on it. */
+  readonly #byKind: [T[] | null, T[] | null] = [null, null];
 
   constructor(history: readonly T[]) {
     this.items = history;
@@ -110,7 +161,19 @@ export class SlotIndex<T extends Timed> {
     cadenceMs: number | null,
     minN: number,
     measure: (item: T) => number | null = rowsOf,
+    follows: Follows = FOLLOWS_BOTH,
   ): SlotBaseline<T> {
+    if (!follows.hour) {
+      // Every earlier run matches on the time of day; the kind of day still splits them when it matters.
+      if (!follows.dayType) return { items: this.items, kind: 'recent runs, no daily or weekly pattern' };
+      const kind = isWeekend(atMs) ? 1 : 0;
+      let items = this.#byKind[kind];
+      if (!items) {
+        items = this.items.filter((_, i) => this.#weekend[i] === kind);
+        this.#byKind[kind] = items;
+      }
+      return { items, kind: 'any time, same day type' };
+    }
     const tolMin = slotTolerance(cadenceMs);
     const target = minuteOfDay(atMs);
     const weekend = isWeekend(atMs) ? 1 : 0;
@@ -137,6 +200,7 @@ export class SlotIndex<T extends Timed> {
       }
       return [...best.values()].map((b) => b.item).sort((a, b) => a.timestampMs - b.timestampMs);
     };
+    if (!follows.dayType) return { items: pickPerDay(false), kind: 'time-of-day' };
     const sameType = pickPerDay(true);
     if (sameType.length >= minN) return { items: sameType, kind: 'time-of-day, same day type' };
     // Mixing weekdays and weekends is only fair when they look alike at this time of day;
@@ -156,11 +220,12 @@ export class SlotIndex<T extends Timed> {
 
 /**
  * Which slot an observation falls in, as a number: its kind of day and its stretch of the day,
- * as wide as the slot tolerance. Observations with the same key share a slot baseline.
+ * as wide as the slot tolerance, each only where the series follows it. Observations with the
+ * same key share a baseline.
  */
-export function slotKey(ms: number, cadenceMs: number | null): number {
+export function slotKey(ms: number, cadenceMs: number | null, follows: Follows = FOLLOWS_BOTH): number {
   const step = Math.max(1, Math.floor(slotTolerance(cadenceMs)));
-  return (isWeekend(ms) ? 10_000 : 0) + Math.floor(minuteOfDay(ms) / step);
+  return (follows.dayType && isWeekend(ms) ? 10_000 : 0) + (follows.hour ? Math.floor(minuteOfDay(ms) / step) : 0);
 }
 
 function slotTolerance(cadenceMs: number | null): number {
@@ -174,8 +239,9 @@ export function slotBaseline<T extends Timed>(
   cadenceMs: number | null,
   minN: number,
   measure: (item: T) => number | null = rowsOf,
+  follows: Follows = FOLLOWS_BOTH,
 ): SlotBaseline<T> {
-  return new SlotIndex(history).baseline(atMs, cadenceMs, minN, measure);
+  return new SlotIndex(history).baseline(atMs, cadenceMs, minN, measure, follows);
 }
 
 function medianOf(xs: readonly number[]): number {

@@ -4,6 +4,7 @@
 
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
 import type { CheckName, Deployment } from '../types.js';
+import { applyMonitorsLayer } from './monitors-schema.js';
 import { describeIssues, jsonPath } from './policy-errors.js';
 import { CHECK_NAMES, type ExpectedChangeEntry, type PolicyLayer, policyFileSchema } from './policy-schema.js';
 
@@ -34,6 +35,14 @@ function thresholds<T extends { critical?: boolean; dryRun?: boolean }>(
   return rest;
 }
 
+/** The per-table volume gates a layer sets. */
+function tableMateriality(layer: PolicyLayer): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [table, t] of Object.entries(layer.checks?.row_count?.tables ?? {}))
+    if (t.materiality !== undefined) out[table] = t.materiality;
+  return out;
+}
+
 function applyLayer(p: Policy, layer: PolicyLayer): Policy {
   const { kMax, ...stats } = layer.statistics ?? {};
   const critical = { ...p.critical };
@@ -55,9 +64,12 @@ function applyLayer(p: Policy, layer: PolicyLayer): Policy {
     slaSecondsByKey: { ...p.slaSecondsByKey, ...layer.sla?.byResourceKey },
     slaSecondsDefault: layer.sla?.default ?? p.slaSecondsDefault,
     controlHoldMinutes: layer.checks?.row_count?.controlHoldMinutes ?? p.controlHoldMinutes,
+    materiality: layer.checks?.row_count?.materiality ?? p.materiality,
+    materialityByTable: { ...p.materialityByTable, ...tableMateriality(layer) },
     duration: { ...p.duration, ...thresholds(layer.checks?.duration) },
     expectations: { ...p.expectations, ...thresholds(layer.checks?.expectations) },
     backlog: { ...p.backlog, ...thresholds(layer.checks?.backlog) },
+    monitors: applyMonitorsLayer(p.monitors, layer.checks?.monitors),
   };
 }
 

@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import type { CheckName } from '../types.js';
+import { monitorsSchema } from './monitors-schema.js';
 
 export const CHECK_NAMES = [
   'run_health',
@@ -11,6 +12,8 @@ export const CHECK_NAMES = [
   'duration',
   'expectations',
   'backlog',
+  'monitors',
+  'config',
 ] as const satisfies readonly CheckName[];
 
 const probability = z.number().gt(0).lt(1);
@@ -39,8 +42,18 @@ const toggles = { critical: z.boolean(), dryRun: z.boolean() };
 const checks = z
   .strictObject({
     run_health: z.strictObject(toggles).partial(),
-    row_count: z.strictObject({ ...toggles, controlHoldMinutes: positive }).partial(),
+    row_count: z
+      .strictObject({
+        ...toggles,
+        controlHoldMinutes: positive,
+        /** The volume fail gate: the pooled post-deploy ratio must be beyond ±materiality. */
+        materiality: probability,
+        /** Per table (catalog.schema.table): settings over the bundle's. */
+        tables: z.record(z.string().min(1), z.strictObject({ materiality: probability }).partial()),
+      })
+      .partial(),
     freshness: z.strictObject(toggles).partial(),
+    config: z.strictObject(toggles).partial(),
     duration: z.strictObject({ ...toggles, mwMinPost: count(3), mwAlpha: probability }).partial(),
     expectations: z
       .strictObject({
@@ -70,6 +83,7 @@ const checks = z
         minRecords: z.number().min(0),
       })
       .partial(),
+    monitors: monitorsSchema,
   })
   .partial();
 

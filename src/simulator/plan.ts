@@ -3,6 +3,7 @@
 // upstream incident that is nobody's deploy's fault.
 
 import { deploymentIdOf } from '../deployment-id.js';
+import type { CheckName } from '../types.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
 import { hashKey, hexId, pick, uniform } from './random.js';
 
@@ -15,7 +16,12 @@ export type BadKind =
   | 'expectation_spike'
   | 'stale_output'
   /** Its first run alters a target table's schema (ADD COLUMNS), then every run fails: rolling back is not safe. */
-  | 'schema_break';
+  | 'schema_break'
+  /** Config changes (config-episodes.ts): the first two stop production work, the others do not. */
+  | 'schedule_paused'
+  | 'pipeline_dev_mode'
+  | 'notification_removed'
+  | 'expected_retarget';
 
 export const HARD_KINDS: readonly BadKind[] = ['failing_runs', 'zero_rows', 'schema_break'];
 
@@ -37,6 +43,8 @@ export interface PlannedDeploy {
   readonly atMs: number;
   readonly behaviour: Behaviour;
   readonly label: Label;
+  /** Checks the deploy declares it moves (its expected-change annotation); none when absent. */
+  readonly expectedChanges?: readonly CheckName[];
 }
 
 export interface Incident {

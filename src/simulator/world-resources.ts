@@ -72,7 +72,10 @@ export async function applyDeploys(
   const current = new Map<string, readonly SqlValue[]>();
   for (const d of deploys) {
     const p = catalog[d.pipelineIndex]!;
-    const settings = p.resourceType === 'job' ? jobSettings(p, d.version) : pipelineSpec(p, d.version);
+    const settings =
+      p.resourceType === 'job'
+        ? jobSettings(p, d.version, d.behaviour.kind)
+        : pipelineSpec(p, d.version, d.behaviour.kind);
     // A resource deployed twice in one step ends up with its later deploy.
     current.set(p.id, [p.id, d.version, JSON.stringify(settings), d.atMs]);
     labels.push([
@@ -150,7 +153,7 @@ function simulatedStages(d: PlannedDeploy, p: SimPipeline, settings: Readonly<Re
       ci,
       resources: [resource],
       deploySeq: d.seq,
-      expectedChanges: [],
+      expectedChanges: d.expectedChanges ?? [],
       live: new Map([[p.id, settings]]),
       previousHashes: new Map(),
       attributes: name === 'deploy' && status !== 'STARTED' ? code : {},

@@ -16,9 +16,11 @@ import { assembleEvidence, type EvidenceIndex, groupBy, RULES_BASELINE_MS } from
 import { type EvidenceTables, followPipelines, lastRunEnds, tablesOf } from './evidence-tables.js';
 import type { FlowCommit } from './flow-metrics.js';
 import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, readLineageRows } from './lineage.js';
+import { MONITOR_LOOKBACK_MS, type MonitorsRead, monitorsWanted, readMonitors } from './monitors-read.js';
 import type { ActiveDeployment } from './open.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
+import { readSettings } from './settings-read.js';
 import { commitRows, prefetchHistory, readTableWrites } from './table-history.js';
 import type { TickDeps } from './types.js';
 
@@ -47,6 +49,10 @@ export interface GatherInput {
   readonly horizonFromMs?: number;
   /** Lineage rows read already for these deployments and maybe more (see Discovery.lineage). */
   readonly lineage?: Promise<Row[]>;
+  /** Each bundle's own policy, for which of Databricks' monitors its deployments are judged by. */
+  readonly policyFor?: (bundle: string) => Policy;
+  /** Where a monitor that cannot be read is reported (a warning, never a measurement error). */
+  readonly warn?: (message: string) => void;
 }
 
 export interface GatheredEvidence {
@@ -92,6 +98,8 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
     lastTickMs: found.lastTickMs,
     ...(found.horizonFromMs === undefined ? {} : { horizonFromMs: found.horizonFromMs }),
     lineage: found.lineage,
+    ...(deps.policies ? { policyFor: (b: string) => deps.policies!.forBundle(b) } : {}),
+    ...(deps.log ? { warn: (m: string) => deps.log!.warn({ source: 'monitors' }, m) } : {}),
   };
   const gathered = found.due.length ? await gatherEvidence(wh, input) : null;
   // Without a deployment to judge, new flow commits are merged beside the run cache. Both writes are
@@ -125,6 +133,10 @@ interface EvidenceReads {
   follow: { rereadRuns: boolean; errors: MeasurementError[]; newMarks: Record<string, number> };
   runs: { runs: RunRecord[]; error: string | null };
   writes: Awaited<ReturnType<typeof readTableWrites>>;
+  /** Databricks' own monitors, for the deployments whose policy reads them. */
+  monitors: MonitorsRead;
+  /** Settings before and after each deployment, for the config check; the error when they could not be read. */
+  settings: { byDeployment: Awaited<ReturnType<typeof readSettings>>; error: string | null };
 }
 
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<GatheredEvidence> {
@@ -187,6 +199,18 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
         }
       },
     },
+    // Needs nothing else: the config check is judged from the first tick, before any run.
+    settings: {
+      after: [],
+      run: () =>
+        readSettings(wh, active).then(
+          (byDeployment) => ({ byDeployment, error: null }),
+          (e: Error) => ({
+            byDeployment: new Map(),
+            error: `settings before and after the deploy unavailable: ${e.message}`,
+          }),
+        ),
+    },
     // The cached commits are read once lineage says which tables, and after the first-followed
     // pipelines' commits are merged; a table's history is read again only where a run ended after
     // the table was last read, so the runs are awaited only for that.
@@ -205,6 +229,13 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
           wh,
           due.filter((table) => t.jobTables.has(table)),
         );
+      },
+    },
+    monitors: {
+      after: ['lineage'],
+      run: async (a) => {
+        const wanted = monitorsWanted(active, (await a('lineage')).index, input.policyFor ?? (() => input.policy));
+        return readMonitors(wh, wanted, firstDeployMs - MONITOR_LOOKBACK_MS, input.marks, nowMs);
       },
     },
     writes: {
@@ -231,7 +262,13 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const hist = await started.writes;
   // Pages of history nobody needed are dropped, once read: no statement outlives the gathering.
   await Promise.all((await started.prefetch).values());
-  const [runs, dbt] = await Promise.all([started.runs, started.dbt]);
+  const [runs, dbt, monitors, settings] = await Promise.all([
+    started.runs,
+    started.dbt,
+    started.monitors,
+    started.settings,
+  ]);
+  for (const w of monitors.warnings) input.warn?.(w);
   errors.push(...hist.errors);
   const t = tables(lineage.index);
   const ix: EvidenceIndex = {
@@ -243,18 +280,22 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     dbtOf: groupBy(dbt.records, (r) => r.subjectId),
     dbtErrorsOf: groupBy(dbt.errors, (e) => e.subject),
     measurementErrors: errors.filter((e) => e.kind === 'writes' || e.kind === 'runs'),
+    settingsOf: settings.byDeployment,
+    settingsError: settings.error,
   };
-  const evidence = active.map((a) => assembleEvidence(a, ix, null));
+  const withMonitors = (ev: DeploymentEvidence): DeploymentEvidence =>
+    monitors.evidence.quality.length || monitors.evidence.drift.length ? { ...ev, monitors: monitors.evidence } : ev;
+  const evidence = active.map((a) => withMonitors(assembleEvidence(a, ix, null)));
   return {
     evidence,
-    newMarks: follow.newMarks,
+    newMarks: { ...follow.newMarks, ...monitors.newMarks },
     cacheWritten,
     async withControlGroup(anomalous) {
       // The peers' cached commits are read once this tick's own are in the cache.
       await cacheWritten;
       const peerWritesOf = await readControlGroup(wh, input, t, evidence, anomalous, since, hist.writes);
       return active.map((a, i) =>
-        anomalous.has(a.deployment.deploymentId) ? assembleEvidence(a, ix, peerWritesOf) : evidence[i]!,
+        anomalous.has(a.deployment.deploymentId) ? withMonitors(assembleEvidence(a, ix, peerWritesOf)) : evidence[i]!,
       );
     },
   };

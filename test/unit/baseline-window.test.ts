@@ -34,19 +34,22 @@ describe('baseline window', () => {
   });
 
   it('lets a weekend deploy that halves the volume be rolled back', () => {
-    // Hourly writes for 49 days: weekend volume is 60% of the weekdays'.
-    const history: TableWrite[] = hourlyWrites(SATURDAY, 49, 10_000).map((w) =>
-      isWeekend(w.timestampMs) ? { ...w, rows: Math.round(w.rows! * 0.6) } : w,
-    );
+    // Hourly writes for 49 days, busy in the day: weekend volume is 60% of the weekdays'. The
+    // series follows the time of day and the kind of day, so its baseline is the same slot.
+    const history: TableWrite[] = hourlyWrites(SATURDAY, 49, 10_000).map((w) => {
+      const day = 1 + 0.4 * Math.sin((2 * Math.PI * ((w.timestampMs % DAY) / HOUR - 8)) / 24);
+      return { ...w, rows: Math.round(w.rows! * day * (isWeekend(w.timestampMs) ? 0.6 : 1)) };
+    });
     const baseline = history.filter((w) => inBaseline(w.timestampMs, SATURDAY, DEFAULT_POLICY));
     const post = [1, 2].map((k) => ({
       ...history[history.length - 24]!,
       runId: `p${k}`,
       timestampMs: SATURDAY + k * HOUR - 30 * 60_000,
-      rows: 3_000,
+      rows: Math.round(0.5 * history[history.length - 24 * 7 + k - 1]!.rows!),
     }));
     const result = checkRowCount('prod.sales.orders', baseline, post, DEFAULT_POLICY, SATURDAY + 2 * HOUR, false);
     expect(result.baselineN).toBeGreaterThanOrEqual(DEFAULT_POLICY.minBaselineForRollback);
+    expect(result.explanation).toContain('same-slot runs (time-of-day, same day type)');
     expect(result.status).toBe('FAIL');
     // Held to 28 days the same deploy has 8 weekend days behind it: a warning, no rollback.
     const short = history.filter((w) => w.timestampMs >= SATURDAY - 28 * DAY);

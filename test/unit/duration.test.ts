@@ -2,14 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { checkDuration } from '../../src/checks/duration.js';
 import { perCycle } from '../../src/checks/duration-score.js';
 import { DEFAULT_POLICY, type Policy, slaSecondsFor } from '../../src/checks/policy.js';
+import { isWeekend } from '../../src/checks/slots.js';
 import { sprtBoundaries } from '../../src/stats/index.js';
 import { aRun, aSubject, DAY, HOUR, runsEvery, spread, T0 } from './builders.js';
 
 const subject = aSubject();
-// A daily job at 02:00 UTC; deployed on Tuesday at 03:00, after that day's run.
+// A daily job at 02:00 UTC, a little slower at weekends; deployed on Tuesday at 03:00, after that day's run.
 const deploy = T0 + 3 * HOUR;
 const wobble = spread(28, 0.05);
-const daily = runsEvery(T0 - 28 * DAY + 2 * HOUR, 28, DAY, (i) => 600 * Math.exp(wobble[i]!));
+const daily = runsEvery(
+  T0 - 28 * DAY + 2 * HOUR,
+  28,
+  DAY,
+  (i, start) => (isWeekend(start) ? 648 : 600) * Math.exp(wobble[i]!),
+);
 const post = (seconds: number[]) => runsEvery(T0 + DAY + 2 * HOUR, seconds.length, DAY, (i) => seconds[i]!, 'p');
 const nowAfterRuns = (runs: number) => T0 + runs * DAY + 4 * HOUR;
 const withSla = (over: Partial<Policy>): Policy => ({ ...DEFAULT_POLICY, ...over });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, slaSecondsFor } from '../../src/checks/policy.js';
+import { DEFAULT_POLICY, materialityFor, slaSecondsFor } from '../../src/checks/policy.js';
 import { parsePolicyFile } from '../../src/config/policy-file.js';
 import { readPolicyFile } from '../../src/config/read-policy-file.js';
 
@@ -56,6 +56,24 @@ describe('policy file: resolution', () => {
     expect(slaSecondsFor(sales, { id: '42' }, 'other')).toBeNull();
     expect(slaSecondsFor(set.forBundle('marketing_attribution'), { id: '42' }, 'other')).toBe(7200);
   });
+  it('resolves the volume materiality by table, then by bundle, then by file, else ±15%', () => {
+    expect(DEFAULT_POLICY.materiality).toBe(0.15);
+    const sales = set.forBundle('sales_pipelines');
+    expect(materialityFor(sales, 'prod.sales.orders_by_promo')).toBe(0.4);
+    expect(materialityFor(sales, 'prod.sales.orders')).toBe(0.1);
+    expect(materialityFor(set.forBundle('payments_streaming'), 'prod.sales.orders_by_promo')).toBe(0.15);
+    // A table named at the top level keeps its gate in a bundle that sets its own.
+    const layered = parsePolicyFile(
+      JSON.stringify({
+        checks: { row_count: { materiality: 0.2, tables: { 'a.b.t': { materiality: 0.05 } } } },
+        bundles: { b: { checks: { row_count: { materiality: 0.3 } } } },
+      }),
+      'p.json',
+    );
+    expect(materialityFor(layered.forBundle('b'), 'a.b.t')).toBe(0.05);
+    expect(materialityFor(layered.forBundle('b'), 'a.b.u')).toBe(0.3);
+    expect(materialityFor(layered.forBundle('other'), 'a.b.u')).toBe(0.2);
+  });
   it('finds expected changes by deployment id, or by bundle, version and target, together with the CI annotation', () => {
     expect(set.expectedChanges(deployment)).toEqual(['row_count']);
     expect(set.expectedChanges({ ...deployment, target: 'staging' })).toEqual([]);
@@ -105,6 +123,21 @@ describe('policy file: bad input', () => {
     expect(msg).toContain('expectedChanges[1].checks[0]: expected one of "run_health", "row_count"');
     expect(msg).toContain('did you mean "row_count"?');
     expect(msg).toContain('expectedChanges[1].reason: expected string, got nothing; add it');
+  });
+  it('names the JSON path of a bad materiality, in a bundle and per table', () => {
+    const msg = problems({
+      checks: { row_count: { materiality: 15 } },
+      bundles: {
+        b: {
+          checks: { row_count: { tables: { 'prod.sales.orders': { materiality: 0 }, 'prod.x.y': { gate: 0.2 } } } },
+        },
+      },
+    });
+    expect(msg).toContain('checks.row_count.materiality: must be below 1, got 15; use a value below 1');
+    expect(msg).toContain('bundles.b.checks.row_count.tables["prod.sales.orders"].materiality: must be above 0, got 0');
+    expect(msg).toContain(
+      'bundles.b.checks.row_count.tables["prod.x.y"].gate: unknown key; remove it; allowed here: materiality',
+    );
   });
   it('rejects settings that contradict each other once merged, at the bundle that breaks them', () => {
     const msg = problems({ bundles: { thin: { statistics: { minBaseline: 20 } } } });

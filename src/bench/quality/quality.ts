@@ -4,14 +4,18 @@
 // the same however many threads replay them.
 
 import { baselineHorizons } from '../../checks/baseline-window.js';
-import type { Policy } from '../../checks/policy.js';
+import { kMaxFor, type Policy } from '../../checks/policy.js';
+import type { SimPipeline } from '../../simulator/catalog.js';
+import { type ConfigFigures, configEpisodeFigures } from './config-episodes.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
+import { type OracleKind, oracleCatches, simOracleSeries } from './oracle.js';
 import { replayEpisode, volumeGateMetWithin } from './replay.js';
 import { type QualityFigures, RECALL_TARGETS, type ScoredEpisode, scoreEpisodes } from './score.js';
 import { planSimEpisodes, simCatalog } from './sim-episodes.js';
 import { PeerHistory, simTimeline } from './sim-evidence.js';
-import { evaluateTargets, type TargetCheck } from './targets.js';
+import { configTargets, evaluateTargets, type TargetCheck } from './targets.js';
+import type { EpisodeTimeline } from './timeline.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -63,6 +67,8 @@ export interface QualityReport extends QualityFigures {
   readonly seed: number;
   readonly params: Record<string, unknown>;
   readonly nab: NabFigures | null;
+  /** Config-change episodes judged at the first tick after the deploy (config-episodes.ts). */
+  readonly config: ConfigFigures;
   readonly targets: Record<string, TargetCheck>;
 }
 
@@ -106,6 +112,13 @@ export function replayPart(
     const outcome = replayEpisode(tl, opts.policy);
     const target = ep.effect === null ? undefined : RECALL_TARGETS[ep.effect];
     const volume = ep.behaviour.kind === 'volume_drop' || ep.behaviour.kind === 'volume_jump';
+    const level: OracleKind | null = volume
+      ? 'volume'
+      : ep.behaviour.kind === 'duration_regression'
+        ? 'duration'
+        : null;
+    // A healthy deployment is tested on all it has; a regression on the series it moves.
+    const kinds: OracleKind[] = ep.label === 'healthy' ? ['volume', 'duration'] : level ? [level] : [];
     tick();
     return {
       index: ep.index,
@@ -114,6 +127,7 @@ export function replayPart(
       group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`,
       outcome,
       ...(target && volume ? { gateMetWithinTarget: volumeGateMetWithin(tl, opts.policy, target.runs) } : {}),
+      ...(kinds.length ? { oracle: oracleOf(tl, ep.pipeline, kinds, opts.policy, target?.runs) } : {}),
     };
   });
   const nab = nabEpisodes.map((ep) => {
@@ -130,6 +144,30 @@ export function replayPart(
     };
   });
   return { sim, nab };
+}
+
+/**
+ * What the oracle catches of a simulated episode: within the target's runs when it has one, and
+ * over the runs the watch could see (K_max of the pipeline's cadence, within the window). On a
+ * healthy episode a catch is a false rollback even the oracle would make.
+ */
+function oracleOf(
+  tl: EpisodeTimeline,
+  p: SimPipeline,
+  kinds: readonly OracleKind[],
+  policy: Policy,
+  targetRuns: number | undefined,
+): NonNullable<ScoredEpisode['oracle']> {
+  const series = kinds.flatMap((kind) => simOracleSeries(tl, p, kind, policy));
+  const closeMs = tl.deployment.finishedMs + policy.window.maxHours * HOUR;
+  const inWindow = tl.subjects[0]!.runs.filter(
+    (r) => r.startMs >= tl.deployment.finishedMs && r.endMs !== null && r.endMs <= closeMs,
+  ).length;
+  const window = Math.min(kMaxFor(policy, p.cadenceMin * 60_000), inWindow);
+  return {
+    window: oracleCatches(series, window, policy.alpha),
+    ...(targetRuns === undefined ? {} : { withinTarget: oracleCatches(series, targetRuns, policy.alpha) }),
+  };
 }
 
 export const replayInThisThread: PartRunner = async (opts, _parts, progress) => [replayPart(opts, 0, 1, progress)];
@@ -177,6 +215,7 @@ export async function runQuality(
   const byIndex = <T extends { index: number }>(xs: T[]) => xs.sort((a, b) => a.index - b.index);
   const sim = scoreEpisodes(byIndex(results.flatMap((r) => r.sim)));
   const nab = opts.nab === null ? null : nabFigures(opts.nab, byIndex(results.flatMap((r) => r.nab)));
+  const config = configEpisodeFigures(opts.seed, simCatalog(opts.seed, opts.pipelines), opts.policy);
   return {
     benchmark: 'quality',
     seed: opts.seed,
@@ -187,6 +226,7 @@ export async function runQuality(
     },
     ...sim,
     nab,
-    targets: evaluateTargets(sim, nab),
+    config,
+    targets: { ...evaluateTargets(sim, nab), ...configTargets(config) },
   };
 }

@@ -4,7 +4,7 @@
 // Stops at the first final verdict, exactly where the tick stops looking at a deployment.
 
 import { judgeDeployment } from '../../checks/judge.js';
-import type { Policy } from '../../checks/policy.js';
+import { materialityFor, type Policy } from '../../checks/policy.js';
 import { decideVerdict } from '../../checks/verdict.js';
 import type { CheckName, CheckResult, Verdict, VerdictState } from '../../types.js';
 import { type EpisodeTimeline, evidenceAt } from './timeline.js';
@@ -25,6 +25,8 @@ export interface EpisodeOutcome {
   readonly hardRule: boolean;
   /** A volume or duration result had a baseline big enough to roll back on at some look. */
   readonly eligible: boolean;
+  /** Which of the two it was: the checks whose baseline was big enough to roll back on at some look. */
+  readonly eligibleChecks: readonly CheckName[];
   readonly reason: string;
   readonly looks: number;
 }
@@ -89,7 +91,7 @@ export function runsSeen(tl: EpisodeTimeline, atMs: number): number {
 export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutcome {
   let verdict: Verdict | null = null;
   let results: CheckResult[] = [];
-  let eligible = false;
+  const eligibleChecks = new Set<CheckName>();
   let looks = 0;
   let decidedAt = 0;
   const times = lookTimes(tl, policy);
@@ -98,7 +100,8 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
     ({ results, verdict } = judgeAt(tl, t, policy));
     looks++;
     decidedAt = t;
-    eligible ||= results.some((r) => STATISTICAL.has(r.check) && r.baselineN >= policy.minBaselineForRollback);
+    for (const r of results)
+      if (STATISTICAL.has(r.check) && r.baselineN >= policy.minBaselineForRollback) eligibleChecks.add(r.check);
     if (verdict.final) break;
     // The tick judges a deployment again when its verdict asks to be, also with no new run.
     const due = verdict.recheckAtMs === null ? null : Math.ceil(verdict.recheckAtMs / MIN) * MIN;
@@ -118,16 +121,17 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
     postRuns: v.postRuns,
     failedChecks: [...new Set(actionable.map((r) => r.check))],
     hardRule: actionable.length > 0 && actionable.every(hard),
-    eligible,
+    eligible: eligibleChecks.size > 0,
+    eligibleChecks: [...eligibleChecks].sort(),
     reason: v.reason,
     looks,
   };
 }
 
 /**
- * Whether the volume check's practical-size gate was met, with a baseline big enough to roll
+ * Whether the volume check's materiality gate was met, with a baseline big enough to roll
  * back on, at some look after at most `withinRuns` post-deploy runs: the pooled post-deploy ratio
- * beyond ±deltaRel. The spec fails a volume check only then, whatever its test says, so the share
+ * beyond ±materiality. The spec fails a volume check only then, whatever its test says, so the share
  * of episodes meeting it bounds the recall of any detector that keeps the gate. Every look is
  * taken, none stops at a verdict, and the per-run warning (which reports the last run's ratio
  * rather than the pooled one) is turned off so that each result carries the pooled ratio.
@@ -142,7 +146,7 @@ export function volumeGateMetWithin(tl: EpisodeTimeline, policy: Policy, withinR
         r.check === 'row_count' &&
         r.baselineN >= policy.minBaselineForRollback &&
         r.effect !== null &&
-        Math.abs(r.effect - 1) >= policy.deltaRel,
+        Math.abs(r.effect - 1) >= materialityFor(policy, r.subject.replace(/^table:/, '')),
     );
     if (met) return true;
   }

@@ -17,10 +17,16 @@ export interface ScoredEpisode {
   readonly group: string;
   readonly outcome: EpisodeOutcome;
   /**
-   * For the volume effects with a recall target: whether the volume check's ±deltaRel gate on the
+   * For the volume effects with a recall target: whether the volume check's ±materiality gate on the
    * pooled ratio was met within the target's runs (replay.volumeGateMetWithin); absent otherwise.
    */
   readonly gateMetWithinTarget?: boolean;
+  /**
+   * For simulated healthy deployments and volume and duration regressions: whether the oracle
+   * (oracle.ts) caught the episode over the runs the watch could see, and within the recall
+   * target's runs when the effect has one; absent where no true level is known.
+   */
+  readonly oracle?: { readonly window: boolean; readonly withinTarget?: boolean };
 }
 
 /** Deterministic failures: a rollback must follow every time. */
@@ -55,6 +61,24 @@ export interface QualityFigures {
    * beyond that gate, so no detector keeping it can recall more within those runs.
    */
   recall_ceiling_within_target: Record<string, { within_runs: number; ceiling: number }>;
+  /**
+   * The oracle's power per effect (oracle.ts): a fixed-sample test on the same runs that knows
+   * each episode's true level and noise, at the same alpha, over the runs the watch could see.
+   */
+  oracle_power: Record<string, number>;
+  /**
+   * Healthy deployments the oracle fails per 1,000: testing every table both ways and the
+   * duration upwards at the same alpha and gates, over the runs the watch could see. The floor
+   * any detector testing at that alpha reaches on these episodes' noise.
+   */
+  oracle_frr_per_1000: number | null;
+  /** The same within the recall target's runs. */
+  oracle_power_within_target: Record<string, { within_runs: number; power: number }>;
+  /**
+   * Recall over the oracle's power per effect: within the target's runs for an effect with a
+   * recall target, over the whole watch otherwise. Null when the oracle caught nothing.
+   */
+  recall_over_oracle: Record<string, number | null>;
   recall_by_group: Record<string, number>;
   bad_by_effect: Record<string, { episodes: number; rolled_back: number; healthy_verdicts: number; eligible: number }>;
   /**
@@ -115,7 +139,9 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
   for (const [effect, es] of byEffect) {
     const caught = es.filter((e) => e.outcome.rolledBack);
     recall[effect] = round(caught.length / es.length);
-    const eligible = es.filter((e) => e.outcome.eligible);
+    // A volume regression can be rolled back only by the volume check, a duration one by the duration check.
+    const check = effect.startsWith('volume') ? 'row_count' : effect.startsWith('duration') ? 'duration' : null;
+    const eligible = es.filter((e) => (check ? e.outcome.eligibleChecks.includes(check) : e.outcome.eligible));
     recallEligible[effect] = rate(eligible.filter((e) => e.outcome.rolledBack).length, eligible.length);
     badByEffect[effect] = {
       episodes: es.length,
@@ -136,6 +162,25 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
     if (gated?.length) {
       const reachable = gated.filter((e) => e.gateMetWithinTarget || caughtInTime(e));
       ceiling[effect] = { within_runs: t.runs, ceiling: round(reachable.length / gated.length) };
+    }
+  }
+  const oraclePower: QualityFigures['oracle_power'] = {};
+  const oracleWithin: QualityFigures['oracle_power_within_target'] = {};
+  const overOracle: QualityFigures['recall_over_oracle'] = {};
+  for (const [effect, es] of byEffect) {
+    const known = es.filter((e) => e.oracle !== undefined);
+    if (known.length === 0) continue;
+    const power = known.filter((e) => e.oracle!.window).length / known.length;
+    oraclePower[effect] = round(power);
+    const t = RECALL_TARGETS[effect];
+    if (t) {
+      const withinPower = known.filter((e) => e.oracle!.withinTarget).length / known.length;
+      oracleWithin[effect] = { within_runs: t.runs, power: round(withinPower) };
+      const caught = known.filter((e) => e.outcome.rolledBack && e.outcome.delayRuns! <= t.runs).length / known.length;
+      overOracle[effect] = withinPower > 0 ? round(caught / withinPower) : null;
+    } else {
+      const caught = known.filter((e) => e.outcome.rolledBack).length / known.length;
+      overOracle[effect] = power > 0 ? round(caught / power) : null;
     }
   }
   const recallByGroup: Record<string, number> = {};
@@ -183,6 +228,13 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
     recall_eligible: recallEligible,
     recall_within_target: within,
     recall_ceiling_within_target: ceiling,
+    oracle_power: oraclePower,
+    oracle_frr_per_1000: per1000(
+      healthy.filter((e) => e.oracle?.window).length,
+      healthy.filter((e) => e.oracle !== undefined).length,
+    ),
+    oracle_power_within_target: oracleWithin,
+    recall_over_oracle: overOracle,
     recall_by_group: recallByGroup,
     bad_by_effect: badByEffect,
     delay_runs_p50: q(largeDelays, 0.5),

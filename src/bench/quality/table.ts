@@ -13,6 +13,7 @@ function figures(f: QualityFigures, title: string): string[] {
     `${title}`,
     `  healthy episodes       ${f.healthy_episodes}   bad ${f.bad_episodes}   upstream incidents ${f.upstream_episodes}`,
     `  false rollbacks        ${f.false_rollbacks}  = ${fmt(f.frr_per_1000)} per 1,000 (95% upper ${fmt(f.frr_upper_95_per_1000)}; hard ${fmt(f.frr_hard_per_1000)}, statistical ${fmt(f.frr_statistical_per_1000)})`,
+    `  the oracle's           ${fmt(f.oracle_frr_per_1000)} per 1,000 (known level and noise, same alpha and gates)`,
     `  by check               ${
       Object.entries(f.frr_by_check)
         .map(([k, v]) => `${k} ${v}`)
@@ -22,7 +23,7 @@ function figures(f: QualityFigures, title: string): string[] {
     `  delay (large effects)  p50 ${fmt(f.delay_runs_p50)} runs, p90 ${fmt(f.delay_runs_p90)} runs`,
     `  inconclusive           ${fmt(f.inconclusive_rate)} (healthy ${fmt(f.inconclusive_rate_by_class.healthy)}, bad ${fmt(f.inconclusive_rate_by_class.bad)})`,
     `  upstream rollbacks     ${f.upstream_rollbacks}`,
-    '  effect                 recall   within target   gate ceiling   delay p50/p90   recall where a rollback was possible',
+    '  effect                 recall   within target   gate ceiling   oracle   recall/oracle   delay p50/p90   recall where a rollback was possible',
   ];
   for (const [effect, r] of Object.entries(f.recall)) {
     const w = f.recall_within_target[effect];
@@ -30,8 +31,10 @@ function figures(f: QualityFigures, title: string): string[] {
     const e = f.bad_by_effect[effect];
     const c = f.recall_ceiling_within_target[effect];
     const delay = `${fmt(d?.p50)}/${fmt(d?.p90)}`;
+    // The oracle's power beside the recall it bounds: within the target's runs where there is one.
+    const o = f.oracle_power_within_target[effect]?.power ?? f.oracle_power[effect];
     lines.push(
-      `  ${effect.padEnd(22)} ${fmt(r).padEnd(8)} ${(w ? `${fmt(w.recall)} in ${w.within_runs}` : '').padEnd(15)} ${(c ? fmt(c.ceiling) : '').padEnd(14)} ${delay.padEnd(15)} ${fmt(f.recall_eligible[effect])} (${e?.eligible ?? 0} of ${e?.episodes ?? 0})`,
+      `  ${effect.padEnd(22)} ${fmt(r).padEnd(8)} ${(w ? `${fmt(w.recall)} in ${w.within_runs}` : '').padEnd(15)} ${(c ? fmt(c.ceiling) : '').padEnd(14)} ${(o === undefined ? '' : fmt(o)).padEnd(8)} ${(effect in f.recall_over_oracle ? fmt(f.recall_over_oracle[effect]) : '').padEnd(15)} ${delay.padEnd(15)} ${fmt(f.recall_eligible[effect])} (${e?.eligible ?? 0} of ${e?.episodes ?? 0})`,
     );
   }
   return lines;

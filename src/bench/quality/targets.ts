@@ -1,6 +1,7 @@
 // The issue's acceptance targets, checked against measured figures. A target is only ever
 // reported, never bent: a figure that misses it says so.
 
+import type { ConfigFigures } from './config-episodes.js';
 import { type QualityFigures, RECALL_TARGETS } from './score.js';
 
 export interface TargetCheck {
@@ -26,8 +27,29 @@ export function evaluateTargets(sim: QualityFigures, nab: QualityFigures | null)
   for (const [effect, t] of Object.entries(RECALL_TARGETS)) {
     out[`recall_within_${t.runs}_runs.${effect}`] = atLeast(sim.recall_within_target[effect]?.recall ?? null, t.recall);
   }
+  // Every effect the oracle can judge: recall within the target's runs where there is one.
+  for (const [effect, ratio] of Object.entries(sim.recall_over_oracle)) {
+    out[`recall_over_oracle.${effect}`] = atLeast(ratio, 0.9);
+  }
   out.delay_runs_p50 = atMost(sim.delay_runs_p50, 2);
   out.upstream_rollbacks = { value: sim.upstream_rollbacks, target: '= 0', met: sim.upstream_rollbacks === 0 };
-  if (nab) out['nab.frr_per_1000'] = atMost(nab.frr_per_1000, 5);
+  if (nab) {
+    out['nab.frr_per_1000'] = atMost(nab.frr_per_1000, 5);
+    out['nab.inconclusive_rate'] = atMost(nab.inconclusive_rate, 0.3);
+    for (const effect of ['volume_x0.5', 'volume_x2'])
+      out[`nab.recall.${effect}`] = atLeast(nab.recall[effect] ?? null, 0.8);
+  }
   return out;
+}
+
+/** Config checks: every stopping change caught at the first tick, no healthy deploy failed by one. */
+export function configTargets(config: ConfigFigures): Record<string, TargetCheck> {
+  return {
+    'config.caught_first_tick_rate': atLeast(config.caught_first_tick_rate, 1),
+    'config.healthy_failed_by_config': {
+      value: config.healthy_failed_by_config,
+      target: '= 0',
+      met: config.healthy_failed_by_config === 0,
+    },
+  };
 }
