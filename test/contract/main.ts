@@ -11,10 +11,13 @@ import { join, resolve } from 'node:path';
 import { resolveSloPolicy } from '../../src/budget/slo-policy.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { connect } from '../../src/cli/connect.js';
+import { type PolicySet, parsePolicyFile } from '../../src/config/policy-file.js';
 import { ensureWorldTemplate } from '../../src/demo/demo.js';
 import { resolveRollbackPolicy } from '../../src/rollback/policy.js';
 import type { SetupTarget } from '../../src/setup/plan.js';
 import { defaultSpec } from '../../src/simulator/default-spec.js';
+import { driftMetricsTableFor, driftMonitored } from '../../src/simulator/quality-monitors.js';
+import { SimWorld } from '../../src/simulator/world.js';
 import { runTick } from '../../src/tick/run-tick.js';
 import type { TickSummary } from '../../src/tick/types.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
@@ -25,7 +28,7 @@ import { compareOps } from './compare.js';
 import { coverage, listSqlFiles } from './coverage.js';
 import { startEndpoint } from './endpoint/server.js';
 import { SparkWorker } from './endpoint/spark-worker.js';
-import { createPlatformTables } from './platform.js';
+import { createDriftMetricsTable, createPlatformTables } from './platform.js';
 import { probeBadInput } from './probes.js';
 import { compareReaders } from './readers.js';
 import { mirroredTables } from './world/table-mirror.js';
@@ -111,12 +114,20 @@ async function main(): Promise<number> {
     await sparkWh.applyDdl('ddl/event_log');
     await sparkWh.applyDdl('ddl/elementary');
     phase('postflight set up');
+    // Databricks' own monitors are read as a policy turns them on: data quality monitoring for
+    // every table, a drift metrics table for the pipeline the world gives a drift monitor.
+    const monitored = await driftMonitoredOf(duckA);
+    await createDriftMetricsTable(spark, monitored.metricsTable);
+    const policies = monitorsPolicy(monitored);
     const twins = await twinWorlds(
       duckA,
       duckB,
       spark,
       sparkWh,
-      mirroredTables(EVENT_LOG, DBT),
+      [
+        ...mirroredTables(EVENT_LOG, DBT),
+        { base: `sim_world.${monitored.metricsTable.replace('.', '__')}`, name: monitored.metricsTable },
+      ],
       OPS,
       join(dir, 'load'),
     );
@@ -124,6 +135,7 @@ async function main(): Promise<number> {
       wh,
       ws,
       policy: DEFAULT_POLICY,
+      policies,
       rollback: { policy: resolveRollbackPolicy(undefined) },
       slos: resolveSloPolicy(undefined),
     });
@@ -263,6 +275,33 @@ async function main(): Promise<number> {
     await duckA.close();
     await duckB.close();
   }
+}
+
+async function driftMonitoredOf(wh: DuckDbWarehouse): Promise<{ table: string; metricsTable: string }> {
+  const world = (await SimWorld.open(wh))!;
+  const p = driftMonitored(world.catalog, world.plan, world.spec);
+  return { table: p.targets[0]!.name, metricsTable: driftMetricsTableFor(p) };
+}
+
+function monitorsPolicy(m: { table: string; metricsTable: string }): PolicySet {
+  return parsePolicyFile(
+    JSON.stringify({
+      version: 1,
+      checks: {
+        monitors: {
+          dataQualityMonitoring: true,
+          drift: {
+            [m.table]: {
+              metricsTable: m.metricsTable,
+              monitor: 'contract drift monitor',
+              metrics: { population_stability_index: 0.2 },
+            },
+          },
+        },
+      },
+    }),
+    'contract.policy.json',
+  );
 }
 
 const count = (ticks: readonly TickSummary[]) => ticks.reduce((n, t) => n + t.errors.length, 0);

@@ -2,6 +2,7 @@
 // read-only to postflight) and the schema the Elementary dbt package writes to. Created on Spark
 // from sql/ddl/system.sql as compiled for Databricks, names mapped as the endpoint maps them.
 
+import { DRIFT_TABLE_COLUMNS } from '../../src/simulator/quality-monitors.js';
 import { databricksDialect } from '../../src/warehouse/databricks/databricks-dialect.js';
 import { parseCreateTable } from '../../src/warehouse/ddl-parse.js';
 import { loadSql, splitStatements } from '../../src/warehouse/sql-files.js';
@@ -29,4 +30,16 @@ export async function createPlatformTables(spark: SparkWorker, schemas: readonly
     ran.push(stmt);
   }
   return ran;
+}
+
+/**
+ * A Lakehouse Monitoring drift metrics table, as a monitor's output schema holds it. The world
+ * names it by schema and table (`monitoring.<table>_drift_metrics`), which Spark resolves in its
+ * own catalog, as the embedded warehouse does: the policy names it the same way for both.
+ */
+export async function createDriftMetricsTable(spark: SparkWorker, name: string): Promise<void> {
+  const [schema, table] = name.split('.') as [string, string];
+  const cols = DRIFT_TABLE_COLUMNS.map(([n, t]) => `\`${n}\` ${t}`).join(', ');
+  await spark.run(`CREATE SCHEMA IF NOT EXISTS \`${schema}\``, []);
+  await spark.run(`CREATE TABLE IF NOT EXISTS \`${schema}\`.\`${table}\` (${cols}) USING delta`, []);
 }

@@ -35,8 +35,11 @@ export function mirroredTables(eventLog: string, dbtArtifacts: string): Mirrored
   return out;
 }
 
+/** A three-part name as the endpoint maps it; a two-part one is a database of Spark's own catalog. */
 export function sparkTable(name: string): string {
-  const [catalog, schema, table] = name.split('.') as [string, string, string];
+  const parts = name.split('.');
+  if (parts.length === 2) return `\`${parts[0]}\`.\`${parts[1]}\``;
+  const [catalog, schema, table] = parts as [string, string, string];
   return `\`${catalog}${CATALOG_JOIN}${schema}\`.\`${table}\``;
 }
 
