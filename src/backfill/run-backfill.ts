@@ -31,7 +31,18 @@ export interface BackfillDeps {
   readonly policies?: PolicySet | undefined;
   /** First reads a slice makes at most (catch-up.ts); default FIRST_READS_PER_TICK. */
   readonly firstReadsPerSlice?: number;
+  /** Wall time a slice spends judging at most; default JUDGING_BUDGET_MS. */
+  readonly judgingBudgetMs?: number;
+  readonly wallClock?: () => number;
 }
+
+/**
+ * Judging a past deployment means judging it at every moment a live tick would have looked, which
+ * costs CPU time in proportion to its post-deploy runs: a slice stops taking deployments once it
+ * has spent this long judging (the rest wait for the next slice, their evidence cached by then),
+ * so with the bounded first reads it stays well within the 50 s a tick may take.
+ */
+export const JUDGING_BUDGET_MS = 25_000;
 
 export interface SliceOutcome {
   /** Deployments given a verdict by this slice. */
@@ -78,11 +89,19 @@ export async function backfillSlice(
   deps: BackfillDeps,
   nowMs: number,
   days: number,
-  opts: { auditTail?: ChainTail | undefined; skip?: ReadonlySet<string> } = {},
+  opts: {
+    auditTail?: ChainTail | undefined;
+    skip?: ReadonlySet<string>;
+    /** The watermarks, when the caller has read them (a tick has). */
+    marks?: ReadonlyMap<string, number>;
+  } = {},
 ): Promise<SliceOutcome> {
   const { wh, policy } = deps;
   const fromMs = readSinceMs(days, nowMs);
-  const [opened, marks] = await Promise.all([readDeployments(wh, nowMs, nowMs - fromMs), readMarks(wh)]);
+  const [opened, marks] = await Promise.all([
+    readDeployments(wh, nowMs, nowMs - fromMs),
+    opts.marks ? { marks: opts.marks } : readMarks(wh),
+  ]);
   const errors: MeasurementError[] = [...opened.errors];
   const waiting = pastOpen(opened.active, fromMs, nowMs, policy).filter(
     (a) => !opts.skip?.has(a.deployment.deploymentId),
@@ -109,7 +128,14 @@ export async function backfillSlice(
     const close = windowCloseMs({ finishedMs: ev.deployment.finishedMs, supersededAtMs: ev.supersededAtMs }, own);
     return pastVerdict(judged, own, close, (e, at) => judgeDeployment(e, own, at));
   };
-  let past = gathered.evidence.map(judge);
+  const clock = deps.wallClock ?? Date.now;
+  const startedMs = clock();
+  const budgetMs = deps.judgingBudgetMs ?? JUDGING_BUDGET_MS;
+  let past: PastVerdict[] = [];
+  for (const ev of gathered.evidence) {
+    if (past.length > 0 && clock() - startedMs > budgetMs) break;
+    past.push(judge(ev));
+  }
   // A volume failure is judged again with its control group, as a tick does.
   const anomalous = new Set(
     past
@@ -118,7 +144,7 @@ export async function backfillSlice(
   );
   if (anomalous.size > 0) {
     const withPeers = await gathered.withControlGroup(anomalous);
-    past = withPeers.map((ev, i) => (anomalous.has(ev.deployment.deploymentId) ? judge(ev) : past[i]!));
+    past = past.map((p, i) => (anomalous.has(p.verdict.deploymentId) ? judge(withPeers[i]!) : p));
   }
   await gathered.cacheWritten;
   await writePast(wh, past, nowMs, opts.auditTail, gathered.newMarks);

@@ -38,6 +38,11 @@ export interface TickDeps {
    * all at once. Default FIRST_READS_PER_TICK (catch-up.ts).
    */
   readonly firstReadsPerTick?: number;
+  /**
+   * Days of history a new installation judges, a slice a tick, before its ticks go on as usual
+   * (src/backfill/tick-step.ts); without it, or 0, the tick judges only its look-back window.
+   */
+  readonly backfillDays?: number;
 }
 
 export interface TickSummary {
