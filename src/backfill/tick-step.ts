@@ -37,7 +37,7 @@ export async function backfillStep(deps: TickDeps, found: Discovery, nowMs: numb
     deps.backfillDays,
     { auditTail: found.auditTail, marks: found.marks },
   );
-  found.errors.push(...slice.errors.filter((e) => !found.errors.includes(e)));
+  found.errors.push(...slice.errors);
   if (slice.remaining === 0) await writeWatermarks(deps.wh, { [BACKFILL_DONE_MARK]: nowMs }, nowMs);
   const judged = new Set(slice.judged.map((j) => j.deploymentId));
   if (judged.size === 0) return { found, firstReadsLeft: limit, judged: 0 };

@@ -48,6 +48,7 @@ Options:
                             (Databricks; default POSTFLIGHT_DBT_ARTIFACTS, else no dbt results)
   --pipelines N --days N --deploys-per-day N --seed N   size of the simulated platform
   --policy FILE             policy file (JSON; see policy.example.json): criticality, dry-run, SLAs, expected changes
+  --backfill-days N         tick: a new installation's first ticks judge N days of history first, a slice a tick (default 0)
   --json                    print one JSON object instead of a table
 `;
 

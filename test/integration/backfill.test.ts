@@ -143,6 +143,44 @@ describe('a backfill', () => {
     }
   });
 
+  it("is a new installation's first ticks' work, a slice a tick, until its history is judged", async () => {
+    const copy = await unverified();
+    try {
+      const world = (await SimWorld.open(copy.wh))!;
+      const ws = new EmbeddedWorkspace(copy.wh);
+      const rollback = { policy: resolveRollbackPolicy(undefined) };
+      const deps = { wh: copy.wh, ws, policy: DEFAULT_POLICY, rollback, backfillDays: DAYS, firstReadsPerTick: 6 };
+      const done = async () =>
+        (await copy.wh.session.all("SELECT 1 FROM postflight.watermarks WHERE name = 'backfill_done_ms'")).length > 0;
+      const perTick: number[] = [];
+      for (let m = 0; m < 30 && !(await done()); m++) {
+        if (m > 0) await world.advance(world.nowMs + 60_000);
+        const before = (await verdicts(copy.wh)).size;
+        await runTick(deps, world.nowMs);
+        perTick.push((await verdicts(copy.wh)).size - before);
+      }
+      expect(await done()).toBe(true);
+      expect(perTick.length).toBeGreaterThan(1);
+      // Every past deployment has a verdict: the backfill's slices gave most, the ticks' own catch-up
+      // the rest of their look-back window. Each the slices gave is the verdict a backfill run gives it.
+      const given = await verdicts(copy.wh);
+      expect(first.judged.filter((j) => !given.has(j.deploymentId))).toEqual([]);
+      const rows = await copy.wh.session.all(
+        "SELECT deployment_id, state FROM postflight.verdicts WHERE tick_id LIKE 'backfill-%'",
+      );
+      const whole = await verdicts(wh);
+      expect(rows.length).toBeGreaterThan(first.judged.length / 2);
+      expect(rows.filter((r) => whole.get(String(r.deployment_id)) !== r.state)).toEqual([]);
+      const [rolled] = await copy.wh.session.all(
+        "SELECT count(*) AS n FROM postflight.rollbacks r JOIN postflight.verdicts v ON v.deployment_id = r.deployment_id WHERE v.tick_id LIKE 'backfill-%'",
+      );
+      expect(Number(rolled!.n)).toBe(0);
+      expect((await verifyAuditLog(copy.wh)).ok).toBe(true);
+    } finally {
+      await copy.wh.close();
+    }
+  });
+
   it('never rolls a past deployment back, even one still live', async () => {
     const failed = first.judged.filter((j) => j.verdict.state === 'FAILED');
     expect(failed.length).toBeGreaterThan(0);
