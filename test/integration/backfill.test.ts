@@ -6,12 +6,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyAuditLog } from '../../src/audit/audit-log.js';
 import { runBackfill } from '../../src/backfill/backfill.js';
 import { backfillSlice } from '../../src/backfill/run-backfill.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
+import { ConfigError } from '../../src/cli/args.js';
+import { runBackfillCommand } from '../../src/cli/backfill-command.js';
+import { parseCommon } from '../../src/cli/common-options.js';
 import { ensureWorldTemplate } from '../../src/demo/demo.js';
+import { createLogger } from '../../src/log.js';
 import { resolveRollbackPolicy } from '../../src/rollback/policy.js';
 import { defaultSpec } from '../../src/simulator/default-spec.js';
 import { HARD_KINDS } from '../../src/simulator/plan.js';
@@ -210,5 +214,49 @@ describe('a backfill', () => {
       "SELECT r.deployment_id FROM postflight.rollbacks r JOIN postflight.verdicts v ON v.deployment_id = r.deployment_id WHERE v.tick_id LIKE 'backfill-%'",
     );
     expect(rolled).toEqual([]);
+  });
+});
+
+describe('postflight backfill', () => {
+  const command = async (path: string, ...flags: string[]) => {
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    try {
+      const { values } = parseCommon(['backfill', '--warehouse', `duckdb:${path}`, ...flags]);
+      const code = await runBackfillCommand(values, createLogger('silent'));
+      return { code, out: out.join('') };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it('refuses days it cannot answer, naming the flag and the fix', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'postflight-backfill-cli-')), 'workspace.duckdb');
+    const copy = await unverified();
+    await copy.wh.saveTo(path);
+    await copy.wh.close();
+    for (const [days, says] of [
+      ['0', /--days '0' must be a whole number from 1/],
+      ['abc', /--days 'abc' must be a whole number/],
+      ['40', /--days 40 is more than the history holds.*use --days 2[0-9] or less/],
+      ['400', /retention.*use --days \d+ or less/],
+    ] as const) {
+      const err = await command(path, '--days', days, '--json').catch((e: Error) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(says);
+    }
+    // Judged with failures among the history: exit 1, one JSON object; again: nothing to do, exit 0.
+    const once = await command(path, '--days', String(DAYS), '--json');
+    expect(once.code).toBe(1);
+    const report = JSON.parse(once.out);
+    expect(report.judged).toBe(first.judged.length);
+    expect(report.verdicts.FAILED).toBeGreaterThan(0);
+    expect(report.remaining).toBe(0);
+    const again = await command(path, '--days', String(DAYS), '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out).judged).toBe(0);
   });
 });
