@@ -20,6 +20,11 @@ const MINUTE = 60_000;
 
 export interface BackfillBenchOptions {
   readonly spec: WorldSpec;
+  /**
+   * The same world with bundles deployed rarely (every few days): their versions before
+   * installation lie beyond the first tick's look-back window, where only a backfill judges them.
+   */
+  readonly sparseSpec: WorldSpec;
   readonly days: number;
   readonly minutes: number;
   readonly dir?: string;
@@ -34,9 +39,10 @@ export interface BackfillBenchReport {
   readonly at_install: BackfillFigures;
   /** The backfill of the replayed period, on the same world left unverified, against the live verdicts. */
   readonly agreement: Agreement & { readonly backfill: BackfillFigures };
-  readonly cold_start: ReturnType<typeof summarizeColdStart>;
-  readonly demo_without_backfill: DemoFigures;
-  readonly demo_with_backfill: DemoFigures;
+  /** The demo's world: its first tick's look-back window (96 h) already holds most bundles' earlier versions. */
+  readonly cold_start: ColdStart;
+  /** Bundles deployed every few days: their earlier versions only a backfill judges. */
+  readonly cold_start_sparse: ColdStart;
   readonly slice_ms_max: number;
   readonly wall_s: number;
 }
@@ -48,6 +54,14 @@ interface BackfillFigures {
   readonly slices: number;
   readonly slice_ms: readonly number[];
   readonly remaining: number;
+}
+
+interface ColdStart {
+  readonly spec: WorldSpec;
+  readonly backfill: BackfillFigures;
+  readonly first_bad: ReturnType<typeof summarizeColdStart>;
+  readonly demo_without_backfill: DemoFigures;
+  readonly demo_with_backfill: DemoFigures;
 }
 
 type DemoFigures = Pick<DemoReport, 'caught' | 'labelled_bad' | 'false_failures' | 'rollbacks'> & {
@@ -112,53 +126,81 @@ async function readLive(
   }
 }
 
-export async function runBackfillBench(o: BackfillBenchOptions): Promise<BackfillBenchReport> {
-  const t0 = Date.now();
-  const root = o.dir ?? mkdtempSync(join(tmpdir(), 'postflight-backfill-'));
-  const template = await ensureWorldTemplate(join(root, 'template'), o.spec, o.onProgress);
+/**
+ * The live verifier from installation on, without and with a backfill before its first tick, on
+ * copies of one world; each bundle's first bad deploy after installation, in both.
+ */
+async function coldStart(
+  root: string,
+  spec: WorldSpec,
+  o: BackfillBenchOptions,
+): Promise<{ cold: ColdStart; plainDir: string; startMs: number; template: string }> {
+  const template = await ensureWorldTemplate(join(root, 'template'), spec, o.onProgress);
   const progress = (phase: string) => (p: string, d: number, t: number) => o.onProgress?.(`${phase}: ${p}`, d, t);
-  // Without a backfill: the live verifier from installation on, as the demo runs it.
-  const plainDir = runDir(root, 'without', template, o.spec);
-  const plain = await runDemo({ dir: plainDir, spec: o.spec, replayMinutes: o.minutes, onProgress: progress('live') });
-  // With a backfill at installation, before the first tick.
+  const plainDir = runDir(root, 'without', template, spec);
+  const plain = await runDemo({ dir: plainDir, spec, replayMinutes: o.minutes, onProgress: progress('live') });
   let atInstall: BackfillReport | null = null;
-  const withDir = runDir(root, 'with', template, o.spec);
+  let startMs = 0;
+  const withDir = runDir(root, 'with', template, spec);
   const withBackfill = await runDemo({
     dir: withDir,
-    spec: o.spec,
+    spec,
     replayMinutes: o.minutes,
     onProgress: progress('backfilled'),
     beforeFirstTick: async (wh, nowMs) => {
+      startMs = nowMs;
       atInstall = await runBackfill({ wh, policy: DEFAULT_POLICY }, nowMs, o.days);
     },
   });
-  // The replayed period on a world nobody verified, backfilled at its end.
-  const wh = await DuckDbWarehouse.openCopyInMemory(template);
+  const endMs = startMs + o.minutes * MINUTE;
+  const without = await readLive(join(plainDir, 'workspace.duckdb'), startMs, endMs);
+  const withIt = await readLive(join(withDir, 'workspace.duckdb'), startMs, endMs);
+  return {
+    cold: {
+      spec,
+      backfill: figures(atInstall!),
+      first_bad: summarizeColdStart(without.firstBad, withIt.firstBad),
+      demo_without_backfill: demoFigures(plain),
+      demo_with_backfill: demoFigures(withBackfill),
+    },
+    plainDir,
+    startMs,
+    template,
+  };
+}
+
+export async function runBackfillBench(o: BackfillBenchOptions): Promise<BackfillBenchReport> {
+  const t0 = Date.now();
+  const root = o.dir ?? mkdtempSync(join(tmpdir(), 'postflight-backfill-'));
+  const demo = await coldStart(join(root, 'demo'), o.spec, o);
+  const sparse = await coldStart(join(root, 'sparse'), o.sparseSpec, o);
+  // The replayed period on the demo's world left unverified, moved on until every window opened
+  // in it has closed, then backfilled: against the live verdicts that were final by the replay's end.
+  const wh = await DuckDbWarehouse.openCopyInMemory(demo.template);
   let later: BackfillReport;
-  let startMs: number;
   try {
     const world = (await SimWorld.open(wh))!;
-    startMs = world.nowMs;
-    await world.advance(startMs + o.minutes * MINUTE);
-    later = await runBackfill({ wh, policy: DEFAULT_POLICY }, world.nowMs, Math.ceil(o.minutes / 1440));
+    const closedMs = o.minutes * MINUTE + DEFAULT_POLICY.window.maxHours * 60 * MINUTE + 2 * MINUTE;
+    await world.advance(demo.startMs + closedMs);
+    later = await runBackfill({ wh, policy: DEFAULT_POLICY }, world.nowMs, Math.ceil(closedMs / (1440 * MINUTE)));
   } finally {
     await wh.close();
   }
-  const endMs = startMs + o.minutes * MINUTE;
-  const liveRun = await readLive(join(plainDir, 'workspace.duckdb'), startMs, endMs);
-  const backfilledRun = await readLive(join(withDir, 'workspace.duckdb'), startMs, endMs);
-  const install = figures(atInstall!);
-  const agreement = agreementOf(liveRun.live, later.judged);
+  const live = await readLive(join(demo.plainDir, 'workspace.duckdb'), demo.startMs, demo.startMs + o.minutes * MINUTE);
+  const agreement = agreementOf(
+    live.live.filter((l) => l.is_final === true),
+    later.judged,
+  );
+  const slices = [...demo.cold.backfill.slice_ms, ...sparse.cold.backfill.slice_ms, ...later.slices.map((s) => s.ms)];
   return {
     spec: o.spec,
     days: o.days,
     replay_minutes: o.minutes,
-    at_install: install,
+    at_install: demo.cold.backfill,
     agreement: { ...agreement, backfill: figures(later) },
-    cold_start: summarizeColdStart(liveRun.firstBad, backfilledRun.firstBad),
-    demo_without_backfill: demoFigures(plain),
-    demo_with_backfill: demoFigures(withBackfill),
-    slice_ms_max: Math.max(0, ...install.slice_ms, ...later.slices.map((s) => s.ms)),
+    cold_start: demo.cold,
+    cold_start_sparse: sparse.cold,
+    slice_ms_max: Math.max(0, ...slices),
     wall_s: (Date.now() - t0) / 1000,
   };
 }

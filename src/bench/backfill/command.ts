@@ -14,13 +14,16 @@ the backfill at installation (deployments judged, verdicts, slices and their wal
 replayed day's deployments backfilled on the world left unverified, against the verdicts the live
 verifier reached for them (agreement rate, each disagreement with its reason); and each bundle's
 first bad deploy after installation, rolled back to a HEALTHY version or blocked NEEDS_HUMAN,
-with and without a backfill first (two replays of the demo).
+with and without a backfill first (two replays of the demo), on the demo's world and on one whose
+bundles deploy every few days.
 
 Options:
   --json         print one JSON object
   --days N       days the backfill at installation reaches (default 21)
   --minutes N    minutes replayed after installation (default 1440, the demo's day)
   --dir DIR      where the worlds are built (default a fresh temporary folder)
+  --sparse-deploys-per-day N   deployments a day of the second world, whose bundles deploy every
+                 few days so their earlier versions lie beyond the first tick's look-back (default 4)
 `;
 
 export const backfillCommand: BenchCommand = {
@@ -34,6 +37,7 @@ export const backfillCommand: BenchCommand = {
         days: { type: 'string' },
         minutes: { type: 'string' },
         dir: { type: 'string' },
+        'sparse-deploys-per-day': { type: 'string' },
       },
     });
     if (values.help) {
@@ -42,6 +46,9 @@ export const backfillCommand: BenchCommand = {
     }
     const report = await runBackfillBench({
       spec: defaultSpec(),
+      sparseSpec: defaultSpec({
+        deploysPerDay: parseIntFlag('sparse-deploys-per-day', values['sparse-deploys-per-day'], 4, 1, 30),
+      }),
       days: parseIntFlag('days', values.days, 21, 1, 27),
       minutes: parseIntFlag('minutes', values.minutes, 1440, 60, 10_080),
       ...(values.dir ? { dir: values.dir } : {}),
@@ -54,15 +61,21 @@ export const backfillCommand: BenchCommand = {
 };
 
 function summary(r: BackfillBenchReport): string {
-  const c = r.cold_start;
+  const line = (name: string, c: BackfillBenchReport['cold_start']) => {
+    const f = c.first_bad;
+    return (
+      `${name}: first bad deploy of each bundle: without backfill ${f.without_backfill.rolled_back_to_healthy}/${f.without_backfill.first_bad_deploys} rolled back to HEALTHY, ${f.without_backfill.needs_human} NEEDS_HUMAN; ` +
+      `with backfill ${f.with_backfill.rolled_back_to_healthy}/${f.with_backfill.first_bad_deploys}, ${f.with_backfill.needs_human} NEEDS_HUMAN`
+    );
+  };
   return [
     `backfill of ${r.days} days at installation: ${r.at_install.judged} deployments judged ${JSON.stringify(r.at_install.verdicts)}, ` +
       `${r.at_install.bundles_with_healthy_version} bundles with a HEALTHY version, ${r.at_install.slices} slices`,
     `agreement with the live verdicts: ${r.agreement.agreed}/${r.agreement.compared} (${((r.agreement.rate ?? 0) * 100).toFixed(1)}%)`,
     ...Object.entries(r.agreement.reasons).map(([why, n]) => `  ${n} x ${why}`),
     `longest slice: ${r.slice_ms_max} ms`,
-    `first bad deploy of each bundle: without backfill ${c.without_backfill.rolled_back_to_healthy}/${c.without_backfill.first_bad_deploys} rolled back to HEALTHY, ${c.without_backfill.needs_human} NEEDS_HUMAN; ` +
-      `with backfill ${c.with_backfill.rolled_back_to_healthy}/${c.with_backfill.first_bad_deploys}, ${c.with_backfill.needs_human} NEEDS_HUMAN`,
+    line('demo world', r.cold_start),
+    line('sparse deploys', r.cold_start_sparse),
     `wall time ${r.wall_s.toFixed(0)} s`,
     '',
   ].join('\n');
