@@ -23,7 +23,8 @@ Options:
   --minutes N    minutes replayed after installation (default 1440, the demo's day)
   --dir DIR      where the worlds are built (default a fresh temporary folder)
   --sparse-deploys-per-day N   deployments a day of the second world, whose bundles deploy every
-                 few days so their earlier versions lie beyond the first tick's look-back (default 4)
+                 few days so their earlier versions lie beyond the first tick's look-back, and whose
+                 replayed deploys are all bad (default 6)
 `;
 
 export const backfillCommand: BenchCommand = {
@@ -46,8 +47,11 @@ export const backfillCommand: BenchCommand = {
     }
     const report = await runBackfillBench({
       spec: defaultSpec(),
+      // Every replayed deploy of the sparse world is bad (the history stays healthy): each is the first
+      // bad deploy of its bundle after installation.
       sparseSpec: defaultSpec({
-        deploysPerDay: parseIntFlag('sparse-deploys-per-day', values['sparse-deploys-per-day'], 4, 1, 30),
+        deploysPerDay: parseIntFlag('sparse-deploys-per-day', values['sparse-deploys-per-day'], 6, 1, 30),
+        badShare: 1,
       }),
       days: parseIntFlag('days', values.days, 21, 1, 27),
       minutes: parseIntFlag('minutes', values.minutes, 1440, 60, 10_080),
