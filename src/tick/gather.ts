@@ -19,6 +19,7 @@ import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, readLineageRows }
 import type { ActiveDeployment } from './open.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
+import { readStatedSlas } from './stated-slas-read.js';
 import { commitRows, prefetchHistory, readTableWrites } from './table-history.js';
 import type { TickDeps } from './types.js';
 
@@ -125,6 +126,8 @@ interface EvidenceReads {
   follow: { rereadRuns: boolean; errors: MeasurementError[]; newMarks: Record<string, number> };
   runs: { runs: RunRecord[]; error: string | null };
   writes: Awaited<ReturnType<typeof readTableWrites>>;
+  /** The limits the deployed jobs state: their hard SLAs where the policy sets none. */
+  stated: Awaited<ReturnType<typeof readStatedSlas>>;
 }
 
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<GatheredEvidence> {
@@ -168,6 +171,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
           (e: Error) => ({ records: [], errors: jobIds.map((id) => dbtError(id, e)) }),
         ),
     },
+    stated: { after: [], run: () => readStatedSlas(wh, active) },
     // The tick's own write to the run cache is still on its way: its runs are laid over the read.
     cachedRuns: { after: [], run: () => readRuns(wh, ids, since, input.pendingRuns ?? []) },
     follow: {
@@ -231,8 +235,9 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const hist = await started.writes;
   // Pages of history nobody needed are dropped, once read: no statement outlives the gathering.
   await Promise.all((await started.prefetch).values());
-  const [runs, dbt] = await Promise.all([started.runs, started.dbt]);
+  const [runs, dbt, stated] = await Promise.all([started.runs, started.dbt, started.stated]);
   errors.push(...hist.errors);
+  if (stated.error) errors.push(stated.error);
   const t = tables(lineage.index);
   const ix: EvidenceIndex = {
     lineage: lineage.index,
@@ -243,6 +248,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     dbtOf: groupBy(dbt.records, (r) => r.subjectId),
     dbtErrorsOf: groupBy(dbt.errors, (e) => e.subject),
     measurementErrors: errors.filter((e) => e.kind === 'writes' || e.kind === 'runs'),
+    statedOf: stated.index,
   };
   const evidence = active.map((a) => assembleEvidence(a, ix, null));
   return {

@@ -3,7 +3,7 @@
 
 import { type Horizon, withinHorizon } from '../checks/baseline-window.js';
 import { failureCause, normalizeResult, runFromApi } from '../evidence/normalize.js';
-import type { RunRecord } from '../types.js';
+import type { RunRecord, TaskRunRecord } from '../types.js';
 import { indexedRows } from '../warehouse/id-rows.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
@@ -53,6 +53,36 @@ export async function listNewRuns(
   return { runs, nextWatermarkMs: Math.min(oldestRunning, nowMs - 2 * 60_000) };
 }
 
+/**
+ * The run cache's failed_tasks column: the failed task keys as a JSON array, or, for a run whose
+ * task runs' times are known (the Jobs API lists them), {"failed": [...], "tasks": [[key, start,
+ * end, result], ...]}, so a task's own SLA is still judged once the run has left the listing.
+ */
+export function taskColumn(r: Pick<RunRecord, 'failedTasks' | 'tasks'>): string {
+  if (!r.tasks?.length) return JSON.stringify(r.failedTasks);
+  return JSON.stringify({
+    failed: r.failedTasks,
+    tasks: r.tasks.map((t) => [t.taskKey, t.startMs, t.endMs, t.result]),
+  });
+}
+
+export function fromTaskColumn(text: unknown): Pick<RunRecord, 'failedTasks' | 'tasks'> {
+  if (!text) return { failedTasks: [] };
+  const v = JSON.parse(String(text)) as
+    | string[]
+    | { failed: string[]; tasks: [string, number, number | null, string][] };
+  if (Array.isArray(v)) return { failedTasks: v };
+  const tasks = v.tasks.map(
+    ([taskKey, startMs, endMs, result]): TaskRunRecord => ({
+      taskKey,
+      startMs,
+      endMs,
+      result: result as TaskRunRecord['result'],
+    }),
+  );
+  return { failedTasks: v.failed, tasks };
+}
+
 export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowBatch {
   return {
     columns: [
@@ -75,7 +105,7 @@ export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowB
       r.result,
       r.rawResult,
       r.cause,
-      JSON.stringify(r.failedTasks),
+      taskColumn(r),
       r.plane,
       nowMs,
     ]),
@@ -150,8 +180,8 @@ export async function readRuns(
         result: (r.result as RunRecord['result'] | null) ?? (endMs === null ? 'RUNNING' : 'UNKNOWN'),
         rawResult: (r.raw_result as string | null) ?? null,
         cause: (r.cause as RunRecord['cause'] | null) ?? 'unknown',
-        failedTasks: r.failed_tasks ? (JSON.parse(String(r.failed_tasks)) as string[]) : [],
         plane: r.plane === 'slow' ? 'slow' : 'fast',
+        ...fromTaskColumn(r.failed_tasks),
       };
     } else {
       // The slow plane always has a result state; NULL means the run simply succeeded.
@@ -203,5 +233,7 @@ export function mergedRun(t: RunRecord | null, s: RunRecord): RunRecord {
     cause: keep.cause,
     failedTasks: s.failedTasks,
     plane: keep.plane,
+    // As the MERGE keeps the new sighting's failed_tasks column, where the task runs live.
+    ...(s.tasks ? { tasks: s.tasks } : {}),
   };
 }
