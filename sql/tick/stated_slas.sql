@@ -5,10 +5,10 @@
 -- Rows: idx, deployment_id, job_id, finished_ms.
 WITH wanted AS ({{rows}}),
 snap AS (
-  SELECT w.idx, s.settings
+  SELECT w.idx, rs.settings
   FROM wanted w
-  JOIN {{ops}}.resource_snapshots s
-    ON s.deployment_id = w.deployment_id AND s.resource_type = 'job' AND s.resource_id = w.job_id
+  JOIN {{ops}}.resource_snapshots rs
+    ON rs.deployment_id = w.deployment_id AND rs.resource_type = 'job' AND rs.resource_id = w.job_id
 ),
 bare AS (
   SELECT w.idx, w.job_id, w.finished_ms FROM wanted w WHERE w.idx NOT IN (SELECT idx FROM snap)

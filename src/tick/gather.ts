@@ -19,7 +19,7 @@ import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, readLineageRows }
 import type { ActiveDeployment } from './open.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
-import { readStatedSlas } from './stated-slas-read.js';
+import { readStatedSlas, type StatedSlasRead } from './stated-slas-read.js';
 import { commitRows, prefetchHistory, readTableWrites } from './table-history.js';
 import type { TickDeps } from './types.js';
 
@@ -48,6 +48,8 @@ export interface GatherInput {
   readonly horizonFromMs?: number;
   /** Lineage rows read already for these deployments and maybe more (see Discovery.lineage). */
   readonly lineage?: Promise<Row[]>;
+  /** The jobs' stated limits read already for these deployments and maybe more (see Discovery.stated). */
+  readonly stated?: Promise<StatedSlasRead>;
 }
 
 export interface GatheredEvidence {
@@ -93,6 +95,7 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
     lastTickMs: found.lastTickMs,
     ...(found.horizonFromMs === undefined ? {} : { horizonFromMs: found.horizonFromMs }),
     lineage: found.lineage,
+    ...(found.stated ? { stated: found.stated } : {}),
   };
   const gathered = found.due.length ? await gatherEvidence(wh, input) : null;
   // Without a deployment to judge, new flow commits are merged beside the run cache. Both writes are
@@ -103,7 +106,12 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
       : null;
   // Nothing the tick started is still running when it ends (a warehouse closed under a statement
   // hangs): the lineage read beside the listing is awaited even when nothing was due.
-  await Promise.all([runsCached, commitsMerged, found.lineage.catch(() => undefined)]);
+  await Promise.all([
+    runsCached,
+    commitsMerged,
+    found.lineage.catch(() => undefined),
+    found.stated?.catch(() => undefined),
+  ]);
   return { ...(gathered ?? NOTHING_GATHERED), budgetContext };
 }
 
@@ -127,7 +135,7 @@ interface EvidenceReads {
   runs: { runs: RunRecord[]; error: string | null };
   writes: Awaited<ReturnType<typeof readTableWrites>>;
   /** The limits the deployed jobs state: their hard SLAs where the policy sets none. */
-  stated: Awaited<ReturnType<typeof readStatedSlas>>;
+  stated: StatedSlasRead;
 }
 
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<GatheredEvidence> {
@@ -171,9 +179,10 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
           (e: Error) => ({ records: [], errors: jobIds.map((id) => dbtError(id, e)) }),
         ),
     },
-    stated: { after: [], run: () => readStatedSlas(wh, active) },
+    // Never fails: a failed read is an error beside an empty index, and only the policy's SLAs apply.
+    stated: { after: [], run: () => input.stated ?? readStatedSlas(wh, active) },
     // The tick's own write to the run cache is still on its way: its runs are laid over the read.
-    cachedRuns: { after: [], run: () => readRuns(wh, ids, since, input.pendingRuns ?? []) },
+    cachedRuns: { after: [], run: () => readRuns(wh, ids, since, input.pendingRuns ?? [], firstDeployMs) },
     follow: {
       after: ['lineage'],
       run: async (a) => followPipelines(wh, tables((await a('lineage')).index), input, since),
@@ -184,7 +193,9 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
       after: ['follow', 'cachedRuns'],
       run: async (a) => {
         try {
-          const runs = (await a('follow')).rereadRuns ? await readRuns(wh, ids, since) : await a('cachedRuns');
+          const runs = (await a('follow')).rereadRuns
+            ? await readRuns(wh, ids, since, [], firstDeployMs)
+            : await a('cachedRuns');
           return { runs, error: null };
         } catch (e) {
           return { runs: [], error: (e as Error).message };

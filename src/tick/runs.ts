@@ -54,33 +54,23 @@ export async function listNewRuns(
 }
 
 /**
- * The run cache's failed_tasks column: the failed task keys as a JSON array, or, for a run whose
- * task runs' times are known (the Jobs API lists them), {"failed": [...], "tasks": [[key, start,
- * end, result], ...]}, so a task's own SLA is still judged once the run has left the listing.
+ * The run cache's task_runs column: the run's task runs with their times, [task_key, start_ms,
+ * end_ms, result] each, where the source gives them (the Jobs API listing, job_task_run_timeline),
+ * so a task's own SLA is still judged once the run has left the listing; NULL where it does not.
  */
-export function taskColumn(r: Pick<RunRecord, 'failedTasks' | 'tasks'>): string {
-  if (!r.tasks?.length) return JSON.stringify(r.failedTasks);
-  return JSON.stringify({
-    failed: r.failedTasks,
-    tasks: r.tasks.map((t) => [t.taskKey, t.startMs, t.endMs, t.result]),
-  });
+export function taskRunsColumn(tasks: readonly TaskRunRecord[] | undefined): string | null {
+  return tasks?.length ? JSON.stringify(tasks.map((t) => [t.taskKey, t.startMs, t.endMs, t.result])) : null;
 }
 
-export function fromTaskColumn(text: unknown): Pick<RunRecord, 'failedTasks' | 'tasks'> {
-  if (!text) return { failedTasks: [] };
-  const v = JSON.parse(String(text)) as
-    | string[]
-    | { failed: string[]; tasks: [string, number, number | null, string][] };
-  if (Array.isArray(v)) return { failedTasks: v };
-  const tasks = v.tasks.map(
-    ([taskKey, startMs, endMs, result]): TaskRunRecord => ({
-      taskKey,
-      startMs,
-      endMs,
-      result: result as TaskRunRecord['result'],
-    }),
-  );
-  return { failedTasks: v.failed, tasks };
+export function fromTaskRunsColumn(text: unknown): TaskRunRecord[] | undefined {
+  if (!text) return undefined;
+  const v = JSON.parse(String(text)) as [string, number, number | null, string][];
+  return v.map(([taskKey, startMs, endMs, result]) => ({
+    taskKey,
+    startMs,
+    endMs,
+    result: result as TaskRunRecord['result'],
+  }));
 }
 
 export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowBatch {
@@ -96,6 +86,7 @@ export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowB
       { name: 'failed_tasks', type: 'STRING' },
       { name: 'plane', type: 'STRING' },
       { name: 'observed_at', type: 'TIMESTAMP' },
+      { name: 'task_runs', type: 'STRING' },
     ],
     rows: runs.map((r) => [
       r.runId,
@@ -105,9 +96,10 @@ export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowB
       r.result,
       r.rawResult,
       r.cause,
-      taskColumn(r),
+      JSON.stringify(r.failedTasks),
       r.plane,
       nowMs,
+      taskRunsColumn(r.tasks),
     ]),
   };
 }
@@ -152,15 +144,18 @@ export async function readRuns(
   ids: readonly string[],
   since: Horizon,
   pending: readonly RunRecord[] = [],
+  tasksSinceMs: number = since.sinceMs,
 ): Promise<RunRecord[]> {
   if (ids.length === 0) return [];
   const subjects = [...new Set(ids)];
   const rows = await wh.query(
     'tick/runs',
-    { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs },
+    { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs, tasks_since_ms: tasksSinceMs },
     indexedRows(subjects, 'id'),
   );
   const byId = new Map<string, RunRecord>();
+  /** Task runs from the system tables, by job run id: given to the runs that know none of their own. */
+  const slowTasks = new Map<string, TaskRunRecord[]>();
   /** Runs whose record came from the run cache, where the pending runs merge into it. */
   const cached = new Set<string>();
   for (const r of rows) {
@@ -168,6 +163,11 @@ export async function readRuns(
     const subjectId = subjects[Number(r.idx)]!;
     const runId = String(r.run_id);
     const startMs = Number(r.start_ms);
+    if (r.task_key !== null && r.task_key !== undefined) {
+      const at = slowTasks.get(runId) ?? slowTasks.set(runId, []).get(runId)!;
+      at.push({ taskKey: String(r.task_key), startMs, endMs, result: normalizeResult(r.raw_result as string | null) });
+      continue;
+    }
     // Records are built field by field: an object spread with fields after it took a slow path
     // that cost more than the statement on baselines of thousands of runs.
     let rec: RunRecord;
@@ -180,9 +180,11 @@ export async function readRuns(
         result: (r.result as RunRecord['result'] | null) ?? (endMs === null ? 'RUNNING' : 'UNKNOWN'),
         rawResult: (r.raw_result as string | null) ?? null,
         cause: (r.cause as RunRecord['cause'] | null) ?? 'unknown',
+        failedTasks: r.failed_tasks ? (JSON.parse(String(r.failed_tasks)) as string[]) : [],
         plane: r.plane === 'slow' ? 'slow' : 'fast',
-        ...fromTaskColumn(r.failed_tasks),
       };
+      const tasks = fromTaskRunsColumn(r.task_runs);
+      if (tasks) rec = { ...rec, tasks };
     } else {
       // The slow plane always has a result state; NULL means the run simply succeeded.
       const raw = (r.raw_result as string | null) ?? 'SUCCEEDED';
@@ -206,6 +208,10 @@ export async function readRuns(
       if (r.cached === true) cached.add(runId);
     }
   }
+  slowTasks.forEach((tasks, runId) => {
+    const rec = byId.get(runId);
+    if (rec && !rec.tasks) byId.set(runId, { ...rec, tasks: tasks.sort((a, b) => a.startMs - b.startMs) });
+  });
   const wanted = new Set(subjects);
   for (const s of pending) {
     if (!wanted.has(s.subjectId)) continue;
@@ -233,7 +239,7 @@ export function mergedRun(t: RunRecord | null, s: RunRecord): RunRecord {
     cause: keep.cause,
     failedTasks: s.failedTasks,
     plane: keep.plane,
-    // As the MERGE keeps the new sighting's failed_tasks column, where the task runs live.
-    ...(s.tasks ? { tasks: s.tasks } : {}),
+    // As the MERGE keeps the task runs of the new sighting, else those cached.
+    ...(s.tasks || t.tasks ? { tasks: s.tasks ?? t.tasks } : {}),
   };
 }

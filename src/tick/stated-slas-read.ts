@@ -2,7 +2,7 @@
 // deployment due: from each deployment's settings snapshot, else from the system tables as they
 // stood at the deploy. Pipelines are not asked: they state no run timeout.
 
-import { type StatedSlas, slasFromJobSettings, slasFromSystemRows } from '../checks/stated-slas.js';
+import { type StatedSlas, slasFromJobSettings, slasFromSystemRows, statesAny } from '../checks/stated-slas.js';
 import type { MeasurementError } from '../types.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 import type { ActiveDeployment } from './open.js';
@@ -10,12 +10,13 @@ import type { ActiveDeployment } from './open.js';
 /** Stated SLAs by deployment id, then job id. */
 export type StatedSlasIndex = ReadonlyMap<string, ReadonlyMap<string, StatedSlas>>;
 
-interface Wanted {
+export interface Wanted {
   readonly deploymentId: string;
   readonly jobId: string;
 }
 
-function wantedRows(wanted: readonly Wanted[], finishedOf: ReadonlyMap<string, number>): RowBatch {
+/** The statement's row batch: one row per deployed job. */
+export function wantedRows(wanted: readonly Wanted[], finishedOf: ReadonlyMap<string, number>): RowBatch {
   return {
     columns: [
       { name: 'idx', type: 'BIGINT' },
@@ -69,10 +70,23 @@ export function statedSlasOf(wanted: readonly Wanted[], rows: ReadonlyArray<Reco
   return out;
 }
 
-export async function readStatedSlas(
-  wh: Warehouse,
-  active: readonly ActiveDeployment[],
-): Promise<{ index: StatedSlasIndex; error: MeasurementError | null }> {
+export interface StatedSlasRead {
+  readonly index: StatedSlasIndex;
+  readonly error: MeasurementError | null;
+}
+
+/** "deployment id/job id" of every deployed job that states a limit of its own. */
+export function statedJobIds(read: StatedSlasRead): Set<string> {
+  const out = new Set<string>();
+  read.index.forEach((jobs, deploymentId) => {
+    jobs.forEach((s, jobId) => {
+      if (statesAny(s)) out.add(`${deploymentId}/${jobId}`);
+    });
+  });
+  return out;
+}
+
+export async function readStatedSlas(wh: Warehouse, active: readonly ActiveDeployment[]): Promise<StatedSlasRead> {
   const wanted: Wanted[] = [];
   const finishedOf = new Map<string, number>();
   for (const a of active) {

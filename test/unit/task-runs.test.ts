@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runFromApi } from '../../src/evidence/normalize.js';
-import { fromTaskColumn, mergedRun, taskColumn } from '../../src/tick/runs.js';
+import { fromTaskRunsColumn, mergedRun, observedRunRows, taskRunsColumn } from '../../src/tick/runs.js';
 import type { ApiRun } from '../../src/workspace/port.js';
 
 // A Jobs 2.2 runs/list entry with expand_tasks=true: each task run carries start_time and end_time
@@ -35,12 +35,16 @@ describe('task runs from the Jobs API into the run cache', () => {
     expect(r.failedTasks).toEqual(['ingest']);
   });
 
-  it('stores the task runs beside the failed task keys and reads both back, and old rows as before', () => {
+  it('stores the task runs in a column of their own beside the failed task keys, and reads them back', () => {
     const r = runFromApi(listed);
-    expect(fromTaskColumn(taskColumn(r))).toEqual({ failedTasks: ['ingest'], tasks: r.tasks });
-    expect(taskColumn({ failedTasks: ['a'] })).toBe('["a"]');
-    expect(fromTaskColumn('["a"]')).toEqual({ failedTasks: ['a'] });
-    expect(fromTaskColumn(null)).toEqual({ failedTasks: [] });
+    const batch = observedRunRows([r], 5_000_000);
+    const row = Object.fromEntries(batch.columns.map((c, i) => [c.name, batch.rows[0]![i]]));
+    expect(row.failed_tasks).toBe('["ingest"]');
+    expect(fromTaskRunsColumn(row.task_runs)).toEqual(r.tasks);
+    // A run whose source gives no task times (the system tables' job runs, a listing without tasks) stores none.
+    expect(taskRunsColumn(undefined)).toBeNull();
+    expect(taskRunsColumn([])).toBeNull();
+    expect(fromTaskRunsColumn(null)).toBeUndefined();
   });
 
   it('lays a new sighting over the cached run the way the MERGE does: its task runs win', () => {
@@ -53,5 +57,8 @@ describe('task runs from the Jobs API into the run cache', () => {
       tasks: listed.tasks!.slice(0, 1),
     });
     expect(mergedRun(first, done).tasks).toEqual(done.tasks);
+    // A sighting without task runs keeps those cached, as the MERGE's COALESCE does.
+    const bare = { ...done, tasks: undefined };
+    expect(mergedRun(first, bare).tasks).toEqual(first.tasks);
   });
 });
