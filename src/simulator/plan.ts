@@ -5,6 +5,7 @@
 import { deploymentIdOf } from '../deployment-id.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
 import { hashKey, hexId, pick, uniform } from './random.js';
+import { breachBehaviour, keptSla, type SimStatedSla, type SlaBreachKind, slaEpisode } from './stated-sla.js';
 
 export type BadKind =
   | 'failing_runs'
@@ -15,7 +16,9 @@ export type BadKind =
   | 'expectation_spike'
   | 'stale_output'
   /** Its first run alters a target table's schema (ADD COLUMNS), then every run fails: rolling back is not safe. */
-  | 'schema_break';
+  | 'schema_break'
+  /** Its settings state a timeout or duration health rule its runs cannot keep (stated-sla.ts). */
+  | SlaBreachKind;
 
 export const HARD_KINDS: readonly BadKind[] = ['failing_runs', 'zero_rows', 'schema_break'];
 
@@ -37,6 +40,8 @@ export interface PlannedDeploy {
   readonly atMs: number;
   readonly behaviour: Behaviour;
   readonly label: Label;
+  /** A limit its settings state that its runs keep (a healthy deploy near its SLA); see stated-sla.ts. */
+  readonly statedSla?: SimStatedSla;
 }
 
 export interface Incident {
@@ -125,6 +130,7 @@ export function buildPlan(spec: WorldSpec, catalog: readonly SimPipeline[], repl
   ];
   let incidentPlanned = false;
   let schemaBreakPlanned = false;
+  let slaEligible = 0;
   for (const [k, at] of times.entries()) {
     const key = hashKey(spec.seed, 'deploy', at, k);
     // A bundle is not redeployed within a few hours of its last deploy, so each deploy gets
@@ -171,6 +177,16 @@ export function buildPlan(spec: WorldSpec, catalog: readonly SimPipeline[], repl
         deploymentId,
       });
     }
+    // Healthy replayed job deploys that run often enough to be judged within the day may state a
+    // limit in their settings, kept or not (stated-sla.ts).
+    let statedSla: SimStatedSla | undefined;
+    if (inReplay && label === 'healthy' && p.resourceType === 'job' && p.cadenceMin <= 60) {
+      const episode = slaEpisode(key, slaEligible++);
+      if (episode?.breach) {
+        behaviour = breachBehaviour(p, episode.rule);
+        label = 'bad';
+      } else if (episode) statedSla = keptSla(p, episode.rule);
+    }
     deploys.push({
       deploymentId,
       pipelineIndex: p.index,
@@ -182,6 +198,7 @@ export function buildPlan(spec: WorldSpec, catalog: readonly SimPipeline[], repl
       atMs: at,
       behaviour,
       label,
+      ...(statedSla ? { statedSla } : {}),
     });
   }
   return { deploys, incidents, initialVersions };
