@@ -61,7 +61,9 @@ function taskBreaches(run: RunRecord, slas: SubjectSlas, nowMs: number): Breach[
     const limit = slas.tasks.get(t.taskKey) ?? null;
     const running = isRunning(t);
     const s = lengthS(t.startMs, t.endMs, nowMs);
-    const timedOut = slas.timedOutBreaches && t.result === 'TIMED_OUT';
+    // A task with no timeout of its own in a run that timed out was cancelled at the job's: the run tells it.
+    const jobs = limit === null && run.result === 'TIMED_OUT' && slas.timeout !== null;
+    const timedOut = slas.timedOutBreaches && t.result === 'TIMED_OUT' && !jobs;
     if ((limit && s > limit.seconds) || timedOut)
       out.push({ run, seconds: s, limit: taskLimitFor(t, limit, timedOut), task: t.taskKey, running, timedOut });
   }

@@ -146,3 +146,51 @@ describe('a stated SLA through the tick', () => {
     await wh.close();
   }, 120_000);
 });
+
+describe("the simulator's releases stating their own limits, through the tick", () => {
+  it('fails those whose runs break it at the first run, and never those keeping it', async () => {
+    const wh = await DuckDbWarehouse.open(':memory:');
+    const world = await SimWorld.create(wh, defaultSpec({ pipelines: 10, days: 15, seed: 12, badShare: 0 }));
+    const episodes = world.plan.deploys.filter(
+      (d) => d.atMs >= world.nowMs && (d.statedSla !== undefined || d.behaviour.kind?.startsWith('sla_')),
+    );
+    const kinds = new Set(episodes.map((d) => d.behaviour.kind ?? `kept_${d.statedSla!.rule}`));
+    expect(kinds).toEqual(new Set(['sla_timeout', 'sla_overrun', 'kept_timeout', 'kept_health']));
+    const deps = { wh, ws: new EmbeddedWorkspace(wh), policy: DEFAULT_POLICY };
+    const fromMs = Math.min(...episodes.map((d) => d.atMs)) - 5 * 60_000;
+    const toMs = Math.max(...episodes.map((d) => d.atMs)) + 2 * HOUR;
+    for (let t = fromMs; t <= toMs; t += 5 * 60_000) {
+      await world.advance(t);
+      await runTick(deps, t);
+    }
+    const rows = await wh.session.all(
+      `SELECT l.deployment_id, l.label, l.kind, v.state, v.post_runs,
+         (SELECT min(c.look) FROM postflight.check_results c
+          WHERE c.deployment_id = l.deployment_id AND c.check_name = 'duration' AND c.status = 'FAIL') AS failed_at_run,
+         (SELECT any_value(c.explanation) FROM postflight.check_results c
+          WHERE c.deployment_id = l.deployment_id AND c.check_name = 'duration' AND c.status = 'FAIL') AS explanation
+       FROM sim_world.labels l JOIN postflight.verdicts v USING (deployment_id)
+       WHERE l.kind IN ('sla_timeout', 'sla_overrun', 'sla_kept')`,
+    );
+    expect(rows).toHaveLength(episodes.length);
+    for (const r of rows) {
+      if (r.label === 'bad') {
+        expect({ id: r.deployment_id, state: r.state }).toEqual({
+          id: r.deployment_id,
+          state: expect.stringMatching(/^(FAILED|ROLLED_BACK)$/),
+        });
+        // Caught by its first post-deploy run: when it ended, or while it ran past the limit.
+        expect(Number(r.failed_at_run)).toBeLessThanOrEqual(1);
+        expect(String(r.explanation)).toMatch(
+          r.kind === 'sla_timeout'
+            ? /timed out: Databricks cancelled it after .+ at (the job's|task \w+'s) timeout_seconds of/
+            : /(took|has been running for) .+, (over|past) (the job's|task \w+'s) RUN_DURATION_SECONDS health rule of/,
+        );
+      } else {
+        expect(r.explanation).toBeNull();
+        expect(r.state).not.toMatch(/^(FAILED|ROLLED_BACK)$/);
+      }
+    }
+    await wh.close();
+  }, 300_000);
+});

@@ -100,6 +100,20 @@ describe('hard SLAs the workspace states', () => {
       later,
     );
     expect(task.explanation).toMatch(/^task transform of run p1 timed out: Databricks cancelled it after 17 min/);
+    // A task of no limit of its own cancelled with its run was cancelled at the job's timeout.
+    const publish = {
+      taskKey: 'publish',
+      startMs: START + 1500_000,
+      endMs: START + 2700_000,
+      result: 'TIMED_OUT' as const,
+    };
+    const byJob = duration(
+      evidence([...history, post(2700, { result: 'TIMED_OUT', tasks: [...tasks(500, 1000), publish] })]),
+      later,
+    );
+    expect(byJob.explanation).toBe(
+      "run p1 of orders_daily timed out: Databricks cancelled it after 45 min at the job's timeout_seconds of 45 min",
+    );
   });
 
   it('fails a run still going past its SLA, and asks to look again when a running task will cross one', () => {
