@@ -30,7 +30,9 @@ export function scoreStatedSla(episodes: readonly ScoredEpisode[]): StatedSlaFig
   const first = caught.filter((e) => (e.outcome.delayRuns ?? Infinity) <= 1);
   const byEffect: StatedSlaFigures['by_effect'] = {};
   for (const e of breach) {
-    const at = (byEffect[e.effect ?? 'unknown'] ??= { episodes: 0, rolled_back: 0, at_first_run: 0 });
+    const key = e.effect ?? 'unknown';
+    const at = byEffect[key] ?? { episodes: 0, rolled_back: 0, at_first_run: 0 };
+    byEffect[key] = at;
     at.episodes++;
     if (e.outcome.rolledBack) at.rolled_back++;
     if (e.outcome.rolledBack && (e.outcome.delayRuns ?? Infinity) <= 1) at.at_first_run++;
