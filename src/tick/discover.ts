@@ -186,7 +186,8 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
     slowPending.has(idOf(a)) ||
     (nowMs % HOUR >= HOURLY_FROM_MS && Math.floor(a.judgedAtMs / HOUR) < Math.floor(nowMs / HOUR)) ||
     (a.recheckAtMs !== null && a.recheckAtMs <= nowMs) ||
-    a.deployment.resources.some((r) => fresh.touched.has(r.id));
+    a.deployment.resources.some((r) => fresh.touched.has(r.id)) ||
+    fresh.startedSince(a);
   return {
     active: opened.active,
     due: opened.active.filter(isDue),
@@ -249,7 +250,10 @@ function freshEvidence(
   );
   // The reads reach further back than the last tick; what they saw before it is cached already.
   const recentMs = lastTickMs - MINUTE;
-  const evidenceOf = (r: RunRecord) => (r.endMs !== null && r.endMs > recentMs) || underSla.has(r.subjectId);
+  const evidenceOf = (r: RunRecord) => r.endMs !== null && r.endMs > recentMs;
+  // A start under an SLA is judged once, to learn when the run will cross it: the listing's overlap
+  // shows the same start to two ticks, so it is new only to a deployment not judged since.
+  const started = new Map<string, number>();
   const changedSince = (r: RunRecord) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs);
   const runs: RunRecord[] = [];
   const commits: FlowCommit[] = [];
@@ -259,8 +263,15 @@ function freshEvidence(
     const freshWrites = writes.filter((w) => w.timestampMs > recentMs);
     runs.push(...changed);
     commits.push(...freshWrites);
-    for (const r of changed) if (evidenceOf(r)) touched.add(r.subjectId);
+    for (const r of changed) {
+      if (evidenceOf(r)) touched.add(r.subjectId);
+      else if (underSla.has(r.subjectId) && r.startMs > recentMs)
+        started.set(r.subjectId, Math.min(started.get(r.subjectId) ?? Infinity, r.startMs));
+    }
     for (const w of freshWrites) touched.add(w.subjectId);
   };
-  return { runs, commits, touched, add };
+  /** Whether a run of one of its resources started under an SLA since the deployment was last judged. */
+  const startedSince = (a: ActiveDeployment) =>
+    a.deployment.resources.some((r) => (started.get(r.id) ?? -Infinity) > (a.judgedAtMs ?? -Infinity));
+  return { runs, commits, touched, add, startedSince };
 }
