@@ -6,7 +6,9 @@
 -- Placeholders, quoted by setup: {{deployer}}, {{verifier}}, {{rollback}} (the principals);
 -- {{ops}} (catalog.schema of postflight's tables) and {{ops_catalog}}; {{event_log}} (the event-log
 -- view or table) with {{event_log_schema}} and {{event_log_catalog}}; {{dbt_artifacts}} and
--- {{dbt_artifacts_catalog}} (statements naming them are left out when no dbt schema is set).
+-- {{dbt_artifacts_catalog}} (statements naming them are left out when no dbt schema is set);
+-- {{drift_metrics}} with {{drift_metrics_schema}} and {{drift_metrics_catalog}} (left out by setup:
+-- one per drift metrics table the policy file names, applied by hand, see docs/monitors.md).
 --
 -- Who runs what:
 --   deployer  CI: `record` (sql/record), `precheck` (sql/precheck, record/previous), `gate` and
@@ -84,8 +86,10 @@ GRANT USE SCHEMA ON SCHEMA system.lakeflow TO {{verifier}};
 GRANT SELECT ON TABLE system.lakeflow.job_run_timeline TO {{verifier}};
 GRANT SELECT ON TABLE system.lakeflow.job_task_run_timeline TO {{verifier}};
 GRANT SELECT ON TABLE system.lakeflow.pipeline_update_timeline TO {{verifier}};
+-- The config check reads job and pipeline settings around a deploy that has no snapshot of them.
 GRANT SELECT ON TABLE system.lakeflow.jobs TO {{verifier}};
 GRANT SELECT ON TABLE system.lakeflow.job_tasks TO {{verifier}};
+GRANT SELECT ON TABLE system.lakeflow.pipelines TO {{verifier}};
 GRANT USE SCHEMA ON SCHEMA system.access TO {{verifier}};
 GRANT SELECT ON TABLE system.access.table_lineage TO {{verifier}};
 -- dbt test results, where the Elementary package uploads them (only with --dbt-artifacts).
@@ -94,3 +98,11 @@ GRANT USE SCHEMA ON SCHEMA {{dbt_artifacts}} TO {{verifier}};
 GRANT SELECT ON TABLE {{dbt_artifacts}}.dbt_invocations TO {{verifier}};
 GRANT SELECT ON TABLE {{dbt_artifacts}}.dbt_run_results TO {{verifier}};
 GRANT SELECT ON TABLE {{dbt_artifacts}}.dbt_tests TO {{verifier}};
+-- Databricks' own monitors, where the policy file reads them (checks.monitors): data quality
+-- monitoring's results, which only account admins read until they grant them; and each drift
+-- metrics table the policy names ({{drift_metrics}}: the owner repeats these lines per table).
+GRANT USE SCHEMA ON SCHEMA system.data_quality_monitoring TO {{verifier}};
+GRANT SELECT ON TABLE system.data_quality_monitoring.table_results TO {{verifier}};
+GRANT USE CATALOG ON CATALOG {{drift_metrics_catalog}} TO {{verifier}};
+GRANT USE SCHEMA ON SCHEMA {{drift_metrics_schema}} TO {{verifier}};
+GRANT SELECT ON TABLE {{drift_metrics}} TO {{verifier}};

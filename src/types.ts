@@ -118,7 +118,17 @@ export interface Subject {
   readonly sourceTables: readonly string[];
 }
 
-export type CheckName = 'run_health' | 'row_count' | 'freshness' | 'duration' | 'expectations' | 'backlog';
+export type CheckName =
+  | 'run_health'
+  | 'row_count'
+  | 'freshness'
+  | 'duration'
+  | 'expectations'
+  | 'backlog'
+  /** Databricks' own monitors (data quality monitoring, drift metrics), where the policy turns them on. */
+  | 'monitors'
+  /** What the deploy changed in how its jobs and pipelines are started and watched. */
+  | 'config';
 
 export type CheckStatus = 'PASS' | 'WARN' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'SKIPPED';
 

@@ -105,6 +105,19 @@ CREATE TABLE IF NOT EXISTS system.access.table_lineage (
   direct_access BOOLEAN
 );
 
+-- Data quality monitoring's results (Public Preview): one row per scan of a table in a schema
+-- with anomaly detection on, metastore-wide. The inner fields of commit_freshness and the row
+-- counts are not documented as types; these follow the documented names and public queries.
+CREATE TABLE IF NOT EXISTS system.data_quality_monitoring.table_results (
+  event_time TIMESTAMP, catalog_name STRING, schema_name STRING, table_name STRING,
+  catalog_id STRING, schema_id STRING, table_id STRING,
+  status STRING COMMENT 'Healthy | Unhealthy | Unknown: Unhealthy when any check is',
+  freshness STRUCT<status: STRING, commit_freshness: STRUCT<status: STRING, predicted_value: TIMESTAMP, last_value: TIMESTAMP>>,
+  completeness STRUCT<status: STRING, total_row_count: STRUCT<status: STRING, last_value: BIGINT>,
+    daily_row_count: STRUCT<status: STRING, min_predicted_value: BIGINT, max_predicted_value: BIGINT, last_value: BIGINT>>,
+  downstream_impact STRUCT<impact_level: INT, num_downstream_tables: INT, num_queries_on_affected_tables: INT>
+);
+
 -- Unity Catalog's information schema (the columns of every table the caller may see), read by
 -- `postflight precheck` for the schema a deploy changes.
 CREATE TABLE IF NOT EXISTS system.information_schema.columns (

@@ -30,6 +30,9 @@ SELECT l.deployment_id, l.label, l.kind, l.factor, l.pipeline_kind, l.cadence_mi
   epoch_ms(v.first_verdict_at) - epoch_ms(d.finished_at) AS first_verdict_ms,
   (SELECT min(epoch_ms(c.evaluated_at)) FROM postflight.check_results c
      WHERE c.deployment_id = l.deployment_id AND c.status = 'FAIL' AND c.critical AND c.suppressed_by IS NULL) - epoch_ms(d.finished_at) AS first_fail_ms,
+  (SELECT CASE WHEN bool_or(c.status = 'FAIL' AND c.suppressed_by IS NULL) THEN 'FAIL'
+       WHEN bool_or(c.status IN ('FAIL', 'WARN')) THEN 'WARN' WHEN count(*) > 0 THEN 'PASS' END
+     FROM postflight.check_results c WHERE c.deployment_id = l.deployment_id AND c.check_name = 'config') AS config_status,
   r.rollback_state, r.rollback_safety, r.rollback_detail, COALESCE(r.ledger_rows, 0) AS ledger_rows,
   COALESCE(x.max_resets_per_resource, 0) AS max_resets_per_resource, rv.state AS restored_state
 FROM sim_world.labels l

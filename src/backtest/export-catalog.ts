@@ -63,7 +63,10 @@ export const DELTA_HISTORY_COLUMNS: readonly ColumnDef[] = [
 ].map(([name, type]) => ({ name: name!, type: type!, notNull: false }));
 
 /** What each system table needs to be of use, and the time that makes a row visible. */
-const SYSTEM_RULES: Readonly<Record<string, { required: readonly string[]; time: string | null; lag: keyof Lags }>> = {
+/** A lag of null: the row is written when it happens (a monitor's result, at its scan). */
+const SYSTEM_RULES: Readonly<
+  Record<string, { required: readonly string[]; time: string | null; lag: keyof Lags | null }>
+> = {
   'system.lakeflow.jobs': {
     required: ['workspace_id', 'job_id', 'change_time'],
     time: 'change_time',
@@ -104,6 +107,11 @@ const SYSTEM_RULES: Readonly<Record<string, { required: readonly string[]; time:
     time: 'event_time',
     lag: 'lineageMs',
   },
+  'system.data_quality_monitoring.table_results': {
+    required: ['event_time', 'catalog_name', 'schema_name', 'table_name', 'status'],
+    time: 'event_time',
+    lag: null,
+  },
   'system.information_schema.columns': {
     required: ['table_catalog', 'table_schema', 'table_name', 'column_name'],
     time: null,
@@ -143,7 +151,9 @@ export function exportCatalog(input: CatalogInput): ExportTable[] {
       columns: def.columns,
       required: rule?.required ?? [],
       // A system table added to the DDL without a rule here shows its rows from the start.
-      visibility: rule?.time ? { column: rule.time, lagMs: input.lags[rule.lag] } : { always: true },
+      visibility: rule?.time
+        ? { column: rule.time, lagMs: rule.lag === null ? 0 : input.lags[rule.lag] }
+        : { always: true },
       workspaceColumn: def.columns.some((c) => c.name === 'workspace_id') ? 'workspace_id' : null,
     });
   }

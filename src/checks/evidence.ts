@@ -10,6 +10,8 @@ import type {
   Subject,
   TableWrite,
 } from '../types.js';
+import type { SettingsChange } from './config-facts.js';
+import type { MonitorEvidence } from './monitors.js';
 import type { StatedSlas } from './stated-slas.js';
 
 export interface SubjectEvidence {
@@ -39,6 +41,10 @@ export interface DeploymentEvidence {
    * the peers when a volume concern needs them; absent when not gathered.
    */
   readonly upstreamWrites?: readonly TableWrite[];
+  /** Databricks' own monitors' rows about the deployment's tables, where the policy reads them. */
+  readonly monitors?: MonitorEvidence;
+  /** Each job's and pipeline's settings just before and after the deploy, where gathered (the config check). */
+  readonly settings?: readonly SettingsChange[];
 }
 
 export interface JudgeContext {

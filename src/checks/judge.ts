@@ -4,11 +4,13 @@
 import type { CheckResult, RunRecord, TableWrite } from '../types.js';
 import { checkBacklog } from './backlog.js';
 import { inBaseline } from './baseline-window.js';
+import { checkConfig } from './config-change.js';
 import { applyControlGroup, peerMoves, sourceMoves } from './control-group.js';
 import { checkDuration } from './duration.js';
 import { type DeploymentEvidence, postRuns, postWindow, preRuns, type SubjectEvidence } from './evidence.js';
 import { checkExpectations } from './expectations.js';
 import { checkFreshness } from './freshness.js';
+import { checkMonitors } from './monitors.js';
 import type { Policy } from './policy.js';
 import { measurementError } from './result.js';
 import { checkRowCount } from './row-count.js';
@@ -122,6 +124,13 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
       );
     }
     results.push(...judgeStreams(s, { fromMs, toMs, postIds, straddling, done }, subjectErrors, policy, nowMs));
+    const settings = ev.settings?.find((c) => c.type === s.subject.type && c.id === s.subject.id);
+    const configError = subjectErrors.find((e) => e.kind === 'config');
+    const config = configError
+      ? measurementError('config', key, 0, policy.critical.config, configError.message)
+      : settings &&
+        checkConfig(settings, s.subject.name, policy, fromMs, ev.deployment.expectedChanges.includes('config'));
+    if (config) results.push(config);
     for (const table of s.subject.targetTables) {
       const writesError = subjectErrors.find((e) => e.subject === `table:${table}`);
       if (writesError) {
@@ -153,6 +162,8 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
           done,
         ),
       );
+      const monitors = checkMonitors(table, ev.monitors, fromMs, toMs, policy, nowMs, done);
+      if (monitors) results.push(monitors);
     }
   }
   const sourcesOf = new Map<string, readonly string[]>(

@@ -2,6 +2,7 @@
 // statistics specification; a policy file can override them (see src/config).
 
 import type { CheckName, Subject } from '../types.js';
+import { DEFAULT_MONITORS, type MonitorsPolicy } from './monitor-policy.js';
 
 /** Run duration (detection spec §4): the rank test that backs the sequential test. */
 export interface DurationPolicy {
@@ -90,6 +91,8 @@ export interface Policy {
   readonly duration: DurationPolicy;
   readonly expectations: ExpectationsPolicy;
   readonly backlog: BacklogPolicy;
+  /** Databricks' own monitors read as evidence; none by default. */
+  readonly monitors: MonitorsPolicy;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -105,7 +108,17 @@ export const DEFAULT_POLICY: Policy = {
   baselineDays: 28,
   kMax: { daily: 7, hourly: 24, other: 12 },
   window: { maxHours: 72, minRunsHealthy: 3 },
-  critical: { run_health: true, row_count: true, freshness: true, duration: true, expectations: true, backlog: false },
+  critical: {
+    run_health: true,
+    row_count: true,
+    freshness: true,
+    duration: true,
+    expectations: true,
+    backlog: false,
+    // Evidence beside postflight's own statistics, never in their place: a concern, not a rollback.
+    monitors: false,
+    config: true,
+  },
   dryRun: {
     run_health: false,
     row_count: false,
@@ -113,6 +126,8 @@ export const DEFAULT_POLICY: Policy = {
     duration: false,
     expectations: false,
     backlog: false,
+    monitors: false,
+    config: false,
   },
   slaSeconds: {},
   slaSecondsByKey: {},
@@ -142,6 +157,7 @@ export const DEFAULT_POLICY: Policy = {
     minSeconds: 300,
     minRecords: 10_000,
   },
+  monitors: DEFAULT_MONITORS,
 };
 
 export function kMaxFor(policy: Policy, cadenceMs: number | null): number {

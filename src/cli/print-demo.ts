@@ -19,6 +19,13 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
     ['rollbacks blocked as unsafe', String(r.rollbacks_blocked_unsafe)],
     ['double rollbacks', String(r.double_rollbacks)],
     [
+      'config changes',
+      `stopping work caught at the first tick ${r.config.stopping_caught_first_tick} of ${r.config.stopping}, ` +
+        `notification removal warned ${r.config.warned} of ${r.config.warn_only}, ` +
+        `declared change passed ${r.config.declared_passed} of ${r.config.declared}, ` +
+        `not-bad failed by config ${r.config.not_bad_failed_by_config}`,
+    ],
+    [
       'CI stages recorded',
       Object.entries(r.deployment_events)
         .map(([k, v]) => `${k} ${v}`)

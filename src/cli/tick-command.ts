@@ -33,7 +33,7 @@ export async function runTickCommand(command: 'tick' | 'advance', values: Common
             log.warn({ err: e.message }, 'trace export failed; verdicts are recorded'),
           )
       : undefined;
-    const deps = { wh, ws, policy: DEFAULT_POLICY, policies, rollback, slos, ...(traces ? { traces } : {}) };
+    const deps = { wh, ws, policy: DEFAULT_POLICY, policies, rollback, slos, log, ...(traces ? { traces } : {}) };
     let last = await runTick(deps, conn.nowMs());
     for (let m = 1; m <= minutes; m++) {
       await world!.advance(world!.nowMs + 60_000);

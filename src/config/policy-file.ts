@@ -4,6 +4,7 @@
 
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
 import type { CheckName, Deployment } from '../types.js';
+import { applyMonitorsLayer } from './monitors-schema.js';
 import { describeIssues, jsonPath } from './policy-errors.js';
 import { CHECK_NAMES, type ExpectedChangeEntry, type PolicyLayer, policyFileSchema } from './policy-schema.js';
 
@@ -69,6 +70,7 @@ function applyLayer(p: Policy, layer: PolicyLayer): Policy {
     duration: { ...p.duration, ...thresholds(layer.checks?.duration) },
     expectations: { ...p.expectations, ...thresholds(layer.checks?.expectations) },
     backlog: { ...p.backlog, ...thresholds(layer.checks?.backlog) },
+    monitors: applyMonitorsLayer(p.monitors, layer.checks?.monitors),
   };
 }
 

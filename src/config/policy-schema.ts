@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import type { CheckName } from '../types.js';
+import { monitorsSchema } from './monitors-schema.js';
 
 export const CHECK_NAMES = [
   'run_health',
@@ -11,6 +12,8 @@ export const CHECK_NAMES = [
   'duration',
   'expectations',
   'backlog',
+  'monitors',
+  'config',
 ] as const satisfies readonly CheckName[];
 
 const probability = z.number().gt(0).lt(1);
@@ -50,6 +53,7 @@ const checks = z
       })
       .partial(),
     freshness: z.strictObject(toggles).partial(),
+    config: z.strictObject(toggles).partial(),
     duration: z.strictObject({ ...toggles, mwMinPost: count(3), mwAlpha: probability }).partial(),
     expectations: z
       .strictObject({
@@ -79,6 +83,7 @@ const checks = z
         minRecords: z.number().min(0),
       })
       .partial(),
+    monitors: monitorsSchema,
   })
   .partial();
 

@@ -2,6 +2,7 @@
 
 import { HARD_KINDS } from '../simulator/plan.js';
 import { FAILING_VERDICTS } from '../types.js';
+import { type ConfigScore, scoreConfig } from './config-score.js';
 
 export interface DemoRow {
   readonly deployment_id: string;
@@ -20,6 +21,8 @@ export interface DemoRow {
   readonly max_resets_per_resource: number;
   /** Verdict of the restored version's re-verification. */
   readonly restored_state: string | null;
+  /** Worst result of its config check (see config-score.ts). */
+  readonly config_status?: string | null;
 }
 
 export interface DemoReport {
@@ -54,6 +57,8 @@ export interface DemoReport {
     resets: number;
     detail: string | null;
   }>;
+  /** The config-change episodes: caught at the first tick, warned, declared, and none wrongly failed. */
+  config: ConfigScore;
   /** CI stage events recorded for the replayed deployments, by stage (validate, precheck, deploy, verify). */
   deployment_events: Record<string, number>;
   ticks: number;
@@ -126,6 +131,7 @@ export function scoreReplay(
         resets: Number(r.max_resets_per_resource),
         detail: r.rollback_detail,
       })),
+    config: scoreConfig(rows.map((r) => ({ ...r, config_status: r.config_status ?? null }))),
     deployment_events: { ...eventsByStage },
     ticks,
     wall_s: wallS,

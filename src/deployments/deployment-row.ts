@@ -4,7 +4,15 @@
 import type { CheckName, Deployment, ResourceRef } from '../types.js';
 import type { Row } from '../warehouse/port.js';
 
-const CHECKS: readonly CheckName[] = ['run_health', 'row_count', 'freshness', 'duration', 'expectations', 'backlog'];
+const CHECKS: readonly CheckName[] = [
+  'run_health',
+  'row_count',
+  'freshness',
+  'duration',
+  'expectations',
+  'backlog',
+  'config',
+];
 
 export function parseDeployment(r: Row): Deployment {
   const id = String(r.deployment_id);

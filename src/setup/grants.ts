@@ -15,7 +15,8 @@ const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
 
 /**
  * The GRANT statements of `text` for the principals given, in file order, each once. A statement
- * for an identity not given is left out, and so is one naming the dbt schema when none is set.
+ * for an identity not given is left out, and so is one naming the dbt schema when none is set,
+ * and one naming a drift metrics table (the policy file names those, one grant each).
  */
 export function renderGrants(text: string, loc: Locations, who: Identities): string[] {
   const names = locationNames(loc);
@@ -51,6 +52,10 @@ function locationNames(loc: Locations): Record<string, string | undefined> {
     event_log_catalog: eventLog[0],
     dbt_artifacts: dbt?.join('.'),
     dbt_artifacts_catalog: dbt?.[0],
+    // The drift metrics tables the policy file names: the owner grants each one (docs/monitors.md).
+    drift_metrics: undefined,
+    drift_metrics_schema: undefined,
+    drift_metrics_catalog: undefined,
   };
 }
 

@@ -3,9 +3,10 @@
 // upstream incident that is nobody's deploy's fault.
 
 import { deploymentIdOf } from '../deployment-id.js';
+import type { CheckName } from '../types.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
 import { hashKey, hexId, pick, uniform } from './random.js';
-import { breachBehaviour, keptSla, type SimStatedSla, type SlaBreachKind, slaEpisode } from './stated-sla.js';
+import type { SimStatedSla, SlaBreachKind } from './stated-sla.js';
 
 export type BadKind =
   | 'failing_runs'
@@ -17,6 +18,11 @@ export type BadKind =
   | 'stale_output'
   /** Its first run alters a target table's schema (ADD COLUMNS), then every run fails: rolling back is not safe. */
   | 'schema_break'
+  /** Config changes (config-episodes.ts): the first two stop production work, the others do not. */
+  | 'schedule_paused'
+  | 'pipeline_dev_mode'
+  | 'notification_removed'
+  | 'expected_retarget'
   /** Its settings state a timeout or duration health rule its runs cannot keep (stated-sla.ts). */
   | SlaBreachKind;
 
@@ -42,6 +48,8 @@ export interface PlannedDeploy {
   readonly label: Label;
   /** A limit its settings state that its runs keep (a healthy deploy near its SLA); see stated-sla.ts. */
   readonly statedSla?: SimStatedSla;
+  /** Checks the deploy declares it moves (its expected-change annotation); none when absent. */
+  readonly expectedChanges?: readonly CheckName[];
 }
 
 export interface Incident {
@@ -130,7 +138,6 @@ export function buildPlan(spec: WorldSpec, catalog: readonly SimPipeline[], repl
   ];
   let incidentPlanned = false;
   let schemaBreakPlanned = false;
-  let slaEligible = 0;
   for (const [k, at] of times.entries()) {
     const key = hashKey(spec.seed, 'deploy', at, k);
     // A bundle is not redeployed within a few hours of its last deploy, so each deploy gets
@@ -177,16 +184,6 @@ export function buildPlan(spec: WorldSpec, catalog: readonly SimPipeline[], repl
         deploymentId,
       });
     }
-    // Healthy replayed job deploys that run often enough to be judged within the day may state a
-    // limit in their settings, kept or not (stated-sla.ts).
-    let statedSla: SimStatedSla | undefined;
-    if (inReplay && label === 'healthy' && p.resourceType === 'job' && p.cadenceMin <= 60) {
-      const episode = slaEpisode(key, slaEligible++);
-      if (episode?.breach) {
-        behaviour = breachBehaviour(p, episode.rule);
-        label = 'bad';
-      } else if (episode) statedSla = keptSla(p, episode.rule);
-    }
     deploys.push({
       deploymentId,
       pipelineIndex: p.index,
@@ -198,7 +195,6 @@ export function buildPlan(spec: WorldSpec, catalog: readonly SimPipeline[], repl
       atMs: at,
       behaviour,
       label,
-      ...(statedSla ? { statedSla } : {}),
     });
   }
   return { deploys, incidents, initialVersions };

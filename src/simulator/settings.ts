@@ -4,6 +4,7 @@
 // runs that version's code again.
 
 import type { SimPipeline } from './catalog.js';
+import { ONCALL } from './config-episodes.js';
 
 const artifacts = (p: SimPipeline, version: string) => `/Workspace/.bundle/${p.bundle}/prod/artifacts/${version}`;
 
@@ -13,11 +14,17 @@ function cronOf(p: SimPipeline): string {
   return `0 ${p.offsetMin}/${p.cadenceMin} * * * ?`;
 }
 
-export function jobSettings(p: SimPipeline, version: string): Record<string, unknown> {
+/** `kind`: the deployed version's behaviour, for the ones that change configuration (config-episodes.ts). */
+export function jobSettings(p: SimPipeline, version: string, kind: string | null = null): Record<string, unknown> {
   return {
     name: p.name,
     tags: { bundle: p.bundle, version, owner: 'platform' },
-    schedule: { quartz_cron_expression: cronOf(p), timezone_id: 'UTC', pause_status: 'UNPAUSED' },
+    schedule: {
+      quartz_cron_expression: cronOf(p),
+      timezone_id: 'UTC',
+      pause_status: kind === 'schedule_paused' ? 'PAUSED' : 'UNPAUSED',
+    },
+    email_notifications: kind === 'notification_removed' ? {} : { on_failure: [ONCALL] },
     max_concurrent_runs: 1,
     queue: { enabled: true },
     format: 'MULTI_TASK',
@@ -42,15 +49,16 @@ export function jobSettings(p: SimPipeline, version: string): Record<string, unk
   };
 }
 
-export function pipelineSpec(p: SimPipeline, version: string): Record<string, unknown> {
+export function pipelineSpec(p: SimPipeline, version: string, kind: string | null = null): Record<string, unknown> {
   const [catalog, schema] = p.targets[0]!.name.split('.');
   return {
     name: p.name,
     catalog,
-    schema,
+    // A schema migration the deploy declares: the tables it reads stay where they are.
+    schema: kind === 'expected_retarget' ? `${schema}_v2` : schema,
     serverless: true,
     continuous: false,
-    development: false,
+    development: kind === 'pipeline_dev_mode',
     channel: 'CURRENT',
     edition: 'ADVANCED',
     libraries: [{ glob: { include: `${artifacts(p, version)}/transformations/**` } }],

@@ -107,20 +107,62 @@ export function withStatedSla(settings: Record<string, unknown>, sla: SimStatedS
   return { ...settings, tasks };
 }
 
+/** What the plan knows of a deploy (plan.ts's PlannedDeploy). */
+interface Deploy {
+  readonly deploymentId: string;
+  readonly pipelineIndex: number;
+  readonly atMs: number;
+  readonly label: string;
+  readonly behaviour: Behaviour;
+  readonly expectedChanges?: readonly string[];
+  readonly statedSla?: SimStatedSla;
+}
+
+const ORDER: ReadonlyArray<{ readonly breach: boolean; readonly rule: SlaRule }> = [
+  { breach: true, rule: 'timeout' },
+  { breach: false, rule: 'health' },
+  { breach: true, rule: 'health' },
+  { breach: false, rule: 'timeout' },
+];
+
 /**
- * Which healthy replayed job deploys state a limit, and whether they keep it: the first eligible
- * ones of the replay in turn (so a short replay shows each kind), then a share of the rest, drawn
- * from a stream of their own so no other draw of the plan moves.
+ * The plan with some healthy replayed job deploys stating a limit in their settings, kept or not:
+ * the first eligible ones (jobs run at least hourly, so the replay judges them within the day) take
+ * each kind in turn, so a short replay shows them all, then a tenth of the rest, half of those
+ * breaking it. Made once the rest of the plan is (config episodes included), from a stream of its
+ * own, so every other deploy keeps its draw and its outcome.
  */
-export function slaEpisode(key: number, eligibleSoFar: number): { breach: boolean; rule: SlaRule } | null {
-  const ORDER: ReadonlyArray<{ breach: boolean; rule: SlaRule }> = [
-    { breach: true, rule: 'timeout' },
-    { breach: false, rule: 'health' },
-    { breach: true, rule: 'health' },
-    { breach: false, rule: 'timeout' },
-  ];
-  if (eligibleSoFar < ORDER.length) return ORDER[eligibleSoFar]!;
-  const u = uniform(key, 'stated-sla');
-  if (u >= 0.1) return null;
-  return { breach: u < 0.05, rule: uniform(key, 'stated-sla-rule') < 0.5 ? 'timeout' : 'health' };
+export function withStatedSlaEpisodes<D extends Deploy>(
+  deploys: readonly D[],
+  catalog: readonly SimPipeline[],
+  replayFromMs: number,
+  seed: number,
+): D[] {
+  let eligible = 0;
+  return deploys.map((d) => {
+    const p = catalog[d.pipelineIndex]!;
+    const open =
+      d.atMs >= replayFromMs &&
+      d.label === 'healthy' &&
+      d.behaviour.kind === null &&
+      !d.expectedChanges?.length &&
+      p.resourceType === 'job' &&
+      p.cadenceMin <= 60;
+    if (!open) return d;
+    const u = uniform(seed, 'stated-sla', d.deploymentId);
+    const drawn =
+      eligible < ORDER.length
+        ? ORDER[eligible]!
+        : u < 0.1
+          ? {
+              breach: u < 0.05,
+              rule: (uniform(seed, 'stated-sla-rule', d.deploymentId) < 0.5 ? 'timeout' : 'health') as SlaRule,
+            }
+          : null;
+    eligible++;
+    if (!drawn) return d;
+    return drawn.breach
+      ? { ...d, behaviour: breachBehaviour(p, drawn.rule), label: 'bad' }
+      : { ...d, statedSla: keptSla(p, drawn.rule) };
+  });
 }

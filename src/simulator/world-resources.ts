@@ -75,7 +75,9 @@ export async function applyDeploys(
     const p = catalog[d.pipelineIndex]!;
     const sla = p.resourceType === 'job' ? statedSlaOf(p, d) : null;
     const settings =
-      p.resourceType === 'job' ? withStatedSla(jobSettings(p, d.version), sla) : pipelineSpec(p, d.version);
+      p.resourceType === 'job'
+        ? withStatedSla(jobSettings(p, d.version, d.behaviour.kind), sla)
+        : pipelineSpec(p, d.version, d.behaviour.kind);
     // A resource deployed twice in one step ends up with its later deploy.
     current.set(p.id, [p.id, d.version, JSON.stringify(settings), d.atMs]);
     labels.push([
@@ -154,7 +156,7 @@ function simulatedStages(d: PlannedDeploy, p: SimPipeline, settings: Readonly<Re
       ci,
       resources: [resource],
       deploySeq: d.seq,
-      expectedChanges: [],
+      expectedChanges: d.expectedChanges ?? [],
       live: new Map([[p.id, settings]]),
       previousHashes: new Map(),
       attributes: name === 'deploy' && status !== 'STARTED' ? code : {},

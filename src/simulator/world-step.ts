@@ -3,9 +3,11 @@
 
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { buildCatalog, firstSlotAfter, type SimPipeline, slotStartMs, type WorldSpec } from './catalog.js';
+import { withConfigEpisodes } from './config-episodes.js';
 import { type Behaviour, buildPlan, type DeployPlan, type PlannedDeploy } from './plan.js';
 import { type SimRun, simulateRun } from './runs.js';
 import { type SourceCommit, sourceCommitsBetween, sourceTablesOf } from './sources.js';
+import { withStatedSlaEpisodes } from './stated-sla.js';
 
 /** The platform and its deployment plan, derived from the spec alone. */
 export interface WorldModel {
@@ -24,7 +26,9 @@ export interface Step {
 
 export function buildWorldModel(spec: WorldSpec): WorldModel {
   const catalog = buildCatalog(spec);
-  const plan = buildPlan(spec, catalog);
+  const made = buildPlan(spec, catalog);
+  const configured = withConfigEpisodes(made.deploys, catalog, spec.startMs);
+  const plan = { ...made, deploys: withStatedSlaEpisodes(configured, catalog, spec.startMs, spec.seed) };
   // pipeline index:slot of the first run after each schema-breaking deploy (it alters the table).
   const schemaBreaks = new Set(
     plan.deploys
@@ -67,6 +71,8 @@ export async function computeStep(
     for (let slot = firstSlotAfter(p, fromMs); slotStartMs(p, slot) <= toMs; slot++) {
       const start = slotStartMs(p, slot);
       while (di < mine.length && mine[di]!.atMs <= start) current = mine[di++]!.behaviour;
+      // A paused schedule starts nothing until a rollback unpauses it.
+      if (current.kind === 'schedule_paused') continue;
       const run = simulateRun(spec.seed, p, slot, start, current, model.plan.incidents);
       runs.push(
         current.kind === 'schema_break' && model.schemaBreaks.has(`${p.index}:${slot}`)

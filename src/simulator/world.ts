@@ -8,6 +8,7 @@
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
 import type { DeployPlan } from './plan.js';
+import { writeQualityMonitors } from './quality-monitors.js';
 import { flushRuns, type StagingState } from './stage-flush.js';
 import { applyDeploys, writeInitialResources } from './world-resources.js';
 import { createOpsTablesAndViews, createWorldSchema } from './world-schema.js';
@@ -24,7 +25,7 @@ export interface PendingStep {
 }
 
 /** Bump when the simulator or postflight's tables change for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 8;
+export const WORLD_FORMAT = 10;
 
 export class SimWorld {
   readonly spec: WorldSpec;
@@ -89,6 +90,8 @@ export class SimWorld {
     await s.run('DELETE FROM sim_world.clock');
     await s.run('INSERT INTO sim_world.clock VALUES ($now)', { now: from });
     await writeInitialResources(wh, spec, world.catalog, world.plan, from);
+    // Databricks' own monitors' results, each hidden until its scan or refresh.
+    await writeQualityMonitors(wh, spec, world.catalog, world.plan);
     for (let d = 0; d < spec.days; d++) {
       await world.advance(from + (d + 1) * DAY);
       progress?.(d + 1, spec.days);

@@ -2,6 +2,7 @@
 // runs, table writes, expectations and backlog and, once a volume failure asks for it, the control
 // group (untouched resources reading the same upstream tables) and the upstream tables' writes.
 
+import type { SettingsChange } from '../checks/config-facts.js';
 import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js';
 import type { BacklogSample, ExpectationRecord, MeasurementError, RunRecord, TableWrite } from '../types.js';
 import { backlogOf, expectationsOf, type FlowCommit } from './flow-metrics.js';
@@ -39,6 +40,10 @@ export interface EvidenceIndex {
   readonly measurementErrors: readonly MeasurementError[];
   /** The limits each deployment's jobs state (timeouts, duration health rules), by deployment and job id. */
   readonly statedOf?: StatedSlasIndex;
+  /** Settings before and after, by deployment id (the config check); absent where not read. */
+  readonly settingsOf?: ReadonlyMap<string, readonly SettingsChange[]>;
+  /** When the settings could not be read: every subject's config check is unmeasured. */
+  readonly settingsError?: string | null;
 }
 
 /**
@@ -87,13 +92,19 @@ export function assembleEvidence(
     ? subjects.map((s) => ({ kind: 'runs', subject: `${s.subject.type}:${s.subject.id}`, message: runsError }))
     : [];
   const testErrors = subjects.flatMap((s) => ix.dbtErrorsOf.get(`${s.subject.type}:${s.subject.id}`) ?? []);
+  const settingsError = ix.settingsError;
+  const configErrors = settingsError
+    ? subjects.map((s) => ({ kind: 'config', subject: `${s.subject.type}:${s.subject.id}`, message: settingsError }))
+    : [];
+  const settings = ix.settingsOf?.get(a.deployment.deploymentId);
   const upstreamWrites = peerWritesOf === null ? undefined : [...sources].flatMap((t) => peerWritesOf.get(t) ?? []);
   return {
     deployment: a.deployment,
     supersededAtMs: a.supersededAtMs,
     subjects,
     peers: peerSubjects,
-    errors: [...ix.measurementErrors, ...subjectErrors, ...testErrors],
+    errors: [...ix.measurementErrors, ...subjectErrors, ...testErrors, ...configErrors],
     ...(upstreamWrites ? { upstreamWrites } : {}),
+    ...(settings ? { settings } : {}),
   };
 }

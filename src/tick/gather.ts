@@ -5,71 +5,25 @@
 
 import { baselineHorizons } from '../checks/baseline-window.js';
 import type { DeploymentEvidence } from '../checks/evidence.js';
-import type { Policy } from '../checks/policy.js';
 import type { ExpectationRecord, MeasurementError, RunRecord } from '../types.js';
-import type { HistoryEntry, Row, Warehouse } from '../warehouse/port.js';
+import type { HistoryEntry, Warehouse } from '../warehouse/port.js';
 import { readBudgetContext } from './budgets.js';
 import { readControlGroup } from './control-group-read.js';
 import { readDbtTests } from './dbt-tests.js';
 import type { Discovery } from './discover.js';
 import { assembleEvidence, type EvidenceIndex, groupBy, RULES_BASELINE_MS } from './evidence-assembly.js';
 import { type EvidenceTables, followPipelines, lastRunEnds, tablesOf } from './evidence-tables.js';
-import type { FlowCommit } from './flow-metrics.js';
+import type { Gathered, GatheredEvidence, GatherInput } from './gather-types.js';
 import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, readLineageRows } from './lineage.js';
-import type { ActiveDeployment } from './open.js';
+import { MONITOR_LOOKBACK_MS, type MonitorsRead, monitorsWanted, readMonitors } from './monitors-read.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
+import { readSettings } from './settings-read.js';
 import { readStatedSlas, type StatedSlasRead } from './stated-slas-read.js';
 import { commitRows, prefetchHistory, readTableWrites } from './table-history.js';
 import type { TickDeps } from './types.js';
 
-export interface GatherInput {
-  readonly active: readonly ActiveDeployment[];
-  readonly nowMs: number;
-  /** Subjects with a run that finished since the last tick. */
-  readonly finishedSince: ReadonlySet<string>;
-  readonly marks: ReadonlyMap<string, number>;
-  /** Baseline days and window. */
-  readonly policy: Policy;
-  /** The tick's errors so far; gathering adds its own. Runs and writes errors go to every deployment. */
-  readonly errors: MeasurementError[];
-  /** Flow commits read this tick and not merged yet. */
-  readonly pendingCommits?: readonly FlowCommit[];
-  /** The tick's own write to the run cache, still in flight: what writes the cache again waits for it. */
-  readonly runsCached?: Promise<unknown>;
-  /** The runs that write carries, laid over the runs read instead of waiting for it. */
-  readonly pendingRuns?: readonly RunRecord[];
-  /** When the last tick ran: a table a run has written since is probably due a history read. */
-  readonly lastTickMs?: number;
-  /**
-   * Where the baselines start, when not at those of `active` (a catching-up tick judges a slice
-   * of the deployments due): a table's history is read once, back to the oldest baseline due.
-   */
-  readonly horizonFromMs?: number;
-  /** Lineage rows read already for these deployments and maybe more (see Discovery.lineage). */
-  readonly lineage?: Promise<Row[]>;
-  /** The jobs' stated limits read already for these deployments and maybe more (see Discovery.stated). */
-  readonly stated?: Promise<StatedSlasRead>;
-}
-
-export interface GatheredEvidence {
-  /** Each deployment's evidence, in the order given, without its control group. */
-  readonly evidence: readonly DeploymentEvidence[];
-  /** Watermarks this gathering sets (pipelines followed for the first time). */
-  readonly newMarks: Readonly<Record<string, number>>;
-  /**
-   * The history read written to the commit cache: still on its way when the evidence is handed
-   * out, awaited before anything of the tick reads that cache again or the tick is recorded.
-   */
-  readonly cacheWritten: Promise<unknown>;
-  /** The evidence of every deployment, with the control group read for the ones named. */
-  withControlGroup(ids: ReadonlySet<string>): Promise<DeploymentEvidence[]>;
-}
-
-export interface Gathered extends GatheredEvidence {
-  /** The error budgets' context (deployments and tags of the judged bundles), read beside the evidence. */
-  readonly budgetContext: Promise<Row[]> | undefined;
-}
+export type { Gathered, GatheredEvidence, GatherInput } from './gather-types.js';
 
 export async function gather(deps: TickDeps, found: Discovery, nowMs: number): Promise<Gathered> {
   const { wh } = deps;
@@ -96,6 +50,8 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
     ...(found.horizonFromMs === undefined ? {} : { horizonFromMs: found.horizonFromMs }),
     lineage: found.lineage,
     ...(found.stated ? { stated: found.stated } : {}),
+    ...(deps.policies ? { policyFor: (b: string) => deps.policies!.forBundle(b) } : {}),
+    ...(deps.log ? { warn: (m: string) => deps.log!.warn({ source: 'monitors' }, m) } : {}),
   };
   const gathered = found.due.length ? await gatherEvidence(wh, input) : null;
   // Without a deployment to judge, new flow commits are merged beside the run cache. Both writes are
@@ -136,6 +92,10 @@ interface EvidenceReads {
   writes: Awaited<ReturnType<typeof readTableWrites>>;
   /** The limits the deployed jobs state: their hard SLAs where the policy sets none. */
   stated: StatedSlasRead;
+  /** Databricks' own monitors, for the deployments whose policy reads them. */
+  monitors: MonitorsRead;
+  /** Settings before and after each deployment, for the config check; the error when they could not be read. */
+  settings: { byDeployment: Awaited<ReturnType<typeof readSettings>>; error: string | null };
 }
 
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<GatheredEvidence> {
@@ -202,6 +162,18 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
         }
       },
     },
+    // Needs nothing else: the config check is judged from the first tick, before any run.
+    settings: {
+      after: [],
+      run: () =>
+        readSettings(wh, active).then(
+          (byDeployment) => ({ byDeployment, error: null }),
+          (e: Error) => ({
+            byDeployment: new Map(),
+            error: `settings before and after the deploy unavailable: ${e.message}`,
+          }),
+        ),
+    },
     // The cached commits are read once lineage says which tables, and after the first-followed
     // pipelines' commits are merged; a table's history is read again only where a run ended after
     // the table was last read, so the runs are awaited only for that.
@@ -220,6 +192,13 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
           wh,
           due.filter((table) => t.jobTables.has(table)),
         );
+      },
+    },
+    monitors: {
+      after: ['lineage'],
+      run: async (a) => {
+        const wanted = monitorsWanted(active, (await a('lineage')).index, input.policyFor ?? (() => input.policy));
+        return readMonitors(wh, wanted, firstDeployMs - MONITOR_LOOKBACK_MS, input.marks, nowMs);
       },
     },
     writes: {
@@ -246,7 +225,14 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const hist = await started.writes;
   // Pages of history nobody needed are dropped, once read: no statement outlives the gathering.
   await Promise.all((await started.prefetch).values());
-  const [runs, dbt, stated] = await Promise.all([started.runs, started.dbt, started.stated]);
+  const [runs, dbt, monitors, settings, stated] = await Promise.all([
+    started.runs,
+    started.dbt,
+    started.monitors,
+    started.settings,
+    started.stated,
+  ]);
+  for (const w of monitors.warnings) input.warn?.(w);
   errors.push(...hist.errors);
   if (stated.error) errors.push(stated.error);
   const t = tables(lineage.index);
@@ -260,18 +246,22 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     dbtErrorsOf: groupBy(dbt.errors, (e) => e.subject),
     measurementErrors: errors.filter((e) => e.kind === 'writes' || e.kind === 'runs'),
     statedOf: stated.index,
+    settingsOf: settings.byDeployment,
+    settingsError: settings.error,
   };
-  const evidence = active.map((a) => assembleEvidence(a, ix, null));
+  const withMonitors = (ev: DeploymentEvidence): DeploymentEvidence =>
+    monitors.evidence.quality.length || monitors.evidence.drift.length ? { ...ev, monitors: monitors.evidence } : ev;
+  const evidence = active.map((a) => withMonitors(assembleEvidence(a, ix, null)));
   return {
     evidence,
-    newMarks: follow.newMarks,
+    newMarks: { ...follow.newMarks, ...monitors.newMarks },
     cacheWritten,
     async withControlGroup(anomalous) {
       // The peers' cached commits are read once this tick's own are in the cache.
       await cacheWritten;
       const peerWritesOf = await readControlGroup(wh, input, t, evidence, anomalous, since, hist.writes);
       return active.map((a, i) =>
-        anomalous.has(a.deployment.deploymentId) ? assembleEvidence(a, ix, peerWritesOf) : evidence[i]!,
+        anomalous.has(a.deployment.deploymentId) ? withMonitors(assembleEvidence(a, ix, peerWritesOf)) : evidence[i]!,
       );
     },
   };

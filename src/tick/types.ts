@@ -4,6 +4,7 @@ import type { VerdictChange } from '../audit/verdict-changes.js';
 import type { SloPolicy } from '../budget/slo-policy.js';
 import type { Policy } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
+import type { Logger } from '../log.js';
 import type { SpanRecord } from '../telemetry/otel-driver.js';
 import type { MeasurementError } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
@@ -38,6 +39,8 @@ export interface TickDeps {
    * all at once. Default FIRST_READS_PER_TICK (catch-up.ts).
    */
   readonly firstReadsPerTick?: number;
+  /** Where the tick warns of what it judged without (a monitor it cannot read); silent without it. */
+  readonly log?: Logger;
 }
 
 export interface TickSummary {

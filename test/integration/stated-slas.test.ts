@@ -99,7 +99,9 @@ describe('a stated SLA through the tick', () => {
     const world = await SimWorld.create(wh, defaultSpec({ pipelines: 10, days: 15, seed: 12, badShare: 0 }));
     const deploy = world.plan.deploys.find((d) => {
       const p = world.catalog[d.pipelineIndex]!;
-      return d.atMs >= world.nowMs && p.kind === 'batch' && p.cadenceMin <= 60;
+      // A release whose runs behave as before (no config change, no limit of its own yet).
+      const plain = d.behaviour.kind === null && d.statedSla === undefined;
+      return d.atMs >= world.nowMs && plain && p.resourceType === 'job' && p.cadenceMin <= 60;
     })!;
     expect(deploy).toBeDefined();
     const p = world.catalog[deploy.pipelineIndex]!;

@@ -13,7 +13,9 @@ export interface Access {
   readonly createsSchemas: Set<string>;
 }
 
-const REF = String.raw`(?:\{\{ops\}\}\.[A-Za-z_]\w*|\{\{event_log\}\}|\{\{dbt_artifacts\}\}\.[A-Za-z_]\w*|(?<![\w.])system\.[a-z_]+\.[a-z_]+)`;
+const REF = String.raw`(?:\{\{ops\}\}\.[A-Za-z_]\w*|\{\{event_log\}\}|\{\{dbt_artifacts\}\}\.[A-Za-z_]\w*|\{\{drift_metrics\}\}|(?<![\w.])system\.[a-z_]+\.[a-z_]+)`;
+/** A drift metrics table the policy file names, bound as IDENTIFIER(:metrics_table): grants.sql's {{drift_metrics}}. */
+const DRIFT_TABLE = /\bIDENTIFIER\(\s*:metrics_table\s*\)/gi;
 const REF_ALL = new RegExp(REF, 'g');
 const WRITE = new RegExp(
   String.raw`\b(?:MERGE\s+INTO|INSERT\s+(?:INTO|OVERWRITE)(?:\s+TABLE)?|UPDATE|DELETE\s+FROM)\s+(${REF})`,
@@ -32,6 +34,7 @@ export function fileAccess(text: string, name: string): Access {
   for (const raw of splitStatements(text)) {
     const stmt = raw
       .replace(/'(?:[^']|'')*'/g, "''")
+      .replace(DRIFT_TABLE, '{{drift_metrics}}')
       .replace(/\s+/g, ' ')
       .trim();
     if (!KINDS.test(stmt))
@@ -70,6 +73,7 @@ export function containerOf(ref: string): { schema: string; catalog: string } {
   if (ref.startsWith('{{ops}}')) return { schema: '{{ops}}', catalog: '{{ops_catalog}}' };
   if (ref === '{{event_log}}') return { schema: '{{event_log_schema}}', catalog: '{{event_log_catalog}}' };
   if (ref.startsWith('{{dbt_artifacts}}')) return { schema: '{{dbt_artifacts}}', catalog: '{{dbt_artifacts_catalog}}' };
+  if (ref === '{{drift_metrics}}') return { schema: '{{drift_metrics_schema}}', catalog: '{{drift_metrics_catalog}}' };
   const [catalog, schema] = ref.split('.');
   return { schema: `${catalog}.${schema}`, catalog: catalog! };
 }

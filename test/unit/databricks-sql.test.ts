@@ -11,6 +11,7 @@ import { heldRows } from '../../src/tick/catch-up.js';
 import { pipelineTargetRows } from '../../src/tick/pipeline-events.js';
 import { checkResultRows, tickRows, verdictRows } from '../../src/tick/result-rows.js';
 import { observedRunRows, slowPendingRows } from '../../src/tick/runs.js';
+import { SETTINGS_PAIR_COLUMNS } from '../../src/tick/settings-read.js';
 import { wantedRows } from '../../src/tick/stated-slas-read.js';
 import { commitRows } from '../../src/tick/table-history.js';
 import { bindStatement, typed } from '../../src/warehouse/databricks/bind-statement.js';
@@ -56,6 +57,8 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/lineage': columnsOf(idRows([])),
   'tick/runs': columnsOf(indexedRows([], 'id')),
   'tick/dbt_tests': columnsOf(indexedRows([], 'id')),
+  'tick/monitor_results': columnsOf(indexedRows([], 'name')),
+  'tick/settings': SETTINGS_PAIR_COLUMNS,
   'tick/slow_pending': columnsOf(slowPendingRows([])),
   'tick/stated_slas': columnsOf(wantedRows([], new Map())),
   'tick/pipeline_events': columnsOf(idRows([])),

@@ -6,6 +6,7 @@
 import { baselineHorizons } from '../../checks/baseline-window.js';
 import { kMaxFor, type Policy } from '../../checks/policy.js';
 import type { SimPipeline } from '../../simulator/catalog.js';
+import { type ConfigFigures, configEpisodeFigures } from './config-episodes.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
 import { type OracleKind, oracleCatches, simOracleSeries } from './oracle.js';
@@ -14,7 +15,7 @@ import { type QualityFigures, RECALL_TARGETS, type ScoredEpisode, scoreEpisodes 
 import { planSimEpisodes, SLA_EFFECTS, simCatalog } from './sim-episodes.js';
 import { PeerHistory, simTimeline } from './sim-evidence.js';
 import { type StatedSlaFigures, scoreStatedSla } from './stated-sla-score.js';
-import { evaluateTargets, type TargetCheck } from './targets.js';
+import { configTargets, evaluateTargets, type TargetCheck } from './targets.js';
 import type { EpisodeTimeline } from './timeline.js';
 
 const HOUR = 3_600_000;
@@ -72,6 +73,8 @@ export interface QualityReport extends QualityFigures {
   readonly params: Record<string, unknown>;
   readonly nab: NabFigures | null;
   readonly stated_sla: StatedSlaFigures;
+  /** Config-change episodes judged at the first tick after the deploy (config-episodes.ts). */
+  readonly config: ConfigFigures;
   readonly targets: Record<string, TargetCheck>;
 }
 
@@ -229,6 +232,7 @@ export async function runQuality(
   const sim = scoreEpisodes(byIndex(results.flatMap((r) => r.sim)));
   const nab = opts.nab === null ? null : nabFigures(opts.nab, byIndex(results.flatMap((r) => r.nab)));
   const statedSla = scoreStatedSla(byIndex(results.flatMap((r) => r.statedSla ?? [])));
+  const config = configEpisodeFigures(opts.seed, simCatalog(opts.seed, opts.pipelines), opts.policy);
   return {
     benchmark: 'quality',
     seed: opts.seed,
@@ -246,6 +250,7 @@ export async function runQuality(
     ...sim,
     nab,
     stated_sla: statedSla,
-    targets: evaluateTargets(sim, nab, statedSla),
+    config,
+    targets: { ...evaluateTargets(sim, nab, statedSla), ...configTargets(config) },
   };
 }

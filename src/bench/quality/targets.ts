@@ -1,6 +1,7 @@
 // The issue's acceptance targets, checked against measured figures. A target is only ever
 // reported, never bent: a figure that misses it says so.
 
+import type { ConfigFigures } from './config-episodes.js';
 import { type QualityFigures, RECALL_TARGETS } from './score.js';
 import type { StatedSlaFigures } from './stated-sla-score.js';
 
@@ -52,4 +53,16 @@ export function evaluateTargets(
       out[`nab.recall.${effect}`] = atLeast(nab.recall[effect] ?? null, 0.8);
   }
   return out;
+}
+
+/** Config checks: every stopping change caught at the first tick, no healthy deploy failed by one. */
+export function configTargets(config: ConfigFigures): Record<string, TargetCheck> {
+  return {
+    'config.caught_first_tick_rate': atLeast(config.caught_first_tick_rate, 1),
+    'config.healthy_failed_by_config': {
+      value: config.healthy_failed_by_config,
+      target: '= 0',
+      met: config.healthy_failed_by_config === 0,
+    },
+  };
 }

@@ -27,5 +27,7 @@ export const DATABRICKS_FUNCTIONS: readonly string[] = [
   'CREATE OR REPLACE MACRO try_element_at(l, i) AS list_extract(l, i)',
   // Databricks `nvl` is COALESCE of two values.
   'CREATE OR REPLACE MACRO nvl(a, b) AS COALESCE(a, b)',
+  // Databricks `IDENTIFIER(:name)`: a table named by a bound string, read as DuckDB's query_table.
+  'CREATE OR REPLACE MACRO identifier(name) AS TABLE SELECT * FROM query_table(name)',
   xxhash64Macro(),
 ];
