@@ -1,7 +1,8 @@
 // Scores the stated-SLA episodes apart from the others, so the statistical figures keep their
 // meaning: releases whose runs break a limit their settings state (a job's or task's timeout, a
 // RUN_DURATION_SECONDS health rule) must be rolled back at the first run that breaks it, and
-// releases that keep such a limit near their slowest run must never be failed for it.
+// releases that keep such a limit near their slowest run must never be failed for it (they may
+// still be failed for something else, as any healthy release may: counted apart).
 
 import type { ScoredEpisode } from './score.js';
 
@@ -16,8 +17,10 @@ export interface StatedSlaFigures {
   readonly failed_by_duration: number;
   readonly by_effect: Record<string, { episodes: number; rolled_back: number; at_first_run: number }>;
   readonly kept_episodes: number;
-  /** Releases that keep their stated limit and were rolled back all the same. */
+  /** Releases that keep their stated limit and were rolled back all the same, for any reason. */
   readonly kept_rolled_back: number;
+  /** Of those, the ones the duration check took part in: what a stated limit kept must never do. */
+  readonly kept_failed_by_duration: number;
   readonly kept_healthy: number;
 }
 
@@ -47,6 +50,8 @@ export function scoreStatedSla(episodes: readonly ScoredEpisode[]): StatedSlaFig
     by_effect: byEffect,
     kept_episodes: kept.length,
     kept_rolled_back: kept.filter((e) => e.outcome.rolledBack).length,
+    kept_failed_by_duration: kept.filter((e) => e.outcome.rolledBack && e.outcome.failedChecks.includes('duration'))
+      .length,
     kept_healthy: kept.filter((e) => e.outcome.state === 'HEALTHY').length,
   };
 }

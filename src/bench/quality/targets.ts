@@ -41,10 +41,10 @@ export function evaluateTargets(
   // A run past a limit the job states is caught at that run; a release keeping its limit is never failed for it.
   if (statedSla?.breach_episodes) out['stated_sla.recall_first_run'] = atLeast(statedSla.recall_first_run, 1);
   if (statedSla?.kept_episodes)
-    out['stated_sla.kept_rolled_back'] = {
-      value: statedSla.kept_rolled_back,
+    out['stated_sla.kept_failed_by_duration'] = {
+      value: statedSla.kept_failed_by_duration,
       target: '= 0',
-      met: statedSla.kept_rolled_back === 0,
+      met: statedSla.kept_failed_by_duration === 0,
     };
   if (nab) {
     out['nab.frr_per_1000'] = atMost(nab.frr_per_1000, 5);
