@@ -78,13 +78,17 @@ GRANT SELECT, MODIFY ON TABLE {{ops}}.retention_runs TO {{verifier}};
 GRANT USE CATALOG ON CATALOG {{event_log_catalog}} TO {{verifier}};
 GRANT USE SCHEMA ON SCHEMA {{event_log_schema}} TO {{verifier}};
 GRANT SELECT ON TABLE {{event_log}} TO {{verifier}};
--- The slow evidence plane: runs and pipeline updates, and lineage for the control group.
+-- The slow evidence plane: runs, task runs (held to their tasks' own timeouts) and pipeline updates,
+-- the timeouts and health rules of jobs deployed without a settings snapshot, and lineage for the
+-- control group.
 GRANT USE CATALOG ON CATALOG system TO {{verifier}};
 GRANT USE SCHEMA ON SCHEMA system.lakeflow TO {{verifier}};
 GRANT SELECT ON TABLE system.lakeflow.job_run_timeline TO {{verifier}};
+GRANT SELECT ON TABLE system.lakeflow.job_task_run_timeline TO {{verifier}};
 GRANT SELECT ON TABLE system.lakeflow.pipeline_update_timeline TO {{verifier}};
 -- The config check reads job and pipeline settings around a deploy that has no snapshot of them.
 GRANT SELECT ON TABLE system.lakeflow.jobs TO {{verifier}};
+GRANT SELECT ON TABLE system.lakeflow.job_tasks TO {{verifier}};
 GRANT SELECT ON TABLE system.lakeflow.pipelines TO {{verifier}};
 GRANT USE SCHEMA ON SCHEMA system.access TO {{verifier}};
 GRANT SELECT ON TABLE system.access.table_lineage TO {{verifier}};

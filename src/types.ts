@@ -52,6 +52,17 @@ export interface RunRecord {
   readonly cause: FailureCause;
   readonly failedTasks: readonly string[];
   readonly plane: Plane;
+  /** The run's task runs with their times, where the source gives them (task-level SLAs). */
+  readonly tasks?: readonly TaskRunRecord[];
+}
+
+/** One task run of a job run: what a task's own timeout or health rule is held against. */
+export interface TaskRunRecord {
+  readonly taskKey: string;
+  readonly startMs: number;
+  /** null while the task runs. */
+  readonly endMs: number | null;
+  readonly result: RunResult;
 }
 
 export interface TableWrite {

@@ -94,7 +94,8 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks (
 -- DESCRIBE HISTORY, and the watermarks the next tick starts from.
 CREATE TABLE IF NOT EXISTS {{ops}}.observed_runs (
   run_id STRING NOT NULL, subject_id STRING, start_time TIMESTAMP, end_time TIMESTAMP,
-  result STRING, raw_result STRING, cause STRING, failed_tasks STRING, plane STRING, observed_at TIMESTAMP
+  result STRING, raw_result STRING, cause STRING, failed_tasks STRING, plane STRING, observed_at TIMESTAMP,
+  task_runs STRING COMMENT 'JSON array of the run''s task runs, [task_key, start_ms, end_ms, result] each, where the source gives their times: what a task''s own timeout or health rule is held against'
 );
 
 CREATE TABLE IF NOT EXISTS {{ops}}.table_commits (
@@ -182,7 +183,7 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks_archive (
 
 CREATE TABLE IF NOT EXISTS {{ops}}.observed_runs_archive (
   run_id STRING NOT NULL, subject_id STRING, start_time TIMESTAMP, end_time TIMESTAMP, result STRING,
-  raw_result STRING, cause STRING, failed_tasks STRING, plane STRING, observed_at TIMESTAMP,
+  raw_result STRING, cause STRING, failed_tasks STRING, plane STRING, observed_at TIMESTAMP, task_runs STRING,
   archived_at TIMESTAMP
 ) TBLPROPERTIES ('postflight.primary_key' = 'run_id');
 

@@ -21,7 +21,7 @@ task_runs AS (
 ),
 tasks AS (
   SELECT job_run_id,
-    to_json(list({'taskKey': task_key, 'runId': run_id, 'endMs': epoch_ms(end_time), 'result': coalesce(result_state, 'RUNNING')}
+    to_json(list({'taskKey': task_key, 'runId': run_id, 'startMs': epoch_ms(start_time), 'endMs': epoch_ms(end_time), 'result': coalesce(result_state, 'RUNNING')}
       ORDER BY start_time, task_key)) AS tasks
   FROM task_runs GROUP BY job_run_id
 )

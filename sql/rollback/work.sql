@@ -21,6 +21,8 @@ JOIN recent d ON d.deployment_id = v.deployment_id
 JOIN latest l ON l.bundle = d.bundle AND l.target = d.target AND l.latest_id = d.deployment_id
 LEFT JOIN {{ops}}.rollbacks r ON r.deployment_id = d.deployment_id
 WHERE v.state = 'FAILED' AND r.rollback_id IS NULL
+  -- History judged by a backfill is never rolled back (its verdicts carry a backfill tick id).
+  AND NOT coalesce(v.tick_id LIKE 'backfill-%', false)
 UNION ALL
 SELECT 'resume' AS work, r.deployment_id, r.bundle, r.target, r.from_version AS version, CAST(NULL AS STRING) AS previous_version,
   CAST(NULL AS STRING) AS actor, CAST(NULL AS BIGINT) AS started_ms, CAST(NULL AS BIGINT) AS finished_ms,

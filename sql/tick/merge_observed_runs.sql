@@ -13,6 +13,7 @@ WHEN MATCHED THEN UPDATE SET
   raw_result = CASE WHEN s.end_time IS NULL AND t.end_time IS NOT NULL THEN t.raw_result ELSE s.raw_result END,
   cause = CASE WHEN s.end_time IS NULL AND t.end_time IS NOT NULL THEN t.cause ELSE s.cause END,
   plane = CASE WHEN s.end_time IS NULL AND t.end_time IS NOT NULL THEN t.plane ELSE s.plane END,
-  failed_tasks = COALESCE(s.failed_tasks, t.failed_tasks), observed_at = s.observed_at
-WHEN NOT MATCHED THEN INSERT (run_id, subject_id, start_time, end_time, result, raw_result, cause, failed_tasks, plane, observed_at)
-VALUES (s.run_id, s.subject_id, s.start_time, s.end_time, s.result, s.raw_result, s.cause, s.failed_tasks, s.plane, s.observed_at)
+  failed_tasks = COALESCE(s.failed_tasks, t.failed_tasks), observed_at = s.observed_at,
+  task_runs = COALESCE(s.task_runs, t.task_runs)
+WHEN NOT MATCHED THEN INSERT (run_id, subject_id, start_time, end_time, result, raw_result, cause, failed_tasks, plane, observed_at, task_runs)
+VALUES (s.run_id, s.subject_id, s.start_time, s.end_time, s.result, s.raw_result, s.cause, s.failed_tasks, s.plane, s.observed_at, s.task_runs)

@@ -4,8 +4,11 @@
 -- Subjects come back as their position in the row batch, and a slow-plane run that simply
 -- succeeded as NULL outcome columns: that is most of the baseline, and strings cost the most to
 -- read. Weekend runs are read back to since_ms, the others to weekday_since_ms: same-slot
--- baselines need more weeks to hold as many weekend days. Rows: idx, id. Params: since_ms,
--- weekday_since_ms.
+-- baselines need more weeks to hold as many weekend days. The task runs of the jobs' runs since
+-- tasks_since_ms (the deploys judged: a task's own timeout or health rule is held only against
+-- post-deploy runs) come from job_task_run_timeline as rows of their own, task_key set and run_id
+-- the job run's; the run cache keeps them in task_runs. Rows: idx, id. Params: since_ms,
+-- weekday_since_ms, tasks_since_ms.
 WITH ids AS ({{rows}}),
 job_runs AS (
   SELECT job_id, run_id, MIN(period_start_time) AS start_time, MAX(period_end_time) AS end_time,
@@ -25,6 +28,14 @@ slow AS (
     AND period_start_time >= timestamp_millis(:since_ms) AND result_state IS NOT NULL
     AND (period_start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(period_start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))
 ),
+task_periods AS (
+  SELECT job_id, job_run_id, run_id, task_key, MIN(period_start_time) AS start_time, MAX(period_end_time) AS end_time,
+    MAX(result_state) AS result_state
+  FROM system.lakeflow.job_task_run_timeline
+  WHERE workspace_id = :workspace_id AND job_id IN (SELECT id FROM ids) AND period_start_time >= timestamp_millis(:tasks_since_ms)
+  GROUP BY job_id, job_run_id, run_id, task_key
+  HAVING MAX(result_state) IS NOT NULL
+),
 slow_flagged AS (
   SELECT sr.*, (result_state = 'SUCCEEDED' AND coalesce(termination_code, 'SUCCESS') = 'SUCCESS') AS succeeded FROM slow sr
 )
@@ -33,10 +44,17 @@ SELECT false AS cached, i.idx, f.run_id, unix_millis(f.start_time) AS start_ms, 
   CASE WHEN f.succeeded THEN NULL ELSE f.result_state END AS raw_result,
   CASE WHEN f.succeeded THEN NULL ELSE f.termination_code END AS termination_code,
   CASE WHEN f.succeeded THEN NULL ELSE f.termination_type END AS termination_type,
-  CAST(NULL AS STRING) AS cause, CAST(NULL AS STRING) AS failed_tasks, CAST(NULL AS STRING) AS plane
+  CAST(NULL AS STRING) AS cause, CAST(NULL AS STRING) AS failed_tasks, CAST(NULL AS STRING) AS plane,
+  CAST(NULL AS STRING) AS task_key, CAST(NULL AS STRING) AS task_runs
 FROM slow_flagged f JOIN ids i ON i.id = f.subject_id
 UNION ALL
+SELECT false, i.idx, t.job_run_id, unix_millis(t.start_time), unix_millis(t.end_time), CAST(NULL AS STRING),
+  t.result_state, CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING),
+  CAST(NULL AS STRING), t.task_key, CAST(NULL AS STRING)
+FROM task_periods t JOIN ids i ON i.id = t.job_id
+UNION ALL
 SELECT true, i.idx, o.run_id, unix_millis(o.start_time), unix_millis(o.end_time), o.result, o.raw_result,
-  CAST(NULL AS STRING), CAST(NULL AS STRING), o.cause, o.failed_tasks, CASE WHEN o.plane = 'slow' THEN o.plane END
+  CAST(NULL AS STRING), CAST(NULL AS STRING), o.cause, o.failed_tasks, CASE WHEN o.plane = 'slow' THEN o.plane END,
+  CAST(NULL AS STRING), o.task_runs
 FROM {{ops}}.observed_runs o JOIN ids i ON i.id = o.subject_id
 WHERE o.start_time >= timestamp_millis(:since_ms) AND (o.start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(o.start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))

@@ -32,6 +32,8 @@ export const ROW_COLUMNS: RowBatch['columns'] = [
 export interface AppendOutcome {
   readonly appended: number;
   readonly alreadyRecorded: number;
+  /** The log's last entry once this append is done, where known: the next append's hint. */
+  readonly tail?: ChainTail | null;
 }
 
 /**
@@ -51,7 +53,8 @@ export async function appendAudit(
   holdHead?: (write: Promise<unknown>) => void,
 ): Promise<AppendOutcome> {
   const unique = [...new Map(entries.map((e) => [e.eventKey, e])).values()];
-  if (unique.length === 0) return { appended: 0, alreadyRecorded: 0 };
+  if (unique.length === 0)
+    return { appended: 0, alreadyRecorded: 0, ...(knownTail !== undefined ? { tail: knownTail } : {}) };
   let hint = knownTail;
   // A writer that loses the tail to another (nothing inserted, a key violation, or rows that are
   // not its own on read-back) tries again after the winner's rows.
@@ -69,7 +72,7 @@ export async function appendAudit(
         );
         tail = read.tail;
         fresh = unique.filter((e) => !read.recorded.has(e.eventKey));
-        if (fresh.length === 0) return { appended: 0, alreadyRecorded: unique.length };
+        if (fresh.length === 0) return { appended: 0, alreadyRecorded: unique.length, tail };
       }
       const rows = chainEntries(tail, fresh);
       const first = rows[0]!.seq;
@@ -95,7 +98,11 @@ export async function appendAudit(
         head.catch(() => undefined);
         holdHead(head);
       } else await head;
-      return { appended: rows.length, alreadyRecorded: unique.length - rows.length };
+      return {
+        appended: rows.length,
+        alreadyRecorded: unique.length - rows.length,
+        tail: { seq: last.seq, hash: last.hash },
+      };
     },
     { retries: ATTEMPTS - 1, minTimeout: 10, factor: 2, maxTimeout: 1000, randomize: true },
   );

@@ -38,7 +38,10 @@ export function verdictChangeEntries(
   });
 }
 
-/** `tail`: the log's head as the tick read it, if it did; see appendAudit. */
+/**
+ * `tail`: the log's head as the tick read it, if it did; see appendAudit. Returns the log's last
+ * entry after the append where known, for the tick's next append to chain on.
+ */
 export async function auditVerdictChanges(
   wh: Warehouse,
   changed: readonly VerdictChange[],
@@ -46,6 +49,7 @@ export async function auditVerdictChanges(
   nowMs: number,
   tail?: ChainTail,
   holdHead?: (write: Promise<unknown>) => void,
-): Promise<void> {
-  if (changed.length) await appendAudit(wh, verdictChangeEntries(changed, verdicts, nowMs), nowMs, tail, holdHead);
+): Promise<ChainTail | null | undefined> {
+  if (!changed.length) return tail;
+  return (await appendAudit(wh, verdictChangeEntries(changed, verdicts, nowMs), nowMs, tail, holdHead)).tail;
 }

@@ -11,6 +11,7 @@ import { type BenchCommand, BenchUsageError } from './command.js';
 const COMMANDS: Readonly<Record<string, () => Promise<BenchCommand>>> = {
   quality: () => import('./quality/command.js').then((m) => m.qualityCommand),
   speed: () => import('./speed/command.js').then((m) => m.speedCommand),
+  backfill: () => import('./backfill/command.js').then((m) => m.backfillCommand),
 };
 
 async function usage(): Promise<string> {

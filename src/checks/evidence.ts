@@ -12,6 +12,7 @@ import type {
 } from '../types.js';
 import type { SettingsChange } from './config-facts.js';
 import type { MonitorEvidence } from './monitors.js';
+import type { StatedSlas } from './stated-slas.js';
 
 export interface SubjectEvidence {
   readonly subject: Subject;
@@ -23,6 +24,8 @@ export interface SubjectEvidence {
   readonly expectations: readonly ExpectationRecord[];
   /** Backlog samples of the subject's streaming flows, before and after the deploy. */
   readonly backlog: readonly BacklogSample[];
+  /** The limits the job's deployed settings state (timeouts, duration health rules); absent when unknown. */
+  readonly stated?: StatedSlas | null;
 }
 
 export interface DeploymentEvidence {

@@ -11,10 +11,11 @@ import { type DeploymentEvidence, postRuns, postWindow, preRuns, type SubjectEvi
 import { checkExpectations } from './expectations.js';
 import { checkFreshness } from './freshness.js';
 import { checkMonitors } from './monitors.js';
-import { type Policy, slaSecondsFor } from './policy.js';
+import type { Policy } from './policy.js';
 import { measurementError } from './result.js';
 import { checkRowCount } from './row-count.js';
 import { checkRunHealth } from './run-health.js';
+import { resolveSlas, slaBreach, slaCrossingMs } from './sla.js';
 import { medianGapMs } from './slots.js';
 
 const DAY = 86_400_000;
@@ -111,8 +112,15 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
       const resourceKey =
         ev.deployment.resources.find((r) => r.type === s.subject.type && r.id === s.subject.id)?.key ?? null;
       const baselineRuns = preRuns(s.runs, fromMs).filter((r) => inBaseline(r.startMs, fromMs, policy));
+      const slas = resolveSlas(policy, s.subject, resourceKey, s.stated);
+      const duration =
+        slaBreach(s.subject, post, slas, policy, nowMs) ??
+        checkDuration(s.subject, baselineRuns, post, policy, nowMs, slas.run?.seconds ?? null);
+      const crossing = duration.status === 'FAIL' ? null : slaCrossingMs(post, slas, nowMs);
       results.push(
-        checkDuration(s.subject, baselineRuns, post, policy, nowMs, slaSecondsFor(policy, s.subject, resourceKey)),
+        crossing !== null && crossing < (duration.recheckAtMs ?? Infinity)
+          ? { ...duration, recheckAtMs: crossing }
+          : duration,
       );
     }
     results.push(...judgeStreams(s, { fromMs, toMs, postIds, straddling, done }, subjectErrors, policy, nowMs));

@@ -81,6 +81,11 @@ export interface Policy {
   readonly slaSecondsByKey: Readonly<Record<string, number>>;
   /** Hard SLA for every job and pipeline of the bundle without a more specific one, seconds. */
   readonly slaSecondsDefault: number | null;
+  /**
+   * Whether a job's and its tasks' own timeout_seconds and RUN_DURATION_SECONDS health rules are
+   * hard SLAs where the policy sets none (see sla.ts).
+   */
+  readonly slaFromSettings: boolean;
   /** How long after a volume concern a failure may wait for untouched peers reading the same sources. */
   readonly controlHoldMinutes: number;
   readonly duration: DurationPolicy;
@@ -127,6 +132,7 @@ export const DEFAULT_POLICY: Policy = {
   slaSeconds: {},
   slaSecondsByKey: {},
   slaSecondsDefault: null,
+  slaFromSettings: true,
   controlHoldMinutes: 90,
   duration: { mwMinPost: 5, mwAlpha: 0.001 },
   expectations: {

@@ -2,6 +2,7 @@
 // is a MERGE on a deterministic key, so a retried CI step changes nothing twice.
 
 import { createHash } from 'node:crypto';
+import { allDone } from '../all-done.js';
 import type { CheckName, DeploymentStatus, ResourceRef } from '../types.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 
@@ -151,11 +152,17 @@ export interface RecordBatch {
   readonly events: ReadonlyArray<{ deploymentId: string; traceId: string; event: StageEvent }>;
 }
 
-/** Snapshots and events first: a deployment row is what makes the verifier look, so it goes last. */
+/**
+ * Snapshots and events first, together (two tables): a deployment row is what makes the verifier
+ * look, so it goes last.
+ */
 export async function recordDeployments(wh: Warehouse, batch: RecordBatch, nowMs: number): Promise<void> {
-  if (batch.snapshots.length)
-    await wh.execute('record/merge_resource_snapshots', {}, snapshotRows(batch.snapshots, nowMs));
-  if (batch.events.length) await wh.execute('record/merge_deployment_events', {}, stageEventRows(batch.events));
+  await allDone([
+    batch.snapshots.length
+      ? wh.execute('record/merge_resource_snapshots', {}, snapshotRows(batch.snapshots, nowMs))
+      : null,
+    batch.events.length ? wh.execute('record/merge_deployment_events', {}, stageEventRows(batch.events)) : null,
+  ]);
   if (batch.deployments.length)
     await wh.execute('record/merge_deployments', {}, deploymentRows(batch.deployments, nowMs));
 }

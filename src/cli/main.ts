@@ -6,6 +6,7 @@
 import { createLogger } from '../log.js';
 import { ConfigError } from './args.js';
 import { runAuditCli } from './audit.js';
+import { runBackfillCommand } from './backfill-command.js';
 import { runBacktestCommand } from './backtest-command.js';
 import { parseCommon, UsageError } from './common-options.js';
 import { BUILD_WORLD, runBuildWorldCommand, runDemoCommand } from './demo-command.js';
@@ -34,6 +35,7 @@ Commands:
   record     record a CI stage of a deployment (run 'postflight record --help')
   wait       wait for a deployment's first or final verdict (run 'postflight wait --help')
   gate       may a version be promoted to a target? (run 'postflight gate --help')
+  backfill   judge the deployments of the last N days as of their own time, so rollbacks have targets (--days N; 'postflight backfill --help')
   backtest   replay your own exported history offline: what postflight would have decided (--from DIR; 'postflight backtest --help')
 
 Options:
@@ -46,6 +48,7 @@ Options:
                             (Databricks; default POSTFLIGHT_DBT_ARTIFACTS, else no dbt results)
   --pipelines N --days N --deploys-per-day N --seed N   size of the simulated platform
   --policy FILE             policy file (JSON; see policy.example.json): criticality, dry-run, SLAs, expected changes
+  --backfill-days N         tick: a new installation's first ticks judge N days of history first, a slice a tick (default 0)
   --json                    print one JSON object instead of a table
 `;
 
@@ -60,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'backtest') return runBacktestCommand(argv.slice(1), createLogger());
   const { values, positionals } = parseCommon(argv);
   const command = positionals[0];
+  if (command === 'backfill') return runBackfillCommand(values, createLogger());
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return command ? 0 : 2;

@@ -1,6 +1,7 @@
 // `postflight tick` (one verification tick) and `postflight advance` (move a simulated world
 // forward a minute at a time, a tick each minute).
 
+import { maxBackfillDays } from '../backfill/backfill.js';
 import { resolveSloPolicy } from '../budget/slo-policy.js';
 import { DEFAULT_POLICY } from '../checks/policy.js';
 import type { Logger } from '../log.js';
@@ -19,6 +20,8 @@ export async function runTickCommand(command: 'tick' | 'advance', values: Common
   if (command === 'advance' && target.kind !== 'duckdb')
     throw new UsageError('advance moves a simulated world forward; use --warehouse duckdb:PATH');
   const minutes = command === 'advance' ? parseIntFlag('minutes', values.minutes, 60, 1, 100_000) : 0;
+  // A new installation's first ticks judge this many days of history first (0: none).
+  const backfillDays = parseIntFlag('backfill-days', values['backfill-days'], 0, 0, maxBackfillDays(DEFAULT_POLICY));
   const policies = await loadPolicies(values.policy);
   const conn = await connectWith(values, target, log);
   const progress = new Progress(process.stderr);
@@ -33,7 +36,17 @@ export async function runTickCommand(command: 'tick' | 'advance', values: Common
             log.warn({ err: e.message }, 'trace export failed; verdicts are recorded'),
           )
       : undefined;
-    const deps = { wh, ws, policy: DEFAULT_POLICY, policies, rollback, slos, log, ...(traces ? { traces } : {}) };
+    const deps = {
+      wh,
+      ws,
+      policy: DEFAULT_POLICY,
+      policies,
+      rollback,
+      slos,
+      backfillDays,
+      log,
+      ...(traces ? { traces } : {}),
+    };
     let last = await runTick(deps, conn.nowMs());
     for (let m = 1; m <= minutes; m++) {
       await world!.advance(world!.nowMs + 60_000);

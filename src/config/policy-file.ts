@@ -63,6 +63,7 @@ function applyLayer(p: Policy, layer: PolicyLayer): Policy {
     slaSeconds: { ...p.slaSeconds, ...layer.sla?.byId },
     slaSecondsByKey: { ...p.slaSecondsByKey, ...layer.sla?.byResourceKey },
     slaSecondsDefault: layer.sla?.default ?? p.slaSecondsDefault,
+    slaFromSettings: layer.sla?.fromSettings ?? p.slaFromSettings,
     controlHoldMinutes: layer.checks?.row_count?.controlHoldMinutes ?? p.controlHoldMinutes,
     materiality: layer.checks?.row_count?.materiality ?? p.materiality,
     materialityByTable: { ...p.materialityByTable, ...tableMateriality(layer) },

@@ -95,6 +95,8 @@ const sla = z
     byResourceKey: z.record(z.string().min(1), positive),
     /** Every job and pipeline without a more specific SLA. */
     default: positive,
+    /** false: a job's own timeout_seconds and RUN_DURATION_SECONDS health rules are not hard SLAs. */
+    fromSettings: z.boolean(),
   })
   .partial();
 

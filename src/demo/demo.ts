@@ -26,6 +26,8 @@ export interface DemoOptions {
   readonly replayMinutes?: number;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
   readonly onTick?: (s: TickSummary) => void;
+  /** Run on the world before the first tick (a backfill of the history, say); the demo itself runs none. */
+  readonly beforeFirstTick?: (wh: DuckDbWarehouse, nowMs: number) => Promise<void>;
 }
 
 /** Where the world of this spec is kept once built. */
@@ -83,6 +85,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const minutes = opts.replayMinutes ?? 1440;
     const tick = (atMs: number, onDecided?: () => void) =>
       runTick({ wh, ws, policy, policies: opts.policies, rollback, slos, onDecided }, atMs);
+    await opts.beforeFirstTick?.(wh, start);
     // A first tick at the start judges the recent past, so earlier versions have verdicts.
     opts.onTick?.(await tick(start));
     await replay(world, ws, start, minutes, tick, (s, m) => {

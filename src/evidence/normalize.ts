@@ -2,8 +2,8 @@
 // SUCCEEDED/TIMED_OUT, pipeline updates say COMPLETED; an outcome we do not know is UNKNOWN,
 // which the run-health check reports as a measurement error rather than guessing.
 
-import type { FailureCause, RunRecord, RunResult } from '../types.js';
-import type { ApiRun } from '../workspace/port.js';
+import type { FailureCause, RunRecord, RunResult, TaskRunRecord } from '../types.js';
+import type { ApiRun, ApiTaskRun } from '../workspace/port.js';
 
 const RESULTS: Readonly<Record<string, RunResult>> = {
   SUCCESS: 'SUCCESS',
@@ -60,6 +60,19 @@ export function failureCause(
 
 const RUNNING = new Set(['QUEUED', 'PENDING', 'RUNNING', 'TERMINATING', 'BLOCKED', 'WAITING', 'WAITING_FOR_RETRY']);
 
+/** A task run with its times, for the task's own SLA; null before it has started. */
+function taskFromApi(t: ApiTaskRun): TaskRunRecord | null {
+  if (!t.start_time) return null;
+  const life = t.status?.state ?? t.state?.life_cycle_state ?? '';
+  const finished = !RUNNING.has(life) && (t.end_time ?? 0) > 0;
+  return {
+    taskKey: t.task_key,
+    startMs: t.start_time,
+    endMs: finished ? t.end_time! : null,
+    result: finished ? normalizeResult(t.state?.result_state ?? t.status?.termination_details?.code) : 'RUNNING',
+  };
+}
+
 /** A Jobs API run as the core sees it. */
 export function runFromApi(run: ApiRun): RunRecord {
   const life = run.status?.state ?? run.state?.life_cycle_state ?? '';
@@ -72,6 +85,7 @@ export function runFromApi(run: ApiRun): RunRecord {
   const failedTasks = (run.tasks ?? [])
     .filter((t) => ['FAILED', 'TIMEDOUT', 'CANCELED'].includes(t.state?.result_state ?? ''))
     .map((t) => t.task_key);
+  const tasks = (run.tasks ?? []).map(taskFromApi).filter((t): t is TaskRunRecord => t !== null);
   return {
     subjectId: String(run.job_id),
     runId: String(run.run_id),
@@ -82,5 +96,6 @@ export function runFromApi(run: ApiRun): RunRecord {
     cause: failureCause(result, run.status?.termination_details?.type, code),
     failedTasks,
     plane: 'fast',
+    ...(tasks.length ? { tasks } : {}),
   };
 }

@@ -3,14 +3,15 @@
 // Audit entries go first (keyed by event), ledger transitions last, so a tick that stops at any
 // point leaves the next tick able to finish with the same entries and no second effect.
 
-import { appendAudit } from '../audit/audit-log.js';
+import { allDone } from '../all-done.js';
+import { AuditWriter } from '../audit/audit-writer.js';
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import { AUDIT_ACTOR, actionEntries, stepEntry } from './audit-entries.js';
 import type { Dispatcher } from './ci/dispatcher.js';
 import { nextStep, type OpenRollback } from './guards.js';
 import { claim, markVerdict, transition } from './ledger.js';
-import { type ResumeWork, readSnapshots } from './ledger-reads.js';
+import { type ResumeWork, readCode, readSnapshots } from './ledger-reads.js';
 import type { RollbackPolicy } from './policy.js';
 import { recordRestore } from './restore-record.js';
 import { ciDispatchStrategy } from './strategies/ci-dispatch.js';
@@ -25,6 +26,8 @@ export interface ExecutorDeps {
   readonly dispatcher: Dispatcher | null;
   /** Unique per tick run: two ticks started at once must not share it. */
   readonly holder: string;
+  /** The tick's audit appends, chained one on another (by default a writer of its own). */
+  readonly audit?: AuditWriter;
 }
 
 export type ExecutionResult =
@@ -62,6 +65,21 @@ function strategyOf(deps: ExecutorDeps, row: OpenRollback): RollbackStrategy {
 }
 
 export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowMs: number): Promise<ExecutionResult> {
+  if (deps.audit) return execute(deps, deps.audit, work, nowMs);
+  const writer = new AuditWriter(deps.wh);
+  try {
+    return await execute(deps, writer, work, nowMs);
+  } finally {
+    await writer.settle();
+  }
+}
+
+async function execute(
+  deps: ExecutorDeps,
+  writer: AuditWriter,
+  work: ResumeWork,
+  nowMs: number,
+): Promise<ExecutionResult> {
   const { wh, policy, holder } = deps;
   const row = work.row;
   const step = nextStep(row, work.latest, policy, nowMs);
@@ -69,16 +87,26 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
   const held = await claim(wh, row.rollbackId, holder, nowMs, policy.leaseSeconds * 1000);
   if (!held) return 'held_elsewhere';
   const id = row.rollbackId;
-  const audit = (entries: Parameters<typeof appendAudit>[1]) => appendAudit(wh, entries, nowMs);
-  await audit([
-    stepEntry(
-      id,
-      'rollback.attempt',
-      `attempt:${held.attempts}`,
-      { attempt: held.attempts, holder, step: step.kind },
-      nowMs,
-    ),
+  const audit = (entries: Parameters<AuditWriter['append']>[0]) => writer.append(entries, nowMs);
+  // What a restore reads is read while the attempt is audited: reads change nothing, and a failed
+  // one is met where it is used, as the attempt's error. All three are back before going on.
+  const restoring = step.kind === 'execute' && row.toDeploymentId !== null && row.toVersion !== null;
+  const [snapsRead, codeRead, attempt] = await Promise.allSettled([
+    restoring ? readSnapshots(wh, [row.toDeploymentId!, row.deploymentId]) : null,
+    restoring ? readCode(wh, [row.toDeploymentId!]) : null,
+    audit([
+      stepEntry(
+        id,
+        'rollback.attempt',
+        `attempt:${held.attempts}`,
+        { attempt: held.attempts, holder, step: step.kind },
+        nowMs,
+      ),
+    ]),
   ]);
+  if (attempt.status === 'rejected') throw attempt.reason;
+  const settled = <T>(r: PromiseSettledResult<T | null>): Promise<T> | undefined =>
+    r.status === 'rejected' ? Promise.reject(r.reason) : r.value === null ? undefined : Promise.resolve(r.value);
 
   const close = async (state: 'FAILED' | 'BLOCKED' | 'CANCELLED', why: string): Promise<ExecutionResult> => {
     await audit([stepEntry(id, `rollback.${state.toLowerCase()}`, state.toLowerCase(), { reason: why }, nowMs)]);
@@ -143,7 +171,7 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
   const previous = openDetail(row.detail);
   try {
     const strategy = strategyOf(deps, row);
-    const snaps = await readSnapshots(wh, [row.toDeploymentId, row.deploymentId]);
+    const snaps = await (settled(snapsRead) ?? readSnapshots(wh, [row.toDeploymentId, row.deploymentId]));
     const restore = snaps.filter((s) => s.deploymentId === row.toDeploymentId);
     const failedSettings = snaps.filter((s) => s.deploymentId === row.deploymentId);
     if (restore.length === 0)
@@ -164,25 +192,32 @@ export async function executeRollback(deps: ExecutorDeps, work: ResumeWork, nowM
       },
       deps.ws,
     );
-    await audit(actionEntries(id, out.actions, nowMs));
     if (out.status === 'pending') {
+      await audit(actionEntries(id, out.actions, nowMs));
       await transition(wh, id, holder, { state: 'EXECUTING', detail: out.detail, leaseUntilMs: nowMs }, nowMs);
       return 'pending';
     }
-    const restoreId = await recordRestore(
-      wh,
-      {
-        rollbackId: id,
-        bundle: row.bundle,
-        target: row.target,
-        fromVersion: row.fromVersion,
-        toVersion: row.toVersion,
-        toDeploymentId: row.toDeploymentId,
-        restore,
-        startedMs: nowMs,
-      },
-      nowMs,
-    );
+    // The actions' entries and the restored version's deployment rows go to different tables at
+    // once: a stop between them leaves the row EXECUTING, and the next attempt finds the settings
+    // restored and records both again under the same keys.
+    const [, restoreId] = await allDone([
+      audit(actionEntries(id, out.actions, nowMs)),
+      recordRestore(
+        wh,
+        {
+          rollbackId: id,
+          bundle: row.bundle,
+          target: row.target,
+          fromVersion: row.fromVersion,
+          toVersion: row.toVersion,
+          toDeploymentId: row.toDeploymentId,
+          restore,
+          startedMs: nowMs,
+        },
+        nowMs,
+        settled(codeRead),
+      ),
+    ]);
     return succeed(
       restoreId,
       out.actions.some((a) => a.action !== 'found_restored') ? strategy.name : `${strategy.name}, found restored`,

@@ -21,11 +21,17 @@ export interface RestoreRecord {
   readonly startedMs: number;
 }
 
-export async function recordRestore(wh: Warehouse, r: RestoreRecord, nowMs: number): Promise<string> {
+/** `code`: the target deployment's code fingerprints, read already by a caller that overlapped the read. */
+export async function recordRestore(
+  wh: Warehouse,
+  r: RestoreRecord,
+  nowMs: number,
+  code?: Promise<Awaited<ReturnType<typeof readCode>>>,
+): Promise<string> {
   const deploymentId = restoreDeploymentIdOf(r.bundle, r.target, r.toVersion, r.rollbackId);
   const traceId = deploymentId.replace('dep-', '').padEnd(32, '0');
   const resources = r.restore.map((s) => ({ type: s.type, id: s.id, key: s.key }));
-  const code = (await readCode(wh, [r.toDeploymentId])).get(r.toDeploymentId);
+  const fingerprints = (await (code ?? readCode(wh, [r.toDeploymentId]))).get(r.toDeploymentId);
   await recordDeployments(
     wh,
     {
@@ -63,7 +69,7 @@ export async function recordRestore(wh: Warehouse, r: RestoreRecord, nowMs: numb
             attributes: {
               rollback_id: r.rollbackId,
               from_version: r.fromVersion,
-              ...(code ? codeAttributes(code) : {}),
+              ...(fingerprints ? codeAttributes(fingerprints) : {}),
             },
             spanId: traceId.slice(0, 16),
           },

@@ -6,6 +6,7 @@ import { deploymentIdOf } from '../deployment-id.js';
 import type { CheckName } from '../types.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
 import { hashKey, hexId, pick, uniform } from './random.js';
+import type { SimStatedSla, SlaBreachKind } from './stated-sla.js';
 
 export type BadKind =
   | 'failing_runs'
@@ -21,7 +22,9 @@ export type BadKind =
   | 'schedule_paused'
   | 'pipeline_dev_mode'
   | 'notification_removed'
-  | 'expected_retarget';
+  | 'expected_retarget'
+  /** Its settings state a timeout or duration health rule its runs cannot keep (stated-sla.ts). */
+  | SlaBreachKind;
 
 export const HARD_KINDS: readonly BadKind[] = ['failing_runs', 'zero_rows', 'schema_break'];
 
@@ -43,6 +46,8 @@ export interface PlannedDeploy {
   readonly atMs: number;
   readonly behaviour: Behaviour;
   readonly label: Label;
+  /** A limit its settings state that its runs keep (a healthy deploy near its SLA); see stated-sla.ts. */
+  readonly statedSla?: SimStatedSla;
   /** Checks the deploy declares it moves (its expected-change annotation); none when absent. */
   readonly expectedChanges?: readonly CheckName[];
 }

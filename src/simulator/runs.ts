@@ -5,13 +5,14 @@ import type { SimPipeline } from './catalog.js';
 import type { Behaviour, Incident } from './plan.js';
 import { normal, uniform } from './random.js';
 import { durationFactor, volumeFactor } from './seasonality.js';
+import { timedOutAt } from './stated-sla.js';
 
 export interface SimTaskRun {
   readonly taskKey: string;
   readonly runId: string;
   readonly startMs: number;
   readonly endMs: number;
-  readonly result: 'SUCCEEDED' | 'FAILED';
+  readonly result: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
 }
 
 export interface SimRun {
@@ -21,6 +22,8 @@ export interface SimRun {
   readonly startMs: number;
   readonly endMs: number;
   readonly succeeded: boolean;
+  /** Databricks cancelled the run at the job's timeout_seconds (TIMED_OUT; a task's: the task timed out). */
+  readonly timedOut?: boolean;
   readonly terminationCode: string;
   readonly terminationType: string;
   readonly tasks: readonly SimTaskRun[];
@@ -59,7 +62,9 @@ export function simulateRun(
   let duration = p.baseDurationS * durationFactor(startMs) * Math.exp(p.durationSigma * normal(...key, 'dur'));
   if (kind === 'duration_regression') duration *= behaviour.factor;
   if (failed) duration *= 0.3 + 0.3 * uniform(...key, 'fdur');
-  const durationMs = Math.round(duration * 1000);
+  // A timeout its runs cannot keep: Databricks cancels the run (or its task) at the limit.
+  const timeout = timedOutAt(p, behaviour, Math.round(duration * 1000));
+  const durationMs = timeout?.runMs ?? Math.round(duration * 1000);
   const endMs = startMs + durationMs;
 
   let upstream = 1;
@@ -67,7 +72,7 @@ export function simulateRun(
     if (p.sources.includes(inc.source) && startMs >= inc.fromMs && startMs < inc.toMs) upstream *= inc.factor;
   }
   const rows = p.targets.map((t, i) => {
-    if (failed) return null;
+    if (failed || timeout) return null;
     if (kind === 'stale_output' && i === 0) return null;
     if (kind === 'zero_rows') return 0;
     let v = t.baseRows * volumeFactor(startMs) * Math.exp(p.rowSigma * normal(...key, 'rows', i)) * upstream;
@@ -76,7 +81,7 @@ export function simulateRun(
   });
 
   const tasks: SimTaskRun[] = [];
-  const per = Math.floor(durationMs / p.tasks.length);
+  const per = Math.floor((timeout?.fullMs ?? durationMs) / p.tasks.length);
   p.tasks.forEach((taskKey, i) => {
     const last = i === p.tasks.length - 1;
     tasks.push({
@@ -84,48 +89,68 @@ export function simulateRun(
       runId: `${runIdOf(p, slot)}${i + 1}`,
       startMs: startMs + i * per,
       endMs: last ? endMs : startMs + (i + 1) * per,
-      result: failed && last ? 'FAILED' : 'SUCCEEDED',
+      result: timeout && last ? 'TIMED_OUT' : failed && last ? 'FAILED' : 'SUCCEEDED',
     });
   });
 
   const checked = Math.max(1, rows[0] ?? rows[1] ?? 0);
   const dataset = p.targets[0]!.name.split('.').pop()!;
-  const expectations: SimRuleResult[] = failed
-    ? []
-    : p.expectations.map((e, i) => {
-        if (p.kind === 'dbt') {
-          // A bad dbt release (a join that fans out) fails its tests on every run, with many rows.
-          const failing =
-            kind === 'expectation_spike'
-              ? Math.max(1, Math.round(checked * 0.002 * Math.exp(0.5 * normal(...key, 'dbtf', i))))
-              : uniform(...key, 'flake', i) < e.failRate
-                ? 1 + Math.floor(uniform(...key, 'flaken', i) * 5)
-                : 0;
+  const expectations: SimRuleResult[] =
+    failed || timeout
+      ? []
+      : p.expectations.map((e, i) => {
+          if (p.kind === 'dbt') {
+            // A bad dbt release (a join that fans out) fails its tests on every run, with many rows.
+            const failing =
+              kind === 'expectation_spike'
+                ? Math.max(1, Math.round(checked * 0.002 * Math.exp(0.5 * normal(...key, 'dbtf', i))))
+                : uniform(...key, 'flake', i) < e.failRate
+                  ? 1 + Math.floor(uniform(...key, 'flaken', i) * 5)
+                  : 0;
+            return {
+              name: e.name,
+              dataset,
+              severity: e.severity,
+              passed: checked - Math.min(checked, failing),
+              failed: Math.min(checked, failing),
+            };
+          }
+          const rate =
+            e.failRate *
+            (kind === 'expectation_spike' ? behaviour.factor : 1) *
+            Math.exp(0.3 * normal(...key, 'exp', i));
+          const failedRecords = Math.min(checked, Math.round(checked * rate + uniform(...key, 'expu', i) - 0.5));
           return {
             name: e.name,
             dataset,
             severity: e.severity,
-            passed: checked - Math.min(checked, failing),
-            failed: Math.min(checked, failing),
+            passed: checked - Math.max(0, failedRecords),
+            failed: Math.max(0, failedRecords),
           };
-        }
-        const rate =
-          e.failRate * (kind === 'expectation_spike' ? behaviour.factor : 1) * Math.exp(0.3 * normal(...key, 'exp', i));
-        const failedRecords = Math.min(checked, Math.round(checked * rate + uniform(...key, 'expu', i) - 0.5));
-        return {
-          name: e.name,
-          dataset,
-          severity: e.severity,
-          passed: checked - Math.max(0, failedRecords),
-          failed: Math.max(0, failedRecords),
-        };
-      });
+        });
   // dbt build runs the tests after the models: a failing test of severity error fails the run
   // once the models are written.
   const testFailed = expectations.some((e) => p.kind === 'dbt' && e.severity === 'error' && e.failed > 0);
   const lastTask = tasks.length - 1;
   if (testFailed) tasks[lastTask] = { ...tasks[lastTask]!, result: 'FAILED' };
 
+  if (timeout) {
+    return {
+      pipeline: p,
+      slot,
+      runId: runIdOf(p, slot),
+      startMs,
+      endMs,
+      succeeded: false,
+      timedOut: timeout.job,
+      // The Jobs API's code for a run the platform cancelled, e.g. past its maximum duration.
+      terminationCode: 'CANCELED',
+      terminationType: 'CLIENT_ERROR',
+      tasks,
+      rows,
+      expectations,
+    };
+  }
   return {
     pipeline: p,
     slot,

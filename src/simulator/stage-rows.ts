@@ -24,7 +24,7 @@ export function stageRowsOf(seed: number, runs: readonly SimRun[], ingested: rea
   for (const r of runs) {
     const p = r.pipeline;
     const slow = r.endMs + LATENCY_MS.lakeflow;
-    const resultState = r.succeeded ? 'SUCCEEDED' : 'FAILED';
+    const resultState = r.succeeded ? 'SUCCEEDED' : r.timedOut ? 'TIMED_OUT' : 'FAILED';
     if (p.resourceType === 'job') {
       stageRuns.push([
         p.id,
@@ -34,7 +34,7 @@ export function stageRowsOf(seed: number, runs: readonly SimRun[], ingested: rea
         r.startMs,
         r.endMs,
         resultState,
-        r.succeeded ? 'SUCCESS' : 'FAILED',
+        r.succeeded ? 'SUCCESS' : r.timedOut ? 'TIMEDOUT' : 'FAILED',
         r.terminationCode,
         r.terminationType,
         JSON.stringify(r.tasks),

@@ -12,6 +12,7 @@ import { dbtTestRows } from './elementary.js';
 import type { DeployPlan, PlannedDeploy } from './plan.js';
 import { RESOURCE_COLUMNS, rowBatch, writeElementary, writeScdRows } from './row-batches.js';
 import { jobSettings, pipelineSpec } from './settings.js';
+import { statedSlaOf, withStatedSla } from './stated-sla.js';
 
 const DAY = 86_400_000;
 
@@ -72,9 +73,10 @@ export async function applyDeploys(
   const current = new Map<string, readonly SqlValue[]>();
   for (const d of deploys) {
     const p = catalog[d.pipelineIndex]!;
+    const sla = p.resourceType === 'job' ? statedSlaOf(p, d) : null;
     const settings =
       p.resourceType === 'job'
-        ? jobSettings(p, d.version, d.behaviour.kind)
+        ? withStatedSla(jobSettings(p, d.version, d.behaviour.kind), sla)
         : pipelineSpec(p, d.version, d.behaviour.kind);
     // A resource deployed twice in one step ends up with its later deploy.
     current.set(p.id, [p.id, d.version, JSON.stringify(settings), d.atMs]);
@@ -83,8 +85,9 @@ export async function applyDeploys(
       d.bundle,
       d.version,
       d.label,
-      d.behaviour.kind,
-      d.behaviour.factor,
+      // A healthy deploy whose settings state a limit its runs keep is told apart, with the limit.
+      d.statedSla ? 'sla_kept' : d.behaviour.kind,
+      d.statedSla ? d.statedSla.seconds : d.behaviour.factor,
       d.atMs,
       p.kind,
       p.cadenceMin,

@@ -7,6 +7,7 @@ import { withConfigEpisodes } from './config-episodes.js';
 import { type Behaviour, buildPlan, type DeployPlan, type PlannedDeploy } from './plan.js';
 import { type SimRun, simulateRun } from './runs.js';
 import { type SourceCommit, sourceCommitsBetween, sourceTablesOf } from './sources.js';
+import { withStatedSlaEpisodes } from './stated-sla.js';
 
 /** The platform and its deployment plan, derived from the spec alone. */
 export interface WorldModel {
@@ -26,7 +27,8 @@ export interface Step {
 export function buildWorldModel(spec: WorldSpec): WorldModel {
   const catalog = buildCatalog(spec);
   const made = buildPlan(spec, catalog);
-  const plan = { ...made, deploys: withConfigEpisodes(made.deploys, catalog, spec.startMs) };
+  const configured = withConfigEpisodes(made.deploys, catalog, spec.startMs);
+  const plan = { ...made, deploys: withStatedSlaEpisodes(configured, catalog, spec.startMs, spec.seed) };
   // pipeline index:slot of the first run after each schema-breaking deploy (it alters the table).
   const schemaBreaks = new Set(
     plan.deploys

@@ -2,6 +2,7 @@
 // written, the error budgets worked out and written beside them, runs judged from the slow plane
 // alone cached, and, when there can be work for it, the rollback step run.
 
+import type { ChainTail } from '../audit/hash-chain.js';
 import { auditVerdictChanges } from '../audit/verdict-changes.js';
 import type { DeploymentEvidence } from '../checks/evidence.js';
 import type { RunRecord } from '../types.js';
@@ -52,10 +53,15 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
   // verdict change is audited, and the check results a verdict rests on are written, before the
   // verdict is: a crash in between writes them again, never leaves a verdict without them. The
   // audit log's recorded head and the watermarks of newly followed pipelines need no such order.
+  let auditTail: ChainTail | null | undefined;
   const recorded = (async () => {
     const heads: Promise<unknown>[] = [];
     await Promise.all([
-      auditVerdictChanges(wh, decided.changed, decided.verdicts, nowMs, found.auditTail, (h) => heads.push(h)),
+      auditVerdictChanges(wh, decided.changed, decided.verdicts, nowMs, found.auditTail, (h) => heads.push(h)).then(
+        (t) => {
+          auditTail = t;
+        },
+      ),
       writeCheckResults(wh, decided.results, tickId, nowMs),
       Object.keys(gathered.newMarks).length ? writeWatermarks(wh, gathered.newMarks, nowMs) : null,
     ]);
@@ -76,7 +82,7 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
   ]);
   const rollbacks =
     deps.rollback && rollbackDue
-      ? await runRollbackStep({ wh, ws: deps.ws, ...deps.rollback }, tickId, nowMs, rollbackWork)
+      ? await runRollbackStep({ wh, ws: deps.ws, ...deps.rollback }, tickId, nowMs, rollbackWork, auditTail)
       : null;
   return { budgets: budgetSummary, rollbacks };
 }

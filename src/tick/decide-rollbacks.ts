@@ -4,7 +4,9 @@
 // a decision's facts are read for all candidates at once.
 
 import { randomUUID } from 'node:crypto';
-import { appendAudit } from '../audit/audit-log.js';
+import { allDone } from '../all-done.js';
+import { AuditWriter } from '../audit/audit-writer.js';
+import type { ChainTail } from '../audit/hash-chain.js';
 import type { Logger } from '../log.js';
 import { decisionEntries } from '../rollback/audit-entries.js';
 import type { Dispatcher } from '../rollback/ci/dispatcher.js';
@@ -51,9 +53,11 @@ export async function runRollbackStep(
   tickId: string,
   nowMs: number,
   work?: Promise<RollbackWork>,
+  /** The audit log's last entry as the tick left it, where known. */
+  auditTail?: ChainTail | null,
 ): Promise<RollbackTickSummary> {
   try {
-    return await decideRollbacks(deps, tickId, nowMs, work);
+    return await decideRollbacks(deps, tickId, nowMs, work, auditTail);
   } catch (e) {
     deps.log?.error({ err: (e as Error).message }, 'rollback step failed; open rollbacks resume next tick');
     return { decided: [], executed: [], errors: [(e as Error).message] };
@@ -73,11 +77,27 @@ export async function decideRollbacks(
   nowMs: number,
   /** The work, read already (see readRollbackWork); by default read now. */
   early?: Promise<RollbackWork>,
+  auditTail?: ChainTail | null,
+): Promise<RollbackTickSummary> {
+  const audit = new AuditWriter(deps.wh, auditTail);
+  try {
+    return await decideWith(deps, tickId, nowMs, audit, early);
+  } finally {
+    await audit.settle();
+  }
+}
+
+async function decideWith(
+  deps: RollbackDeps,
+  tickId: string,
+  nowMs: number,
+  audit: AuditWriter,
+  early?: Promise<RollbackWork>,
 ): Promise<RollbackTickSummary> {
   const { wh, policy } = deps;
   const work = await (early ?? readRollbackWork(deps, nowMs));
   const errors = [...work.errors];
-  const decided = work.decide.length ? await decide(deps, work.decide, nowMs) : [];
+  const decided = work.decide.length ? await decide(deps, work.decide, nowMs, audit) : [];
   const resume: ResumeWork[] = [
     ...work.resume,
     ...decided
@@ -96,7 +116,7 @@ export async function decideRollbacks(
         rollbackId: w.row.rollbackId,
         deploymentId: w.row.deploymentId,
         result: await executeRollback(
-          { wh, ws: deps.ws, policy, dispatcher: deps.dispatcher ?? null, holder },
+          { wh, ws: deps.ws, policy, dispatcher: deps.dispatcher ?? null, holder, audit },
           w,
           nowMs,
         ),
@@ -119,7 +139,12 @@ export async function decideRollbacks(
   };
 }
 
-async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], nowMs: number): Promise<DecisionRecord[]> {
+async function decide(
+  deps: RollbackDeps,
+  candidates: readonly DecideWork[],
+  nowMs: number,
+  audit: AuditWriter,
+): Promise<DecisionRecord[]> {
   const { wh, policy } = deps;
   const pairs = candidates.map((c) => ({ bundle: c.deployment.bundle, target: c.deployment.target }));
   const windowMs = Math.max(policy.cap.windowHours * HOUR, policy.coolDownMinutes * 60_000);
@@ -148,12 +173,15 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
   const targets = failedRecords
     .map((f) => selectTarget(f, versions).target?.deploymentId)
     .filter((x): x is string => x !== undefined);
-  const snapshots = await readSnapshots(wh, [...failedRecords.map((f) => f.deploymentId), ...targets]);
-  const code = await readCode(wh, [...failedRecords.map((f) => f.deploymentId), ...targets]);
-  const schemaChanges = await readSchemaChanges(
-    wh,
-    failedRecords.flatMap((f) => f.resources.map((r) => ({ subjectId: r.id, sinceMs: f.finishedMs }))),
-  );
+  const involved = [...failedRecords.map((f) => f.deploymentId), ...targets];
+  const [snapshots, code, schemaChanges] = await allDone([
+    readSnapshots(wh, involved),
+    readCode(wh, involved),
+    readSchemaChanges(
+      wh,
+      failedRecords.flatMap((f) => f.resources.map((r) => ({ subjectId: r.id, sinceMs: f.finishedMs }))),
+    ),
+  ]);
   const planned = failedRecords.map((failed, i) => {
     const ids = new Set(failed.resources.map((r) => r.id));
     const plan = planRollback({
@@ -178,35 +206,40 @@ async function decide(deps: RollbackDeps, candidates: readonly DecideWork[], now
   });
   // How each resource a rollback will restore looks now: a change made after this, by hand, stops
   // the restore instead of being overwritten (read only for rollbacks that will act).
-  const records: DecisionRecord[] = [];
-  for (const r of planned)
-    records.push({
+  const records: DecisionRecord[] = await Promise.all(
+    planned.map(async (r) => ({
       ...r,
       marks: r.decision.state === 'REQUESTED' ? await readMarks(deps.ws, r.plan.restore, nowMs) : [],
-    });
+    })),
+  );
   // The decision is on record before anything acts on it. The ledger row goes last: once it
   // exists the deployment is no longer a candidate, so quarantine and pages must already be done.
-  await appendAudit(
-    wh,
+  // Quarantine and pages write different tables and go together; pages, all to the verdicts
+  // table, one after another (Delta refuses concurrent writes to one table's files).
+  await audit.append(
     records.flatMap((r) => decisionEntries(r.plan, r.decision, nowMs)),
     nowMs,
   );
-  await quarantine(
-    wh,
-    records.map((r) => r.plan),
-    nowMs,
-  );
-  for (const r of records.filter((x) => x.decision.pages)) {
-    const why = r.decision.reasons.join('; ');
-    await markVerdict(
+  await allDone([
+    quarantine(
       wh,
-      r.plan.deploymentId,
-      'FAILED',
-      `${r.plan.cause} | automatic rollback BLOCKED: ${why}`,
-      `rollback BLOCKED (${r.plan.safety}): ${why}`,
+      records.map((r) => r.plan),
       nowMs,
-    );
-  }
+    ),
+    (async () => {
+      for (const r of records.filter((x) => x.decision.pages)) {
+        const why = r.decision.reasons.join('; ');
+        await markVerdict(
+          wh,
+          r.plan.deploymentId,
+          'FAILED',
+          `${r.plan.cause} | automatic rollback BLOCKED: ${why}`,
+          `rollback BLOCKED (${r.plan.safety}): ${why}`,
+          nowMs,
+        );
+      }
+    })(),
+  ]);
   await insertDecisions(wh, records, nowMs);
   return records;
 }

@@ -13,6 +13,7 @@ import { type ActiveDeployment, readDeployments, readMarks, type TickMarks } fro
 import { type ReadTable, settled, startReads } from './overlap.js';
 import { type PipelineEvidence, pipelineEvidence, readFollowedEvents, readPipelineEvents } from './pipeline-events.js';
 import { listNewRuns, readSlowPending } from './runs.js';
+import { readStatedSlas, type StatedSlasRead, statedJobIds } from './stated-slas-read.js';
 import type { TickDeps } from './types.js';
 
 const HOUR = 3_600_000;
@@ -58,6 +59,12 @@ export interface Discovery {
    * to the due ones (lineageIndex) instead of waiting on a read of its own.
    */
   readonly lineage: Promise<Row[]>;
+  /**
+   * The limits every open deployment's jobs state (timeouts, duration health rules), read beside
+   * the listing: a run that merely started is evidence against them, as against a policy SLA, and
+   * gathering hands them to the due deployments instead of reading them again.
+   */
+  readonly stated?: Promise<StatedSlasRead>;
   /** Where the next tick's runs listing and event-log read start. */
   readonly runsFromMs: number;
   readonly eventLogFromMs: number | null;
@@ -84,6 +91,8 @@ interface DiscoverReads {
   slowPending: Set<number>;
   /** Lineage of every open deployment's jobs and pipelines, read beside the runs listing (see Discovery.lineage). */
   lineage: Row[];
+  /** The limits the open deployments' jobs state (see Discovery.stated). */
+  stated: StatedSlasRead;
 }
 
 export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery> {
@@ -116,6 +125,7 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
           nowMs - LINEAGE_LOOKBACK_MS,
         ),
     },
+    stated: { after: ['deployments'], run: async (a) => readStatedSlas(wh, (await a('deployments')).active) },
     slowPending: {
       after: ['marks', 'deployments'],
       run: async (a) =>
@@ -127,10 +137,11 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
   };
   const started = startReads(reads);
   const [marks, opened] = await Promise.all([started.marks, started.deployments]);
-  const [listing, events, pending] = await Promise.all([
+  const [listing, events, pending, stated] = await Promise.all([
     settled(started.listing),
     settled(started.events),
     settled(started.slowPending),
+    settled(started.stated),
   ]);
   const lastTickMs = lastTickOf(marks);
   const open = openOf(marks, opened);
@@ -144,7 +155,8 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
     });
   }
   const slowPending = new Set((pending.ok ? [...pending.value].map((i) => open[i]!) : open).map(idOf));
-  const fresh = freshEvidence(deps, opened.active, lastTickMs);
+  // A failed read of the stated limits is reported by gathering, to the deployments it leaves unjudged by them.
+  const fresh = freshEvidence(deps, opened.active, lastTickMs, stated.ok ? statedJobIds(stated.value) : new Set());
   let runsFromMs = runsFromOf(marks);
   let newRuns = 0;
   if (listing.ok) {
@@ -174,7 +186,8 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
     slowPending.has(idOf(a)) ||
     (nowMs % HOUR >= HOURLY_FROM_MS && Math.floor(a.judgedAtMs / HOUR) < Math.floor(nowMs / HOUR)) ||
     (a.recheckAtMs !== null && a.recheckAtMs <= nowMs) ||
-    a.deployment.resources.some((r) => fresh.touched.has(r.id));
+    a.deployment.resources.some((r) => fresh.touched.has(r.id)) ||
+    fresh.startedSince(a);
   return {
     active: opened.active,
     due: opened.active.filter(isDue),
@@ -191,6 +204,7 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
     eventLogFromMs,
     errors,
     lineage: started.lineage,
+    stated: started.stated,
     deferred: 0,
     firstReads: 0,
   };
@@ -217,17 +231,29 @@ function followedPipelines(marks: ReadonlyMap<string, number>): string[] {
  * and the subjects they touch. Only touched subjects (plus deployments that are new, due a
  * time-based re-check, waiting on the slow plane or unjudged this hour) are judged again.
  */
-function freshEvidence(deps: TickDeps, active: readonly ActiveDeployment[], lastTickMs: number) {
-  // A run that only started brings no evidence, except against an SLA its resource is held to.
+function freshEvidence(
+  deps: TickDeps,
+  active: readonly ActiveDeployment[],
+  lastTickMs: number,
+  statedOf: ReadonlySet<string>,
+) {
+  // A run that only started brings no evidence, except against an SLA its resource is held to: the
+  // policy's, or the job's or a task's own limit where the policy leaves those on.
   const underSla = new Set(
     active.flatMap((a) => {
       const own = deps.policies?.forBundle(a.deployment.bundle) ?? deps.policy;
-      return a.deployment.resources.filter((r) => slaSecondsFor(own, r, r.key) !== null).map((r) => r.id);
+      const held = (r: ActiveDeployment['deployment']['resources'][number]) =>
+        slaSecondsFor(own, r, r.key) !== null ||
+        (own.slaFromSettings && r.type === 'job' && statedOf.has(`${a.deployment.deploymentId}/${r.id}`));
+      return a.deployment.resources.filter(held).map((r) => r.id);
     }),
   );
   // The reads reach further back than the last tick; what they saw before it is cached already.
   const recentMs = lastTickMs - MINUTE;
-  const evidenceOf = (r: RunRecord) => (r.endMs !== null && r.endMs > recentMs) || underSla.has(r.subjectId);
+  const evidenceOf = (r: RunRecord) => r.endMs !== null && r.endMs > recentMs;
+  // A start under an SLA is judged once, to learn when the run will cross it: the listing's overlap
+  // shows the same start to two ticks, so it is new only to a deployment not judged since.
+  const started = new Map<string, number>();
   const changedSince = (r: RunRecord) => r.startMs > recentMs || (r.endMs !== null && r.endMs > recentMs);
   const runs: RunRecord[] = [];
   const commits: FlowCommit[] = [];
@@ -237,8 +263,15 @@ function freshEvidence(deps: TickDeps, active: readonly ActiveDeployment[], last
     const freshWrites = writes.filter((w) => w.timestampMs > recentMs);
     runs.push(...changed);
     commits.push(...freshWrites);
-    for (const r of changed) if (evidenceOf(r)) touched.add(r.subjectId);
+    for (const r of changed) {
+      if (evidenceOf(r)) touched.add(r.subjectId);
+      else if (underSla.has(r.subjectId) && r.startMs > recentMs)
+        started.set(r.subjectId, Math.min(started.get(r.subjectId) ?? Infinity, r.startMs));
+    }
     for (const w of freshWrites) touched.add(w.subjectId);
   };
-  return { runs, commits, touched, add };
+  /** Whether a run of one of its resources started under an SLA since the deployment was last judged. */
+  const startedSince = (a: ActiveDeployment) =>
+    a.deployment.resources.some((r) => (started.get(r.id) ?? -Infinity) > (a.judgedAtMs ?? -Infinity));
+  return { runs, commits, touched, add, startedSince };
 }

@@ -8,6 +8,7 @@ import type { BacklogSample, ExpectationRecord, MeasurementError, RunRecord, Tab
 import { backlogOf, expectationsOf, type FlowCommit } from './flow-metrics.js';
 import { type LineageIndex, subjectOf } from './lineage.js';
 import type { ActiveDeployment } from './open.js';
+import type { StatedSlasIndex } from './stated-slas-read.js';
 
 const DAY = 86_400_000;
 /** How far back expectation and backlog baselines reach: enough runs for their tests (spec §5: k >= 5). */
@@ -37,6 +38,8 @@ export interface EvidenceIndex {
   readonly dbtErrorsOf: ReadonlyMap<string, readonly MeasurementError[]>;
   /** The errors every deployment carries (runs and writes that could not be measured). */
   readonly measurementErrors: readonly MeasurementError[];
+  /** The limits each deployment's jobs state (timeouts, duration health rules), by deployment and job id. */
+  readonly statedOf?: StatedSlasIndex;
   /** Settings before and after, by deployment id (the config check); absent where not read. */
   readonly settingsOf?: ReadonlyMap<string, readonly SettingsChange[]>;
   /** When the settings could not be read: every subject's config check is unmeasured. */
@@ -68,6 +71,7 @@ export function assembleEvidence(
         ...(ix.dbtOf.get(ref.id) ?? []).filter((t) => t.timestampMs >= since),
       ],
       backlog: recent.map(backlogOf).filter((b): b is BacklogSample => b !== null),
+      stated: ix.statedOf?.get(a.deployment.deploymentId)?.get(ref.id) ?? null,
     };
   });
   const sources = new Set(subjects.flatMap((s) => s.subject.sourceTables));

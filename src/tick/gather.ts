@@ -5,74 +5,25 @@
 
 import { baselineHorizons } from '../checks/baseline-window.js';
 import type { DeploymentEvidence } from '../checks/evidence.js';
-import type { Policy } from '../checks/policy.js';
 import type { ExpectationRecord, MeasurementError, RunRecord } from '../types.js';
-import type { HistoryEntry, Row, Warehouse } from '../warehouse/port.js';
+import type { HistoryEntry, Warehouse } from '../warehouse/port.js';
 import { readBudgetContext } from './budgets.js';
 import { readControlGroup } from './control-group-read.js';
 import { readDbtTests } from './dbt-tests.js';
 import type { Discovery } from './discover.js';
 import { assembleEvidence, type EvidenceIndex, groupBy, RULES_BASELINE_MS } from './evidence-assembly.js';
 import { type EvidenceTables, followPipelines, lastRunEnds, tablesOf } from './evidence-tables.js';
-import type { FlowCommit } from './flow-metrics.js';
+import type { Gathered, GatheredEvidence, GatherInput } from './gather-types.js';
 import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, readLineageRows } from './lineage.js';
 import { MONITOR_LOOKBACK_MS, type MonitorsRead, monitorsWanted, readMonitors } from './monitors-read.js';
-import type { ActiveDeployment } from './open.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
 import { readSettings } from './settings-read.js';
+import { readStatedSlas, type StatedSlasRead } from './stated-slas-read.js';
 import { commitRows, prefetchHistory, readTableWrites } from './table-history.js';
 import type { TickDeps } from './types.js';
 
-export interface GatherInput {
-  readonly active: readonly ActiveDeployment[];
-  readonly nowMs: number;
-  /** Subjects with a run that finished since the last tick. */
-  readonly finishedSince: ReadonlySet<string>;
-  readonly marks: ReadonlyMap<string, number>;
-  /** Baseline days and window. */
-  readonly policy: Policy;
-  /** The tick's errors so far; gathering adds its own. Runs and writes errors go to every deployment. */
-  readonly errors: MeasurementError[];
-  /** Flow commits read this tick and not merged yet. */
-  readonly pendingCommits?: readonly FlowCommit[];
-  /** The tick's own write to the run cache, still in flight: what writes the cache again waits for it. */
-  readonly runsCached?: Promise<unknown>;
-  /** The runs that write carries, laid over the runs read instead of waiting for it. */
-  readonly pendingRuns?: readonly RunRecord[];
-  /** When the last tick ran: a table a run has written since is probably due a history read. */
-  readonly lastTickMs?: number;
-  /**
-   * Where the baselines start, when not at those of `active` (a catching-up tick judges a slice
-   * of the deployments due): a table's history is read once, back to the oldest baseline due.
-   */
-  readonly horizonFromMs?: number;
-  /** Lineage rows read already for these deployments and maybe more (see Discovery.lineage). */
-  readonly lineage?: Promise<Row[]>;
-  /** Each bundle's own policy, for which of Databricks' monitors its deployments are judged by. */
-  readonly policyFor?: (bundle: string) => Policy;
-  /** Where a monitor that cannot be read is reported (a warning, never a measurement error). */
-  readonly warn?: (message: string) => void;
-}
-
-export interface GatheredEvidence {
-  /** Each deployment's evidence, in the order given, without its control group. */
-  readonly evidence: readonly DeploymentEvidence[];
-  /** Watermarks this gathering sets (pipelines followed for the first time). */
-  readonly newMarks: Readonly<Record<string, number>>;
-  /**
-   * The history read written to the commit cache: still on its way when the evidence is handed
-   * out, awaited before anything of the tick reads that cache again or the tick is recorded.
-   */
-  readonly cacheWritten: Promise<unknown>;
-  /** The evidence of every deployment, with the control group read for the ones named. */
-  withControlGroup(ids: ReadonlySet<string>): Promise<DeploymentEvidence[]>;
-}
-
-export interface Gathered extends GatheredEvidence {
-  /** The error budgets' context (deployments and tags of the judged bundles), read beside the evidence. */
-  readonly budgetContext: Promise<Row[]> | undefined;
-}
+export type { Gathered, GatheredEvidence, GatherInput } from './gather-types.js';
 
 export async function gather(deps: TickDeps, found: Discovery, nowMs: number): Promise<Gathered> {
   const { wh } = deps;
@@ -98,6 +49,7 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
     lastTickMs: found.lastTickMs,
     ...(found.horizonFromMs === undefined ? {} : { horizonFromMs: found.horizonFromMs }),
     lineage: found.lineage,
+    ...(found.stated ? { stated: found.stated } : {}),
     ...(deps.policies ? { policyFor: (b: string) => deps.policies!.forBundle(b) } : {}),
     ...(deps.log ? { warn: (m: string) => deps.log!.warn({ source: 'monitors' }, m) } : {}),
   };
@@ -110,7 +62,12 @@ export async function gather(deps: TickDeps, found: Discovery, nowMs: number): P
       : null;
   // Nothing the tick started is still running when it ends (a warehouse closed under a statement
   // hangs): the lineage read beside the listing is awaited even when nothing was due.
-  await Promise.all([runsCached, commitsMerged, found.lineage.catch(() => undefined)]);
+  await Promise.all([
+    runsCached,
+    commitsMerged,
+    found.lineage.catch(() => undefined),
+    found.stated?.catch(() => undefined),
+  ]);
   return { ...(gathered ?? NOTHING_GATHERED), budgetContext };
 }
 
@@ -133,6 +90,8 @@ interface EvidenceReads {
   follow: { rereadRuns: boolean; errors: MeasurementError[]; newMarks: Record<string, number> };
   runs: { runs: RunRecord[]; error: string | null };
   writes: Awaited<ReturnType<typeof readTableWrites>>;
+  /** The limits the deployed jobs state: their hard SLAs where the policy sets none. */
+  stated: StatedSlasRead;
   /** Databricks' own monitors, for the deployments whose policy reads them. */
   monitors: MonitorsRead;
   /** Settings before and after each deployment, for the config check; the error when they could not be read. */
@@ -180,8 +139,10 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
           (e: Error) => ({ records: [], errors: jobIds.map((id) => dbtError(id, e)) }),
         ),
     },
+    // Never fails: a failed read is an error beside an empty index, and only the policy's SLAs apply.
+    stated: { after: [], run: () => input.stated ?? readStatedSlas(wh, active) },
     // The tick's own write to the run cache is still on its way: its runs are laid over the read.
-    cachedRuns: { after: [], run: () => readRuns(wh, ids, since, input.pendingRuns ?? []) },
+    cachedRuns: { after: [], run: () => readRuns(wh, ids, since, input.pendingRuns ?? [], firstDeployMs) },
     follow: {
       after: ['lineage'],
       run: async (a) => followPipelines(wh, tables((await a('lineage')).index), input, since),
@@ -192,7 +153,9 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
       after: ['follow', 'cachedRuns'],
       run: async (a) => {
         try {
-          const runs = (await a('follow')).rereadRuns ? await readRuns(wh, ids, since) : await a('cachedRuns');
+          const runs = (await a('follow')).rereadRuns
+            ? await readRuns(wh, ids, since, [], firstDeployMs)
+            : await a('cachedRuns');
           return { runs, error: null };
         } catch (e) {
           return { runs: [], error: (e as Error).message };
@@ -262,14 +225,16 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const hist = await started.writes;
   // Pages of history nobody needed are dropped, once read: no statement outlives the gathering.
   await Promise.all((await started.prefetch).values());
-  const [runs, dbt, monitors, settings] = await Promise.all([
+  const [runs, dbt, monitors, settings, stated] = await Promise.all([
     started.runs,
     started.dbt,
     started.monitors,
     started.settings,
+    started.stated,
   ]);
   for (const w of monitors.warnings) input.warn?.(w);
   errors.push(...hist.errors);
+  if (stated.error) errors.push(stated.error);
   const t = tables(lineage.index);
   const ix: EvidenceIndex = {
     lineage: lineage.index,
@@ -280,6 +245,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     dbtOf: groupBy(dbt.records, (r) => r.subjectId),
     dbtErrorsOf: groupBy(dbt.errors, (e) => e.subject),
     measurementErrors: errors.filter((e) => e.kind === 'writes' || e.kind === 'runs'),
+    statedOf: stated.index,
     settingsOf: settings.byDeployment,
     settingsError: settings.error,
   };

@@ -2,6 +2,7 @@
 // core in the middle (judge, decide) is pure; everything around it goes through the Warehouse and
 // Workspace ports. Which reads of a step overlap is said in that step's table of reads.
 
+import { backfillStep } from '../backfill/tick-step.js';
 import { apply } from './apply.js';
 import { catchUp } from './catch-up.js';
 import { decide } from './decide.js';
@@ -18,7 +19,9 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const tickId = `tick-${nowMs}`;
   // What is under verification, what is new since the last tick, and so which deployments are due.
   // Catching up (a first tick, or one after an outage), only a slice of the deployments without a verdict.
-  const found = await catchUp(deps, await discover(deps, nowMs), nowMs);
+  // A new installation first judges its history, a slice a tick, within the same bound on first reads.
+  const backfilled = await backfillStep(deps, await discover(deps, nowMs), nowMs);
+  const found = await catchUp({ ...deps, firstReadsPerTick: backfilled.firstReadsLeft }, backfilled.found, nowMs);
   // Their evidence, one statement per kind for all of them; the caches are topped up on the way.
   const gathered = await gather(deps, found, nowMs);
   // Every check, under each bundle's own policy; the control group only where volume fails.

@@ -3,7 +3,7 @@
 
 import { type Horizon, withinHorizon } from '../checks/baseline-window.js';
 import { failureCause, normalizeResult, runFromApi } from '../evidence/normalize.js';
-import type { RunRecord } from '../types.js';
+import type { RunRecord, TaskRunRecord } from '../types.js';
 import { indexedRows } from '../warehouse/id-rows.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
@@ -53,6 +53,26 @@ export async function listNewRuns(
   return { runs, nextWatermarkMs: Math.min(oldestRunning, nowMs - 2 * 60_000) };
 }
 
+/**
+ * The run cache's task_runs column: the run's task runs with their times, [task_key, start_ms,
+ * end_ms, result] each, where the source gives them (the Jobs API listing, job_task_run_timeline),
+ * so a task's own SLA is still judged once the run has left the listing; NULL where it does not.
+ */
+export function taskRunsColumn(tasks: readonly TaskRunRecord[] | undefined): string | null {
+  return tasks?.length ? JSON.stringify(tasks.map((t) => [t.taskKey, t.startMs, t.endMs, t.result])) : null;
+}
+
+export function fromTaskRunsColumn(text: unknown): TaskRunRecord[] | undefined {
+  if (!text) return undefined;
+  const v = JSON.parse(String(text)) as [string, number, number | null, string][];
+  return v.map(([taskKey, startMs, endMs, result]) => ({
+    taskKey,
+    startMs,
+    endMs,
+    result: result as TaskRunRecord['result'],
+  }));
+}
+
 export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowBatch {
   return {
     columns: [
@@ -66,6 +86,7 @@ export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowB
       { name: 'failed_tasks', type: 'STRING' },
       { name: 'plane', type: 'STRING' },
       { name: 'observed_at', type: 'TIMESTAMP' },
+      { name: 'task_runs', type: 'STRING' },
     ],
     rows: runs.map((r) => [
       r.runId,
@@ -78,6 +99,7 @@ export function observedRunRows(runs: readonly RunRecord[], nowMs: number): RowB
       JSON.stringify(r.failedTasks),
       r.plane,
       nowMs,
+      taskRunsColumn(r.tasks),
     ]),
   };
 }
@@ -122,15 +144,18 @@ export async function readRuns(
   ids: readonly string[],
   since: Horizon,
   pending: readonly RunRecord[] = [],
+  tasksSinceMs: number = since.sinceMs,
 ): Promise<RunRecord[]> {
   if (ids.length === 0) return [];
   const subjects = [...new Set(ids)];
   const rows = await wh.query(
     'tick/runs',
-    { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs },
+    { since_ms: since.sinceMs, weekday_since_ms: since.weekdaySinceMs, tasks_since_ms: tasksSinceMs },
     indexedRows(subjects, 'id'),
   );
   const byId = new Map<string, RunRecord>();
+  /** Task runs from the system tables, by job run id: given to the runs that know none of their own. */
+  const slowTasks = new Map<string, TaskRunRecord[]>();
   /** Runs whose record came from the run cache, where the pending runs merge into it. */
   const cached = new Set<string>();
   for (const r of rows) {
@@ -138,6 +163,11 @@ export async function readRuns(
     const subjectId = subjects[Number(r.idx)]!;
     const runId = String(r.run_id);
     const startMs = Number(r.start_ms);
+    if (r.task_key !== null && r.task_key !== undefined) {
+      const at = slowTasks.get(runId) ?? slowTasks.set(runId, []).get(runId)!;
+      at.push({ taskKey: String(r.task_key), startMs, endMs, result: normalizeResult(r.raw_result as string | null) });
+      continue;
+    }
     // Records are built field by field: an object spread with fields after it took a slow path
     // that cost more than the statement on baselines of thousands of runs.
     let rec: RunRecord;
@@ -153,6 +183,8 @@ export async function readRuns(
         failedTasks: r.failed_tasks ? (JSON.parse(String(r.failed_tasks)) as string[]) : [],
         plane: r.plane === 'slow' ? 'slow' : 'fast',
       };
+      const tasks = fromTaskRunsColumn(r.task_runs);
+      if (tasks) rec = { ...rec, tasks };
     } else {
       // The slow plane always has a result state; NULL means the run simply succeeded.
       const raw = (r.raw_result as string | null) ?? 'SUCCEEDED';
@@ -176,6 +208,10 @@ export async function readRuns(
       if (r.cached === true) cached.add(runId);
     }
   }
+  slowTasks.forEach((tasks, runId) => {
+    const rec = byId.get(runId);
+    if (rec && !rec.tasks) byId.set(runId, { ...rec, tasks: tasks.sort((a, b) => a.startMs - b.startMs) });
+  });
   const wanted = new Set(subjects);
   for (const s of pending) {
     if (!wanted.has(s.subjectId)) continue;
@@ -203,5 +239,7 @@ export function mergedRun(t: RunRecord | null, s: RunRecord): RunRecord {
     cause: keep.cause,
     failedTasks: s.failedTasks,
     plane: keep.plane,
+    // As the MERGE keeps the task runs of the new sighting, else those cached.
+    ...(s.tasks || t.tasks ? { tasks: s.tasks ?? t.tasks } : {}),
   };
 }

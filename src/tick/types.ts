@@ -41,6 +41,11 @@ export interface TickDeps {
   readonly firstReadsPerTick?: number;
   /** Where the tick warns of what it judged without (a monitor it cannot read); silent without it. */
   readonly log?: Logger;
+  /**
+   * Days of history a new installation judges, a slice a tick, before its ticks go on as usual
+   * (src/backfill/tick-step.ts); without it, or 0, the tick judges only its look-back window.
+   */
+  readonly backfillDays?: number;
 }
 
 export interface TickSummary {

@@ -15,6 +15,10 @@ export interface ApiRunStatus {
 export interface ApiTaskRun {
   readonly task_key: string;
   readonly run_id: number | string;
+  /** Epoch ms; 0 before the task starts. */
+  readonly start_time?: number;
+  /** Epoch ms; 0 while the task runs. */
+  readonly end_time?: number;
   readonly state?: ApiRunState;
   readonly status?: ApiRunStatus;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditLog } from '../../src/audit/audit-log.js';
+import { AuditWriter } from '../../src/audit/audit-writer.js';
 import type { AuditEntry } from '../../src/audit/hash-chain.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
@@ -21,10 +22,17 @@ async function freshWarehouse(): Promise<DuckDbWarehouse> {
 describe('audit log in the embedded warehouse', () => {
   it('appends a chain that verifies, and records an event key once', async () => {
     const wh = await freshWarehouse();
-    expect(await appendAudit(wh, [entry('a'), entry('b')], 1)).toEqual({ appended: 2, alreadyRecorded: 0 });
-    expect(await appendAudit(wh, [entry('b'), entry('c')], 2)).toEqual({ appended: 1, alreadyRecorded: 1 });
+    expect(await appendAudit(wh, [entry('a'), entry('b')], 1)).toMatchObject({
+      appended: 2,
+      alreadyRecorded: 0,
+      tail: { seq: 2 },
+    });
+    const second = await appendAudit(wh, [entry('b'), entry('c')], 2);
+    expect(second).toMatchObject({ appended: 1, alreadyRecorded: 1 });
     const v = await verifyAuditLog(wh);
     expect(v).toMatchObject({ ok: true, rows: 3, head: { seq: 3 } });
+    // The tail an append returns is the log's last entry: the next append can chain on it.
+    expect(second.tail).toEqual(v.head);
     await wh.close();
   });
 
@@ -70,14 +78,17 @@ describe('audit log in the embedded warehouse', () => {
     await appendAudit(wh, [entry('a'), entry('b')], 1);
     const head = (await verifyAuditLog(wh)).head;
     let before = wh.stats.statements;
-    expect(await appendAudit(wh, [entry('c')], 2, head)).toEqual({ appended: 1, alreadyRecorded: 0 });
+    expect(await appendAudit(wh, [entry('c')], 2, head)).toMatchObject({ appended: 1, alreadyRecorded: 0 });
     expect(wh.stats.statements - before).toBe(2);
     // The same tail again is stale now: the append inserts nothing, and the writer re-reads it.
-    expect(await appendAudit(wh, [entry('d')], 3, head)).toEqual({ appended: 1, alreadyRecorded: 0 });
+    expect(await appendAudit(wh, [entry('d')], 3, head)).toMatchObject({ appended: 1, alreadyRecorded: 0 });
     // A retried tick: one of its entries is recorded, so none goes in on the known tail.
     const now = (await verifyAuditLog(wh)).head;
     before = wh.stats.statements;
-    expect(await appendAudit(wh, [entry('d'), entry('e')], 4, now)).toEqual({ appended: 1, alreadyRecorded: 1 });
+    expect(await appendAudit(wh, [entry('d'), entry('e')], 4, now)).toMatchObject({
+      appended: 1,
+      alreadyRecorded: 1,
+    });
     expect(wh.stats.statements - before).toBeGreaterThan(2);
     const v = await verifyAuditLog(wh);
     expect(v.findings).toEqual([]);
@@ -85,6 +96,30 @@ describe('audit log in the embedded warehouse', () => {
     expect(
       (await wh.session.all('SELECT event_key FROM postflight.audit_log ORDER BY seq')).map((r) => r.event_key),
     ).toEqual(['a', 'b', 'c', 'd', 'e']);
+    await wh.close();
+  });
+
+  it('chains a writer’s appends on the tail the one before left: one statement each after the first', async () => {
+    const wh = await freshWarehouse();
+    const writer = new AuditWriter(wh);
+    await writer.append([entry('a')], 1);
+    let before = wh.stats.statements;
+    await writer.append([entry('b')], 2);
+    await writer.append([entry('c'), entry('d')], 3);
+    // The inserts alone wait on each other; the recorded head's writes are settled at the end.
+    expect(wh.stats.statements - before).toBe(4);
+    await writer.settle();
+    // Another writer moves the log on: the first writer's tail is stale, its insert finds out and it reads the tail.
+    await appendAudit(wh, [entry('e')], 4);
+    before = wh.stats.statements;
+    await writer.append([entry('f')], 5);
+    expect(wh.stats.statements - before).toBeGreaterThan(2);
+    await writer.settle();
+    const v = await verifyAuditLog(wh);
+    expect(v.findings).toEqual([]);
+    expect(v.head).toMatchObject({ seq: 6 });
+    const heads = await wh.session.all('SELECT seq FROM postflight.audit_head');
+    expect(heads.map((r) => Number(r.seq))).toEqual([6]);
     await wh.close();
   });
 });

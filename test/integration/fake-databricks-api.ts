@@ -32,6 +32,23 @@ export interface KeptPipeline {
   loseNextAnswer?: boolean;
 }
 
+/** A job run as the Jobs API keeps it: end_time (and a task's) is when it ends or ended. */
+export interface KeptRun {
+  readonly run_id: number;
+  readonly job_id: number;
+  readonly start_time: number;
+  readonly end_time: number;
+  readonly result_state: string;
+  readonly termination_code?: string;
+  readonly tasks: ReadonlyArray<{
+    readonly task_key: string;
+    readonly run_id: number;
+    readonly start_time: number;
+    readonly end_time: number;
+    readonly result_state: string;
+  }>;
+}
+
 export class FakeDatabricksApi {
   readonly requests: Recorded[] = [];
   readonly #routes = new Map<string, Array<Scripted | ((req: Recorded) => Scripted)>>();
@@ -121,6 +138,64 @@ export class FakeDatabricksApi {
       return { body: {} };
     });
     return kept;
+  }
+
+  /**
+   * Job runs as jobs/runs/list answers them: started within [start_time_from, start_time_to], most
+   * recently started first, `limit` (1 to 25, default 20) a page, `page_token` for the next; task
+   * runs only with expand_tasks=true, each with its start_time and end_time (epoch ms, 0 until it
+   * starts or ends) and its state as of `nowMs`. A run whose end is past `nowMs` is still running.
+   */
+  jobRuns(runs: readonly KeptRun[], nowMs: number): void {
+    const state = (startMs: number, endMs: number, result: string) =>
+      startMs === 0 || startMs > nowMs
+        ? { life_cycle_state: 'PENDING' }
+        : endMs === 0 || endMs > nowMs
+          ? { life_cycle_state: 'RUNNING' }
+          : { life_cycle_state: 'TERMINATED', result_state: result };
+    const at = (ms: number) => (ms === 0 || ms > nowMs ? 0 : ms);
+    this.on('GET /api/2.2/jobs/runs/list', (req) => {
+      const q = req.query;
+      const bad = (message: string) => ({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message } });
+      const limit = Number(q.get('limit') ?? 20);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 25) return bad('limit must be between 1 and 25');
+      for (const k of ['start_time_from', 'start_time_to'])
+        if (q.has(k) && !/^\d+$/.test(q.get(k)!)) return bad(`${k} must be epoch milliseconds`);
+      const from = Number(q.get('start_time_from') ?? 0);
+      const to = Number(q.get('start_time_to') ?? Infinity);
+      const expand = q.get('expand_tasks') === 'true';
+      const offset = Number(q.get('page_token') ?? 0);
+      const listed = runs
+        .filter((r) => r.start_time >= from && r.start_time <= to && r.start_time <= nowMs)
+        .sort((a, b) => b.start_time - a.start_time);
+      const page = listed.slice(offset, offset + limit).map((r) => {
+        const life = state(r.start_time, r.end_time, r.result_state);
+        return {
+          run_id: r.run_id,
+          job_id: r.job_id,
+          start_time: r.start_time,
+          end_time: at(r.end_time),
+          state: life,
+          status:
+            life.life_cycle_state === 'TERMINATED'
+              ? { state: 'TERMINATED', termination_details: { code: r.termination_code ?? 'SUCCESS', type: 'SUCCESS' } }
+              : { state: life.life_cycle_state },
+          ...(expand
+            ? {
+                tasks: r.tasks.map((t) => ({
+                  task_key: t.task_key,
+                  run_id: t.run_id,
+                  start_time: at(t.start_time),
+                  end_time: at(t.start_time) === 0 ? 0 : at(t.end_time),
+                  state: state(t.start_time, t.end_time, t.result_state),
+                })),
+              }
+            : {}),
+        };
+      });
+      const more = offset + limit < listed.length;
+      return { body: { runs: page, has_more: more, ...(more ? { next_page_token: String(offset + limit) } : {}) } };
+    });
   }
 
   calls(route: string): Recorded[] {

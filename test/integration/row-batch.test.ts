@@ -93,6 +93,8 @@ describe('row batches sent with their statement', () => {
   });
 
   it('reads with an empty batch and returns no rows', async () => {
-    expect(await wh.query('tick/runs', { since_ms: 0, weekday_since_ms: 0 }, indexedRows([], 'id'))).toEqual([]);
+    expect(
+      await wh.query('tick/runs', { since_ms: 0, weekday_since_ms: 0, tasks_since_ms: 0 }, indexedRows([], 'id')),
+    ).toEqual([]);
   });
 });

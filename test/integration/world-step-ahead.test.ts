@@ -25,17 +25,22 @@ async function snapshot(wh: DuckDbWarehouse): Promise<Record<string, string>> {
   return out;
 }
 
-/** A job reset to a bad version, as a rollback resets one, and the minute before its next run starts. */
+/**
+ * A job reset to a bad version, as a rollback resets one, and the minute before its next run
+ * starts: the first bad job version whose job runs again within the replayed minutes.
+ */
 function badReset(world: SimWorld, fromMs: number): { edit: (ws: EmbeddedWorkspace) => Promise<void>; minute: number } {
-  const d = world.plan.deploys.find(
-    (x) => x.behaviour.kind !== null && world.catalog[x.pipelineIndex]!.resourceType === 'job',
-  )!;
-  const p = world.catalog[d.pipelineIndex]!;
-  const runStart = slotStartMs(p, firstSlotAfter(p, fromMs + 10 * MINUTE));
-  return {
-    edit: (ws) => ws.resetJob(p.id, jobSettings(p, d.version)),
-    minute: Math.ceil((runStart - fromMs) / MINUTE) - 1,
-  };
+  const resets = world.plan.deploys
+    .filter((x) => x.behaviour.kind !== null && world.catalog[x.pipelineIndex]!.resourceType === 'job')
+    .map((d) => {
+      const p = world.catalog[d.pipelineIndex]!;
+      const runStart = slotStartMs(p, firstSlotAfter(p, fromMs + 10 * MINUTE));
+      return {
+        edit: (ws: EmbeddedWorkspace) => ws.resetJob(p.id, jobSettings(p, d.version)),
+        minute: Math.ceil((runStart - fromMs) / MINUTE) - 1,
+      };
+    });
+  return resets.find((r) => r.minute < MINUTES) ?? resets[0]!;
 }
 
 describe('simulator steps written ahead', () => {

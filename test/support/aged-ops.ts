@@ -74,7 +74,8 @@ const DAILY = [
    FROM range($from, $to) r(d), (VALUES (0), (4), (8), (12), (16), (20)) x(h)`,
   `INSERT INTO {t}.observed_runs SELECT 'run-' || b || '-' || d || '-' || k, 'j' || b, ${at('k * 6')},
      ${at('k * 6 + 1')}, CASE WHEN k = 3 AND d % 11 = 0 THEN 'FAILED' ELSE 'SUCCEEDED' END, NULL, NULL, NULL, 'fast',
-     ${at('k * 6 + 1')} FROM range($from, $to) r(d), range(0, 2) q(b), range(0, 4) u(k)`,
+     ${at('k * 6 + 1')}, CASE WHEN k = 0 THEN '[["main", 0, 1000, "SUCCESS"]]' END
+   FROM range($from, $to) r(d), range(0, 2) q(b), range(0, 4) u(k)`,
   `INSERT INTO {t}.table_commits SELECT 'prod.sales.t' || b, d * 3 + k, ${at('k * 8')}, 'WRITE', 1000 + d, 'j' || b,
      'run-' || b || '-' || d || '-' || k, ${at('k * 8 + 1')}, NULL, NULL, NULL
    FROM range($from, $to) r(d), range(0, 2) q(b), range(0, 3) u(k)`,

@@ -12,6 +12,7 @@ import { pipelineTargetRows } from '../../src/tick/pipeline-events.js';
 import { checkResultRows, tickRows, verdictRows } from '../../src/tick/result-rows.js';
 import { observedRunRows, slowPendingRows } from '../../src/tick/runs.js';
 import { SETTINGS_PAIR_COLUMNS } from '../../src/tick/settings-read.js';
+import { wantedRows } from '../../src/tick/stated-slas-read.js';
 import { commitRows } from '../../src/tick/table-history.js';
 import { bindStatement, typed } from '../../src/warehouse/databricks/bind-statement.js';
 import { databricksDialect } from '../../src/warehouse/databricks/databricks-dialect.js';
@@ -59,6 +60,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/monitor_results': columnsOf(indexedRows([], 'name')),
   'tick/settings': SETTINGS_PAIR_COLUMNS,
   'tick/slow_pending': columnsOf(slowPendingRows([])),
+  'tick/stated_slas': columnsOf(wantedRows([], new Map())),
   'tick/pipeline_events': columnsOf(idRows([])),
   'tick/table_writes': columnsOf(indexedRows([], 'name')),
   'tick/tables_held': columnsOf(heldRows([])),

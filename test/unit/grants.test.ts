@@ -64,6 +64,8 @@ const ENTRY_POINTS: Readonly<Record<string, Reader>> = {
   'src/cli/gate-command.ts': 'deployer',
   'src/cli/wait-command.ts': 'deployer',
   'src/cli/tick-command.ts': 'verifier',
+  // Judges past deployments and writes their verdicts, as the verifier's ticks do.
+  'src/cli/backfill-command.ts': 'verifier',
   'src/cli/audit.ts': 'verifier',
   'src/cli/setup-command.ts': 'owner',
   'src/cli/demo-command.ts': 'embedded',

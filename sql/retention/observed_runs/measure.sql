@@ -6,7 +6,7 @@
 WITH due AS (
   SELECT x.run_id, xxhash64(
     x.run_id, x.subject_id, x.start_time, x.end_time, x.result, x.raw_result, x.cause, x.failed_tasks, x.plane,
-    x.observed_at
+    x.observed_at, x.task_runs
   ) AS h, coalesce(x.start_time, x.observed_at) AS aged_at
   FROM {{ops}}.observed_runs x
   WHERE coalesce(x.start_time, x.observed_at) < timestamp_millis(:hot_before_ms)
@@ -14,7 +14,7 @@ WITH due AS (
 arc AS (
   SELECT a.run_id, xxhash64(
     a.run_id, a.subject_id, a.start_time, a.end_time, a.result, a.raw_result, a.cause, a.failed_tasks, a.plane,
-    a.observed_at
+    a.observed_at, a.task_runs
   ) AS h, coalesce(a.start_time, a.observed_at) AS aged_at
   FROM {{ops}}.observed_runs_archive a
 )

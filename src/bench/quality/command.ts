@@ -25,6 +25,8 @@ Options:
   --healthy N      healthy simulated deployments (default 3000)
   --bad N          bad simulated deployments, spread over every effect (default 1000)
   --upstream N     upstream-incident deployments (default 100)
+  --stated-sla N   job deployments whose settings state a timeout or duration health rule, half
+                   breaking it and half keeping it near their slowest run (default 200), scored apart
   --pipelines N    pipelines in the simulated catalog (default 60)
   --workers N      threads replaying episodes (default 2, or 1 on a single core)
   --check          exit 1 when a target is missed
@@ -42,6 +44,7 @@ export const qualityCommand: BenchCommand = {
         healthy: { type: 'string' },
         bad: { type: 'string' },
         upstream: { type: 'string' },
+        'stated-sla': { type: 'string' },
         pipelines: { type: 'string' },
         workers: { type: 'string' },
         check: { type: 'boolean', default: false },
@@ -61,6 +64,7 @@ export const qualityCommand: BenchCommand = {
         healthy: parseIntFlag('healthy', values.healthy, 3000, 0, 1_000_000),
         bad: parseIntFlag('bad', values.bad, 1000, 0, 1_000_000),
         upstream: parseIntFlag('upstream', values.upstream, 100, 0, 100_000),
+        statedSla: parseIntFlag('stated-sla', values['stated-sla'], 200, 0, 100_000),
         pipelines: parseIntFlag('pipelines', values.pipelines, 60, 5, 2000),
         nab: values.nab === undefined ? null : readNab(values.nab),
         nabStrideHours: 5,
@@ -71,7 +75,8 @@ export const qualityCommand: BenchCommand = {
       throw new BenchUsageError((e as Error).message);
     }
     const started = Date.now();
-    const parts = Math.min(workers, opts.healthy + opts.bad + opts.upstream + (opts.nab ? 1 : 0)) || 1;
+    const parts =
+      Math.min(workers, opts.healthy + opts.bad + opts.upstream + (opts.statedSla ?? 0) + (opts.nab ? 1 : 0)) || 1;
     const run = parts > 1 ? replayOnWorkers : replayInThisThread;
     const report = {
       code_version: codeVersion(),

@@ -12,8 +12,9 @@ import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
 import { type OracleKind, oracleCatches, simOracleSeries } from './oracle.js';
 import { replayEpisode, volumeGateMetWithin } from './replay.js';
 import { type QualityFigures, RECALL_TARGETS, type ScoredEpisode, scoreEpisodes } from './score.js';
-import { planSimEpisodes, simCatalog } from './sim-episodes.js';
+import { planSimEpisodes, SLA_EFFECTS, simCatalog } from './sim-episodes.js';
 import { PeerHistory, simTimeline } from './sim-evidence.js';
+import { type StatedSlaFigures, scoreStatedSla } from './stated-sla-score.js';
 import { configTargets, evaluateTargets, type TargetCheck } from './targets.js';
 import type { EpisodeTimeline } from './timeline.js';
 
@@ -31,6 +32,8 @@ export interface QualityOptions {
   readonly nabStrideHours: number;
   readonly nabMinHistoryDays: number;
   readonly policy: Policy;
+  /** Stated-SLA episodes (sim-episodes.ts), scored apart. */
+  readonly statedSla?: number;
 }
 
 export interface NabScored extends ScoredEpisode {
@@ -41,6 +44,8 @@ export interface NabScored extends ScoredEpisode {
 export interface PartResult {
   readonly sim: ScoredEpisode[];
   readonly nab: NabScored[];
+  /** The stated-SLA episodes, kept out of `sim`'s figures. */
+  readonly statedSla: ScoredEpisode[];
 }
 
 export interface NabFigures extends QualityFigures {
@@ -67,6 +72,7 @@ export interface QualityReport extends QualityFigures {
   readonly seed: number;
   readonly params: Record<string, unknown>;
   readonly nab: NabFigures | null;
+  readonly stated_sla: StatedSlaFigures;
   /** Config-change episodes judged at the first tick after the deploy (config-episodes.ts). */
   readonly config: ConfigFigures;
   readonly targets: Record<string, TargetCheck>;
@@ -107,29 +113,39 @@ export function replayPart(
   const tick = () => {
     if (++done % 20 === 0 || done === total) progress(done, total);
   };
-  const sim = simEpisodes.map((ep): ScoredEpisode => {
-    const tl = simTimeline(ep, catalog, opts.policy, peers);
-    const outcome = replayEpisode(tl, opts.policy);
-    const target = ep.effect === null ? undefined : RECALL_TARGETS[ep.effect];
-    const volume = ep.behaviour.kind === 'volume_drop' || ep.behaviour.kind === 'volume_jump';
-    const level: OracleKind | null = volume
-      ? 'volume'
-      : ep.behaviour.kind === 'duration_regression'
-        ? 'duration'
-        : null;
-    // A healthy deployment is tested on all it has; a regression on the series it moves.
-    const kinds: OracleKind[] = ep.label === 'healthy' ? ['volume', 'duration'] : level ? [level] : [];
-    tick();
-    return {
-      index: ep.index,
-      label: ep.label,
-      effect: ep.effect,
-      group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`,
-      outcome,
-      ...(target && volume ? { gateMetWithinTarget: volumeGateMetWithin(tl, opts.policy, target.runs) } : {}),
-      ...(kinds.length ? { oracle: oracleOf(tl, ep.pipeline, kinds, opts.policy, target?.runs) } : {}),
-    };
-  });
+  const isSla = (effect: string | null) => (SLA_EFFECTS as readonly (string | null)[]).includes(effect);
+  const statedSla = simEpisodes
+    .filter((ep) => isSla(ep.effect))
+    .map((ep): ScoredEpisode => {
+      const outcome = replayEpisode(simTimeline(ep, catalog, opts.policy, peers), opts.policy);
+      tick();
+      return { index: ep.index, label: ep.label, effect: ep.effect, group: ep.pipeline.kind, outcome };
+    });
+  const sim = simEpisodes
+    .filter((ep) => !isSla(ep.effect))
+    .map((ep): ScoredEpisode => {
+      const tl = simTimeline(ep, catalog, opts.policy, peers);
+      const outcome = replayEpisode(tl, opts.policy);
+      const target = ep.effect === null ? undefined : RECALL_TARGETS[ep.effect];
+      const volume = ep.behaviour.kind === 'volume_drop' || ep.behaviour.kind === 'volume_jump';
+      const level: OracleKind | null = volume
+        ? 'volume'
+        : ep.behaviour.kind === 'duration_regression'
+          ? 'duration'
+          : null;
+      // A healthy deployment is tested on all it has; a regression on the series it moves.
+      const kinds: OracleKind[] = ep.label === 'healthy' ? ['volume', 'duration'] : level ? [level] : [];
+      tick();
+      return {
+        index: ep.index,
+        label: ep.label,
+        effect: ep.effect,
+        group: `${ep.pipeline.kind}/${cadenceLabel(ep.pipeline.cadenceMin)}`,
+        outcome,
+        ...(target && volume ? { gateMetWithinTarget: volumeGateMetWithin(tl, opts.policy, target.runs) } : {}),
+        ...(kinds.length ? { oracle: oracleOf(tl, ep.pipeline, kinds, opts.policy, target?.runs) } : {}),
+      };
+    });
   const nab = nabEpisodes.map((ep) => {
     const outcome = replayEpisode(nabTimeline(ep, opts.policy), opts.policy);
     tick();
@@ -143,7 +159,7 @@ export function replayPart(
       role: ep.runs.series.spec.role,
     };
   });
-  return { sim, nab };
+  return { sim, nab, statedSla };
 }
 
 /**
@@ -215,18 +231,26 @@ export async function runQuality(
   const byIndex = <T extends { index: number }>(xs: T[]) => xs.sort((a, b) => a.index - b.index);
   const sim = scoreEpisodes(byIndex(results.flatMap((r) => r.sim)));
   const nab = opts.nab === null ? null : nabFigures(opts.nab, byIndex(results.flatMap((r) => r.nab)));
+  const statedSla = scoreStatedSla(byIndex(results.flatMap((r) => r.statedSla ?? [])));
   const config = configEpisodeFigures(opts.seed, simCatalog(opts.seed, opts.pipelines), opts.policy);
   return {
     benchmark: 'quality',
     seed: opts.seed,
     params: {
       policy: opts.policy,
-      simulated: { healthy: opts.healthy, bad: opts.bad, upstream: opts.upstream, catalog_pipelines: opts.pipelines },
+      simulated: {
+        healthy: opts.healthy,
+        bad: opts.bad,
+        upstream: opts.upstream,
+        stated_sla: opts.statedSla ?? 0,
+        catalog_pipelines: opts.pipelines,
+      },
       nab: opts.nab === null ? null : { stride_hours: opts.nabStrideHours, min_history_days: opts.nabMinHistoryDays },
     },
     ...sim,
     nab,
+    stated_sla: statedSla,
     config,
-    targets: { ...evaluateTargets(sim, nab), ...configTargets(config) },
+    targets: { ...evaluateTargets(sim, nab, statedSla), ...configTargets(config) },
   };
 }

@@ -7,6 +7,7 @@ import { buildCatalog, type SimPipeline } from '../../simulator/catalog.js';
 import { DEFAULT_START_MS } from '../../simulator/default-spec.js';
 import { type Behaviour, type Incident, versionOf } from '../../simulator/plan.js';
 import { hashKey, uniform } from '../../simulator/random.js';
+import { breachBehaviour, keptSla, type SimStatedSla, type SlaRule } from '../../simulator/stated-sla.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -27,12 +28,18 @@ export const SIM_EFFECTS = {
 } as const satisfies Record<string, Behaviour>;
 
 export type SimEffect = keyof typeof SIM_EFFECTS;
+/**
+ * Releases whose settings state a job's or task's own limit (stated-sla.ts): runs it cannot keep
+ * (Databricks cancels them at a timeout, or they outlast a health rule), or keeps near its slowest run.
+ */
+export const SLA_EFFECTS = ['sla_timeout', 'sla_overrun', 'sla_kept_timeout', 'sla_kept_health'] as const;
+export type SlaEffect = (typeof SLA_EFFECTS)[number];
 export type EpisodeLabel = 'healthy' | 'bad' | 'upstream_incident';
 
 export interface SimEpisode {
   readonly index: number;
   readonly label: EpisodeLabel;
-  readonly effect: SimEffect | null;
+  readonly effect: SimEffect | SlaEffect | null;
   readonly pipeline: SimPipeline;
   readonly deploymentId: string;
   readonly version: string;
@@ -41,6 +48,8 @@ export interface SimEpisode {
   readonly incidents: readonly Incident[];
   /** Seed of this episode's run noise, so episodes on the same pipeline are independent. */
   readonly noiseSeed: number;
+  /** The limit the release's settings state, for the stated-SLA episodes. */
+  readonly statedSla?: SimStatedSla;
 }
 
 export interface SimPlanOptions {
@@ -50,6 +59,8 @@ export interface SimPlanOptions {
   readonly upstream: number;
   /** Pipelines in the simulated catalog; peers are the others reading the same sources. */
   readonly pipelines: number;
+  /** Stated-SLA episodes, dealt in turn to each of SLA_EFFECTS; scored apart (stated-sla-score.ts). */
+  readonly statedSla?: number;
 }
 
 const HEALTHY: Behaviour = { kind: null, factor: 1 };
@@ -84,9 +95,10 @@ export function planSimEpisodes(opts: SimPlanOptions, catalog: readonly SimPipel
   const out: SimEpisode[] = [];
   const add = (
     label: EpisodeLabel,
-    effect: SimEffect | null,
+    effect: SimEffect | SlaEffect | null,
     p: SimPipeline,
     incidents: (at: number, id: string) => Incident[],
+    sla?: { behaviour: Behaviour; statedSla?: SimStatedSla },
   ) => {
     const index = out.length;
     const deployMs = deployInstant(opts.seed, index);
@@ -100,9 +112,11 @@ export function planSimEpisodes(opts: SimPlanOptions, catalog: readonly SimPipel
       deploymentId,
       version,
       deployMs,
-      behaviour: effect === null ? HEALTHY : SIM_EFFECTS[effect],
+      behaviour:
+        sla?.behaviour ?? (effect === null || !(effect in SIM_EFFECTS) ? HEALTHY : SIM_EFFECTS[effect as SimEffect]),
       incidents: incidents(deployMs, deploymentId),
       noiseSeed: hashKey(opts.seed, 'episode', index),
+      ...(sla?.statedSla ? { statedSla: sla.statedSla } : {}),
     });
   };
   for (let i = 0; i < opts.healthy; i++) add('healthy', null, catalog[i % catalog.length]!, () => []);
@@ -124,6 +138,23 @@ export function planSimEpisodes(opts: SimPlanOptions, catalog: readonly SimPipel
     add('upstream_incident', null, p, (at, id) => [
       { source: p.sources[0]!, fromMs: at + 20 * MIN, toMs: at + 8 * HOUR, factor: 0.3, deploymentId: id },
     ]);
+  }
+
+  // Last, so every episode before keeps its index, instant and noise: jobs that run at least every
+  // few hours, each stating a limit in its settings that its runs break or keep.
+  const jobs = frequent.filter((p) => p.resourceType === 'job');
+  for (let k = 0; k < (opts.statedSla ?? 0); k++) {
+    const effect = SLA_EFFECTS[k % SLA_EFFECTS.length]!;
+    const p = jobs[Math.floor(k / SLA_EFFECTS.length) % jobs.length]!;
+    const rule: SlaRule = effect === 'sla_timeout' || effect === 'sla_kept_timeout' ? 'timeout' : 'health';
+    const breach = effect === 'sla_timeout' || effect === 'sla_overrun';
+    add(
+      breach ? 'bad' : 'healthy',
+      effect,
+      p,
+      () => [],
+      breach ? { behaviour: breachBehaviour(p, rule) } : { behaviour: HEALTHY, statedSla: keptSla(p, rule) },
+    );
   }
   return out;
 }

@@ -5,68 +5,24 @@
 
 import { baselineHorizons } from '../../checks/baseline-window.js';
 import type { Policy } from '../../checks/policy.js';
+import { slasFromJobSettings } from '../../checks/stated-slas.js';
 import { runFromApi } from '../../evidence/normalize.js';
 import type { SimPipeline } from '../../simulator/catalog.js';
 import { firstSlotAfter, slotStartMs } from '../../simulator/catalog.js';
 import type { Behaviour, Incident } from '../../simulator/plan.js';
 import { normal } from '../../simulator/random.js';
 import { type SimRun, simulateRun } from '../../simulator/runs.js';
+import { jobSettings } from '../../simulator/settings.js';
 import { sourceCommitsBetween } from '../../simulator/sources.js';
+import { statedSlaOf, withStatedSla } from '../../simulator/stated-sla.js';
 import type { BacklogSample, Deployment, ExpectationRecord, RunRecord, Subject, TableWrite } from '../../types.js';
-import type { ApiRun } from '../../workspace/port.js';
 import type { SimEpisode } from './sim-episodes.js';
+import { apiRun, pipelineRun } from './sim-runs.js';
 import type { EpisodeTimeline, SubjectTimeline } from './timeline.js';
 
 const HOUR = 3_600_000;
 const HEALTHY: Behaviour = { kind: null, factor: 1 };
 const byTime = (a: { timestampMs: number }, b: { timestampMs: number }) => a.timestampMs - b.timestampMs;
-
-function apiRun(r: SimRun, done: boolean): ApiRun {
-  const p = r.pipeline;
-  return {
-    run_id: r.runId,
-    job_id: p.id,
-    run_name: p.name,
-    start_time: r.startMs,
-    end_time: done ? r.endMs : 0,
-    state: done
-      ? { life_cycle_state: 'TERMINATED', result_state: r.succeeded ? 'SUCCESS' : 'FAILED' }
-      : { life_cycle_state: 'RUNNING' },
-    status: done
-      ? { state: 'TERMINATED', termination_details: { code: r.terminationCode, type: r.terminationType } }
-      : { state: 'RUNNING' },
-    tasks: r.tasks.map((t) => ({
-      task_key: t.taskKey,
-      run_id: t.runId,
-      state: done
-        ? { life_cycle_state: 'TERMINATED', result_state: t.result === 'SUCCEEDED' ? 'SUCCESS' : 'FAILED' }
-        : { life_cycle_state: 'RUNNING' },
-    })),
-  };
-}
-
-/** A pipeline update as src/tick/gather.ts reads it from the event log. */
-function pipelineRun(r: SimRun, done: boolean): RunRecord {
-  const infra = r.terminationType === 'CLOUD_FAILURE';
-  const result = !done ? 'RUNNING' : r.succeeded ? 'SUCCESS' : 'FAILED';
-  const rawResult = !done
-    ? null
-    : r.succeeded
-      ? 'COMPLETED'
-      : `FAILED (${infra ? 'CloudProviderException' : 'AnalysisException'})`;
-  const cause = done && !r.succeeded && infra ? 'infrastructure' : 'user';
-  return {
-    subjectId: r.pipeline.id,
-    runId: r.runId,
-    startMs: r.startMs,
-    endMs: done ? r.endMs : null,
-    result,
-    rawResult,
-    cause,
-    failedTasks: [],
-    plane: 'fast',
-  };
-}
 
 function tableShortName(full: string): string {
   return full.split('.').pop()!;
@@ -264,11 +220,14 @@ export function simTimeline(
   const fromMs = baselineHorizons(ep.deployMs, policy).sinceMs;
   const toMs = ep.deployMs + policy.window.maxHours * HOUR + 2 * p.cadenceMin * 60_000;
   const subject = simulateSubject(ep.noiseSeed, p, fromMs, toMs, ep.deployMs, ep.behaviour, ep.incidents, false);
+  // The limit a stated-SLA release's settings state, read from them as the tick reads a snapshot.
+  const sla = p.resourceType === 'job' ? statedSlaOf(p, ep) : null;
+  const stated = sla ? { stated: slasFromJobSettings(withStatedSla(jobSettings(p, ep.version), sla)) } : {};
   let peers: SubjectTimeline[] | null = null;
   let upstream: TableWrite[] | null = null;
   return {
     deployment: simDeployment(ep),
-    subjects: [subject],
+    subjects: [{ ...subject, ...stated }],
     // The same ingestion the simulated platform writes (src/simulator/sources.ts), incidents included.
     upstream: () =>
       (upstream ??= sourceCommitsBetween(ep.noiseSeed, p.sources, fromMs, toMs, ep.incidents).map((c) => ({

@@ -55,6 +55,13 @@ export function printQuality(report: QualityReport & { code_version: CodeVersion
       );
     }
   }
+  const sla = report.stated_sla;
+  lines.push(
+    '',
+    "Stated SLAs (a job's or task's timeout_seconds, RUN_DURATION_SECONDS health rule)",
+    `  breaking it             ${sla.breach_episodes}   rolled back ${sla.rolled_back}, at the first run ${sla.rolled_back_at_first_run}`,
+    `  keeping it              ${sla.kept_episodes}   rolled back ${sla.kept_rolled_back} (by duration ${sla.kept_failed_by_duration}), healthy ${sla.kept_healthy}`,
+  );
   lines.push('', 'Targets');
   for (const [name, t] of Object.entries(report.targets))
     lines.push(`  ${t.met ? 'met   ' : 'MISSED'} ${name.padEnd(40)} ${fmt(t.value)} (${t.target})`);

@@ -3,6 +3,7 @@
 
 import type { ConfigFigures } from './config-episodes.js';
 import { type QualityFigures, RECALL_TARGETS } from './score.js';
+import type { StatedSlaFigures } from './stated-sla-score.js';
 
 export interface TargetCheck {
   readonly value: number | null;
@@ -18,7 +19,11 @@ function atLeast(value: number | null, limit: number): TargetCheck {
   return { value, target: `>= ${limit}`, met: value !== null && value >= limit };
 }
 
-export function evaluateTargets(sim: QualityFigures, nab: QualityFigures | null): Record<string, TargetCheck> {
+export function evaluateTargets(
+  sim: QualityFigures,
+  nab: QualityFigures | null,
+  statedSla?: StatedSlaFigures,
+): Record<string, TargetCheck> {
   const out: Record<string, TargetCheck> = {
     frr_per_1000: atMost(sim.frr_per_1000, 1),
     frr_upper_95_per_1000: atMost(sim.frr_upper_95_per_1000, 2.5),
@@ -33,6 +38,14 @@ export function evaluateTargets(sim: QualityFigures, nab: QualityFigures | null)
   }
   out.delay_runs_p50 = atMost(sim.delay_runs_p50, 2);
   out.upstream_rollbacks = { value: sim.upstream_rollbacks, target: '= 0', met: sim.upstream_rollbacks === 0 };
+  // A run past a limit the job states is caught at that run; a release keeping its limit is never failed for it.
+  if (statedSla?.breach_episodes) out['stated_sla.recall_first_run'] = atLeast(statedSla.recall_first_run, 1);
+  if (statedSla?.kept_episodes)
+    out['stated_sla.kept_failed_by_duration'] = {
+      value: statedSla.kept_failed_by_duration,
+      target: '= 0',
+      met: statedSla.kept_failed_by_duration === 0,
+    };
   if (nab) {
     out['nab.frr_per_1000'] = atMost(nab.frr_per_1000, 5);
     out['nab.inconclusive_rate'] = atMost(nab.inconclusive_rate, 0.3);

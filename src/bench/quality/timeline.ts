@@ -3,6 +3,7 @@
 // and backlog sample recorded so far.
 
 import type { DeploymentEvidence, SubjectEvidence } from '../../checks/evidence.js';
+import type { StatedSlas } from '../../checks/stated-slas.js';
 import type { BacklogSample, Deployment, ExpectationRecord, RunRecord, Subject, TableWrite } from '../../types.js';
 
 export interface SubjectTimeline {
@@ -15,6 +16,8 @@ export interface SubjectTimeline {
   readonly writes: readonly TableWrite[];
   readonly expectations: readonly ExpectationRecord[];
   readonly backlog: readonly BacklogSample[];
+  /** The limits the deployed settings state, where they state any. */
+  readonly stated?: StatedSlas;
 }
 
 export interface EpisodeTimeline {
@@ -55,6 +58,7 @@ export function subjectAt(s: SubjectTimeline, nowMs: number, withRuns = true): S
     writes: s.writes.slice(0, cut(s.writes, nowMs, byTime)),
     expectations: s.expectations.slice(0, cut(s.expectations, nowMs, byTime)),
     backlog: s.backlog.slice(0, cut(s.backlog, nowMs, byTime)),
+    ...(s.stated ? { stated: s.stated } : {}),
   };
 }
 

@@ -57,9 +57,10 @@ export async function readMarks(
   restore: readonly Pick<SettingsSnapshot, 'type' | 'id'>[],
   atMs: number,
 ): Promise<LiveMark[]> {
+  const lives = await Promise.all(restore.map((s) => readLive(ws, s).catch(() => null)));
   const marks: LiveMark[] = [];
-  for (const s of restore) {
-    const live = await readLive(ws, s).catch(() => null);
+  restore.forEach((s, i) => {
+    const live = lives[i];
     if (live)
       marks.push({
         type: s.type,
@@ -68,7 +69,7 @@ export async function readMarks(
         lastModified: live.lastModified,
         atMs,
       });
-  }
+  });
   return marks;
 }
 

@@ -21,6 +21,8 @@ const runStatus = z.object({
 const taskRun = z.object({
   task_key: z.string(),
   run_id: id,
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
   state: runState.optional(),
   status: runStatus.optional(),
 });

@@ -17,6 +17,13 @@ import type {
 
 export const RUNS_PAGE_SIZE = 25;
 
+/** The system tables' task result states in the Jobs API's words. */
+const API_TASK_RESULT: Readonly<Record<string, string>> = {
+  SUCCEEDED: 'SUCCESS',
+  FAILED: 'FAILED',
+  TIMED_OUT: 'TIMEDOUT',
+};
+
 export class EmbeddedWorkspace implements Workspace {
   readonly stats: WorkspaceStats = { calls: 0 };
   readonly #wh: DuckDbWarehouse;
@@ -41,6 +48,7 @@ export class EmbeddedWorkspace implements Workspace {
       const tasks = JSON.parse(String(r.tasks ?? '[]')) as Array<{
         taskKey: string;
         runId: string;
+        startMs?: number;
         endMs: number;
         result: string;
       }>;
@@ -61,12 +69,14 @@ export class EmbeddedWorkspace implements Workspace {
           : { state: 'RUNNING' },
         tasks: tasks.map((t) => {
           const tdone = done || t.endMs <= Number(r.now_ms);
+          const started = t.startMs !== undefined && t.startMs <= Number(r.now_ms);
           return {
             task_key: t.taskKey,
             run_id: t.runId,
+            ...(started ? { start_time: t.startMs!, end_time: tdone ? t.endMs : 0 } : {}),
             state: tdone
-              ? { life_cycle_state: 'TERMINATED', result_state: t.result === 'SUCCEEDED' ? 'SUCCESS' : 'FAILED' }
-              : { life_cycle_state: 'RUNNING' },
+              ? { life_cycle_state: 'TERMINATED', result_state: API_TASK_RESULT[t.result] ?? 'FAILED' }
+              : { life_cycle_state: started ? 'RUNNING' : 'PENDING' },
           };
         }),
       };
