@@ -79,8 +79,15 @@ export async function afterReplay(s: Sides): Promise<AfterReplay> {
     runs.push({ at: new Date(at).toISOString(), duckdb: summary(a), spark: summary(b) });
   }
   out.report.retention = runs;
+  // Every table, keyed as sql/ddl keys it, or a history table as its archive is keyed. The
+  // heartbeat (ticks) holds each tick's wall time and counts of its own: it is the one left out.
   const keys = opsTableKeys();
-  const tables = Object.fromEntries(Object.entries(keys).filter(([, k]) => k.length > 0));
+  const tables = Object.fromEntries(
+    Object.keys(keys)
+      .filter((t) => t !== 'ticks' && t !== 'ticks_archive')
+      .map((t) => [t, keys[t]!.length ? keys[t]! : (keys[`${t}_archive`] ?? [])] as const)
+      .filter(([, k]) => k.length > 0),
+  );
   const after: Comparison = await compareOps(s.duck, s.spark, s.sparkOps, tables);
   add('tables after retention', after);
   out.report.rows_after_retention = after.byTable;
@@ -92,6 +99,12 @@ function summary(r: RetentionReport) {
     ok: r.ok,
     moved: r.tables.reduce((n, t) => n + t.moved.rows, 0),
     purged: r.tables.reduce((n, t) => n + t.purged.rows, 0),
+    by_table: Object.fromEntries(
+      r.tables.map((t) => [
+        t.table,
+        { moved: t.moved.rows, purged: t.purged.rows, verified: t.verified, conserved: t.conserved },
+      ]),
+    ),
   };
 }
 
@@ -115,14 +128,26 @@ function paramsFor(name: string, s: Sides): SqlParams {
 async function compareView(s: Sides, view: string): Promise<{ rowsCompared: number; differences: unknown[] }> {
   const probe = await s.spark.run(`SELECT * FROM ${sparkTable(`${s.sparkOps}.${view}`)} LIMIT 0`, []);
   const cols = probe.columns;
+  // Timestamps as epoch ms and dates as ISO text on both: each driver hands them over in a form of its own.
   const isTs = (c: EngineColumn) => /^TIMESTAMP/.test(c.type);
+  const isDate = (c: EngineColumn) => /^DATE/.test(c.type);
+  const sparkCol = (c: EngineColumn) =>
+    isTs(c)
+      ? `unix_millis(\`${c.name}\`) AS \`${c.name}\``
+      : isDate(c)
+        ? `CAST(\`${c.name}\` AS STRING) AS \`${c.name}\``
+        : `\`${c.name}\``;
+  const duckCol = (c: EngineColumn) =>
+    isTs(c)
+      ? `epoch_ms("${c.name}") AS "${c.name}"`
+      : isDate(c)
+        ? `strftime("${c.name}", '%Y-%m-%d') AS "${c.name}"`
+        : `"${c.name}"`;
   const sparkRes = await s.spark.run(
-    `SELECT ${cols.map((c) => (isTs(c) ? `unix_millis(\`${c.name}\`) AS \`${c.name}\`` : `\`${c.name}\``)).join(', ')} FROM ${sparkTable(`${s.sparkOps}.${view}`)}`,
+    `SELECT ${cols.map(sparkCol).join(', ')} FROM ${sparkTable(`${s.sparkOps}.${view}`)}`,
     [],
   );
-  const duckRows = await s.duck.session.all(
-    `SELECT ${cols.map((c) => (isTs(c) ? `epoch_ms("${c.name}") AS "${c.name}"` : `"${c.name}"`)).join(', ')} FROM postflight.${view}`,
-  );
+  const duckRows = await s.duck.session.all(`SELECT ${cols.map(duckCol).join(', ')} FROM postflight.${view}`);
   const numeric = new Set(
     cols.filter((c) => /^(BIGINT|INT|DOUBLE|FLOAT|DECIMAL|TIMESTAMP|SMALLINT|TINYINT)/.test(c.type)).map((c) => c.name),
   );

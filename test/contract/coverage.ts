@@ -55,7 +55,8 @@ const isPart = (f: SqlFile) => f.name.startsWith('setup/');
 /** The texts one file sends, compiled for Databricks: one per statement for DDL files. */
 export function compiledStatements(f: SqlFile, loc: Locations): string[] {
   const sql = compileSql(f.text, databricksDialect, loc);
-  return f.name.startsWith('ddl/') ? splitStatements(sql) : [sql];
+  // DDL and views are applied statement by statement (applyDdl), their comments left out.
+  return f.name.startsWith('ddl/') || f.name.startsWith('views/') ? splitStatements(sql) : [sql];
 }
 
 export function matches(compiled: string, sent: string): boolean {
