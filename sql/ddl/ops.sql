@@ -95,7 +95,7 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks (
 CREATE TABLE IF NOT EXISTS {{ops}}.observed_runs (
   run_id STRING NOT NULL, subject_id STRING, start_time TIMESTAMP, end_time TIMESTAMP,
   result STRING, raw_result STRING, cause STRING, failed_tasks STRING, plane STRING, observed_at TIMESTAMP,
-  task_runs STRING COMMENT 'JSON array of the run''s task runs, [task_key, start_ms, end_ms, result] each, where the source gives their times: what a task''s own timeout or health rule is held against'
+  task_runs STRING COMMENT 'JSON array of the task runs of the run, [task_key, start_ms, end_ms, result] each, where the source gives their times: what the own timeout or health rule of a task is held against'
 );
 
 CREATE TABLE IF NOT EXISTS {{ops}}.table_commits (

@@ -137,6 +137,8 @@ describe('sql/ compiled for Databricks', () => {
       if (text.includes('{{dbt_artifacts}}')) expect(sql).toContain('`analytics`.`elementary`.');
       for (const m of text.matchAll(/(?<![A-Za-z0-9_.])system\.[a-z_]+\.[a-z_]+/g)) expect(sql).toContain(m[0]);
       expect(sql).not.toMatch(/system_[a-z]/);
+      // Spark and Databricks SQL do not read a doubled quote inside a literal as an escaped one.
+      expect(sql.replace(/--[^\n]*/g, '')).not.toMatch(/[A-Za-z]''[A-Za-z]/);
     },
   );
 
