@@ -143,30 +143,13 @@ export function checkConfig(
   const label = `${change.type} ${a.name ?? b.name ?? fallbackName}`;
   const changes = configChanges(b, a, label);
   const plane = before.source === 'snapshot' && after.source === 'snapshot' ? 'fast' : 'slow';
-  if (changes.length === 0) {
-    return checkResult({
-      check: 'config',
-      subject,
-      look: 0,
-      status: 'PASS',
-      critical,
-      plane,
-      explanation: `no schedule, trigger, target, notification, health rule or timeout of ${label} changed ${BY}`,
-    });
-  }
+  const pass = (explanation: string) =>
+    checkResult({ check: 'config', subject, look: 0, status: 'PASS', critical, plane, explanation });
+  if (changes.length === 0)
+    return pass(`no schedule, trigger, target, notification, health rule or timeout of ${label} changed ${BY}`);
   const sentence = capital(changes.map((c) => c.what).join('; '));
   const stops = changes.some((c) => c.stops);
-  if (expected) {
-    return checkResult({
-      check: 'config',
-      subject,
-      look: 0,
-      status: 'PASS',
-      critical,
-      plane,
-      explanation: `${sentence}, declared as an expected change`,
-    });
-  }
+  if (expected) return pass(`${sentence}, declared as an expected change`);
   return checkResult({
     check: 'config',
     subject,

@@ -134,13 +134,10 @@ export function simulateRun(
   const lastTask = tasks.length - 1;
   if (testFailed) tasks[lastTask] = { ...tasks[lastTask]!, result: 'FAILED' };
 
+  const run = { pipeline: p, slot, runId: runIdOf(p, slot), startMs, endMs };
   if (timeout) {
     return {
-      pipeline: p,
-      slot,
-      runId: runIdOf(p, slot),
-      startMs,
-      endMs,
+      ...run,
       succeeded: false,
       timedOut: timeout.job,
       // The Jobs API's code for a run the platform cancelled, e.g. past its maximum duration.
@@ -152,11 +149,7 @@ export function simulateRun(
     };
   }
   return {
-    pipeline: p,
-    slot,
-    runId: runIdOf(p, slot),
-    startMs,
-    endMs,
+    ...run,
     succeeded: !failed && !testFailed,
     terminationCode: infraFailure ? 'CLOUD_FAILURE' : failed || testFailed ? 'RUN_EXECUTION_ERROR' : 'SUCCESS',
     terminationType: infraFailure ? 'CLOUD_FAILURE' : failed || testFailed ? 'CLIENT_ERROR' : 'SUCCESS',
