@@ -1,4 +1,4 @@
--- The simulated world only (its labels): each bundle's first labelled-bad deployment in a period,
+-- DuckDB SQL (embedded only): the simulated world only (its labels): each bundle's first labelled-bad deployment in a period,
 -- with its verdict and what became of its rollback: rolled back to a verified version, or blocked
 -- (NEEDS_HUMAN when no earlier HEALTHY version existed). Params: from_ms, to_ms.
 WITH bad AS (

@@ -10,7 +10,7 @@ WITH ranked AS (
 SELECT l.bundle, l.target, l.deployment_id, l.version, l.previous_version, l.actor, l.status, l.finished_at,
   COALESCE(v.state, 'UNVERIFIED') AS verdict, v.reason, v.is_final, v.post_runs, v.since AS verdict_since,
   v.first_verdict_at,
-  (unix_millis(v.first_verdict_at) - unix_millis(l.finished_at)) / 1000.0 AS seconds_to_first_verdict,
+  (unix_millis(v.first_verdict_at) - unix_millis(l.finished_at)) / CAST(1000 AS DOUBLE) AS seconds_to_first_verdict,
   v.page_reason,
   v.page_reason IS NOT NULL OR COALESCE(v.state, '') = 'FAILED' AS needs_attention,
   rs.deployment_id AS restores_deployment_id,

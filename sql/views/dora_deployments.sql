@@ -31,7 +31,7 @@ SELECT d.deployment_id, d.bundle, d.target, d.version, d.actor, d.finished_at, C
   d.verdict IS NOT NULL AND d.verdict <> 'VERIFYING' AS judged,
   d.failed,
   r.restored_at,
-  (unix_millis(r.restored_at) - unix_millis(d.finished_at)) / 60000.0 AS minutes_to_restore,
+  (unix_millis(r.restored_at) - unix_millis(d.finished_at)) / CAST(60000 AS DOUBLE) AS minutes_to_restore,
   d.failed AND s.deployment_id IS NULL AS caught_before_spread,
   COALESCE(s.targets_after, 0) AS spread_to_targets
 FROM dep d

@@ -5,8 +5,8 @@ SELECT r.rollback_id, r.deployment_id, r.bundle, r.target, r.from_version, r.to_
   r.strategy, r.state, r.attempts, r.detail, r.requested_at, r.updated_at,
   r.state IN ('SUCCEEDED', 'FAILED', 'BLOCKED', 'CANCELLED', 'DRY_RUN') AS closed,
   CASE WHEN r.state IN ('SUCCEEDED', 'FAILED', 'BLOCKED', 'CANCELLED', 'DRY_RUN')
-    THEN (unix_millis(r.updated_at) - unix_millis(r.requested_at)) / 1000.0 END AS seconds_to_close,
-  (unix_millis(r.requested_at) - unix_millis(d.finished_at)) / 60000.0 AS minutes_from_deploy,
+    THEN (unix_millis(r.updated_at) - unix_millis(r.requested_at)) / CAST(1000 AS DOUBLE) END AS seconds_to_close,
+  (unix_millis(r.requested_at) - unix_millis(d.finished_at)) / CAST(60000 AS DOUBLE) AS minutes_from_deploy,
   r.restore_deployment_id, rv.state AS restored_verdict, v.page_reason
 FROM {{ops}}.rollbacks r
 LEFT JOIN {{ops}}.deployments d ON d.deployment_id = r.deployment_id

@@ -6,7 +6,7 @@ SELECT a.seq, a.logged_at AS changed_at, d.deployment_id, d.bundle, d.target, d.
   get_json_object(a.payload, '$.to') AS to_state,
   get_json_object(a.payload, '$.reason') AS reason,
   get_json_object(a.payload, '$.rollback_id') AS rollback_id,
-  (unix_millis(a.logged_at) - unix_millis(d.finished_at)) / 1000.0 AS seconds_after_deploy
+  (unix_millis(a.logged_at) - unix_millis(d.finished_at)) / CAST(1000 AS DOUBLE) AS seconds_after_deploy
 FROM {{ops}}.audit_log a
 JOIN {{ops}}.deployments d ON a.subject = concat('deployment:', d.deployment_id)
 WHERE a.action = 'verdict.changed'

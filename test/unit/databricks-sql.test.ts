@@ -139,6 +139,8 @@ describe('sql/ compiled for Databricks', () => {
       expect(sql).not.toMatch(/system_[a-z]/);
       // Spark and Databricks SQL do not read a doubled quote inside a literal as an escaped one.
       expect(sql.replace(/--[^\n]*/g, '')).not.toMatch(/[A-Za-z]''[A-Za-z]/);
+      // Spark reads 1000.0 as a DECIMAL and divides in decimals, DuckDB in doubles: say DOUBLE.
+      expect(sql.replace(/--[^\n]*/g, '')).not.toMatch(/\/\s*\d+\.\d+/);
     },
   );
 
