@@ -2,12 +2,15 @@
 -- (another writer got there first, or the tail the writer chained on is stale) or any of its
 -- event keys is recorded already, no row is inserted, the statement reports 0 rows, and the
 -- writer re-reads the tail. Params: first_seq.
+-- The recorded keys are counted in a join, not a subquery expression: Delta on Spark cannot read
+-- the MERGE target from a subquery expression of its source.
 MERGE INTO {{ops}}.audit_log AS t
 USING (
   SELECT b.* FROM ({{rows}}) AS b
-  WHERE NOT EXISTS (
-    SELECT 1 FROM {{ops}}.audit_log l WHERE l.event_key IN (SELECT k.event_key FROM ({{rows}}) AS k)
-  )
+  CROSS JOIN (
+    SELECT count(*) AS recorded FROM {{ops}}.audit_log l JOIN ({{rows}}) AS k ON l.event_key = k.event_key
+  ) AS r
+  WHERE r.recorded = 0
 ) AS s
 ON t.seq >= :first_seq
 WHEN NOT MATCHED THEN INSERT (seq, logged_at, actor, action, subject, payload, prev_hash, hash, event_key)

@@ -1,4 +1,7 @@
--- postflight's own tables. Every write is an idempotent MERGE keyed by stable ids.
+-- postflight's own tables. Every write is an idempotent MERGE keyed by stable ids. A table's key is
+-- named in its 'postflight.primary_key' property: the embedded warehouse enforces it, and Delta on
+-- Spark and on Databricks accepts the property everywhere (an informational PRIMARY KEY constraint
+-- exists only on Unity Catalog tables; open-source Delta rejects it).
 
 CREATE SCHEMA IF NOT EXISTS {{ops}};
 
@@ -46,9 +49,8 @@ CREATE TABLE IF NOT EXISTS {{ops}}.error_budgets (
   bundle STRING, bundle_target STRING COMMENT 'the bundle target the subject runs in (dev, staging, prod)',
   rule STRING COMMENT 'dense (multiwindow burn rates) or sparse (run counts)',
   exhausted BOOLEAN, burn_by_deployment STRING COMMENT 'JSON map deployment id -> bad events in the period',
-  explanation STRING, evaluated_at TIMESTAMP,
-  CONSTRAINT error_budgets_pk PRIMARY KEY (subject, slo, window_end)
-);
+  explanation STRING, evaluated_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'subject, slo, window_end');
 
 -- The rollback ledger: one row per failed deployment, written before any side effect.
 CREATE TABLE IF NOT EXISTS {{ops}}.rollbacks (
@@ -59,29 +61,25 @@ CREATE TABLE IF NOT EXISTS {{ops}}.rollbacks (
   plan STRING COMMENT 'JSON: resource diff, schema changes and the reasons for the safety class',
   not_before TIMESTAMP COMMENT 'cool-down: execution waits until then',
   lease_holder STRING, lease_until TIMESTAMP COMMENT 'the tick executing the rollback, and until when',
-  restore_deployment_id STRING COMMENT 'deployment row that re-verifies the restored version',
-  CONSTRAINT rollbacks_pk PRIMARY KEY (rollback_id)
-);
+  restore_deployment_id STRING COMMENT 'deployment row that re-verifies the restored version'
+) TBLPROPERTIES ('postflight.primary_key' = 'rollback_id');
 
 -- Versions that failed verification: CI must not promote them unchanged.
 CREATE TABLE IF NOT EXISTS {{ops}}.quarantined_versions (
   bundle STRING NOT NULL, target STRING NOT NULL, version STRING NOT NULL,
-  deployment_id STRING, reason STRING, quarantined_at TIMESTAMP,
-  CONSTRAINT quarantined_versions_pk PRIMARY KEY (bundle, target, version)
-);
+  deployment_id STRING, reason STRING, quarantined_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'bundle, target, version');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.audit_log (
   seq BIGINT NOT NULL, logged_at TIMESTAMP, actor STRING, action STRING, subject STRING,
   payload STRING, prev_hash STRING, hash STRING,
-  event_key STRING COMMENT 'what the entry records, once: a retried tick does not record it twice',
-  CONSTRAINT audit_log_pk PRIMARY KEY (seq)
-);
+  event_key STRING COMMENT 'what the entry records, once: a retried tick does not record it twice'
+) TBLPROPERTIES ('postflight.primary_key' = 'seq');
 
 -- The newest audit entry, kept apart from the log so that deleting the log's last rows shows.
 CREATE TABLE IF NOT EXISTS {{ops}}.audit_head (
-  name STRING NOT NULL, seq BIGINT, hash STRING, updated_at TIMESTAMP,
-  CONSTRAINT audit_head_pk PRIMARY KEY (name)
-);
+  name STRING NOT NULL, seq BIGINT, hash STRING, updated_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'name');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.ticks (
   tick_id STRING NOT NULL, started_at TIMESTAMP, duration_ms DOUBLE, statements BIGINT,
@@ -123,31 +121,27 @@ CREATE TABLE IF NOT EXISTS {{ops}}.deployments_archive (
   deployment_id STRING NOT NULL, bundle STRING, target STRING, version STRING, previous_version STRING,
   actor STRING, ci_run_url STRING, started_at TIMESTAMP, finished_at TIMESTAMP, status STRING,
   resources STRING, expected_changes STRING, trace_id STRING, recorded_at TIMESTAMP,
-  archived_at TIMESTAMP,
-  CONSTRAINT deployments_archive_pk PRIMARY KEY (deployment_id)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'deployment_id');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.verdicts_archive (
   deployment_id STRING NOT NULL, state STRING, reason STRING, is_final BOOLEAN, post_runs BIGINT,
   since TIMESTAMP, until TIMESTAMP, first_verdict_at TIMESTAMP, updated_at TIMESTAMP, tick_id STRING,
   recheck_at TIMESTAMP, page_reason STRING,
-  archived_at TIMESTAMP,
-  CONSTRAINT verdicts_archive_pk PRIMARY KEY (deployment_id)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'deployment_id');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.resource_snapshots_archive (
   deployment_id STRING NOT NULL, resource_type STRING NOT NULL, resource_id STRING NOT NULL,
   resource_key STRING, settings STRING, settings_hash STRING, captured_at TIMESTAMP,
-  archived_at TIMESTAMP,
-  CONSTRAINT resource_snapshots_archive_pk PRIMARY KEY (deployment_id, resource_type, resource_id)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'deployment_id, resource_type, resource_id');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.deployment_events_archive (
   deployment_id STRING NOT NULL, stage STRING NOT NULL, attempt BIGINT NOT NULL, started_at TIMESTAMP,
   finished_at TIMESTAMP, status STRING, attributes STRING, trace_id STRING, span_id STRING,
-  archived_at TIMESTAMP,
-  CONSTRAINT deployment_events_archive_pk PRIMARY KEY (deployment_id, stage, attempt)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'deployment_id, stage, attempt');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.check_results_archive (
   deployment_id STRING NOT NULL, check_name STRING NOT NULL, subject STRING NOT NULL, look BIGINT NOT NULL,
@@ -155,57 +149,50 @@ CREATE TABLE IF NOT EXISTS {{ops}}.check_results_archive (
   baseline_spread DOUBLE, threshold DOUBLE, statistic DOUBLE, p_value DOUBLE, effect DOUBLE, post_n BIGINT,
   plane STRING, evidence_age_s DOUBLE, explanation STRING, suppressed_by STRING, tick_id STRING,
   evaluated_at TIMESTAMP,
-  archived_at TIMESTAMP,
-  CONSTRAINT check_results_archive_pk PRIMARY KEY (deployment_id, check_name, subject, look)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'deployment_id, check_name, subject, look');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.rollbacks_archive (
   rollback_id STRING NOT NULL, deployment_id STRING, bundle STRING, target STRING, from_version STRING,
   to_version STRING, to_deployment_id STRING, reason STRING, safety STRING, strategy STRING, state STRING,
   attempts BIGINT, detail STRING, requested_at TIMESTAMP, updated_at TIMESTAMP, plan STRING,
   not_before TIMESTAMP, lease_holder STRING, lease_until TIMESTAMP, restore_deployment_id STRING,
-  archived_at TIMESTAMP,
-  CONSTRAINT rollbacks_archive_pk PRIMARY KEY (rollback_id)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'rollback_id');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.error_budgets_archive (
   subject STRING NOT NULL, slo STRING NOT NULL, window_end TIMESTAMP NOT NULL, target DOUBLE, good BIGINT,
   total BIGINT, budget_remaining DOUBLE, burn_rates STRING, alert STRING, deployment_id STRING, bundle STRING,
   bundle_target STRING, rule STRING, exhausted BOOLEAN, burn_by_deployment STRING, explanation STRING,
   evaluated_at TIMESTAMP,
-  archived_at TIMESTAMP,
-  CONSTRAINT error_budgets_archive_pk PRIMARY KEY (subject, slo, window_end)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'subject, slo, window_end');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.audit_log_archive (
   seq BIGINT NOT NULL, logged_at TIMESTAMP, actor STRING, action STRING, subject STRING, payload STRING,
   prev_hash STRING, hash STRING, event_key STRING,
-  archived_at TIMESTAMP,
-  CONSTRAINT audit_log_archive_pk PRIMARY KEY (seq)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'seq');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.ticks_archive (
   tick_id STRING NOT NULL, started_at TIMESTAMP, duration_ms DOUBLE, statements BIGINT, history_reads BIGINT,
   rest_calls BIGINT, deployments_seen BIGINT, new_runs BIGINT, errors BIGINT, summary STRING,
   runs_from_ms BIGINT, event_log_from_ms BIGINT, rollback_open BOOLEAN,
-  archived_at TIMESTAMP,
-  CONSTRAINT ticks_archive_pk PRIMARY KEY (tick_id)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'tick_id');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.observed_runs_archive (
   run_id STRING NOT NULL, subject_id STRING, start_time TIMESTAMP, end_time TIMESTAMP, result STRING,
   raw_result STRING, cause STRING, failed_tasks STRING, plane STRING, observed_at TIMESTAMP, task_runs STRING,
-  archived_at TIMESTAMP,
-  CONSTRAINT observed_runs_archive_pk PRIMARY KEY (run_id)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'run_id');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.table_commits_archive (
   table_name STRING NOT NULL, version BIGINT NOT NULL, commit_time TIMESTAMP, operation STRING,
   rows_written BIGINT, job_id STRING, run_id STRING, read_at TIMESTAMP, expectations STRING,
   backlog_records BIGINT, backlog_seconds DOUBLE,
-  archived_at TIMESTAMP,
-  CONSTRAINT table_commits_archive_pk PRIMARY KEY (table_name, version)
-);
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'table_name, version');
 
 -- One row per retention run: cutoffs, rows moved and removed, the audit anchor, and per table the
 -- counts and checksums (sums of row hashes) before and after. Kept hot: it is the proof of what
@@ -214,6 +201,5 @@ CREATE TABLE IF NOT EXISTS {{ops}}.retention_runs (
   run_id STRING NOT NULL, started_at TIMESTAMP, hot_before TIMESTAMP, archive_before TIMESTAMP,
   moved_rows BIGINT, purged_rows BIGINT, anchor_seq BIGINT, anchor_hash STRING, ok BOOLEAN,
   tables STRING COMMENT 'JSON: per table, rows and checksums before and after, moved and removed',
-  duration_ms DOUBLE,
-  CONSTRAINT retention_runs_pk PRIMARY KEY (run_id)
-);
+  duration_ms DOUBLE
+) TBLPROPERTIES ('postflight.primary_key' = 'run_id');

@@ -5,6 +5,8 @@
 -- more to read than everything else. Flow metrics (expectations, backlog) and run ids only from
 -- metrics_since_ms on: older commits feed the volume baselines, which need neither.
 -- Weekend commits reach back to since_ms, the others to weekday_since_ms (see runs.sql).
+-- In commit order: the baselines sum these rows in the order they come, and a sum of doubles in
+-- another order differs in its last bits from one engine to the other.
 -- Rows: idx, name. Params: since_ms, weekday_since_ms, metrics_since_ms.
 WITH t AS ({{rows}}),
 held AS (
@@ -22,3 +24,4 @@ FROM held h
 LEFT JOIN {{ops}}.table_commits c
   ON c.table_name = h.table_name AND c.commit_time >= timestamp_millis(:since_ms)
     AND (c.commit_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(c.commit_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))
+ORDER BY h.idx, c.commit_time, c.version

@@ -90,7 +90,7 @@ export const driftMetricsTableFor = (p: SimPipeline) =>
   `monitoring.${p.targets[0]!.name.split('.').pop()}_drift_metrics`;
 
 /** The columns of a `_drift_metrics` table the simulated monitor fills (the documented layout). */
-const DRIFT_TABLE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+export const DRIFT_TABLE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['window', 'STRUCT<start: TIMESTAMP, end: TIMESTAMP>'],
   ['granularity', 'STRING'],
   ['monitor_version', 'BIGINT'],

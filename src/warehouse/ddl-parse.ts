@@ -11,7 +11,10 @@ export interface ColumnDef {
 export interface TableDef {
   readonly name: string;
   readonly columns: readonly ColumnDef[];
-  /** Columns of a `CONSTRAINT <name> PRIMARY KEY (...)` clause: informational on Databricks, enforced by DuckDB. */
+  /**
+   * The key the embedded warehouse enforces: the table property `'postflight.primary_key' = 'a, b'`,
+   * or a `CONSTRAINT <name> PRIMARY KEY (...)` clause (Unity Catalog only on Databricks).
+   */
   readonly primaryKey: readonly string[];
 }
 
@@ -26,7 +29,9 @@ export function parseCreateTable(stmt: string): TableDef | null {
     .map((c) => /^CONSTRAINT\s+[A-Za-z_][A-Za-z0-9_]*\s+PRIMARY\s+KEY\s*\(([^)]*)\)$/i.exec(c))
     .find((m) => m !== null);
   const columns = parts.filter((c) => !/^CONSTRAINT\s/i.test(c)).map(parseColumn);
-  return { name: head[1]!, columns, primaryKey: pk ? pk[1]!.split(',').map((c) => c.trim()) : [] };
+  const prop = /TBLPROPERTIES\s*\([^)]*'postflight\.primary_key'\s*=\s*'([^']*)'/i.exec(stmt.slice(bodyEnd));
+  const key = pk?.[1] ?? prop?.[1];
+  return { name: head[1]!, columns, primaryKey: key ? key.split(',').map((c) => c.trim()) : [] };
 }
 
 function parseColumn(text: string): ColumnDef {

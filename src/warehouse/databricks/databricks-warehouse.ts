@@ -13,6 +13,7 @@ import { databricksDialect } from './databricks-dialect.js';
 import type { SqlSession } from './databricks-driver.js';
 import { describeHistorySql, historyEntryFromRow } from './history.js';
 import { plainRows } from './result-values.js';
+import { SqlStatementError } from './statement-error.js';
 import { classifySqlFailure } from './transient.js';
 
 export const DATABRICKS_DEFAULT_LOCATIONS: Locations = {
@@ -172,13 +173,13 @@ export class DatabricksWarehouse implements Warehouse {
 }
 
 /** Names the statement in the message and strips credentials from it. */
-function scrubbed(err: unknown, what: string, secrets: readonly string[]): Error {
+function scrubbed(err: unknown, what: string, secrets: readonly string[]): SqlStatementError {
   const e = err instanceof Error ? err : new Error(String(err));
   const message = e.message.startsWith('sql ') ? e.message : `sql ${what}: ${e.message}`;
   const hide = (t: string) => secrets.reduce((acc, s) => (s.length >= 4 ? acc.split(s).join('[redacted]') : acc), t);
-  e.message = hide(message);
+  e.message = hide(e.message);
   if (e.cause instanceof Error) e.cause.message = hide(e.cause.message);
-  return e;
+  return new SqlStatementError(what, hide(message), e);
 }
 
 /** DML on Databricks answers with one row of counts (num_affected_rows, num_inserted_rows, ...). */

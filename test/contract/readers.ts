@@ -1,0 +1,92 @@
+// The statements other readers of postflight's tables run, on both engines after the replay, with
+// the same inputs: the promotion gate and `postflight wait`, the SQL alert, the audit log's reader
+// and verifier, `postflight record` and `precheck`. Their rows must be the same too.
+
+import { readAuditLog } from '../../src/audit/audit-log.js';
+import { claim, transition } from '../../src/rollback/ledger.js';
+import { idRows } from '../../src/warehouse/id-rows.js';
+import type { Row, RowBatch, SqlParams, Warehouse } from '../../src/warehouse/port.js';
+
+export interface ReaderComparison {
+  rowsCompared: number;
+  readonly differences: Array<{ statement: string; params: SqlParams; duckdb: unknown; spark: unknown }>;
+}
+
+const DAY = 86_400_000;
+
+export async function compareReaders(
+  duck: Warehouse,
+  spark: Warehouse,
+  nowMs: number,
+  judged: readonly Judged[],
+  tables: readonly string[],
+  rollbackIds: readonly string[],
+): Promise<ReaderComparison> {
+  const out: ReaderComparison = { rowsCompared: 0, differences: [] };
+  const both = async (name: string, params: SqlParams = {}, rows?: RowBatch) => {
+    const [a, b] = [await duck.query(name, params, rows), await spark.query(name, params, rows)];
+    out.rowsCompared += Math.max(a.length, b.length);
+    const [x, y] = [canonical(a), canonical(b)];
+    if (x !== y) out.differences.push({ statement: name, params, duckdb: a.slice(0, 3), spark: b.slice(0, 3) });
+  };
+
+  // Every deployment the replay judged, as the gate and `postflight wait` read them.
+  for (const d of judged) {
+    await both('gate/verdict', { bundle: '', version: '', target: '', deployment_id: d.id });
+    await both('gate/verdict', { bundle: d.bundle, version: d.version, target: d.target, deployment_id: '' });
+    await both('gate/quarantined', { bundle: d.bundle, version: d.version });
+    await both('gate/budget_frozen', { bundle: d.bundle, target: d.target, since_ms: nowMs - DAY });
+    await both('record/previous', { bundle: d.bundle, target: d.target, deployment_id: d.id }, idRows(d.resourceIds));
+    await both('record/stage_times', { deployment_id: d.id });
+  }
+  await both('alerts/rollback_pages', { since_ms: nowMs - 7 * DAY });
+  await both('audit/read_log');
+  const log = await readAuditLog(spark);
+  if (log.rows.length) await both('audit/range', { from_seq: log.rows[0]!.seq, to_seq: log.rows.at(-1)!.seq });
+  await both('precheck/columns', {}, idRows(tables));
+  // The executor's hold on a ledger row, tried by a holder that is no tick: a row that is not
+  // claimable stays as it is, and a transition by a holder that does not hold it changes nothing.
+  for (const id of rollbackIds) {
+    const held = [
+      await claim(duck, id, 'contract-reader', nowMs, 60_000),
+      await claim(spark, id, 'contract-reader', nowMs, 60_000),
+    ];
+    out.rowsCompared += 1;
+    if (JSON.stringify(held[0]) !== JSON.stringify(held[1]))
+      out.differences.push({
+        statement: 'rollback/claim',
+        params: { rollback_id: id },
+        duckdb: held[0],
+        spark: held[1],
+      });
+    for (const wh of [duck, spark])
+      await transition(wh, id, 'contract-reader', { state: 'FAILED', detail: 'not the holder' }, nowMs);
+    await both('rollback/read', { rollback_id: id });
+  }
+  return out;
+}
+
+export interface Judged {
+  readonly id: string;
+  readonly bundle: string;
+  readonly version: string;
+  readonly target: string;
+  readonly resourceIds: readonly string[];
+}
+
+/** Rows as sorted JSON, numbers as numbers: the order of rows with equal sort keys is not fixed. */
+export function canonical(rows: readonly Row[]): string {
+  return JSON.stringify(
+    rows
+      .map((r) =>
+        JSON.stringify(
+          Object.fromEntries(
+            Object.keys(r)
+              .sort()
+              .map((k) => [k, typeof r[k] === 'bigint' ? Number(r[k]) : r[k]]),
+          ),
+        ),
+      )
+      .sort(),
+  );
+}
