@@ -2,7 +2,7 @@
 // Spark, each value in one plain form (timestamps as epoch ms, numbers as numbers), matched on the
 // table's key. Every column is compared.
 
-import { parseCreateTable } from '../../src/warehouse/ddl-parse.js';
+import { parseCreateTable, type TableDef } from '../../src/warehouse/ddl-parse.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql, splitStatements } from '../../src/warehouse/sql-files.js';
 import type { SparkWorker } from './endpoint/spark-worker.js';
@@ -34,14 +34,19 @@ export interface Comparison {
   readonly differences: Difference[];
 }
 
-/** Every table of ddl/ops with the key sql/ddl gives it. */
-export function opsTableKeys(): Record<string, readonly string[]> {
-  return Object.fromEntries(
+/** Every table of ddl/ops by its own name, as sql/ddl defines it. */
+function opsTables(): Map<string, TableDef> {
+  return new Map(
     splitStatements(loadSql('ddl/ops'))
       .map((s) => parseCreateTable(s))
       .filter((d) => d !== null)
-      .map((d) => [d.name.split('.').pop()!, d.primaryKey] as const),
+      .map((d) => [d.name.split('.').pop()!, d] as const),
   );
+}
+
+/** Every table of ddl/ops with the key sql/ddl gives it. */
+export function opsTableKeys(): Record<string, readonly string[]> {
+  return Object.fromEntries([...opsTables()].map(([name, d]) => [name, d.primaryKey]));
 }
 
 export async function compareOps(
@@ -50,12 +55,7 @@ export async function compareOps(
   sparkOps: string,
   tables: Readonly<Record<string, readonly string[]>> = COMPARED,
 ): Promise<Comparison> {
-  const defs = new Map(
-    splitStatements(loadSql('ddl/ops'))
-      .map((s) => parseCreateTable(s))
-      .filter((d) => d !== null)
-      .map((d) => [d.name.split('.').pop()!, d.columns] as const),
-  );
+  const defs = new Map([...opsTables()].map(([name, d]) => [name, d.columns] as const));
   const differences: Difference[] = [];
   const byTable: Record<string, number> = {};
   let rowsCompared = 0;
