@@ -128,6 +128,48 @@ describe('Databricks warehouse', () => {
     expect(wh.stats.statements).toBe(1);
   });
 
+  it('lets statements running beside a retried one finish on the session they started on', async () => {
+    // As the driver does: a session closed while a statement runs on it rejects that statement's
+    // result, so a retry that closed the session under the others would fail them too.
+    let opened = 0;
+    let releaseSlow: () => void = () => {};
+    const slowStarted = new Promise<void>((started) => {
+      releaseSlow = started;
+    });
+    let finishSlow: () => void = () => {};
+    const sent: Array<{ session: number; sql: string }> = [];
+    const open = async (): Promise<SqlSession> => {
+      const id = ++opened;
+      let isOpen = true;
+      return {
+        async run(sql) {
+          sent.push({ session: id, sql });
+          if (sql.startsWith('MERGE')) {
+            releaseSlow();
+            await new Promise<void>((done) => {
+              finishSlow = done;
+            });
+          } else if (sent.length === 2) throw http503();
+          if (!isOpen) throw new Error('The session was closed or has expired');
+          return { columns: [], rows: [] };
+        },
+        async close() {
+          isOpen = false;
+        },
+      };
+    };
+    const wh = new DatabricksWarehouse(open, {
+      sleep: async () => {
+        finishSlow();
+      },
+    });
+    const slow = wh.execute('tick/merge_watermarks', {}, marks(2));
+    await slowStarted;
+    const retried = wh.query('tick/open', OPEN);
+    await expect(Promise.all([slow, retried])).resolves.toBeDefined();
+    expect(sent.map((x) => x.session)).toEqual([1, 1, 2]);
+  });
+
   it('does not retry a SQL error, and names the statement', async () => {
     const s = standIn(() => sqlError());
     const wh = new DatabricksWarehouse(s.open, { sleep: async () => {} });

@@ -63,6 +63,9 @@ export class DatabricksWarehouse implements Warehouse {
   readonly #opts: DatabricksWarehouseOptions;
   readonly #compiled = new Map<string, string>();
   #session: Promise<SqlSession> | null = null;
+  /** Statements running on each session: a session given up on is closed once its last one ends. */
+  readonly #running = new Map<Promise<SqlSession>, number>();
+  readonly #retired = new Set<Promise<SqlSession>>();
 
   /** `open` starts a session; it is called on first use and again after a broken connection. */
   constructor(open: () => Promise<SqlSession>, opts: DatabricksWarehouseOptions = {}) {
@@ -142,21 +145,56 @@ export class DatabricksWarehouse implements Warehouse {
   }
 
   async #run(what: string, sql: string, params: readonly BoundParam[]): Promise<Row[]> {
+    let used: Promise<SqlSession> | null = null;
     try {
-      const result = await withTransientRetry(async () => (await this.#sessionNow()).run(sql, params), {
-        limits: this.#limits,
-        classify: classifySqlFailure,
-        what: `sql ${what}`,
-        ...(this.#opts.sleep ? { sleep: this.#opts.sleep } : {}),
-        // A dropped connection may leave the session unusable: start a fresh one for the retry.
-        onRetry: async () => {
-          await this.close();
+      const result = await withTransientRetry(
+        async () => {
+          const session = this.#sessionNow();
+          used = session;
+          this.#running.set(session, (this.#running.get(session) ?? 0) + 1);
+          try {
+            return await (await session).run(sql, params);
+          } finally {
+            await this.#ended(session);
+          }
         },
-      });
+        {
+          limits: this.#limits,
+          classify: classifySqlFailure,
+          what: `sql ${what}`,
+          ...(this.#opts.sleep ? { sleep: this.#opts.sleep } : {}),
+          // A dropped connection may leave the session unusable: the retry, and every statement
+          // after it, start a fresh one. Statements still running on the old session (the tick
+          // sends several at once) finish there: closing it under them would fail them too.
+          onRetry: async () => {
+            if (used) await this.#retire(used);
+          },
+        },
+      );
       return plainRows(result.columns, result.rows);
     } catch (err) {
       throw scrubbed(err, what, this.#opts.secrets ?? []);
     }
+  }
+
+  async #retire(session: Promise<SqlSession>): Promise<void> {
+    if (this.#session === session) this.#session = null;
+    this.#retired.add(session);
+    if (!this.#running.get(session)) await this.#closeRetired(session);
+  }
+
+  async #ended(session: Promise<SqlSession>): Promise<void> {
+    const n = (this.#running.get(session) ?? 1) - 1;
+    if (n > 0) this.#running.set(session, n);
+    else {
+      this.#running.delete(session);
+      if (this.#retired.has(session)) await this.#closeRetired(session);
+    }
+  }
+
+  async #closeRetired(session: Promise<SqlSession>): Promise<void> {
+    this.#retired.delete(session);
+    await (await session.catch(() => null))?.close();
   }
 
   #sessionNow(): Promise<SqlSession> {
