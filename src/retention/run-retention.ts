@@ -118,13 +118,15 @@ async function retainTable(ctx: Context, table: ArchivedTable, before: TableFigu
   }
   let purged: Tally = NO_ROWS;
   let anchor: ChainTail | null = null;
+  let baseline = before;
   // A table whose copies did not verify keeps its archive as it is until they do.
   if (verified !== false && f.expired.rows > 0) {
     if (table === CHAINED_TABLE) {
-      const chain = await purgeChain(ctx, f);
+      const chain = await purgeChain(ctx, before, f);
       problems.push(...chain.problems);
       purged = chain.purged;
       anchor = chain.anchor;
+      baseline = chain.baseline ?? before;
     } else {
       await exec(ctx, statementOf(table, 'purge'), { archive_before_ms: ctx.cut.archiveBeforeMs });
       purged = f.expired;
@@ -133,7 +135,7 @@ async function retainTable(ctx: Context, table: ArchivedTable, before: TableFigu
   const after = f === before && !verified && purged.rows === 0 ? before : await measure(ctx, table);
   // What left the hot table: the verified rows, less any a concurrent change kept there.
   const moved: Tally = verified ? { rows: f.due.rows - after.due.rows, sum: f.due.sum - after.due.sum } : NO_ROWS;
-  const held = conserved(before, after, purged);
+  const held = conserved(baseline, after, purged);
   if (!held) {
     const b = heldTally(before);
     const a = heldTally(after);
@@ -154,8 +156,9 @@ async function retainTable(ctx: Context, table: ArchivedTable, before: TableFigu
  */
 async function purgeChain(
   ctx: Context,
+  before: TableFigures,
   f: TableFigures,
-): Promise<{ purged: Tally; anchor: ChainTail | null; problems: string[] }> {
+): Promise<{ purged: Tally; anchor: ChainTail | null; problems: string[]; baseline?: TableFigures }> {
   const anchor = f.anchor;
   if (!anchor) return { purged: NO_ROWS, anchor: null, problems: [] };
   const segment = await readAuditSegment(ctx.wh, 0, anchor.seq + 1);
@@ -174,10 +177,19 @@ async function purgeChain(
         (x) => `audit_log: ${x.message}; no archived audit row is removed while the chain does not verify`,
       ),
     };
+  // What is held is counted up to here and again from after the entry vouching for the anchor:
+  // that entry becomes the newest row, so the row that was newest, kept hot for the next entry to
+  // chain on, is due from then on. Counting across the append would call it a row that appeared.
+  const held = await measure(ctx, CHAINED_TABLE);
+  const problems = conserved(before, held, NO_ROWS)
+    ? []
+    : [`audit_log: rows past the hot window changed while retention ran, before the chain was anchored`];
+  if (problems.length) return { purged: NO_ROWS, anchor: null, problems };
   await appendAudit(ctx.wh, [anchorEntry(anchor, ctx.cut.archiveBeforeMs, ctx.nowMs)], ctx.nowMs);
+  const baseline = await measure(ctx, CHAINED_TABLE);
   await exec(ctx, statementOf(CHAINED_TABLE, 'anchor'), { seq: anchor.seq, hash: anchor.hash, now_ms: ctx.nowMs });
   await exec(ctx, statementOf(CHAINED_TABLE, 'purge'), { anchor_seq: anchor.seq });
-  return { purged: f.expired, anchor, problems: [] };
+  return { purged: f.expired, anchor, problems: [], baseline };
 }
 
 /** Delta's optimistic concurrency refuses a write that raced another (the tick writes the same tables). */

@@ -164,4 +164,22 @@ describe('audit verify across the hot log, its archive and the anchor', () => {
       await w.wh.session.run('ROLLBACK');
     }
   });
+
+  it('purges the archive past its window when the verifier stopped: every hot row old, nothing counted twice', async () => {
+    await w.wh.session.run('BEGIN TRANSACTION');
+    try {
+      // Two hundred days on with no entry since: every hot row is past the hot window, the newest
+      // stays hot for the next entry to chain on, and the entry vouching for the new anchor
+      // becomes the newest in the middle of the run.
+      const run = await runRetention(w.wh, { nowMs: dayMs(DAYS + 200, 2) });
+      const audit = run.tables.find((t) => t.table === 'audit_log')!;
+      expect(audit.problems).toEqual([]);
+      expect(audit.purged.rows).toBeGreaterThan(0);
+      expect(audit.conserved).toBe(true);
+      expect(run.ok).toBe(true);
+      expect((await verifyAuditLog(w.wh)).findings).toEqual([]);
+    } finally {
+      await w.wh.session.run('ROLLBACK');
+    }
+  });
 });
