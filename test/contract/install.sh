@@ -18,10 +18,10 @@ STORAGE_JAR="$M2/io/delta/delta-storage/$DELTA_VERSION/delta-storage-$DELTA_VERS
 started=$(date +%s)
 mkdir -p "$CACHE"
 
-# Spark 4 runs on Java 17 or 21.
-if ! command -v java >/dev/null 2>&1; then
-  echo "contract install: no java; installing a Java 17 runtime" >&2
-  apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+# Spark 4 runs on Java 17 or 21; the simulated clock is compiled with the JDK's javac.
+if ! command -v javac >/dev/null 2>&1; then
+  echo "contract install: no javac; installing a Java 17 JDK" >&2
+  apt-get update -qq && apt-get install -y -qq openjdk-17-jdk-headless >/dev/null
 fi
 
 if ! "$VENV/bin/python" -c "import pyspark, delta; assert pyspark.__version__ == '$SPARK_VERSION'" 2>/dev/null; then
@@ -35,10 +35,21 @@ if [ ! -s "$DELTA_JAR" ] || [ ! -s "$STORAGE_JAR" ]; then
   mvn -q -B dependency:get -Dtransitive=false -Dartifact="io.delta:delta-storage:$DELTA_VERSION"
 fi
 
+# The simulated clock (spark/clock/): built against this Spark's own jars, again when its source changes.
+CLOCK_SRC="$(dirname "$0")/spark/clock/SimulatedClock.java"
+CLOCK_JAR="$CACHE/simulated-clock-spark$SPARK_VERSION-$(sha256sum "$CLOCK_SRC" | cut -c1-12).jar"
+if [ ! -s "$CLOCK_JAR" ]; then
+  SPARK_JARS="$("$VENV/bin/python" -c 'import os, pyspark; print(os.path.join(os.path.dirname(pyspark.__file__), "jars"))')"
+  BUILD="$(mktemp -d)"
+  javac -nowarn -d "$BUILD" -cp "$SPARK_JARS/*" "$CLOCK_SRC"
+  jar cf "$CLOCK_JAR.tmp" -C "$BUILD" . && mv "$CLOCK_JAR.tmp" "$CLOCK_JAR"
+  rm -rf "$BUILD"
+fi
+
 cat > "$CACHE/env.json" <<EOF
 {
   "python": "$VENV/bin/python",
-  "jars": ["$DELTA_JAR", "$STORAGE_JAR"],
+  "jars": ["$DELTA_JAR", "$STORAGE_JAR", "$CLOCK_JAR"],
   "spark_version": "$SPARK_VERSION",
   "delta_version": "$DELTA_VERSION"
 }

@@ -100,6 +100,12 @@ export class SparkWorker implements Engine {
     return { columns: a.columns as EngineResult['columns'], rows: a.rows as EngineResult['rows'] };
   }
 
+  /** Sets the warehouse clock: `current_timestamp()` on Spark is `ms` from now on (the simulated now). */
+  async setClock(ms: number): Promise<void> {
+    const a = await this.#call({ op: 'clock', ms });
+    if (!a.ok) throw new EngineError(a.message ?? 'clock not set', null, a.errorClass ?? null);
+  }
+
   async versions(): Promise<{ spark: string; delta: string }> {
     const a = await this.#call({ op: 'versions' });
     return { spark: String(a.spark), delta: String(a.delta) };

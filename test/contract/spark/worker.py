@@ -9,6 +9,8 @@ ops:
            parameter bound as a typed literal, the way a Databricks SQL warehouse binds the
            driver's TSparkParameter (type name plus value as text).
   versions {}: Spark and Delta versions.
+  clock    {"ms"}: the warehouse clock from now on: current_timestamp() is this instant (the
+           simulated world's now), as the embedded warehouse's is.
 """
 
 import base64
@@ -31,7 +33,8 @@ def start_session():
         SparkSession.builder.master("local[2]")
         .appName("postflight-contract")
         .config("spark.jars", jars)
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        # Delta Lake, and the simulated world's clock as the warehouse clock (spark/clock/).
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension,postflight.contract.SimulatedClock")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.warehouse.dir", os.path.join(work, "warehouse"))
         # A table created without USING is a Delta table, as on Databricks.
@@ -211,6 +214,9 @@ def main():
         try:
             if req["op"] == "sql":
                 res = run_sql(spark, req)
+            elif req["op"] == "clock":
+                spark.conf.set("postflight.contract.clock_ms", str(int(req["ms"])))
+                res = {}
             elif req["op"] == "versions":
                 from importlib.metadata import version
 

@@ -41,6 +41,8 @@ export async function twinWorlds(
   const tables = new TableMirror(spark, b, mirrored, dir);
   const history = new DeltaHistoryMirror(spark, b);
   let at = worldB.nowMs;
+  // Spark's warehouse clock follows the world's, as the embedded warehouse's does.
+  await spark.setClock(at);
   await tables.sync(0, at);
   await history.sync(0, at);
   await copyTables(
@@ -57,6 +59,7 @@ export async function twinWorlds(
     async advance(toMs) {
       await worldA.advance(toMs);
       await worldB.advance(toMs);
+      await spark.setClock(toMs);
       await tables.sync(at, toMs);
       await history.sync(at, toMs);
       at = toMs;
