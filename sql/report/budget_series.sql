@@ -18,11 +18,11 @@ lowest AS (
 ),
 ranked AS (
   SELECT subject, slo, lowest_remaining,
-    ROW_NUMBER() OVER (ORDER BY lowest_remaining ASC NULLS LAST, subject, slo) AS rank
+    ROW_NUMBER() OVER (ORDER BY lowest_remaining ASC NULLS LAST, subject, slo) AS line_rank
   FROM lowest
 )
-SELECT k.rank, b.*
+SELECT k.line_rank, b.*
 FROM b
 JOIN ranked k ON k.subject = b.subject AND k.slo = b.slo
-WHERE k.rank <= :top
-ORDER BY k.rank, b.window_end
+WHERE k.line_rank <= :top
+ORDER BY k.line_rank, b.window_end

@@ -6,7 +6,6 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Logger } from '../log.js';
 import { assembleReport } from '../report/assemble.js';
-import { renderSvg } from '../report/echarts-driver.js';
 import { renderReportHtml } from '../report/html.js';
 import { sinceMs } from '../report/period.js';
 import { readReport } from '../report/read-report.js';
@@ -72,6 +71,8 @@ export async function runReportCommand(argv: readonly string[], log: Logger): Pr
       );
     const scope = { sinceMs: since, untilMs: now + 1, bundle: values.bundle ?? null, target: values.target ?? null };
     const model = assembleReport(await readReport(conn.wh, scope));
+    // Loaded only here: the charting library is large, and no other command needs it.
+    const { renderSvg } = await import('../report/echarts-driver.js');
     const html = renderReportHtml(model, renderSvg);
     writeFileSync(values.out, html);
     const summary = {

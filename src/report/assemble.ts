@@ -81,14 +81,16 @@ export function dora(all: readonly DeploymentRow[], sinceMs: number, untilMs: nu
   const failed = deployments.filter((d) => d.failed);
   const restoreMinutes = failed.flatMap((d) => (d.restoredMs === null ? [] : [(d.restoredMs - d.finishedMs) / 60_000]));
   const caught = failed.filter((d) => d.caughtBeforeSpread);
-  const firstDay = Math.floor(sinceMs / DAY_MS) * DAY_MS;
-  const perDay: Array<{ dayMs: number; deployments: number; failed: number }> = [];
-  for (let t = firstDay; t < untilMs; t += DAY_MS) perDay.push({ dayMs: t, deployments: 0, failed: 0 });
+  // Counted in the timeline's buckets, so a day's report shows its hours.
+  const bucketMs = bucketFor(sinceMs, untilMs);
+  const first = Math.floor(sinceMs / bucketMs) * bucketMs;
+  const perBucket: Array<{ startMs: number; deployments: number; failed: number }> = [];
+  for (let t = first; t < untilMs; t += bucketMs) perBucket.push({ startMs: t, deployments: 0, failed: 0 });
   for (const d of deployments) {
-    const day = perDay[Math.floor((d.finishedMs - firstDay) / DAY_MS)];
-    if (!day) continue;
-    day.deployments += 1;
-    if (d.failed) day.failed += 1;
+    const b = perBucket[Math.floor((d.finishedMs - first) / bucketMs)];
+    if (!b) continue;
+    b.deployments += 1;
+    if (d.failed) b.failed += 1;
   }
   return {
     days: (untilMs - sinceMs) / DAY_MS,
@@ -100,7 +102,8 @@ export function dora(all: readonly DeploymentRow[], sinceMs: number, untilMs: nu
     restored: restoreMinutes.length,
     medianMinutesToRestore: median(restoreMinutes),
     caughtBeforeSpread: caught.length,
-    perDay,
+    bucketMs,
+    perBucket,
     caught,
   };
 }
@@ -118,18 +121,24 @@ function badDeployment(d: DeploymentRow, looks: readonly CheckLookRow[], rollbac
       looks: sorted,
     };
   });
-  const chartable = all
-    .filter((s) => s.looks.some((l) => l.status === 'FAIL' || l.status === 'WARN'))
-    .filter((s) => s.looks.some((l) => l.observed !== null))
-    .sort(
-      (a, b) =>
-        Number(b.critical) - Number(a.critical) ||
-        rankStatus(a.status) - rankStatus(b.status) ||
-        a.check.localeCompare(b.check) ||
-        a.subject.localeCompare(b.subject),
-    );
-  const series = chartable.slice(0, MAX_CHARTS_PER_DEPLOYMENT);
-  return { deployment: d, series, notCharted: all.length - series.length, rollback };
+  const measured = (x: CheckSeries) => x.looks.some((l) => l.observed !== null);
+  const failing = all.filter((x) => x.looks.some((l) => l.status === 'FAIL' || l.status === 'WARN')).sort(byWeight);
+  // The failing checks with a number first; then, so a failure with no number of its own (a
+  // config change, say) still shows what was measured, the deployment's other measured checks.
+  const series = [
+    ...failing.filter(measured),
+    ...all.filter((x) => measured(x) && !failing.includes(x)).sort(byWeight),
+  ].slice(0, MAX_CHARTS_PER_DEPLOYMENT);
+  return { deployment: d, series, failing, notCharted: all.length - series.length, rollback };
+}
+
+function byWeight(a: CheckSeries, b: CheckSeries): number {
+  return (
+    Number(b.critical) - Number(a.critical) ||
+    rankStatus(a.status) - rankStatus(b.status) ||
+    a.check.localeCompare(b.check) ||
+    a.subject.localeCompare(b.subject)
+  );
 }
 
 function rankStatus(s: string): number {

@@ -23,6 +23,13 @@ export const VERDICT_COLOURS: Readonly<Record<string, string>> = {
   VERIFYING: '#1e88e5',
   UNVERIFIED: '#cfd8dc',
 };
+export const STATUS_COLOURS: Readonly<Record<string, string>> = {
+  FAIL: '#c62828',
+  WARN: '#f9a825',
+  ERROR: '#78909c',
+  INCONCLUSIVE: '#90a4ae',
+  PASS: '#2e7d32',
+};
 const OUTCOME_COLOURS: Readonly<Record<string, string>> = {
   SUCCEEDED: '#2e7d32',
   FAILED: '#c62828',
@@ -30,7 +37,7 @@ const OUTCOME_COLOURS: Readonly<Record<string, string>> = {
   DRY_RUN: '#78909c',
   CANCELLED: '#90a4ae',
 };
-const PALETTE = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f', '#5d4037', '#ad1457'];
+export const PALETTE = ['#1565c0', '#c62828', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f', '#5d4037', '#ad1457'];
 const TEXT = { fontFamily: 'system-ui, sans-serif', fontSize: 11 };
 
 export function utcLabel(ms: number, withTime: boolean): string {
@@ -39,7 +46,8 @@ export function utcLabel(ms: number, withTime: boolean): string {
 }
 
 const grid = { left: 56, right: 16, top: 36, bottom: 48, containLabel: false };
-const legend = (data: readonly string[]) => ({ top: 4, textStyle: TEXT, data });
+// The server measures text without a browser and underestimates it: wide gaps keep labels apart.
+const legend = (data: readonly string[]) => ({ top: 4, itemGap: 28, textStyle: TEXT, data });
 
 export function timelineChart(t: Timeline): ChartSpec {
   const hourly = t.bucketMs < 24 * 3_600_000;
@@ -68,28 +76,34 @@ export function timelineChart(t: Timeline): ChartSpec {
 }
 
 export function doraChart(d: Dora): ChartSpec {
+  const hourly = d.bucketMs < 24 * 3_600_000;
   return {
     kind: 'dora',
-    title: 'Deployments and failed changes per day',
+    title: `Deployments and failed changes per ${hourly ? 'hour' : 'day'}`,
     width: 960,
     height: 240,
     option: {
       textStyle: TEXT,
       legend: legend(['deployments', 'failed verification']),
       grid,
-      xAxis: { type: 'category', data: d.perDay.map((p) => utcLabel(p.dayMs, false)), axisLabel: TEXT },
+      xAxis: { type: 'category', data: d.perBucket.map((p) => utcLabel(p.startMs, hourly)), axisLabel: TEXT },
       yAxis: { type: 'value', minInterval: 1, axisLabel: TEXT },
       series: [
-        { name: 'deployments', type: 'bar', itemStyle: { color: '#1565c0' }, data: d.perDay.map((p) => p.deployments) },
+        {
+          name: 'deployments',
+          type: 'bar',
+          itemStyle: { color: '#1565c0' },
+          data: d.perBucket.map((p) => p.deployments),
+        },
         {
           name: 'failed verification',
           type: 'bar',
           itemStyle: { color: '#c62828' },
-          data: d.perDay.map((p) => p.failed),
+          data: d.perBucket.map((p) => p.failed),
         },
       ],
     },
-    points: d.perDay.filter((p) => p.deployments > 0).length + d.perDay.filter((p) => p.failed > 0).length,
+    points: d.perBucket.filter((p) => p.deployments > 0).length + d.perBucket.filter((p) => p.failed > 0).length,
   };
 }
 
@@ -113,7 +127,7 @@ export function checkChart(s: CheckSeries): ChartSpec {
   const line = (name: string, colour: string, data: Array<number | null>, dashed: boolean) => ({
     name,
     type: 'line',
-    symbolSize: dashed ? 0 : 7,
+    symbolSize: dashed ? 4 : 7,
     lineStyle: { color: colour, type: dashed ? 'dashed' : 'solid', width: dashed ? 1.5 : 2.5 },
     itemStyle: { color: colour },
     data,
@@ -195,7 +209,10 @@ export function budgetChart(lines: readonly BudgetLine[], measure: 'remaining' |
   const times = [...new Set(lines.flatMap((l) => l.points.map((p) => p.ms)))].sort((a, b) => a - b);
   const hourly = times.length > 1 && times[times.length - 1]! - times[0]! <= 3 * 24 * 3_600_000;
   const series = lines.map((l, i) => {
-    const at = new Map(l.points.map((p) => [p.ms, p[measure]]));
+    // A spent budget can fall to many times its size below zero; past -100 % it is spent all the same.
+    const value = (v: number | null) =>
+      v === null ? null : measure === 'remaining' ? Math.round(1000 * Math.max(-1, Math.min(1, v))) / 10 : v;
+    const at = new Map(l.points.map((p) => [p.ms, value(p[measure])]));
     return {
       name: `${l.subject} (${l.slo})`,
       type: 'line',
@@ -215,12 +232,12 @@ export function budgetChart(lines: readonly BudgetLine[], measure: 'remaining' |
     height: 300,
     option: {
       textStyle: TEXT,
-      legend: { ...legend(series.map((s) => s.name)), type: 'plain', top: 4 },
-      grid: { ...grid, top: 24 + 20 * Math.ceil(series.length / 3) },
+      grid: { ...grid, top: 24 },
       xAxis: { type: 'category', data: times.map((t) => utcLabel(t, hourly)), axisLabel: TEXT },
       yAxis: {
         type: 'value',
-        name: measure === 'remaining' ? 'share of budget left' : '× budget rate',
+        name: measure === 'remaining' ? '% of budget left' : '× budget rate',
+        ...(measure === 'remaining' ? { min: -100, max: 100 } : {}),
         axisLabel: TEXT,
       },
       series,

@@ -70,6 +70,7 @@ figure.chart figcaption { font-size: 12px; color: #607d8b; padding: 0 8px 6px; m
 table { border-collapse: collapse; font-size: 12px; background: #fff; margin: 8px 0; width: 100%; }
 th, td { text-align: left; border-bottom: 1px solid #eceff1; padding: 4px 6px; vertical-align: top; }
 th { background: #eceff1; }
+.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; }
 .badge { color: #fff; border-radius: 3px; padding: 1px 6px; font-size: 11px; white-space: nowrap; }
 .deployment { background: #fff; border: 1px solid #cfd8dc; border-radius: 6px; padding: 8px 14px; margin: 14px 0; }
 .deployment p { margin: 4px 0; font-size: 13px; }

@@ -7,20 +7,27 @@ import {
   type ChartSpec,
   checkChart,
   doraChart,
+  PALETTE,
   rollbackChart,
+  STATUS_COLOURS,
   timelineChart,
   VERDICT_COLOURS,
 } from './charts.js';
 import { badge, esc, figure, minutes, pct, STYLE, short, table, tile, utc } from './html-parts.js';
 import type { BadDeployment, ReportModel } from './model.js';
 
-export type Draw = (spec: ChartSpec) => string;
+/** Draws a chart as inline SVG; `key` is unique in the page, for the SVG's own ids. */
+export type Draw = (spec: ChartSpec, key: string) => string;
 
 /** Rows a table shows before it says how many more there are. */
 const TABLE_ROWS = 40;
 
 export function renderReportHtml(m: ReportModel, draw: Draw): string {
-  const chart = (spec: ChartSpec, caption: string) => figure(spec.kind, spec.points, draw(spec), caption);
+  let drawn = 0;
+  const chart = (spec: ChartSpec, caption: string) => {
+    drawn += 1;
+    return figure(spec.kind, spec.points, draw(spec, `c${drawn}`), caption);
+  };
   const s = m.scope;
   const filters = [s.bundle ? `bundle ${s.bundle}` : 'every bundle', s.target ? `target ${s.target}` : 'every target'];
   return `<!doctype html>
@@ -72,7 +79,7 @@ ${tile('Change failure rate', pct(d.changeFailureRate), `${d.failed} of ${d.judg
 ${tile('Time to restore', minutes(d.medianMinutesToRestore), `median over ${d.restored} restored of ${d.failed} failed`)}
 ${tile('Caught before they spread', `${d.caughtBeforeSpread} / ${d.failed}`, 'failed versions promoted to no other target afterwards')}
 </div>
-${d.perDay.length > 0 ? chart(doraChart(d), 'Deployments made by CI per UTC day, and how many of them failed verification.') : ''}
+${d.perBucket.length > 0 ? chart(doraChart(d), `Deployments made by CI per UTC ${d.bucketMs < 86_400_000 ? 'hour' : 'day'}, and how many of them failed verification.`) : ''}
 <h3>Bad deployments stopped where they failed</h3>
 ${table(['deployed', 'bundle → target', 'version', 'verdict', 'why'], caught)}
 ${more(d.caught.length)}
@@ -99,14 +106,21 @@ function badCard(b: BadDeployment, chart: Chart): string {
   const charts = b.series.map((s) =>
     chart(checkChart(s), `${s.subject}${s.critical ? ' (critical)' : ''}: ${s.explanation ?? ''}`),
   );
+  const failing = b.failing.map((s) => [
+    badge(s.status, STATUS_COLOURS),
+    esc(s.check),
+    `<code>${esc(s.subject)}</code>`,
+    esc(s.explanation ?? ''),
+  ]);
   return `<div class="deployment" id="d-${esc(d.deploymentId)}">
 <h3>${badge(d.verdict, VERDICT_COLOURS)} ${esc(d.bundle)} → ${esc(d.target)} <code>${esc(short(d.version))}</code></h3>
 <p>${esc(utc(d.finishedMs))} by ${esc(d.actor ?? 'unknown')} · <code>${esc(d.deploymentId)}</code>${d.traceId ? ` · trace <code>${esc(d.traceId)}</code>` : ''}</p>
 <p>${esc(d.reason ?? '')}</p>
 ${d.pageReason ? `<p><strong>Needs a human:</strong> ${esc(d.pageReason)}</p>` : ''}
 ${rollback}
+${table(['status', 'check', 'subject', 'why'], failing)}
 <div class="charts">${charts.join('\n')}</div>
-${b.notCharted > 0 ? `<p class="more">${b.notCharted} other check result(s) of this deployment passed, were not measured, or were beyond the first ${b.series.length} charted.</p>` : ''}
+${b.notCharted > 0 ? `<p class="more">${b.notCharted} more check(s) of this deployment not drawn: nothing measured yet, or beyond the ${b.series.length} charted.</p>` : ''}
 </div>`;
 }
 
@@ -140,11 +154,20 @@ function budgetSection(m: ReportModel, chart: Chart): string {
     esc(pct(b.lowestRemaining)),
   ]);
   const drawn = m.budgets.length > 0;
+  // The charts' legend, as a table: long subject names fit here and not in a chart.
+  const legendRows = m.budgets.map((l, i) => [
+    `<span class="swatch" style="background:${PALETTE[i % PALETTE.length]}"></span>`,
+    `<code>${esc(l.subject)}</code>`,
+    esc(l.slo),
+    esc(pct(l.points.at(-1)?.remaining ?? null)),
+    esc(l.alert ?? (l.exhausted ? 'spent' : '')),
+  ]);
   return `<section id="budgets">
 <h2>Error budgets and burn rates</h2>
 ${table(['SLO', 'subjects', 'budget spent', 'paging', 'ticket', 'lowest remaining'], rows)}
-${drawn ? chart(budgetChart(m.budgets, 'remaining'), `The ${m.budgets.length} subjects whose budget ran lowest in the period, hour by hour.`) : ''}
+${drawn ? chart(budgetChart(m.budgets, 'remaining'), `The ${m.budgets.length} subjects whose budget ran lowest in the period, hour by hour (a budget overspent past -100 % is drawn at -100 %).`) : ''}
 ${drawn ? chart(budgetChart(m.budgets, 'burn1h'), 'Their burn rate over the last hour: at 1 the budget lasts exactly its period; the SRE page fires at 14.4 with the 5-minute rate confirming.') : ''}
+${table(['', 'subject', 'SLO', 'remaining at the end', 'alert'], legendRows)}
 </section>`;
 }
 

@@ -24,7 +24,12 @@ export interface Dora {
   readonly restored: number;
   readonly medianMinutesToRestore: number | null;
   readonly caughtBeforeSpread: number;
-  readonly perDay: ReadonlyArray<{ readonly dayMs: number; readonly deployments: number; readonly failed: number }>;
+  readonly bucketMs: number;
+  readonly perBucket: ReadonlyArray<{
+    readonly startMs: number;
+    readonly deployments: number;
+    readonly failed: number;
+  }>;
   /** The failed deployments whose version went no further: the promotion stopped there. */
   readonly caught: readonly DeploymentRow[];
 }
@@ -43,6 +48,8 @@ export interface CheckSeries {
 export interface BadDeployment {
   readonly deployment: DeploymentRow;
   readonly series: readonly CheckSeries[];
+  /** Every check that failed or warned at some look, charted or not (a config change has no number). */
+  readonly failing: readonly CheckSeries[];
   /** Checks of the deployment left out of the charts (passing, or nothing observed). */
   readonly notCharted: number;
   readonly rollback: RollbackRow | null;

@@ -112,7 +112,7 @@ function rollbackOf(r: Row): RollbackRow {
 
 function budgetPointOf(r: Row): BudgetPointRow {
   return {
-    rank: Number(r.rank),
+    rank: Number(r.line_rank),
     subject: str(r.subject),
     slo: str(r.slo),
     bundle: opt(r.bundle),

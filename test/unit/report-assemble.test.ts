@@ -85,7 +85,7 @@ describe('the report model', () => {
     expect(m.dora.caughtBeforeSpread).toBe(1);
     expect(m.dora.caught.map((d) => d.deploymentId)).toEqual(['b']);
     expect(m.dora.deploysPerDay).toBeCloseTo(5 / 3);
-    expect(m.dora.perDay.map((p) => [p.deployments, p.failed])).toEqual([
+    expect(m.dora.perBucket.map((p) => [p.deployments, p.failed])).toEqual([
       [2, 1],
       [1, 1],
       [2, 0],
