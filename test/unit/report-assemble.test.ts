@@ -134,7 +134,7 @@ describe('the report model', () => {
     expect(timelineChart(m.timeline).points).toBe(3);
   });
 
-  it('draws budget lines on the union of their hours, a missing hour as a gap', () => {
+  it('draws budget lines on the union of their hours, a missing hour as a gap, an overspent budget at -100 %', () => {
     const lines = [
       {
         subject: 'job:1',
@@ -150,14 +150,16 @@ describe('the report model', () => {
         alert: 'page',
         points: [
           { ms: T0, remaining: 0.1, burn1h: 20, burn6h: 9 },
-          { ms: T0 + HOUR_MS, remaining: -0.2, burn1h: 30, burn6h: 12 },
+          { ms: T0 + HOUR_MS, remaining: -3, burn1h: 30, burn6h: 12 },
         ],
       },
     ];
     const c = budgetChart(lines, 'remaining');
     const series = c.option.series as Array<{ data: unknown[] }>;
-    expect(series[0]!.data).toEqual([0.5, null]);
-    expect(series[1]!.data).toEqual([0.1, -0.2]);
+    // Percent of the budget left; an overspent budget is drawn at -100 %.
+    expect(series[0]!.data).toEqual([50, null]);
+    expect(series[1]!.data).toEqual([10, -100]);
+    expect((budgetChart(lines, 'burn1h').option.series as Array<{ data: unknown[] }>)[1]!.data).toEqual([20, 30]);
     expect(c.points).toBe(3);
   });
 
