@@ -44,11 +44,11 @@ export function renderReportHtml(m: ReportModel, draw: Draw): string {
 <p>${esc(utc(s.sinceMs))} to ${esc(utc(s.untilMs))} · ${esc(filters.join(', '))} · ${m.timeline.total} deployments</p>
 </header>
 <main>
-${doraSection(m, chart)}
 <section id="timeline">
 <h2>Timeline</h2>
 ${chart(timelineChart(m.timeline), `Every deployment of the period by the ${m.timeline.bucketMs < 86_400_000 ? 'hour' : 'day'} it finished, coloured by its verdict now.`)}
 </section>
+${doraSection(m, chart)}
 ${badSection(m, chart)}
 ${rollbackSection(m, chart)}
 ${budgetSection(m, chart)}
