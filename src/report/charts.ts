@@ -56,7 +56,8 @@ export function timelineChart(t: Timeline): ChartSpec {
     type: 'bar',
     stack: 'verdicts',
     itemStyle: { color: VERDICT_COLOURS[v] ?? '#9e9e9e' },
-    data: t.counts[v],
+    // An empty bucket draws no bar at all rather than one of no height.
+    data: (t.counts[v] ?? []).map((c) => (c > 0 ? c : null)),
   }));
   return {
     kind: 'timeline',

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runReportCommand } from '../../src/cli/report-command.js';
 import { runDemo } from '../../src/demo/demo.js';
 import { createLogger } from '../../src/log.js';
-import { VERDICT_COLOURS } from '../../src/report/charts.js';
+import { PALETTE, VERDICT_COLOURS } from '../../src/report/charts.js';
 import { defaultSpec } from '../../src/simulator/default-spec.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { clockMs } from '../support/ops-world.js';
@@ -117,6 +117,7 @@ describe('the report of a replayed day', () => {
           points: Number(f.getAttribute('data-points')),
           marks: svg ? svg.querySelectorAll('path, rect').length : 0,
           fills: svg ? [...svg.querySelectorAll('path')].map((p) => p.getAttribute('fill') ?? '') : [],
+          strokes: svg ? [...svg.querySelectorAll('path')].map((p) => p.getAttribute('stroke') ?? '') : [],
           width: box?.width ?? 0,
           height: box?.height ?? 0,
         };
@@ -136,13 +137,22 @@ describe('the report of a replayed day', () => {
     for (const k of ['dora', 'timeline', 'rollbacks', 'budget', 'burn']) expect(kinds).toContain(k);
     for (const c of charts) {
       expect({ kind: c.kind, hasData: c.points > 0 }).toEqual({ kind: c.kind, hasData: true });
-      expect(c.marks).toBeGreaterThan(c.points);
+      expect(c.marks).toBeGreaterThan(0);
       expect(c.width * c.height).toBeGreaterThan(100 * 100);
     }
     // The timeline draws one bar per verdict and bucket with deployments in it, in the verdict's colour.
     const timeline = charts.find((c) => c.kind === 'timeline')!;
     const colours = new Set(Object.values(VERDICT_COLOURS).map((x) => x.toLowerCase()));
-    expect(timeline.fills.filter((f) => colours.has(f.toLowerCase())).length).toBeGreaterThanOrEqual(timeline.points);
+    const bars = timeline.fills.filter((f) => colours.has(f.toLowerCase())).length;
+    // Beside the bars, the legend's icons: one per verdict shown.
+    expect(bars).toBeGreaterThanOrEqual(timeline.points);
+    expect(bars).toBeLessThanOrEqual(timeline.points + Object.keys(VERDICT_COLOURS).length);
+    // A check chart marks each post-deploy value with a symbol in the post-deploy colour, beside its line.
+    for (const c of charts.filter((x) => x.kind === 'check'))
+      expect(c.strokes.filter((x) => x === '#c62828').length).toBeGreaterThanOrEqual(c.points + 1);
+    // The budget charts draw one line per subject, each in a colour of its own.
+    for (const c of charts.filter((x) => x.kind === 'budget' || x.kind === 'burn'))
+      expect(new Set(c.strokes.filter((x) => PALETTE.includes(x))).size).toBe(summary.budget_lines);
     // Every failed or degraded deployment has its card, and each card its check charts.
     expect(cards.length).toBe(expected.bad);
     expect(cards.filter((n) => n === 0)).toEqual([]);
