@@ -13,6 +13,7 @@ import { BUILD_WORLD, runBuildWorldCommand, runDemoCommand } from './demo-comman
 import { runGateCommand } from './gate-command.js';
 import { runPrecheckCommand } from './precheck-command.js';
 import { runRecordCommand } from './record-command.js';
+import { runReportCommand } from './report-command.js';
 import { runRetentionCommand } from './retention-command.js';
 import { runSetupCommand } from './setup-command.js';
 import { runSimulateCommand } from './simulate-command.js';
@@ -37,6 +38,7 @@ Commands:
   gate       may a version be promoted to a target? (run 'postflight gate --help')
   backfill   judge the deployments of the last N days as of their own time, so rollbacks have targets (--days N; 'postflight backfill --help')
   backtest   replay your own exported history offline: what postflight would have decided (--from DIR; 'postflight backtest --help')
+  report     one self-contained HTML page of a period: timeline, failing checks, rollbacks, budgets, DORA ('postflight report --help')
 
 Options:
   --warehouse duckdb:PATH   embedded warehouse file (default .postflight/workspace.duckdb)
@@ -61,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'setup') return runSetupCommand(argv.slice(1), createLogger());
   if (argv[0] === 'retention') return runRetentionCommand(argv.slice(1), createLogger());
   if (argv[0] === 'backtest') return runBacktestCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'report') return runReportCommand(argv.slice(1), createLogger());
   const { values, positionals } = parseCommon(argv);
   const command = positionals[0];
   if (command === 'backfill') return runBackfillCommand(values, createLogger());

@@ -1,6 +1,6 @@
 // The statements other readers of postflight's tables run, on both engines after the replay, with
 // the same inputs: the promotion gate and `postflight wait`, the SQL alert, the audit log's reader
-// and verifier, `postflight record` and `precheck`. Their rows must be the same too.
+// and verifier, `postflight record`, `precheck` and `report`. Their rows must be the same too.
 
 import { readAuditLog } from '../../src/audit/audit-log.js';
 import { claim, transition } from '../../src/rollback/ledger.js';
@@ -40,6 +40,14 @@ export async function compareReaders(
     await both('record/stage_times', { deployment_id: d.id });
   }
   await both('alerts/rollback_pages', { since_ms: nowMs - 7 * DAY });
+  // `postflight report`'s reads: the whole replay, then narrowed to one judged bundle and target.
+  const narrow = judged[0] ? [{ bundle: judged[0].bundle, target: judged[0].target }] : [];
+  for (const f of [{ bundle: '', target: '' }, ...narrow]) {
+    const period = { since_ms: nowMs - 7 * DAY, until_ms: nowMs + 1, ...f };
+    for (const name of ['report/deployments', 'report/check_looks', 'report/rollbacks', 'report/budget_summary'])
+      await both(name, period);
+    await both('report/budget_series', { ...period, top: 8 });
+  }
   await both('audit/read_log');
   const log = await readAuditLog(spark);
   if (log.rows.length) await both('audit/range', { from_seq: log.rows[0]!.seq, to_seq: log.rows.at(-1)!.seq });
