@@ -124,6 +124,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     const e = malformedRow('runs', `${typeOf.get(id) ?? 'job'}:${id}`, 'system.lakeflow', key, reason);
     malformedRuns.set(e.message, e);
   };
+  const malformedDbt: MeasurementError[] = [];
   let known: EvidenceTables | undefined;
   const tables = (lineage: LineageIndex) => {
     known ??= tablesOf(active, ids, lineage);
@@ -143,8 +144,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     dbt: {
       after: [],
       run: () =>
-        readDbtTests(wh, jobIds, metricsSinceMs).then(
-          (records) => ({ records, errors: [] }),
+        readDbtTests(wh, jobIds, metricsSinceMs, (e) => malformedDbt.push(e)).then(
+          (records) => ({ records, errors: malformedDbt }),
           (e: Error) => ({ records: [], errors: jobIds.map((id) => dbtError(id, e)) }),
         ),
     },
