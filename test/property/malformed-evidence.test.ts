@@ -10,7 +10,16 @@ import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js'
 import type { Row } from '../../src/warehouse/port.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
 import { type HostileRow, hostileRow, hostileRows } from '../support/hostile-rows.js';
-import { buildSmallWorld, DEPLOYMENT, JOB, NOW, PIPELINE } from '../support/small-world.js';
+import {
+  buildSmallWorld,
+  DEPLOYED,
+  DEPLOYMENT,
+  JOB,
+  JOB_TABLE,
+  NOW,
+  PIPELINE,
+  PIPELINE_TABLE,
+} from '../support/small-world.js';
 
 // Every source the tick reads, given one hostile row at a time on top of a healthy world: the
 // row alone never makes a deployment FAILED or rolls one back, and the subject it spoils gets an
@@ -29,16 +38,17 @@ interface Outcome {
   results: Row[];
 }
 
-async function tickWith(rows: readonly HostileRow[], ticks = 1): Promise<Outcome> {
+async function tickWith(rows: readonly HostileRow[], ticks = 1, at = NOW): Promise<Outcome> {
   const wh = await DuckDbWarehouse.openCopyInMemory(template);
   try {
     for (const r of rows) await r.insert(wh);
     const ws = new EmbeddedWorkspace(wh);
     const deps = { wh, ws, policy: DEFAULT_POLICY, rollback: { policy: resolveRollbackPolicy(undefined) } };
-    let summary = await runTick(deps, NOW);
+    if (at !== NOW) await wh.session.run('UPDATE sim_world.clock SET now_ms = $t', { t: at });
+    let summary = await runTick(deps, at);
     for (let i = 1; i < ticks; i++) {
-      await wh.session.run('UPDATE sim_world.clock SET now_ms = $t', { t: NOW + i * 60_000 });
-      summary = await runTick(deps, NOW + i * 60_000);
+      await wh.session.run('UPDATE sim_world.clock SET now_ms = $t', { t: at + i * 60_000 });
+      summary = await runTick(deps, at + i * 60_000);
     }
     const [verdict] = await wh.session.all('SELECT state, reason FROM postflight.verdicts WHERE deployment_id = $id', {
       id: DEPLOYMENT,
@@ -109,4 +119,54 @@ describe('malformed evidence at the edge', () => {
       { numRuns: 24, seed: 2026 },
     );
   }, 600_000);
+});
+
+/** Rewrites every row of a source after the deploy: the whole post-deploy evidence malformed at once. */
+const EVERY_POST_DEPLOY: ReadonlyArray<{ name: string; subject: string; sql: string }> = [
+  {
+    name: 'Delta history commits without a timestamp',
+    subject: `table:${JOB_TABLE}`,
+    sql: `UPDATE sim_world.delta_commits SET "timestamp" = NULL WHERE "timestamp" >= make_timestamp(${DEPLOYED} * 1000)`,
+  },
+  {
+    name: "Delta history commits of 'NaN' rows",
+    subject: `table:${JOB_TABLE}`,
+    sql: `UPDATE sim_world.delta_commits SET operationMetrics = MAP {'numOutputRows': 'NaN'} WHERE "timestamp" >= make_timestamp(${DEPLOYED} * 1000)`,
+  },
+  {
+    name: 'Delta history commits of 1e18 rows',
+    subject: `table:${JOB_TABLE}`,
+    sql: `UPDATE sim_world.delta_commits SET operationMetrics = MAP {'numOutputRows': '1000000000000000000'} WHERE "timestamp" >= make_timestamp(${DEPLOYED} * 1000)`,
+  },
+  {
+    name: 'event-log flow events without a timestamp',
+    subject: `table:${PIPELINE_TABLE}`,
+    sql: `UPDATE sim_world.event_log SET "timestamp" = NULL WHERE event_type = 'flow_progress' AND "timestamp" >= make_timestamp(${DEPLOYED} * 1000)`,
+  },
+  {
+    name: "event-log flow events of 'NaN' rows",
+    subject: `table:${PIPELINE_TABLE}`,
+    sql: `UPDATE sim_world.event_log SET details = '{"flow_progress":{"status":"COMPLETED","metrics":{"num_output_rows":"NaN"}}}' WHERE event_type = 'flow_progress' AND "timestamp" >= make_timestamp(${DEPLOYED} * 1000)`,
+  },
+  {
+    name: 'job runs without a run id',
+    subject: `job:${JOB}`,
+    sql: `UPDATE sim_world.system_lakeflow__job_run_timeline SET run_id = NULL WHERE period_start_time >= make_timestamp(${DEPLOYED} * 1000)`,
+  },
+];
+
+describe('a source whose every post-deploy row is malformed', () => {
+  it.each(EVERY_POST_DEPLOY)(
+    '$name: the subject is ERROR, never stale or FAILED',
+    async ({ subject, sql }) => {
+      // Nearly five hours after the deploy: a table written hourly and read as unwritten since is stale.
+      const o = await tickWith([{ insert: (wh) => wh.session.run(sql) } as HostileRow]);
+      expect(FAILING).not.toContain(o.verdict?.state);
+      expect(o.summary.rollbacks?.decided ?? []).toEqual([]);
+      const errors = o.results.filter((r) => r.subject === subject && r.status === 'ERROR');
+      expect(errors.map((e) => String(e.explanation).slice(0, 19))).toContain('malformed evidence:');
+      expect(o.results.filter((r) => r.check_name === 'freshness' && r.status === 'FAIL')).toEqual([]);
+    },
+    60_000,
+  );
 });
