@@ -90,8 +90,10 @@ describe('malformed evidence at the edge', () => {
   }, 60_000);
 
   it('turns no hostile row of any source into a FAILED verdict or a rollback, and names each row', async () => {
+    const sources = new Set<string>();
     await fc.assert(
       fc.asyncProperty(hostileRows, async (row) => {
+        sources.add(row.source);
         const o = await tickWith([row]);
         expect(FAILING).not.toContain(o.verdict?.state);
         expect(o.summary.rollbacks?.decided ?? []).toEqual([]);
@@ -118,6 +120,16 @@ describe('malformed evidence at the edge', () => {
       }),
       { numRuns: 24, seed: 2026 },
     );
+    // Every source had its hostile rows.
+    expect([...sources].sort()).toEqual([
+      'Delta history',
+      'dbt results',
+      'deployments',
+      'event log',
+      'job_run_timeline',
+      'jobs/runs/list',
+      'pipeline_update_timeline',
+    ]);
   }, 600_000);
 });
 
