@@ -159,6 +159,8 @@ export interface CheckResult {
   readonly recheckAtMs: number | null;
   /** Time of the evidence (the run) at which a WARN or FAIL was reached; null otherwise. */
   readonly decidedAtMs: number | null;
+  /** For an ERROR, what kind of error it is, as its explanation starts (e.g. 'malformed evidence'). */
+  readonly kind?: string;
 }
 
 export type VerdictState = 'VERIFYING' | 'HEALTHY' | 'DEGRADED' | 'FAILED' | 'ROLLED_BACK' | 'INCONCLUSIVE';
@@ -182,4 +184,6 @@ export interface MeasurementError {
   readonly kind: string;
   readonly subject: string;
   readonly message: string;
+  /** Why it could not be taken, where that is not a failed read: 'malformed evidence' for a row that broke its source's rules. */
+  readonly fault?: string;
 }

@@ -8,7 +8,9 @@ WITH ids AS ({{rows}}),
 inv AS (
   SELECT invocation_id, job_id, job_run_id
   FROM {{dbt_artifacts}}.dbt_invocations
-  WHERE job_id IN (SELECT id FROM ids) AND job_run_id IS NOT NULL AND created_at >= timestamp_millis(:since_ms)
+  -- An invocation of a watched job without its run id is read too: the tick reports its results
+  -- as malformed rather than never seeing them.
+  WHERE job_id IN (SELECT id FROM ids) AND created_at >= timestamp_millis(:since_ms)
 ),
 defs AS (
   SELECT unique_id, lower(max(severity)) AS severity, max(parent_model_unique_id) AS parent_model_unique_id

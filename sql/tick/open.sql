@@ -16,6 +16,10 @@ SELECT d.deployment_id, d.bundle, d.target, unix_millis(d.finished_at) AS finish
   unix_millis(v.updated_at) AS judged_ms, unix_millis(v.recheck_at) AS recheck_ms
 FROM {{ops}}.deployments d
 LEFT JOIN {{ops}}.verdicts v ON v.deployment_id = d.deployment_id
-WHERE d.status IN ('SUCCEEDED', 'PARTIAL')
-  AND d.finished_at <= timestamp_millis(:now_ms)
-  AND d.finished_at >= timestamp_millis(:since_ms)
+-- A row without a status or a finish time is listed too (by when it started or was recorded),
+-- for the tick to report as malformed: left out, it would never be verified and nobody told.
+WHERE (d.status IN ('SUCCEEDED', 'PARTIAL') OR d.status IS NULL)
+  AND ((d.finished_at <= timestamp_millis(:now_ms) AND d.finished_at >= timestamp_millis(:since_ms))
+    OR (d.finished_at IS NULL
+      AND coalesce(d.started_at, d.recorded_at, timestamp_millis(:now_ms)) >= timestamp_millis(:since_ms)
+      AND coalesce(d.started_at, d.recorded_at, timestamp_millis(:now_ms)) <= timestamp_millis(:now_ms)))

@@ -26,6 +26,8 @@ FROM {{event_log}} e
 LEFT JOIN {{ops}}.pipeline_targets t
   ON t.pipeline_id = e.origin.pipeline_id AND t.flow_name = e.origin.flow_name
 WHERE e.origin.pipeline_id IN (SELECT id FROM ids)
-  AND e.timestamp >= timestamp_millis(:since_ms)
-  AND (e.timestamp >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(e.timestamp) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))
-  AND e.event_type IN ('create_update', 'update_progress', 'flow_progress')
+  -- A row without a time or a type breaks the event log's schema: it is read every time, so the
+  -- tick reports it as malformed evidence of its pipeline rather than never seeing it.
+  AND (e.timestamp IS NULL OR (e.timestamp >= timestamp_millis(:since_ms)
+    AND (e.timestamp >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(e.timestamp) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))))
+  AND (e.event_type IS NULL OR e.event_type IN ('create_update', 'update_progress', 'flow_progress'))

@@ -60,7 +60,7 @@ function judgeStreams(
   };
   const out: CheckResult[] = [];
   const expError = errors.find((e) => e.kind === 'expectations');
-  if (expError) out.push(measurementError('expectations', key, done, policy.critical.expectations, expError.message));
+  if (expError) out.push(measurementError('expectations', key, done, policy.critical.expectations, expError));
   else {
     const exp = checkExpectations(
       s.subject,
@@ -72,7 +72,7 @@ function judgeStreams(
     if (exp) out.push(exp);
   }
   const backlogError = errors.find((e) => e.kind === 'backlog');
-  if (backlogError) out.push(measurementError('backlog', key, done, policy.critical.backlog, backlogError.message));
+  if (backlogError) out.push(measurementError('backlog', key, done, policy.critical.backlog, backlogError));
   else {
     const bl = checkBacklog(
       s.subject,
@@ -105,8 +105,8 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
       s.runs.filter((r) => r.startMs < fromMs && (r.endMs === null || r.endMs > fromMs)).map((r) => r.runId),
     );
     if (runsError) {
-      results.push(measurementError('run_health', key, done, policy.critical.run_health, runsError.message));
-      results.push(measurementError('duration', key, done, policy.critical.duration, runsError.message));
+      results.push(measurementError('run_health', key, done, policy.critical.run_health, runsError));
+      results.push(measurementError('duration', key, done, policy.critical.duration, runsError));
     } else {
       results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
       const resourceKey =
@@ -127,19 +127,15 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
     const settings = ev.settings?.find((c) => c.type === s.subject.type && c.id === s.subject.id);
     const configError = subjectErrors.find((e) => e.kind === 'config');
     const config = configError
-      ? measurementError('config', key, 0, policy.critical.config, configError.message)
+      ? measurementError('config', key, 0, policy.critical.config, configError)
       : settings &&
         checkConfig(settings, s.subject.name, policy, fromMs, ev.deployment.expectedChanges.includes('config'));
     if (config) results.push(config);
     for (const table of s.subject.targetTables) {
       const writesError = subjectErrors.find((e) => e.subject === `table:${table}`);
       if (writesError) {
-        results.push(
-          measurementError('row_count', `table:${table}`, done, policy.critical.row_count, writesError.message),
-        );
-        results.push(
-          measurementError('freshness', `table:${table}`, done, policy.critical.freshness, writesError.message),
-        );
+        results.push(measurementError('row_count', `table:${table}`, done, policy.critical.row_count, writesError));
+        results.push(measurementError('freshness', `table:${table}`, done, policy.critical.freshness, writesError));
         continue;
       }
       const writes = s.writes.filter((w) => w.table === table);

@@ -1,4 +1,4 @@
-import type { CheckName, CheckResult, CheckStatus, Plane } from '../types.js';
+import type { CheckName, CheckResult, CheckStatus, MeasurementError, Plane } from '../types.js';
 
 /** A CheckResult with the statistical fields defaulted, for checks that have none. */
 export function checkResult(
@@ -29,14 +29,18 @@ export function measurementError(
   subject: string,
   look: number,
   critical: boolean,
-  message: string,
+  error: string | MeasurementError,
 ): CheckResult {
+  // A malformed row says so first, in the words its kind is counted by; a failed read says it could not measure.
+  const fault = typeof error === 'string' ? undefined : error.fault;
+  const message = typeof error === 'string' ? error : error.message;
   return checkResult({
     check,
     subject,
     look,
     status: 'ERROR' as CheckStatus,
     critical,
-    explanation: `could not measure: ${message}`,
+    explanation: fault ? message : `could not measure: ${message}`,
+    ...(fault ? { kind: fault } : {}),
   });
 }

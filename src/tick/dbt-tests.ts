@@ -2,7 +2,8 @@
 // dbt package's tables. A test that errored or was skipped measured nothing: the first is kept
 // as a rule that could not be measured on that run, the second leaves no record at all.
 
-import type { ExpectationRecord } from '../types.js';
+import { checkCount, checkId, checkTime, firstReason, malformedRow } from '../evidence/validate-values.js';
+import type { ExpectationRecord, MeasurementError } from '../types.js';
 import { indexedRows } from '../warehouse/id-rows.js';
 import type { Row, Warehouse } from '../warehouse/port.js';
 
@@ -51,15 +52,41 @@ export function dbtTestRecord(row: Row, subjectId: string): ExpectationRecord | 
   return rec;
 }
 
-/** dbt test results of the given jobs' runs since a time, one statement for all of them. */
+/**
+ * Why a dbt result row cannot be a rule evaluation of a run, or null: it needs the job run it
+ * belongs to, a time, and a failure count that is one.
+ */
+export function dbtRowReason(row: Row): string | null {
+  return firstReason(
+    checkId('dbt_invocations.job_run_id', row.run_id),
+    checkTime('dbt_run_results.execute_completed_at / created_at', row.ts_ms),
+    checkCount('dbt_run_results.failures', row.failures),
+  );
+}
+
+/**
+ * dbt test results of the given jobs' runs since a time, one statement for all of them. A row
+ * that breaks its schema is reported to `onMalformed` as an error of its job, never a record.
+ */
 export async function readDbtTests(
   wh: Warehouse,
   jobIds: readonly string[],
   sinceMs: number,
+  onMalformed?: (e: MeasurementError) => void,
 ): Promise<ExpectationRecord[]> {
   if (jobIds.length === 0 || wh.locations.dbtArtifacts === undefined) return [];
   const rows = await wh.query('tick/dbt_tests', { since_ms: sinceMs }, indexedRows(jobIds, 'id'));
-  return rows
-    .map((row) => dbtTestRecord(row, jobIds[Number(row.idx)]!))
-    .filter((r): r is ExpectationRecord => r !== null);
+  const out: ExpectationRecord[] = [];
+  for (const row of rows) {
+    const jobId = jobIds[Number(row.idx)]!;
+    const reason = dbtRowReason(row);
+    if (reason !== null) {
+      const key = `test ${String(row.unique_id ?? row.name)} of run ${String(row.run_id)}`;
+      onMalformed?.(malformedRow('expectations', `job:${jobId}`, 'dbt results', key, reason));
+      continue;
+    }
+    const rec = dbtTestRecord(row, jobId);
+    if (rec) out.push(rec);
+  }
+  return out;
 }

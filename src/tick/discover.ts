@@ -161,6 +161,7 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
   let newRuns = 0;
   if (listing.ok) {
     fresh.add(listing.value.runs);
+    errors.push(...listing.value.malformed);
     newRuns = listing.value.runs.filter((r) => r.endMs !== null && r.endMs > lastTickMs).length;
     runsFromMs = Math.max(runsFromMs, listing.value.nextWatermarkMs);
   } else {
@@ -169,6 +170,7 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
   let eventLogFromMs = marks.marks.get('event_log_from_ms') ?? null;
   if (events.ok) {
     fresh.add(events.value.runs, events.value.writes);
+    errors.push(...events.value.errors);
     eventLogFromMs = nowMs;
   } else {
     for (const id of followedPipelines(marks.marks)) {

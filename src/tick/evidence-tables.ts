@@ -92,6 +92,7 @@ export async function followPipelines(
   try {
     await wh.execute('tick/merge_pipeline_targets', {}, pipelineTargetRows(unfollowed, nowMs));
     const pe = await readPipelineEvents(wh, unfollowed.keys(), since);
+    out.errors.push(...pe.errors);
     if (pe.runs.length) {
       // One writer at a time on the run cache: two MERGEs into one table may conflict.
       await input.runsCached?.catch(() => undefined);

@@ -5,6 +5,7 @@
 
 import { baselineHorizons } from '../checks/baseline-window.js';
 import type { DeploymentEvidence } from '../checks/evidence.js';
+import { malformedRow } from '../evidence/validate-values.js';
 import type { ExpectationRecord, MeasurementError, RunRecord } from '../types.js';
 import type { HistoryEntry, Warehouse } from '../warehouse/port.js';
 import { readBudgetContext } from './budgets.js';
@@ -115,6 +116,15 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     cacheWritten = cacheWritten.then(write);
     cacheWritten.catch(() => undefined);
   };
+  // A system-table run row that breaks its schema is an error of its job or pipeline, said once
+  // however many times the runs are read.
+  const typeOf = new Map(active.flatMap((a) => a.deployment.resources.map((r) => [r.id, r.type] as const)));
+  const malformedRuns = new Map<string, MeasurementError>();
+  const onMalformed = (id: string, key: string, reason: string) => {
+    const e = malformedRow('runs', `${typeOf.get(id) ?? 'job'}:${id}`, 'system.lakeflow', key, reason);
+    malformedRuns.set(e.message, e);
+  };
+  const malformedDbt: MeasurementError[] = [];
   let known: EvidenceTables | undefined;
   const tables = (lineage: LineageIndex) => {
     known ??= tablesOf(active, ids, lineage);
@@ -134,15 +144,15 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     dbt: {
       after: [],
       run: () =>
-        readDbtTests(wh, jobIds, metricsSinceMs).then(
-          (records) => ({ records, errors: [] }),
+        readDbtTests(wh, jobIds, metricsSinceMs, (e) => malformedDbt.push(e)).then(
+          (records) => ({ records, errors: malformedDbt }),
           (e: Error) => ({ records: [], errors: jobIds.map((id) => dbtError(id, e)) }),
         ),
     },
     // Never fails: a failed read is an error beside an empty index, and only the policy's SLAs apply.
     stated: { after: [], run: () => input.stated ?? readStatedSlas(wh, active) },
     // The tick's own write to the run cache is still on its way: its runs are laid over the read.
-    cachedRuns: { after: [], run: () => readRuns(wh, ids, since, input.pendingRuns ?? [], firstDeployMs) },
+    cachedRuns: { after: [], run: () => readRuns(wh, ids, since, input.pendingRuns ?? [], firstDeployMs, onMalformed) },
     follow: {
       after: ['lineage'],
       run: async (a) => followPipelines(wh, tables((await a('lineage')).index), input, since),
@@ -154,7 +164,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
       run: async (a) => {
         try {
           const runs = (await a('follow')).rereadRuns
-            ? await readRuns(wh, ids, since, [], firstDeployMs)
+            ? await readRuns(wh, ids, since, [], firstDeployMs, onMalformed)
             : await a('cachedRuns');
           return { runs, error: null };
         } catch (e) {
@@ -233,7 +243,9 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     started.stated,
   ]);
   for (const w of monitors.warnings) input.warn?.(w);
-  errors.push(...hist.errors);
+  // Both reads of the runs are done before their malformed rows are counted.
+  await Promise.allSettled([started.cachedRuns]);
+  errors.push(...hist.errors, ...malformedRuns.values());
   if (stated.error) errors.push(stated.error);
   const t = tables(lineage.index);
   const ix: EvidenceIndex = {
@@ -244,7 +256,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     writesOf: groupBy(hist.writes, (w) => w.table),
     dbtOf: groupBy(dbt.records, (r) => r.subjectId),
     dbtErrorsOf: groupBy(dbt.errors, (e) => e.subject),
-    measurementErrors: errors.filter((e) => e.kind === 'writes' || e.kind === 'runs'),
+    // A malformed row spoils whichever evidence it is of: its error goes to the subject it names.
+    measurementErrors: errors.filter((e) => e.kind === 'writes' || e.kind === 'runs' || e.fault !== undefined),
     statedOf: stated.index,
     settingsOf: settings.byDeployment,
     settingsError: settings.error,

@@ -1,9 +1,11 @@
 // The two reads that open a tick: the deployments under verification and where the previous
-// tick stopped. A malformed deployment row is reported and skipped, never allowed to stop
-// the verification of the others.
+// tick stopped. A malformed deployment row is reported as malformed evidence of that deployment
+// at every tick until it is mended, never allowed to stop the verification of the others.
 
 import type { ChainTail } from '../audit/hash-chain.js';
 import { parseDeployment } from '../deployments/deployment-row.js';
+import { deploymentRowReason } from '../evidence/validate-deployment.js';
+import { MALFORMED, malformedRow } from '../evidence/validate-values.js';
 import type { Deployment, MeasurementError } from '../types.js';
 import type { Row, Warehouse } from '../warehouse/port.js';
 
@@ -51,6 +53,12 @@ export async function readDeployments(
   const errors: MeasurementError[] = [];
   for (const r of rows) {
     if (r.is_final === true) continue;
+    const key = `deployment_id ${String(r.deployment_id)}`;
+    const reason = deploymentRowReason(r);
+    if (reason !== null) {
+      errors.push(malformedRow('deployment', `deployment:${String(r.deployment_id)}`, 'deployments', key, reason));
+      continue;
+    }
     try {
       active.push({
         deployment: parseDeployment(r),
@@ -63,7 +71,8 @@ export async function readDeployments(
       errors.push({
         kind: 'deployment',
         subject: `deployment:${String(r.deployment_id)}`,
-        message: (e as Error).message,
+        message: `${MALFORMED}: ${(e as Error).message} (deployments ${key})`,
+        fault: MALFORMED,
       });
     }
   }

@@ -2,7 +2,9 @@
 
 import type { Horizon } from '../checks/baseline-window.js';
 import { normalizeResult } from '../evidence/normalize.js';
-import type { RunRecord } from '../types.js';
+import { malformedEvent } from '../evidence/validate-events.js';
+import { checkId, checkTime } from '../evidence/validate-values.js';
+import type { MeasurementError, RunRecord } from '../types.js';
 import { idRows } from '../warehouse/id-rows.js';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
 import { type FlowCommit, flowMetricsOf } from './flow-metrics.js';
@@ -10,6 +12,8 @@ import { type FlowCommit, flowMetricsOf } from './flow-metrics.js';
 export interface PipelineEvidence {
   readonly runs: RunRecord[];
   readonly writes: FlowCommit[];
+  /** Malformed event-log rows, each an error of the subject it spoils (see validate-events.ts). */
+  readonly errors: MeasurementError[];
 }
 
 /** Rows for merge_pipeline_targets: each flow of a pipeline is named after the table it writes. */
@@ -52,8 +56,14 @@ export async function readFollowedEvents(wh: Warehouse, sinceMs: number): Promis
 
 /** Updates and flow writes from event-log rows, counting only the rows from `fromMs` on. */
 export function pipelineEvidence(all: readonly Row[], fromMs = -Infinity): PipelineEvidence & { latestMs: number } {
-  const out = { runs: [] as RunRecord[], writes: [] as FlowCommit[], latestMs: -Infinity };
-  const rows = all.filter((r) => Number(r.ts_ms) >= fromMs);
+  const out = {
+    runs: [] as RunRecord[],
+    writes: [] as FlowCommit[],
+    errors: [] as MeasurementError[],
+    latestMs: -Infinity,
+  };
+  // A row without a time is kept for the validator: it is read again by every tick until it is gone.
+  const rows = all.filter((r) => Number(r.ts_ms) >= fromMs || checkTime('timestamp', r.ts_ms) !== null);
   const updates = new Map<
     string,
     { pipelineId: string; start: number | null; end: number | null; state: string | null; error: string | null }
@@ -61,6 +71,24 @@ export function pipelineEvidence(all: readonly Row[], fromMs = -Infinity): Pipel
   for (const r of rows) {
     const pid = String(r.pipeline_id);
     const uid = String(r.update_id);
+    const malformed = malformedEvent(r);
+    if (malformed) {
+      out.errors.push(malformed);
+      // A flow's write whose time is sound still shows the table was written (it is not called
+      // stale for a bad count); its count is left unknown and the error says why.
+      const table = r.event_type === 'flow_progress' && r.flow_status === 'COMPLETED' ? r.table_name : null;
+      if (typeof table === 'string' && malformed.kind === 'writes' && checkTime('timestamp', r.ts_ms) === null)
+        out.writes.push({
+          table,
+          subjectId: pid,
+          runId: checkId('update_id', r.update_id) === null ? uid : null,
+          timestampMs: Number(r.ts_ms),
+          rows: null,
+          plane: 'fast',
+          metrics: null,
+        });
+      continue;
+    }
     const u = updates.get(uid) ?? { pipelineId: pid, start: null, end: null, state: null, error: null };
     const ts = Number(r.ts_ms);
     out.latestMs = Math.max(out.latestMs, ts);

@@ -3,7 +3,9 @@
 
 import { type Horizon, withinHorizon } from '../checks/baseline-window.js';
 import { failureCause, normalizeResult, runFromApi } from '../evidence/normalize.js';
-import type { RunRecord, TaskRunRecord } from '../types.js';
+import { apiRunReason, systemRunReason } from '../evidence/validate-runs.js';
+import { malformedRow } from '../evidence/validate-values.js';
+import type { MeasurementError, RunRecord, TaskRunRecord } from '../types.js';
 import { indexedRows } from '../warehouse/id-rows.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
@@ -24,7 +26,11 @@ export function listWindows(fromMs: number, nowMs: number): Array<{ fromMs: numb
   return bounds.map((b, i) => (i + 1 < n ? { fromMs: b, toMs: bounds[i + 1]! - 1 } : { fromMs: b })).reverse();
 }
 
-async function listWindow(ws: Workspace, w: { fromMs: number; toMs?: number }): Promise<RunRecord[]> {
+async function listWindow(
+  ws: Workspace,
+  w: { fromMs: number; toMs?: number },
+  malformed: MeasurementError[],
+): Promise<RunRecord[]> {
   const runs: RunRecord[] = [];
   let token: string | undefined;
   do {
@@ -33,7 +39,14 @@ async function listWindow(ws: Workspace, w: { fromMs: number; toMs?: number }): 
       ...(w.toMs === undefined ? {} : { startTimeTo: w.toMs }),
       ...(token === undefined ? {} : { pageToken: token }),
     });
-    for (const r of page.runs) runs.push(runFromApi(r));
+    for (const r of page.runs) {
+      const reason = apiRunReason(r);
+      if (reason === null) runs.push(runFromApi(r));
+      else
+        malformed.push(
+          malformedRow('runs', `job:${String(r.job_id)}`, 'jobs/runs/list', `run_id ${String(r.run_id)}`, reason),
+        );
+    }
     token = page.has_more ? page.next_page_token : undefined;
   } while (token !== undefined);
   return runs;
@@ -44,13 +57,14 @@ export async function listNewRuns(
   ws: Workspace,
   fromMs: number,
   nowMs: number,
-): Promise<{ runs: RunRecord[]; nextWatermarkMs: number }> {
-  const listed = await Promise.all(listWindows(fromMs, nowMs).map((w) => listWindow(ws, w)));
+): Promise<{ runs: RunRecord[]; nextWatermarkMs: number; malformed: MeasurementError[] }> {
+  const malformed: MeasurementError[] = [];
+  const listed = await Promise.all(listWindows(fromMs, nowMs).map((w) => listWindow(ws, w, malformed)));
   const runs = [...new Map(listed.flat().map((r) => [r.runId, r])).values()];
   // Keep still-running runs in the next listing so their outcome is seen; otherwise a small
   // overlap guards against runs registered a moment late.
   const oldestRunning = runs.filter((r) => r.result === 'RUNNING').reduce((m, r) => Math.min(m, r.startMs), Infinity);
-  return { runs, nextWatermarkMs: Math.min(oldestRunning, nowMs - 2 * 60_000) };
+  return { runs, nextWatermarkMs: Math.min(oldestRunning, nowMs - 2 * 60_000), malformed };
 }
 
 /**
@@ -145,6 +159,8 @@ export async function readRuns(
   since: Horizon,
   pending: readonly RunRecord[] = [],
   tasksSinceMs: number = since.sinceMs,
+  /** Where a system-table row that breaks its schema is reported (subject id, row key, reason); it is never a run. */
+  onMalformed?: (subjectId: string, key: string, reason: string) => void,
 ): Promise<RunRecord[]> {
   if (ids.length === 0) return [];
   const subjects = [...new Set(ids)];
@@ -159,8 +175,16 @@ export async function readRuns(
   /** Runs whose record came from the run cache, where the pending runs merge into it. */
   const cached = new Set<string>();
   for (const r of rows) {
-    const endMs = r.end_ms === null || r.end_ms === undefined ? null : Number(r.end_ms);
     const subjectId = subjects[Number(r.idx)]!;
+    if (r.cached !== true) {
+      const reason = systemRunReason(r);
+      if (reason !== null) {
+        const what = r.task_key === null || r.task_key === undefined ? 'run' : `task ${String(r.task_key)} of run`;
+        onMalformed?.(subjectId, `${what} ${String(r.run_id)} of ${subjectId}`, reason);
+        continue;
+      }
+    }
+    const endMs = r.end_ms === null || r.end_ms === undefined ? null : Number(r.end_ms);
     const runId = String(r.run_id);
     const startMs = Number(r.start_ms);
     if (r.task_key !== null && r.task_key !== undefined) {

@@ -3,6 +3,9 @@
 
 import { type Horizon, withinHorizon } from '../checks/baseline-window.js';
 import { nextDueMs } from '../checks/slots.js';
+import { MalformedRowError } from '../evidence/malformed-error.js';
+import { malformedHistory } from '../evidence/validate-history.js';
+import { malformedRow } from '../evidence/validate-values.js';
 import type { MeasurementError, TableWrite } from '../types.js';
 import { indexedRows } from '../warehouse/id-rows.js';
 import type { HistoryEntry, RowBatch, SqlValue, Warehouse } from '../warehouse/port.js';
@@ -133,6 +136,10 @@ export async function readTableWrites(
         entries = await wh.describeHistory(table, limit);
         reads++;
       }
+      // A malformed commit makes the table unmeasured, and nothing of this read is cached: the
+      // next tick reads the same rows again and reports them again, rather than losing them.
+      const malformed = malformedHistory(table, entries, known, since.sinceMs);
+      if (malformed) return { commits: [], writes: [], reads, error: malformed };
       for (const e of entries) {
         if (known !== undefined && e.version <= known) continue;
         const n = rowsWritten(e.operation, e.operationMetrics);
@@ -146,6 +153,10 @@ export async function readTableWrites(
       }
       return { commits, writes, reads, error: null };
     } catch (err) {
+      if (err instanceof MalformedRowError) {
+        const error = malformedRow('writes', `table:${table}`, 'DESCRIBE HISTORY', table, err.message);
+        return { commits: [], writes: [], reads, error };
+      }
       return {
         commits: [],
         writes: [],

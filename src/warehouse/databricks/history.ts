@@ -1,6 +1,7 @@
 // `DESCRIBE HISTORY` cannot take the table as a parameter, so the name is validated part by part
 // and quoted; its rows are mapped into the port's HistoryEntry.
 
+import { MalformedRowError } from '../../evidence/malformed-error.js';
 import type { HistoryEntry, Row } from '../port.js';
 
 /** Letters of any script, digits, `_`, `-` and `$`: what Unity Catalog names hold in practice once quoted. */
@@ -29,9 +30,9 @@ export function historyEntryFromRow(row: Row, table: string): HistoryEntry {
   const version = row.version === null || row.version === undefined ? NaN : Number(row.version);
   const timestampMs = row.timestamp === null || row.timestamp === undefined ? NaN : Number(row.timestamp);
   if (!Number.isFinite(version))
-    throw new Error(`DESCRIBE HISTORY ${table}: a row has no numeric version (${String(row.version)})`);
+    throw new MalformedRowError(`DESCRIBE HISTORY ${table}: a row has no numeric version (${String(row.version)})`);
   if (!Number.isFinite(timestampMs))
-    throw new Error(
+    throw new MalformedRowError(
       `DESCRIBE HISTORY ${table}: version ${version} has no readable timestamp (${String(row.timestamp)})`,
     );
   const job = asObject(row.job);

@@ -179,8 +179,9 @@ export class DuckDbWarehouse implements Warehouse {
       s.all(this.compile('embedded/describe_history'), { table_name: table, max_rows: limit }),
     );
     return rows.map((r) => ({
-      version: Number(r.version),
-      timestampMs: r.timestamp as number,
+      // A NULL stays visible as NaN: the tick's validator reports the row, nothing here drops it.
+      version: r.version === null || r.version === undefined ? Number.NaN : Number(r.version),
+      timestampMs: typeof r.timestamp === 'number' ? r.timestamp : Number.NaN,
       operation: String(r.operation),
       operationMetrics: (r.operationMetrics ?? {}) as Record<string, string>,
       jobId: (r.job_id as string | null) ?? null,
