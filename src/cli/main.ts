@@ -10,6 +10,7 @@ import { runBackfillCommand } from './backfill-command.js';
 import { runBacktestCommand } from './backtest-command.js';
 import { parseCommon, UsageError } from './common-options.js';
 import { BUILD_WORLD, runBuildWorldCommand, runDemoCommand } from './demo-command.js';
+import { runExplainCommand } from './explain-command.js';
 import { runGateCommand } from './gate-command.js';
 import { runPrecheckCommand } from './precheck-command.js';
 import { runRecordCommand } from './record-command.js';
@@ -37,6 +38,7 @@ Commands:
   gate       may a version be promoted to a target? (run 'postflight gate --help')
   backfill   judge the deployments of the last N days as of their own time, so rollbacks have targets (--days N; 'postflight backfill --help')
   backtest   replay your own exported history offline: what postflight would have decided (--from DIR; 'postflight backtest --help')
+  explain    a deployment's story: verdict, checks drawn before and after, control group, rollback, blast radius (explain latest-failed; 'postflight explain --help')
 
 Options:
   --warehouse duckdb:PATH   embedded warehouse file (default .postflight/workspace.duckdb)
@@ -64,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommon(argv);
   const command = positionals[0];
   if (command === 'backfill') return runBackfillCommand(values, createLogger());
+  if (command === 'explain') return runExplainCommand(positionals, values, createLogger());
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
