@@ -19,6 +19,7 @@ import { runSetupCommand } from './setup-command.js';
 import { runSimulateCommand } from './simulate-command.js';
 import { runTickCommand } from './tick-command.js';
 import { runWaitCommand } from './wait-command.js';
+import { runWatchCommand } from './watch-command.js';
 
 const USAGE = `postflight <command> [options]
 
@@ -38,6 +39,7 @@ Commands:
   gate       may a version be promoted to a target? (run 'postflight gate --help')
   backfill   judge the deployments of the last N days as of their own time, so rollbacks have targets (--days N; 'postflight backfill --help')
   backtest   replay your own exported history offline: what postflight would have decided (--from DIR; 'postflight backtest --help')
+  watch      tick every minute with a live status; --speed N on the embedded world ('postflight watch --help')
   explain    a deployment's story: verdict, checks drawn before and after, control group, rollback, blast radius (explain latest-failed; 'postflight explain --help')
 
 Options:
@@ -67,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
   const command = positionals[0];
   if (command === 'backfill') return runBackfillCommand(values, createLogger());
   if (command === 'explain') return runExplainCommand(positionals, values, createLogger());
+  if (command === 'watch') return runWatchCommand(values, createLogger());
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return command ? 0 : 2;

@@ -12,7 +12,7 @@ import type { RunRecord, TableWrite } from '../types.js';
 import type { Row, Warehouse } from '../warehouse/port.js';
 import { type DeploymentRef, refParams } from './deployment-ref.js';
 import { seriesFor } from './series.js';
-import { controlGroupOf, rollbackOf, writtenTables } from './story-parts.js';
+import { controlGroupOf, rollbackOf, writtenRows, writtenTables } from './story-parts.js';
 import type { Story, StoryCheck, StoryDeployment, StoryVerdict } from './story-types.js';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -122,14 +122,9 @@ export async function readStory(wh: Warehouse, ref: DeploymentRef, nowMs: number
       cachedOnly: new Set(tables),
     }),
     written.length
-      ? wh.query(
-          'explain/downstream',
-          { since_ms: deployedMs - LINEAGE_LOOKBACK_MS },
-          { columns: [{ name: 'name', type: 'STRING' }], rows: written.map((t) => [t]) },
-        )
+      ? wh.query('explain/downstream', { since_ms: deployedMs - LINEAGE_LOOKBACK_MS }, writtenRows(written))
       : Promise.resolve([]),
   ]);
-  const window = { deployedMs, endMs: verdict?.isFinal && verdict.untilMs !== null ? verdict.untilMs : nowMs };
   const runsBySubject = groupBy<RunRecord>(runs, (r) => r.subjectId);
   const writesByTable = groupBy<TableWrite>(writes.writes, (w) => w.table);
   const reads = [
@@ -138,7 +133,14 @@ export async function readStory(wh: Warehouse, ref: DeploymentRef, nowMs: number
   return {
     deployment,
     verdict,
-    checks: checks.map((c) => ({ ...c, series: seriesFor(c.check, c.subject, runsBySubject, writesByTable, window) })),
+    // Each check is drawn with the evidence there was when it was last judged.
+    checks: checks.map((c) => ({
+      ...c,
+      series: seriesFor(c.check, c.subject, runsBySubject, writesByTable, {
+        deployedMs,
+        endMs: c.evaluatedMs ?? nowMs,
+      }),
+    })),
     controlGroup: controlGroupOf(lineageRows, ids, checks),
     rollback: rollbackOf(rollbackRows, verdict, str(found.quarantine_reason)),
     blastRadius: {

@@ -26,7 +26,7 @@ export const AFTER_POINTS = 24;
 
 export interface SeriesWindow {
   readonly deployedMs: number;
-  /** Where the post-deploy window ends: the verdict's end when final, else now. */
+  /** Where the post-deploy values end: when the check was last judged. */
   readonly endMs: number;
 }
 

@@ -1,11 +1,16 @@
 // The parts of a deployment's story made from rows already read: the tables it writes, its
 // control group, and what was done about a failure. Pure.
 
-import type { Row } from '../warehouse/port.js';
+import type { Row, RowBatch } from '../warehouse/port.js';
 import type { Story, StoryCheck, StoryRollback, StoryVerdict } from './story-types.js';
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** The batch explain/downstream reads: the tables the deployment writes. */
+export function writtenRows(tables: readonly string[]): RowBatch {
+  return { columns: [{ name: 'name', type: 'STRING' }], rows: tables.map((t) => [t]) };
+}
 
 /** Tables the deployment's resources write, by lineage, and the tables its checks judged. */
 export function writtenTables(lineage: readonly Row[], ids: readonly string[], judged: readonly string[]): string[] {

@@ -35,6 +35,8 @@ const FOLDER_READERS: Readonly<Record<string, readonly Reader[]>> = {
   rollback: ['verifier'],
   alerts: ['verifier'],
   retention: ['verifier'],
+  // `postflight explain` (and `watch`, which ticks) read what the verifier wrote, as the verifier.
+  explain: ['verifier'],
   views: ['owner'],
   setup: ['owner'],
   ddl: ['embedded'],
@@ -67,6 +69,7 @@ const ENTRY_POINTS: Readonly<Record<string, Reader>> = {
   // Judges past deployments and writes their verdicts, as the verifier's ticks do.
   'src/cli/backfill-command.ts': 'verifier',
   'src/cli/audit.ts': 'verifier',
+  'src/cli/explain-command.ts': 'verifier',
   'src/cli/setup-command.ts': 'owner',
   'src/cli/demo-command.ts': 'embedded',
   'src/cli/simulate-command.ts': 'embedded',
