@@ -70,6 +70,8 @@ const ENTRY_POINTS: Readonly<Record<string, Reader>> = {
   'src/cli/backfill-command.ts': 'verifier',
   'src/cli/audit.ts': 'verifier',
   'src/cli/explain-command.ts': 'verifier',
+  // Ticks as the verifier job does, and reads its status from the ops tables.
+  'src/cli/watch-command.ts': 'verifier',
   'src/cli/setup-command.ts': 'owner',
   'src/cli/demo-command.ts': 'embedded',
   'src/cli/simulate-command.ts': 'embedded',
