@@ -38,8 +38,9 @@ export class Progress {
     if (!this.#out.isTTY) return;
     const now = this.#now();
     if (phase !== this.#phase) {
+      // A phase whose words change as it goes (wait names the verdict it has seen) keeps its clock.
+      if (done === 0 || this.#phase === '') this.#phaseStartMs = now;
       this.#phase = phase;
-      this.#phaseStartMs = now;
     } else if (now - this.#drawnMs < REDRAW_MS && done < total) return;
     this.#drawnMs = now;
     const frac = total > 0 ? Math.min(1, done / total) : 0;
