@@ -8,6 +8,7 @@ import { ConfigError } from './args.js';
 import { runAuditCli } from './audit.js';
 import { runBackfillCommand } from './backfill-command.js';
 import { runBacktestCommand } from './backtest-command.js';
+import { COMMAND_HELP } from './command-help.js';
 import { parseCommon, UsageError } from './common-options.js';
 import { BUILD_WORLD, runBuildWorldCommand, runDemoCommand } from './demo-command.js';
 import { runExplainCommand } from './explain-command.js';
@@ -70,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'backfill') return runBackfillCommand(values, createLogger());
   if (command === 'explain') return runExplainCommand(positionals, values, createLogger());
   if (command === 'watch') return runWatchCommand(values, createLogger());
+  if (values.help && command && COMMAND_HELP[command]) {
+    process.stdout.write(COMMAND_HELP[command]);
+    return 0;
+  }
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
