@@ -23,13 +23,14 @@ Example:
   npm start                       (the same as: postflight demo)
   postflight demo --pipelines 40 --json
 `,
-  simulate: `postflight simulate --warehouse duckdb:PATH [size options]
+  simulate: `postflight simulate --warehouse duckdb:PATH [--json] [size options]
 
 Builds the simulated platform's history in a new embedded warehouse file: jobs and pipelines with
 seasonal volumes and durations, deployments (some bad in labelled ways), system tables, event log.
 Progress shows on a terminal only.
 
 ${SIZE}
+  --json   what was built as one JSON object
 
 Exit codes: 0 built, 2 bad input (the file already holds a world), 70 internal error.
 
