@@ -22,6 +22,7 @@ export const COMMON_OPTIONS = {
   'deploys-per-day': { type: 'string' },
   seed: { type: 'string' },
   minutes: { type: 'string' },
+  speed: { type: 'string' },
   'backfill-days': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },

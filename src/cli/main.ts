@@ -8,8 +8,10 @@ import { ConfigError } from './args.js';
 import { runAuditCli } from './audit.js';
 import { runBackfillCommand } from './backfill-command.js';
 import { runBacktestCommand } from './backtest-command.js';
+import { COMMAND_HELP } from './command-help.js';
 import { parseCommon, UsageError } from './common-options.js';
 import { BUILD_WORLD, runBuildWorldCommand, runDemoCommand } from './demo-command.js';
+import { runExplainCommand } from './explain-command.js';
 import { runGateCommand } from './gate-command.js';
 import { runPrecheckCommand } from './precheck-command.js';
 import { runRecordCommand } from './record-command.js';
@@ -19,6 +21,7 @@ import { runSetupCommand } from './setup-command.js';
 import { runSimulateCommand } from './simulate-command.js';
 import { runTickCommand } from './tick-command.js';
 import { runWaitCommand } from './wait-command.js';
+import { runWatchCommand } from './watch-command.js';
 
 const USAGE = `postflight <command> [options]
 
@@ -39,6 +42,8 @@ Commands:
   backfill   judge the deployments of the last N days as of their own time, so rollbacks have targets (--days N; 'postflight backfill --help')
   backtest   replay your own exported history offline: what postflight would have decided (--from DIR; 'postflight backtest --help')
   report     one self-contained HTML page of a period: timeline, failing checks, rollbacks, budgets, DORA ('postflight report --help')
+  watch      tick every minute with a live status; --speed N on the embedded world ('postflight watch --help')
+  explain    a deployment's story: verdict, checks drawn before and after, control group, rollback, blast radius (explain latest-failed; 'postflight explain --help')
 
 Options:
   --warehouse duckdb:PATH   embedded warehouse file (default .postflight/workspace.duckdb)
@@ -67,6 +72,12 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommon(argv);
   const command = positionals[0];
   if (command === 'backfill') return runBackfillCommand(values, createLogger());
+  if (command === 'explain') return runExplainCommand(positionals, values, createLogger());
+  if (command === 'watch') return runWatchCommand(values, createLogger());
+  if (values.help && command && COMMAND_HELP[command]) {
+    process.stdout.write(COMMAND_HELP[command]);
+    return 0;
+  }
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return command ? 0 : 2;

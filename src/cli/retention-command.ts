@@ -39,6 +39,9 @@ ${list(Object.entries(CURRENT_STATE_TABLES))}
 
 Exit codes: 0 done (or nothing to do), 1 a move did not verify or the audit chain is broken (the
 rows concerned stay where they were; the problems are printed), 2 bad input or could not connect.
+
+Example:
+  postflight retention --warehouse databricks --ops ops.postflight --json
 `;
 
 /** The command's flags, read and checked (the bundle's task passes them too). */

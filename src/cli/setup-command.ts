@@ -41,6 +41,10 @@ logs) and apply what it prints as that owner; run it again after adding a watche
 
 Exit codes: 0 done (or printed), 1 a statement failed (those before it are applied; run setup
 again once fixed), 2 bad input, 70 internal error.
+
+Example:
+  postflight setup --warehouse databricks --ops ops.postflight --pipelines-from workspace \
+    --deployer sp-ci-deployer --verifier sp-postflight-verifier --dry-run
 `;
 
 const SETUP_OPTIONS = {

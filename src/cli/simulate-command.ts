@@ -21,9 +21,17 @@ export async function runSimulateCommand(values: CommonValues, log: Logger): Pro
       );
     const world = await SimWorld.create(wh, spec, (d, t) => progress.update('building history', d, t));
     progress.done();
-    log.info(
-      { path: target.path, pipelines: spec.pipelines, days: spec.days, now: new Date(world.nowMs).toISOString() },
-      'simulated world ready',
+    const built = {
+      path: target.path,
+      pipelines: spec.pipelines,
+      days: spec.days,
+      now: new Date(world.nowMs).toISOString(),
+    };
+    log.info(built, 'simulated world ready');
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(built)}\n`
+        : `simulated world ready in ${built.path}: ${built.pipelines} pipelines, ${built.days} days of history, clock at ${built.now}\n`,
     );
   } finally {
     await wh.close();

@@ -1,52 +1,25 @@
 // `postflight tick` (one verification tick) and `postflight advance` (move a simulated world
 // forward a minute at a time, a tick each minute).
 
-import { maxBackfillDays } from '../backfill/backfill.js';
-import { resolveSloPolicy } from '../budget/slo-policy.js';
-import { DEFAULT_POLICY } from '../checks/policy.js';
 import type { Logger } from '../log.js';
-import { resolveRollbackPolicy } from '../rollback/policy.js';
-import { exportSpans, type SpanRecord, tracingEnabled } from '../telemetry/otel-driver.js';
 import { runTick } from '../tick/run-tick.js';
 import type { TickSummary } from '../tick/types.js';
-import { POSTFLIGHT_VERSION } from '../version.js';
 import { parseIntFlag, parseWarehouse } from './args.js';
 import { type CommonValues, connectWith, loadPolicies, UsageError } from './common-options.js';
 import { Progress } from './progress.js';
-import { rollbackDispatcher } from './rollback-dispatcher.js';
+import { tickDepsOf } from './tick-deps.js';
 
 export async function runTickCommand(command: 'tick' | 'advance', values: CommonValues, log: Logger): Promise<number> {
   const target = parseWarehouse(values.warehouse, '.postflight');
   if (command === 'advance' && target.kind !== 'duckdb')
     throw new UsageError('advance moves a simulated world forward; use --warehouse duckdb:PATH');
   const minutes = command === 'advance' ? parseIntFlag('minutes', values.minutes, 60, 1, 100_000) : 0;
-  // A new installation's first ticks judge this many days of history first (0: none).
-  const backfillDays = parseIntFlag('backfill-days', values['backfill-days'], 0, 0, maxBackfillDays(DEFAULT_POLICY));
   const policies = await loadPolicies(values.policy);
   const conn = await connectWith(values, target, log);
   const progress = new Progress(process.stderr);
   try {
-    const { wh, ws, world } = conn;
-    const policy = resolveRollbackPolicy(policies?.rollback);
-    const rollback = { policy, log, dispatcher: rollbackDispatcher(policy, process.env, log) };
-    const slos = resolveSloPolicy(policies?.slos);
-    const traces = tracingEnabled(process.env)
-      ? (spans: readonly SpanRecord[]) =>
-          exportSpans(spans, POSTFLIGHT_VERSION).catch((e: Error) =>
-            log.warn({ err: e.message }, 'trace export failed; verdicts are recorded'),
-          )
-      : undefined;
-    const deps = {
-      wh,
-      ws,
-      policy: DEFAULT_POLICY,
-      policies,
-      rollback,
-      slos,
-      backfillDays,
-      log,
-      ...(traces ? { traces } : {}),
-    };
+    const { world } = conn;
+    const deps = tickDepsOf(values, conn, policies, log);
     let last = await runTick(deps, conn.nowMs());
     for (let m = 1; m <= minutes; m++) {
       await world!.advance(world!.nowMs + 60_000);

@@ -1,8 +1,10 @@
 // The statements other readers of postflight's tables run, on both engines after the replay, with
 // the same inputs: the promotion gate and `postflight wait`, the SQL alert, the audit log's reader
-// and verifier, `postflight record`, `precheck` and `report`. Their rows must be the same too.
+// and verifier, `postflight record`, `precheck` and `report`, `postflight explain` and `watch`. Their
+// rows must be the same too.
 
 import { readAuditLog } from '../../src/audit/audit-log.js';
+import { writtenRows } from '../../src/explain/story-parts.js';
 import { claim, transition } from '../../src/rollback/ledger.js';
 import { idRows } from '../../src/warehouse/id-rows.js';
 import type { Row, RowBatch, SqlParams, Warehouse } from '../../src/warehouse/port.js';
@@ -38,7 +40,23 @@ export async function compareReaders(
     await both('gate/budget_frozen', { bundle: d.bundle, target: d.target, since_ms: nowMs - DAY });
     await both('record/previous', { bundle: d.bundle, target: d.target, deployment_id: d.id }, idRows(d.resourceIds));
     await both('record/stage_times', { deployment_id: d.id });
+    // A deployment's story, as `postflight explain` reads it by id and by bundle and version.
+    await both('explain/deployment', { pick: 'id', deployment_id: d.id, bundle: '', version: '' });
+    await both('explain/deployment', {
+      pick: 'version',
+      deployment_id: '',
+      bundle: d.bundle,
+      version: d.version.slice(0, 8),
+    });
+    await both('explain/checks', { deployment_id: d.id });
+    await both('explain/rollbacks', { deployment_id: d.id });
+    await both('explain/stages', { deployment_id: d.id });
   }
+  for (const pick of ['latest', 'latest_failed'])
+    await both('explain/deployment', { pick, deployment_id: '', bundle: '', version: '' });
+  await both('explain/downstream', { since_ms: nowMs - 7 * DAY }, writtenRows(tables));
+  await both('explain/watch_open', { now_ms: nowMs });
+  await both('explain/watch_rollbacks', { since_ms: nowMs - 7 * DAY });
   await both('alerts/rollback_pages', { since_ms: nowMs - 7 * DAY });
   // `postflight report`'s reads: the whole replay, then narrowed to one judged bundle and target.
   const narrow = judged[0] ? [{ bundle: judged[0].bundle, target: judged[0].target }] : [];

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROW_COLUMNS as AUDIT_ROW_COLUMNS } from '../../src/audit/audit-log.js';
 import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/record.js';
+import { writtenRows } from '../../src/explain/story-parts.js';
 import { RECORD_COLUMNS as RETENTION_RECORD_COLUMNS } from '../../src/retention/report.js';
 import { DECISION_COLUMNS, QUARANTINE_COLUMNS } from '../../src/rollback/ledger.js';
 import { pairRows, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger-reads.js';
@@ -54,6 +55,7 @@ function databricksStatements(): string[] {
 /** Column layouts of the batches the code stages for each statement, from the real row builders. */
 const columnsOf = (b: RowBatch) => b.columns;
 const BATCHES: Record<string, RowBatch['columns']> = {
+  'explain/downstream': columnsOf(writtenRows([])),
   'tick/lineage': columnsOf(idRows([])),
   'tick/runs': columnsOf(indexedRows([], 'id')),
   'tick/dbt_tests': columnsOf(indexedRows([], 'id')),

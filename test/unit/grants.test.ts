@@ -37,6 +37,8 @@ const FOLDER_READERS: Readonly<Record<string, readonly Reader[]>> = {
   retention: ['verifier'],
   // The report reads postflight's own tables, which the verifier already reads and writes.
   report: ['verifier'],
+  // `postflight explain` (and `watch`, which ticks) read what the verifier wrote, as the verifier.
+  explain: ['verifier'],
   views: ['owner'],
   setup: ['owner'],
   ddl: ['embedded'],
@@ -70,6 +72,9 @@ const ENTRY_POINTS: Readonly<Record<string, Reader>> = {
   'src/cli/backfill-command.ts': 'verifier',
   'src/cli/audit.ts': 'verifier',
   'src/cli/report-command.ts': 'verifier',
+  'src/cli/explain-command.ts': 'verifier',
+  // Ticks as the verifier job does, and reads its status from the ops tables.
+  'src/cli/watch-command.ts': 'verifier',
   'src/cli/setup-command.ts': 'owner',
   'src/cli/demo-command.ts': 'embedded',
   'src/cli/simulate-command.ts': 'embedded',

@@ -1,0 +1,46 @@
+// What a tick runs with, from the command line: the policies, rollbacks with their CI dispatcher,
+// error budgets, a backfill of history, trace export. Shared by `tick`, `advance` and `watch`.
+
+import { maxBackfillDays } from '../backfill/backfill.js';
+import { resolveSloPolicy } from '../budget/slo-policy.js';
+import { DEFAULT_POLICY } from '../checks/policy.js';
+import type { PolicySet } from '../config/policy-file.js';
+import type { Logger } from '../log.js';
+import { resolveRollbackPolicy } from '../rollback/policy.js';
+import { exportSpans, type SpanRecord, tracingEnabled } from '../telemetry/otel-driver.js';
+import type { TickDeps } from '../tick/types.js';
+import { POSTFLIGHT_VERSION } from '../version.js';
+import { parseIntFlag } from './args.js';
+import type { CommonValues } from './common-options.js';
+import type { Connection } from './connect.js';
+import { rollbackDispatcher } from './rollback-dispatcher.js';
+
+export function tickDepsOf(
+  values: CommonValues,
+  conn: Pick<Connection, 'wh' | 'ws'>,
+  policies: PolicySet | undefined,
+  log: Logger,
+): TickDeps {
+  // A new installation's first ticks judge this many days of history first (0: none).
+  const backfillDays = parseIntFlag('backfill-days', values['backfill-days'], 0, 0, maxBackfillDays(DEFAULT_POLICY));
+  const policy = resolveRollbackPolicy(policies?.rollback);
+  const rollback = { policy, log, dispatcher: rollbackDispatcher(policy, process.env, log) };
+  const slos = resolveSloPolicy(policies?.slos);
+  const traces = tracingEnabled(process.env)
+    ? (spans: readonly SpanRecord[]) =>
+        exportSpans(spans, POSTFLIGHT_VERSION).catch((e: Error) =>
+          log.warn({ err: e.message }, 'trace export failed; verdicts are recorded'),
+        )
+    : undefined;
+  return {
+    wh: conn.wh,
+    ws: conn.ws,
+    policy: DEFAULT_POLICY,
+    ...(policies ? { policies } : {}),
+    rollback,
+    slos,
+    backfillDays,
+    log,
+    ...(traces ? { traces } : {}),
+  };
+}
