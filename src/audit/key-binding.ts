@@ -48,16 +48,18 @@ export async function verifyingKeys(wh: Warehouse): Promise<AuditKeyring> {
 function embeddedKey(wh: Warehouse, create: boolean): Promise<AuditKey | null> {
   const known = embedded.get(wh);
   if (known) return known;
-  const loading = embeddedAuditKey(wh, create);
-  embedded.set(
-    wh,
-    loading.then((k) => {
-      // Not found on a read keeps it unknown, so a later write still makes one.
+  // A key not found (on a read) or not read (a failure) is left unknown: the next call tries again.
+  const loading = embeddedAuditKey(wh, create).then(
+    (k) => {
       if (!k) embedded.delete(wh);
       return k;
-    }),
+    },
+    (e: unknown) => {
+      embedded.delete(wh);
+      throw e;
+    },
   );
-  loading.catch(() => embedded.delete(wh));
+  embedded.set(wh, loading);
   return loading;
 }
 

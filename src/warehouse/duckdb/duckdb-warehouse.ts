@@ -66,14 +66,7 @@ export class DuckDbWarehouse implements Warehouse {
    * created. The Databricks function macros are made in the session's temporary catalog instead.
    */
   static async openReadOnly(path: string, loc: Locations = DUCKDB_DEFAULT_LOCATIONS): Promise<DuckDbWarehouse> {
-    const session = await openDuckDb(':memory:');
-    try {
-      await session.exec(`ATTACH ${quoted(path)} AS read_only (READ_ONLY); USE read_only;`);
-      return await DuckDbWarehouse.#ready(session, loc, true);
-    } catch (e) {
-      session.close();
-      throw e;
-    }
+    return DuckDbWarehouse.#ready(await openDuckDb(path, { readOnly: true }), loc, true);
   }
 
   /**
