@@ -24,7 +24,7 @@ export async function embeddedAuditKey(wh: Warehouse, create: boolean): Promise<
   const found = await read();
   if (found || !create) return found;
   // Another connection may make the scope or the key at the same moment: the first one's stays.
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       await wh.applyDdl('embedded/secret_scope');
       await wh.execute('embedded/secret_put', {
@@ -38,4 +38,5 @@ export async function embeddedAuditKey(wh: Warehouse, create: boolean): Promise<
     const made = await read();
     if (made) return made;
   }
+  throw new Error('the embedded audit key could not be made: the simulated secret scope keeps no key');
 }
