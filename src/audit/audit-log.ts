@@ -4,16 +4,13 @@
 
 import pRetry from 'p-retry';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
-import { anchorFindings } from './anchor.js';
-import {
-  type AuditEntry,
-  type AuditRow,
-  type ChainFinding,
-  type ChainTail,
-  chainEntries,
-  verifyChain,
-} from './hash-chain.js';
+import { type AuditKeyring, mergeKeyrings } from './audit-key.js';
+import { type AuditEntry, type AuditRow, type ChainTail, chainEntries } from './hash-chain.js';
+import { noteHead, signingKey, verifyingKeys } from './key-binding.js';
 import { mergePlaces } from './places.js';
+import { type AuditLog, type AuditVerification, type TickAnchor, type TickAnchors, verifyLog } from './verify-log.js';
+
+export type { AuditLog, AuditVerification } from './verify-log.js';
 
 const ATTEMPTS = 8;
 
@@ -55,6 +52,7 @@ export async function appendAudit(
   const unique = [...new Map(entries.map((e) => [e.eventKey, e])).values()];
   if (unique.length === 0)
     return { appended: 0, alreadyRecorded: 0, ...(knownTail !== undefined ? { tail: knownTail } : {}) };
+  const key = await signingKey(wh);
   let hint = knownTail;
   // A writer that loses the tail to another (nothing inserted, a key violation, or rows that are
   // not its own on read-back) tries again after the winner's rows.
@@ -74,7 +72,7 @@ export async function appendAudit(
         fresh = unique.filter((e) => !read.recorded.has(e.eventKey));
         if (fresh.length === 0) return { appended: 0, alreadyRecorded: unique.length, tail };
       }
-      const rows = chainEntries(tail, fresh);
+      const rows = chainEntries(tail, fresh, key);
       const first = rows[0]!.seq;
       const last = rows[rows.length - 1]!;
       const inserted = await wh.execute(
@@ -93,7 +91,9 @@ export async function appendAudit(
           `audit: ${inserted} of ${rows.length} rows appended at seq ${first}: another writer got there first or an entry is recorded already`,
         );
       }
-      const head = wh.execute('audit/merge_head', { seq: last.seq, hash: last.hash, now_ms: nowMs });
+      const head = wh
+        .execute('audit/merge_head', { seq: last.seq, hash: last.hash, now_ms: nowMs })
+        .then(() => noteHead(wh, { seq: last.seq, hash: last.hash }));
       if (holdHead) {
         head.catch(() => undefined);
         holdHead(head);
@@ -128,28 +128,35 @@ function toValues(r: AuditRow): Array<string | number> {
   return [r.seq, r.atMs, r.actor, r.action, r.subject, r.payload, r.prevHash, r.hash, r.eventKey];
 }
 
-export interface AuditLog {
-  /** The rows of the hot log and its archive, one copy of each. */
-  readonly rows: AuditRow[];
-  readonly head: ChainTail | null;
-  /** Where the chain starts once its oldest rows have been removed (null: at seq 1). */
-  readonly anchor: ChainTail | null;
-  readonly hotRows: number;
-  readonly archivedRows: number;
-  /** Rows whose hot and archived copies differ. */
-  readonly conflicts: readonly ChainFinding[];
+export async function readAuditLog(wh: Warehouse): Promise<AuditLog> {
+  const [rows, anchors] = await Promise.all([wh.query('audit/read_log'), wh.query('audit/tick_anchors')]);
+  return { ...fromLogRows(rows), tickAnchors: tickAnchorsOf(anchors) };
 }
 
-export async function readAuditLog(wh: Warehouse): Promise<AuditLog> {
-  return fromLogRows(await wh.query('audit/read_log'));
+function tickAnchorsOf(rows: readonly Row[]): TickAnchors {
+  const of = (r: Row): TickAnchor => ({
+    seq: Number(r.seq),
+    hash: String(r.hash),
+    tickId: String(r.tick_id),
+    ticks: Number(r.ticks),
+  });
+  const highest = rows.find((r) => r.kind === 'highest');
+  return {
+    highest: highest ? of(highest) : null,
+    unmatched: rows.filter((r) => r.kind === 'unmatched').map(of),
+  };
 }
 
 /** The rows from_seq..to_seq, hot and archived, with the anchor: what retention checks before removing rows. */
-export async function readAuditSegment(wh: Warehouse, fromSeq: number, toSeq: number): Promise<AuditLog> {
+export async function readAuditSegment(
+  wh: Warehouse,
+  fromSeq: number,
+  toSeq: number,
+): Promise<Omit<AuditLog, 'tickAnchors'>> {
   return fromLogRows(await wh.query('audit/segment', { from_seq: fromSeq, to_seq: toSeq }));
 }
 
-function fromLogRows(all: readonly Row[]): AuditLog {
+function fromLogRows(all: readonly Row[]): Omit<AuditLog, 'tickAnchors'> {
   const tail = (kind: string) => {
     const r = all.find((x) => x.kind === kind);
     return r ? { seq: Number(r.seq), hash: String(r.hash) } : null;
@@ -183,35 +190,15 @@ function fromRow(r: Row): AuditRow {
   };
 }
 
-export interface AuditVerification {
-  readonly ok: boolean;
-  /** Rows verified: the hot log and its archive, one copy of each. */
-  readonly rows: number;
-  readonly hotRows: number;
-  readonly archivedRows: number;
-  readonly head: ChainTail | null;
-  readonly anchor: ChainTail | null;
-  readonly findings: readonly ChainFinding[];
+export interface VerifyOptions {
+  /** Keys to verify with besides those bound to the warehouse (and an embedded warehouse's own). */
+  readonly keys?: AuditKeyring;
+  /** A head kept elsewhere, e.g. printed in a job run's output: the log must hold it. */
+  readonly expectedHead?: ChainTail | null;
 }
 
 /** Verifies the chain across the hot log and its archive, from the anchor when rows were removed. */
-export function verifyLog(log: AuditLog): AuditVerification {
-  const findings = [
-    ...log.conflicts,
-    ...verifyChain(log.rows, log.head, log.anchor),
-    ...anchorFindings(log.rows, log.anchor),
-  ];
-  return {
-    ok: findings.length === 0,
-    rows: log.rows.length,
-    hotRows: log.hotRows,
-    archivedRows: log.archivedRows,
-    head: log.head,
-    anchor: log.anchor,
-    findings,
-  };
-}
-
-export async function verifyAuditLog(wh: Warehouse): Promise<AuditVerification> {
-  return verifyLog(await readAuditLog(wh));
+export async function verifyAuditLog(wh: Warehouse, o: VerifyOptions = {}): Promise<AuditVerification> {
+  const [log, own] = await Promise.all([readAuditLog(wh), verifyingKeys(wh)]);
+  return verifyLog(log, o.keys ? mergeKeyrings(o.keys, own) : own, o.expectedHead ?? null);
 }

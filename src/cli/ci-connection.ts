@@ -19,6 +19,8 @@ export const CONNECTION_HELP = `Where postflight's tables are:
 export function connectFromFlags(
   values: { warehouse?: string | undefined; workspace?: string | undefined; ops?: string | undefined },
   log: Logger,
+  /** For a command that writes the audit log (retention): on Databricks, no key is bad configuration. */
+  o: { readonly requireAuditKey?: boolean } = {},
 ): Promise<Connection> {
   const target = parseWarehouse(values.warehouse, '.postflight');
   return connect({
@@ -27,5 +29,6 @@ export function connectFromFlags(
     ops: values.ops,
     env: process.env,
     log,
+    ...o,
   });
 }

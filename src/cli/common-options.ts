@@ -27,6 +27,8 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
+  'audit-key-file': { type: 'string' },
+  'expect-head': { type: 'string' },
 } as const;
 
 export function parseCommon(argv: readonly string[]) {
@@ -56,6 +58,9 @@ export function connectWith(values: CommonValues, target: WarehouseTarget, log: 
     dbtArtifacts: values['dbt-artifacts'],
     env: process.env,
     log,
+    auditKeyFile: values['audit-key-file'],
+    // tick, backfill and audit verify: each writes or verifies the audit log.
+    requireAuditKey: true,
   });
 }
 

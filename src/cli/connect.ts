@@ -3,6 +3,9 @@
 // from flags and the environment.
 
 import { existsSync } from 'node:fs';
+import { AuditKeyError, type AuditKeyring } from '../audit/audit-key.js';
+import { bindAuditKeys } from '../audit/key-binding.js';
+import { readAuditKeys } from '../audit/key-sources.js';
 import type { Logger } from '../log.js';
 import { SimWorld } from '../simulator/world.js';
 import { DATABRICKS_DEFAULT_LOCATIONS } from '../warehouse/databricks/databricks-warehouse.js';
@@ -29,6 +32,10 @@ export interface ConnectOptions {
   readonly log?: Logger;
   /** False for commands that read no system table (setup): the workspace id is then not asked for. */
   readonly requireWorkspaceId?: boolean;
+  /** `--audit-key-file`, else POSTFLIGHT_AUDIT_KEY_FILE; POSTFLIGHT_AUDIT_KEY is read from env as well. */
+  readonly auditKeyFile?: string | undefined;
+  /** True for the commands that write or verify the audit log on Databricks: no key is then bad configuration. */
+  readonly requireAuditKey?: boolean;
 }
 
 export interface Connection {
@@ -42,7 +49,16 @@ export interface Connection {
 }
 
 export async function connect(o: ConnectOptions): Promise<Connection> {
-  if (o.warehouse.kind === 'duckdb') return connectEmbedded(o.warehouse.path, o);
+  const keys = auditKeysOf(o);
+  if (o.warehouse.kind === 'duckdb') {
+    const conn = await connectEmbedded(o.warehouse.path, o);
+    bindAuditKeys(conn.wh, keys);
+    return conn;
+  }
+  if (o.requireAuditKey && !keys.signing)
+    throw new ConfigError(
+      "no audit key: the audit chain is keyed; put a key in the secret scope as POSTFLIGHT_AUDIT_KEY and pass --secret POSTFLIGHT_AUDIT_KEY to run_node.py (job.yml), or set POSTFLIGHT_AUDIT_KEY or --audit-key-file FILE; make one with 'openssl rand -base64 32'",
+    );
   let env: DatabricksEnv;
   try {
     env = readDatabricksEnv(o.env, true);
@@ -80,7 +96,17 @@ export async function connect(o: ConnectOptions): Promise<Connection> {
     { locations: loc },
   );
   const ws = openDatabricksWorkspace({ baseUrl: env.baseUrl, auth });
+  bindAuditKeys(wh, keys);
   return { wh, ws, world: null, nowMs: () => Date.now(), close: () => wh.close() };
+}
+
+/** The audit keys given by flag or environment; a malformed one is bad configuration (exit 2). */
+export function auditKeysOf(o: Pick<ConnectOptions, 'auditKeyFile' | 'env'>): AuditKeyring {
+  try {
+    return readAuditKeys({ file: o.auditKeyFile, env: o.env });
+  } catch (e) {
+    throw e instanceof AuditKeyError ? new ConfigError(e.message) : e;
+  }
 }
 
 /** The REST API alone, for a command that reads the control plane without a SQL warehouse (setup's dry run). */

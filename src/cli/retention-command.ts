@@ -66,7 +66,7 @@ export async function runRetentionCommand(argv: readonly string[], log: Logger):
     process.stdout.write(RETENTION_HELP);
     return 0;
   }
-  const conn = await connectFromFlags(values, log);
+  const conn = await connectFromFlags(values, log, { requireAuditKey: true });
   try {
     const report = await runRetention(conn.wh, { nowMs: conn.nowMs(), policy, dryRun: values['dry-run'] }, log).catch(
       (e: Error) => {

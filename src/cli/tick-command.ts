@@ -48,10 +48,14 @@ function printTick(last: TickSummary, json: boolean): void {
     rest_calls: last.restCalls,
     errors: last.errors.length,
     ms: last.durationMs,
+    // The audit log's head, kept in the job run's output as well as in the tick's row.
+    audit_head: last.auditHead ?? null,
   };
   process.stdout.write(
     json
       ? `${JSON.stringify(line)}\n`
-      : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors, ${line.ms} ms\n`,
+      : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors, ${line.ms} ms${
+          line.audit_head ? `, audit head ${line.audit_head.seq}:${line.audit_head.hash}` : ''
+        }\n`,
   );
 }

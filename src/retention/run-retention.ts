@@ -8,6 +8,7 @@
 import { anchorEntry } from '../audit/anchor.js';
 import { appendAudit, readAuditSegment } from '../audit/audit-log.js';
 import { type ChainTail, verifyChain } from '../audit/hash-chain.js';
+import { verifyingKeys } from '../audit/key-binding.js';
 import type { Logger } from '../log.js';
 import type { SqlParams, Warehouse } from '../warehouse/port.js';
 import {
@@ -162,7 +163,10 @@ async function purgeChain(
   const anchor = f.anchor;
   if (!anchor) return { purged: NO_ROWS, anchor: null, problems: [] };
   const segment = await readAuditSegment(ctx.wh, 0, anchor.seq + 1);
-  const findings = [...segment.conflicts, ...verifyChain(segment.rows, null, segment.anchor)];
+  const findings = [
+    ...segment.conflicts,
+    ...verifyChain(segment.rows, null, segment.anchor, await verifyingKeys(ctx.wh)),
+  ];
   if (!segment.rows.some((r) => r.seq === anchor.seq + 1))
     findings.push({
       seq: anchor.seq + 1,

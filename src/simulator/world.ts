@@ -9,6 +9,7 @@ import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
 import type { DeployPlan } from './plan.js';
 import { writeQualityMonitors } from './quality-monitors.js';
+import { embeddedAuditKey } from './secret-scope.js';
 import { flushRuns, type StagingState } from './stage-flush.js';
 import { applyDeploys, writeInitialResources } from './world-resources.js';
 import { createOpsTablesAndViews, createWorldSchema } from './world-schema.js';
@@ -25,7 +26,7 @@ export interface PendingStep {
 }
 
 /** Bump when the simulator or postflight's tables change for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 10;
+export const WORLD_FORMAT = 11;
 
 export class SimWorld {
   readonly spec: WorldSpec;
@@ -82,6 +83,8 @@ export class SimWorld {
     progress?: (done: number, total: number) => void,
   ): Promise<SimWorld> {
     await createWorldSchema(wh);
+    // The world's audit key is made with it, before anything runs concurrently on the file.
+    await embeddedAuditKey(wh, true);
     const from = spec.startMs - spec.days * DAY;
     const world = new SimWorld(wh, spec, from);
     const s = wh.session;

@@ -1,6 +1,8 @@
 // The tick's own record: its summary, and the heartbeat row that carries the watermarks the next
 // tick starts from.
 
+import type { ChainTail } from '../audit/hash-chain.js';
+import { knownHead } from '../audit/key-binding.js';
 import type { Applied } from './apply.js';
 import type { Decisions } from './decide.js';
 import type { Discovery } from './discover.js';
@@ -61,7 +63,14 @@ export function summarize(
     changed: decided.changed,
     rollbacks: applied.rollbacks,
     budgets: applied.budgets,
+    auditHead: newer(found.auditTail, knownHead(deps.wh)),
   };
+}
+
+/** The head read at the tick's start, or one recorded since (by this tick's appends). */
+function newer(a: ChainTail | null | undefined, b: ChainTail | null): ChainTail | null {
+  if (!a) return b;
+  return b && b.seq > a.seq ? b : a;
 }
 
 export async function writeHeartbeat(deps: TickDeps, summary: TickSummary, found: Discovery): Promise<void> {

@@ -146,6 +146,8 @@ export function tickRows(
       { name: 'runs_from_ms', type: 'BIGINT' },
       { name: 'event_log_from_ms', type: 'BIGINT' },
       { name: 'rollback_open', type: 'BOOLEAN' },
+      { name: 'audit_head_seq', type: 'BIGINT' },
+      { name: 'audit_head_hash', type: 'STRING' },
     ],
     rows: [
       [
@@ -162,6 +164,8 @@ export function tickRows(
         runsFromMs,
         eventLogFromMs,
         rollbackOpen,
+        s.auditHead?.seq ?? null,
+        s.auditHead?.hash ?? null,
       ],
     ],
   };

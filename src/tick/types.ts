@@ -1,5 +1,6 @@
 // What a tick is given and what it reports: shared by its steps, so none of them imports the tick.
 
+import type { ChainTail } from '../audit/hash-chain.js';
 import type { VerdictChange } from '../audit/verdict-changes.js';
 import type { SloPolicy } from '../budget/slo-policy.js';
 import type { Policy } from '../checks/policy.js';
@@ -68,4 +69,9 @@ export interface TickSummary {
   readonly changed: readonly VerdictChange[];
   readonly rollbacks: RollbackTickSummary | null;
   readonly budgets: BudgetTickSummary | null;
+  /**
+   * The audit log's head as recorded when the tick ended (null: nothing recorded yet): anchored in
+   * the tick's row and printed, so the head is kept outside the audit tables.
+   */
+  readonly auditHead?: ChainTail | null;
 }

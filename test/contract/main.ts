@@ -17,6 +17,7 @@ import { resolveRollbackPolicy } from '../../src/rollback/policy.js';
 import type { SetupTarget } from '../../src/setup/plan.js';
 import { defaultSpec } from '../../src/simulator/default-spec.js';
 import { driftMetricsTableFor, driftMonitored } from '../../src/simulator/quality-monitors.js';
+import { embeddedAuditKey } from '../../src/simulator/secret-scope.js';
 import { SimWorld } from '../../src/simulator/world.js';
 import { runTick } from '../../src/tick/run-tick.js';
 import type { TickSummary } from '../../src/tick/types.js';
@@ -102,6 +103,8 @@ async function main(): Promise<number> {
       POSTFLIGHT_OPS: OPS,
       POSTFLIGHT_EVENT_LOG: EVENT_LOG,
       POSTFLIGHT_DBT_ARTIFACTS: DBT,
+      // The audit chain is keyed: Spark's rows hash under the world's own key, as DuckDB's do, so they compare.
+      POSTFLIGHT_AUDIT_KEY: (await embeddedAuditKey(duckA, false))?.secret.toString('utf8'),
     },
   });
   const sparkWh = conn.wh;

@@ -103,7 +103,10 @@ describe("postflight's own bundle", () => {
       '--warehouse-id',
       '--secret-scope',
       '--secret',
+      '--secret',
     ]);
+    // The audit chain's key, read from the same scope.
+    expect(params[params.lastIndexOf('--secret') + 1]).toBe('POSTFLIGHT_AUDIT_KEY');
     expect(shipped).toContain('dist/postflight.mjs');
     expect(readFileSync(join(ROOT, '.gitignore'), 'utf8')).toMatch(/^dist\/$/m);
   });

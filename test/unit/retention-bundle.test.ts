@@ -32,8 +32,16 @@ describe("the bundle's retention task", () => {
     // run_node.py's own options first (the warehouse by its bundle variable), then the bundled file.
     const verifierParams = verifierTask.parameters as string[];
     expect(params[script]).toBe(verifierParams.find((p) => p.endsWith('.mjs')));
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bundle variable reference, which the CLI resolves
-    expect(params.slice(0, script)).toEqual(['--warehouse-id', '${var.warehouse_id}']);
+    // Bundle variable references, which the CLI resolves.
+    const ref = (name: string) => `\${var.${name}}`;
+    expect(params.slice(0, script)).toEqual([
+      '--warehouse-id',
+      ref('warehouse_id'),
+      '--secret-scope',
+      ref('secret_scope'),
+      '--secret',
+      'POSTFLIGHT_AUDIT_KEY',
+    ]);
     expect(job.environments).toEqual(verifier.environments);
     expect(task.environment_key).toBe((job.environments as Obj[])[0]!.environment_key);
     expect(job.run_as).toEqual(verifier.run_as);

@@ -131,9 +131,13 @@ const MAX_PREPARED = 256;
  */
 const STATISTICS_OPTIMISERS = 'statistics_propagation,compressed_materialization';
 
-export async function openDuckDb(path: string): Promise<DuckDbSession> {
+/** `readOnly`: the file is opened for reading only, and one that does not exist is an error. */
+export async function openDuckDb(path: string, o: { readOnly?: boolean } = {}): Promise<DuckDbSession> {
   const loaded = await loadDuckDb();
-  const instance = await loaded.api.DuckDBInstance.create(path, { disabled_optimizers: STATISTICS_OPTIMISERS });
+  const instance = await loaded.api.DuckDBInstance.create(path, {
+    disabled_optimizers: STATISTICS_OPTIMISERS,
+    ...(o.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+  });
   return sessionOf(loaded, instance, await instance.connect(), () => instance.closeSync());
 }
 

@@ -53,11 +53,20 @@ export class DuckDbWarehouse implements Warehouse {
     return DuckDbWarehouse.#ready(await openDuckDb(path), loc);
   }
 
-  static async #ready(session: DuckDbSession, loc: Locations): Promise<DuckDbWarehouse> {
+  static async #ready(session: DuckDbSession, loc: Locations, temp = false): Promise<DuckDbWarehouse> {
     // The verifier's statements are small; one thread avoids scheduling more than it saves.
     await session.run('SET threads = 1');
-    for (const fn of DATABRICKS_FUNCTIONS) await session.run(fn);
+    for (const fn of DATABRICKS_FUNCTIONS)
+      await session.run(temp ? fn.replace(/^CREATE OR REPLACE MACRO /, 'CREATE OR REPLACE TEMP MACRO ') : fn);
     return new DuckDbWarehouse(session, loc);
+  }
+
+  /**
+   * The file at `path`, which must exist, opened read-only: nothing in it can change and no file is
+   * created. The Databricks function macros are made in the session's temporary catalog instead.
+   */
+  static async openReadOnly(path: string, loc: Locations = DUCKDB_DEFAULT_LOCATIONS): Promise<DuckDbWarehouse> {
+    return DuckDbWarehouse.#ready(await openDuckDb(path, { readOnly: true }), loc, true);
   }
 
   /**
