@@ -9,6 +9,7 @@ import { resolveRollbackPolicy } from '../rollback/policy.js';
 import { exportSpans, type SpanRecord, tracingEnabled } from '../telemetry/otel-driver.js';
 import { runTick } from '../tick/run-tick.js';
 import type { TickSummary } from '../tick/types.js';
+import { DEFAULT_UNTRACKED_POLICY } from '../untracked/sweep.js';
 import { POSTFLIGHT_VERSION } from '../version.js';
 import { parseIntFlag, parseWarehouse } from './args.js';
 import { type CommonValues, connectWith, loadPolicies, UsageError } from './common-options.js';
@@ -45,6 +46,7 @@ export async function runTickCommand(command: 'tick' | 'advance', values: Common
       slos,
       backfillDays,
       log,
+      untracked: DEFAULT_UNTRACKED_POLICY,
       ...(traces ? { traces } : {}),
     };
     let last = await runTick(deps, conn.nowMs());
@@ -75,6 +77,7 @@ function printTick(last: TickSummary, json: boolean): void {
     rest_calls: last.restCalls,
     errors: last.errors.length,
     ms: last.durationMs,
+    ...(last.untracked ? { untracked_changes: last.untracked.untracked } : {}),
   };
   process.stdout.write(
     json

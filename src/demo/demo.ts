@@ -12,6 +12,7 @@ import type { WorldSpec } from '../simulator/catalog.js';
 import { hashKey } from '../simulator/random.js';
 import { SimWorld, WORLD_FORMAT } from '../simulator/world.js';
 import { runTick, type TickSummary } from '../tick/run-tick.js';
+import { DEFAULT_UNTRACKED_POLICY } from '../untracked/sweep.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql } from '../warehouse/sql-files.js';
 import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
@@ -84,7 +85,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const start = world.nowMs;
     const minutes = opts.replayMinutes ?? 1440;
     const tick = (atMs: number, onDecided?: () => void) =>
-      runTick({ wh, ws, policy, policies: opts.policies, rollback, slos, onDecided }, atMs);
+      runTick(
+        { wh, ws, policy, policies: opts.policies, rollback, slos, onDecided, untracked: DEFAULT_UNTRACKED_POLICY },
+        atMs,
+      );
     await opts.beforeFirstTick?.(wh, start);
     // A first tick at the start judges the recent past, so earlier versions have verdicts.
     opts.onTick?.(await tick(start));

@@ -1,6 +1,8 @@
 // The control plane of the simulated world: Jobs API answers built from the world's run
 // table at the simulated "now", paged 25 at a time like the real runs/list.
 
+import { writeControlAudit } from '../../simulator/control-audit.js';
+import { POSTFLIGHT_VERSION } from '../../version.js';
 import type { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql } from '../../warehouse/sql-files.js';
 import { EditConflictError } from '../edit-conflict.js';
@@ -16,6 +18,9 @@ import type {
 } from '../port.js';
 
 export const RUNS_PAGE_SIZE = 25;
+
+/** The service principal postflight's rollbacks run as in the simulated workspace. */
+export const ROLLBACK_IDENTITY = 'sp-postflight-rollback';
 
 /** The system tables' task result states in the Jobs API's words. */
 const API_TASK_RESULT: Readonly<Record<string, string>> = {
@@ -175,5 +180,18 @@ export class EmbeddedWorkspace implements Workspace {
       'INSERT INTO sim_world.api_changes SELECT $id, $type, CAST($version AS VARCHAR), now_ms FROM sim_world.clock',
       { id, type, version: version ?? null },
     );
+    // The workspace's audit log records the change under the identity that made it: the rollback's.
+    const [clock] = await this.#wh.session.all('SELECT now_ms FROM sim_world.clock');
+    await writeControlAudit(this.#wh, [
+      {
+        atMs: Number(clock?.now_ms ?? 0),
+        email: ROLLBACK_IDENTITY,
+        userAgent: `postflight/${POSTFLIGHT_VERSION} node`,
+        resourceType: type === 'pipeline' ? 'pipeline' : 'job',
+        resourceId: id,
+        action: type === 'pipeline' ? 'edit' : 'reset',
+        settings,
+      },
+    ]);
   }
 }
