@@ -17,6 +17,7 @@ import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql } from '../warehouse/sql-files.js';
 import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
 import { type DemoReport, type DemoRow, scoreReplay } from './report.js';
+import { scoreUntracked, type UntrackedDemoRow } from './untracked-score.js';
 
 export interface DemoOptions {
   readonly dir: string;
@@ -104,10 +105,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       from_ms: start,
       to_ms: start + minutes * 60_000,
     });
+    const untracked = (await wh.session.all(loadSql('demo/untracked'), {
+      from_ms: start,
+      to_ms: start + minutes * 60_000,
+    })) as unknown as UntrackedDemoRow[];
     await wh.saveTo(path);
     saved = true;
     const byStage = Object.fromEntries(events.map((e) => [String(e.stage), Number(e.n)]));
-    return scoreReplay(rows, minutes + 1, (Date.now() - t0) / 1000, byStage);
+    return scoreReplay(rows, minutes + 1, (Date.now() - t0) / 1000, byStage, scoreUntracked(untracked));
   } finally {
     // A replay that failed half way is still saved, to be looked into.
     if (!saved) await wh.saveTo(path).catch(() => undefined);
