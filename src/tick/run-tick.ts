@@ -52,7 +52,7 @@ async function untrackedStep(
 ): Promise<UntrackedSweepSummary | undefined> {
   if (!deps.untracked) return undefined;
   try {
-    return await sweepUntracked(deps.wh, tickId, nowMs, deps.untracked);
+    return await sweepUntracked({ wh: deps.wh, ws: deps.ws }, tickId, nowMs, deps.untracked);
   } catch (e) {
     deps.log?.warn({ err: e }, 'untracked-change sweep failed; the next periodic tick tries again');
     return undefined;

@@ -89,10 +89,17 @@ export function unexplainedChanges(
   const audited = changes.filter((c) => c.source === 'system.access.audit');
   const seenInAudit = (c: ControlPlaneChange) =>
     c.source !== 'system.access.audit' &&
+    c.source !== 'jobs/list' &&
     audited.some((a) => a.resourceId === c.resourceId && Math.abs(a.changedMs - c.changedMs) <= SAME_CHANGE_MS);
+  // A live-settings drift of a resource whose unexplained change the slow plane shows already is
+  // that change: the slow plane's record says who made it.
+  const slowUnexplained = new Set(
+    changes.filter((c) => c.source !== 'jobs/list' && !explained(c) && !seenInAudit(c)).map((c) => c.resourceId),
+  );
   const out = new Map<string, UntrackedChange>();
   for (const c of changes) {
     if (out.has(c.changeId) || explained(c) || seenInAudit(c)) continue;
+    if (c.source === 'jobs/list' && slowUnexplained.has(c.resourceId)) continue;
     out.set(c.changeId, {
       changeId: c.changeId,
       source: c.source,

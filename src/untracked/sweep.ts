@@ -7,6 +7,7 @@
 import { AuditWriter } from '../audit/audit-writer.js';
 import type { AuditEntry, ChainTail } from '../audit/hash-chain.js';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
+import type { Workspace } from '../workspace/port.js';
 import {
   type ChangeExplanation,
   type ChangeSource,
@@ -17,6 +18,7 @@ import {
   type UntrackedChange,
   unexplainedChanges,
 } from './explain.js';
+import { liveDrifts, liveJobHashes } from './live-settings.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -34,6 +36,8 @@ export const DEFAULT_UNTRACKED_POLICY: UntrackedPolicy = { ...DEFAULT_EXPLAIN_PO
 export interface UntrackedSweepSummary {
   /** Changes read from the sources in the period. */
   readonly changes: number;
+  /** Jobs whose live settings were read (one paged jobs/list); null without a control plane to list them. */
+  readonly liveJobs: number | null;
   /** Unexplained changes found for the first time this sweep. */
   readonly untracked: number;
   /** Of those, the ones to production resources: paged by the untracked_change alert. */
@@ -42,18 +46,21 @@ export interface UntrackedSweepSummary {
 
 /** Reads the period's changes and their explanations, and records the unexplained ones not recorded yet. */
 export async function sweepUntracked(
-  wh: Warehouse,
+  io: { readonly wh: Warehouse; readonly ws?: Workspace },
   tickId: string,
   nowMs: number,
   policy: UntrackedPolicy = DEFAULT_UNTRACKED_POLICY,
   auditTail?: ChainTail | null,
 ): Promise<UntrackedSweepSummary> {
+  const { wh, ws } = io;
   const sinceMs = nowMs - policy.lookbackMs;
-  const [changeRows, explanationRows] = await Promise.all([
+  const [changeRows, explanationRows, snapshotRows, live] = await Promise.all([
     wh.query('tick/control_plane_changes', { since_ms: sinceMs, until_ms: nowMs + 1 }),
     wh.query('tick/change_explanations', { from_ms: sinceMs - DAY, until_ms: nowMs + 1 }),
+    ws?.listJobs ? wh.query('tick/live_snapshots') : Promise.resolve([]),
+    ws ? liveJobHashes(ws) : Promise.resolve(null),
   ]);
-  const changes = changeRows.map(changeOf);
+  const changes = [...changeRows.map(changeOf), ...(live ? liveDrifts(live, snapshotRows, nowMs) : [])];
   const recorded = new Set(changes.filter((c) => c.recorded).map((c) => c.changeId));
   const found = unexplainedChanges(changes, explanationRows.map(explanationOf), policy).filter(
     (u) => !recorded.has(u.changeId),
@@ -69,7 +76,12 @@ export async function sweepUntracked(
       audit.settle(),
     ]);
   }
-  return { changes: changes.length, untracked: found.length, production: found.filter((u) => u.production).length };
+  return {
+    changes: changes.length,
+    liveJobs: live ? live.size : null,
+    untracked: found.length,
+    production: found.filter((u) => u.production).length,
+  };
 }
 
 /** Logged when found: the log is in the order postflight learnt things, the payload says when they happened. */

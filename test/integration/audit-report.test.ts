@@ -30,7 +30,7 @@ beforeAll(async () => {
   const wh = await DuckDbWarehouse.open(path);
   const world = await SimWorld.create(wh, spec);
   await world.advance(spec.startMs + HAND_EDIT_AFTER_MS + 90 * 60_000);
-  await sweepUntracked(wh, 'tick-report', world.nowMs, DEFAULT_UNTRACKED_POLICY);
+  await sweepUntracked({ wh }, 'tick-report', world.nowMs, DEFAULT_UNTRACKED_POLICY);
   const [n] = await wh.session.all(
     "SELECT count(*) AS n FROM postflight.deployments WHERE target = 'prod' AND epoch_ms(finished_at) >= $f AND epoch_ms(finished_at) < $t",
     { f: Date.parse(from), t: Date.parse(to) },

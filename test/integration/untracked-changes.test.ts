@@ -35,7 +35,10 @@ describe('untracked changes in the embedded world', () => {
     expect(Number(audited[0]!.n)).toBeGreaterThan(Number(deploys[0]!.n) / 2);
 
     const now = world.nowMs;
-    const first = await sweepUntracked(wh, 'tick-a', now, { ...DEFAULT_UNTRACKED_POLICY, lookbackMs: 4 * 24 * HOUR });
+    const first = await sweepUntracked({ wh }, 'tick-a', now, {
+      ...DEFAULT_UNTRACKED_POLICY,
+      lookbackMs: 4 * 24 * HOUR,
+    });
     expect(first.changes).toBeGreaterThan(10);
     expect(first).toMatchObject({ untracked: 1, production: 1 });
     const rows = await wh.session.all(
@@ -53,7 +56,7 @@ describe('untracked changes in the embedded world', () => {
     expect(JSON.parse(String(rows[0]!.detail))).toMatchObject({ settings: ['max_concurrent_runs'] });
 
     // Seen again by the next sweep (and a retried one): no second row, no second entry.
-    const again = await sweepUntracked(wh, 'tick-b', now + 15 * 60_000, {
+    const again = await sweepUntracked({ wh }, 'tick-b', now + 15 * 60_000, {
       ...DEFAULT_UNTRACKED_POLICY,
       lookbackMs: 4 * 24 * HOUR,
     });
@@ -81,6 +84,36 @@ describe('untracked changes in the embedded world', () => {
     expect(later.untracked).toMatchObject({ untracked: 0 });
     const n = await wh.session.all('SELECT count(*) AS n FROM postflight.untracked_changes');
     expect(Number(n[0]!.n)).toBe(1);
+    await wh.close();
+  }, 120_000);
+
+  it('the live settings catch the edit within a sweep, before the audit log shows it; the audit log then says who', async () => {
+    const wh = await DuckDbWarehouse.open(':memory:');
+    const world = await SimWorld.create(wh, spec);
+    const ws = new EmbeddedWorkspace(wh);
+    await world.advance(spec.startMs + HAND_EDIT_AFTER_MS + 10 * 60_000);
+    const calls = ws.stats.calls;
+    const fast = await sweepUntracked({ wh, ws }, 'tick-fast', world.nowMs);
+    // One page of jobs/list for the whole workspace, no call per job.
+    expect(ws.stats.calls - calls).toBe(1);
+    expect(fast.liveJobs).toBeGreaterThan(3);
+    expect(fast).toMatchObject({ untracked: 1, production: 1 });
+    const [drift] = await wh.session.all('SELECT * FROM postflight.untracked_changes');
+    expect(drift).toMatchObject({ source: 'jobs/list', changed_by: null, action: 'jobs.settings_differ' });
+    expect(JSON.parse(String(drift!.detail))).toHaveProperty('live_hash');
+    // The same drift seen again is not new.
+    expect((await sweepUntracked({ wh, ws }, 'tick-fast-2', world.nowMs + 15 * 60_000)).untracked).toBe(0);
+    // An hour later the audit log shows the edit, with who made it.
+    await world.advance(spec.startMs + HAND_EDIT_AFTER_MS + 75 * 60_000);
+    const slow = await sweepUntracked({ wh, ws }, 'tick-slow', world.nowMs);
+    expect(slow.untracked).toBe(1);
+    const rows = await wh.session.all(
+      'SELECT source, changed_by FROM postflight.untracked_changes ORDER BY detected_at',
+    );
+    expect(rows).toEqual([
+      { source: 'jobs/list', changed_by: null },
+      { source: 'system.access.audit', changed_by: 'dana.ops@example.com' },
+    ]);
     await wh.close();
   }, 120_000);
 });

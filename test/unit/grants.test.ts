@@ -67,6 +67,8 @@ const ENTRY_POINTS: Readonly<Record<string, Reader>> = {
   // Judges past deployments and writes their verdicts, as the verifier's ticks do.
   'src/cli/backfill-command.ts': 'verifier',
   'src/cli/audit.ts': 'verifier',
+  // Reads postflight's record of changes, as audit verify reads the log.
+  'src/cli/audit-report-command.ts': 'verifier',
   'src/cli/setup-command.ts': 'owner',
   'src/cli/demo-command.ts': 'embedded',
   'src/cli/simulate-command.ts': 'embedded',

@@ -10,6 +10,7 @@ import type {
   ApiRun,
   EditGuard,
   JobInfo,
+  JobsPage,
   PipelineInfo,
   RunsPage,
   RunsQuery,
@@ -18,6 +19,8 @@ import type {
 } from '../port.js';
 
 export const RUNS_PAGE_SIZE = 25;
+/** The largest page jobs/list serves. */
+export const JOBS_PAGE_SIZE = 100;
 
 /** The service principal postflight's rollbacks run as in the simulated workspace. */
 export const ROLLBACK_IDENTITY = 'sp-postflight-rollback';
@@ -101,6 +104,21 @@ export class EmbeddedWorkspace implements Workspace {
     return rows[0]
       ? { job_id: jobId, settings: JSON.parse(String(rows[0].settings)) as Record<string, unknown> }
       : null;
+  }
+
+  /** Jobs listed 100 a page in job id order, as jobs/list pages them; the token is the next offset. */
+  async listJobs(pageToken?: string): Promise<JobsPage> {
+    this.stats.calls++;
+    const offset = pageToken ? Number(pageToken) : 0;
+    const rows = await this.#wh.session.all(
+      "SELECT resource_id, settings FROM sim_world.api_resources WHERE resource_type = 'job' ORDER BY resource_id LIMIT $n OFFSET $o",
+      { n: JOBS_PAGE_SIZE + 1, o: offset },
+    );
+    const jobs = rows.slice(0, JOBS_PAGE_SIZE).map((r) => ({
+      job_id: String(r.resource_id),
+      settings: JSON.parse(String(r.settings)) as Record<string, unknown>,
+    }));
+    return rows.length > JOBS_PAGE_SIZE ? { jobs, next_page_token: String(offset + JOBS_PAGE_SIZE) } : { jobs };
   }
 
   async resetJob(jobId: string, settings: Record<string, unknown>): Promise<void> {
