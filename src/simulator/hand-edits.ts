@@ -1,8 +1,8 @@
 // Changes made to production by hand, in the UI, that no deployment records: the untracked
 // changes (SOX) the verifier must catch and page on. One per replay, labelled for scoring. It
 // raises a job's max_concurrent_runs, which changes what the audit trail must explain but not
-// what the job's runs do, and it falls on a job no deploy touches for a day either side, so the
-// verdicts and rollbacks of the replay stay what they are without it.
+// what the job's runs do, on a job whose last deploy is hours old and that no deploy resets for
+// two hours after, so the verdicts and rollbacks of the replay stay what they are without it.
 
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
@@ -20,20 +20,26 @@ export interface HandEdit {
 }
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /** When in the replay the hand edit is made: early enough for the audit log to show it within a short replay. */
 export const HAND_EDIT_AFTER_MS = 3 * HOUR + 17 * 60_000;
 
 export function planHandEdits(spec: WorldSpec, catalog: readonly SimPipeline[], plan: DeployPlan): HandEdit[] {
   const atMs = spec.startMs + HAND_EDIT_AFTER_MS;
-  const clearOf = (p: SimPipeline) =>
-    Math.min(Infinity, ...plan.deploys.filter((d) => d.pipelineIndex === p.index).map((d) => Math.abs(d.atMs - atMs)));
-  // The job furthest from any deploy, the first of them on a tie: a day clear of them in any world big enough.
-  const jobs = catalog.filter((p) => p.resourceType === 'job');
+  const deploysOf = (p: SimPipeline) => plan.deploys.filter((d) => d.pipelineIndex === p.index).map((d) => d.atMs);
+  // A job deployed through CI that no deploy resets for two hours after the edit (the sweep sees it first), the one deployed
+  // longest before it (its verification long settled), the first of them on a tie.
+  const sinceDeploy = (p: SimPipeline) => atMs - Math.max(-Infinity, ...deploysOf(p).filter((t) => t <= atMs));
+  const candidates = catalog.filter(
+    (p) =>
+      p.resourceType === 'job' &&
+      // Deployed through CI before (a job never deployed so is no bundle's, and production of none).
+      deploysOf(p).some((t) => t <= atMs) &&
+      !deploysOf(p).some((t) => t > atMs && t <= atMs + 2 * HOUR),
+  );
   let best: SimPipeline | undefined;
-  for (const p of jobs) if (best === undefined || clearOf(p) > clearOf(best)) best = p;
-  if (best === undefined || clearOf(best) < DAY) return [];
+  for (const p of candidates) if (best === undefined || sinceDeploy(p) > sinceDeploy(best)) best = p;
+  if (best === undefined || sinceDeploy(best) < 6 * HOUR) return [];
   return [
     { atMs, pipelineIndex: best.index, resourceId: best.id, email: 'dana.ops@example.com', label: 'untracked_change' },
   ];
