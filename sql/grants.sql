@@ -59,6 +59,7 @@ GRANT SELECT, MODIFY ON TABLE {{ops}}.observed_runs TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.table_commits TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.pipeline_targets TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.watermarks TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.untracked_changes TO {{verifier}};
 -- Retention (the daily job, as the verifier) moves history into the archives and keeps its record;
 -- audit verify reads the archived part of the chain.
 GRANT SELECT, MODIFY ON TABLE {{ops}}.deployments_archive TO {{verifier}};
@@ -92,6 +93,8 @@ GRANT SELECT ON TABLE system.lakeflow.job_tasks TO {{verifier}};
 GRANT SELECT ON TABLE system.lakeflow.pipelines TO {{verifier}};
 GRANT USE SCHEMA ON SCHEMA system.access TO {{verifier}};
 GRANT SELECT ON TABLE system.access.table_lineage TO {{verifier}};
+-- Untracked changes (SOX): job and pipeline edits the workspace's audit log recorded.
+GRANT SELECT ON TABLE system.access.audit TO {{verifier}};
 -- dbt test results, where the Elementary package uploads them (only with --dbt-artifacts).
 GRANT USE CATALOG ON CATALOG {{dbt_artifacts_catalog}} TO {{verifier}};
 GRANT USE SCHEMA ON SCHEMA {{dbt_artifacts}} TO {{verifier}};

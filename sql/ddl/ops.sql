@@ -115,6 +115,19 @@ CREATE TABLE IF NOT EXISTS {{ops}}.watermarks (
   name STRING NOT NULL, value_ms BIGINT, updated_at TIMESTAMP
 );
 
+-- Changes to jobs and pipelines that no recorded deployment and no rollback of postflight's
+-- explains (SOX): one row per change as its source saw it, keyed by that source's own id.
+CREATE TABLE IF NOT EXISTS {{ops}}.untracked_changes (
+  change_id STRING NOT NULL COMMENT 'the source and its own id of the change: stable across ticks',
+  source STRING COMMENT 'system.access.audit | system.lakeflow.jobs | system.lakeflow.pipelines | jobs/list | pipelines',
+  resource_type STRING, resource_id STRING, resource_name STRING,
+  bundle STRING COMMENT 'the bundle that last deployed the resource, if any', target STRING,
+  production BOOLEAN COMMENT 'last deployed to a production target: paged',
+  changed_at TIMESTAMP, changed_by STRING, action STRING,
+  detail STRING COMMENT 'JSON: what changed, as far as the source says (request parameter names, settings hashes)',
+  detected_at TIMESTAMP, tick_id STRING
+) TBLPROPERTIES ('postflight.primary_key' = 'change_id');
+
 -- Retention (postflight retention, daily): rows of the history tables older than the hot window
 -- (90 days) move to the *_archive table of the same columns, plus when each moved, and leave the
 -- archive after a year. Current state (quarantined versions, watermarks, pipeline targets, the

@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS sim_world.versions (bundle VARCHAR, version VARCHAR, 
 CREATE TABLE IF NOT EXISTS sim_world.labels (
   deployment_id VARCHAR, bundle VARCHAR, version VARCHAR, label VARCHAR, kind VARCHAR, factor DOUBLE,
   deploy_ms BIGINT, pipeline_kind VARCHAR, cadence_min BIGINT);
+-- Changes made by hand in the UI that no deployment records (ground truth, for scoring).
+CREATE TABLE IF NOT EXISTS sim_world.hand_edits (resource_id VARCHAR, edit_ms BIGINT, email VARCHAR, label VARCHAR);
 CREATE TABLE IF NOT EXISTS sim_world.incidents (source VARCHAR, from_ms BIGINT, to_ms BIGINT, factor DOUBLE, deployment_id VARCHAR);
 CREATE TABLE IF NOT EXISTS sim_world.delta_commits (
   table_name VARCHAR, version BIGINT, "timestamp" TIMESTAMP, userId VARCHAR, userName VARCHAR,

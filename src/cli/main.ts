@@ -6,6 +6,7 @@
 import { createLogger } from '../log.js';
 import { ConfigError } from './args.js';
 import { runAuditCli } from './audit.js';
+import { runAuditReportCommand } from './audit-report-command.js';
 import { runBackfillCommand } from './backfill-command.js';
 import { runBacktestCommand } from './backtest-command.js';
 import { COMMAND_HELP } from './command-help.js';
@@ -34,6 +35,8 @@ Commands:
              --event-logs C.S.T,.. | --pipelines-from workspace: also the event-log view over them;
              --deployer P --verifier P --rollback P: the grants to print; --dry-run ('postflight setup --help')
   audit verify   check the audit log's hash chain (exit 0 intact, 1 tampered)
+  audit report   every production change in a period with its deployment, approver, verdict and rollback, or UNTRACKED
+                 (--from --to, --format csv|json, --out FILE; 'postflight audit report --help')
   retention  move ops rows past 90 days to the archives, remove archived rows past a year ('postflight retention --help')
   precheck   before a deploy: schema compatibility, deploy policy, rollback safety ('postflight precheck --help')
   record     record a CI stage of a deployment (run 'postflight record --help')
@@ -69,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'retention') return runRetentionCommand(argv.slice(1), createLogger());
   if (argv[0] === 'backtest') return runBacktestCommand(argv.slice(1), createLogger());
   if (argv[0] === 'report') return runReportCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'audit' && argv[1] === 'report') return runAuditReportCommand(argv.slice(2), createLogger());
   const { values, positionals } = parseCommon(argv);
   const command = positionals[0];
   if (command === 'backfill') return runBackfillCommand(values, createLogger());

@@ -26,6 +26,14 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
         `not-bad failed by config ${r.config.not_bad_failed_by_config}`,
     ],
     [
+      'untracked changes',
+      `hand edits to production caught ${r.untracked.caught} of ${r.untracked.hand_edits}` +
+        (r.untracked.caught_after_s_max === null
+          ? ''
+          : ` (within ${Math.round(r.untracked.caught_after_s_max / 60)} min)`) +
+        `, paged ${r.untracked.paged}, deploys or rollbacks reported untracked ${r.untracked.wrongly_untracked}`,
+    ],
+    [
       'CI stages recorded',
       Object.entries(r.deployment_events)
         .map(([k, v]) => `${k} ${v}`)

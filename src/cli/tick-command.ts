@@ -50,6 +50,7 @@ function printTick(last: TickSummary, json: boolean): void {
     ms: last.durationMs,
     // The audit log's head, kept in the job run's output as well as in the tick's row.
     audit_head: last.auditHead ?? null,
+    ...(last.untracked ? { untracked_changes: last.untracked.untracked } : {}),
   };
   process.stdout.write(
     json

@@ -1,5 +1,6 @@
 // What a tick runs with, from the command line: the policies, rollbacks with their CI dispatcher,
-// error budgets, a backfill of history, trace export. Shared by `tick`, `advance` and `watch`.
+// error budgets, a backfill of history, the sweep for untracked changes, trace export. Shared by
+// `tick`, `advance` and `watch`.
 
 import { maxBackfillDays } from '../backfill/backfill.js';
 import { resolveSloPolicy } from '../budget/slo-policy.js';
@@ -9,6 +10,7 @@ import type { Logger } from '../log.js';
 import { resolveRollbackPolicy } from '../rollback/policy.js';
 import { exportSpans, type SpanRecord, tracingEnabled } from '../telemetry/otel-driver.js';
 import type { TickDeps } from '../tick/types.js';
+import { DEFAULT_UNTRACKED_POLICY } from '../untracked/sweep.js';
 import { POSTFLIGHT_VERSION } from '../version.js';
 import { parseIntFlag } from './args.js';
 import type { CommonValues } from './common-options.js';
@@ -41,6 +43,7 @@ export function tickDepsOf(
     slos,
     backfillDays,
     log,
+    untracked: DEFAULT_UNTRACKED_POLICY,
     ...(traces ? { traces } : {}),
   };
 }

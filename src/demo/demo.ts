@@ -12,10 +12,12 @@ import type { WorldSpec } from '../simulator/catalog.js';
 import { hashKey } from '../simulator/random.js';
 import { SimWorld, WORLD_FORMAT } from '../simulator/world.js';
 import { runTick, type TickSummary } from '../tick/run-tick.js';
+import { DEFAULT_UNTRACKED_POLICY } from '../untracked/sweep.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql } from '../warehouse/sql-files.js';
 import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
 import { type DemoReport, type DemoRow, scoreReplay } from './report.js';
+import { scoreUntracked, type UntrackedDemoRow } from './untracked-score.js';
 
 export interface DemoOptions {
   readonly dir: string;
@@ -84,7 +86,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const start = world.nowMs;
     const minutes = opts.replayMinutes ?? 1440;
     const tick = (atMs: number, onDecided?: () => void) =>
-      runTick({ wh, ws, policy, policies: opts.policies, rollback, slos, onDecided }, atMs);
+      runTick(
+        { wh, ws, policy, policies: opts.policies, rollback, slos, onDecided, untracked: DEFAULT_UNTRACKED_POLICY },
+        atMs,
+      );
     await opts.beforeFirstTick?.(wh, start);
     // A first tick at the start judges the recent past, so earlier versions have verdicts.
     opts.onTick?.(await tick(start));
@@ -100,10 +105,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       from_ms: start,
       to_ms: start + minutes * 60_000,
     });
+    const untracked = (await wh.session.all(loadSql('demo/untracked'), {
+      from_ms: start,
+      to_ms: start + minutes * 60_000,
+    })) as unknown as UntrackedDemoRow[];
     await wh.saveTo(path);
     saved = true;
     const byStage = Object.fromEntries(events.map((e) => [String(e.stage), Number(e.n)]));
-    return scoreReplay(rows, minutes + 1, (Date.now() - t0) / 1000, byStage);
+    return scoreReplay(rows, minutes + 1, (Date.now() - t0) / 1000, byStage, scoreUntracked(untracked));
   } finally {
     // A replay that failed half way is still saved, to be looked into.
     if (!saved) await wh.saveTo(path).catch(() => undefined);

@@ -3,6 +3,7 @@
 import { HARD_KINDS } from '../simulator/plan.js';
 import { FAILING_VERDICTS } from '../types.js';
 import { type ConfigScore, scoreConfig } from './config-score.js';
+import type { UntrackedScore } from './untracked-score.js';
 
 export interface DemoRow {
   readonly deployment_id: string;
@@ -61,6 +62,8 @@ export interface DemoReport {
   config: ConfigScore;
   /** CI stage events recorded for the replayed deployments, by stage (validate, precheck, deploy, verify). */
   deployment_events: Record<string, number>;
+  /** Hand edits to production in the UI: caught by the untracked-change sweep and paged on. */
+  untracked: UntrackedScore;
   ticks: number;
   wall_s: number;
 }
@@ -80,6 +83,7 @@ export function scoreReplay(
   ticks: number,
   wallS: number,
   eventsByStage: Readonly<Record<string, number>> = {},
+  untracked: UntrackedScore = { hand_edits: 0, caught: 0, paged: 0, caught_after_s_max: null, wrongly_untracked: 0 },
 ): DemoReport {
   const verdicts: Record<string, number> = {};
   for (const r of rows) verdicts[r.state ?? 'NONE'] = (verdicts[r.state ?? 'NONE'] ?? 0) + 1;
@@ -133,6 +137,7 @@ export function scoreReplay(
       })),
     config: scoreConfig(rows.map((r) => ({ ...r, config_status: r.config_status ?? null }))),
     deployment_events: { ...eventsByStage },
+    untracked,
     ticks,
     wall_s: wallS,
   };

@@ -51,6 +51,8 @@ export const CURRENT_STATE_TABLES: Readonly<Record<string, string>> = {
   pipeline_targets: 'which table each pipeline flow writes: configuration, one row per flow',
   audit_head: 'the head of the audit chain and the anchor it is verified from',
   retention_runs: 'the record of what retention moved and removed: a row a day, the proof of each removal',
+  untracked_changes:
+    "changes no deployment explains (SOX findings): few rows, kept whole for the auditor's report of any period",
 };
 
 export type RetentionStep = 'measure' | 'copy' | 'release' | 'purge';

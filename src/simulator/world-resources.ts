@@ -8,6 +8,7 @@ import { type Stage, type StageRecord, type StageStatus, stageRecord } from '../
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { SqlValue } from '../warehouse/port.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
+import { BUNDLE_DEPLOY_AGENT, type ControlAuditRow, writeControlAudit } from './control-audit.js';
 import { dbtTestRows } from './elementary.js';
 import type { DeployPlan, PlannedDeploy } from './plan.js';
 import { RESOURCE_COLUMNS, rowBatch, writeElementary, writeScdRows } from './row-batches.js';
@@ -71,6 +72,7 @@ export async function applyDeploys(
   const records: StageRecord[] = [];
   const labels: Array<Array<string | number | null>> = [];
   const current = new Map<string, readonly SqlValue[]>();
+  const audited: ControlAuditRow[] = [];
   for (const d of deploys) {
     const p = catalog[d.pipelineIndex]!;
     const sla = p.resourceType === 'job' ? statedSlaOf(p, d) : null;
@@ -80,6 +82,16 @@ export async function applyDeploys(
         : pipelineSpec(p, d.version, d.behaviour.kind);
     // A resource deployed twice in one step ends up with its later deploy.
     current.set(p.id, [p.id, d.version, JSON.stringify(settings), d.atMs]);
+    // The CLI resets the job (or edits the pipeline) half a minute before the deploy stage ends.
+    audited.push({
+      atMs: d.atMs - 30_000,
+      email: 'sp-ci-deployer',
+      userAgent: BUNDLE_DEPLOY_AGENT,
+      resourceType: p.resourceType,
+      resourceId: p.id,
+      action: p.resourceType === 'job' ? 'reset' : 'edit',
+      settings,
+    });
     labels.push([
       d.deploymentId,
       d.bundle,
@@ -104,6 +116,7 @@ export async function applyDeploys(
     wh,
     deploys.map((d) => ({ p: catalog[d.pipelineIndex]!, changeMs: d.atMs })),
   );
+  await writeControlAudit(wh, audited);
   await s.append(
     'sim_world.labels',
     ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'DOUBLE', 'BIGINT', 'STRING', 'BIGINT'],

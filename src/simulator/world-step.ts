@@ -4,6 +4,7 @@
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { buildCatalog, firstSlotAfter, type SimPipeline, slotStartMs, type WorldSpec } from './catalog.js';
 import { withConfigEpisodes } from './config-episodes.js';
+import { type HandEdit, planHandEdits } from './hand-edits.js';
 import { type Behaviour, buildPlan, type DeployPlan, type PlannedDeploy } from './plan.js';
 import { type SimRun, simulateRun } from './runs.js';
 import { type SourceCommit, sourceCommitsBetween, sourceTablesOf } from './sources.js';
@@ -15,11 +16,13 @@ export interface WorldModel {
   plan: DeployPlan;
   schemaBreaks: ReadonlySet<string>;
   sources: readonly string[];
+  handEdits: readonly HandEdit[];
 }
 
 export interface Step {
   readonly toMs: number;
   readonly deploys: readonly PlannedDeploy[];
+  readonly handEdits: readonly HandEdit[];
   readonly runs: readonly SimRun[];
   readonly ingested: readonly SourceCommit[];
 }
@@ -35,7 +38,13 @@ export function buildWorldModel(spec: WorldSpec): WorldModel {
       .filter((d) => d.behaviour.kind === 'schema_break')
       .map((d) => `${d.pipelineIndex}:${firstSlotAfter(catalog[d.pipelineIndex]!, d.atMs - 1)}`),
   );
-  return { catalog, plan, schemaBreaks, sources: sourceTablesOf(catalog) };
+  return {
+    catalog,
+    plan,
+    schemaBreaks,
+    sources: sourceTablesOf(catalog),
+    handEdits: planHandEdits(spec, catalog, plan),
+  };
 }
 
 /** Current version and behaviour of every resource, as the control plane has it now. */
@@ -82,5 +91,6 @@ export async function computeStep(
     }
   }
   const ingested = sourceCommitsBetween(spec.seed, model.sources, fromMs, toMs, model.plan.incidents);
-  return { toMs, deploys, runs, ingested };
+  const handEdits = model.handEdits.filter((e) => e.atMs > fromMs && e.atMs <= toMs);
+  return { toMs, deploys, handEdits, runs, ingested };
 }

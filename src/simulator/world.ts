@@ -7,6 +7,7 @@
 
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
+import { writeHandEdits } from './hand-edits.js';
 import type { DeployPlan } from './plan.js';
 import { writeQualityMonitors } from './quality-monitors.js';
 import { embeddedAuditKey } from './secret-scope.js';
@@ -26,7 +27,7 @@ export interface PendingStep {
 }
 
 /** Bump when the simulator or postflight's tables change for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 11;
+export const WORLD_FORMAT = 12;
 
 export class SimWorld {
   readonly spec: WorldSpec;
@@ -105,7 +106,12 @@ export class SimWorld {
   async advance(toMs: number): Promise<void> {
     if (toMs <= this.#nowMs) return;
     const step = await this.#compute(toMs);
-    if (step.runs.length === 0 && step.deploys.length === 0 && step.ingested.length === 0) {
+    if (
+      step.runs.length === 0 &&
+      step.deploys.length === 0 &&
+      step.handEdits.length === 0 &&
+      step.ingested.length === 0
+    ) {
       await this.#wh.session.run('UPDATE sim_world.clock SET now_ms = $now', { now: toMs });
       this.#nowMs = toMs;
       return;
@@ -116,13 +122,13 @@ export class SimWorld {
   /**
    * Takes the step to `toMs` in a transaction left open, so that a replay can write the next
    * minute while the verifier judges this one on another connection; nothing of it is visible
-   * until `commit`. Null when the step deploys: a deploy changes the control plane, which a
-   * rollback by the verifier may be changing at the same time.
+   * until `commit`. Null when the step deploys or edits by hand: either changes the control plane,
+   * which a rollback by the verifier may be changing at the same time.
    */
   async stepAhead(toMs: number): Promise<PendingStep | null> {
     if (toMs <= this.#nowMs) return null;
     const step = await this.#compute(toMs);
-    if (step.deploys.length) return null;
+    if (step.deploys.length || step.handEdits.length) return null;
     const open = await this.#open(step);
     return {
       commit: () =>
@@ -174,6 +180,7 @@ export class SimWorld {
   async #write(step: Step): Promise<void> {
     await flushRuns(this.#wh, this.spec.seed, this.#staging, step.runs, step.ingested);
     if (step.deploys.length) await applyDeploys(this.#wh, this.catalog, step.deploys);
+    if (step.handEdits.length) await writeHandEdits(this.#wh, this.catalog, step.handEdits);
     await this.#wh.session.run('UPDATE sim_world.clock SET now_ms = $now', { now: step.toMs });
   }
 }

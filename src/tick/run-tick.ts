@@ -3,6 +3,7 @@
 // Workspace ports. Which reads of a step overlap is said in that step's table of reads.
 
 import { backfillStep } from '../backfill/tick-step.js';
+import { sweepUntracked, type UntrackedSweepSummary } from '../untracked/sweep.js';
 import { apply } from './apply.js';
 import { catchUp } from './catch-up.js';
 import { decide } from './decide.js';
@@ -30,10 +31,30 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const decided = decide(deps, found.due, judged, nowMs);
   // Audit, verdicts, budgets and the run cache written; rollbacks when there can be work for them.
   const applied = await apply(deps, { tickId, nowMs, found, gathered, judged, decided });
+  // Changes no deployment explains, read from the slow plane, hours late: a periodic duty.
+  const untracked = found.periodic ? await untrackedStep(deps, tickId, nowMs) : undefined;
   deps.onDecided?.();
-  const summary = summarize(deps, meter, { tickId, nowMs, found, decided, applied });
+  const summary = {
+    ...summarize(deps, meter, { tickId, nowMs, found, decided, applied }),
+    ...(untracked ? { untracked } : {}),
+  };
   await writeHeartbeat(deps, summary, found);
   // The trace is told last: a collector that is slow or down delays nothing the tick decides.
   await exportTickSpans(deps, summary);
   return summary;
+}
+
+/** A sweep that fails (a grant missing on system.access.audit, say) is reported and changes no verdict. */
+async function untrackedStep(
+  deps: TickDeps,
+  tickId: string,
+  nowMs: number,
+): Promise<UntrackedSweepSummary | undefined> {
+  if (!deps.untracked) return undefined;
+  try {
+    return await sweepUntracked({ wh: deps.wh, ws: deps.ws }, tickId, nowMs, deps.untracked);
+  } catch (e) {
+    deps.log?.warn({ err: e }, 'untracked-change sweep failed; the next periodic tick tries again');
+    return undefined;
+  }
 }

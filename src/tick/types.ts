@@ -8,6 +8,7 @@ import type { PolicySet } from '../config/policy-file.js';
 import type { Logger } from '../log.js';
 import type { SpanRecord } from '../telemetry/otel-driver.js';
 import type { MeasurementError } from '../types.js';
+import type { UntrackedPolicy, UntrackedSweepSummary } from '../untracked/sweep.js';
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import type { BudgetTickSummary } from './budgets.js';
@@ -47,6 +48,11 @@ export interface TickDeps {
    * (src/backfill/tick-step.ts); without it, or 0, the tick judges only its look-back window.
    */
   readonly backfillDays?: number;
+  /**
+   * Untracked changes (SOX): a periodic tick sets the control plane's changes against the recorded
+   * deployments and rollbacks (src/untracked/); without it the tick looks for none.
+   */
+  readonly untracked?: UntrackedPolicy;
 }
 
 export interface TickSummary {
@@ -74,4 +80,6 @@ export interface TickSummary {
    * the tick's row and printed, so the head is kept outside the audit tables.
    */
   readonly auditHead?: ChainTail | null;
+  /** The untracked-change sweep, on the ticks that ran one. */
+  readonly untracked?: UntrackedSweepSummary;
 }

@@ -53,6 +53,19 @@ export interface PipelineInfo {
   readonly last_modified?: number;
 }
 
+/** A job as jobs/list lists it with expand_tasks: its settings, arrays cut at 100 (has_more then true). */
+export interface ListedJob {
+  readonly job_id: number | string;
+  readonly settings: Record<string, unknown>;
+  /** More tasks, job clusters or environments than the listing holds: jobs/get has them all. */
+  readonly has_more?: boolean;
+}
+
+export interface JobsPage {
+  readonly jobs: readonly ListedJob[];
+  readonly next_page_token?: string;
+}
+
 /** An edit made only if the resource is still as it was read. */
 export interface EditGuard {
   readonly expectedLastModified: number;
@@ -74,6 +87,11 @@ export interface Workspace {
   /** `GET jobs/runs/list?start_time_from=..[&start_time_to=..]&expand_tasks=true`, one page (newest first). */
   listRuns(q: RunsQuery): Promise<RunsPage>;
   getJob(jobId: string): Promise<JobInfo | null>;
+  /**
+   * `GET jobs/list?expand_tasks=true&limit=100&page_token=..`: one page of the workspace's jobs with
+   * their settings, for the live settings' hash; absent where the control plane cannot list jobs.
+   */
+  listJobs?(pageToken?: string): Promise<JobsPage>;
   /** `POST jobs/reset`: replaces every setting of the job. */
   resetJob(jobId: string, settings: Record<string, unknown>): Promise<void>;
   getPipeline(pipelineId: string): Promise<PipelineInfo | null>;

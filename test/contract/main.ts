@@ -21,6 +21,7 @@ import { embeddedAuditKey } from '../../src/simulator/secret-scope.js';
 import { SimWorld } from '../../src/simulator/world.js';
 import { runTick } from '../../src/tick/run-tick.js';
 import type { TickSummary } from '../../src/tick/types.js';
+import { DEFAULT_UNTRACKED_POLICY } from '../../src/untracked/sweep.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { Warehouse } from '../../src/warehouse/port.js';
 import type { Workspace } from '../../src/workspace/port.js';
@@ -141,6 +142,7 @@ async function main(): Promise<number> {
       policies,
       rollback: { policy: resolveRollbackPolicy(undefined) },
       slos: resolveSloPolicy(undefined),
+      untracked: DEFAULT_UNTRACKED_POLICY,
     });
     const mirroredMs = Date.now() - t0;
     const start = twins.a.world.nowMs;

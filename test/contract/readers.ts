@@ -67,6 +67,8 @@ export async function compareReaders(
     await both('report/budget_series', { ...period, top: 8 });
   }
   await both('audit/read_log');
+  // The auditor's report of the replayed week, untracked changes included.
+  await both('audit/changes_report', { from_ms: nowMs - 7 * DAY, to_ms: nowMs + 1 });
   const log = await readAuditLog(spark);
   if (log.rows.length) await both('audit/range', { from_seq: log.rows[0]!.seq, to_seq: log.rows.at(-1)!.seq });
   await both('precheck/columns', {}, idRows(tables));

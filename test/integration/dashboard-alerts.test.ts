@@ -275,4 +275,18 @@ describe('the alerts', () => {
     expect(spent.rows.every((r) => r.budget_remaining !== null && Number(r.budget_remaining) <= 0)).toBe(true);
     expect((await at(endMs + 25 * HOUR, () => runAlert(wh, 'budget_exhausted'))).state).toBe('OK');
   });
+
+  it('page on the hand edit to production once the sweep finds it, for 20 minutes', async () => {
+    const [found] = await wh.session.all(
+      'SELECT change_id, resource_id, epoch_ms(detected_at) AS detected_ms FROM postflight.untracked_changes',
+    );
+    const [edit] = await wh.session.all('SELECT resource_id FROM sim_world.hand_edits');
+    expect(String(found!.resource_id)).toBe(String(edit!.resource_id));
+    const detected = Number(found!.detected_ms);
+    const paged = await at(detected, () => runAlert(wh, 'untracked_change'));
+    expect(paged.state).toBe('TRIGGERED');
+    expect(paged.rows.map((r) => r.change_id)).toEqual([found!.change_id]);
+    expect((await at(detected - MINUTE, () => runAlert(wh, 'untracked_change'))).state).toBe('OK');
+    expect((await at(detected + 21 * MINUTE, () => runAlert(wh, 'untracked_change'))).state).toBe('OK');
+  });
 });

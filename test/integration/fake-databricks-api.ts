@@ -141,6 +141,41 @@ export class FakeDatabricksApi {
   }
 
   /**
+   * The workspace's jobs as jobs/list 2.2 answers them: in job id order, `limit` (1 to 100, default
+   * 20) a page, an opaque `page_token` only as the previous page gave it; settings without tasks or
+   * job clusters unless expand_tasks=true, and then cut at 100 entries with the job's has_more set.
+   */
+  jobsList(jobs: ReadonlyArray<{ readonly job_id: number; readonly settings: Record<string, unknown> }>): void {
+    const issued = new Map<string, number>();
+    this.on('GET /api/2.2/jobs/list', (req) => {
+      const q = req.query;
+      const bad = (message: string) => ({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message } });
+      const limit = Number(q.get('limit') ?? 20);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) return bad('limit must be between 1 and 100');
+      const token = q.get('page_token');
+      if (token !== null && !issued.has(token)) return bad('Invalid page token');
+      const offset = token === null ? 0 : issued.get(token)!;
+      const expand = q.get('expand_tasks') === 'true';
+      const sorted = [...jobs].sort((a, b) => a.job_id - b.job_id);
+      const page = sorted.slice(offset, offset + limit).map((j) => {
+        const { tasks, job_clusters, ...rest } = j.settings as { tasks?: unknown[]; job_clusters?: unknown[] };
+        if (!expand) return { job_id: j.job_id, settings: rest };
+        const cut = (tasks?.length ?? 0) > 100 || (job_clusters?.length ?? 0) > 100;
+        const settings = {
+          ...rest,
+          ...(tasks ? { tasks: tasks.slice(0, 100) } : {}),
+          ...(job_clusters ? { job_clusters: job_clusters.slice(0, 100) } : {}),
+        };
+        return { job_id: j.job_id, settings, ...(cut ? { has_more: true } : {}) };
+      });
+      const more = offset + limit < sorted.length;
+      const next = more ? `tok-${issued.size + 1}-${offset + limit}` : undefined;
+      if (next) issued.set(next, offset + limit);
+      return { body: { jobs: page, has_more: more, ...(next ? { next_page_token: next } : {}) } };
+    });
+  }
+
+  /**
    * Job runs as jobs/runs/list answers them: started within [start_time_from, start_time_to], most
    * recently started first, `limit` (1 to 25, default 20) a page, `page_token` for the next; task
    * runs only with expand_tasks=true, each with its start_time and end_time (epoch ms, 0 until it

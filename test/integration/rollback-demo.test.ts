@@ -31,6 +31,15 @@ async function withWarehouse<T>(path: string, f: (wh: DuckDbWarehouse) => Promis
   }
 }
 
+describe('untracked changes in a replayed world', () => {
+  it('catches the hand edit to production and pages on it; no deploy or rollback is reported untracked', () => {
+    expect(report.rollbacks).toBeGreaterThanOrEqual(1);
+    expect(report.untracked).toMatchObject({ hand_edits: 1, caught: 1, paged: 1, wrongly_untracked: 0 });
+    // The audit log shows a change an hour late and the sweep runs every 15 minutes.
+    expect(report.untracked.caught_after_s_max).toBeLessThanOrEqual(90 * 60);
+  });
+});
+
 describe('rollbacks in a replayed world', () => {
   it('rolls back safe failures, blocks the unsafe one, never twice', () => {
     expect(report.rollbacks).toBeGreaterThanOrEqual(1);

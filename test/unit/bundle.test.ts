@@ -183,6 +183,7 @@ describe("postflight's dashboard and alerts in the bundle", () => {
       'budget_exhausted',
       'failed_verdict',
       'rollback_blocked',
+      'untracked_change',
       'verifier_heartbeat',
     ]);
     for (const [key, a] of Object.entries(alerts)) {

@@ -15,6 +15,7 @@ import { observedRunRows, slowPendingRows } from '../../src/tick/runs.js';
 import { SETTINGS_PAIR_COLUMNS } from '../../src/tick/settings-read.js';
 import { wantedRows } from '../../src/tick/stated-slas-read.js';
 import { commitRows } from '../../src/tick/table-history.js';
+import { untrackedRows } from '../../src/untracked/sweep.js';
 import { bindStatement, typed } from '../../src/warehouse/databricks/bind-statement.js';
 import { databricksDialect } from '../../src/warehouse/databricks/databricks-dialect.js';
 import { encodeBatches, ROWS_PARAM, stagedRelation } from '../../src/warehouse/databricks/staged-rows.js';
@@ -71,6 +72,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/merge_observed_runs': columnsOf(observedRunRows([], 0)),
   'tick/merge_table_commits': columnsOf(commitRows([], 'WRITE', 0)),
   'tick/merge_pipeline_targets': columnsOf(pipelineTargetRows(new Map(), 0)),
+  'tick/merge_untracked_changes': columnsOf(untrackedRows([], 'tick', 0)),
   'tick/merge_watermarks': [
     { name: 'name', type: 'STRING' },
     { name: 'value_ms', type: 'BIGINT' },

@@ -75,6 +75,8 @@ const ENTRY_POINTS: Readonly<Record<string, Reader>> = {
   'src/cli/explain-command.ts': 'verifier',
   // Ticks as the verifier job does, and reads its status from the ops tables.
   'src/cli/watch-command.ts': 'verifier',
+  // Reads postflight's record of changes, as audit verify reads the log.
+  'src/cli/audit-report-command.ts': 'verifier',
   'src/cli/setup-command.ts': 'owner',
   'src/cli/demo-command.ts': 'embedded',
   'src/cli/simulate-command.ts': 'embedded',

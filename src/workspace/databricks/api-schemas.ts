@@ -54,6 +54,21 @@ export const jobSchema = z.object({
   next_page_token: z.string().optional(),
 });
 
+/** `GET jobs/list`: a job without settings (no permission to read them) is listed with none. */
+export const jobsPageSchema = z.object({
+  jobs: z
+    .array(
+      z.object({
+        job_id: id,
+        settings: z.record(z.string(), z.unknown()).optional(),
+        has_more: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  has_more: z.boolean().optional(),
+  next_page_token: z.string().optional(),
+});
+
 export const pipelineSchema = z.object({
   pipeline_id: z.string(),
   spec: z.record(z.string(), z.unknown()),

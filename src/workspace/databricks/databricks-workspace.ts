@@ -7,6 +7,7 @@ import type {
   ApiRun,
   EditGuard,
   JobInfo,
+  JobsPage,
   PipelineInfo,
   RunsPage,
   RunsQuery,
@@ -18,6 +19,7 @@ import {
   emptySchema,
   exportSchema,
   jobSchema,
+  jobsPageSchema,
   pipelineListSchema,
   pipelineSchema,
   runsPageSchema,
@@ -31,6 +33,8 @@ export interface PipelinePage {
 
 /** The largest page jobs/runs/list serves. */
 export const RUNS_PAGE_LIMIT = 25;
+/** The largest page jobs/list serves. */
+export const JOBS_PAGE_LIMIT = 100;
 
 const JOB_ID = /^\d{1,19}$/;
 const PIPELINE_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -87,6 +91,20 @@ export class DatabricksWorkspace implements Workspace {
       token = page.has_more && page.next_page_token ? page.next_page_token : undefined;
     } while (token !== undefined);
     return { job_id: jobId, settings };
+  }
+
+  async listJobs(pageToken?: string): Promise<JobsPage> {
+    this.stats.calls++;
+    const query: Record<string, string> = { expand_tasks: 'true', limit: String(JOBS_PAGE_LIMIT) };
+    if (pageToken !== undefined) query.page_token = pageToken;
+    const page = await this.#client.request('GET', '/api/2.2/jobs/list', jobsPageSchema, { query });
+    const jobs = (page.jobs ?? []).map((j) => ({
+      job_id: String(j.job_id),
+      settings: j.settings ?? {},
+      ...(j.has_more ? { has_more: true } : {}),
+    }));
+    const more = page.has_more === true && page.next_page_token !== undefined && page.next_page_token !== '';
+    return more ? { jobs, next_page_token: page.next_page_token! } : { jobs };
   }
 
   async resetJob(jobId: string, settings: Record<string, unknown>): Promise<void> {

@@ -1,6 +1,8 @@
 // The control plane of the simulated world: Jobs API answers built from the world's run
 // table at the simulated "now", paged 25 at a time like the real runs/list.
 
+import { writeControlAudit } from '../../simulator/control-audit.js';
+import { POSTFLIGHT_VERSION } from '../../version.js';
 import type { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql } from '../../warehouse/sql-files.js';
 import { EditConflictError } from '../edit-conflict.js';
@@ -8,6 +10,7 @@ import type {
   ApiRun,
   EditGuard,
   JobInfo,
+  JobsPage,
   PipelineInfo,
   RunsPage,
   RunsQuery,
@@ -16,6 +19,11 @@ import type {
 } from '../port.js';
 
 export const RUNS_PAGE_SIZE = 25;
+/** The largest page jobs/list serves. */
+export const JOBS_PAGE_SIZE = 100;
+
+/** The service principal postflight's rollbacks run as in the simulated workspace. */
+export const ROLLBACK_IDENTITY = 'sp-postflight-rollback';
 
 /** The system tables' task result states in the Jobs API's words. */
 const API_TASK_RESULT: Readonly<Record<string, string>> = {
@@ -98,6 +106,21 @@ export class EmbeddedWorkspace implements Workspace {
       : null;
   }
 
+  /** Jobs listed 100 a page in job id order, as jobs/list pages them; the token is the next offset. */
+  async listJobs(pageToken?: string): Promise<JobsPage> {
+    this.stats.calls++;
+    const offset = pageToken ? Number(pageToken) : 0;
+    const rows = await this.#wh.session.all(
+      "SELECT resource_id, settings FROM sim_world.api_resources WHERE resource_type = 'job' ORDER BY resource_id LIMIT $n OFFSET $o",
+      { n: JOBS_PAGE_SIZE + 1, o: offset },
+    );
+    const jobs = rows.slice(0, JOBS_PAGE_SIZE).map((r) => ({
+      job_id: String(r.resource_id),
+      settings: JSON.parse(String(r.settings)) as Record<string, unknown>,
+    }));
+    return rows.length > JOBS_PAGE_SIZE ? { jobs, next_page_token: String(offset + JOBS_PAGE_SIZE) } : { jobs };
+  }
+
   async resetJob(jobId: string, settings: Record<string, unknown>): Promise<void> {
     this.stats.calls++;
     await this.#apply(jobId, 'job', settings, (settings.tags as Record<string, string> | undefined)?.version);
@@ -175,5 +198,18 @@ export class EmbeddedWorkspace implements Workspace {
       'INSERT INTO sim_world.api_changes SELECT $id, $type, CAST($version AS VARCHAR), now_ms FROM sim_world.clock',
       { id, type, version: version ?? null },
     );
+    // The workspace's audit log records the change under the identity that made it: the rollback's.
+    const [clock] = await this.#wh.session.all('SELECT now_ms FROM sim_world.clock');
+    await writeControlAudit(this.#wh, [
+      {
+        atMs: Number(clock?.now_ms ?? 0),
+        email: ROLLBACK_IDENTITY,
+        userAgent: `postflight/${POSTFLIGHT_VERSION} node`,
+        resourceType: type === 'pipeline' ? 'pipeline' : 'job',
+        resourceId: id,
+        action: type === 'pipeline' ? 'edit' : 'reset',
+        settings,
+      },
+    ]);
   }
 }
