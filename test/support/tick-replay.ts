@@ -148,22 +148,49 @@ export async function duplicateKeys(wh: DuckDbWarehouse): Promise<Record<string,
   return out;
 }
 
+const textRows = async (wh: DuckDbWarehouse, sql: string) =>
+  (await wh.session.all(sql)).map((r) => Object.values(r).map(String).join(' ')).sort();
+
 /**
- * The rows a crash must not lose, as comparable text: verdicts and rollbacks with their state,
- * the keys of check results, budgets and quarantined versions, the audit entries' actions, and
- * every write to a job or pipeline.
+ * What a crash must not lose, as comparable text: the deployments with a verdict, the checks
+ * judged, the budgets kept, the versions quarantined and the audit entries' actions. A crash may
+ * delay them by a tick, so they are compared as "at least these".
  */
 export async function keptRows(wh: DuckDbWarehouse): Promise<Record<string, string[]>> {
-  const rows = async (sql: string) =>
-    (await wh.session.all(sql)).map((r) => Object.values(r).map(String).join(' ')).sort();
   return {
-    verdicts: await rows('SELECT deployment_id, state, is_final FROM postflight.verdicts'),
-    rollbacks: await rows('SELECT rollback_id, state, to_version FROM postflight.rollbacks'),
-    check_results: await rows('SELECT deployment_id, check_name, subject, look, status FROM postflight.check_results'),
-    error_budgets: await rows('SELECT subject, slo, window_end FROM postflight.error_budgets'),
-    quarantined: await rows('SELECT bundle, target, version FROM postflight.quarantined_versions'),
-    audit: await rows('SELECT action, subject, event_key FROM postflight.audit_log'),
-    // Every reset and edit the control plane took, changing anything or not.
-    control_plane: await rows('SELECT resource_type, resource_id, version, changed_ms FROM sim_world.api_changes'),
+    verdicts: await textRows(wh, 'SELECT deployment_id FROM postflight.verdicts'),
+    check_results: await textRows(
+      wh,
+      'SELECT DISTINCT deployment_id, check_name, subject FROM postflight.check_results',
+    ),
+    error_budgets: await textRows(wh, 'SELECT subject, slo, window_end FROM postflight.error_budgets'),
+    quarantined: await textRows(wh, 'SELECT bundle, target, version FROM postflight.quarantined_versions'),
+    audit: await textRows(wh, 'SELECT DISTINCT action, subject FROM postflight.audit_log'),
   };
+}
+
+/**
+ * What a crash must not do twice, as comparable text: the rollbacks with their outcome, and every
+ * reset or edit the control plane took (changing anything or not), whenever it came. Compared as
+ * "exactly these".
+ */
+export async function actions(wh: DuckDbWarehouse): Promise<Record<string, string[]>> {
+  return {
+    rollbacks: await textRows(wh, 'SELECT rollback_id, state, to_version FROM postflight.rollbacks'),
+    control_plane: await textRows(wh, 'SELECT resource_type, resource_id, version FROM sim_world.api_changes'),
+  };
+}
+
+/** The members of `expected` that `actual` lacks, per key: {} when nothing is missing. */
+export function missing(
+  expected: Record<string, string[]>,
+  actual: Record<string, string[]>,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, rows] of Object.entries(expected)) {
+    const have = new Set(actual[k]);
+    const lost = rows.filter((r) => !have.has(r));
+    if (lost.length) out[k] = lost;
+  }
+  return out;
 }

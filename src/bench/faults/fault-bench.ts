@@ -40,6 +40,8 @@ export interface RateReport {
   readonly error_measurements: number;
   readonly lost_rows: number;
   readonly lost_by_table: Readonly<Record<string, number>>;
+  /** A few of the lost rows of each table, to start looking from. */
+  readonly lost_examples: Readonly<Record<string, readonly string[]>>;
   readonly tick_ms_p99: number;
   readonly requests: number;
   readonly faults: Readonly<Partial<Record<FaultKind, number>>>;
@@ -62,7 +64,8 @@ const KEPT: Readonly<Record<string, string>> = {
   check_results: 'SELECT DISTINCT deployment_id, check_name, subject FROM postflight.check_results',
   error_budgets: 'SELECT subject, slo, window_end FROM postflight.error_budgets',
   rollbacks: 'SELECT rollback_id FROM postflight.rollbacks',
-  audit_log: 'SELECT DISTINCT action, subject, event_key FROM postflight.audit_log',
+  // A verdict change is keyed by its run count too, which a tick that failed and came a minute later sees grown.
+  audit_log: 'SELECT DISTINCT action, subject FROM postflight.audit_log',
 };
 
 interface Replay {
@@ -95,9 +98,13 @@ export async function runFaultBench(opts: FaultBenchOptions): Promise<FaultBench
     });
     const r = await replay(opts, template, faults);
     const lost: Record<string, number> = {};
+    const examples: Record<string, string[]> = {};
     for (const [table, rows] of Object.entries(clean.kept)) {
-      const n = [...rows].filter((k) => !r.kept[table]!.has(k)).length;
-      if (n) lost[table] = n;
+      const gone = [...rows].filter((k) => !r.kept[table]!.has(k));
+      if (gone.length) {
+        lost[table] = gone.length;
+        examples[table] = gone.slice(0, 3);
+      }
     }
     rates.push({
       rate,
@@ -108,6 +115,7 @@ export async function runFaultBench(opts: FaultBenchOptions): Promise<FaultBench
       error_measurements: r.errorMeasurements,
       lost_rows: Object.values(lost).reduce((a, b) => a + b, 0),
       lost_by_table: lost,
+      lost_examples: examples,
       tick_ms_p99: p99(r.tickMs),
       requests: faults.counts.requests,
       faults: faults.counts.faults,
