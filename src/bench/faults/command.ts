@@ -34,6 +34,7 @@ Options:
   --seed N         seed of the faults (default 1)
   --delay-ms N     real wait of a slow answer, a timeout or a Retry-After (default 20)
   --dir DIR        where the world is built (default a fresh temporary folder)
+  --keep           save each replay's database in DIR (fault-free.duckdb, faults-20.duckdb, ...)
 `;
 
 export const faultsCommand: BenchCommand = {
@@ -52,6 +53,7 @@ export const faultsCommand: BenchCommand = {
         seed: { type: 'string' },
         'delay-ms': { type: 'string' },
         dir: { type: 'string' },
+        keep: { type: 'boolean', default: false },
       },
     });
     if (values.help) {
@@ -77,6 +79,7 @@ export const faultsCommand: BenchCommand = {
         rates,
         seed: parseIntFlag('seed', values.seed, 1, 0, 2 ** 31),
         settleMinutes: parseIntFlag('settle', values.settle, 5, 0, 120),
+        keep: values.keep,
         delayMs: parseIntFlag('delay-ms', values['delay-ms'], 20, 0, 60_000),
         onProgress: (phase, done, total) => ctx.progress.update(phase, done, total),
       };

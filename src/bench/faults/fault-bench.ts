@@ -6,6 +6,7 @@
 // must be there (lost rows), no rollback it did not make (false rollbacks), none it made missing.
 
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_SLO_POLICY } from '../../budget/slo-policy.js';
 import { DEFAULT_POLICY } from '../../checks/policy.js';
 import { ensureWorldTemplate } from '../../demo/demo.js';
@@ -28,6 +29,8 @@ export interface FaultBenchOptions {
   /** Quiet ticks after the replayed minutes, with healthy ports. */
   readonly settleMinutes: number;
   readonly delayMs: number;
+  /** Saves each replay's database in dir (fault-free.duckdb, faults-20.duckdb, ...) to be looked into. */
+  readonly keep?: boolean;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
 }
 
@@ -173,6 +176,10 @@ async function replay(opts: FaultBenchOptions, template: string, faults: FaultSc
       ).map((r) => String(r.deployment_id)),
     );
     const [errors] = await wh.session.all("SELECT count(*) AS n FROM postflight.check_results WHERE status = 'ERROR'");
+    if (opts.keep)
+      await wh.saveTo(
+        join(opts.dir, faults ? `faults-${Math.round(faults.opts.rate * 100)}.duckdb` : 'fault-free.duckdb'),
+      );
     return {
       ticks: opts.minutes + 1,
       completed: completed - opts.settleMinutes,
