@@ -131,54 +131,63 @@ describe('a tick killed anywhere leaves the next ticks to finish its work, once'
     expect(failing.actions.rollbacks!.some((r) => r.includes('SUCCEEDED'))).toBe(true);
   });
 
-  it('survives a kill before and after every statement and API call', async () => {
-    let died = 0;
-    for (const p of points) {
-      const e = expected.get(p.minute)!;
-      const wh = await DuckDbWarehouse.openCopyInMemory(e.snapshot);
-      const sw = new KillSwitch(p.kind === 'statement' ? p.n : null, p.kind === 'call' ? p.n : null, p.when);
-      const out = await replayTicks(wh, p.minute, p.minute + AFTER + 1, (m) => (m === p.minute ? sw : null));
-      if (out.killed.length) died++;
-      await expectAsUninterrupted(wh, p, out.effects);
-      await wh.close();
-    }
-    expect(died).toBe(points.length);
-  }, 900_000);
+  it(
+    'survives a kill before and after every statement and API call',
+    async () => {
+      let died = 0;
+      for (const p of points) {
+        const e = expected.get(p.minute)!;
+        const wh = await DuckDbWarehouse.openCopyInMemory(e.snapshot);
+        const sw = new KillSwitch(p.kind === 'statement' ? p.n : null, p.kind === 'call' ? p.n : null, p.when);
+        const out = await replayTicks(wh, p.minute, p.minute + AFTER + 1, (m) => (m === p.minute ? sw : null));
+        if (out.killed.length) died++;
+        await expectAsUninterrupted(wh, p, out.effects);
+        await wh.close();
+      }
+      expect(died).toBe(points.length);
+      // Each point is a copy of the world and three ticks: seconds on a loaded two-core machine.
+    },
+    20_000 * Math.min(SAMPLE, 300),
+  );
 
-  it('survives a SIGKILL of the verifier process, its file reopened from the write-ahead log', async () => {
-    const child = join(dir, 'crash-child.mjs');
-    await build({
-      entryPoints: [join(ROOT, 'test/support/crash-child.ts')],
-      outfile: child,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: ['@duckdb/node-api', '@duckdb/node-bindings*', '*.node'],
-      logLevel: 'warning',
-    });
-    // Spread over the crash points: every k-th one, so each tick and step has some.
-    const step = Math.max(1, Math.floor(points.length / SIGKILLS));
-    const chosen = points.filter((_, i) => i % step === 0).slice(0, SIGKILLS);
-    mkdirSync(join(dir, 'killed'), { recursive: true });
-    for (const [i, p] of chosen.entries()) {
-      const file = join(dir, 'killed', `${i}.duckdb`);
-      copyFileSync(expected.get(p.minute)!.snapshot, file);
-      const run = spawnSync(process.execPath, [child, file, String(p.minute), String(p.minute)], {
-        env: { ...process.env, POSTFLIGHT_TEST_KILL: `${p.minute}:${p.kind}:${p.n}:${p.when}` },
-        encoding: 'utf8',
-        timeout: 120_000,
+  it(
+    'survives a SIGKILL of the verifier process, its file reopened from the write-ahead log',
+    async () => {
+      const child = join(dir, 'crash-child.mjs');
+      await build({
+        entryPoints: [join(ROOT, 'test/support/crash-child.ts')],
+        outfile: child,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        external: ['@duckdb/node-api', '@duckdb/node-bindings*', '*.node'],
+        logLevel: 'warning',
       });
-      expect({ i, signal: run.signal, out: run.stdout, err: run.stderr.slice(-2000) }).toMatchObject({
-        i,
-        signal: 'SIGKILL',
-      });
-      // A new process opens the file: DuckDB replays its write-ahead log.
-      const wh = await DuckDbWarehouse.open(file);
-      await replayTicks(wh, p.minute + 1, p.minute + AFTER + 1, () => null);
-      await expectAsUninterrupted(wh, p, null);
-      await wh.close();
-    }
-    expect(chosen.length).toBe(Math.min(SIGKILLS, points.length));
-  }, 600_000);
+      // Spread over the crash points: every k-th one, so each tick and step has some.
+      const step = Math.max(1, Math.floor(points.length / SIGKILLS));
+      const chosen = points.filter((_, i) => i % step === 0).slice(0, SIGKILLS);
+      mkdirSync(join(dir, 'killed'), { recursive: true });
+      for (const [i, p] of chosen.entries()) {
+        const file = join(dir, 'killed', `${i}.duckdb`);
+        copyFileSync(expected.get(p.minute)!.snapshot, file);
+        const run = spawnSync(process.execPath, [child, file, String(p.minute), String(p.minute)], {
+          env: { ...process.env, POSTFLIGHT_TEST_KILL: `${p.minute}:${p.kind}:${p.n}:${p.when}` },
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+        expect({ i, signal: run.signal, out: run.stdout, err: run.stderr.slice(-2000) }).toMatchObject({
+          i,
+          signal: 'SIGKILL',
+        });
+        // A new process opens the file: DuckDB replays its write-ahead log.
+        const wh = await DuckDbWarehouse.open(file);
+        await replayTicks(wh, p.minute + 1, p.minute + AFTER + 1, () => null);
+        await expectAsUninterrupted(wh, p, null);
+        await wh.close();
+      }
+      expect(chosen.length).toBe(Math.min(SIGKILLS, points.length));
+    },
+    30_000 * Math.min(SIGKILLS, 300),
+  );
 });
