@@ -12,6 +12,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<BenchCommand>>> = {
   quality: () => import('./quality/command.js').then((m) => m.qualityCommand),
   speed: () => import('./speed/command.js').then((m) => m.speedCommand),
   backfill: () => import('./backfill/command.js').then((m) => m.backfillCommand),
+  faults: () => import('./faults/command.js').then((m) => m.faultsCommand),
 };
 
 async function usage(): Promise<string> {
