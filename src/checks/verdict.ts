@@ -5,6 +5,13 @@ import { type DeploymentEvidence, postWindow } from './evidence.js';
 import { kMaxFor, type Policy } from './policy.js';
 import { medianGapMs } from './slots.js';
 
+/**
+ * How long after its window closes a deployment whose checks could not be measured is measured
+ * again: an hour inside the tick's look-back (the window and 24 hours), so the last try is seen.
+ */
+export const ERROR_RETRY_HOURS = 23;
+const ERROR_RETRY_MS = 5 * 60_000;
+
 export function decideVerdict(
   ev: DeploymentEvidence,
   results: readonly CheckResult[],
@@ -67,6 +74,19 @@ export function decideVerdict(
       recheckAtMs: null,
       postRuns,
       reason: `all ${results.length} checks passed over ${minPost}+ post-deploy runs`,
+    };
+  }
+  // A failed measurement says nothing about the deployment: it is measured again (the fault may
+  // have passed) for as long as the tick still looks at the deployment, never finalised by it.
+  const retryUntilMs = windowCloseMs + ERROR_RETRY_HOURS * 3_600_000;
+  if (closed && errors.length > 0 && nowMs < retryUntilMs) {
+    return {
+      deploymentId: id,
+      state: 'VERIFYING',
+      final: false,
+      recheckAtMs: Math.min(nowMs + ERROR_RETRY_MS, retryUntilMs),
+      postRuns,
+      reason: `measured again until ${new Date(retryUntilMs).toISOString()}: ${why(errors)}`,
     };
   }
   if (closed) {
