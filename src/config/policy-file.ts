@@ -3,6 +3,7 @@
 // annotations name the checks a deployment is meant to move, so those checks cannot roll it back.
 
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
+import { ConfigError } from '../errors.js';
 import type { CheckName, Deployment } from '../types.js';
 import { applyMonitorsLayer } from './monitors-schema.js';
 import { describeIssues, jsonPath } from './policy-errors.js';
@@ -110,7 +111,7 @@ function matches(
 }
 
 function fail(source: string, lines: readonly string[]): never {
-  throw new Error(`invalid policy file ${source}:\n${lines.map((l) => `  - ${l}`).join('\n')}`);
+  throw new ConfigError(`invalid policy file ${source}:\n${lines.map((l) => `  - ${l}`).join('\n')}`);
 }
 
 /** Parses and validates a policy file. Throws an Error listing every bad field by its JSON path. */

@@ -1,6 +1,7 @@
 // Reads a policy file from disk; all validation is parsePolicyFile's.
 
 import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../errors.js';
 import { type PolicySet, parsePolicyFile } from './policy-file.js';
 
 export async function readPolicyFile(path: string): Promise<PolicySet> {
@@ -8,7 +9,7 @@ export async function readPolicyFile(path: string): Promise<PolicySet> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new Error(
+    throw new ConfigError(
       `policy file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path`,
       { cause: e },
     );

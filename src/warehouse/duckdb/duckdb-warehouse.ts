@@ -17,8 +17,9 @@ import type {
 } from '../port.js';
 import { loadSql, splitStatements } from '../sql-files.js';
 import { compileSql } from '../sql-template.js';
+import { checkDatabaseFile } from './database-file.js';
 import { duckdbDialect } from './duckdb-dialect.js';
-import { type DuckDbSession, openDuckDb } from './duckdb-driver.js';
+import { type DuckDbSession, type OpenDuckDbOptions, openDuckDb } from './duckdb-driver.js';
 import { toDuckDbType } from './duckdb-types.js';
 import { DATABRICKS_FUNCTIONS } from './functions.js';
 import { inlineRowsJson, inlineRowsSelect, ROWS_PARAM } from './inline-rows.js';
@@ -48,9 +49,16 @@ export class DuckDbWarehouse implements Warehouse {
     this.#loc = loc;
   }
 
-  static async open(path: string, loc: Locations = DUCKDB_DEFAULT_LOCATIONS): Promise<DuckDbWarehouse> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    return DuckDbWarehouse.#ready(await openDuckDb(path), loc);
+  static async open(
+    path: string,
+    loc: Locations = DUCKDB_DEFAULT_LOCATIONS,
+    o: OpenDuckDbOptions = {},
+  ): Promise<DuckDbWarehouse> {
+    if (path !== ':memory:') {
+      checkDatabaseFile(path);
+      mkdirSync(dirname(path), { recursive: true });
+    }
+    return DuckDbWarehouse.#ready(await openDuckDb(path, o), loc);
   }
 
   static async #ready(session: DuckDbSession, loc: Locations): Promise<DuckDbWarehouse> {
