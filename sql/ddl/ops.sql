@@ -87,7 +87,8 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks (
   summary STRING,
   runs_from_ms BIGINT COMMENT 'where the next runs/list starts (watermark)',
   event_log_from_ms BIGINT COMMENT 'where the next event-log read starts (watermark)',
-  rollback_open BOOLEAN COMMENT 'the rollback step left work for the next tick'
+  rollback_open BOOLEAN COMMENT 'the rollback step left work for the next tick',
+  errors_by_kind STRING COMMENT 'JSON object: ERROR results by check and measurement errors by source, e.g. {"check:freshness":2,"source:runs":1}'
 );
 
 -- Caches that keep a tick incremental: runs seen on the fast plane, Delta commits read with
@@ -178,7 +179,7 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks_archive (
   tick_id STRING NOT NULL, started_at TIMESTAMP, duration_ms DOUBLE, statements BIGINT, history_reads BIGINT,
   rest_calls BIGINT, deployments_seen BIGINT, new_runs BIGINT, errors BIGINT, summary STRING,
   runs_from_ms BIGINT, event_log_from_ms BIGINT, rollback_open BOOLEAN,
-  archived_at TIMESTAMP
+  archived_at TIMESTAMP, errors_by_kind STRING
 ) TBLPROPERTIES ('postflight.primary_key' = 'tick_id');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.observed_runs_archive (

@@ -52,6 +52,10 @@ Options:
   --json                    print one JSON object instead of a table
 `;
 
+// The SQL driver's dependencies call the deprecated Buffer(): a warning on stderr no user can act
+// on, which would come before the one line an error is reported in.
+process.noDeprecation = true;
+
 async function main(argv: string[]): Promise<number> {
   // The CI side's commands take flags of their own.
   if (argv[0] === 'record') return runRecordCommand(argv.slice(1), createLogger());

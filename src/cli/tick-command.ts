@@ -7,6 +7,7 @@ import { DEFAULT_POLICY } from '../checks/policy.js';
 import type { Logger } from '../log.js';
 import { resolveRollbackPolicy } from '../rollback/policy.js';
 import { exportSpans, type SpanRecord, tracingEnabled } from '../telemetry/otel-driver.js';
+import { errorTotal } from '../tick/result-rows.js';
 import { runTick } from '../tick/run-tick.js';
 import type { TickSummary } from '../tick/types.js';
 import { POSTFLIGHT_VERSION } from '../version.js';
@@ -48,18 +49,25 @@ export async function runTickCommand(command: 'tick' | 'advance', values: Common
       ...(traces ? { traces } : {}),
     };
     let last = await runTick(deps, conn.nowMs());
+    let failed = turnedFailed(last);
     for (let m = 1; m <= minutes; m++) {
       await world!.advance(world!.nowMs + 60_000);
       last = await runTick(deps, conn.nowMs());
+      failed ||= turnedFailed(last);
       progress.update('advancing', m, minutes);
     }
     progress.done();
     printTick(last, values.json);
     for (const e of last.errors) log.warn(e, 'measurement error');
-    return last.errors.length ? 2 : 0;
+    // As the README says: 1 a verdict turned FAILED, else 2 something could not be verified.
+    return failed ? 1 : errorTotal(last) > 0 ? 2 : 0;
   } finally {
     await conn.close();
   }
+}
+
+function turnedFailed(summary: TickSummary): boolean {
+  return summary.changed.some((c) => c.to === 'FAILED');
 }
 
 function printTick(last: TickSummary, json: boolean): void {
@@ -73,12 +81,13 @@ function printTick(last: TickSummary, json: boolean): void {
     statements: last.statements,
     history_reads: last.historyReads,
     rest_calls: last.restCalls,
-    errors: last.errors.length,
+    errors: errorTotal(last),
+    errors_by_kind: last.errorsByKind,
     ms: last.durationMs,
   };
   process.stdout.write(
     json
       ? `${JSON.stringify(line)}\n`
-      : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors, ${line.ms} ms\n`,
+      : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors${line.errors ? ` ${JSON.stringify(line.errors_by_kind)}` : ''}, ${line.ms} ms\n`,
   );
 }

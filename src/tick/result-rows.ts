@@ -125,6 +125,11 @@ export async function writeWatermarks(
 }
 
 /** The tick's heartbeat row, with the rolling watermarks the next tick starts from. */
+/** Every error a tick counted, of every kind. */
+export function errorTotal(summary: Pick<TickSummary, 'errorsByKind'>): number {
+  return Object.values(summary.errorsByKind).reduce((a, b) => a + b, 0);
+}
+
 export function tickRows(
   s: TickSummary,
   runsFromMs: number | null,
@@ -146,6 +151,7 @@ export function tickRows(
       { name: 'runs_from_ms', type: 'BIGINT' },
       { name: 'event_log_from_ms', type: 'BIGINT' },
       { name: 'rollback_open', type: 'BOOLEAN' },
+      { name: 'errors_by_kind', type: 'STRING' },
     ],
     rows: [
       [
@@ -157,11 +163,12 @@ export function tickRows(
         s.restCalls,
         s.deployments,
         s.newRuns,
-        s.errors.length,
+        errorTotal(s),
         JSON.stringify(s.verdicts),
         runsFromMs,
         eventLogFromMs,
         rollbackOpen,
+        JSON.stringify(s.errorsByKind),
       ],
     ],
   };

@@ -31,7 +31,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   // Audit, verdicts, budgets and the run cache written; rollbacks when there can be work for them.
   const applied = await apply(deps, { tickId, nowMs, found, gathered, judged, decided });
   deps.onDecided?.();
-  const summary = summarize(deps, meter, { tickId, nowMs, found, decided, applied });
+  const summary = summarize(deps, meter, { tickId, nowMs, found, judged, decided, applied });
   await writeHeartbeat(deps, summary, found);
   // The trace is told last: a collector that is slow or down delays nothing the tick decides.
   await exportTickSpans(deps, summary);

@@ -166,6 +166,15 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async applyDdl(name: string): Promise<void> {
+    // A file made by an older postflight gets the columns added since, which CREATE TABLE IF NOT
+    // EXISTS leaves out; a workspace gets them from the README's upgrade notes.
+    const existing = new Set(
+      (
+        await this.#session.all(
+          "SELECT table_schema || '.' || table_name || '.' || column_name AS c FROM information_schema.columns",
+        )
+      ).map((r) => String(r.c)),
+    );
     for (const stmt of splitStatements(compileSql(loadSql(name), duckdbDialect, this.#loc))) {
       const table = parseCreateTable(stmt);
       if (!table) {
@@ -177,6 +186,11 @@ export class DuckDbWarehouse implements Warehouse {
       const cols = table.columns.map((c) => `"${c.name}" ${toDuckDbType(c.type)}${c.notNull ? ' NOT NULL' : ''}`);
       if (table.primaryKey.length) cols.push(`PRIMARY KEY (${table.primaryKey.map((c) => `"${c}"`).join(', ')})`);
       await this.#session.run(`CREATE TABLE IF NOT EXISTS ${table.name} (${cols.join(', ')})`);
+      const plain = table.name.replaceAll('"', '');
+      const known = table.columns.some((c) => existing.has(`${plain}.${c.name}`));
+      for (const c of table.columns)
+        if (known && !existing.has(`${plain}.${c.name}`))
+          await this.#session.run(`ALTER TABLE ${table.name} ADD COLUMN "${c.name}" ${toDuckDbType(c.type)}`);
     }
   }
 
