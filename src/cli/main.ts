@@ -5,6 +5,7 @@
 
 import { exitCodeOf, messageOf } from '../errors.js';
 import { createLogger } from '../log.js';
+import { scrub, secretValues } from '../secrets.js';
 import { runAuditCli } from './audit.js';
 import { runBackfillCommand } from './backfill-command.js';
 import { runBacktestCommand } from './backtest-command.js';
@@ -102,8 +103,9 @@ main(process.argv.slice(2)).then(
     const code = exitCodeOf(err);
     if (code === 70) createLogger().error({ err }, 'postflight failed');
     // One line, written out before the process ends.
-    process.stderr.write(`postflight: ${messageOf(err).replace(/\n\s*/g, code === 70 ? ' ' : '\n  ')}\n`, () =>
-      process.exit(code),
+    process.stderr.write(
+      `postflight: ${scrub(messageOf(err), secretValues(process.env)).replace(/\n\s*/g, code === 70 ? ' ' : '\n  ')}\n`,
+      () => process.exit(code),
     );
   },
 );
