@@ -1,6 +1,7 @@
 // Turns zod issues into one readable error that names each offending field of a policy file.
 
 import type { z } from 'zod';
+import { ConfigError } from './errors.js';
 
 export function formatIssues(root: string, issues: readonly z.core.$ZodIssue[]): string {
   return issues
@@ -18,6 +19,6 @@ export function formatIssues(root: string, issues: readonly z.core.$ZodIssue[]):
 /** Parses with the schema or throws an error listing every problem under `root`. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, root: string): z.output<S> {
   const r = schema.safeParse(input);
-  if (!r.success) throw new Error(`invalid policy:\n${formatIssues(root, r.error.issues)}`);
+  if (!r.success) throw new ConfigError(`invalid policy:\n${formatIssues(root, r.error.issues)}`);
   return r.data;
 }

@@ -1,9 +1,9 @@
 // Command-line options shared by the sub-commands, with errors that name the flag and the fix.
 
 import { resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
 
-/** Bad input on the command line or in the environment: reported without a stack, exit code 2. */
-export class ConfigError extends Error {}
+export { ConfigError } from '../errors.js';
 
 export type WarehouseTarget = { readonly kind: 'duckdb'; readonly path: string } | { readonly kind: 'databricks' };
 
@@ -48,8 +48,9 @@ export function parseIntFlag(
   max: number,
 ): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
+  // Decimal digits only: Number() would take '1e3', '0x10', ' 12' and '' (as 0) too.
+  const n = /^\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max)
     throw new ConfigError(`--${name} '${value}' must be a whole number from ${min} to ${max}`);
   return n;
 }

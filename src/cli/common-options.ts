@@ -2,9 +2,11 @@
 // once, with the simulated platform's size and a connection to the warehouse chosen.
 
 import { parseArgs } from 'node:util';
+import { resolveSloPolicy } from '../budget/slo-policy.js';
 import type { PolicySet } from '../config/policy-file.js';
 import { readPolicyFile } from '../config/read-policy-file.js';
 import type { Logger } from '../log.js';
+import { resolveRollbackPolicy } from '../rollback/policy.js';
 import type { WorldSpec } from '../simulator/catalog.js';
 import { defaultSpec } from '../simulator/default-spec.js';
 import { ConfigError, parseIntFlag, parseWorkspace, type WarehouseTarget } from './args.js';
@@ -24,6 +26,7 @@ export const COMMON_OPTIONS = {
   minutes: { type: 'string' },
   speed: { type: 'string' },
   'backfill-days': { type: 'string' },
+  'lock-wait': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
@@ -32,7 +35,11 @@ export const COMMON_OPTIONS = {
 } as const;
 
 export function parseCommon(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], allowPositionals: true, options: COMMON_OPTIONS });
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, options: COMMON_OPTIONS });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; run 'postflight --help' for the options`);
+  }
 }
 
 export type CommonValues = ReturnType<typeof parseCommon>['values'];
@@ -56,6 +63,7 @@ export function connectWith(values: CommonValues, target: WarehouseTarget, log: 
     ops: values.ops,
     eventLog: values['event-log'],
     dbtArtifacts: values['dbt-artifacts'],
+    lockWaitMs: lockWaitMsOf(values),
     env: process.env,
     log,
     auditKeyFile: values['audit-key-file'],
@@ -64,12 +72,21 @@ export function connectWith(values: CommonValues, target: WarehouseTarget, log: 
   });
 }
 
-/** A policy file that cannot be read or does not validate is bad input (exit 2), not a crash. */
+const DEFAULT_LOCK_WAIT_S = 30;
+
+/** Seconds a command waits for an embedded file another process holds (--lock-wait, default 30). */
+export function lockWaitMsOf(values: CommonValues): number {
+  return parseIntFlag('lock-wait', values['lock-wait'], DEFAULT_LOCK_WAIT_S, 0, 3600) * 1000;
+}
+
+/**
+ * A policy file that cannot be read or does not validate is bad input (exit 2), not a crash; its
+ * `slos` and `rollback` sections are checked here too, before anything connects.
+ */
 export async function loadPolicies(path: string | undefined): Promise<PolicySet | undefined> {
   if (path === undefined) return undefined;
-  try {
-    return await readPolicyFile(path);
-  } catch (e) {
-    throw new ConfigError((e as Error).message);
-  }
+  const policies = await readPolicyFile(path);
+  resolveSloPolicy(policies.slos);
+  resolveRollbackPolicy(policies.rollback);
+  return policies;
 }

@@ -9,6 +9,7 @@ import { readAuditKeys } from '../audit/key-sources.js';
 import type { Logger } from '../log.js';
 import { SimWorld } from '../simulator/world.js';
 import { DATABRICKS_DEFAULT_LOCATIONS } from '../warehouse/databricks/databricks-warehouse.js';
+import { checkWritable } from '../warehouse/duckdb/database-file.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { Locations, Warehouse } from '../warehouse/port.js';
 import { validateIdentifier } from '../warehouse/sql-template.js';
@@ -30,6 +31,8 @@ export interface ConnectOptions {
   readonly dbtArtifacts?: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log?: Logger;
+  /** How long to wait for an embedded file another process holds (--lock-wait); 0 fails at once. */
+  readonly lockWaitMs?: number;
   /** False for commands that read no system table (setup): the workspace id is then not asked for. */
   readonly requireWorkspaceId?: boolean;
   /** `--audit-key-file`, else POSTFLIGHT_AUDIT_KEY_FILE; POSTFLIGHT_AUDIT_KEY is read from env as well. */
@@ -136,7 +139,8 @@ async function connectEmbedded(path: string, o: ConnectOptions): Promise<Connect
   // Opening a file that is not there would create an empty one; say what to run instead.
   if (!existsSync(path))
     throw new ConfigError(`${path} does not exist; run 'postflight simulate --warehouse duckdb:${path}' first`);
-  const wh = await DuckDbWarehouse.open(path);
+  checkWritable(path);
+  const wh = await DuckDbWarehouse.open(path, undefined, { lockWaitMs: o.lockWaitMs ?? 0 });
   const world = await SimWorld.open(wh);
   if (!world) {
     await wh.close();

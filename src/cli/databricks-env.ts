@@ -3,6 +3,7 @@
 // repeated in a message.
 
 import { z } from 'zod';
+import { looksLikeCredential } from '../secrets.js';
 import type { GithubFederation } from '../workspace/databricks/federation.js';
 import type { DatabricksAuth } from '../workspace/databricks/open-workspace.js';
 
@@ -53,6 +54,11 @@ export function readDatabricksEnv(
   if (!e.DATABRICKS_HOST)
     problems.push(
       'DATABRICKS_HOST is not set; set it to the workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net',
+    );
+  else if (looksLikeCredential(e.DATABRICKS_HOST))
+    // Never looked up or echoed: a name lookup would send the secret to the resolver.
+    problems.push(
+      'DATABRICKS_HOST holds what looks like a token, not a URL; put the token in DATABRICKS_TOKEN and the workspace URL in DATABRICKS_HOST',
     );
   else {
     try {

@@ -3,8 +3,9 @@
 // codes. 0 = ok, 1 = a verdict failed / a check did not pass, 2 = bad input or could not verify,
 // 70 = internal error.
 
+import { exitCodeOf, messageOf } from '../errors.js';
 import { createLogger } from '../log.js';
-import { ConfigError } from './args.js';
+import { scrub, secretValues } from '../secrets.js';
 import { runAuditCli } from './audit.js';
 import { runAuditReportCommand } from './audit-report-command.js';
 import { runBackfillCommand } from './backfill-command.js';
@@ -62,6 +63,10 @@ Options:
   --json                    print one JSON object instead of a table
 `;
 
+// The SQL driver's dependencies call the deprecated Buffer(): a warning on stderr no user can act
+// on, which would come before the one line an error is reported in.
+process.noDeprecation = true;
+
 async function main(argv: string[]): Promise<number> {
   // The CI side's commands take flags of their own.
   if (argv[0] === 'record') return runRecordCommand(argv.slice(1), createLogger());
@@ -112,15 +117,13 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    const e = err as Error;
-    const usage =
-      e instanceof ConfigError ||
-      // node:util parseArgs rejects a flag without its value or an unknown flag with these codes.
-      String((e as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS_') ||
-      /^--|must be|is not understood/.test(e.message) ||
-      (e.name === 'TypeError' && /parseArgs|Unknown option/.test(e.message));
-    process.stderr.write(`postflight: ${e.message}\n`);
-    if (!usage) createLogger().error({ err: e }, 'postflight failed');
-    process.exit(usage ? 2 : 70);
+    // The error's class decides the code; only a bug (70) is logged with its stack.
+    const code = exitCodeOf(err);
+    if (code === 70) createLogger().error({ err }, 'postflight failed');
+    // One line, written out before the process ends.
+    process.stderr.write(
+      `postflight: ${scrub(messageOf(err), secretValues(process.env)).replace(/\n\s*/g, code === 70 ? ' ' : '\n  ')}\n`,
+      () => process.exit(code),
+    );
   },
 );

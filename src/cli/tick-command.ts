@@ -2,6 +2,7 @@
 // forward a minute at a time, a tick each minute).
 
 import type { Logger } from '../log.js';
+import { errorTotal } from '../tick/result-rows.js';
 import { runTick } from '../tick/run-tick.js';
 import type { TickSummary } from '../tick/types.js';
 import { parseIntFlag, parseWarehouse } from './args.js';
@@ -21,18 +22,25 @@ export async function runTickCommand(command: 'tick' | 'advance', values: Common
     const { world } = conn;
     const deps = tickDepsOf(values, conn, policies, log);
     let last = await runTick(deps, conn.nowMs());
+    let failed = turnedFailed(last);
     for (let m = 1; m <= minutes; m++) {
       await world!.advance(world!.nowMs + 60_000);
       last = await runTick(deps, conn.nowMs());
+      failed ||= turnedFailed(last);
       progress.update('advancing', m, minutes);
     }
     progress.done();
     printTick(last, values.json);
     for (const e of last.errors) log.warn(e, 'measurement error');
-    return last.errors.length ? 2 : 0;
+    // As the README says: 1 a verdict turned FAILED, else 2 something could not be verified.
+    return failed ? 1 : errorTotal(last) > 0 ? 2 : 0;
   } finally {
     await conn.close();
   }
+}
+
+function turnedFailed(summary: TickSummary): boolean {
+  return summary.changed.some((c) => c.to === 'FAILED');
 }
 
 function printTick(last: TickSummary, json: boolean): void {
@@ -46,7 +54,8 @@ function printTick(last: TickSummary, json: boolean): void {
     statements: last.statements,
     history_reads: last.historyReads,
     rest_calls: last.restCalls,
-    errors: last.errors.length,
+    errors: errorTotal(last),
+    errors_by_kind: last.errorsByKind,
     ms: last.durationMs,
     // The audit log's head, kept in the job run's output as well as in the tick's row.
     audit_head: last.auditHead ?? null,
@@ -55,7 +64,7 @@ function printTick(last: TickSummary, json: boolean): void {
   process.stdout.write(
     json
       ? `${JSON.stringify(line)}\n`
-      : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors, ${line.ms} ms${
+      : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors${line.errors ? ` ${JSON.stringify(line.errors_by_kind)}` : ''}, ${line.ms} ms${
           line.audit_head ? `, audit head ${line.audit_head.seq}:${line.audit_head.hash}` : ''
         }\n`,
   );

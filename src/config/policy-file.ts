@@ -3,10 +3,12 @@
 // annotations name the checks a deployment is meant to move, so those checks cannot roll it back.
 
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
+import { ConfigError } from '../errors.js';
 import type { CheckName, Deployment } from '../types.js';
 import { applyMonitorsLayer } from './monitors-schema.js';
 import { describeIssues, jsonPath } from './policy-errors.js';
 import { CHECK_NAMES, type ExpectedChangeEntry, type PolicyLayer, policyFileSchema } from './policy-schema.js';
+import { scanPolicyJson } from './policy-text.js';
 
 export interface PolicySet {
   /** Where the policy came from (a file path), for messages. */
@@ -109,12 +111,19 @@ function matches(
   return e.bundle === d.bundle && e.version === d.version && (e.target === undefined || e.target === d.target);
 }
 
+/** Problems listed at most; the rest are counted, so a hostile file cannot flood a terminal or a log. */
+const MAX_LINES = 40;
+
 function fail(source: string, lines: readonly string[]): never {
-  throw new Error(`invalid policy file ${source}:\n${lines.map((l) => `  - ${l}`).join('\n')}`);
+  const shown = lines.slice(0, MAX_LINES).map((l) => `  - ${l}`);
+  if (lines.length > MAX_LINES) shown.push(`  ... and ${lines.length - MAX_LINES} more problems`);
+  throw new ConfigError(`invalid policy file ${source}:\n${shown.join('\n')}`);
 }
 
 /** Parses and validates a policy file. Throws an Error listing every bad field by its JSON path. */
 export function parsePolicyFile(text: string, source: string): PolicySet {
+  if (text.startsWith('\uFEFF'))
+    fail(source, [`${jsonPath([])}: the file starts with a byte-order mark; save it as UTF-8 without a BOM`]);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -123,16 +132,23 @@ export function parsePolicyFile(text: string, source: string): PolicySet {
       `${jsonPath([])}: not valid JSON (${(e as Error).message}); fix the syntax, often a trailing comma or a missing quote`,
     ]);
   }
+  // Every problem at once: the file's own (duplicate keys and the like), then the schema's.
+  const scanned = scanPolicyJson(text);
+  if (scanned.tooDeep) fail(source, scanned.problems);
   const parsed = policyFileSchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) fail(source, describeIssues(parsed.error.issues, policyFileSchema));
+  const problems = [
+    ...scanned.problems,
+    ...(parsed.success ? [] : describeIssues(parsed.error.issues, policyFileSchema)),
+  ];
+  if (!parsed.success || problems.length) fail(source, problems);
   const file = parsed.data;
   const base = applyLayer(DEFAULT_POLICY, file);
   const bundles = new Map(Object.entries(file.bundles ?? {}).map(([name, layer]) => [name, applyLayer(base, layer)]));
-  const problems = [
+  const contradicting = [
     ...contradictions(base, ''),
     ...[...bundles].flatMap(([name, p]) => contradictions(p, jsonPath(['bundles', name]))),
   ];
-  if (problems.length) fail(source, problems);
+  if (contradicting.length) fail(source, contradicting);
   const annotations = file.expectedChanges ?? [];
   return {
     source,

@@ -3,6 +3,7 @@
 // and a server's Retry-After is honoured as the floor of the wait. Everything else fails at once.
 
 import pRetry, { AbortError } from 'p-retry';
+import { CouldNotVerifyError } from '../errors.js';
 
 export interface RetryLimits {
   /** Attempts in all, the first one included. */
@@ -60,7 +61,7 @@ export function retryAfterMs(header: string | null | undefined, nowMs: number): 
 }
 
 /** Raised when a transient failure outlasts the retry budget; `cause` is the last failure. */
-export class RetriesExhaustedError extends Error {
+export class RetriesExhaustedError extends CouldNotVerifyError {
   readonly attempts: number;
   constructor(message: string, attempts: number, cause: Error) {
     super(message, { cause });

@@ -3,9 +3,11 @@
 
 import type { ChainTail } from '../audit/hash-chain.js';
 import { knownHead } from '../audit/key-binding.js';
+import type { MeasurementError } from '../types.js';
 import type { Applied } from './apply.js';
 import type { Decisions } from './decide.js';
 import type { Discovery } from './discover.js';
+import type { JudgedEvidence } from './judge.js';
 import { tickRows } from './result-rows.js';
 import type { TickDeps, TickSummary } from './types.js';
 import { verifierSpans } from './verdict-spans.js';
@@ -33,10 +35,33 @@ export function startMeter(deps: TickDeps, wallClock: () => number): TickMeter {
   };
 }
 
+/**
+ * ERROR results by check and measurement errors by source, keys sorted so the same errors give the
+ * same text. A measurement error that also made ERROR results is counted under both: the source
+ * says what failed, the checks say what it left unjudged.
+ */
+export function errorsByKind(
+  judged: readonly JudgedEvidence[],
+  errors: readonly MeasurementError[],
+): Record<string, number> {
+  const counts = new Map<string, number>();
+  const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const j of judged) for (const r of j.results) if (r.status === 'ERROR') add(`check:${r.check}`);
+  for (const e of errors) add(`source:${e.kind}`);
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 export function summarize(
   deps: TickDeps,
   meter: TickMeter,
-  tick: { tickId: string; nowMs: number; found: Discovery; decided: Decisions; applied: Applied },
+  tick: {
+    tickId: string;
+    nowMs: number;
+    found: Discovery;
+    judged: readonly JudgedEvidence[];
+    decided: Decisions;
+    applied: Applied;
+  },
 ): TickSummary {
   const { found, decided, applied } = tick;
   const counts: Record<string, number> = {};
@@ -59,6 +84,7 @@ export function summarize(
     historyReads: deps.wh.stats.historyReads - meter.historyReads,
     restCalls: deps.ws.stats.calls - meter.restCalls,
     errors: found.errors,
+    errorsByKind: errorsByKind(tick.judged, found.errors),
     durationMs: meter.wallClock() - meter.startedMs,
     changed: decided.changed,
     rollbacks: applied.rollbacks,

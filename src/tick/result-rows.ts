@@ -125,6 +125,11 @@ export async function writeWatermarks(
 }
 
 /** The tick's heartbeat row, with the rolling watermarks the next tick starts from. */
+/** Every error a tick counted, of every kind. */
+export function errorTotal(summary: Pick<TickSummary, 'errorsByKind'>): number {
+  return Object.values(summary.errorsByKind).reduce((a, b) => a + b, 0);
+}
+
 export function tickRows(
   s: TickSummary,
   runsFromMs: number | null,
@@ -148,6 +153,7 @@ export function tickRows(
       { name: 'rollback_open', type: 'BOOLEAN' },
       { name: 'audit_head_seq', type: 'BIGINT' },
       { name: 'audit_head_hash', type: 'STRING' },
+      { name: 'errors_by_kind', type: 'STRING' },
     ],
     rows: [
       [
@@ -159,13 +165,14 @@ export function tickRows(
         s.restCalls,
         s.deployments,
         s.newRuns,
-        s.errors.length,
+        errorTotal(s),
         JSON.stringify(s.verdicts),
         runsFromMs,
         eventLogFromMs,
         rollbackOpen,
         s.auditHead?.seq ?? null,
         s.auditHead?.hash ?? null,
+        JSON.stringify(s.errorsByKind),
       ],
     ],
   };

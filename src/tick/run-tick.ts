@@ -35,7 +35,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const untracked = found.periodic ? await untrackedStep(deps, tickId, nowMs) : undefined;
   deps.onDecided?.();
   const summary = {
-    ...summarize(deps, meter, { tickId, nowMs, found, decided, applied }),
+    ...summarize(deps, meter, { tickId, nowMs, found, judged, decided, applied }),
     ...(untracked ? { untracked } : {}),
   };
   await writeHeartbeat(deps, summary, found);

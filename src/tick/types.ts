@@ -71,6 +71,11 @@ export interface TickSummary {
   readonly historyReads: number;
   readonly restCalls: number;
   readonly errors: readonly MeasurementError[];
+  /**
+   * What the tick could not measure, counted: ERROR results by check (`check:<name>`) and
+   * measurement errors by source (`source:<kind>`), keys sorted.
+   */
+  readonly errorsByKind: Readonly<Record<string, number>>;
   readonly durationMs: number;
   readonly changed: readonly VerdictChange[];
   readonly rollbacks: RollbackTickSummary | null;

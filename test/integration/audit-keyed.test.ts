@@ -46,6 +46,7 @@ const summary = (i: number, head: ChainTail | null): TickSummary => ({
   historyReads: 0,
   restCalls: 0,
   errors: [],
+  errorsByKind: {},
   durationMs: 1,
   changed: [],
   rollbacks: null,

@@ -18,6 +18,7 @@ const summary = (i: number): TickSummary => ({
   historyReads: 0,
   restCalls: 0,
   errors: [],
+  errorsByKind: {},
   durationMs: 1,
   changed: [],
   rollbacks: null,

@@ -93,6 +93,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
         historyReads: 0,
         restCalls: 0,
         errors: [],
+        errorsByKind: {},
         durationMs: 0,
         changed: [],
         rollbacks: null,

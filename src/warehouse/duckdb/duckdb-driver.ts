@@ -11,6 +11,7 @@ import type {
   DuckDBTypeId,
   DuckDBValueConverter,
 } from '@duckdb/node-api';
+import { ConfigError, CouldNotVerifyError } from '../../errors.js';
 import type { Row, SqlValue, StagedType } from '../port.js';
 import { columnReader, type ReadColumn } from './column-reader.js';
 
@@ -131,14 +132,74 @@ const MAX_PREPARED = 256;
  */
 const STATISTICS_OPTIMISERS = 'statistics_propagation,compressed_materialization';
 
-/** `readOnly`: the file is opened for reading only, and one that does not exist is an error. */
-export async function openDuckDb(path: string, o: { readOnly?: boolean } = {}): Promise<DuckDbSession> {
+/**
+ * Extensions are never fetched or loaded behind postflight's back: a file of another format would
+ * otherwise make DuckDB download a reader for it. Everything the statements need is built in.
+ */
+const INSTANCE_SETTINGS = {
+  disabled_optimizers: STATISTICS_OPTIMISERS,
+  autoinstall_known_extensions: 'false',
+  autoload_known_extensions: 'false',
+} as const;
+
+/** How often a file held by another process is tried again while waiting for it. */
+const LOCK_RETRY_MS = 250;
+
+export interface OpenDuckDbOptions {
+  /** How long to wait for a file another process holds; 0 (the default) fails at once. */
+  readonly lockWaitMs?: number;
+  /** The file is opened for reading only, and one that does not exist is an error. */
+  readonly readOnly?: boolean;
+}
+
+export async function openDuckDb(path: string, o: OpenDuckDbOptions = {}): Promise<DuckDbSession> {
   const loaded = await loadDuckDb();
-  const instance = await loaded.api.DuckDBInstance.create(path, {
-    disabled_optimizers: STATISTICS_OPTIMISERS,
-    ...(o.readOnly ? { access_mode: 'READ_ONLY' } : {}),
-  });
-  return sessionOf(loaded, instance, await instance.connect(), () => instance.closeSync());
+  const waitUntil = Date.now() + (o.lockWaitMs ?? 0);
+  for (;;) {
+    try {
+      const instance = await loaded.api.DuckDBInstance.create(path, {
+        ...INSTANCE_SETTINGS,
+        ...(o.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+      });
+      return sessionOf(loaded, instance, await instance.connect(), () => instance.closeSync());
+    } catch (e) {
+      const why = openFailure(path, e as Error, o.lockWaitMs ?? 0);
+      if (!(why instanceof LockHeld && Date.now() < waitUntil)) throw why;
+      await new Promise((r) => setTimeout(r, LOCK_RETRY_MS));
+    }
+  }
+}
+
+/** The file is held by another process: worth trying again while the wait lasts. */
+class LockHeld extends CouldNotVerifyError {}
+
+/**
+ * DuckDB's open errors carry no code, only text: the two a user can act on are told apart here, at
+ * the one place that knows the library, and become postflight's own classes.
+ */
+function openFailure(path: string, e: Error, waitedMs: number): Error {
+  const lock = /Could not set lock on file .*?Conflicting lock is held in (.*?) \(PID (\d+)\)/s.exec(e.message);
+  if (lock || /Could not set lock on file/.test(e.message)) {
+    const holder = lock ? ` by process ${lock[2]} (${lock[1]})` : ' by another process';
+    const waited = waitedMs > 0 ? `; waited ${Math.round(waitedMs / 1000)} s` : '';
+    return new LockHeld(
+      `${path} is held${holder}, another verifier or simulation on the same file${waited}; let it finish, or wait longer with --lock-wait SECONDS`,
+      { cause: e },
+    );
+  }
+  if (/not a valid DuckDB database file|Extension .* not found|is not a DuckDB database/.test(e.message))
+    return new ConfigError(
+      `${path} is not a DuckDB database; --warehouse duckdb:PATH takes the file 'postflight simulate' made`,
+      { cause: e },
+    );
+  if (/Permission denied|Read-only file system|Cannot open file/.test(e.message))
+    return new CouldNotVerifyError(
+      `${path} cannot be opened for writing (${e.message.split('\n')[0]}); check its permissions`,
+      {
+        cause: e,
+      },
+    );
+  return e;
 }
 
 function sessionOf(

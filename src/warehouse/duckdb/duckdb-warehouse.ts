@@ -17,8 +17,9 @@ import type {
 } from '../port.js';
 import { loadSql, splitStatements } from '../sql-files.js';
 import { compileSql } from '../sql-template.js';
+import { checkDatabaseFile } from './database-file.js';
 import { duckdbDialect } from './duckdb-dialect.js';
-import { type DuckDbSession, openDuckDb } from './duckdb-driver.js';
+import { type DuckDbSession, type OpenDuckDbOptions, openDuckDb } from './duckdb-driver.js';
 import { toDuckDbType } from './duckdb-types.js';
 import { DATABRICKS_FUNCTIONS } from './functions.js';
 import { inlineRowsJson, inlineRowsSelect, ROWS_PARAM } from './inline-rows.js';
@@ -48,9 +49,16 @@ export class DuckDbWarehouse implements Warehouse {
     this.#loc = loc;
   }
 
-  static async open(path: string, loc: Locations = DUCKDB_DEFAULT_LOCATIONS): Promise<DuckDbWarehouse> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    return DuckDbWarehouse.#ready(await openDuckDb(path), loc);
+  static async open(
+    path: string,
+    loc: Locations = DUCKDB_DEFAULT_LOCATIONS,
+    o: OpenDuckDbOptions = {},
+  ): Promise<DuckDbWarehouse> {
+    if (path !== ':memory:') {
+      checkDatabaseFile(path);
+      mkdirSync(dirname(path), { recursive: true });
+    }
+    return DuckDbWarehouse.#ready(await openDuckDb(path, o), loc);
   }
 
   static async #ready(session: DuckDbSession, loc: Locations, temp = false): Promise<DuckDbWarehouse> {
@@ -167,6 +175,15 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async applyDdl(name: string): Promise<void> {
+    // A file made by an older postflight gets the columns added since, which CREATE TABLE IF NOT
+    // EXISTS leaves out; a workspace gets them from the README's upgrade notes.
+    const existing = new Set(
+      (
+        await this.#session.all(
+          "SELECT table_schema || '.' || table_name || '.' || column_name AS c FROM information_schema.columns",
+        )
+      ).map((r) => String(r.c)),
+    );
     for (const stmt of splitStatements(compileSql(loadSql(name), duckdbDialect, this.#loc))) {
       const table = parseCreateTable(stmt);
       if (!table) {
@@ -178,6 +195,11 @@ export class DuckDbWarehouse implements Warehouse {
       const cols = table.columns.map((c) => `"${c.name}" ${toDuckDbType(c.type)}${c.notNull ? ' NOT NULL' : ''}`);
       if (table.primaryKey.length) cols.push(`PRIMARY KEY (${table.primaryKey.map((c) => `"${c}"`).join(', ')})`);
       await this.#session.run(`CREATE TABLE IF NOT EXISTS ${table.name} (${cols.join(', ')})`);
+      const plain = table.name.replaceAll('"', '');
+      const known = table.columns.some((c) => existing.has(`${plain}.${c.name}`));
+      for (const c of table.columns)
+        if (known && !existing.has(`${plain}.${c.name}`))
+          await this.#session.run(`ALTER TABLE ${table.name} ADD COLUMN "${c.name}" ${toDuckDbType(c.type)}`);
     }
   }
 
