@@ -8,6 +8,7 @@ import type { DeploymentEvidence } from '../checks/evidence.js';
 import type { RunRecord } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { type BudgetTickSummary, runBudgetStep } from './budgets.js';
+import { burnsToFail, failOnBurn } from './burn-verdicts.js';
 import type { Decisions } from './decide.js';
 import { type RollbackTickSummary, readRollbackWork, runRollbackStep } from './decide-rollbacks.js';
 import type { Discovery } from './discover.js';
@@ -80,9 +81,29 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
     recorded,
     gathered.cacheWritten,
   ]);
+  // A budget burning past policy fails its live deployment now, and the rollback step, reading its
+  // work afresh, finds it among the failed deployments.
+  const burns = budgetSummary ? burnsToFail(budgetSummary.burns, decided.verdicts) : [];
+  let burned = false;
+  if (burns.length) {
+    try {
+      auditTail = await failOnBurn(wh, burns, decided.verdicts, nowMs, auditTail);
+      burned = true;
+    } catch (e) {
+      // Nothing acted yet: the next tick finds the same burn and tries again.
+      auditTail = undefined;
+      deps.log?.error({ err: (e as Error).message }, 'failing deployments on budget burn stopped');
+    }
+  }
   const rollbacks =
-    deps.rollback && rollbackDue
-      ? await runRollbackStep({ wh, ws: deps.ws, ...deps.rollback }, tickId, nowMs, rollbackWork, auditTail)
+    deps.rollback && (rollbackDue || burned)
+      ? await runRollbackStep(
+          { wh, ws: deps.ws, ...deps.rollback },
+          tickId,
+          nowMs,
+          burned ? undefined : rollbackWork,
+          auditTail,
+        )
       : null;
   return { budgets: budgetSummary, rollbacks };
 }
