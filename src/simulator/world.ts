@@ -25,7 +25,7 @@ export interface PendingStep {
 }
 
 /** Bump when the simulator or postflight's tables change for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 10;
+export const WORLD_FORMAT = 11;
 
 export class SimWorld {
   readonly spec: WorldSpec;
