@@ -14,6 +14,7 @@ import { type RollbackTickSummary, readRollbackWork, runRollbackStep } from './d
 import type { Discovery } from './discover.js';
 import type { Gathered } from './gather.js';
 import type { JudgedEvidence } from './judge.js';
+import { liveWatchSubjects, readLiveBurns } from './live-burn.js';
 import { writeCheckResults, writeVerdicts, writeWatermarks } from './result-rows.js';
 import { observedRunRows } from './runs.js';
 import type { TickDeps } from './types.js';
@@ -75,6 +76,13 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
     : null;
   const slowJudged = evidence.filter((ev) => found.slowPending.has(ev.deployment.deploymentId));
   // The history read this tick is in the commit cache before the rollback step reads schema changes from it.
+  // Live versions no check judges any more are watched by their budgets when a bad run of theirs
+  // is new (the run cache holds it: gather wrote it before returning).
+  const watched = deps.slos ? liveWatchSubjects(found.runRows, evidence) : [];
+  const live = watched.length
+    ? readLiveBurns(wh, deps.slos!, watched, deps.rollback?.policy.candidateHours ?? 24, nowMs)
+    : Promise.resolve([]);
+  live.catch(() => undefined);
   const [budgetSummary] = await Promise.all([
     budgets,
     cacheSlowRuns(wh, slowJudged, nowMs),
@@ -83,11 +91,17 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
   ]);
   // A budget burning past policy fails its live deployment now, and the rollback step, reading its
   // work afresh, finds it among the failed deployments.
-  const burns = budgetSummary ? burnsToFail(budgetSummary.burns, decided.verdicts) : [];
+  let liveBurns: Awaited<typeof live> = [];
+  try {
+    liveBurns = await live;
+  } catch (e) {
+    deps.log?.error({ err: (e as Error).message }, 'reading the live versions burning their budgets failed');
+  }
+  const burns = [...(budgetSummary ? burnsToFail(budgetSummary.burns, decided.verdicts) : []), ...liveBurns];
   let burned = false;
   if (burns.length) {
     try {
-      auditTail = await failOnBurn(wh, burns, decided.verdicts, nowMs, auditTail);
+      auditTail = await failOnBurn(wh, burns, nowMs, auditTail);
       burned = true;
     } catch (e) {
       // Nothing acted yet: the next tick finds the same burn and tries again.
