@@ -6,17 +6,11 @@
 import type { BudgetAssessment } from './assess.js';
 import { MULTIWINDOW_RULES, type MultiwindowRule, WINDOWS, type WindowName } from './burn-rate.js';
 import type { DiscreteEvent } from './events.js';
+import type { RollbackOnBurn } from './slo-policy.js';
+
+export { DEFAULT_ROLLBACK_ON_BURN, type RollbackOnBurn } from './slo-policy.js';
 
 export type BurnRule = 'fast' | 'slow' | 'sparse';
-
-/** Which page rules roll back, per SLO: the fast burn and run counts do by default, the slow burn does not. */
-export interface RollbackOnBurn {
-  readonly fast: boolean;
-  readonly slow: boolean;
-  readonly sparse: boolean;
-}
-
-export const DEFAULT_ROLLBACK_ON_BURN: RollbackOnBurn = { fast: true, slow: false, sparse: true };
 
 export interface BurnTrigger {
   readonly deploymentId: string;

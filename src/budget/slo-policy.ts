@@ -4,7 +4,6 @@
 
 import { z } from 'zod';
 import { parseOrThrow } from '../zod-issues.js';
-import { DEFAULT_ROLLBACK_ON_BURN, type RollbackOnBurn } from './burn-rollback.js';
 
 const ratio = (what: string) =>
   z
@@ -13,6 +12,15 @@ const ratio = (what: string) =>
     .lt(1, { error: `${what} must be a ratio below 1, e.g. 0.99 (1 leaves no error budget)` });
 const positive = (what: string) =>
   z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
+
+/** Which page rules roll back, per SLO: the fast burn and run counts do by default, the slow burn does not. */
+export interface RollbackOnBurn {
+  readonly fast: boolean;
+  readonly slow: boolean;
+  readonly sparse: boolean;
+}
+
+export const DEFAULT_ROLLBACK_ON_BURN: RollbackOnBurn = { fast: true, slow: false, sparse: true };
 
 const bool = (what: string) => z.boolean({ error: `${what} must be true or false` });
 /** true or false for every page rule, or per rule: { fast, slow, sparse }. */
