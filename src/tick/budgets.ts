@@ -119,13 +119,15 @@ export async function updateBudgets(
       count: BurnProbe['count'],
       events: readonly DiscreteEvent[] | null,
       policy: BurnProbe['policy'],
+      lagMs = 0,
     ) => {
+      const live = touching[touching.length - 1];
       if (a)
         probes.push({
           assessment: a,
           count,
           events,
-          live: touching[touching.length - 1] ?? null,
+          live: live ? { ...live, fromMs: live.fromMs + lagMs } : null,
           target: s.target,
           subjectId: s.subject.id,
           policy,
@@ -168,7 +170,10 @@ export async function updateBudgets(
         periodMs,
       });
       if (f) rows.push(f);
-      probe(f, (from, to) => countMinutes(stale, from, to), null, slos.freshness.rollbackOnBurn);
+      // A table goes stale only its max age after the write that should have followed: for that
+      // long after a deploy, staleness is the previous version's doing, not the live one's.
+      const lag = Math.max(0, ...Object.values(stale.maxAgeMsByTable));
+      probe(f, (from, to) => countMinutes(stale, from, to), null, slos.freshness.rollbackOnBurn, lag);
     }
   }
   if (rows.length) await deps.wh.execute('budget/merge_error_budgets', {}, budgetRows(rows, meta, nowMs));
