@@ -36,7 +36,7 @@ export interface QualityOptions {
   readonly policy: Policy;
   /** Stated-SLA episodes (sim-episodes.ts), scored apart. */
   readonly statedSla?: number;
-  /** Burn-driven episodes (burn-episodes.ts), scored apart; 40 when not given. */
+  /** Burn-driven episodes (burn-episodes.ts), scored apart; 8 when not given (the command's default is 40). */
   readonly burn?: number;
 }
 
@@ -241,7 +241,7 @@ export async function runQuality(
   const catalog = simCatalog(opts.seed, opts.pipelines);
   const config = configEpisodeFigures(opts.seed, catalog, opts.policy);
   const burn = burnEpisodeFigures(opts.seed, catalog, opts.policy, {
-    episodes: opts.burn ?? 40,
+    episodes: opts.burn ?? 8,
     candidateHours: DEFAULT_ROLLBACK_POLICY.candidateHours,
   });
   return {
@@ -254,7 +254,7 @@ export async function runQuality(
         bad: opts.bad,
         upstream: opts.upstream,
         stated_sla: opts.statedSla ?? 0,
-        burn: opts.burn ?? 40,
+        burn: opts.burn ?? 8,
         catalog_pipelines: opts.pipelines,
       },
       nab: opts.nab === null ? null : { stride_hours: opts.nabStrideHours, min_history_days: opts.nabMinHistoryDays },
