@@ -42,6 +42,8 @@ export interface BurnInput {
 }
 
 const RULE_NAMES: readonly BurnRule[] = ['fast', 'slow'];
+/** The events before the deploy a run-count page is held against: were they within budget? */
+const PRIOR_EVENTS = 20;
 
 function rate(c: { good: number; total: number }, target: number): number | null {
   return c.total > 0 ? (c.total - c.good) / c.total / (1 - target) : null;
@@ -109,8 +111,11 @@ function sparse(input: BurnInput, live: NonNullable<BurnInput['live']>, control:
   const last = mine.slice(-2);
   if (last.length < 2 || last.some((e) => e.good || e.atMs <= live.fromMs || e.deploymentId !== live.deploymentId))
     return null;
-  // Bad already before the deploy: the burn did not start with it.
-  if (mine.filter((e) => e.atMs <= live.fromMs).at(-1)?.good === false) return null;
+  // Bad already before the deploy, or burning the budget then: the burn did not start with it.
+  const prior = mine.filter((e) => e.atMs <= live.fromMs).slice(-PRIOR_EVENTS);
+  if (prior.at(-1)?.good === false) return null;
+  const before = prior.length ? prior.filter((e) => !e.good).length / prior.length / (1 - a.target) : null;
+  if (before !== null && before >= 1) return null;
   const since = mine.filter((e) => e.atMs > live.fromMs);
   const bad = since.filter((e) => !e.good).length;
   return {
@@ -120,7 +125,7 @@ function sparse(input: BurnInput, live: NonNullable<BurnInput['live']>, control:
     rule: 'sparse',
     long: null,
     short: null,
-    before: null,
+    before,
     explanation:
       `${a.slo} budget of ${a.subject}: the last 2 ${a.slo === 'run_success' ? 'runs' : 'evaluations'} were bad, ` +
       `${bad} of ${since.length} since ${live.deploymentId} went live (run-count rule where events are sparse); ` +

@@ -100,6 +100,12 @@ describe('rollback on a budget burn', () => {
     // The first bad run came before the deploy: not the deploy's burn.
     expect(burnTrigger(input(hourly(NOW - 4 * H), deploy))).toBeNull();
     expect(burnTrigger(input(hourly(NOW - H), deploy, { ...DEFAULT_ROLLBACK_ON_BURN, sparse: false }))).toBeNull();
+    // Two bad in the 20 runs before the deploy (10 % against the 1 % a 99 % target allows): the
+    // subject was burning its budget already, so the last run before it being good proves nothing.
+    const noisy = hourly(NOW - H).map((e, i, all) =>
+      i === all.length - 8 || i === all.length - 12 ? { ...e, good: false } : e,
+    );
+    expect(burnTrigger(input(noisy, deploy))).toBeNull();
   });
 
   it('takes the control group from untouched subjects of the same target under the same SLO', () => {
