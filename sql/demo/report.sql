@@ -8,7 +8,8 @@ WITH rb AS (
 ledger AS (
   SELECT deployment_id, count(*) AS ledger_rows, any_value(rollback_id) AS rollback_id, any_value(state) AS rollback_state,
     any_value(safety) AS rollback_safety, any_value(detail) AS rollback_detail, any_value(restore_deployment_id) AS restore_deployment_id,
-    any_value(requested_at) AS requested_at, any_value(next_requested_at) AS next_requested_at, any_value(to_version) AS to_version
+    any_value(requested_at) AS requested_at, any_value(next_requested_at) AS next_requested_at, any_value(to_version) AS to_version,
+    any_value(reason) AS rollback_reason
   FROM rb GROUP BY deployment_id
 ),
 -- Resets and edits the control plane accepted for a rollback's resources, back to its target
@@ -34,7 +35,8 @@ SELECT l.deployment_id, l.label, l.kind, l.factor, l.pipeline_kind, l.cadence_mi
        WHEN bool_or(c.status IN ('FAIL', 'WARN')) THEN 'WARN' WHEN count(*) > 0 THEN 'PASS' END
      FROM postflight.check_results c WHERE c.deployment_id = l.deployment_id AND c.check_name = 'config') AS config_status,
   r.rollback_state, r.rollback_safety, r.rollback_detail, COALESCE(r.ledger_rows, 0) AS ledger_rows,
-  COALESCE(x.max_resets_per_resource, 0) AS max_resets_per_resource, rv.state AS restored_state
+  COALESCE(x.max_resets_per_resource, 0) AS max_resets_per_resource, rv.state AS restored_state,
+  r.rollback_reason, epoch_ms(r.requested_at) AS rollback_requested_ms
 FROM sim_world.labels l
 JOIN postflight.deployments d ON d.deployment_id = l.deployment_id
 LEFT JOIN postflight.verdicts v ON v.deployment_id = l.deployment_id

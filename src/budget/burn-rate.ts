@@ -37,6 +37,8 @@ export function budgetRemaining(bad: number, total: number, target: number): num
 export interface Alert {
   readonly severity: 'page' | 'ticket' | null;
   readonly why: string | null;
+  /** The multiwindow rule that fired, when one did. */
+  readonly rule?: MultiwindowRule;
 }
 
 export function multiwindowAlert(
@@ -50,6 +52,7 @@ export function multiwindowAlert(
       return {
         severity: r.severity,
         why: `burn rate ${fmt(long)} over ${r.long} and ${fmt(short)} over ${r.short}, both at or above ${r.burnRate}`,
+        rule: r,
       };
     }
   }

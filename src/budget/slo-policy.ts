@@ -13,11 +13,37 @@ const ratio = (what: string) =>
 const positive = (what: string) =>
   z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be greater than 0` });
 
+/** Which page rules roll back, per SLO: the fast burn and run counts do by default, the slow burn does not. */
+export interface RollbackOnBurn {
+  readonly fast: boolean;
+  readonly slow: boolean;
+  readonly sparse: boolean;
+}
+
+export const DEFAULT_ROLLBACK_ON_BURN: RollbackOnBurn = { fast: true, slow: false, sparse: true };
+
+const bool = (what: string) => z.boolean({ error: `${what} must be true or false` });
+/** true or false for every page rule, or per rule: { fast, slow, sparse }. */
+const rollbackOnBurn = (slo: string) =>
+  z
+    .union([
+      bool(`${slo}.rollbackOnBurn`),
+      z
+        .object({
+          fast: bool(`${slo}.rollbackOnBurn.fast`),
+          slow: bool(`${slo}.rollbackOnBurn.slow`),
+          sparse: bool(`${slo}.rollbackOnBurn.sparse`),
+        })
+        .strict()
+        .partial(),
+    ])
+    .optional();
+
 const SloSpecSchema = z
   .object({
     /** Share of runs that succeed. */
     runSuccess: z
-      .object({ target: ratio('runSuccess.target') })
+      .object({ target: ratio('runSuccess.target'), rollbackOnBurn: rollbackOnBurn('runSuccess') })
       .strict()
       .partial()
       .optional(),
@@ -28,13 +54,14 @@ const SloSpecSchema = z
         /** The freshness SLA; without it, cadenceMultiple times the table's usual gap between writes. */
         maxAgeMinutes: positive('freshness.maxAgeMinutes'),
         cadenceMultiple: positive('freshness.cadenceMultiple'),
+        rollbackOnBurn: rollbackOnBurn('freshness'),
       })
       .strict()
       .partial()
       .optional(),
     /** Share of expectation (DLT) and test (dbt) evaluations that pass. */
     expectations: z
-      .object({ target: ratio('expectations.target') })
+      .object({ target: ratio('expectations.target'), rollbackOnBurn: rollbackOnBurn('expectations') })
       .strict()
       .partial()
       .optional(),
@@ -70,13 +97,14 @@ export const SloPolicySchema = z
 export type SloName = 'run_success' | 'freshness' | 'expectations';
 
 export interface SubjectSlos {
-  readonly runSuccess: { readonly target: number };
+  readonly runSuccess: { readonly target: number; readonly rollbackOnBurn: RollbackOnBurn };
   readonly freshness: {
     readonly target: number;
     readonly maxAgeMinutes: number | null;
     readonly cadenceMultiple: number;
+    readonly rollbackOnBurn: RollbackOnBurn;
   };
-  readonly expectations: { readonly target: number };
+  readonly expectations: { readonly target: number; readonly rollbackOnBurn: RollbackOnBurn };
 }
 
 export interface SloPolicy {
@@ -94,9 +122,9 @@ export const DEFAULT_SLO_POLICY: SloPolicy = {
   periodDays: 28,
   sparseBelowPerHour: 12,
   defaults: {
-    runSuccess: { target: 0.95 },
-    freshness: { target: 0.99, maxAgeMinutes: null, cadenceMultiple: 2 },
-    expectations: { target: 0.99 },
+    runSuccess: { target: 0.95, rollbackOnBurn: DEFAULT_ROLLBACK_ON_BURN },
+    freshness: { target: 0.99, maxAgeMinutes: null, cadenceMultiple: 2, rollbackOnBurn: DEFAULT_ROLLBACK_ON_BURN },
+    expectations: { target: 0.99, rollbackOnBurn: DEFAULT_ROLLBACK_ON_BURN },
   },
   overrides: [],
 };
@@ -115,10 +143,23 @@ export function resolveSloPolicy(input: unknown): SloPolicy {
 
 function apply(base: SubjectSlos, o: z.output<typeof SloSpecSchema>): SubjectSlos {
   return {
-    runSuccess: { ...base.runSuccess, ...o.runSuccess },
-    freshness: { ...base.freshness, ...o.freshness },
-    expectations: { ...base.expectations, ...o.expectations },
+    runSuccess: { ...base.runSuccess, ...o.runSuccess, rollbackOnBurn: onBurn(base.runSuccess, o.runSuccess) },
+    freshness: { ...base.freshness, ...o.freshness, rollbackOnBurn: onBurn(base.freshness, o.freshness) },
+    expectations: {
+      ...base.expectations,
+      ...o.expectations,
+      rollbackOnBurn: onBurn(base.expectations, o.expectations),
+    },
   };
+}
+
+type OnBurnSetting = boolean | Partial<RollbackOnBurn> | undefined;
+
+function onBurn(base: { rollbackOnBurn: RollbackOnBurn }, o: { rollbackOnBurn?: OnBurnSetting } | undefined) {
+  const v = o?.rollbackOnBurn;
+  if (v === undefined) return base.rollbackOnBurn;
+  if (typeof v === 'boolean') return { fast: v, slow: v, sparse: v };
+  return { ...base.rollbackOnBurn, ...v };
 }
 
 export interface SloSubject {

@@ -19,6 +19,14 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
     ['rollbacks blocked as unsafe', String(r.rollbacks_blocked_unsafe)],
     ['double rollbacks', String(r.double_rollbacks)],
     [
+      'burn-driven failures',
+      `failed by the error budget ${r.burn.caught_by_budget} of ${r.burn.episodes} (by a check ${r.burn.caught_by_check}), ` +
+        `rolled back ${r.burn.rolled_back}` +
+        (r.burn.rollback_after_rise_min.length
+          ? `, ${r.burn.rollback_after_rise_min.join(', ')} min after the failure rate rose`
+          : ''),
+    ],
+    [
       'config changes',
       `stopping work caught at the first tick ${r.config.stopping_caught_first_tick} of ${r.config.stopping}, ` +
         `notification removal warned ${r.config.warned} of ${r.config.warn_only}, ` +
@@ -43,6 +51,7 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) out.write(`${k.padEnd(w)}  ${v}\n`);
+  if (r.burn.reason) out.write(`  burn: ${r.burn.reason.slice(0, 300)}\n`);
   for (const m of r.missed) out.write(`  missed: ${m.deployment_id} ${m.kind} x${m.factor} -> ${m.state}\n`);
   for (const o of r.rollback_outcomes.filter((x) => x.state !== 'SUCCEEDED')) {
     out.write(

@@ -2,6 +2,7 @@
 
 import { HARD_KINDS } from '../simulator/plan.js';
 import { FAILING_VERDICTS } from '../types.js';
+import { type BurnScore, scoreBurn } from './burn-score.js';
 import { type ConfigScore, scoreConfig } from './config-score.js';
 import type { UntrackedScore } from './untracked-score.js';
 
@@ -24,6 +25,10 @@ export interface DemoRow {
   readonly restored_state: string | null;
   /** Worst result of its config check (see config-score.ts). */
   readonly config_status?: string | null;
+  /** The verdict's reason, and the cause its rollback was requested for and when. */
+  readonly reason?: string | null;
+  readonly rollback_reason?: string | null;
+  readonly rollback_requested_ms?: number | null;
 }
 
 export interface DemoReport {
@@ -60,6 +65,8 @@ export interface DemoReport {
   }>;
   /** The config-change episodes: caught at the first tick, warned, declared, and none wrongly failed. */
   config: ConfigScore;
+  /** The burn-driven episodes (see burn-score.ts). */
+  burn: BurnScore;
   /** CI stage events recorded for the replayed deployments, by stage (validate, precheck, deploy, verify). */
   deployment_events: Record<string, number>;
   /** Hand edits to production in the UI: caught by the untracked-change sweep and paged on. */
@@ -136,6 +143,7 @@ export function scoreReplay(
         detail: r.rollback_detail,
       })),
     config: scoreConfig(rows.map((r) => ({ ...r, config_status: r.config_status ?? null }))),
+    burn: scoreBurn(rows),
     deployment_events: { ...eventsByStage },
     untracked,
     ticks,

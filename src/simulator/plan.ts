@@ -24,12 +24,15 @@ export type BadKind =
   | 'notification_removed'
   | 'expected_retarget'
   /** Its settings state a timeout or duration health rule its runs cannot keep (stated-sla.ts). */
-  | SlaBreachKind;
+  | SlaBreachKind
+  /** Its runs pass while verified, then fail one in five (burn-episodes.ts): only the error budget sees it. */
+  | 'burn_rate';
 
 export const HARD_KINDS: readonly BadKind[] = ['failing_runs', 'zero_rows', 'schema_break'];
 
 export interface Behaviour {
   readonly kind: BadKind | null;
+  /** The effect's size; for burn_rate, the instant (ms) the failure rate rises. */
   readonly factor: number;
 }
 

@@ -1,6 +1,7 @@
 // One scheduled run of a simulated pipeline, decided by the version deployed when it starts and
 // by whatever upstream incident is going on. Pure: same inputs, same run.
 
+import { burnFails } from './burn-behaviour.js';
 import type { SimPipeline } from './catalog.js';
 import type { Behaviour, Incident } from './plan.js';
 import { normal, uniform } from './random.js';
@@ -57,8 +58,10 @@ export function simulateRun(
 ): SimRun {
   const key = [seed, 'run', p.index, slot] as const;
   const kind = behaviour.kind;
-  const infraFailure = kind === null && uniform(...key, 'infra') < p.infraFailRate;
-  const failed = kind === 'failing_runs' || kind === 'schema_break' || infraFailure;
+  const infraFailure = (kind === null || kind === 'burn_rate') && uniform(...key, 'infra') < p.infraFailRate;
+  const burnFailure =
+    kind === 'burn_rate' && !infraFailure && burnFails(behaviour.factor, startMs, uniform(...key, 'burn'));
+  const failed = kind === 'failing_runs' || kind === 'schema_break' || infraFailure || burnFailure;
   let duration = p.baseDurationS * durationFactor(startMs) * Math.exp(p.durationSigma * normal(...key, 'dur'));
   if (kind === 'duration_regression') duration *= behaviour.factor;
   if (failed) duration *= 0.3 + 0.3 * uniform(...key, 'fdur');

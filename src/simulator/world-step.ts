@@ -2,6 +2,7 @@
 // runs that start (with the behaviour then deployed), the deploys and the ingestion into the sources.
 
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
+import { withBurnEpisode } from './burn-episodes.js';
 import { buildCatalog, firstSlotAfter, type SimPipeline, slotStartMs, type WorldSpec } from './catalog.js';
 import { withConfigEpisodes } from './config-episodes.js';
 import { type HandEdit, planHandEdits } from './hand-edits.js';
@@ -31,7 +32,11 @@ export function buildWorldModel(spec: WorldSpec): WorldModel {
   const catalog = buildCatalog(spec);
   const made = buildPlan(spec, catalog);
   const configured = withConfigEpisodes(made.deploys, catalog, spec.startMs);
-  const plan = { ...made, deploys: withStatedSlaEpisodes(configured, catalog, spec.startMs, spec.seed) };
+  const stated = withStatedSlaEpisodes(configured, catalog, spec.startMs, spec.seed);
+  const plan = {
+    ...made,
+    deploys: withBurnEpisode(stated, catalog, spec.seed, spec.startMs, spec.startMs + 86_400_000),
+  };
   // pipeline index:slot of the first run after each schema-breaking deploy (it alters the table).
   const schemaBreaks = new Set(
     plan.deploys

@@ -8,11 +8,13 @@ import type { DeploymentEvidence } from '../checks/evidence.js';
 import type { RunRecord } from '../types.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { type BudgetTickSummary, runBudgetStep } from './budgets.js';
+import { burnsToFail, failOnBurn } from './burn-verdicts.js';
 import type { Decisions } from './decide.js';
 import { type RollbackTickSummary, readRollbackWork, runRollbackStep } from './decide-rollbacks.js';
 import type { Discovery } from './discover.js';
 import type { Gathered } from './gather.js';
 import type { JudgedEvidence } from './judge.js';
+import { liveWatchSubjects, readLiveBurns } from './live-burn.js';
 import { writeCheckResults, writeVerdicts, writeWatermarks } from './result-rows.js';
 import { observedRunRows } from './runs.js';
 import type { TickDeps } from './types.js';
@@ -74,15 +76,48 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
     : null;
   const slowJudged = evidence.filter((ev) => found.slowPending.has(ev.deployment.deploymentId));
   // The history read this tick is in the commit cache before the rollback step reads schema changes from it.
+  // Live versions no check judges any more are watched by their budgets when a bad run of theirs
+  // is new (the run cache holds it: gather wrote it before returning).
+  const watched = deps.slos ? liveWatchSubjects(found.runRows, evidence) : [];
+  const live = watched.length
+    ? readLiveBurns(wh, deps.slos!, watched, deps.rollback?.policy.candidateHours ?? 24, nowMs)
+    : Promise.resolve([]);
+  live.catch(() => undefined);
   const [budgetSummary] = await Promise.all([
     budgets,
     cacheSlowRuns(wh, slowJudged, nowMs),
     recorded,
     gathered.cacheWritten,
   ]);
+  // A budget burning past policy fails its live deployment now, and the rollback step, reading its
+  // work afresh, finds it among the failed deployments.
+  let liveBurns: Awaited<typeof live> = [];
+  try {
+    liveBurns = await live;
+  } catch (e) {
+    deps.log?.error({ err: (e as Error).message }, 'reading the live versions burning their budgets failed');
+  }
+  const burns = [...(budgetSummary ? burnsToFail(budgetSummary.burns, decided.verdicts) : []), ...liveBurns];
+  let burned = false;
+  if (burns.length) {
+    try {
+      auditTail = await failOnBurn(wh, burns, nowMs, auditTail);
+      burned = true;
+    } catch (e) {
+      // Nothing acted yet: the next tick finds the same burn and tries again.
+      auditTail = undefined;
+      deps.log?.error({ err: (e as Error).message }, 'failing deployments on budget burn stopped');
+    }
+  }
   const rollbacks =
-    deps.rollback && rollbackDue
-      ? await runRollbackStep({ wh, ws: deps.ws, ...deps.rollback }, tickId, nowMs, rollbackWork, auditTail)
+    deps.rollback && (rollbackDue || burned)
+      ? await runRollbackStep(
+          { wh, ws: deps.ws, ...deps.rollback },
+          tickId,
+          nowMs,
+          burned ? undefined : rollbackWork,
+          auditTail,
+        )
       : null;
   return { budgets: budgetSummary, rollbacks };
 }

@@ -4,12 +4,22 @@
 // reads the deployments and tags (issued beside the evidence reads), one MERGE writes the rows.
 
 import { assessDiscrete, assessFreshness, type BudgetAssessment } from '../budget/assess.js';
-import { expectationEvents, runEvents, staleness, type Timeline } from '../budget/events.js';
+import type { BurnTrigger } from '../budget/burn-rollback.js';
+import {
+  countEvents,
+  countMinutes,
+  type DiscreteEvent,
+  expectationEvents,
+  runEvents,
+  staleness,
+  type Timeline,
+} from '../budget/events.js';
 import { type SloPolicy, slosFor } from '../budget/slo-policy.js';
 import type { DeploymentEvidence } from '../checks/evidence.js';
 import type { Logger } from '../log.js';
 import type { ExpectationRecord, RunRecord, Subject, TableWrite } from '../types.js';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
+import { type BurnProbe, burnTriggers } from './burn-triggers.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -24,6 +34,8 @@ export interface BudgetTickSummary {
   readonly rows: number;
   readonly exhausted: number;
   readonly pages: number;
+  /** Live deployments whose budget burn is a reason to roll them back. */
+  readonly burns: readonly BurnTrigger[];
   readonly errors: readonly string[];
 }
 
@@ -59,7 +71,7 @@ export async function runBudgetStep(
     return await updateBudgets(deps, evidence, nowMs, context);
   } catch (e) {
     deps.log?.error({ err: (e as Error).message }, 'error budget step failed');
-    return { rows: 0, exhausted: 0, pages: 0, errors: [(e as Error).message] };
+    return { rows: 0, exhausted: 0, pages: 0, burns: [], errors: [(e as Error).message] };
   }
 }
 
@@ -71,7 +83,7 @@ export async function updateBudgets(
   context?: Promise<Row[]>,
 ): Promise<BudgetTickSummary> {
   const subjects = collect(evidence);
-  if (subjects.size === 0) return { rows: 0, exhausted: 0, pages: 0, errors: [] };
+  if (subjects.size === 0) return { rows: 0, exhausted: 0, pages: 0, burns: [], errors: [] };
   const periodMs = deps.slos.periodDays * DAY;
   const ctx = await (context ??
     readBudgetContext(deps, [...new Set([...subjects.values()].map((s) => s.bundle))], nowMs));
@@ -92,15 +104,35 @@ export async function updateBudgets(
     }
   }
   const rows: BudgetAssessment[] = [];
+  const probes: BurnProbe[] = [];
   const meta = new Map<string, { bundle: string; target: string }>();
   for (const s of subjects.values()) {
     const subjectKey = `${s.subject.type}:${s.subject.id}`;
     meta.set(subjectKey, { bundle: s.bundle, target: s.target });
     // Only deployments that touched this subject count as live for it.
-    const timeline: Timeline = (timelines.get(`${s.bundle}\u0000${s.target}`) ?? [])
-      .filter((t) => t.resources.includes(`"${s.subject.id}"`))
-      .sort((a, b) => a.fromMs - b.fromMs)
-      .map(({ deploymentId, fromMs }) => ({ deploymentId, fromMs }));
+    const touching = (timelines.get(`${s.bundle}\u0000${s.target}`) ?? [])
+      .filter((t) => t.resources.includes(`"${s.subject.id}"`) && t.fromMs <= nowMs)
+      .sort((a, b) => a.fromMs - b.fromMs);
+    const timeline: Timeline = touching.map(({ deploymentId, fromMs }) => ({ deploymentId, fromMs }));
+    const probe = (
+      a: BudgetAssessment | null,
+      count: BurnProbe['count'],
+      events: readonly DiscreteEvent[] | null,
+      policy: BurnProbe['policy'],
+      lagMs = 0,
+    ) => {
+      const live = touching[touching.length - 1];
+      if (a)
+        probes.push({
+          assessment: a,
+          count,
+          events,
+          live: live ? { ...live, fromMs: live.fromMs + lagMs } : null,
+          target: s.target,
+          subjectId: s.subject.id,
+          policy,
+        });
+    };
     const slos = slosFor(deps.slos, {
       id: s.subject.id,
       name: s.subject.name,
@@ -108,20 +140,14 @@ export async function updateBudgets(
       tags: tags.get(s.subject.id)?.tags ?? {},
     });
     const common = { subject: subjectKey, nowMs, periodMs, sparseBelowPerHour: deps.slos.sparseBelowPerHour };
-    const runsA = assessDiscrete({
-      ...common,
-      slo: 'run_success',
-      target: slos.runSuccess.target,
-      events: runEvents([...s.runs.values()], timeline),
-    });
+    const runEv = runEvents([...s.runs.values()], timeline);
+    const runsA = assessDiscrete({ ...common, slo: 'run_success', target: slos.runSuccess.target, events: runEv });
     if (runsA) rows.push(runsA);
-    const expA = assessDiscrete({
-      ...common,
-      slo: 'expectations',
-      target: slos.expectations.target,
-      events: expectationEvents([...s.expectations.values()], timeline),
-    });
+    probe(runsA, ownCount(runEv), runEv, slos.runSuccess.rollbackOnBurn);
+    const expEv = expectationEvents([...s.expectations.values()], timeline);
+    const expA = assessDiscrete({ ...common, slo: 'expectations', target: slos.expectations.target, events: expEv });
     if (expA) rows.push(expA);
+    probe(expA, ownCount(expEv), expEv, slos.expectations.rollbackOnBurn);
     const byTable = new Map<string, number[]>();
     for (const w of s.writes.values())
       if (w.rows !== null) (byTable.get(w.table) ?? byTable.set(w.table, []).get(w.table)!).push(w.timestampMs);
@@ -144,6 +170,10 @@ export async function updateBudgets(
         periodMs,
       });
       if (f) rows.push(f);
+      // A table goes stale only its max age after the write that should have followed: for that
+      // long after a deploy, staleness is the previous version's doing, not the live one's.
+      const lag = Math.max(0, ...Object.values(stale.maxAgeMsByTable));
+      probe(f, (from, to) => countMinutes(stale, from, to), null, slos.freshness.rollbackOnBurn, lag);
     }
   }
   if (rows.length) await deps.wh.execute('budget/merge_error_budgets', {}, budgetRows(rows, meta, nowMs));
@@ -151,8 +181,15 @@ export async function updateBudgets(
     rows: rows.length,
     exhausted: rows.filter((r) => r.exhausted).length,
     pages: rows.filter((r) => r.alert === 'page').length,
+    burns: burnTriggers(probes, nowMs),
     errors: [],
   };
+}
+
+/** Counts without platform failures: they spend the budget but are no deployment's burn. */
+function ownCount(events: readonly DiscreteEvent[]): BurnProbe['count'] {
+  const own = events.filter((e) => e.deploymentId !== 'platform');
+  return (from, to) => countEvents(own, from, to);
 }
 
 function collect(evidence: readonly DeploymentEvidence[]): Map<string, SubjectData> {

@@ -229,7 +229,12 @@ describe('SLO policy', () => {
     });
     const s = { id: '7', name: 'orders_job', bundle: 'orders', tags: { tier: 'gold' } };
     expect(slosFor(p, s).runSuccess.target).toBe(0.999);
-    expect(slosFor(p, s).freshness).toEqual({ target: 0.995, maxAgeMinutes: 90, cadenceMultiple: 2 });
+    expect(slosFor(p, s).freshness).toEqual({
+      target: 0.995,
+      maxAgeMinutes: 90,
+      cadenceMultiple: 2,
+      rollbackOnBurn: { fast: true, slow: false, sparse: true },
+    });
     expect(slosFor(p, { ...s, name: 'other' }).runSuccess.target).toBe(0.99);
     expect(slosFor(p, { ...s, name: 'other', bundle: 'x' }).runSuccess.target).toBe(0.98);
     expect(slosFor(p, { id: '8', name: 'x', bundle: 'y', tags: {} }).runSuccess.target).toBe(0.9);

@@ -9,6 +9,7 @@ import { DECISION_COLUMNS, QUARANTINE_COLUMNS } from '../../src/rollback/ledger.
 import { pairRows, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger-reads.js';
 import { budgetRows } from '../../src/tick/budgets.js';
 import { heldRows } from '../../src/tick/catch-up.js';
+import { liveSubjectRows } from '../../src/tick/live-burn.js';
 import { pipelineTargetRows } from '../../src/tick/pipeline-events.js';
 import { checkResultRows, tickRows, verdictRows } from '../../src/tick/result-rows.js';
 import { observedRunRows, slowPendingRows } from '../../src/tick/runs.js';
@@ -107,6 +108,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'audit/append': AUDIT_ROW_COLUMNS,
   'audit/tail': [{ name: 'event_key', type: 'STRING' }],
   'budget/context': [{ name: 'bundle', type: 'STRING' }],
+  'budget/live_runs': columnsOf(liveSubjectRows([])),
   'budget/merge_error_budgets': columnsOf(budgetRows([], new Map(), 0)),
   'rollback/history': columnsOf(pairRows([])),
   'rollback/insert': DECISION_COLUMNS,

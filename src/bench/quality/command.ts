@@ -27,6 +27,8 @@ Options:
   --upstream N     upstream-incident deployments (default 100)
   --stated-sla N   job deployments whose settings state a timeout or duration health rule, half
                    breaking it and half keeping it near their slowest run (default 200), scored apart
+  --burn N         burn-driven releases: pass while verified, then fail one run in five (default 40),
+                   scored apart: recall and delay of the error budget's live watch
   --pipelines N    pipelines in the simulated catalog (default 60)
   --workers N      threads replaying episodes (default 2, or 1 on a single core)
   --check          exit 1 when a target is missed
@@ -45,6 +47,7 @@ export const qualityCommand: BenchCommand = {
         bad: { type: 'string' },
         upstream: { type: 'string' },
         'stated-sla': { type: 'string' },
+        burn: { type: 'string' },
         pipelines: { type: 'string' },
         workers: { type: 'string' },
         check: { type: 'boolean', default: false },
@@ -65,6 +68,7 @@ export const qualityCommand: BenchCommand = {
         bad: parseIntFlag('bad', values.bad, 1000, 0, 1_000_000),
         upstream: parseIntFlag('upstream', values.upstream, 100, 0, 100_000),
         statedSla: parseIntFlag('stated-sla', values['stated-sla'], 200, 0, 100_000),
+        burn: parseIntFlag('burn', values.burn, 40, 0, 10_000),
         pipelines: parseIntFlag('pipelines', values.pipelines, 60, 5, 2000),
         nab: values.nab === undefined ? null : readNab(values.nab),
         nabStrideHours: 5,

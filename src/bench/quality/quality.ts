@@ -5,7 +5,9 @@
 
 import { baselineHorizons } from '../../checks/baseline-window.js';
 import { kMaxFor, type Policy } from '../../checks/policy.js';
+import { DEFAULT_ROLLBACK_POLICY } from '../../rollback/policy.js';
 import type { SimPipeline } from '../../simulator/catalog.js';
+import { type BurnFigures, burnEpisodeFigures } from './burn-episodes.js';
 import { type ConfigFigures, configEpisodeFigures } from './config-episodes.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
@@ -34,6 +36,8 @@ export interface QualityOptions {
   readonly policy: Policy;
   /** Stated-SLA episodes (sim-episodes.ts), scored apart. */
   readonly statedSla?: number;
+  /** Burn-driven episodes (burn-episodes.ts), scored apart; 8 when not given (the command's default is 40). */
+  readonly burn?: number;
 }
 
 export interface NabScored extends ScoredEpisode {
@@ -75,6 +79,8 @@ export interface QualityReport extends QualityFigures {
   readonly stated_sla: StatedSlaFigures;
   /** Config-change episodes judged at the first tick after the deploy (config-episodes.ts). */
   readonly config: ConfigFigures;
+  /** Burn-driven episodes: checks while verified, then the error budget's live watch (burn-episodes.ts). */
+  readonly burn: BurnFigures;
   readonly targets: Record<string, TargetCheck>;
 }
 
@@ -232,7 +238,12 @@ export async function runQuality(
   const sim = scoreEpisodes(byIndex(results.flatMap((r) => r.sim)));
   const nab = opts.nab === null ? null : nabFigures(opts.nab, byIndex(results.flatMap((r) => r.nab)));
   const statedSla = scoreStatedSla(byIndex(results.flatMap((r) => r.statedSla ?? [])));
-  const config = configEpisodeFigures(opts.seed, simCatalog(opts.seed, opts.pipelines), opts.policy);
+  const catalog = simCatalog(opts.seed, opts.pipelines);
+  const config = configEpisodeFigures(opts.seed, catalog, opts.policy);
+  const burn = burnEpisodeFigures(opts.seed, catalog, opts.policy, {
+    episodes: opts.burn ?? 8,
+    candidateHours: DEFAULT_ROLLBACK_POLICY.candidateHours,
+  });
   return {
     benchmark: 'quality',
     seed: opts.seed,
@@ -243,6 +254,7 @@ export async function runQuality(
         bad: opts.bad,
         upstream: opts.upstream,
         stated_sla: opts.statedSla ?? 0,
+        burn: opts.burn ?? 8,
         catalog_pipelines: opts.pipelines,
       },
       nab: opts.nab === null ? null : { stride_hours: opts.nabStrideHours, min_history_days: opts.nabMinHistoryDays },
@@ -251,6 +263,7 @@ export async function runQuality(
     nab,
     stated_sla: statedSla,
     config,
+    burn,
     targets: { ...evaluateTargets(sim, nab, statedSla), ...configTargets(config) },
   };
 }

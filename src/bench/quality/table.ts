@@ -62,6 +62,13 @@ export function printQuality(report: QualityReport & { code_version: CodeVersion
     `  breaking it             ${sla.breach_episodes}   rolled back ${sla.rolled_back}, at the first run ${sla.rolled_back_at_first_run}`,
     `  keeping it              ${sla.kept_episodes}   rolled back ${sla.kept_rolled_back} (by duration ${sla.kept_failed_by_duration}), healthy ${sla.kept_healthy}`,
   );
+  const b = report.burn;
+  lines.push(
+    '',
+    'Burn-driven releases (runs pass while verified, then fail one in five)',
+    `  episodes                ${b.episodes}   caught ${b.caught} (recall ${fmt(b.recall)}): by the error budget ${b.caught_by_budget}, by a check ${b.caught_by_check}`,
+    `  delay after the rise    p50 ${b.delay_min_p50 ?? '-'} min, max ${b.delay_min_max ?? '-'} min`,
+  );
   lines.push('', 'Targets');
   for (const [name, t] of Object.entries(report.targets))
     lines.push(`  ${t.met ? 'met   ' : 'MISSED'} ${name.padEnd(40)} ${fmt(t.value)} (${t.target})`);
