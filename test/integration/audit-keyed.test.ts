@@ -229,13 +229,13 @@ describe('the keyed audit chain', () => {
     const r = await verifyCopy([
       'INSERT INTO postflight.audit_log_archive SELECT *, now() FROM postflight.audit_log WHERE seq <= 4',
       'DELETE FROM postflight.audit_log WHERE seq <= 4',
-      "INSERT INTO postflight.ticks_archive SELECT *, now() FROM postflight.ticks WHERE tick_id <> 'tick-3'",
+      "INSERT INTO postflight.ticks_archive BY NAME SELECT *, now() AS archived_at FROM postflight.ticks WHERE tick_id <> 'tick-3'",
       "DELETE FROM postflight.ticks WHERE tick_id <> 'tick-3'",
     ]);
     expect(r).toMatchObject({ code: 0, problems: [] });
     expect(r.v).toMatchObject({ hotRows: 2, archivedRows: 4 });
     const cut = await verifyCopy([
-      'INSERT INTO postflight.ticks_archive SELECT *, now() FROM postflight.ticks',
+      'INSERT INTO postflight.ticks_archive BY NAME SELECT *, now() AS archived_at FROM postflight.ticks',
       'DELETE FROM postflight.ticks',
       'DELETE FROM postflight.audit_log WHERE seq >= 5',
       "DELETE FROM postflight.audit_head WHERE name = 'audit_log'",
