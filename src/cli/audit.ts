@@ -11,6 +11,7 @@ import { type AuditKeyring, mergeKeyrings } from '../audit/audit-key.js';
 import { type AuditVerification, verifyAuditLog } from '../audit/audit-log.js';
 import type { ChainTail } from '../audit/hash-chain.js';
 import { verifyingKeys } from '../audit/key-binding.js';
+import { ConfigError, CouldNotVerifyError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { Warehouse } from '../warehouse/port.js';
@@ -98,6 +99,8 @@ export async function runAuditCli(sub: string | undefined, values: CommonValues,
   try {
     wh = await DuckDbWarehouse.openReadOnly(target.path);
   } catch (e) {
+    // A file of another format or one held by another process already says so, and how to fix it.
+    if (e instanceof ConfigError || e instanceof CouldNotVerifyError) throw e;
     throw new UsageError(
       `${target.path} cannot be opened as an embedded warehouse (${(e as Error).message.split('\n')[0]}); pass a postflight DuckDB file with --warehouse duckdb:PATH`,
     );

@@ -170,6 +170,8 @@ describe('a warehouse that cannot be reached', () => {
         DATABRICKS_TOKEN: 'dapi-not-a-real-token',
         DATABRICKS_WAREHOUSE_ID: 'abc123',
         POSTFLIGHT_WORKSPACE_ID: '1234',
+        // Everything else in order, so the one thing wrong is the warehouse's address.
+        POSTFLIGHT_AUDIT_KEY: 'k'.repeat(44),
       },
     });
     expectOneLine(r, /could not reach the warehouse or workspace \(ECONNREFUSED\).*check DATABRICKS_HOST/);

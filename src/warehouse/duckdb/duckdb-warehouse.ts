@@ -74,6 +74,7 @@ export class DuckDbWarehouse implements Warehouse {
    * created. The Databricks function macros are made in the session's temporary catalog instead.
    */
   static async openReadOnly(path: string, loc: Locations = DUCKDB_DEFAULT_LOCATIONS): Promise<DuckDbWarehouse> {
+    checkDatabaseFile(path);
     return DuckDbWarehouse.#ready(await openDuckDb(path, { readOnly: true }), loc, true);
   }
 
