@@ -134,3 +134,27 @@ describe('rollbacks in a replayed world', () => {
     }
   });
 });
+
+describe('data restored in a replayed world', () => {
+  it('plans a restore for each failed deployment, applies one, and restores nothing twice', async () => {
+    const r = report.restore!;
+    expect(r.failed).toBeGreaterThanOrEqual(1);
+    expect(r.wrote_tables).toBeGreaterThanOrEqual(1);
+    expect(r.deployment_id).not.toBeNull();
+    expect(r.statements.length).toBeGreaterThanOrEqual(1);
+    for (const s of r.statements) expect(s).toMatch(/^RESTORE TABLE `[^`]+`\.`[^`]+`\.`[^`]+` TO VERSION AS OF \d+$/);
+    expect(r.restored).toBe(r.statements.length);
+    expect(r.restored_again).toBe(0);
+    const rows = await withWarehouse(join(dir, 'workspace.duckdb'), async (wh) => ({
+      restores: await wh.session.all('SELECT plan_id, deployment_id, table_name FROM postflight.restores'),
+      commits: await wh.session.all(
+        "SELECT table_name, operationParameters['version'] AS to_version FROM sim_world.delta_commits WHERE operation = 'RESTORE'",
+      ),
+      audited: await wh.session.all("SELECT subject FROM postflight.audit_log WHERE action = 'restore_table'"),
+    }));
+    expect(rows.restores).toHaveLength(r.statements.length);
+    expect(rows.restores.every((x) => x.plan_id === r.plan_id && x.deployment_id === r.deployment_id)).toBe(true);
+    expect(rows.commits).toHaveLength(r.statements.length);
+    expect(rows.audited.map((a) => a.subject).sort()).toEqual(rows.restores.map((x) => x.table_name).sort());
+  });
+});
