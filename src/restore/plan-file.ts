@@ -30,7 +30,7 @@ const planSchema = z.strictObject({
   unsafe: z.array(
     z.strictObject({
       table: z.string(),
-      kind: z.enum(['other_writers', 'rewritten', 'created', 'pipeline', 'no_history']),
+      kind: z.enum(['restored', 'other_writers', 'rewritten', 'created', 'pipeline', 'no_history']),
       reason: z.string(),
       writers: z.array(z.strictObject({ writer: z.string(), commits: z.number().int(), rows: z.number().nullable() })),
     }),

@@ -51,7 +51,7 @@ export interface SafeRestore {
   readonly statement: string;
 }
 
-export type UnsafeKind = 'other_writers' | 'rewritten' | 'created' | 'pipeline' | 'no_history';
+export type UnsafeKind = 'restored' | 'other_writers' | 'rewritten' | 'created' | 'pipeline' | 'no_history';
 
 export interface WriterCommits {
   readonly writer: string;
@@ -122,7 +122,19 @@ export function planRestore(input: PlanInput): RestorePlan {
     const before = commits.filter((c) => c.version < first.version);
     const latest = commits[commits.length - 1]!.version;
     const replace = later.find((c) => FULL_REPLACE.has(c.operation));
-    if (replace) {
+    const restored = later.findLast((c) => c.operation === 'RESTORE');
+    if (restored) {
+      unsafe.push({
+        table,
+        kind: 'restored',
+        reason: `restored since, at version ${restored.version}: the bad version's commits are undone already${restored.version === latest ? '' : `, and ${latest - restored.version} later version(s) written after it`}`,
+        writers: writers(
+          later.filter((c) => c.version > restored.version),
+          jobs,
+          d,
+        ),
+      });
+    } else if (replace) {
       unsafe.push({
         table,
         kind: 'rewritten',

@@ -97,6 +97,20 @@ describe('restore plan', () => {
     ]);
   });
 
+  it('does not restore a table again once a RESTORE undid the bad commits', () => {
+    const p = plan({
+      commits: [
+        commit('c.s.orders', 7, 9, 'job-bad'),
+        commit('c.s.orders', 8, 11, 'job-bad'),
+        commit('c.s.orders', 9, 18, null, 'RESTORE'),
+      ],
+    });
+    expect(p.restores).toEqual([]);
+    expect(p.unsafe.map((u) => [u.kind, u.reason])).toEqual([
+      ['restored', "restored since, at version 9: the bad version's commits are undone already"],
+    ]);
+  });
+
   it('does not restore a table a later full rewrite already replaced', () => {
     const p = plan({
       commits: [

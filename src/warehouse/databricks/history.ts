@@ -53,7 +53,9 @@ export function historyEntryFromRow(row: Row, table: string): HistoryEntry {
     timestampMs,
     operation: String(row.operation ?? ''),
     operationMetrics: stringMap(row.operationMetrics),
-    operationParameters: stringMap(row.operationParameters),
+    ...(row.operationParameters === null || row.operationParameters === undefined
+      ? {}
+      : { operationParameters: stringMap(row.operationParameters) }),
     jobId: job?.jobId === null || job?.jobId === undefined ? null : String(job.jobId),
     runId: jobRun === null || jobRun === undefined ? null : String(jobRun),
   };
