@@ -76,7 +76,7 @@ export async function runRestoreCommand(argv: readonly string[], log: Logger): P
         throw new UsageError(`no ${describeRef(ref)} in the ops tables; 'postflight explain latest' shows the newest`);
       const file = planFile(planRestore(input), conn.nowMs());
       if (values.out) writeFileSync(values.out, `${JSON.stringify(file, null, 2)}\n`);
-      process.stdout.write(values.json ? `${JSON.stringify(file)}\n` : renderPlan(file));
+      process.stdout.write(values.json ? `${JSON.stringify(file)}\n` : renderPlan(file, values.out));
       return 0;
     } finally {
       await conn.close();

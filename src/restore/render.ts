@@ -5,7 +5,8 @@ import type { PlanFile } from './plan-file.js';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-export function renderPlan(f: PlanFile): string {
+/** `out`: where the plan file was written, for the apply command to name. */
+export function renderPlan(f: PlanFile, out?: string): string {
   const p = f.plan;
   const lines = [
     `Restore plan ${f.plan_id} for ${p.deploymentId} (${p.bundle} ${p.target} @ ${p.version})`,
@@ -32,7 +33,12 @@ export function renderPlan(f: PlanFile): string {
       lines.push(`  ${r.table}  written by ${r.entityType.toLowerCase()} ${r.entityId}, from ${r.sources.join(', ')}`);
   }
   if (p.restores.length)
-    lines.push('', `Apply with: postflight restore apply --plan FILE --approve  (write FILE with --out)`);
+    lines.push(
+      '',
+      out
+        ? `Apply with: postflight restore apply --plan ${out} --approve`
+        : 'Apply with: postflight restore apply --plan FILE --approve  (write FILE with --out)',
+    );
   return `${lines.join('\n')}\n`;
 }
 
