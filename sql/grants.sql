@@ -60,6 +60,8 @@ GRANT SELECT, MODIFY ON TABLE {{ops}}.table_commits TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.pipeline_targets TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.watermarks TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.untracked_changes TO {{verifier}};
+-- `restore apply` records each table it restored, once per plan.
+GRANT SELECT, MODIFY ON TABLE {{ops}}.restores TO {{verifier}};
 -- Retention (the daily job, as the verifier) moves history into the archives and keeps its record;
 -- audit verify reads the archived part of the chain.
 GRANT SELECT, MODIFY ON TABLE {{ops}}.deployments_archive TO {{verifier}};

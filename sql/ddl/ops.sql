@@ -129,6 +129,14 @@ CREATE TABLE IF NOT EXISTS {{ops}}.untracked_changes (
   detected_at TIMESTAMP, tick_id STRING
 ) TBLPROPERTIES ('postflight.primary_key' = 'change_id');
 
+-- Tables put back by an approved restore plan (`postflight restore apply`): one row per plan and
+-- table, so applying the plan again restores nothing twice.
+CREATE TABLE IF NOT EXISTS {{ops}}.restores (
+  plan_id STRING NOT NULL, table_name STRING NOT NULL, deployment_id STRING,
+  to_version BIGINT COMMENT 'the version restored to', restore_version BIGINT COMMENT 'the version the RESTORE commit made',
+  restored_at TIMESTAMP, approved_by STRING
+) TBLPROPERTIES ('postflight.primary_key' = 'plan_id, table_name');
+
 -- Retention (postflight retention, daily): rows of the history tables older than the hot window
 -- (90 days) move to the *_archive table of the same columns, plus when each moved, and leave the
 -- archive after a year. Current state (quarantined versions, watermarks, pipeline targets, the

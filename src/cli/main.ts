@@ -18,6 +18,7 @@ import { runGateCommand } from './gate-command.js';
 import { runPrecheckCommand } from './precheck-command.js';
 import { runRecordCommand } from './record-command.js';
 import { runReportCommand } from './report-command.js';
+import { runRestoreCommand } from './restore-command.js';
 import { runRetentionCommand } from './retention-command.js';
 import { runSetupCommand } from './setup-command.js';
 import { runSimulateCommand } from './simulate-command.js';
@@ -47,6 +48,7 @@ Commands:
   backtest   replay your own exported history offline: what postflight would have decided (--from DIR; 'postflight backtest --help')
   report     one self-contained HTML page of a period: timeline, failing checks, rollbacks, budgets, DORA ('postflight report --help')
   watch      tick every minute with a live status; --speed N on the embedded world ('postflight watch --help')
+  restore    the tables a failed version wrote, put back: restore plan DEPLOYMENT [--out FILE], restore apply --plan FILE --approve ('postflight restore --help')
   explain    a deployment's story: verdict, checks drawn before and after, control group, rollback, blast radius (explain latest-failed; 'postflight explain --help')
 
 Options:
@@ -77,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'retention') return runRetentionCommand(argv.slice(1), createLogger());
   if (argv[0] === 'backtest') return runBacktestCommand(argv.slice(1), createLogger());
   if (argv[0] === 'report') return runReportCommand(argv.slice(1), createLogger());
+  if (argv[0] === 'restore') return runRestoreCommand(argv.slice(1), createLogger());
   if (argv[0] === 'audit' && argv[1] === 'report') return runAuditReportCommand(argv.slice(2), createLogger());
   const { values, positionals } = parseCommon(argv);
   const command = positionals[0];

@@ -41,6 +41,7 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
           : ` (within ${Math.round(r.untracked.caught_after_s_max / 60)} min)`) +
         `, paged ${r.untracked.paged}, deploys or rollbacks reported untracked ${r.untracked.wrongly_untracked}`,
     ],
+    ...restoreRows(r),
     [
       'CI stages recorded',
       Object.entries(r.deployment_events)
@@ -58,4 +59,19 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
       `  rollback ${o.state} (${o.safety}): ${o.deployment_id} ${o.kind ?? o.label}: ${(o.detail ?? '').slice(0, 240)}\n`,
     );
   }
+}
+
+function restoreRows(r: DemoReport): Array<[string, string]> {
+  const x = r.restore;
+  if (!x) return [];
+  const head = `plans for ${x.failed} failed deployments, ${x.wrote_tables} of them wrote tables`;
+  if (!x.deployment_id) return [['data restored', `${head}; none safe to restore`]];
+  return [
+    [
+      'data restored',
+      `${head}; ${x.deployment_id}: ${x.restored} of ${x.statements.length} restored, ${x.not_restored} left (other writers), ` +
+        `${x.rerun} downstream to re-run; applied again: ${x.restored_again} restored`,
+    ],
+    ...x.statements.map((s): [string, string] => ['', `  ${s}`]),
+  ];
 }

@@ -17,6 +17,7 @@ import { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { loadSql } from '../warehouse/sql-files.js';
 import { EmbeddedWorkspace } from '../workspace/embedded/embedded-workspace.js';
 import { type DemoReport, type DemoRow, scoreReplay } from './report.js';
+import { restoreDemo } from './restore-demo.js';
 import { scoreUntracked, type UntrackedDemoRow } from './untracked-score.js';
 
 export interface DemoOptions {
@@ -109,10 +110,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       from_ms: start,
       to_ms: start + minutes * 60_000,
     })) as unknown as UntrackedDemoRow[];
+    // After the score is read: restoring a table changes no verdict, only the world's Delta logs.
+    const restore = await restoreDemo(wh, start, start + minutes * 60_000, world.nowMs);
     await wh.saveTo(path);
     saved = true;
     const byStage = Object.fromEntries(events.map((e) => [String(e.stage), Number(e.n)]));
-    return scoreReplay(rows, minutes + 1, (Date.now() - t0) / 1000, byStage, scoreUntracked(untracked));
+    return { ...scoreReplay(rows, minutes + 1, (Date.now() - t0) / 1000, byStage, scoreUntracked(untracked)), restore };
   } finally {
     // A replay that failed half way is still saved, to be looked into.
     if (!saved) await wh.saveTo(path).catch(() => undefined);

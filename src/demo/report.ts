@@ -4,6 +4,7 @@ import { HARD_KINDS } from '../simulator/plan.js';
 import { FAILING_VERDICTS } from '../types.js';
 import { type BurnScore, scoreBurn } from './burn-score.js';
 import { type ConfigScore, scoreConfig } from './config-score.js';
+import type { RestoreDemo } from './restore-demo.js';
 import type { UntrackedScore } from './untracked-score.js';
 
 export interface DemoRow {
@@ -32,6 +33,8 @@ export interface DemoRow {
 }
 
 export interface DemoReport {
+  /** The restore plan of a failed deployment, applied twice (the demo's replay only). */
+  restore?: RestoreDemo;
   deployments: number;
   verdicts: Record<string, number>;
   labelled_bad: number;

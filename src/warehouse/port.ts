@@ -21,6 +21,8 @@ export interface HistoryEntry {
   readonly timestampMs: number;
   readonly operation: string;
   readonly operationMetrics: Readonly<Record<string, string>>;
+  /** What the operation was asked to do, e.g. a RESTORE's {"version": "12"}; absent where not read. */
+  readonly operationParameters?: Readonly<Record<string, string>>;
   readonly jobId: string | null;
   readonly runId: string | null;
 }
@@ -43,6 +45,11 @@ export interface Warehouse {
   execute(name: string, params?: SqlParams, rows?: RowBatch): Promise<number | null>;
   /** `DESCRIBE HISTORY <table> LIMIT n`: newest first. One statement per table on Databricks. */
   describeHistory(table: string, limit: number): Promise<HistoryEntry[]>;
+  /**
+   * `RESTORE TABLE <table> TO VERSION AS OF <version>`: a new commit whose content is that version's.
+   * Only `postflight restore apply` calls it, on a plan a person approved; never the tick.
+   */
+  restoreTable(table: string, version: number): Promise<void>;
   /** Creates the tables of a DDL file of `sql/` that do not exist yet. */
   applyDdl(name: string): Promise<void>;
   readonly stats: WarehouseStats;

@@ -5,6 +5,8 @@
 
 import { readAuditLog } from '../../src/audit/audit-log.js';
 import { writtenRows } from '../../src/explain/story-parts.js';
+import { RESTORE_COLUMNS } from '../../src/restore/apply.js';
+import { column } from '../../src/restore/read-inputs.js';
 import { claim, transition } from '../../src/rollback/ledger.js';
 import { idRows } from '../../src/warehouse/id-rows.js';
 import type { Row, RowBatch, SqlParams, Warehouse } from '../../src/warehouse/port.js';
@@ -51,7 +53,19 @@ export async function compareReaders(
     await both('explain/checks', { deployment_id: d.id });
     await both('explain/rollbacks', { deployment_id: d.id });
     await both('explain/stages', { deployment_id: d.id });
+    // `postflight restore plan`: when the version stopped running, and what its jobs wrote.
+    await both('restore/window', { deployment_id: d.id });
+    await both('restore/written', { since_ms: nowMs - 7 * DAY, until_ms: nowMs + 1 }, column('id', d.resourceIds));
   }
+  await both('restore/commits', { since_ms: nowMs - 2 * DAY }, column('name', tables));
+  await both('restore/lineage', { since_ms: nowMs - 7 * DAY }, column('name', tables));
+  // `restore apply`'s record of a table restored, written twice on each engine: one row.
+  const restored = {
+    columns: RESTORE_COLUMNS,
+    rows: [['rp-contract', judged[0]?.id ?? 'dep', tables[0] ?? 't', 3, 9, nowMs, 'contract']],
+  };
+  for (const wh of [duck, spark]) for (const _ of [1, 2]) await wh.execute('restore/merge_restore', {}, restored);
+  await both('restore/applied', { plan_id: 'rp-contract' });
   for (const pick of ['latest', 'latest_failed'])
     await both('explain/deployment', { pick, deployment_id: '', bundle: '', version: '' });
   await both('explain/downstream', { since_ms: nowMs - 7 * DAY }, writtenRows(tables));

@@ -250,6 +250,7 @@ describe('postflight record', () => {
         return wh.execute(name, params, rows);
       },
       describeHistory: (t, n) => wh.describeHistory(t, n),
+      restoreTable: (t, v) => wh.restoreTable(t, v),
       applyDdl: (n) => wh.applyDdl(n),
       close: async () => undefined,
     };

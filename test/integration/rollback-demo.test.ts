@@ -2,14 +2,16 @@
 // and their restored version verifies, the schema-breaking one is blocked with an explanation,
 // nothing is rolled back twice, and the audit log verifies (and fails once tampered with).
 
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runAuditCommand } from '../../src/cli/audit.js';
+import { runRestoreCommand } from '../../src/cli/restore-command.js';
 import { runDemo } from '../../src/demo/demo.js';
 import type { DemoReport } from '../../src/demo/report.js';
+import { createLogger } from '../../src/log.js';
 import { defaultSpec } from '../../src/simulator/default-spec.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 
@@ -132,5 +134,44 @@ describe('rollbacks in a replayed world', () => {
       expect(await withWarehouse(copy, (wh) => runAuditCommand(wh, text, false))).toBe(1);
       expect(String(text.read())).toMatch(/audit log TAMPERED/);
     }
+  });
+});
+
+describe('data restored in a replayed world', () => {
+  it('plans a restore for each failed deployment, applies one, and restores nothing twice', async () => {
+    const r = report.restore!;
+    expect(r.failed).toBeGreaterThanOrEqual(1);
+    expect(r.wrote_tables).toBeGreaterThanOrEqual(1);
+    expect(r.deployment_id).not.toBeNull();
+    expect(r.statements.length).toBeGreaterThanOrEqual(1);
+    for (const s of r.statements) expect(s).toMatch(/^RESTORE TABLE `[^`]+`\.`[^`]+`\.`[^`]+` TO VERSION AS OF \d+$/);
+    expect(r.restored).toBe(r.statements.length);
+    expect(r.restored_again).toBe(0);
+    const rows = await withWarehouse(join(dir, 'workspace.duckdb'), async (wh) => ({
+      restores: await wh.session.all('SELECT plan_id, deployment_id, table_name FROM postflight.restores'),
+      commits: await wh.session.all(
+        "SELECT table_name, operationParameters['version'] AS to_version FROM sim_world.delta_commits WHERE operation = 'RESTORE'",
+      ),
+      audited: await wh.session.all("SELECT subject FROM postflight.audit_log WHERE action = 'restore_table'"),
+    }));
+    expect(rows.restores).toHaveLength(r.statements.length);
+    expect(rows.restores.every((x) => x.plan_id === r.plan_id && x.deployment_id === r.deployment_id)).toBe(true);
+    expect(rows.commits).toHaveLength(r.statements.length);
+    expect(rows.audited.map((a) => a.subject).sort()).toEqual(rows.restores.map((x) => x.table_name).sort());
+  });
+
+  it('plans again from the command line and finds nothing left to restore once it was restored', async () => {
+    const r = report.restore!;
+    const [planPath, warehouse] = [join(dir, 'restore-plan.json'), `duckdb:${join(dir, 'workspace.duckdb')}`];
+    const log = createLogger();
+    expect(await runRestoreCommand(['plan', r.deployment_id!, '--out', planPath, '--warehouse', warehouse], log)).toBe(
+      0,
+    );
+    const again = JSON.parse(readFileSync(planPath, 'utf8'));
+    expect(again.plan.deploymentId).toBe(r.deployment_id);
+    // Each table now has the RESTORE commit after the bad ones: restoring again would undo it.
+    expect(again.plan.restores).toEqual([]);
+    expect(again.plan.unsafe.filter((u: { kind: string }) => u.kind === 'restored')).toHaveLength(r.statements.length);
+    expect(await runRestoreCommand(['apply', '--plan', planPath, '--approve', '--warehouse', warehouse], log)).toBe(0);
   });
 });

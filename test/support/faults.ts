@@ -55,6 +55,9 @@ export class FaultyWarehouse implements Warehouse {
   describeHistory(table: string, limit: number): Promise<HistoryEntry[]> {
     return this.sw.guard('statement', `DESCRIBE HISTORY ${table}`, () => this.inner.describeHistory(table, limit));
   }
+  restoreTable(table: string, version: number): Promise<void> {
+    return this.sw.guard('statement', `RESTORE TABLE ${table}`, () => this.inner.restoreTable(table, version));
+  }
   applyDdl(name: string): Promise<void> {
     return this.sw.guard('statement', name, () => this.inner.applyDdl(name));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeHistorySql, historyEntryFromRow } from '../../src/warehouse/databricks/history.js';
+import { describeHistorySql, historyEntryFromRow, restoreTableSql } from '../../src/warehouse/databricks/history.js';
 import { plainRows } from '../../src/warehouse/databricks/result-values.js';
 import { classifySqlFailure } from '../../src/warehouse/databricks/transient.js';
 
@@ -156,5 +156,15 @@ describe('which SQL failures are retried', () => {
     ['refused credential', { name: 'AuthenticationError', message: 'Failed to fetch access token' }, false],
   ])('%s', (_, err, transient) => {
     expect(classifySqlFailure(err).transient).toBe(transient);
+  });
+});
+
+describe('RESTORE TABLE as sent to Databricks', () => {
+  it('quotes each part of the name and takes only a whole version', () => {
+    expect(restoreTableSql('main.sales.orders', 12)).toBe('RESTORE TABLE `main`.`sales`.`orders` TO VERSION AS OF 12');
+    expect(() => restoreTableSql('main.sales.orders`; DROP TABLE x; --', 1)).toThrow(/is not a table name/);
+    expect(() => restoreTableSql('a.b.c.d', 1)).toThrow(/is not a table name/);
+    for (const v of [-1, 1.5, Number.NaN])
+      expect(() => restoreTableSql('main.sales.orders', v)).toThrow(/whole number/);
   });
 });

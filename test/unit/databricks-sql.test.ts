@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ROW_COLUMNS as AUDIT_ROW_COLUMNS } from '../../src/audit/audit-log.js';
 import { deploymentRows, snapshotRows, stageEventRows } from '../../src/ci/record.js';
 import { writtenRows } from '../../src/explain/story-parts.js';
+import { RESTORE_COLUMNS } from '../../src/restore/apply.js';
+import { column } from '../../src/restore/read-inputs.js';
 import { RECORD_COLUMNS as RETENTION_RECORD_COLUMNS } from '../../src/retention/report.js';
 import { DECISION_COLUMNS, QUARANTINE_COLUMNS } from '../../src/rollback/ledger.js';
 import { pairRows, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger-reads.js';
@@ -59,6 +61,10 @@ const columnsOf = (b: RowBatch) => b.columns;
 const BATCHES: Record<string, RowBatch['columns']> = {
   'explain/downstream': columnsOf(writtenRows([])),
   'tick/lineage': columnsOf(idRows([])),
+  'restore/written': column('id', []).columns,
+  'restore/commits': column('name', []).columns,
+  'restore/lineage': column('name', []).columns,
+  'restore/merge_restore': RESTORE_COLUMNS,
   'tick/runs': columnsOf(indexedRows([], 'id')),
   'tick/dbt_tests': columnsOf(indexedRows([], 'id')),
   'tick/monitor_results': columnsOf(indexedRows([], 'name')),

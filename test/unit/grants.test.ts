@@ -39,6 +39,8 @@ const FOLDER_READERS: Readonly<Record<string, readonly Reader[]>> = {
   report: ['verifier'],
   // `postflight explain` (and `watch`, which ticks) read what the verifier wrote, as the verifier.
   explain: ['verifier'],
+  // `postflight restore` reads the commit cache, lineage and the ledgers, and records its restores.
+  restore: ['verifier'],
   views: ['owner'],
   setup: ['owner'],
   ddl: ['embedded'],
@@ -77,6 +79,8 @@ const ENTRY_POINTS: Readonly<Record<string, Reader>> = {
   'src/cli/watch-command.ts': 'verifier',
   // Reads postflight's record of changes, as audit verify reads the log.
   'src/cli/audit-report-command.ts': 'verifier',
+  // A person runs it with the verifier's connection; RESTORE itself needs MODIFY on the tables restored.
+  'src/cli/restore-command.ts': 'verifier',
   'src/cli/setup-command.ts': 'owner',
   'src/cli/demo-command.ts': 'embedded',
   'src/cli/simulate-command.ts': 'embedded',

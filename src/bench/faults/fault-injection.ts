@@ -152,6 +152,11 @@ export class FaultInjectingWarehouse implements Warehouse {
       this.inner.describeHistory(table, limit),
     );
   }
+  restoreTable(table: string, version: number): Promise<void> {
+    return this.faults.request(WAREHOUSE_KINDS, `RESTORE TABLE ${table}`, () =>
+      this.inner.restoreTable(table, version),
+    );
+  }
   applyDdl(name: string): Promise<void> {
     return this.faults.request(WAREHOUSE_KINDS, name, () => this.inner.applyDdl(name));
   }

@@ -99,6 +99,9 @@ export class RoundTripWarehouse implements Warehouse {
   describeHistory(table: string, limit: number): Promise<HistoryEntry[]> {
     return this.#log.call('DESCRIBE HISTORY', this.#ms, () => this.#inner.describeHistory(table, limit));
   }
+  restoreTable(table: string, version: number): Promise<void> {
+    return this.#log.call('RESTORE TABLE', this.#ms, () => this.#inner.restoreTable(table, version));
+  }
   applyDdl(name: string): Promise<void> {
     return this.#log.call(name, this.#ms, () => this.#inner.applyDdl(name));
   }

@@ -11,7 +11,7 @@ import { compileSql } from '../sql-template.js';
 import { type BoundParam, bindStatement, DEFAULT_MAX_BATCH_BYTES } from './bind-statement.js';
 import { databricksDialect } from './databricks-dialect.js';
 import type { SqlSession } from './databricks-driver.js';
-import { describeHistorySql, historyEntryFromRow } from './history.js';
+import { describeHistorySql, historyEntryFromRow, restoreTableSql } from './history.js';
 import { plainRows } from './result-values.js';
 import { SqlStatementError } from './statement-error.js';
 import { classifySqlFailure } from './transient.js';
@@ -125,6 +125,12 @@ export class DatabricksWarehouse implements Warehouse {
     this.stats.statements++;
     const rows = await this.#run(`DESCRIBE HISTORY ${table}`, sql, []);
     return rows.map((r) => historyEntryFromRow(r, table));
+  }
+
+  async restoreTable(table: string, version: number): Promise<void> {
+    const sql = restoreTableSql(table, version);
+    this.stats.statements++;
+    await this.#run(`RESTORE TABLE ${table}`, sql, []);
   }
 
   /** Runs each `CREATE ... IF NOT EXISTS` (or `CREATE OR REPLACE VIEW`) of the file. */

@@ -10,16 +10,27 @@ const NAME_PART = /^[\p{L}\p{N}_$-]{1,255}$/u;
 export const MAX_HISTORY_ROWS = 10_000;
 
 export function describeHistorySql(table: string, limit: number): string {
-  const parts = table.split('.');
-  if (parts.length < 1 || parts.length > 3 || !parts.every((p) => NAME_PART.test(p))) {
-    throw new Error(
-      `DESCRIBE HISTORY: '${table.slice(0, 120)}' is not a table name; use catalog.schema.table without backticks`,
-    );
-  }
+  const quoted = quotedName(table, 'DESCRIBE HISTORY');
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_ROWS) {
     throw new Error(`DESCRIBE HISTORY ${table}: limit ${limit} must be a whole number from 1 to ${MAX_HISTORY_ROWS}`);
   }
-  return `DESCRIBE HISTORY ${parts.map((p) => `\`${p}\``).join('.')} LIMIT ${limit}`;
+  return `DESCRIBE HISTORY ${quoted} LIMIT ${limit}`;
+}
+
+/** `RESTORE TABLE`: like DESCRIBE HISTORY, it takes neither the table nor the version as a marker. */
+export function restoreTableSql(table: string, version: number): string {
+  if (!Number.isSafeInteger(version) || version < 0)
+    throw new Error(`RESTORE TABLE ${table.slice(0, 120)}: version ${version} must be a whole number from 0`);
+  return `RESTORE TABLE ${quotedName(table, 'RESTORE TABLE')} TO VERSION AS OF ${version}`;
+}
+
+function quotedName(table: string, what: string): string {
+  const parts = table.split('.');
+  if (parts.length < 1 || parts.length > 3 || !parts.every((p) => NAME_PART.test(p)))
+    throw new Error(
+      `${what}: '${table.slice(0, 120)}' is not a table name; use catalog.schema.table without backticks`,
+    );
+  return parts.map((p) => `\`${p}\``).join('.');
 }
 
 /**
@@ -42,6 +53,9 @@ export function historyEntryFromRow(row: Row, table: string): HistoryEntry {
     timestampMs,
     operation: String(row.operation ?? ''),
     operationMetrics: stringMap(row.operationMetrics),
+    ...(row.operationParameters === null || row.operationParameters === undefined
+      ? {}
+      : { operationParameters: stringMap(row.operationParameters) }),
     jobId: job?.jobId === null || job?.jobId === undefined ? null : String(job.jobId),
     runId: jobRun === null || jobRun === undefined ? null : String(jobRun),
   };

@@ -216,9 +216,18 @@ export class DuckDbWarehouse implements Warehouse {
       timestampMs: typeof r.timestamp === 'number' ? r.timestamp : Number.NaN,
       operation: String(r.operation),
       operationMetrics: (r.operationMetrics ?? {}) as Record<string, string>,
+      operationParameters: (r.operationParameters ?? {}) as Record<string, string>,
       jobId: (r.job_id as string | null) ?? null,
       runId: (r.run_id as string | null) ?? null,
     }));
+  }
+
+  /** The simulated Delta log gains a RESTORE commit; a table or version it does not hold is an error. */
+  async restoreTable(table: string, version: number): Promise<void> {
+    if (!Number.isSafeInteger(version) || version < 0)
+      throw new Error(`RESTORE TABLE ${table.slice(0, 120)}: version ${version} must be a whole number from 0`);
+    const n = await this.execute('embedded/restore_table', { table_name: table, to_version: version });
+    if (n === 0) throw new Error(`RESTORE TABLE ${table}: the embedded world holds no version ${version} of it`);
   }
 
   async close(): Promise<void> {
