@@ -14,7 +14,7 @@ import { buildCli, type CliRun, runCli } from '../support/built-cli.js';
 
 const TOKEN = 'dapi0123456789abcdef0123456789abcdef';
 const CLIENT_SECRET = 'doseFEDCBA9876543210fedcba9876543210';
-const AUDIT_KEY = 'audit-key-7f3a9c1e5b2d8f4a6c0e';
+const AUDIT_KEY = 'audit-key-7f3a9c1e5b2d8f4a6c0e9b1d5f';
 const GITHUB_TOKEN = 'ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
 /** Pasted where it does not belong: into the host variable, and into a policy field. */
 const MISPLACED = 'dapiabcdefabcdefabcdefabcdefabcdefab';
