@@ -202,7 +202,7 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks_archive (
   tick_id STRING NOT NULL, started_at TIMESTAMP, duration_ms DOUBLE, statements BIGINT, history_reads BIGINT,
   rest_calls BIGINT, deployments_seen BIGINT, new_runs BIGINT, errors BIGINT, summary STRING,
   runs_from_ms BIGINT, event_log_from_ms BIGINT, rollback_open BOOLEAN, audit_head_seq BIGINT, audit_head_hash STRING,
-  archived_at TIMESTAMP, errors_by_kind STRING
+  errors_by_kind STRING, archived_at TIMESTAMP
 ) TBLPROPERTIES ('postflight.primary_key' = 'tick_id');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.observed_runs_archive (

@@ -53,6 +53,8 @@ export const CURRENT_STATE_TABLES: Readonly<Record<string, string>> = {
   retention_runs: 'the record of what retention moved and removed: a row a day, the proof of each removal',
   untracked_changes:
     "changes no deployment explains (SOX findings): few rows, kept whole for the auditor's report of any period",
+  restores:
+    'the data restores people approved, a row per table: few, kept whole as the record that makes apply idempotent',
 };
 
 export type RetentionStep = 'measure' | 'copy' | 'release' | 'purge';

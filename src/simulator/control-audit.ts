@@ -37,8 +37,24 @@ const COLUMNS: RowBatch['columns'] = [
   { name: 'visible_ms', type: 'BIGINT' },
 ];
 
+/** Whether each world records its control plane's audit log: one built before it did has no table for it. */
+const recording = new WeakMap<DuckDbWarehouse, boolean>();
+
+async function recordsAudit(wh: DuckDbWarehouse): Promise<boolean> {
+  let known = recording.get(wh);
+  if (known === undefined) {
+    const [r] = await wh.session.all(
+      "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'sim_world' AND table_name = 'system_access__audit'",
+    );
+    known = Number(r?.n ?? 0) > 0;
+    recording.set(wh, known);
+  }
+  return known;
+}
+
 export async function writeControlAudit(wh: DuckDbWarehouse, rows: readonly ControlAuditRow[]): Promise<void> {
-  if (rows.length === 0) return;
+  // A world without the table still takes deploys and rollbacks; it just keeps no audit log of them.
+  if (rows.length === 0 || !(await recordsAudit(wh))) return;
   const batch = rowBatch(
     COLUMNS,
     rows.map((r) => {
