@@ -329,7 +329,9 @@ describe('postflight audit verify', () => {
     expect(existsSync(missing)).toBe(false);
     const text = join(dir, 'not-duckdb.duckdb');
     writeFileSync(text, 'this is not a database\n');
-    await expect(cli(['--warehouse', `duckdb:${text}`])).rejects.toThrow(/cannot be opened as an embedded warehouse/);
+    await expect(cli(['--warehouse', `duckdb:${text}`])).rejects.toThrow(
+      /not-duckdb\.duckdb is not a DuckDB database; --warehouse duckdb:PATH takes/,
+    );
     const open = join(dir, 'open.key');
     writeFileSync(open, `${K1.secret.toString('utf8')}\n`, { mode: 0o644 });
     await expect(cli(['--warehouse', `duckdb:${base}`, '--audit-key-file', open])).rejects.toThrow(

@@ -46,6 +46,8 @@ interface EnvReport {
 const CLIENT_ID = 'c0ffee00-1111-2222-3333-444455556666';
 const CLIENT_SECRET = `dose${randomBytes(16).toString('hex')}`;
 const DISPATCH_TOKEN = `ghs_${randomBytes(18).toString('base64url')}`;
+/** The audit chain's key, in the scope as job.yml expects it (the tick refuses to run without one). */
+const AUDIT_KEY = 'audit-key-5c8e1f0a9b3d7264e1f0a9b3d7264c8e';
 const WORKSPACE_ID = '3141592653589793';
 
 let venv: Venv | null = null;
@@ -128,7 +130,7 @@ describe('deploy/run_node.py on real Python with the pinned databricks-sdk and N
 
   /** Nothing the run printed repeats a credential or a secret. */
   const expectNoSecrets = (r: Run) => {
-    for (const secret of [ws.token, CLIENT_SECRET, DISPATCH_TOKEN]) {
+    for (const secret of [ws.token, CLIENT_SECRET, DISPATCH_TOKEN, AUDIT_KEY]) {
       expect(r.out.includes(secret) || r.err.includes(secret), 'a secret was printed').toBe(false);
     }
   };
@@ -239,9 +241,12 @@ describe('deploy/run_node.py on real Python with the pinned databricks-sdk and N
       copyFileSync(join(ROOT, 'dist/postflight.mjs'), postflight);
     }, 120_000);
 
+    const keyed = { secrets: { GITHUB_TOKEN: DISPATCH_TOKEN, POSTFLIGHT_AUDIT_KEY: AUDIT_KEY } };
+    const withKey = ['--secret-scope', 'postflight', '--secret', 'POSTFLIGHT_AUDIT_KEY'];
+
     it('reads the host and token handed over, and names the warehouse id when it is missing (exit 2)', async () => {
-      await start();
-      const r = await runNode([postflight, 'tick', '--warehouse', 'databricks', '--json']);
+      await start(keyed);
+      const r = await runNode([...withKey, postflight, 'tick', '--warehouse', 'databricks', '--json']);
       expect(r.code).toBe(2);
       // Host and credentials were found: the warehouse is the one setting reported missing.
       expect(r.err).toBe(
@@ -252,9 +257,18 @@ describe('deploy/run_node.py on real Python with the pinned databricks-sdk and N
     });
 
     it("opens its SQL session on the warehouse given, at the identity's host, with the token handed over", async () => {
-      await start();
+      await start(keyed);
       ws.api.on('POST /sql/1.0/warehouses/abc123def', warehouseAnswer(ws.token));
-      const r = await runNode([...withOptions, postflight, 'tick', '--warehouse', 'databricks', '--json']);
+      const r = await runNode([
+        ...withOptions,
+        '--secret',
+        'POSTFLIGHT_AUDIT_KEY',
+        postflight,
+        'tick',
+        '--warehouse',
+        'databricks',
+        '--json',
+      ]);
       const sessions = ws.api.calls('POST /sql/1.0/warehouses/abc123def');
       expect(sessions.length).toBeGreaterThan(0);
       expect(sessions.every((c) => c.headers.authorization === `Bearer ${ws.token}`)).toBe(true);
