@@ -53,6 +53,8 @@ interface Expected {
 
 type Point = { minute: number; kind: 'statement' | 'call'; n: number; when: 'before' | 'after' };
 
+// A fresh clone has no .postflight/ yet.
+mkdirSync(join(ROOT, '.postflight'), { recursive: true });
 const dir = mkdtempSync(join(ROOT, '.postflight/tick-crash-'));
 const expected = new Map<number, Expected>();
 const points: Point[] = [];
