@@ -10,13 +10,11 @@ import { readRuns } from '../tick/runs.js';
 import { readTableWrites } from '../tick/table-history.js';
 import type { RunRecord, TableWrite } from '../types.js';
 import type { Row, Warehouse } from '../warehouse/port.js';
+import { numberOrNull as num, textOrNull as str } from '../warehouse/row-values.js';
 import { type DeploymentRef, refParams } from './deployment-ref.js';
 import { seriesFor } from './series.js';
 import { controlGroupOf, rollbackOf, writtenRows, writtenTables } from './story-parts.js';
 import type { Story, StoryCheck, StoryDeployment, StoryVerdict } from './story-types.js';
-
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 function jsonArray<T>(text: unknown): T[] {
   if (typeof text !== 'string' || text === '') return [];

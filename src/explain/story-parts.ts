@@ -2,10 +2,8 @@
 // control group, and what was done about a failure. Pure.
 
 import type { Row, RowBatch } from '../warehouse/port.js';
+import { numberOrNull as num, textOrNull as str } from '../warehouse/row-values.js';
 import type { Story, StoryCheck, StoryRollback, StoryVerdict } from './story-types.js';
-
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** The batch explain/downstream reads: the tables the deployment writes. */
 export function writtenRows(tables: readonly string[]): RowBatch {

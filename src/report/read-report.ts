@@ -2,6 +2,7 @@
 // the embedded warehouse and a workspace's SQL warehouse.
 
 import type { Row, SqlParams, Warehouse } from '../warehouse/port.js';
+import { numberOrNull as num, textOrNull as opt } from '../warehouse/row-values.js';
 import type {
   BudgetPointRow,
   BudgetSummaryRow,
@@ -40,8 +41,6 @@ export async function readReport(wh: Warehouse, scope: ReportScope): Promise<Rep
 }
 
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-const opt = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const bool = (v: unknown): boolean => v === true || v === 1 || v === 'true';
 
 function deploymentOf(r: Row): DeploymentRow {

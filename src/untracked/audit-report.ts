@@ -4,6 +4,7 @@
 // seen. Pure: from the rows of sql/audit/changes_report.sql to the report, as CSV or JSON.
 
 import type { Row } from '../warehouse/port.js';
+import { textOrNull as str } from '../warehouse/row-values.js';
 
 export const REPORT_COLUMNS = [
   'changed_at',
@@ -43,7 +44,6 @@ export interface AuditReport {
 }
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
-const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
 function resourcesOf(json: unknown): Array<{ type: string | null; id: string | null; key: string | null }> {
   try {

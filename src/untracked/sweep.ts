@@ -7,6 +7,7 @@
 import { AuditWriter } from '../audit/audit-writer.js';
 import type { AuditEntry, ChainTail } from '../audit/hash-chain.js';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
+import { textOrNull as str } from '../warehouse/row-values.js';
 import type { Workspace } from '../workspace/port.js';
 import {
   type ChangeExplanation,
@@ -142,8 +143,6 @@ export function untrackedRows(found: readonly UntrackedChange[], tickId: string,
     ]),
   };
 }
-
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 function changeOf(r: Row): ControlPlaneChange {
   let params: Record<string, string> | null = null;
