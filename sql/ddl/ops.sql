@@ -89,7 +89,8 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks (
   event_log_from_ms BIGINT COMMENT 'where the next event-log read starts (watermark)',
   rollback_open BOOLEAN COMMENT 'the rollback step left work for the next tick',
   audit_head_seq BIGINT COMMENT 'the audit log head the tick knew recorded (anchor kept outside the audit tables)',
-  audit_head_hash STRING COMMENT 'the keyed hash of that head row'
+  audit_head_hash STRING COMMENT 'the keyed hash of that head row',
+  unfinished STRING COMMENT 'JSON array: what the tick time budget left for the next tick (deployment:<id>, step:<name>); NULL when nothing'
 );
 
 -- Caches that keep a tick incremental: runs seen on the fast plane, Delta commits read with
@@ -193,6 +194,7 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks_archive (
   tick_id STRING NOT NULL, started_at TIMESTAMP, duration_ms DOUBLE, statements BIGINT, history_reads BIGINT,
   rest_calls BIGINT, deployments_seen BIGINT, new_runs BIGINT, errors BIGINT, summary STRING,
   runs_from_ms BIGINT, event_log_from_ms BIGINT, rollback_open BOOLEAN, audit_head_seq BIGINT, audit_head_hash STRING,
+  unfinished STRING,
   archived_at TIMESTAMP
 ) TBLPROPERTIES ('postflight.primary_key' = 'tick_id');
 

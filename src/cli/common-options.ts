@@ -24,6 +24,7 @@ export const COMMON_OPTIONS = {
   minutes: { type: 'string' },
   speed: { type: 'string' },
   'backfill-days': { type: 'string' },
+  'tick-budget-s': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },

@@ -48,6 +48,10 @@ function printTick(last: TickSummary, json: boolean): void {
     rest_calls: last.restCalls,
     errors: last.errors.length,
     ms: last.durationMs,
+    // The time budget, the time until the tick stopped starting new work, and what it left for the next tick.
+    budget_ms: last.budgetMs ?? null,
+    elapsed_ms: last.elapsedMs ?? null,
+    unfinished: last.unfinished ?? [],
     // The audit log's head, kept in the job run's output as well as in the tick's row.
     audit_head: last.auditHead ?? null,
     ...(last.untracked ? { untracked_changes: last.untracked.untracked } : {}),
@@ -56,7 +60,9 @@ function printTick(last: TickSummary, json: boolean): void {
     json
       ? `${JSON.stringify(line)}\n`
       : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors, ${line.ms} ms${
-          line.audit_head ? `, audit head ${line.audit_head.seq}:${line.audit_head.hash}` : ''
-        }\n`,
+          line.unfinished.length
+            ? `, ${line.unfinished.length} left for the next tick (budget ${line.budget_ms} ms)`
+            : ''
+        }${line.audit_head ? `, audit head ${line.audit_head.seq}:${line.audit_head.hash}` : ''}\n`,
   );
 }

@@ -148,6 +148,7 @@ export function tickRows(
       { name: 'rollback_open', type: 'BOOLEAN' },
       { name: 'audit_head_seq', type: 'BIGINT' },
       { name: 'audit_head_hash', type: 'STRING' },
+      { name: 'unfinished', type: 'STRING' },
     ],
     rows: [
       [
@@ -166,6 +167,8 @@ export function tickRows(
         rollbackOpen,
         s.auditHead?.seq ?? null,
         s.auditHead?.hash ?? null,
+        // What the budget left, judged first by the next tick (tick-budget.ts); NULL when nothing.
+        s.unfinished?.length ? JSON.stringify(s.unfinished) : null,
       ],
     ],
   };
