@@ -29,9 +29,11 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const { decided, applied } = sliced;
   // Changes no deployment explains, read from the slow plane, hours late: a periodic duty, or one
   // the last tick's budget left.
-  const sweepDue =
-    deps.untracked !== undefined && (found.periodic || found.carried?.steps.has(UNFINISHED_STEP.untracked) === true);
-  const sweepLeft = sweepDue && !budget.left();
+  // A sweep left once runs whatever the budget says, as the first slice is always judged: a budget
+  // too small for the tick's work still moves it on.
+  const sweepCarried = found.carried?.steps.has(UNFINISHED_STEP.untracked) === true;
+  const sweepDue = deps.untracked !== undefined && (found.periodic || sweepCarried);
+  const sweepLeft = sweepDue && !sweepCarried && !budget.left();
   const untracked = sweepDue && !sweepLeft ? await untrackedStep(deps, tickId, nowMs) : undefined;
   const elapsedMs = budget.elapsedMs();
   deps.onDecided?.();
