@@ -33,6 +33,8 @@ export interface TickWork {
    */
   readonly withRollbacks?: boolean;
   readonly failedEarlier?: boolean;
+  /** Whether the tick's budget allows another rollback to start (see RollbackDeps.budgetLeft). */
+  readonly budgetLeft?: () => boolean;
 }
 
 export interface Applied {
@@ -52,11 +54,18 @@ function rollbackDueOf(found: Discovery, nowMs: number, failedNow: boolean): boo
 /** The rollback step of a tick whose budget ran out before its last slice: the decisions made are acted on. */
 export async function applyRollbacks(
   deps: TickDeps,
-  tick: { tickId: string; nowMs: number; found: Discovery; failedNow: boolean },
+  tick: { tickId: string; nowMs: number; found: Discovery; failedNow: boolean; budgetLeft?: () => boolean },
   auditTail: ChainTail | null | undefined,
 ): Promise<RollbackTickSummary | null> {
   if (!deps.rollback || !rollbackDueOf(tick.found, tick.nowMs, tick.failedNow)) return null;
-  return runRollbackStep({ wh: deps.wh, ws: deps.ws, ...deps.rollback }, tick.tickId, tick.nowMs, undefined, auditTail);
+  const budgetLeft = tick.budgetLeft ? { budgetLeft: tick.budgetLeft } : {};
+  return runRollbackStep(
+    { wh: deps.wh, ws: deps.ws, ...deps.rollback, ...budgetLeft },
+    tick.tickId,
+    tick.nowMs,
+    undefined,
+    auditTail,
+  );
 }
 
 export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
@@ -106,7 +115,13 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
   ]);
   const rollbacks =
     deps.rollback && rollbackDue
-      ? await runRollbackStep({ wh, ws: deps.ws, ...deps.rollback }, tickId, nowMs, rollbackWork, auditTail)
+      ? await runRollbackStep(
+          { wh, ws: deps.ws, ...deps.rollback, ...(work.budgetLeft ? { budgetLeft: work.budgetLeft } : {}) },
+          tickId,
+          nowMs,
+          rollbackWork,
+          auditTail,
+        )
       : null;
   return { budgets: budgetSummary, rollbacks, auditTail };
 }

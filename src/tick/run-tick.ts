@@ -42,7 +42,11 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
     ...(untracked ? { untracked } : {}),
     budgetMs: budget.budgetMs,
     elapsedMs,
-    unfinished: unfinishedRecord(sliced.left, sweepLeft ? [UNFINISHED_STEP.untracked] : []),
+    unfinished: unfinishedRecord(sliced.left, [
+      ...(sweepLeft ? [UNFINISHED_STEP.untracked] : []),
+      // Open in the ledger, resumed by the next tick as any open rollback is.
+      ...(applied.rollbacks?.left ?? []).map((id) => `${UNFINISHED_STEP.rollbackPrefix}${id}`),
+    ]),
   };
   await writeHeartbeat(deps, summary, found);
   // The trace is told last: a collector that is slow or down delays nothing the tick decides.

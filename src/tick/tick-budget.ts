@@ -21,7 +21,7 @@ export const DEPLOYMENTS_PER_SLICE = 100;
 export const MAX_TICK_BUDGET_S = 3_600;
 
 /** What a tick can leave for the next one. */
-export const UNFINISHED_STEP = { untracked: 'step:untracked' } as const;
+export const UNFINISHED_STEP = { untracked: 'step:untracked', rollbackPrefix: 'rollback:' } as const;
 const DEPLOYMENT_PREFIX = 'deployment:';
 
 export interface TickBudget {

@@ -40,7 +40,7 @@ export async function verifyInSlices(
     const gathered = await gather(deps, found, nowMs);
     const judged = await judge(deps, gathered, nowMs);
     const decided = decide(deps, found.due, judged, nowMs);
-    const applied = await apply(deps, { tickId, nowMs, found, gathered, judged, decided });
+    const applied = await apply(deps, { tickId, nowMs, found, gathered, judged, decided, budgetLeft: budget.left });
     return { decided, applied, judged: found.due, left: [] };
   }
   // Each slice starts from discovery's errors; what a slice's reads add is the tick's as well.
@@ -72,6 +72,7 @@ export async function verifyInSlices(
       decided,
       withRollbacks: last,
       failedEarlier: failed,
+      budgetLeft: budget.left,
     });
     added.push(...errors.slice(discovered.length));
     results.push(...decided.results);
@@ -85,7 +86,7 @@ export async function verifyInSlices(
   found.errors.push(...added);
   const stoppedEarly = done < parts.length;
   const rollbacks = stoppedEarly
-    ? await applyRollbacks(deps, { tickId, nowMs, found, failedNow: failed }, auditTail)
+    ? await applyRollbacks(deps, { tickId, nowMs, found, failedNow: failed, budgetLeft: budget.left }, auditTail)
     : applied!.rollbacks;
   return {
     decided: { results, verdicts, changed },
