@@ -90,7 +90,8 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks (
   rollback_open BOOLEAN COMMENT 'the rollback step left work for the next tick',
   audit_head_seq BIGINT COMMENT 'the audit log head the tick knew recorded (anchor kept outside the audit tables)',
   audit_head_hash STRING COMMENT 'the keyed hash of that head row',
-  errors_by_kind STRING COMMENT 'JSON object: ERROR results by check and measurement errors by source, e.g. {"check:freshness":2,"source:runs":1}'
+  errors_by_kind STRING COMMENT 'JSON object: ERROR results by check and measurement errors by source, e.g. {"check:freshness":2,"source:runs":1}',
+  unfinished STRING COMMENT 'JSON array: what the tick time budget left for the next tick (deployment:<id>, step:<name>); NULL when nothing'
 );
 
 -- Caches that keep a tick incremental: runs seen on the fast plane, Delta commits read with
@@ -202,7 +203,7 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks_archive (
   tick_id STRING NOT NULL, started_at TIMESTAMP, duration_ms DOUBLE, statements BIGINT, history_reads BIGINT,
   rest_calls BIGINT, deployments_seen BIGINT, new_runs BIGINT, errors BIGINT, summary STRING,
   runs_from_ms BIGINT, event_log_from_ms BIGINT, rollback_open BOOLEAN, audit_head_seq BIGINT, audit_head_hash STRING,
-  errors_by_kind STRING, archived_at TIMESTAMP
+  errors_by_kind STRING, unfinished STRING, archived_at TIMESTAMP
 ) TBLPROPERTIES ('postflight.primary_key' = 'tick_id');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.observed_runs_archive (

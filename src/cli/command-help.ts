@@ -37,7 +37,7 @@ Exit codes: 0 built, 2 bad input (the file already holds a world), 70 internal e
 Example:
   postflight simulate --warehouse duckdb:/tmp/world.duckdb --pipelines 20 --days 28
 `,
-  tick: `postflight tick [--json] [--policy FILE] [--backfill-days N] [options]
+  tick: `postflight tick [--json] [--policy FILE] [--backfill-days N] [--tick-budget-s N] [options]
 
 Runs one verification tick: finds the deployments under verification, gathers their evidence,
 judges it, writes verdicts, error budgets and rollbacks. On the embedded world it ticks at the
@@ -45,6 +45,8 @@ world's simulated clock; on a workspace at the wall clock (the verifier job runs
 
   --policy FILE        policy file (JSON; see policy.example.json)
   --backfill-days N    a new installation's first ticks judge N days of history first, a slice a tick
+  --tick-budget-s N    seconds a tick may take before it starts no new work (default 50); what it
+                       leaves is recorded in its row and judged first by the next tick
   --json               the tick's summary as one JSON object
 ${PLATFORM}
 

@@ -27,6 +27,7 @@ export const COMMON_OPTIONS = {
   speed: { type: 'string' },
   'backfill-days': { type: 'string' },
   'lock-wait': { type: 'string' },
+  'tick-budget-s': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },

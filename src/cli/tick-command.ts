@@ -57,6 +57,10 @@ function printTick(last: TickSummary, json: boolean): void {
     errors: errorTotal(last),
     errors_by_kind: last.errorsByKind,
     ms: last.durationMs,
+    // The time budget, the time until the tick stopped starting new work, and what it left for the next tick.
+    budget_ms: last.budgetMs ?? null,
+    elapsed_ms: last.elapsedMs ?? null,
+    unfinished: last.unfinished ?? [],
     // The audit log's head, kept in the job run's output as well as in the tick's row.
     audit_head: last.auditHead ?? null,
     ...(last.untracked ? { untracked_changes: last.untracked.untracked } : {}),
@@ -65,7 +69,9 @@ function printTick(last: TickSummary, json: boolean): void {
     json
       ? `${JSON.stringify(line)}\n`
       : `tick ${line.at}: ${line.deployments} deployments under verification ${JSON.stringify(line.verdicts)}, ${line.new_runs} new runs, ${line.statements} statements, ${line.errors} errors${line.errors ? ` ${JSON.stringify(line.errors_by_kind)}` : ''}, ${line.ms} ms${
-          line.audit_head ? `, audit head ${line.audit_head.seq}:${line.audit_head.hash}` : ''
-        }\n`,
+          line.unfinished.length
+            ? `, ${line.unfinished.length} left for the next tick (budget ${line.budget_ms} ms)`
+            : ''
+        }${line.audit_head ? `, audit head ${line.audit_head.seq}:${line.audit_head.hash}` : ''}\n`,
   );
 }

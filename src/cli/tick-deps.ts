@@ -9,10 +9,11 @@ import type { PolicySet } from '../config/policy-file.js';
 import type { Logger } from '../log.js';
 import { resolveRollbackPolicy } from '../rollback/policy.js';
 import { exportSpans, type SpanRecord, tracingEnabled } from '../telemetry/otel-driver.js';
+import { DEFAULT_TICK_BUDGET_MS, MAX_TICK_BUDGET_S } from '../tick/tick-budget.js';
 import type { TickDeps } from '../tick/types.js';
 import { DEFAULT_UNTRACKED_POLICY } from '../untracked/sweep.js';
 import { POSTFLIGHT_VERSION } from '../version.js';
-import { parseIntFlag } from './args.js';
+import { ConfigError, parseIntFlag } from './args.js';
 import type { CommonValues } from './common-options.js';
 import type { Connection } from './connect.js';
 import { rollbackDispatcher } from './rollback-dispatcher.js';
@@ -25,6 +26,7 @@ export function tickDepsOf(
 ): TickDeps {
   // A new installation's first ticks judge this many days of history first (0: none).
   const backfillDays = parseIntFlag('backfill-days', values['backfill-days'], 0, 0, maxBackfillDays(DEFAULT_POLICY));
+  const tickBudgetMs = tickBudgetMsOf(values['tick-budget-s']);
   const policy = resolveRollbackPolicy(policies?.rollback);
   const rollback = { policy, log, dispatcher: rollbackDispatcher(policy, process.env, log) };
   const slos = resolveSloPolicy(policies?.slos);
@@ -42,8 +44,22 @@ export function tickDepsOf(
     rollback,
     slos,
     backfillDays,
+    tickBudgetMs,
     log,
     untracked: DEFAULT_UNTRACKED_POLICY,
     ...(traces ? { traces } : {}),
   };
+}
+
+/**
+ * The tick's time budget: seconds as a decimal integer (not 1e3, 0x10 or 5.0: a budget is read the
+ * way a person writes it), from 1 to MAX_TICK_BUDGET_S.
+ */
+export function tickBudgetMsOf(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TICK_BUDGET_MS;
+  if (!/^[0-9]+$/.test(value))
+    throw new ConfigError(
+      `--tick-budget-s '${value}' must be a whole number of seconds written in decimal digits, e.g. 50`,
+    );
+  return parseIntFlag('tick-budget-s', value, DEFAULT_TICK_BUDGET_MS / 1000, 1, MAX_TICK_BUDGET_S) * 1000;
 }

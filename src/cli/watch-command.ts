@@ -23,7 +23,7 @@ redrawn in place; otherwise one line per tick. Ctrl-C stops after the tick under
                 cannot keep up (the lag says so).
   --minutes N   stop after N ticks (simulated or real minutes; default: until Ctrl-C)
   --json        one JSON object per tick (the status), one per line
-  --policy, --warehouse, --ops, --event-log, --backfill-days: as for 'postflight tick'
+  --policy, --warehouse, --ops, --event-log, --backfill-days, --tick-budget-s: as for 'postflight tick'
 
 On a workspace (--warehouse databricks) watch ticks at the wall clock, like the verifier job: run
 it where the job is paused, or it judges the same minutes twice (harmless: every write is keyed,

@@ -29,11 +29,47 @@ export interface TickWork {
   readonly gathered: Gathered;
   readonly judged: readonly JudgedEvidence[];
   readonly decided: Decisions;
+  /**
+   * A tick judging its deployments in slices runs the rollback step once, after its last slice
+   * (false before it), knowing whether an earlier slice turned a verdict FAILED.
+   */
+  readonly withRollbacks?: boolean;
+  readonly failedEarlier?: boolean;
+  /** Whether the tick's budget allows another rollback to start (see RollbackDeps.budgetLeft). */
+  readonly budgetLeft?: () => boolean;
 }
 
 export interface Applied {
   readonly budgets: BudgetTickSummary | null;
   readonly rollbacks: RollbackTickSummary | null;
+  /** The audit log's last entry as this apply left it, where known: the next slice chains on it. */
+  readonly auditTail: ChainTail | null | undefined;
+  /** A live deployment was failed on its budget's burn: the rollback step has work. */
+  readonly burned?: boolean;
+}
+
+/** Whether the rollback step has work to look for this tick (see apply). */
+function rollbackDueOf(found: Discovery, nowMs: number, failedNow: boolean): boolean {
+  return (
+    failedNow || found.marks.get('rollback_open') === 1 || nowMs - found.lastTickMs > TICK_GAP_MS || found.periodic
+  );
+}
+
+/** The rollback step of a tick whose budget ran out before its last slice: the decisions made are acted on. */
+export async function applyRollbacks(
+  deps: TickDeps,
+  tick: { tickId: string; nowMs: number; found: Discovery; failedNow: boolean; budgetLeft?: () => boolean },
+  auditTail: ChainTail | null | undefined,
+): Promise<RollbackTickSummary | null> {
+  if (!deps.rollback || !rollbackDueOf(tick.found, tick.nowMs, tick.failedNow)) return null;
+  const budgetLeft = tick.budgetLeft ? { budgetLeft: tick.budgetLeft } : {};
+  return runRollbackStep(
+    { wh: deps.wh, ws: deps.ws, ...deps.rollback, ...budgetLeft },
+    tick.tickId,
+    tick.nowMs,
+    undefined,
+    auditTail,
+  );
 }
 
 export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
@@ -42,9 +78,8 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
   // The rollback step reads its work only when there can be some: a verdict turned FAILED now,
   // the previous tick left a rollback open, ticks were missed, or the periodic sweep is due. When
   // no verdict turned FAILED, nothing this tick writes changes that work: it is read beside the writes.
-  const failedNow = decided.changed.some((c) => c.to === 'FAILED');
-  const rollbackDue =
-    failedNow || found.marks.get('rollback_open') === 1 || nowMs - found.lastTickMs > TICK_GAP_MS || found.periodic;
+  const failedNow = work.failedEarlier === true || decided.changed.some((c) => c.to === 'FAILED');
+  const rollbackDue = work.withRollbacks !== false && rollbackDueOf(found, nowMs, failedNow);
   const rollbackWork =
     deps.rollback && rollbackDue && !failedNow
       ? readRollbackWork({ wh, policy: deps.rollback.policy }, nowMs)
@@ -110,16 +145,16 @@ export async function apply(deps: TickDeps, work: TickWork): Promise<Applied> {
     }
   }
   const rollbacks =
-    deps.rollback && (rollbackDue || burned)
+    deps.rollback && work.withRollbacks !== false && (rollbackDue || burned)
       ? await runRollbackStep(
-          { wh, ws: deps.ws, ...deps.rollback },
+          { wh, ws: deps.ws, ...deps.rollback, ...(work.budgetLeft ? { budgetLeft: work.budgetLeft } : {}) },
           tickId,
           nowMs,
           burned ? undefined : rollbackWork,
           auditTail,
         )
       : null;
-  return { budgets: budgetSummary, rollbacks };
+  return { budgets: budgetSummary, rollbacks, auditTail, burned };
 }
 
 function nextTurn(): Promise<void> {

@@ -39,12 +39,19 @@ export interface RollbackDeps {
   readonly policy: RollbackPolicy;
   readonly dispatcher?: Dispatcher | null;
   readonly log?: Logger;
+  /**
+   * Whether the tick's time budget allows another rollback to start (tick-budget.ts); the first open
+   * rollback always runs, and those not started stay open in the ledger for the next tick.
+   */
+  readonly budgetLeft?: () => boolean;
 }
 
 export interface RollbackTickSummary {
   readonly decided: ReadonlyArray<{ rollbackId: string; deploymentId: string; state: string; safety: string }>;
   readonly executed: ReadonlyArray<{ rollbackId: string; deploymentId: string; result: ExecutionResult }>;
   readonly errors: readonly string[];
+  /** Open rollbacks the tick's budget left to the next tick, not started. */
+  readonly left?: readonly string[];
 }
 
 /** The rollback step as the tick runs it: a failure is reported, never allowed to stop the tick. */
@@ -110,7 +117,14 @@ async function decideWith(
   ];
   const holder = `${tickId}:${randomUUID().slice(0, 8)}`;
   const executed: Array<{ rollbackId: string; deploymentId: string; result: ExecutionResult }> = [];
+  const left: string[] = [];
+  let started = 0;
   for (const w of resume) {
+    if (started > 0 && deps.budgetLeft?.() === false) {
+      left.push(w.row.rollbackId);
+      continue;
+    }
+    started++;
     try {
       executed.push({
         rollbackId: w.row.rollbackId,
@@ -136,6 +150,7 @@ async function decideWith(
     })),
     executed,
     errors,
+    ...(left.length ? { left } : {}),
   };
 }
 

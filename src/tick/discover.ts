@@ -14,6 +14,7 @@ import { type ReadTable, settled, startReads } from './overlap.js';
 import { type PipelineEvidence, pipelineEvidence, readFollowedEvents, readPipelineEvents } from './pipeline-events.js';
 import { listNewRuns, readSlowPending } from './runs.js';
 import { readStatedSlas, type StatedSlasRead, statedJobIds } from './stated-slas-read.js';
+import type { Carried } from './tick-budget.js';
 import type { TickDeps } from './types.js';
 
 const HOUR = 3_600_000;
@@ -75,6 +76,8 @@ export interface Discovery {
   readonly firstReads: number;
   /** A catching-up tick's oldest deployment due, where the baselines it reads start. */
   readonly horizonFromMs?: number;
+  /** What the last tick's time budget left for this one: due now, and judged first (tick-budget.ts). */
+  readonly carried?: Carried;
 }
 
 /** The discover step's reads; each waits only for the answers it needs (see overlap.ts). */
@@ -182,6 +185,7 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
     }
   }
   const isDue = (a: ActiveDeployment) =>
+    marks.carried.deployments.has(idOf(a)) ||
     a.verdictState === null ||
     a.supersededAtMs !== null ||
     a.judgedAtMs === null ||
@@ -209,6 +213,7 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
     stated: started.stated,
     deferred: 0,
     firstReads: 0,
+    carried: marks.carried,
   };
 }
 

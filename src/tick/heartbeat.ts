@@ -104,6 +104,7 @@ export async function writeHeartbeat(deps: TickDeps, summary: TickSummary, found
   const rollbackOpen =
     r !== null &&
     (r.errors.length > 0 ||
+      (r.left?.length ?? 0) > 0 ||
       r.decided.some((d) => d.state === 'REQUESTED') ||
       r.executed.some((e) => !TERMINAL.has(e.result)));
   await deps.wh.execute(

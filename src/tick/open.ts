@@ -8,6 +8,7 @@ import { deploymentRowReason } from '../evidence/validate-deployment.js';
 import { MALFORMED, malformedRow } from '../evidence/validate-values.js';
 import type { Deployment, MeasurementError } from '../types.js';
 import type { Row, Warehouse } from '../warehouse/port.js';
+import { type Carried, NOTHING_CARRIED, parseUnfinished } from './tick-budget.js';
 
 export interface ActiveDeployment {
   readonly deployment: Deployment;
@@ -23,6 +24,8 @@ export interface TickMarks {
   readonly marks: Map<string, number>;
   /** The audit log's recorded head; undefined when none is recorded (the append reads the tail). */
   readonly auditTail: ChainTail | undefined;
+  /** What the previous tick's budget left for this one. */
+  readonly carried: Carried;
 }
 
 export interface TickOpening extends TickMarks {
@@ -34,11 +37,13 @@ export interface TickOpening extends TickMarks {
 export async function readMarks(wh: Warehouse): Promise<TickMarks> {
   const marks = new Map<string, number>();
   let auditTail: ChainTail | undefined;
+  let carried = NOTHING_CARRIED;
   for (const r of await wh.query('tick/marks')) {
     if (r.name === 'audit_head') auditTail = { seq: Number(r.value_ms), hash: String(r.text) };
+    else if (r.name === 'unfinished') carried = parseUnfinished(r.text === null ? null : String(r.text));
     else marks.set(String(r.name), Number(r.value_ms));
   }
-  return { marks, auditTail };
+  return { marks, auditTail, carried };
 }
 
 /** The deployments under verification, ordered by finish time; malformed rows become errors. */

@@ -154,6 +154,7 @@ export function tickRows(
       { name: 'audit_head_seq', type: 'BIGINT' },
       { name: 'audit_head_hash', type: 'STRING' },
       { name: 'errors_by_kind', type: 'STRING' },
+      { name: 'unfinished', type: 'STRING' },
     ],
     rows: [
       [
@@ -173,6 +174,8 @@ export function tickRows(
         s.auditHead?.seq ?? null,
         s.auditHead?.hash ?? null,
         JSON.stringify(s.errorsByKind),
+        // What the budget left, judged first by the next tick (tick-budget.ts); NULL when nothing.
+        s.unfinished?.length ? JSON.stringify(s.unfinished) : null,
       ],
     ],
   };

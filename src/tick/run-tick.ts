@@ -4,39 +4,56 @@
 
 import { backfillStep } from '../backfill/tick-step.js';
 import { sweepUntracked, type UntrackedSweepSummary } from '../untracked/sweep.js';
-import { apply } from './apply.js';
 import { catchUp } from './catch-up.js';
-import { decide } from './decide.js';
 import { discover } from './discover.js';
-import { gather } from './gather.js';
 import { exportTickSpans, startMeter, summarize, writeHeartbeat } from './heartbeat.js';
-import { judge } from './judge.js';
+import { DEFAULT_TICK_BUDGET_MS, startBudget, UNFINISHED_STEP, unfinishedRecord } from './tick-budget.js';
 import type { TickDeps, TickSummary } from './types.js';
+import { verifyInSlices } from './verify-slices.js';
 
 export type { TickDeps, TickSummary } from './types.js';
 
 export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => number = Date.now): Promise<TickSummary> {
   const meter = startMeter(deps, wallClock);
+  const budget = startBudget(deps.tickBudgetMs ?? DEFAULT_TICK_BUDGET_MS, meter.startedMs, wallClock);
   const tickId = `tick-${nowMs}`;
   // What is under verification, what is new since the last tick, and so which deployments are due.
   // Catching up (a first tick, or one after an outage), only a slice of the deployments without a verdict.
   // A new installation first judges its history, a slice a tick, within the same bound on first reads.
   const backfilled = await backfillStep(deps, await discover(deps, nowMs), nowMs);
   const found = await catchUp({ ...deps, firstReadsPerTick: backfilled.firstReadsLeft }, backfilled.found, nowMs);
-  // Their evidence, one statement per kind for all of them; the caches are topped up on the way.
-  const gathered = await gather(deps, found, nowMs);
-  // Every check, under each bundle's own policy; the control group only where volume fails.
-  const judged = await judge(deps, gathered, nowMs);
-  // Verdicts from the check results, and which of them changed.
-  const decided = decide(deps, found.due, judged, nowMs);
-  // Audit, verdicts, budgets and the run cache written; rollbacks when there can be work for them.
-  const applied = await apply(deps, { tickId, nowMs, found, gathered, judged, decided });
-  // Changes no deployment explains, read from the slow plane, hours late: a periodic duty.
-  const untracked = found.periodic ? await untrackedStep(deps, tickId, nowMs) : undefined;
+  // Their evidence, one statement per kind for all of them; every check, under each bundle's own
+  // policy; verdicts; then audit, verdicts, budgets and the run cache written, and rollbacks when
+  // there can be work for them. A slice of the due deployments at a time while the budget lasts.
+  const sliced = await verifyInSlices(deps, { tickId, nowMs, found }, budget);
+  const { decided, applied } = sliced;
+  // Changes no deployment explains, read from the slow plane, hours late: a periodic duty, or one
+  // the last tick's budget left.
+  // A sweep left once runs whatever the budget says, as the first slice is always judged: a budget
+  // too small for the tick's work still moves it on.
+  const sweepCarried = found.carried?.steps.has(UNFINISHED_STEP.untracked) === true;
+  const sweepDue = deps.untracked !== undefined && (found.periodic || sweepCarried);
+  const sweepLeft = sweepDue && !sweepCarried && !budget.left();
+  const untracked = sweepDue && !sweepLeft ? await untrackedStep(deps, tickId, nowMs) : undefined;
+  const elapsedMs = budget.elapsedMs();
   deps.onDecided?.();
-  const summary = {
-    ...summarize(deps, meter, { tickId, nowMs, found, judged, decided, applied }),
+  const summary: TickSummary = {
+    ...summarize(deps, meter, {
+      tickId,
+      nowMs,
+      found: { ...found, due: sliced.judged },
+      judged: sliced.evidence,
+      decided,
+      applied,
+    }),
     ...(untracked ? { untracked } : {}),
+    budgetMs: budget.budgetMs,
+    elapsedMs,
+    unfinished: unfinishedRecord(sliced.left, [
+      ...(sweepLeft ? [UNFINISHED_STEP.untracked] : []),
+      // Open in the ledger, resumed by the next tick as any open rollback is.
+      ...(applied.rollbacks?.left ?? []).map((id) => `${UNFINISHED_STEP.rollbackPrefix}${id}`),
+    ]),
   };
   await writeHeartbeat(deps, summary, found);
   // The trace is told last: a collector that is slow or down delays nothing the tick decides.

@@ -53,6 +53,13 @@ export interface TickDeps {
    * deployments and rollbacks (src/untracked/); without it the tick looks for none.
    */
   readonly untracked?: UntrackedPolicy;
+  /**
+   * Time the tick may take before it starts no new work (src/tick/tick-budget.ts); what it leaves
+   * is recorded in its row and judged first by the next tick. Default DEFAULT_TICK_BUDGET_MS.
+   */
+  readonly tickBudgetMs?: number;
+  /** Due deployments judged and written together, between which the budget is checked. Default DEPLOYMENTS_PER_SLICE. */
+  readonly deploymentsPerSlice?: number;
 }
 
 export interface TickSummary {
@@ -87,4 +94,9 @@ export interface TickSummary {
   readonly auditHead?: ChainTail | null;
   /** The untracked-change sweep, on the ticks that ran one. */
   readonly untracked?: UntrackedSweepSummary;
+  /** The tick's time budget, and the time it took until it stopped starting new work (runTick sets both). */
+  readonly budgetMs?: number;
+  readonly elapsedMs?: number;
+  /** What the budget left for the next tick: `deployment:<id>` and `step:<name>` (see tick-budget.ts). */
+  readonly unfinished?: readonly string[];
 }

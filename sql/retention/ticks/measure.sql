@@ -7,7 +7,7 @@
 WITH due AS (
   SELECT x.tick_id, xxhash64(
     x.tick_id, x.started_at, x.duration_ms, x.statements, x.history_reads, x.rest_calls, x.deployments_seen,
-    x.new_runs, x.errors, x.summary, x.runs_from_ms, x.event_log_from_ms, x.rollback_open, x.audit_head_seq, x.audit_head_hash, x.errors_by_kind
+    x.new_runs, x.errors, x.summary, x.runs_from_ms, x.event_log_from_ms, x.rollback_open, x.audit_head_seq, x.audit_head_hash, x.errors_by_kind, x.unfinished
   ) AS h, x.started_at AS aged_at
   FROM (SELECT k.*, MAX(k.started_at) OVER () AS newest_start FROM {{ops}}.ticks k) x
   WHERE x.started_at < timestamp_millis(:hot_before_ms)
@@ -16,7 +16,7 @@ WITH due AS (
 arc AS (
   SELECT a.tick_id, xxhash64(
     a.tick_id, a.started_at, a.duration_ms, a.statements, a.history_reads, a.rest_calls, a.deployments_seen,
-    a.new_runs, a.errors, a.summary, a.runs_from_ms, a.event_log_from_ms, a.rollback_open, a.audit_head_seq, a.audit_head_hash, a.errors_by_kind
+    a.new_runs, a.errors, a.summary, a.runs_from_ms, a.event_log_from_ms, a.rollback_open, a.audit_head_seq, a.audit_head_hash, a.errors_by_kind, a.unfinished
   ) AS h, a.started_at AS aged_at
   FROM {{ops}}.ticks_archive a
 )

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, parseIntFlag } from '../../cli/args.js';
+import { tickBudgetMsOf } from '../../cli/tick-deps.js';
 import { defaultSpec } from '../../simulator/default-spec.js';
 import { type BenchCommand, BenchUsageError } from '../command.js';
 import { type FaultBenchReport, runFaultBench } from './fault-bench.js';
@@ -33,6 +34,8 @@ Options:
   --settle N       quiet ticks after the replay (default 5)
   --seed N         seed of the faults (default 1)
   --delay-ms N     real wait of a slow answer, a timeout or a Retry-After (default 20)
+  --tick-budget-s N  the time budget of each tick, as the verifier's --tick-budget-s (default 50);
+                   ticks_unfinished counts the ticks that ran out of it and left work for the next
   --dir DIR        where the world is built (default a fresh temporary folder)
   --keep           save each replay's database in DIR (fault-free.duckdb, faults-20.duckdb, ...)
 `;
@@ -52,6 +55,7 @@ export const faultsCommand: BenchCommand = {
         settle: { type: 'string' },
         seed: { type: 'string' },
         'delay-ms': { type: 'string' },
+        'tick-budget-s': { type: 'string' },
         dir: { type: 'string' },
         keep: { type: 'boolean', default: false },
       },
@@ -81,6 +85,7 @@ export const faultsCommand: BenchCommand = {
         settleMinutes: parseIntFlag('settle', values.settle, 5, 0, 120),
         keep: values.keep,
         delayMs: parseIntFlag('delay-ms', values['delay-ms'], 20, 0, 60_000),
+        tickBudgetMs: tickBudgetMsOf(values['tick-budget-s']),
         onProgress: (phase, done, total) => ctx.progress.update(phase, done, total),
       };
     } catch (e) {
@@ -97,12 +102,13 @@ export const faultsCommand: BenchCommand = {
 
 function summary(r: FaultBenchReport): string {
   return [
+    `tick budget ${r.tick_budget_ms} ms`,
     `fault-free: ${r.fault_free.ticks} ticks, ${r.fault_free.rollbacks} rollbacks, tick p99 ${r.fault_free.tick_ms_p99} ms`,
     ...r.rates.map(
       (x) =>
         `faults at ${Math.round(x.rate * 100)} %: ${x.ticks_completed}/${x.ticks} ticks completed, ` +
         `${x.false_rollbacks} false and ${x.missed_rollbacks} missed rollbacks, ${x.error_measurements} ERROR measurements, ` +
-        `${x.lost_rows} rows lost, tick p99 ${x.tick_ms_p99} ms`,
+        `${x.lost_rows} rows lost, tick p99 ${x.tick_ms_p99} ms, ${x.ticks_unfinished} ticks out of budget`,
     ),
     `wall time ${r.wall_s.toFixed(0)} s`,
     '',

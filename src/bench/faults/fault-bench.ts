@@ -14,6 +14,7 @@ import { DEFAULT_ROLLBACK_POLICY } from '../../rollback/policy.js';
 import type { WorldSpec } from '../../simulator/catalog.js';
 import { SimWorld } from '../../simulator/world.js';
 import { runTick } from '../../tick/run-tick.js';
+import { DEFAULT_TICK_BUDGET_MS } from '../../tick/tick-budget.js';
 import { DuckDbWarehouse } from '../../warehouse/duckdb/duckdb-warehouse.js';
 import type { Warehouse } from '../../warehouse/port.js';
 import { EmbeddedWorkspace } from '../../workspace/embedded/embedded-workspace.js';
@@ -29,6 +30,8 @@ export interface FaultBenchOptions {
   /** Quiet ticks after the replayed minutes, with healthy ports. */
   readonly settleMinutes: number;
   readonly delayMs: number;
+  /** The time budget each tick is given (TickDeps.tickBudgetMs); default the verifier's. */
+  readonly tickBudgetMs?: number;
   /** Saves each replay's database in dir (fault-free.duckdb, faults-20.duckdb, ...) to be looked into. */
   readonly keep?: boolean;
   readonly onProgress?: (phase: string, done: number, total: number) => void;
@@ -46,6 +49,8 @@ export interface RateReport {
   /** A few of the lost rows of each table, to start looking from. */
   readonly lost_examples: Readonly<Record<string, readonly string[]>>;
   readonly tick_ms_p99: number;
+  /** Ticks whose budget ran out and that left work for the next tick. */
+  readonly ticks_unfinished: number;
   readonly requests: number;
   readonly faults: Readonly<Partial<Record<FaultKind, number>>>;
   readonly tick_failures: Readonly<Record<string, number>>;
@@ -56,6 +61,7 @@ export interface FaultBenchReport {
   readonly minutes: number;
   readonly settle_minutes: number;
   readonly seed: number;
+  readonly tick_budget_ms: number;
   readonly fault_free: { readonly ticks: number; readonly rollbacks: number; readonly tick_ms_p99: number };
   readonly rates: readonly RateReport[];
   readonly wall_s: number;
@@ -76,6 +82,8 @@ interface Replay {
   readonly completed: number;
   readonly tickMs: number[];
   readonly failures: Record<string, number>;
+  /** Ticks of the replayed minutes that left work for the next tick. */
+  readonly unfinished: number;
   readonly kept: Record<string, Set<string>>;
   readonly rolledBack: Set<string>;
   readonly errorMeasurements: number;
@@ -120,6 +128,7 @@ export async function runFaultBench(opts: FaultBenchOptions): Promise<FaultBench
       lost_by_table: lost,
       lost_examples: examples,
       tick_ms_p99: p99(r.tickMs),
+      ticks_unfinished: r.unfinished,
       requests: faults.counts.requests,
       faults: faults.counts.faults,
       tick_failures: r.failures,
@@ -130,6 +139,7 @@ export async function runFaultBench(opts: FaultBenchOptions): Promise<FaultBench
     minutes: opts.minutes,
     settle_minutes: opts.settleMinutes,
     seed: opts.seed,
+    tick_budget_ms: opts.tickBudgetMs ?? DEFAULT_TICK_BUDGET_MS,
     fault_free: { ticks: clean.ticks, rollbacks: clean.rolledBack.size, tick_ms_p99: p99(clean.tickMs) },
     rates,
     wall_s: (Date.now() - t0) / 1000,
@@ -148,6 +158,7 @@ async function replay(opts: FaultBenchOptions, template: string, faults: FaultSc
     const tickMs: number[] = [];
     const failures: Record<string, number> = {};
     let completed = 0;
+    let unfinished = 0;
     const total = opts.minutes + opts.settleMinutes;
     for (let m = 0; m <= total; m++) {
       const at = start + m * 60_000;
@@ -155,8 +166,9 @@ async function replay(opts: FaultBenchOptions, template: string, faults: FaultSc
       const settling = m > opts.minutes;
       const t = Date.now();
       try {
-        await runTick(deps(settling ? wh : faultyWh, settling ? ws : faultyWs), at);
+        const tick = await runTick(deps(settling ? wh : faultyWh, settling ? ws : faultyWs, opts.tickBudgetMs), at);
         completed++;
+        if (!settling && tick.unfinished?.length) unfinished++;
       } catch (e) {
         const why = (e as Error).name === 'RetriesExhaustedError' ? 'retries exhausted' : firstWords(e);
         failures[why] = (failures[why] ?? 0) + 1;
@@ -185,6 +197,7 @@ async function replay(opts: FaultBenchOptions, template: string, faults: FaultSc
       completed: completed - opts.settleMinutes,
       tickMs,
       failures,
+      unfinished,
       kept,
       rolledBack,
       errorMeasurements: Number(errors!.n),
@@ -194,10 +207,11 @@ async function replay(opts: FaultBenchOptions, template: string, faults: FaultSc
   }
 }
 
-function deps(wh: Warehouse, ws: Workspace) {
+function deps(wh: Warehouse, ws: Workspace, tickBudgetMs = DEFAULT_TICK_BUDGET_MS) {
   return {
     wh,
     ws,
+    tickBudgetMs,
     policy: DEFAULT_POLICY,
     slos: DEFAULT_SLO_POLICY,
     rollback: { policy: DEFAULT_ROLLBACK_POLICY },
