@@ -70,7 +70,7 @@ const DAILY = [
   `INSERT INTO {t}.table_commits SELECT 'prod.idle.t', d, ${at('3')}, 'WRITE', 10, 'j-idle', NULL, ${at('4')}, NULL,
      NULL, NULL FROM range($from, $to) r(d) WHERE d < 10`,
   `INSERT INTO {t}.ticks SELECT 'tick-' || d || '-' || h, ${at('h')}, 1200.0, 40, 2, 3, 5, 7, 0, 'ok',
-     $t0 + d * ${DAY} + h * 3600000, $t0 + d * ${DAY} + h * 3600000, false, NULL, NULL, NULL
+     $t0 + d * ${DAY} + h * 3600000, $t0 + d * ${DAY} + h * 3600000, false, NULL, NULL, NULL, NULL
    FROM range($from, $to) r(d), (VALUES (0), (4), (8), (12), (16), (20)) x(h)`,
   `INSERT INTO {t}.observed_runs SELECT 'run-' || b || '-' || d || '-' || k, 'j' || b, ${at('k * 6')},
      ${at('k * 6 + 1')}, CASE WHEN k = 3 AND d % 11 = 0 THEN 'FAILED' ELSE 'SUCCEEDED' END, NULL, NULL, NULL, 'fast',
