@@ -64,13 +64,18 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
 function restoreRows(r: DemoReport): Array<[string, string]> {
   const x = r.restore;
   if (!x) return [];
-  const head = `plans for ${x.failed} failed deployments, ${x.wrote_tables} of them wrote tables`;
-  if (!x.deployment_id) return [['data restored', `${head}; none safe to restore`]];
+  const head = `plans ${x.failed}, ${x.wrote_tables} wrote tables`;
+  const notSafe = `${x.unsafe_plans} plan${x.unsafe_plans === 1 ? '' : 's'} not safe (other writers, rewritten or pipeline tables)`;
+  if (!x.deployment_id) return [['data restored', `${head}; none safe to restore; ${notSafe}`]];
+  const versions = [...new Set(x.to_versions)].join(', ');
   return [
     [
       'data restored',
-      `${head}; ${x.deployment_id}: ${x.restored} of ${x.statements.length} restored, ${x.not_restored} left (other writers), ` +
-        `${x.rerun} downstream to re-run; applied again: ${x.restored_again} restored`,
+      `${head}; ${x.restored} table${x.restored === 1 ? '' : 's'} of ${x.deployment_id} restored to version ${versions}; ${notSafe}`,
+    ],
+    [
+      '',
+      `  ${x.not_restored} of its tables left as they are, ${x.rerun} downstream to re-run; applied again: ${x.restored_again} restored`,
     ],
     ...x.statements.map((s): [string, string] => ['', `  ${s}`]),
   ];

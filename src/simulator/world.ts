@@ -27,7 +27,7 @@ export interface PendingStep {
 }
 
 /** Bump when the simulator or postflight's tables change for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 14;
+export const WORLD_FORMAT = 15;
 
 export class SimWorld {
   readonly spec: WorldSpec;
