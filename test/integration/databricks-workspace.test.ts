@@ -131,6 +131,7 @@ describe('Databricks REST workspace', () => {
                 { ...run(5, 50, NOW - 3_500), job_id: null },
                 // No job: a runs/submit run, nothing verified, well-formed or not.
                 { run_id: 4, start_time: 'x' },
+                null,
               ],
               has_more: true,
               next_page_token: 'p2',
@@ -147,6 +148,7 @@ describe('Databricks REST workspace', () => {
       ['80', '8'],
       ['60', '6'],
       [null, '5'],
+      [null, null],
     ]);
     expect(page.malformed?.[0]?.reason).toMatch(/^start_time: .*expected number/);
     expect(page.malformed?.[1]?.reason).toMatch(/^tasks\[0\]\.task_key: /);
@@ -160,6 +162,7 @@ describe('Databricks REST workspace', () => {
     expect(listed.malformed.map((e) => [e.kind, e.subject, e.fault])).toEqual([
       ['runs', 'job:80', 'malformed evidence'],
       ['runs', 'job:60', 'malformed evidence'],
+      ['runs', 'jobs/runs/list', 'malformed evidence'],
       ['runs', 'jobs/runs/list', 'malformed evidence'],
     ]);
     expect(listed.malformed[0]!.message).toMatch(/^malformed evidence: start_time: .*\(jobs\/runs\/list run_id 8\)$/);

@@ -41,11 +41,11 @@ export const runSchema = z.object({
 });
 
 /**
- * `GET jobs/runs/list`: `runs` is left out entirely when a page is empty. Each run is only an
- * object here: runSchema checks it on its own (see DatabricksWorkspace.listRuns).
+ * `GET jobs/runs/list`: `runs` is left out entirely when a page is empty. Its entries are not
+ * checked here: runSchema checks each on its own (see DatabricksWorkspace.listRuns).
  */
 export const runsPageSchema = z.object({
-  runs: z.array(z.record(z.string(), z.unknown())).optional(),
+  runs: z.array(z.unknown()).optional(),
   has_more: z.boolean().optional(),
   next_page_token: z.string().optional(),
 });

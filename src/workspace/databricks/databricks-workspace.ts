@@ -212,13 +212,22 @@ const idText = (v: unknown): string | null =>
  * evidence, not the page (the other runs pass, and the listing goes on to the next page). Runs
  * without a job (runs/submit) are nothing postflight verifies, well-formed or not.
  */
-export function splitRuns(raw: ReadonlyArray<Record<string, unknown>>): {
+export function splitRuns(raw: readonly unknown[]): {
   runs: ApiRun[];
   malformed: MalformedApiRun[];
 } {
   const runs: ApiRun[] = [];
   const malformed: MalformedApiRun[] = [];
-  for (const r of raw) {
+  for (const entry of raw) {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      malformed.push({
+        job_id: null,
+        run_id: null,
+        reason: `a run is ${entry === null ? 'null' : typeof entry}, not an object`,
+      });
+      continue;
+    }
+    const r = entry as Record<string, unknown>;
     if (r.job_id === undefined) continue;
     const parsed = runSchema.safeParse(r);
     if (parsed.success) runs.push(parsed.data as ApiRun);
