@@ -115,67 +115,6 @@ describe('Databricks REST workspace', () => {
     expect(new Set(listed.runs.map((r) => r.runId)).size).toBe(2 * MAX_LIST_WINDOWS);
   });
 
-  it('keeps the good runs of a page with a malformed one, reports that one by job and run id, and pages on', async () => {
-    const since = NOW - LIST_WINDOW_MS + 1;
-    const badTask = { ...run(6, 60, NOW - 3_000), tasks: [{ run_id: 61, state: {} }] };
-    // Answers every listing alike: the first page, then the second.
-    api.on(RUNS, (r) =>
-      r.query.get('page_token') === null
-        ? {
-            body: {
-              runs: [
-                run(9, 90, NOW - 1_000),
-                { ...run(8, 80, NOW - 1_500), start_time: 'yesterday' },
-                run(7, 70, NOW - 2_000),
-                badTask,
-                { ...run(5, 50, NOW - 3_500), job_id: null },
-                // No job: a runs/submit run, nothing verified, well-formed or not.
-                { run_id: 4, start_time: 'x' },
-                null,
-              ],
-              has_more: true,
-              next_page_token: 'p2',
-            },
-          }
-        : r.query.get('page_token') === 'p2'
-          ? { body: { runs: [run(3, 30, NOW - 4_000)], has_more: false } }
-          : { status: 400 },
-    );
-    const ws = workspace();
-    const page = await ws.listRuns({ startTimeFrom: since });
-    expect(page.runs.map((r) => r.run_id)).toEqual([9, 7]);
-    expect(page.malformed?.map((m) => [m.job_id, m.run_id])).toEqual([
-      ['80', '8'],
-      ['60', '6'],
-      [null, '5'],
-      [null, null],
-    ]);
-    expect(page.malformed?.[0]?.reason).toMatch(/^start_time: .*expected number/);
-    expect(page.malformed?.[1]?.reason).toMatch(/^tasks\[0\]\.task_key: /);
-
-    const listed = await listNewRuns(ws, since, NOW);
-    expect(listed.runs.map((r) => [r.runId, r.subjectId])).toEqual([
-      ['9', '90'],
-      ['7', '70'],
-      ['3', '30'],
-    ]);
-    expect(listed.malformed.map((e) => [e.kind, e.subject, e.fault])).toEqual([
-      ['runs', 'job:80', 'malformed evidence'],
-      ['runs', 'job:60', 'malformed evidence'],
-      ['runs', 'jobs/runs/list', 'malformed evidence'],
-      ['runs', 'jobs/runs/list', 'malformed evidence'],
-    ]);
-    expect(listed.malformed[0]!.message).toMatch(/^malformed evidence: start_time: .*\(jobs\/runs\/list run_id 8\)$/);
-    expect(listed.malformed[1]!.message).toContain('(jobs/runs/list run_id 6)');
-    // The listing went on to the second page after the malformed runs of the first.
-    expect(
-      api
-        .calls(RUNS)
-        .slice(1)
-        .map((r) => r.query.get('page_token')),
-    ).toEqual([null, 'p2']);
-  });
-
   it('waits the Retry-After seconds of a 429, then succeeds', async () => {
     api.on(
       RUNS,
