@@ -104,9 +104,14 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
     const straddling = new Set(
       s.runs.filter((r) => r.startMs < fromMs && (r.endMs === null || r.endMs > fromMs)).map((r) => r.runId),
     );
+    // A malformed row of the limits the job states: its runs are judged, their length is not.
+    const slaError = subjectErrors.find((e) => e.kind === 'sla');
     if (runsError) {
       results.push(measurementError('run_health', key, done, policy.critical.run_health, runsError));
       results.push(measurementError('duration', key, done, policy.critical.duration, runsError));
+    } else if (slaError) {
+      results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
+      results.push(measurementError('duration', key, done, policy.critical.duration, slaError));
     } else {
       results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
       const resourceKey =
@@ -131,8 +136,17 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
       : settings &&
         checkConfig(settings, s.subject.name, policy, fromMs, ev.deployment.expectedChanges.includes('config'));
     if (config) results.push(config);
+    // A malformed lineage row of the subject: which tables it writes is not known for sure.
+    const lineageError = subjectErrors.find((e) => e.kind === 'lineage' && e.subject === key);
+    if (lineageError) {
+      results.push(measurementError('row_count', key, done, policy.critical.row_count, lineageError));
+      results.push(measurementError('freshness', key, done, policy.critical.freshness, lineageError));
+    }
     for (const table of s.subject.targetTables) {
-      const writesError = subjectErrors.find((e) => e.subject === `table:${table}`);
+      const writesError = subjectErrors.find((e) => e.subject === `table:${table}` && e.kind !== 'monitors');
+      const monitorsError = subjectErrors.find((e) => e.subject === `table:${table}` && e.kind === 'monitors');
+      if (monitorsError)
+        results.push(measurementError('monitors', `table:${table}`, done, policy.critical.monitors, monitorsError));
       if (writesError) {
         results.push(measurementError('row_count', `table:${table}`, done, policy.critical.row_count, writesError));
         results.push(measurementError('freshness', `table:${table}`, done, policy.critical.freshness, writesError));
@@ -158,7 +172,7 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
           done,
         ),
       );
-      const monitors = checkMonitors(table, ev.monitors, fromMs, toMs, policy, nowMs, done);
+      const monitors = monitorsError ? null : checkMonitors(table, ev.monitors, fromMs, toMs, policy, nowMs, done);
       if (monitors) results.push(monitors);
     }
   }

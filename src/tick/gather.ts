@@ -15,7 +15,7 @@ import type { Discovery } from './discover.js';
 import { assembleEvidence, type EvidenceIndex, groupBy, RULES_BASELINE_MS } from './evidence-assembly.js';
 import { type EvidenceTables, followPipelines, lastRunEnds, tablesOf } from './evidence-tables.js';
 import type { Gathered, GatheredEvidence, GatherInput } from './gather-types.js';
-import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, readLineageRows } from './lineage.js';
+import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, malformedLineage, readLineageRows } from './lineage.js';
 import { MONITOR_LOOKBACK_MS, type MonitorsRead, monitorsWanted, readMonitors } from './monitors-read.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
@@ -81,7 +81,7 @@ const NOTHING_GATHERED: GatheredEvidence = {
 
 /** The gathering's reads; each awaits only the answers it names (see overlap.ts). */
 interface EvidenceReads {
-  lineage: { index: LineageIndex; error: MeasurementError | null };
+  lineage: { index: LineageIndex; error: MeasurementError | null; malformed: MeasurementError[] };
   dbt: { records: ExpectationRecord[]; errors: MeasurementError[] };
   /** First pages of the history of tables probably due a read (table-history.ts, prefetchHistory). */
   prefetch: ReadonlyMap<string, Promise<HistoryEntry[] | null>>;
@@ -125,6 +125,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     malformedRuns.set(e.message, e);
   };
   const malformedDbt: MeasurementError[] = [];
+  const malformedSettings: MeasurementError[] = [];
   let known: EvidenceTables | undefined;
   const tables = (lineage: LineageIndex) => {
     known ??= tablesOf(active, ids, lineage);
@@ -135,8 +136,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
       after: [],
       run: () =>
         (input.lineage ?? readLineageRows(wh, ids, nowMs - LINEAGE_LOOKBACK_MS)).then(
-          (rows) => ({ index: lineageIndex(rows, ids), error: null }),
-          (e: Error) => ({ index: EMPTY_LINEAGE, error: lineageError(e) }),
+          (rows) => ({ index: lineageIndex(rows, ids), error: null, malformed: malformedLineage(rows, typeOf) }),
+          (e: Error) => ({ index: EMPTY_LINEAGE, error: lineageError(e), malformed: [] }),
         ),
     },
     // dbt test results, for the jobs not recorded as running no dbt; a failed read leaves the jobs'
@@ -176,7 +177,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     settings: {
       after: [],
       run: () =>
-        readSettings(wh, active).then(
+        readSettings(wh, active, (e) => malformedSettings.push(e)).then(
           (byDeployment) => ({ byDeployment, error: null }),
           (e: Error) => ({
             byDeployment: new Map(),
@@ -230,6 +231,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const started = startReads(reads);
   const lineage = await started.lineage;
   if (lineage.error) errors.push(lineage.error);
+  errors.push(...lineage.malformed);
   const follow = await started.follow;
   errors.push(...follow.errors);
   const hist = await started.writes;
@@ -247,6 +249,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   await Promise.allSettled([started.cachedRuns]);
   errors.push(...hist.errors, ...malformedRuns.values());
   if (stated.error) errors.push(stated.error);
+  errors.push(...(stated.malformed ?? []), ...malformedSettings, ...monitors.errors);
   const t = tables(lineage.index);
   const ix: EvidenceIndex = {
     lineage: lineage.index,
