@@ -32,6 +32,8 @@ GRANT SELECT, MODIFY ON TABLE {{ops}}.deployment_events TO {{deployer}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.resource_snapshots TO {{deployer}};
 GRANT SELECT ON TABLE {{ops}}.verdicts TO {{deployer}};
 GRANT SELECT ON TABLE {{ops}}.error_budgets TO {{deployer}};
+GRANT SELECT ON TABLE {{ops}}.cost_budgets TO {{deployer}};
+GRANT SELECT ON TABLE {{ops}}.check_results TO {{deployer}};
 GRANT SELECT ON TABLE {{ops}}.quarantined_versions TO {{deployer}};
 -- information_schema shows only the tables the reader may see: precheck compares the columns of
 -- the tables it is allowed to browse (setup prints the BROWSE grant to add per catalog).

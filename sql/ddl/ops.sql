@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS {{ops}}.cost_budgets (
   overrun_at TIMESTAMP COMMENT 'when the projection crosses the budget',
   spend_through TIMESTAMP COMMENT 'the newest usage hour billing has reached: spend is known up to here',
   lag_hours DOUBLE COMMENT 'hours billing was behind the evaluation (about 12 is usual)',
+  burn_by_resource STRING COMMENT 'JSON: resource key in the bundle -> dollars a day at its burn (the promotion gate reads it)',
   explanation STRING, evaluated_at TIMESTAMP
 ) TBLPROPERTIES ('postflight.primary_key' = 'scope, bundle, target, window_end');
 
@@ -216,7 +217,7 @@ CREATE TABLE IF NOT EXISTS {{ops}}.cost_budgets_archive (
   scope STRING NOT NULL, bundle STRING NOT NULL, target STRING NOT NULL, window_end TIMESTAMP NOT NULL,
   month_start TIMESTAMP, budget_usd DOUBLE, spend_usd DOUBLE, dbus DOUBLE, unpriced_dbus DOUBLE,
   burn_usd_per_day DOUBLE, burn_days DOUBLE, projected_usd DOUBLE, state STRING, overrun_at TIMESTAMP,
-  spend_through TIMESTAMP, lag_hours DOUBLE, explanation STRING, evaluated_at TIMESTAMP,
+  spend_through TIMESTAMP, lag_hours DOUBLE, burn_by_resource STRING, explanation STRING, evaluated_at TIMESTAMP,
   archived_at TIMESTAMP
 ) TBLPROPERTIES ('postflight.primary_key' = 'scope, bundle, target, window_end');
 

@@ -10,6 +10,8 @@ export interface SpendRow {
   readonly scope: string;
   readonly bundle: string;
   readonly target: string;
+  /** The resource's key in the bundle; null on a bundle's marker row. */
+  readonly resourceKey: string | null;
   readonly day: number | null;
   readonly usd: number | null;
   readonly dbus: number | null;
@@ -25,6 +27,8 @@ export interface CostBudgetRow {
   readonly assessment: CostBudgetAssessment;
   /** DBUs of this month no list price covered: they are not in the spend. */
   readonly unpricedDbus: number;
+  /** Resource key -> dollars a day at its own burn: what the promotion gate scales a verified cost rise by. */
+  readonly burnByResource: Readonly<Record<string, number>>;
 }
 
 export const POSTFLIGHT_SCOPE = 'postflight';
@@ -48,23 +52,39 @@ export function assessSpend(rows: readonly SpendRow[], policy: CostBudgetPolicy,
   }
   const out: CostBudgetRow[] = [];
   for (const g of groups.values()) {
-    const days: DaySpend[] = g.rows
-      .filter((r) => r.day !== null)
-      .map((r) => ({ day: r.day!, usd: r.usd ?? 0, dbus: r.dbus ?? 0 }));
-    const firsts = g.rows.map((r) => r.firstMs).filter((m): m is number => m !== null);
-    const assessment = assessCostBudget({
-      days,
-      budgetUsd: g.scope === 'bundle' ? costBudgetFor(policy, g.bundle, g.target) : null,
-      billingThroughMs,
-      firstUsageMs: firsts.length ? Math.min(...firsts) : null,
-      nowMs,
-      burnDays: policy.burnDays,
-      warnAtShare: policy.warnAtShare,
-    });
+    const assess = (rows: readonly SpendRow[], budgetUsd: number | null) => {
+      const byDay = new Map<number, DaySpend>();
+      for (const r of rows) {
+        if (r.day === null) continue;
+        const d = byDay.get(r.day) ?? { day: r.day, usd: 0, dbus: 0 };
+        byDay.set(r.day, { day: r.day, usd: d.usd + (r.usd ?? 0), dbus: d.dbus + (r.dbus ?? 0) });
+      }
+      const firsts = rows.map((r) => r.firstMs).filter((m): m is number => m !== null);
+      return assessCostBudget({
+        days: [...byDay.values()],
+        budgetUsd,
+        billingThroughMs,
+        firstUsageMs: firsts.length ? Math.min(...firsts) : null,
+        nowMs,
+        burnDays: policy.burnDays,
+        warnAtShare: policy.warnAtShare,
+      });
+    };
+    const assessment = assess(g.rows, g.scope === 'bundle' ? costBudgetFor(policy, g.bundle, g.target) : null);
     const unpricedDbus = g.rows
       .filter((r) => r.day !== null && r.day * DAY >= assessment.monthStartMs && r.day * DAY < assessment.throughMs)
       .reduce((s, r) => s + (r.unpricedDbus ?? 0), 0);
-    out.push({ scope: g.scope, bundle: g.bundle, target: g.target, assessment, unpricedDbus });
+    const keys = [...new Set(g.rows.map((r) => r.resourceKey).filter((k): k is string => k !== null))].sort(cmp);
+    const burnByResource = Object.fromEntries(
+      keys.map((k) => [
+        k,
+        assess(
+          g.rows.filter((r) => r.resourceKey === k),
+          null,
+        ).burnUsdPerDay,
+      ]),
+    );
+    out.push({ scope: g.scope, bundle: g.bundle, target: g.target, assessment, unpricedDbus, burnByResource });
   }
   return out.sort((a, b) =>
     a.scope === b.scope

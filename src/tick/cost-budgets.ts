@@ -67,10 +67,15 @@ export async function assessCostBudgets(deps: CostBudgetDeps, nowMs: number): Pr
 
 export function ownResourceRows(own: OwnResources): RowBatch {
   const rows: string[][] = [];
-  if (own.verifierJobId) rows.push([POSTFLIGHT_SCOPE, 'postflight', 'verifier_job', 'job', own.verifierJobId]);
-  if (own.warehouseId) rows.push([POSTFLIGHT_SCOPE, 'postflight', 'warehouse', 'warehouse', own.warehouseId]);
+  if (own.verifierJobId)
+    rows.push([POSTFLIGHT_SCOPE, 'postflight', 'verifier_job', 'job', own.verifierJobId, 'verifier_job']);
+  if (own.warehouseId)
+    rows.push([POSTFLIGHT_SCOPE, 'postflight', 'warehouse', 'warehouse', own.warehouseId, 'warehouse']);
   return {
-    columns: ['scope', 'bundle', 'target', 'resource_type', 'resource_id'].map((name) => ({ name, type: 'STRING' })),
+    columns: ['scope', 'bundle', 'target', 'resource_type', 'resource_id', 'resource_key'].map((name) => ({
+      name,
+      type: 'STRING',
+    })),
     rows,
   };
 }
@@ -82,6 +87,7 @@ function spendRow(r: Row): SpendRow {
     scope: String(r.scope),
     bundle: String(r.bundle),
     target: String(r.target),
+    resourceKey: r.resource_key === null || r.resource_key === undefined ? null : String(r.resource_key),
     day: num(r.day),
     usd: num(r.usd),
     dbus: num(r.dbus),
@@ -112,10 +118,11 @@ export function costBudgetBatch(rows: readonly CostBudgetRow[], nowMs: number): 
       { name: 'overrun_at', type: 'TIMESTAMP' },
       { name: 'spend_through', type: 'TIMESTAMP' },
       { name: 'lag_hours', type: 'DOUBLE' },
+      { name: 'burn_by_resource', type: 'STRING' },
       { name: 'explanation', type: 'STRING' },
       { name: 'evaluated_at', type: 'TIMESTAMP' },
     ],
-    rows: rows.map(({ scope, bundle, target, assessment: a, unpricedDbus }) => [
+    rows: rows.map(({ scope, bundle, target, assessment: a, unpricedDbus, burnByResource }) => [
       scope,
       bundle,
       target,
@@ -132,6 +139,7 @@ export function costBudgetBatch(rows: readonly CostBudgetRow[], nowMs: number): 
       a.overrunAtMs === null ? null : Math.round(a.overrunAtMs),
       a.throughMs,
       round(a.lagHours),
+      JSON.stringify(Object.fromEntries(Object.entries(burnByResource).map(([k, v]) => [k, round(v)]))),
       explainCostBudget(`${bundle}/${target}`, a).slice(0, 4000) +
         (unpricedDbus > 0 ? `; ${round(unpricedDbus)} DBUs had no list price and are not counted` : ''),
       nowMs,

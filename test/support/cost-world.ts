@@ -18,10 +18,10 @@ export async function deploy(
   id: string,
   bundle: string,
   atMs: number,
-  resources: ReadonlyArray<Pick<ResourceRef, 'type' | 'id'>>,
+  resources: ReadonlyArray<Pick<ResourceRef, 'type' | 'id'> & { key?: string }>,
   target = 'prod',
 ): Promise<void> {
-  const refs = resources.map((r) => ({ ...r, key: `${r.type}_${r.id}` }));
+  const refs = resources.map((r) => ({ type: r.type, id: r.id, key: r.key ?? `${r.type}_${r.id}` }));
   await recordDeployments(
     wh,
     {

@@ -8,7 +8,7 @@ WITH due AS (
   SELECT x.scope, x.bundle, x.target, x.window_end, xxhash64(
     x.scope, x.bundle, x.target, x.window_end, x.month_start, x.budget_usd, x.spend_usd, x.dbus,
     x.unpriced_dbus, x.burn_usd_per_day, x.burn_days, x.projected_usd, x.state, x.overrun_at,
-    x.spend_through, x.lag_hours, x.explanation, x.evaluated_at
+    x.spend_through, x.lag_hours, x.burn_by_resource, x.explanation, x.evaluated_at
   ) AS h, x.window_end AS aged_at
   FROM (SELECT b.*, MAX(b.window_end) OVER (PARTITION BY b.scope, b.bundle, b.target) AS newest_end FROM {{ops}}.cost_budgets b) x
   WHERE x.window_end < timestamp_millis(:hot_before_ms)
@@ -18,7 +18,7 @@ arc AS (
   SELECT a.scope, a.bundle, a.target, a.window_end, xxhash64(
     a.scope, a.bundle, a.target, a.window_end, a.month_start, a.budget_usd, a.spend_usd, a.dbus,
     a.unpriced_dbus, a.burn_usd_per_day, a.burn_days, a.projected_usd, a.state, a.overrun_at,
-    a.spend_through, a.lag_hours, a.explanation, a.evaluated_at
+    a.spend_through, a.lag_hours, a.burn_by_resource, a.explanation, a.evaluated_at
   ) AS h, a.window_end AS aged_at
   FROM {{ops}}.cost_budgets_archive a
 )

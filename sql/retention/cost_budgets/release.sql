@@ -9,7 +9,7 @@ USING (
     SELECT x.scope, x.bundle, x.target, x.window_end, xxhash64(
       x.scope, x.bundle, x.target, x.window_end, x.month_start, x.budget_usd, x.spend_usd, x.dbus,
       x.unpriced_dbus, x.burn_usd_per_day, x.burn_days, x.projected_usd, x.state, x.overrun_at,
-      x.spend_through, x.lag_hours, x.explanation, x.evaluated_at
+      x.spend_through, x.lag_hours, x.burn_by_resource, x.explanation, x.evaluated_at
     ) AS h
     FROM (SELECT b.*, MAX(b.window_end) OVER (PARTITION BY b.scope, b.bundle, b.target) AS newest_end FROM {{ops}}.cost_budgets b) x
     WHERE x.window_end < timestamp_millis(:hot_before_ms)
@@ -20,12 +20,12 @@ USING (
     AND xxhash64(
       a.scope, a.bundle, a.target, a.window_end, a.month_start, a.budget_usd, a.spend_usd, a.dbus,
       a.unpriced_dbus, a.burn_usd_per_day, a.burn_days, a.projected_usd, a.state, a.overrun_at,
-      a.spend_through, a.lag_hours, a.explanation, a.evaluated_at
+      a.spend_through, a.lag_hours, a.burn_by_resource, a.explanation, a.evaluated_at
     ) = due.h
 ) AS s
 ON t.scope = s.scope AND t.bundle = s.bundle AND t.target = s.target AND t.window_end = s.window_end
 WHEN MATCHED AND xxhash64(
   t.scope, t.bundle, t.target, t.window_end, t.month_start, t.budget_usd, t.spend_usd, t.dbus,
   t.unpriced_dbus, t.burn_usd_per_day, t.burn_days, t.projected_usd, t.state, t.overrun_at, t.spend_through,
-  t.lag_hours, t.explanation, t.evaluated_at
+  t.lag_hours, t.burn_by_resource, t.explanation, t.evaluated_at
 ) = s.h THEN DELETE
