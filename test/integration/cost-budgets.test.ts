@@ -8,6 +8,7 @@ import { costBudgetsDue, runCostBudgetStep } from '../../src/tick/cost-budgets.j
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { DAY, HOUR } from '../support/billing-rows.js';
 import { costWorld, DEC, NOW, POLICY } from '../support/cost-world.js';
+import { runAlert, setClock } from '../support/ops-world.js';
 
 let wh: DuckDbWarehouse;
 type Row = Record<string, unknown>;
@@ -96,6 +97,42 @@ describe('cost budgets from billing', () => {
     expect(Number(find('postflight', 'warehouse').spend_usd)).toBeCloseTo(19 * 24 * 4 * 0.7, 6);
     expect(Number(find('postflight', 'verifier_job').spend_usd)).toBeCloseTo(19 * 2 * 0.37, 6);
     expect(find('postflight', 'warehouse').budget_usd).toBeNull();
+  });
+
+  it('fires the cost_overrun alert on the bundles projected or spent over budget, and not on stale rows', async () => {
+    const fired = await runAlert(wh, 'cost_overrun');
+    expect(fired.state).toBe('TRIGGERED');
+    expect(fired.rows.map((r) => `${r.bundle}/${r.target}:${r.state}`)).toEqual([
+      'billing/prod:OVER',
+      'reports/prod:OVERRUN',
+    ]);
+    // Budgets are kept hourly: three hours without a new row and the alert no longer judges them.
+    await setClock(wh, NOW + 4 * HOUR);
+    expect((await runAlert(wh, 'cost_overrun')).state).toBe('OK');
+    await setClock(wh, NOW - HOUR);
+    expect((await runAlert(wh, 'cost_overrun')).state).toBe('OK');
+    await setClock(wh, NOW);
+  });
+
+  it("shows spend against budget per bundle, and postflight's own cost against the model of docs/cost.md", async () => {
+    const view = await wh.session.all(
+      'SELECT scope, bundle, target, budget_usd, spend_usd, projected_usd, projected_share, model_low_usd, model_high_usd, state FROM postflight.cost_now ORDER BY scope, bundle, target',
+    );
+    expect(view.map((r) => `${r.scope}:${r.bundle}/${r.target}:${r.state}`)).toEqual([
+      'bundle:billing/prod:OVER',
+      'bundle:orders/prod:OK',
+      'bundle:quiet/dev:NO_BUDGET',
+      'bundle:reports/prod:OVERRUN',
+      // $0.74 a day is a $23 month, under the job's $89 to $355; $67.20 a day is $2,083, over the warehouse's $2,016.
+      'postflight:postflight/verifier_job:BELOW_MODEL',
+      'postflight:postflight/warehouse:ABOVE_MODEL',
+    ]);
+    const reports = view.find((r) => r.bundle === 'reports')!;
+    expect(Number(reports.projected_share)).toBeCloseTo(495 / 400, 6);
+    const warehouse = view.find((r) => r.target === 'warehouse')!;
+    // 19 days at $67.20 and 12 more at the same burn.
+    expect(Number(warehouse.projected_usd)).toBeCloseTo(31 * 24 * 4 * 0.7, 6);
+    expect([Number(warehouse.model_low_usd), Number(warehouse.model_high_usd)]).toEqual([2016, 2016]);
   });
 
   it('refreshes the hour it ran in, and runs on the first tick of each hour only', async () => {
