@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessCostBudget, explainCostBudget, monthOf } from '../../src/budget/cost-budget.js';
 import { costBudgetFor, resolveCostBudgetPolicy } from '../../src/budget/cost-budget-policy.js';
+import { ownResourcesOf } from '../../src/cli/tick-deps.js';
 import { parsePolicyFile } from '../../src/config/policy-file.js';
 import { ConfigError } from '../../src/errors.js';
 
@@ -57,6 +58,27 @@ describe('costBudgets policy', () => {
   it('passes through the policy file to be resolved where it is used', () => {
     const set = parsePolicyFile(JSON.stringify({ costBudgets: { byBundle: { orders: { prod: 3000 } } } }), 'p.json');
     expect(costBudgetFor(resolveCostBudgetPolicy(set.costBudgets)!, 'orders', 'prod')).toBe(3000);
+  });
+});
+
+describe("postflight's own resources", () => {
+  it('takes the job id the job passes and the warehouse the connection uses', () => {
+    expect(ownResourcesOf('123456', { DATABRICKS_WAREHOUSE_ID: 'abc123' })).toEqual({
+      verifierJobId: '123456',
+      warehouseId: 'abc123',
+    });
+    expect(ownResourcesOf(undefined, { DATABRICKS_HTTP_PATH: '/sql/1.0/warehouses/f00d?o=42' })).toEqual({
+      verifierJobId: null,
+      warehouseId: 'f00d',
+    });
+    expect(ownResourcesOf(undefined, {})).toEqual({ verifierJobId: null, warehouseId: null });
+  });
+
+  it('refuses a job id that is not one, naming the flag and the fix', () => {
+    expect(() => ownResourcesOf('{{job.id}}x', {})).toThrow(ConfigError);
+    expect(() => ownResourcesOf('abc', {})).toThrow(
+      /--verifier-job-id 'abc' must be the verifier job's numeric id; in job.yml pass "\{\{job.id\}\}"/,
+    );
   });
 });
 
