@@ -1,8 +1,8 @@
 -- Cost now: each bundle and target's newest cost budget row (month-to-date spend, burn, month-end
 -- projection against its budget, and how far billing had reached), and postflight's own cost per
 -- component set against the model of docs/cost.md (a month of the verifier job $89 to $355 and of
--- the always-up 2X-Small warehouse $2,016): a component billing has not shown yet still has its row,
--- NO_DATA. Reads the table only, as every view here does.
+-- the always-up 2X-Small warehouse $2,016): once cost budgets are kept at all, a component billing
+-- has not shown yet still has its row, NO_DATA. Reads the table only, as every view here does.
 CREATE OR REPLACE VIEW {{ops}}.cost_now AS
 WITH newest AS (
   SELECT x.*
@@ -35,4 +35,6 @@ SELECT 'postflight' AS scope, 'postflight' AS bundle, m.component AS target, n.m
   END AS state,
   n.overrun_at, n.spend_through, n.lag_hours, n.evaluated_at, n.explanation
 FROM model m
+CROSS JOIN (SELECT count(*) AS n_rows FROM {{ops}}.cost_budgets) kept
 LEFT JOIN newest n ON n.scope = 'postflight' AND n.bundle = 'postflight' AND n.target = m.component
+WHERE kept.n_rows > 0
