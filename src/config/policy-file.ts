@@ -26,6 +26,7 @@ export interface PolicySet {
   readonly slos: unknown;
   readonly rollback: unknown;
   readonly precheck: unknown;
+  readonly costBudgets: unknown;
 }
 
 /** A check's thresholds without its critical/dry-run switches, which live in their own maps. */
@@ -161,5 +162,6 @@ export function parsePolicyFile(text: string, source: string): PolicySet {
     slos: file.slos,
     rollback: file.rollback,
     precheck: file.precheck,
+    costBudgets: file.costBudgets,
   };
 }

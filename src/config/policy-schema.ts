@@ -139,6 +139,7 @@ export const policyFileSchema = z
     slos: z.unknown(),
     rollback: z.unknown(),
     precheck: z.unknown(),
+    costBudgets: z.unknown(),
   })
   .partial();
 

@@ -11,6 +11,7 @@ import { DECISION_COLUMNS, QUARANTINE_COLUMNS } from '../../src/rollback/ledger.
 import { pairRows, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger-reads.js';
 import { budgetRows } from '../../src/tick/budgets.js';
 import { heldRows } from '../../src/tick/catch-up.js';
+import { costBudgetBatch, ownResourceRows } from '../../src/tick/cost-budgets.js';
 import { liveSubjectRows } from '../../src/tick/live-burn.js';
 import { pipelineTargetRows } from '../../src/tick/pipeline-events.js';
 import { checkResultRows, tickRows, verdictRows } from '../../src/tick/result-rows.js';
@@ -116,6 +117,8 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'budget/context': [{ name: 'bundle', type: 'STRING' }],
   'budget/live_runs': columnsOf(liveSubjectRows([])),
   'budget/merge_error_budgets': columnsOf(budgetRows([], new Map(), 0)),
+  'budget/merge_cost_budgets': columnsOf(costBudgetBatch([], 0)),
+  'budget/cost_spend': columnsOf(ownResourceRows({ verifierJobId: null, warehouseId: null })),
   'rollback/history': columnsOf(pairRows([])),
   'rollback/insert': DECISION_COLUMNS,
   'rollback/quarantine': QUARANTINE_COLUMNS,
