@@ -5,6 +5,7 @@ import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { withBurnEpisode } from './burn-episodes.js';
 import { buildCatalog, firstSlotAfter, type SimPipeline, slotStartMs, type WorldSpec } from './catalog.js';
 import { withConfigEpisodes } from './config-episodes.js';
+import { withCostEpisode } from './cost-episodes.js';
 import { type HandEdit, planHandEdits } from './hand-edits.js';
 import { type Behaviour, buildPlan, type DeployPlan, type PlannedDeploy } from './plan.js';
 import { type SimRun, simulateRun } from './runs.js';
@@ -33,9 +34,11 @@ export function buildWorldModel(spec: WorldSpec): WorldModel {
   const made = buildPlan(spec, catalog);
   const configured = withConfigEpisodes(made.deploys, catalog, spec.startMs);
   const stated = withStatedSlaEpisodes(configured, catalog, spec.startMs, spec.seed);
+  const replayToMs = spec.startMs + 86_400_000;
+  const burning = withBurnEpisode(stated, catalog, spec.seed, spec.startMs, replayToMs);
   const plan = {
     ...made,
-    deploys: withBurnEpisode(stated, catalog, spec.seed, spec.startMs, spec.startMs + 86_400_000),
+    deploys: withCostEpisode(burning, catalog, spec.seed, spec.startMs, made.initialVersions, made.incidents),
   };
   // pipeline index:slot of the first run after each schema-breaking deploy (it alters the table).
   const schemaBreaks = new Set(
