@@ -6,6 +6,8 @@ import { checkBacklog } from './backlog.js';
 import { inBaseline } from './baseline-window.js';
 import { checkConfig } from './config-change.js';
 import { applyControlGroup, peerMoves, sourceMoves } from './control-group.js';
+import { checkCost } from './cost.js';
+import { costEvidence } from './cost-evidence.js';
 import { checkDuration } from './duration.js';
 import { type DeploymentEvidence, postRuns, postWindow, preRuns, type SubjectEvidence } from './evidence.js';
 import { checkExpectations } from './expectations.js';
@@ -104,9 +106,12 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
     const straddling = new Set(
       s.runs.filter((r) => r.startMs < fromMs && (r.endMs === null || r.endMs > fromMs)).map((r) => r.runId),
     );
+    const settings = ev.settings?.find((c) => c.type === s.subject.type && c.id === s.subject.id);
+    const costError = subjectErrors.find((e) => e.kind === 'cost');
     if (runsError) {
       results.push(measurementError('run_health', key, done, policy.critical.run_health, runsError));
       results.push(measurementError('duration', key, done, policy.critical.duration, runsError));
+      if (s.cost) results.push(measurementError('cost', key, done, policy.critical.cost, runsError));
     } else {
       results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
       const resourceKey =
@@ -122,9 +127,10 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
           ? { ...duration, recheckAtMs: crossing }
           : duration,
       );
+      if (costError) results.push(measurementError('cost', key, done, policy.critical.cost, costError));
+      else if (s.cost) results.push(checkCost(costEvidence(s, s.cost, baselineRuns, post, settings), policy, nowMs));
     }
     results.push(...judgeStreams(s, { fromMs, toMs, postIds, straddling, done }, subjectErrors, policy, nowMs));
-    const settings = ev.settings?.find((c) => c.type === s.subject.type && c.id === s.subject.id);
     const configError = subjectErrors.find((e) => e.kind === 'config');
     const config = configError
       ? measurementError('config', key, 0, policy.critical.config, configError)
