@@ -22,9 +22,10 @@ export const COST_RUNS = 3;
 const DEPLOY_AFTER_MS = 90 * 60_000 + 17_000;
 
 /**
- * The plan with one cost-regression deploy added: of a job running at least hourly whose bundle
- * has no other deploy in the replay nor in the six hours before it (so no other deploy's outcome
- * moves) and whose sources no upstream incident touches, 90 minutes into the replay, when its first COST_RUNS runs are billed well within the day.
+ * The plan with one cost-regression deploy added, 90 minutes into the replay: of a job running at
+ * least hourly whose sources no upstream incident touches and whose bundle is deployed neither in
+ * the six hours before nor until the episode's first COST_RUNS runs are billed and judged (so no
+ * other deploy's outcome moves). Its bundle's later deploys follow it in sequence.
  */
 export function withCostEpisode(
   deploys: readonly PlannedDeploy[],
@@ -35,18 +36,21 @@ export function withCostEpisode(
   incidents: readonly Incident[],
 ): PlannedDeploy[] {
   const atMs = replayFromMs + DEPLOY_AFTER_MS;
+  const judgedBy = (c: SimPipeline) =>
+    slotStartMs(c, firstSlotAfter(c, atMs - 1) + COST_RUNS - 1) + c.baseDurationS * 2000 + BILLING_LAG_MS + 2 * HOUR;
   const p = catalog.find((c) => {
     if (c.resourceType !== 'job' || c.cadenceMin > 60) return false;
     // Nor one reading a source an upstream incident thins: its rows must stay right.
     if (c.sources.some((s) => incidents.some((i) => i.source === s))) return false;
+    const until = judgedBy(c);
     return (
-      !deploys.some((d) => d.bundle === c.bundle && d.atMs >= atMs - 6 * HOUR) &&
-      slotStartMs(c, firstSlotAfter(c, atMs - 1) + COST_RUNS - 1) + BILLING_LAG_MS + 3 * HOUR < replayFromMs + DAY
+      until < replayFromMs + DAY &&
+      !deploys.some((d) => d.bundle === c.bundle && d.atMs >= atMs - 6 * HOUR && d.atMs <= until)
     );
   });
   if (!p) return [...deploys];
-  const last = deploys.filter((d) => d.bundle === p.bundle).at(-1);
-  const seq = (last?.seq ?? 0) + 1;
+  const before = deploys.filter((d) => d.bundle === p.bundle && d.atMs < atMs).at(-1);
+  const seq = (before?.seq ?? 0) + 1;
   const version = versionOf(seed, p.bundle, seq);
   const deploymentId = deploymentIdOf(p.bundle, 'prod', version, seq);
   const episode: PlannedDeploy = {
@@ -55,11 +59,25 @@ export function withCostEpisode(
     bundle: p.bundle,
     target: 'prod',
     version,
-    previousVersion: last?.version ?? initialVersions.get(p.bundle) ?? null,
+    previousVersion: before?.version ?? initialVersions.get(p.bundle) ?? null,
     seq,
     atMs,
     behaviour: { kind: 'cost_regression', factor: costFactorOf(hashKey(seed, 'cost', deploymentId)) },
     label: 'healthy',
   };
-  return [...deploys, episode].sort((a, b) => a.atMs - b.atMs);
+  let previous = version;
+  const out = deploys.map((d) => {
+    if (d.bundle !== p.bundle || d.atMs < atMs) return d;
+    const v = versionOf(seed, d.bundle, d.seq + 1);
+    const next = {
+      ...d,
+      seq: d.seq + 1,
+      version: v,
+      previousVersion: previous,
+      deploymentId: deploymentIdOf(d.bundle, d.target, v, d.seq + 1),
+    };
+    previous = v;
+    return next;
+  });
+  return [...out, episode].sort((a, b) => a.atMs - b.atMs);
 }
