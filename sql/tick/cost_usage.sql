@@ -33,7 +33,10 @@ priced AS (
 SELECT subject_type, subject_id, run_id,
   unix_millis(min(usage_start_time)) AS from_ms, unix_millis(max(usage_end_time)) AS billed_to_ms,
   CAST(sum(usage_quantity) AS DOUBLE) AS dbus,
-  CASE WHEN count(price) = count(*) THEN CAST(sum(usage_quantity * price) AS DOUBLE) END AS dollars,
+  -- Narrowed before multiplying: DECIMAL(38,18) times DECIMAL(30,18) overflows DuckDB's scale at
+  -- $100 a record; 12 decimals of DBUs and 6 of a price lose nothing a bill shows.
+  CASE WHEN count(price) = count(*)
+    THEN CAST(sum(CAST(usage_quantity AS DECIMAL(28,12)) * CAST(price AS DECIMAL(10,6))) AS DOUBLE) END AS dollars,
   count(*) AS records
 FROM priced
 WHERE run_id IS NOT NULL
