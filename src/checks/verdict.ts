@@ -55,7 +55,7 @@ export function decideVerdict(
   const concerns = results.filter((r) => r.status === 'WARN' || r.status === 'FAIL');
   const errors = results.filter((r) => r.status === 'ERROR');
   // Billing shows what runs cost hours late: a cost check that is no reason to roll back and is
-  // still waiting keeps a healthy deployment open until it decides, without holding HEALTHY back.
+  // still waiting keeps a healthy deployment watched until it decides, without holding HEALTHY back.
   const costPending = results.filter((r) => r.check === 'cost' && !r.critical && r.status === 'INCONCLUSIVE');
   const undecided = results.filter(
     (r) => (r.status === 'INCONCLUSIVE' && !costPending.includes(r)) || r.status === 'ERROR',
@@ -72,12 +72,14 @@ export function decideVerdict(
     };
   }
   if (results.length > 0 && undecided.length === 0 && minPost >= policy.window.minRunsHealthy) {
+    // Final for CI (wait and the gate go on), with a recheck: the tick still looks at a HEALTHY
+    // verdict that has one (tick/open.sql) until the cost check decides or the window closes.
     const watching = costPending.length > 0 && !closed;
     const passed = results.length - costPending.length;
     return {
       deploymentId: id,
       state: 'HEALTHY',
-      final: !watching,
+      final: true,
       recheckAtMs: watching ? recheckAt : null,
       postRuns,
       reason: watching

@@ -141,7 +141,7 @@ describe('cost check', () => {
     );
   });
 
-  it('holds a healthy verdict open, not back, while billing is awaited', () => {
+  it('keeps a healthy verdict watched, final for CI, while billing is awaited', () => {
     const policy: Policy = DEFAULT_POLICY;
     const pending = checkCost(evidence(1, 0, { unbilledEndMs: [DEPLOY + HOUR] }), policy, DEPLOY + 4 * HOUR);
     const passed = { ...pending, check: 'run_health' as const, status: 'PASS' as const, look: 3 };
@@ -166,7 +166,8 @@ describe('cost check', () => {
     };
     const v = decideVerdict(ev, [passed, pending], policy, DEPLOY + 4 * HOUR);
     expect(v.state).toBe('HEALTHY');
-    expect(v.final).toBe(false);
+    expect(v.final).toBe(true);
+    expect(v.recheckAtMs).toBe(DEPLOY + HOUR + 12 * HOUR);
     expect(v.reason).toMatch(/cost watched until billed/);
   });
 });
