@@ -39,6 +39,11 @@ function times(ratio: number): string {
   return `×${ratio.toFixed(ratio < 10 ? 1 : 0)}`;
 }
 
+/** A policy level as set: ×1.25, ×2. */
+function level(ratio: number): string {
+  return `×${Number(ratio.toFixed(2))}`;
+}
+
 /** A billed run as the duration statistics take it: its DBUs in place of seconds. */
 function asTimed(c: RunCost): TimedRun {
   const run: RunRecord = {
@@ -156,7 +161,7 @@ export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): Chec
       status: eligible ? 'FAIL' : 'WARN',
       statistic: failTest.llrUp,
       threshold: failRatio,
-      explanation: `${because}${rise} ${runsWord}, nearer ${times(failRatio)} than ${times(warnRatio)} (LLR ${num(failTest.llrUp)} ≥ ${num(failTest.upper)}; ${fresh})${eligible ? '' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`}`,
+      explanation: `${because}${rise} ${runsWord}, nearer ${level(failRatio)} than ${level(warnRatio)} (LLR ${num(failTest.llrUp)} ≥ ${num(failTest.upper)}; ${fresh})${eligible ? '' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`}`,
     });
   }
   if (warnTest.regression && ratio >= 1 + (warnRatio - 1) / 2) {
@@ -166,7 +171,7 @@ export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): Chec
       status: 'WARN',
       statistic: warnTest.llrUp,
       threshold: warnRatio,
-      explanation: `${because}${rise} ${runsWord}, a rise of ${times(warnRatio)} or more (LLR ${num(warnTest.llrUp)} ≥ ${num(warnTest.upper)}; ${fresh}); watching the next runs`,
+      explanation: `${because}${rise} ${runsWord}, a rise of ${level(warnRatio)} or more (LLR ${num(warnTest.llrUp)} ≥ ${num(warnTest.upper)}; ${fresh}); watching the next runs`,
     });
   }
   if (warnTest.clearedUp) {
