@@ -112,6 +112,11 @@ GRANT USE SCHEMA ON SCHEMA {{dbt_artifacts}} TO {{verifier}};
 GRANT SELECT ON TABLE {{dbt_artifacts}}.dbt_invocations TO {{verifier}};
 GRANT SELECT ON TABLE {{dbt_artifacts}}.dbt_run_results TO {{verifier}};
 GRANT SELECT ON TABLE {{dbt_artifacts}}.dbt_tests TO {{verifier}};
+-- What each deployment's runs cost (the cost check): billable usage and the list prices it is
+-- priced at. Only account admins read system.billing until they grant it.
+GRANT USE SCHEMA ON SCHEMA system.billing TO {{verifier}};
+GRANT SELECT ON TABLE system.billing.usage TO {{verifier}};
+GRANT SELECT ON TABLE system.billing.list_prices TO {{verifier}};
 -- Databricks' own monitors, where the policy file reads them (checks.monitors): data quality
 -- monitoring's results, which only account admins read until they grant them; and each drift
 -- metrics table the policy names ({{drift_metrics}}: the owner repeats these lines per table).

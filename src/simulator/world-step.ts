@@ -5,6 +5,7 @@ import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { withBurnEpisode } from './burn-episodes.js';
 import { buildCatalog, firstSlotAfter, type SimPipeline, slotStartMs, type WorldSpec } from './catalog.js';
 import { withConfigEpisodes } from './config-episodes.js';
+import { withCostEpisode } from './cost-episodes.js';
 import { type HandEdit, planHandEdits } from './hand-edits.js';
 import { type Behaviour, buildPlan, type DeployPlan, type PlannedDeploy } from './plan.js';
 import { withRestoreEpisode } from './restore-episode.js';
@@ -36,7 +37,11 @@ export function buildWorldModel(spec: WorldSpec): WorldModel {
   const stated = withStatedSlaEpisodes(configured, catalog, spec.startMs, spec.seed);
   const replayTo = spec.startMs + 86_400_000;
   const restoring = withRestoreEpisode(stated, catalog, spec.seed, spec.startMs, replayTo);
-  const plan = { ...made, deploys: withBurnEpisode(restoring, catalog, spec.seed, spec.startMs, replayTo) };
+  const burning = withBurnEpisode(restoring, catalog, spec.seed, spec.startMs, replayTo);
+  const plan = {
+    ...made,
+    deploys: withCostEpisode(burning, catalog, spec.seed, spec.startMs, made.initialVersions, made.incidents),
+  };
   // pipeline index:slot of the first run after each schema-breaking deploy (it alters the table).
   const schemaBreaks = new Set(
     plan.deploys

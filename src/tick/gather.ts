@@ -10,6 +10,7 @@ import type { ExpectationRecord, MeasurementError, RunRecord } from '../types.js
 import type { HistoryEntry, Warehouse } from '../warehouse/port.js';
 import { readBudgetContext } from './budgets.js';
 import { readControlGroup } from './control-group-read.js';
+import { type CostRead, readCosts } from './cost-read.js';
 import { readDbtTests } from './dbt-tests.js';
 import type { Discovery } from './discover.js';
 import { assembleEvidence, type EvidenceIndex, groupBy, RULES_BASELINE_MS } from './evidence-assembly.js';
@@ -97,6 +98,8 @@ interface EvidenceReads {
   monitors: MonitorsRead;
   /** Settings before and after each deployment, for the config check; the error when they could not be read. */
   settings: { byDeployment: Awaited<ReturnType<typeof readSettings>>; error: string | null };
+  /** What the subjects' runs cost (billing, hours late), back to the oldest baseline. */
+  cost: CostRead;
 }
 
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<GatheredEvidence> {
@@ -152,6 +155,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     },
     // Never fails: a failed read is an error beside an empty index, and only the policy's SLAs apply.
     stated: { after: [], run: () => input.stated ?? readStatedSlas(wh, active) },
+    cost: { after: [], run: () => readCosts(wh, active, Math.min(since.sinceMs, since.weekdaySinceMs)) },
     // The tick's own write to the run cache is still on its way: its runs are laid over the read.
     cachedRuns: { after: [], run: () => readRuns(wh, ids, since, input.pendingRuns ?? [], firstDeployMs, onMalformed) },
     follow: {
@@ -237,12 +241,13 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const hist = await started.writes;
   // Pages of history nobody needed are dropped, once read: no statement outlives the gathering.
   await Promise.all((await started.prefetch).values());
-  const [runs, dbt, monitors, settings, stated] = await Promise.all([
+  const [runs, dbt, monitors, settings, stated, cost] = await Promise.all([
     started.runs,
     started.dbt,
     started.monitors,
     started.settings,
     started.stated,
+    started.cost,
   ]);
   for (const w of monitors.warnings) input.warn?.(w);
   // Both reads of the runs are done before their malformed rows are counted.
@@ -264,6 +269,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     statedOf: stated.index,
     settingsOf: settings.byDeployment,
     settingsError: settings.error,
+    costsOf: cost.bySubject,
+    costErrorsOf: groupBy(cost.errors, (e) => e.subject),
   };
   const withMonitors = (ev: DeploymentEvidence): DeploymentEvidence =>
     monitors.evidence.quality.length || monitors.evidence.drift.length ? { ...ev, monitors: monitors.evidence } : ev;

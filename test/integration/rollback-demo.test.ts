@@ -62,6 +62,8 @@ describe('rollbacks in a replayed world', () => {
       }
     }
     expect(report.rollback_outcomes.find((o) => o.kind === 'schema_break')?.state).toBe('BLOCKED');
+    // Judging what runs cost fails no deployment that is not a cost regression.
+    expect(report.cost.others_failed).toBe(0);
   });
 
   it('restores healthy runs in the simulated world after a reset to the earlier version', async () => {

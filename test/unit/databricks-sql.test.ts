@@ -12,6 +12,7 @@ import { pairRows, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger-reads.
 import { budgetRows } from '../../src/tick/budgets.js';
 import { heldRows } from '../../src/tick/catch-up.js';
 import { costBudgetBatch, ownResourceRows } from '../../src/tick/cost-budgets.js';
+import { costRows } from '../../src/tick/cost-read.js';
 import { liveSubjectRows } from '../../src/tick/live-burn.js';
 import { pipelineTargetRows } from '../../src/tick/pipeline-events.js';
 import { checkResultRows, tickRows, verdictRows } from '../../src/tick/result-rows.js';
@@ -71,6 +72,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/monitor_results': columnsOf(indexedRows([], 'name')),
   'tick/settings': SETTINGS_PAIR_COLUMNS,
   'tick/slow_pending': columnsOf(slowPendingRows([])),
+  'tick/cost_usage': columnsOf(costRows([], 0)),
   'tick/stated_slas': columnsOf(wantedRows([], new Map())),
   'tick/pipeline_events': columnsOf(idRows([])),
   'tick/table_writes': columnsOf(indexedRows([], 'name')),
