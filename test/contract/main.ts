@@ -42,6 +42,7 @@ export const CONTRACT_SPEC = defaultSpec({ seed: 8, pipelines: 8, days: 7, deplo
 const STEP_MIN = Number(process.env.POSTFLIGHT_CONTRACT_STEP_MIN ?? 5);
 const MINUTES = Number(process.env.POSTFLIGHT_CONTRACT_MINUTES ?? 300);
 const HTTP_PATH = '/sql/1.0/warehouses/contract';
+const CONTRACT_TICK_BUDGET_MS = 30 * 60_000;
 const OPS = 'ops.postflight';
 const EVENT_LOG = 'ops.postflight.pipeline_event_log';
 const DBT = 'analytics.elementary';
@@ -141,6 +142,10 @@ async function main(): Promise<number> {
       rollback: { policy: resolveRollbackPolicy(undefined) },
       slos: resolveSloPolicy(undefined),
       untracked: DEFAULT_UNTRACKED_POLICY,
+      // The run compares decisions. A tick's time budget is measured on the wall clock, and a Spark
+      // tick on a shared local machine takes far longer than on a warehouse: under the default
+      // budget, what a tick leaves for the next would follow the machine's speed, not the dialect.
+      tickBudgetMs: CONTRACT_TICK_BUDGET_MS,
     });
     const mirroredMs = Date.now() - t0;
     const start = twins.a.world.nowMs;

@@ -118,17 +118,18 @@ export interface Judged {
 
 /** Rows as sorted JSON, numbers as numbers: the order of rows with equal sort keys is not fixed. */
 export function canonical(rows: readonly Row[]): string {
-  return JSON.stringify(
-    rows
-      .map((r) =>
-        JSON.stringify(
-          Object.fromEntries(
-            Object.keys(r)
-              .sort()
-              .map((k) => [k, typeof r[k] === 'bigint' ? Number(r[k]) : r[k]]),
-          ),
-        ),
-      )
-      .sort(),
+  return JSON.stringify(rows.map((r) => JSON.stringify(sortedKeys(r))).sort());
+}
+
+/** A value with every object's keys in one order: a MAP's entries come in no defined order on either engine. */
+function sortedKeys(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v === null || typeof v !== 'object' || v instanceof Date) return v;
+  const o = v as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, sortedKeys(o[k])]),
   );
 }
