@@ -32,6 +32,8 @@ GRANT SELECT, MODIFY ON TABLE {{ops}}.deployment_events TO {{deployer}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.resource_snapshots TO {{deployer}};
 GRANT SELECT ON TABLE {{ops}}.verdicts TO {{deployer}};
 GRANT SELECT ON TABLE {{ops}}.error_budgets TO {{deployer}};
+GRANT SELECT ON TABLE {{ops}}.cost_budgets TO {{deployer}};
+GRANT SELECT ON TABLE {{ops}}.check_results TO {{deployer}};
 GRANT SELECT ON TABLE {{ops}}.quarantined_versions TO {{deployer}};
 -- information_schema shows only the tables the reader may see: precheck compares the columns of
 -- the tables it is allowed to browse (setup prints the BROWSE grant to add per catalog).
@@ -50,6 +52,7 @@ GRANT SELECT, MODIFY ON TABLE {{ops}}.resource_snapshots TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.check_results TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.verdicts TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.error_budgets TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.cost_budgets TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.rollbacks TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.quarantined_versions TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.audit_log TO {{verifier}};
@@ -70,6 +73,7 @@ GRANT SELECT, MODIFY ON TABLE {{ops}}.resource_snapshots_archive TO {{verifier}}
 GRANT SELECT, MODIFY ON TABLE {{ops}}.check_results_archive TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.verdicts_archive TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.error_budgets_archive TO {{verifier}};
+GRANT SELECT, MODIFY ON TABLE {{ops}}.cost_budgets_archive TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.rollbacks_archive TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.audit_log_archive TO {{verifier}};
 GRANT SELECT, MODIFY ON TABLE {{ops}}.ticks_archive TO {{verifier}};
@@ -97,12 +101,22 @@ GRANT USE SCHEMA ON SCHEMA system.access TO {{verifier}};
 GRANT SELECT ON TABLE system.access.table_lineage TO {{verifier}};
 -- Untracked changes (SOX): job and pipeline edits the workspace's audit log recorded.
 GRANT SELECT ON TABLE system.access.audit TO {{verifier}};
+-- Cost budgets: what each bundle's jobs and pipelines and postflight's own job and warehouse
+-- used, priced at the list prices.
+GRANT USE SCHEMA ON SCHEMA system.billing TO {{verifier}};
+GRANT SELECT ON TABLE system.billing.usage TO {{verifier}};
+GRANT SELECT ON TABLE system.billing.list_prices TO {{verifier}};
 -- dbt test results, where the Elementary package uploads them (only with --dbt-artifacts).
 GRANT USE CATALOG ON CATALOG {{dbt_artifacts_catalog}} TO {{verifier}};
 GRANT USE SCHEMA ON SCHEMA {{dbt_artifacts}} TO {{verifier}};
 GRANT SELECT ON TABLE {{dbt_artifacts}}.dbt_invocations TO {{verifier}};
 GRANT SELECT ON TABLE {{dbt_artifacts}}.dbt_run_results TO {{verifier}};
 GRANT SELECT ON TABLE {{dbt_artifacts}}.dbt_tests TO {{verifier}};
+-- What each deployment's runs cost (the cost check): billable usage and the list prices it is
+-- priced at. Only account admins read system.billing until they grant it.
+GRANT USE SCHEMA ON SCHEMA system.billing TO {{verifier}};
+GRANT SELECT ON TABLE system.billing.usage TO {{verifier}};
+GRANT SELECT ON TABLE system.billing.list_prices TO {{verifier}};
 -- Databricks' own monitors, where the policy file reads them (checks.monitors): data quality
 -- monitoring's results, which only account admins read until they grant them; and each drift
 -- metrics table the policy names ({{drift_metrics}}: the owner repeats these lines per table).

@@ -65,6 +65,19 @@ export interface TaskRunRecord {
   readonly result: RunResult;
 }
 
+/** What one job run or pipeline update cost, from its billing records (system.billing.usage). */
+export interface RunCost {
+  readonly subjectId: string;
+  readonly runId: string;
+  /** When its first usage record starts (billing is hourly: the hour the run started in). */
+  readonly usageFromMs: number;
+  /** When its newest usage record ends: how far its billing has come. */
+  readonly billedToMs: number;
+  readonly dbus: number;
+  /** List price of those DBUs at the usage time, USD; null where no price covers a record. */
+  readonly dollars: number | null;
+}
+
 export interface TableWrite {
   readonly table: string;
   readonly subjectId: string;
@@ -128,7 +141,9 @@ export type CheckName =
   /** Databricks' own monitors (data quality monitoring, drift metrics), where the policy turns them on. */
   | 'monitors'
   /** What the deploy changed in how its jobs and pipelines are started and watched. */
-  | 'config';
+  | 'config'
+  /** DBUs (and dollars) per run from system.billing.usage, against the same slot before the deploy. */
+  | 'cost';
 
 export type CheckStatus = 'PASS' | 'WARN' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'SKIPPED';
 

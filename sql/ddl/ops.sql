@@ -52,6 +52,26 @@ CREATE TABLE IF NOT EXISTS {{ops}}.error_budgets (
   explanation STRING, evaluated_at TIMESTAMP
 ) TBLPROPERTIES ('postflight.primary_key' = 'subject, slo, window_end');
 
+-- Cost budgets per bundle and target and postflight's own cost, an hour a row: spend priced from
+-- billing usage at list prices, the burn and the month-end projection against the policy's budget.
+CREATE TABLE IF NOT EXISTS {{ops}}.cost_budgets (
+  scope STRING NOT NULL COMMENT 'bundle, or postflight: its own verifier job and SQL warehouse',
+  bundle STRING NOT NULL,
+  target STRING NOT NULL COMMENT 'the bundle target; for postflight, the component (verifier_job, warehouse)',
+  window_end TIMESTAMP NOT NULL COMMENT 'the hour the row stands for; the current hour is refreshed',
+  month_start TIMESTAMP, budget_usd DOUBLE COMMENT 'dollars a month from the policy; NULL: none set',
+  spend_usd DOUBLE COMMENT 'month to date: DBUs times the list price in force when they were used', dbus DOUBLE,
+  unpriced_dbus DOUBLE COMMENT 'DBUs of the month no list price covered, left out of spend_usd',
+  burn_usd_per_day DOUBLE, burn_days DOUBLE COMMENT 'days the burn rate was taken over',
+  projected_usd DOUBLE COMMENT 'the month-end spend at the burn rate',
+  state STRING COMMENT 'OK, WARN, OVERRUN (projected over budget), OVER (spent over budget), NO_BUDGET',
+  overrun_at TIMESTAMP COMMENT 'when the projection crosses the budget',
+  spend_through TIMESTAMP COMMENT 'the newest usage hour billing has reached: spend is known up to here',
+  lag_hours DOUBLE COMMENT 'hours billing was behind the evaluation (about 12 is usual)',
+  burn_by_resource STRING COMMENT 'JSON: resource key in the bundle -> dollars a day at its burn (the promotion gate reads it)',
+  explanation STRING, evaluated_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'scope, bundle, target, window_end');
+
 -- The rollback ledger: one row per failed deployment, written before any side effect.
 CREATE TABLE IF NOT EXISTS {{ops}}.rollbacks (
   rollback_id STRING NOT NULL, deployment_id STRING, bundle STRING, target STRING,
@@ -192,6 +212,14 @@ CREATE TABLE IF NOT EXISTS {{ops}}.error_budgets_archive (
   evaluated_at TIMESTAMP,
   archived_at TIMESTAMP
 ) TBLPROPERTIES ('postflight.primary_key' = 'subject, slo, window_end');
+
+CREATE TABLE IF NOT EXISTS {{ops}}.cost_budgets_archive (
+  scope STRING NOT NULL, bundle STRING NOT NULL, target STRING NOT NULL, window_end TIMESTAMP NOT NULL,
+  month_start TIMESTAMP, budget_usd DOUBLE, spend_usd DOUBLE, dbus DOUBLE, unpriced_dbus DOUBLE,
+  burn_usd_per_day DOUBLE, burn_days DOUBLE, projected_usd DOUBLE, state STRING, overrun_at TIMESTAMP,
+  spend_through TIMESTAMP, lag_hours DOUBLE, burn_by_resource STRING, explanation STRING, evaluated_at TIMESTAMP,
+  archived_at TIMESTAMP
+) TBLPROPERTIES ('postflight.primary_key' = 'scope, bundle, target, window_end');
 
 CREATE TABLE IF NOT EXISTS {{ops}}.audit_log_archive (
   seq BIGINT NOT NULL, logged_at TIMESTAMP, actor STRING, action STRING, subject STRING, payload STRING,

@@ -126,3 +126,49 @@ CREATE TABLE IF NOT EXISTS system.information_schema.columns (
   full_data_type STRING, data_type STRING, numeric_precision INT, numeric_scale INT,
   comment STRING
 );
+
+-- Billable usage (global): hourly aggregates per SKU and compute resource; ORIGINAL records are
+-- "typically available within 12 hours", corrections arrive as RETRACTION/RESTATEMENT rows.
+-- usage_metadata and product_features hold more fields in the live table; these are the ones read.
+CREATE TABLE IF NOT EXISTS system.billing.usage (
+  account_id STRING, workspace_id STRING, record_id STRING, sku_name STRING,
+  cloud STRING COMMENT 'AWS | AZURE | GCP',
+  usage_start_time TIMESTAMP, usage_end_time TIMESTAMP, usage_date DATE,
+  custom_tags MAP<STRING, STRING>,
+  usage_unit STRING COMMENT 'DBU for compute; filter on it for DBU totals',
+  usage_quantity DECIMAL(38,18),
+  usage_metadata STRUCT<cluster_id: STRING, job_id: STRING, warehouse_id: STRING, instance_pool_id: STRING,
+    node_type: STRING, job_run_id: STRING, notebook_id: STRING, dlt_pipeline_id: STRING, endpoint_name: STRING,
+    endpoint_id: STRING, dlt_update_id: STRING, dlt_maintenance_id: STRING, run_name: STRING, job_name: STRING,
+    notebook_path: STRING>,
+  identity_metadata STRUCT<run_as: STRING, created_by: STRING, owned_by: STRING, run_by: STRING>,
+  record_type STRING COMMENT 'ORIGINAL | RETRACTION | RESTATEMENT',
+  ingestion_date DATE,
+  billing_origin_product STRING COMMENT 'JOBS, DLT, SQL, ALL_PURPOSE, ...',
+  product_features STRUCT<jobs_tier: STRING, sql_tier: STRING, dlt_tier: STRING, is_serverless: BOOLEAN,
+    is_photon: BOOLEAN>,
+  usage_type STRING
+);
+
+-- List prices per SKU over time (global): a price applies from price_start_time until
+-- price_end_time (NULL while current).
+CREATE TABLE IF NOT EXISTS system.billing.list_prices (
+  price_start_time TIMESTAMP, price_end_time TIMESTAMP,
+  account_id STRING, sku_name STRING, cloud STRING, currency_code STRING, usage_unit STRING,
+  pricing STRUCT<default: DECIMAL(30,18), promotional: STRUCT<default: DECIMAL(30,18)>,
+    effective_list: STRUCT<default: DECIMAL(30,18)>>
+);
+
+-- Compute definitions (SCD: a row per change), "typically available within one hour". Serverless
+-- compute does not appear here.
+CREATE TABLE IF NOT EXISTS system.compute.clusters (
+  account_id STRING, workspace_id STRING, cluster_id STRING, cluster_name STRING,
+  owned_by STRING, create_time TIMESTAMP, delete_time TIMESTAMP,
+  driver_node_type STRING, worker_node_type STRING,
+  worker_count BIGINT COMMENT 'Fixed-size clusters only',
+  min_autoscale_workers BIGINT, max_autoscale_workers BIGINT, auto_termination_minutes BIGINT,
+  enable_elastic_disk BOOLEAN, tags MAP<STRING, STRING>,
+  cluster_source STRING COMMENT 'UI, API, DLT/PIPELINE, JOB, ...',
+  init_scripts ARRAY<STRING>, driver_instance_pool_id STRING, worker_instance_pool_id STRING,
+  dbr_version STRING, change_time TIMESTAMP, change_date DATE, data_security_mode STRING, policy_id STRING
+);

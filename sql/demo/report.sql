@@ -34,6 +34,11 @@ SELECT l.deployment_id, l.label, l.kind, l.factor, l.pipeline_kind, l.cadence_mi
   (SELECT CASE WHEN bool_or(c.status = 'FAIL' AND c.suppressed_by IS NULL) THEN 'FAIL'
        WHEN bool_or(c.status IN ('FAIL', 'WARN')) THEN 'WARN' WHEN count(*) > 0 THEN 'PASS' END
      FROM postflight.check_results c WHERE c.deployment_id = l.deployment_id AND c.check_name = 'config') AS config_status,
+  (SELECT CASE WHEN bool_or(c.status = 'FAIL' AND c.suppressed_by IS NULL) THEN 'FAIL'
+       WHEN bool_or(c.status IN ('FAIL', 'WARN')) THEN 'WARN' WHEN bool_or(c.status = 'PASS') THEN 'PASS' END
+     FROM postflight.check_results c WHERE c.deployment_id = l.deployment_id AND c.check_name = 'cost') AS cost_status,
+  (SELECT arg_min(c.explanation, c.look) FROM postflight.check_results c
+     WHERE c.deployment_id = l.deployment_id AND c.check_name = 'cost' AND c.status = 'FAIL') AS cost_explanation,
   r.rollback_state, r.rollback_safety, r.rollback_detail, COALESCE(r.ledger_rows, 0) AS ledger_rows,
   COALESCE(x.max_resets_per_resource, 0) AS max_resets_per_resource, rv.state AS restored_state,
   r.rollback_reason, epoch_ms(r.requested_at) AS rollback_requested_ms

@@ -15,7 +15,12 @@ SELECT d.deployment_id, d.bundle, d.target, unix_millis(d.finished_at) AS finish
   v.state AS verdict_state, v.post_runs AS verdict_post_runs,
   unix_millis(v.updated_at) AS judged_ms, unix_millis(v.recheck_at) AS recheck_ms
 FROM {{ops}}.deployments d
-LEFT JOIN {{ops}}.verdicts v ON v.deployment_id = d.deployment_id
+-- A HEALTHY verdict with a recheck is final for CI but still watched: its runs' cost awaits billing.
+LEFT JOIN (
+  SELECT deployment_id, state, post_runs, updated_at, recheck_at,
+    is_final AND NOT (state = 'HEALTHY' AND recheck_at IS NOT NULL) AS is_final
+  FROM {{ops}}.verdicts
+) v ON v.deployment_id = d.deployment_id
 -- A row without a status or a finish time is listed too (by when it started or was recorded),
 -- for the tick to report as malformed: left out, it would never be verified and nobody told.
 WHERE (d.status IN ('SUCCEEDED', 'PARTIAL') OR d.status IS NULL)

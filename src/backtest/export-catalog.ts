@@ -9,12 +9,22 @@ export interface Lags {
   readonly lakeflowMs: number;
   readonly lineageMs: number;
   readonly auditMs: number;
+  /** system.billing.usage: "typically available within 12 hours". */
+  readonly billingMs: number;
+  /** system.compute.clusters: "typically available within one hour". */
+  readonly clustersMs: number;
 }
 
 const MINUTE = 60_000;
 
 /** The lags the simulated world models (src/simulator/row-batches.ts) and a backtest assumes by default. */
-export const DEFAULT_LAGS: Lags = { lakeflowMs: 90 * MINUTE, lineageMs: 60 * MINUTE, auditMs: 60 * MINUTE };
+export const DEFAULT_LAGS: Lags = {
+  lakeflowMs: 90 * MINUTE,
+  lineageMs: 60 * MINUTE,
+  auditMs: 60 * MINUTE,
+  billingMs: 12 * 60 * MINUTE,
+  clustersMs: 60 * MINUTE,
+};
 
 /** When a row became visible: a time column of the row plus a lag, or from the start. */
 export type Visibility = { readonly column: string; readonly lagMs: number } | { readonly always: true };
@@ -111,6 +121,29 @@ const SYSTEM_RULES: Readonly<
     required: ['event_time', 'catalog_name', 'schema_name', 'table_name', 'status'],
     time: 'event_time',
     lag: null,
+  },
+  'system.billing.usage': {
+    required: [
+      'workspace_id',
+      'sku_name',
+      'usage_start_time',
+      'usage_end_time',
+      'usage_unit',
+      'usage_quantity',
+      'usage_metadata',
+    ],
+    time: 'usage_end_time',
+    lag: 'billingMs',
+  },
+  'system.billing.list_prices': {
+    required: ['price_start_time', 'sku_name', 'currency_code', 'usage_unit', 'pricing'],
+    time: null,
+    lag: null,
+  },
+  'system.compute.clusters': {
+    required: ['workspace_id', 'cluster_id', 'change_time'],
+    time: 'change_time',
+    lag: 'clustersMs',
   },
   'system.information_schema.columns': {
     required: ['table_catalog', 'table_schema', 'table_name', 'column_name'],

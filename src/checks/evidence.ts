@@ -6,6 +6,7 @@ import type {
   Deployment,
   ExpectationRecord,
   MeasurementError,
+  RunCost,
   RunRecord,
   Subject,
   TableWrite,
@@ -26,6 +27,8 @@ export interface SubjectEvidence {
   readonly backlog: readonly BacklogSample[];
   /** The limits the job's deployed settings state (timeouts, duration health rules); absent when unknown. */
   readonly stated?: StatedSlas | null;
+  /** What its runs cost, before and after the deploy (system.billing.usage); absent when not gathered. */
+  readonly cost?: readonly RunCost[];
 }
 
 export interface DeploymentEvidence {

@@ -6,6 +6,8 @@ import { checkBacklog } from './backlog.js';
 import { inBaseline } from './baseline-window.js';
 import { checkConfig } from './config-change.js';
 import { applyControlGroup, peerMoves, sourceMoves } from './control-group.js';
+import { checkCost } from './cost.js';
+import { costEvidence } from './cost-evidence.js';
 import { checkDuration } from './duration.js';
 import { type DeploymentEvidence, postRuns, postWindow, preRuns, type SubjectEvidence } from './evidence.js';
 import { checkExpectations } from './expectations.js';
@@ -104,9 +106,23 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
     const straddling = new Set(
       s.runs.filter((r) => r.startMs < fromMs && (r.endMs === null || r.endMs > fromMs)).map((r) => r.runId),
     );
+    const settings = ev.settings?.find((c) => c.type === s.subject.type && c.id === s.subject.id);
+    const costError = subjectErrors.find((e) => e.kind === 'cost');
+    const cost = (baselineRuns: readonly RunRecord[]) =>
+      costError
+        ? measurementError('cost', key, done, policy.critical.cost, costError)
+        : s.cost && checkCost(costEvidence(s, s.cost, baselineRuns, post, settings), policy, nowMs);
+    // A malformed row of the limits the job states: its runs are judged, their length is not.
+    const slaError = subjectErrors.find((e) => e.kind === 'sla');
     if (runsError) {
       results.push(measurementError('run_health', key, done, policy.critical.run_health, runsError));
       results.push(measurementError('duration', key, done, policy.critical.duration, runsError));
+      if (s.cost) results.push(measurementError('cost', key, done, policy.critical.cost, runsError));
+    } else if (slaError) {
+      results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
+      results.push(measurementError('duration', key, done, policy.critical.duration, slaError));
+      const costResult = cost(preRuns(s.runs, fromMs).filter((r) => inBaseline(r.startMs, fromMs, policy)));
+      if (costResult) results.push(costResult);
     } else {
       results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
       const resourceKey =
@@ -122,17 +138,27 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
           ? { ...duration, recheckAtMs: crossing }
           : duration,
       );
+      const costResult = cost(baselineRuns);
+      if (costResult) results.push(costResult);
     }
     results.push(...judgeStreams(s, { fromMs, toMs, postIds, straddling, done }, subjectErrors, policy, nowMs));
-    const settings = ev.settings?.find((c) => c.type === s.subject.type && c.id === s.subject.id);
     const configError = subjectErrors.find((e) => e.kind === 'config');
     const config = configError
       ? measurementError('config', key, 0, policy.critical.config, configError)
       : settings &&
         checkConfig(settings, s.subject.name, policy, fromMs, ev.deployment.expectedChanges.includes('config'));
     if (config) results.push(config);
+    // A malformed lineage row of the subject: which tables it writes is not known for sure.
+    const lineageError = subjectErrors.find((e) => e.kind === 'lineage' && e.subject === key);
+    if (lineageError) {
+      results.push(measurementError('row_count', key, done, policy.critical.row_count, lineageError));
+      results.push(measurementError('freshness', key, done, policy.critical.freshness, lineageError));
+    }
     for (const table of s.subject.targetTables) {
-      const writesError = subjectErrors.find((e) => e.subject === `table:${table}`);
+      const writesError = subjectErrors.find((e) => e.subject === `table:${table}` && e.kind !== 'monitors');
+      const monitorsError = subjectErrors.find((e) => e.subject === `table:${table}` && e.kind === 'monitors');
+      if (monitorsError)
+        results.push(measurementError('monitors', `table:${table}`, done, policy.critical.monitors, monitorsError));
       if (writesError) {
         results.push(measurementError('row_count', `table:${table}`, done, policy.critical.row_count, writesError));
         results.push(measurementError('freshness', `table:${table}`, done, policy.critical.freshness, writesError));
@@ -158,7 +184,7 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
           done,
         ),
       );
-      const monitors = checkMonitors(table, ev.monitors, fromMs, toMs, policy, nowMs, done);
+      const monitors = monitorsError ? null : checkMonitors(table, ev.monitors, fromMs, toMs, policy, nowMs, done);
       if (monitors) results.push(monitors);
     }
   }

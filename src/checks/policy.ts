@@ -47,6 +47,14 @@ export interface BacklogPolicy {
   readonly minRecords: number;
 }
 
+/** DBUs per run after the deploy against the same slot before it (cost.ts). */
+export interface CostPolicy {
+  /** The rise in DBUs per run that warns (1.25: +25 %). */
+  readonly warnRatio: number;
+  /** The rise that fails (2: twice the DBUs per run). */
+  readonly failRatio: number;
+}
+
 export interface Policy {
   /** False-rollback budget per critical metric (SPRT alpha). */
   readonly alpha: number;
@@ -93,6 +101,7 @@ export interface Policy {
   readonly backlog: BacklogPolicy;
   /** Databricks' own monitors read as evidence; none by default. */
   readonly monitors: MonitorsPolicy;
+  readonly cost: CostPolicy;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -118,6 +127,8 @@ export const DEFAULT_POLICY: Policy = {
     // Evidence beside postflight's own statistics, never in their place: a concern, not a rollback.
     monitors: false,
     config: true,
+    // What a run costs is a concern to raise, not a reason to roll back, unless a bundle says so.
+    cost: false,
   },
   dryRun: {
     run_health: false,
@@ -128,6 +139,7 @@ export const DEFAULT_POLICY: Policy = {
     backlog: false,
     monitors: false,
     config: false,
+    cost: false,
   },
   slaSeconds: {},
   slaSecondsByKey: {},
@@ -158,6 +170,7 @@ export const DEFAULT_POLICY: Policy = {
     minRecords: 10_000,
   },
   monitors: DEFAULT_MONITORS,
+  cost: { warnRatio: 1.25, failRatio: 2 },
 };
 
 export function kMaxFor(policy: Policy, cadenceMs: number | null): number {

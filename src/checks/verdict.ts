@@ -54,7 +54,12 @@ export function decideVerdict(
   );
   const concerns = results.filter((r) => r.status === 'WARN' || r.status === 'FAIL');
   const errors = results.filter((r) => r.status === 'ERROR');
-  const undecided = results.filter((r) => r.status === 'INCONCLUSIVE' || r.status === 'ERROR');
+  // Billing shows what runs cost hours late: a cost check that is no reason to roll back and is
+  // still waiting keeps a healthy deployment watched until it decides, without holding HEALTHY back.
+  const costPending = results.filter((r) => r.check === 'cost' && !r.critical && r.status === 'INCONCLUSIVE');
+  const undecided = results.filter(
+    (r) => (r.status === 'INCONCLUSIVE' && !costPending.includes(r)) || r.status === 'ERROR',
+  );
   const why = (rs: readonly CheckResult[]) => rs.map((r) => `${r.check}: ${r.explanation}`).join(' | ');
   if (concerns.length > 0) {
     return {
@@ -67,13 +72,19 @@ export function decideVerdict(
     };
   }
   if (results.length > 0 && undecided.length === 0 && minPost >= policy.window.minRunsHealthy) {
+    // Final for CI (wait and the gate go on), with a recheck: the tick still looks at a HEALTHY
+    // verdict that has one (tick/open.sql) until the cost check decides or the window closes.
+    const watching = costPending.length > 0 && !closed;
+    const passed = results.length - costPending.length;
     return {
       deploymentId: id,
       state: 'HEALTHY',
       final: true,
-      recheckAtMs: null,
+      recheckAtMs: watching ? recheckAt : null,
       postRuns,
-      reason: `all ${results.length} checks passed over ${minPost}+ post-deploy runs`,
+      reason: watching
+        ? `all ${passed} checks passed over ${minPost}+ post-deploy runs; cost watched until billed: ${why(costPending)}`
+        : `all ${passed} checks passed over ${minPost}+ post-deploy runs`,
     };
   }
   // A failed measurement says nothing about the deployment: it is measured again (the fault may

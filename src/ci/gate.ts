@@ -1,7 +1,9 @@
 // The promotion gate: a version goes on to the next environment only when it was HEALTHY in the
 // one before for its whole verification window, is not quarantined anywhere, and the target's
-// error budget is not spent (a fix may pass a spent budget). Pure: the facts in, the answer out.
+// error budget is not spent (a fix may pass a spent budget), nor its cost budget by a verified cost
+// rise (a fix, or a rise accepted on purpose, may). Pure: the facts in, the answer out.
 
+import { type CostRise, decideCostGate, type TargetCostBudget } from '../budget/cost-gate.js';
 import { decidePromotion, type GateBudgetRow, type GateQuarantineRow } from '../budget/freeze.js';
 
 /** The version's newest deployment in the environment it is promoted from, with its verdict. */
@@ -23,6 +25,12 @@ export interface GateInput {
   readonly quarantined: readonly GateQuarantineRow[];
   readonly budgets: readonly GateBudgetRow[];
   readonly isFix: boolean;
+  /** Cost rises verified before `to` and `to`'s cost budget; without it, cost does not gate. */
+  readonly cost?: {
+    readonly rises: readonly CostRise[];
+    readonly budget: TargetCostBudget | null;
+    readonly acceptCost: boolean;
+  };
 }
 
 export interface GateDecision {
@@ -63,6 +71,9 @@ function priorReasons(input: GateInput): string[] {
 
 export function decideGate(input: GateInput): GateDecision {
   const promotion = decidePromotion({ budgets: input.budgets, quarantined: input.quarantined, isFix: input.isFix });
-  const reasons = [...priorReasons(input), ...promotion.reasons];
+  const cost = input.cost
+    ? decideCostGate({ bundle: input.bundle, to: input.to, ...input.cost, isFix: input.isFix })
+    : null;
+  const reasons = [...priorReasons(input), ...promotion.reasons, ...(cost?.reasons ?? [])];
   return { pass: reasons.length === 0, reasons };
 }

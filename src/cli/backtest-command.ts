@@ -90,7 +90,7 @@ export async function runBacktestCommand(argv: readonly string[], log: Logger): 
   const lags =
     lagMin === null
       ? DEFAULT_LAGS
-      : { lakeflowMs: lagMin * 60_000, lineageMs: lagMin * 60_000, auditMs: lagMin * 60_000 };
+      : { ...DEFAULT_LAGS, lakeflowMs: lagMin * 60_000, lineageMs: lagMin * 60_000, auditMs: lagMin * 60_000 };
   const sinceMs = timeFlag('since', values.since);
   const untilMs = timeFlag('until', values.until);
   const policies = await loadPolicies(values.policy);

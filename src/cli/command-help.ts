@@ -47,6 +47,8 @@ world's simulated clock; on a workspace at the wall clock (the verifier job runs
   --backfill-days N    a new installation's first ticks judge N days of history first, a slice a tick
   --tick-budget-s N    seconds a tick may take before it starts no new work (default 50); what it
                        leaves is recorded in its row and judged first by the next tick
+  --verifier-job-id ID the verifier job's own id (job.yml passes {{job.id}}): with costBudgets in the
+                       policy, its usage and the SQL warehouse's are priced as postflight's own cost
   --json               the tick's summary as one JSON object
 ${PLATFORM}
 

@@ -2,6 +2,7 @@
 // once, with the simulated platform's size and a connection to the warehouse chosen.
 
 import { parseArgs } from 'node:util';
+import { resolveCostBudgetPolicy } from '../budget/cost-budget-policy.js';
 import { resolveSloPolicy } from '../budget/slo-policy.js';
 import type { PolicySet } from '../config/policy-file.js';
 import { readPolicyFile } from '../config/read-policy-file.js';
@@ -28,6 +29,7 @@ export const COMMON_OPTIONS = {
   'backfill-days': { type: 'string' },
   'lock-wait': { type: 'string' },
   'tick-budget-s': { type: 'string' },
+  'verifier-job-id': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
@@ -82,12 +84,13 @@ export function lockWaitMsOf(values: CommonValues): number {
 
 /**
  * A policy file that cannot be read or does not validate is bad input (exit 2), not a crash; its
- * `slos` and `rollback` sections are checked here too, before anything connects.
+ * `slos`, `rollback` and `costBudgets` sections are checked here too, before anything connects.
  */
 export async function loadPolicies(path: string | undefined): Promise<PolicySet | undefined> {
   if (path === undefined) return undefined;
   const policies = await readPolicyFile(path);
   resolveSloPolicy(policies.slos);
   resolveRollbackPolicy(policies.rollback);
+  resolveCostBudgetPolicy(policies.costBudgets);
   return policies;
 }

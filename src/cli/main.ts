@@ -63,6 +63,7 @@ Options:
   --policy FILE             policy file (JSON; see policy.example.json): criticality, dry-run, SLAs, expected changes
   --backfill-days N         tick: a new installation's first ticks judge N days of history first, a slice a tick (default 0)
   --tick-budget-s N         tick: seconds a tick may take before it starts no new work; the rest waits for the next tick (default 50)
+  --verifier-job-id ID      tick: the verifier job's id, its usage priced as postflight's own cost (with costBudgets in the policy)
   --json                    print one JSON object instead of a table
 `;
 

@@ -34,6 +34,11 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
         `not-bad failed by config ${r.config.not_bad_failed_by_config}`,
     ],
     [
+      'cost regressions',
+      `caught ${r.cost.caught} of ${r.cost.episodes} with the configuration change named ${r.cost.named}, ` +
+        `others not bad failed by cost ${r.cost.others_failed}`,
+    ],
+    [
       'untracked changes',
       `hand edits to production caught ${r.untracked.caught} of ${r.untracked.hand_edits}` +
         (r.untracked.caught_after_s_max === null
@@ -53,6 +58,7 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
   const w = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) out.write(`${k.padEnd(w)}  ${v}\n`);
   if (r.burn.reason) out.write(`  burn: ${r.burn.reason.slice(0, 300)}\n`);
+  if (r.cost.explanation) out.write(`  cost: ${r.cost.explanation.slice(0, 300)}\n`);
   for (const m of r.missed) out.write(`  missed: ${m.deployment_id} ${m.kind} x${m.factor} -> ${m.state}\n`);
   for (const o of r.rollback_outcomes.filter((x) => x.state !== 'SUCCEEDED')) {
     out.write(
@@ -64,13 +70,18 @@ export function printDemo(r: DemoReport, out: NodeJS.WritableStream): void {
 function restoreRows(r: DemoReport): Array<[string, string]> {
   const x = r.restore;
   if (!x) return [];
-  const head = `plans for ${x.failed} failed deployments, ${x.wrote_tables} of them wrote tables`;
-  if (!x.deployment_id) return [['data restored', `${head}; none safe to restore`]];
+  const head = `plans ${x.failed}, ${x.wrote_tables} wrote tables`;
+  const notSafe = `${x.unsafe_plans} plan${x.unsafe_plans === 1 ? '' : 's'} not safe (other writers, rewritten or pipeline tables)`;
+  if (!x.deployment_id) return [['data restored', `${head}; none safe to restore; ${notSafe}`]];
+  const versions = [...new Set(x.to_versions)].join(', ');
   return [
     [
       'data restored',
-      `${head}; ${x.deployment_id}: ${x.restored} of ${x.statements.length} restored, ${x.not_restored} left (other writers), ` +
-        `${x.rerun} downstream to re-run; applied again: ${x.restored_again} restored`,
+      `${head}; ${x.restored} table${x.restored === 1 ? '' : 's'} of ${x.deployment_id} restored to version ${versions}; ${notSafe}`,
+    ],
+    [
+      '',
+      `  ${x.not_restored} of its tables left as they are, ${x.rerun} downstream to re-run; applied again: ${x.restored_again} restored`,
     ],
     ...x.statements.map((s): [string, string] => ['', `  ${s}`]),
   ];

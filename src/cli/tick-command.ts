@@ -64,6 +64,8 @@ function printTick(last: TickSummary, json: boolean): void {
     // The audit log's head, kept in the job run's output as well as in the tick's row.
     audit_head: last.auditHead ?? null,
     ...(last.untracked ? { untracked_changes: last.untracked.untracked } : {}),
+    // The first tick of an hour keeps the cost budgets: rows written, bundles over, and why not if it failed.
+    ...(last.cost ? { cost_budgets: last.cost } : {}),
   };
   process.stdout.write(
     json

@@ -3,12 +3,14 @@
 // `tick`, `advance` and `watch`.
 
 import { maxBackfillDays } from '../backfill/backfill.js';
+import { resolveCostBudgetPolicy } from '../budget/cost-budget-policy.js';
 import { resolveSloPolicy } from '../budget/slo-policy.js';
 import { DEFAULT_POLICY } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
 import type { Logger } from '../log.js';
 import { resolveRollbackPolicy } from '../rollback/policy.js';
 import { exportSpans, type SpanRecord, tracingEnabled } from '../telemetry/otel-driver.js';
+import type { OwnResources } from '../tick/cost-budgets.js';
 import { DEFAULT_TICK_BUDGET_MS, MAX_TICK_BUDGET_S } from '../tick/tick-budget.js';
 import type { TickDeps } from '../tick/types.js';
 import { DEFAULT_UNTRACKED_POLICY } from '../untracked/sweep.js';
@@ -30,6 +32,7 @@ export function tickDepsOf(
   const policy = resolveRollbackPolicy(policies?.rollback);
   const rollback = { policy, log, dispatcher: rollbackDispatcher(policy, process.env, log) };
   const slos = resolveSloPolicy(policies?.slos);
+  const costBudgets = resolveCostBudgetPolicy(policies?.costBudgets);
   const traces = tracingEnabled(process.env)
     ? (spans: readonly SpanRecord[]) =>
         exportSpans(spans, POSTFLIGHT_VERSION).catch((e: Error) =>
@@ -47,6 +50,9 @@ export function tickDepsOf(
     tickBudgetMs,
     log,
     untracked: DEFAULT_UNTRACKED_POLICY,
+    ...(costBudgets
+      ? { cost: { policy: costBudgets, own: ownResourcesOf(values['verifier-job-id'], process.env) } }
+      : {}),
     ...(traces ? { traces } : {}),
   };
 }
@@ -62,4 +68,20 @@ export function tickBudgetMsOf(value: string | undefined): number {
       `--tick-budget-s '${value}' must be a whole number of seconds written in decimal digits, e.g. 50`,
     );
   return parseIntFlag('tick-budget-s', value, DEFAULT_TICK_BUDGET_MS / 1000, 1, MAX_TICK_BUDGET_S) * 1000;
+}
+
+/**
+ * postflight's own job and warehouse, whose usage is priced as its own cost: the job's id as the
+ * job passes it (--verifier-job-id {{job.id}}), the warehouse the connection uses.
+ */
+export function ownResourcesOf(
+  jobId: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): OwnResources {
+  if (jobId !== undefined && !/^[0-9]{1,19}$/.test(jobId))
+    throw new ConfigError(
+      `--verifier-job-id '${jobId}' must be the verifier job's numeric id; in job.yml pass "{{job.id}}", which the job fills in`,
+    );
+  const fromPath = /\/warehouses\/([A-Za-z0-9]+)/.exec(env.DATABRICKS_HTTP_PATH ?? '')?.[1];
+  return { verifierJobId: jobId ?? null, warehouseId: env.DATABRICKS_WAREHOUSE_ID?.trim() || fromPath || null };
 }

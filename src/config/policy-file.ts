@@ -26,6 +26,7 @@ export interface PolicySet {
   readonly slos: unknown;
   readonly rollback: unknown;
   readonly precheck: unknown;
+  readonly costBudgets: unknown;
 }
 
 /** A check's thresholds without its critical/dry-run switches, which live in their own maps. */
@@ -73,6 +74,7 @@ function applyLayer(p: Policy, layer: PolicyLayer): Policy {
     expectations: { ...p.expectations, ...thresholds(layer.checks?.expectations) },
     backlog: { ...p.backlog, ...thresholds(layer.checks?.backlog) },
     monitors: applyMonitorsLayer(p.monitors, layer.checks?.monitors),
+    cost: { ...p.cost, ...thresholds(layer.checks?.cost) },
   };
 }
 
@@ -98,6 +100,11 @@ function contradictions(p: Policy, at: string): string[] {
   if (p.backlog.failRatio < p.backlog.warnRatio || p.backlog.failZ < p.backlog.warnZ) {
     out.push(
       `${where('checks.backlog')}: failRatio/failZ (${p.backlog.failRatio}/${p.backlog.failZ}) must not be below warnRatio/warnZ (${p.backlog.warnRatio}/${p.backlog.warnZ}); raise the fail levels`,
+    );
+  }
+  if (p.cost.failRatio < p.cost.warnRatio) {
+    out.push(
+      `${where('checks.cost.failRatio')}: ${p.cost.failRatio} is below warnRatio (${p.cost.warnRatio}); a rise that fails must be at least one that warns, raise it`,
     );
   }
   return out;
@@ -161,5 +168,6 @@ export function parsePolicyFile(text: string, source: string): PolicySet {
     slos: file.slos,
     rollback: file.rollback,
     precheck: file.precheck,
+    costBudgets: file.costBudgets,
   };
 }

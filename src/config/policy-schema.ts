@@ -14,6 +14,7 @@ export const CHECK_NAMES = [
   'backlog',
   'monitors',
   'config',
+  'cost',
 ] as const satisfies readonly CheckName[];
 
 const probability = z.number().gt(0).lt(1);
@@ -84,6 +85,8 @@ const checks = z
       })
       .partial(),
     monitors: monitorsSchema,
+    /** DBUs per run against the same slot before the deploy: the rise that warns and the one that fails. */
+    cost: z.strictObject({ ...toggles, warnRatio: ratio, failRatio: ratio }).partial(),
   })
   .partial();
 
@@ -139,6 +142,7 @@ export const policyFileSchema = z
     slos: z.unknown(),
     rollback: z.unknown(),
     precheck: z.unknown(),
+    costBudgets: z.unknown(),
   })
   .partial();
 

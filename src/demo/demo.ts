@@ -4,6 +4,11 @@
 
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  type CostBudgetPolicy,
+  DEFAULT_COST_BUDGET_POLICY,
+  resolveCostBudgetPolicy,
+} from '../budget/cost-budget-policy.js';
 import { DEFAULT_SLO_POLICY, resolveSloPolicy } from '../budget/slo-policy.js';
 import { DEFAULT_POLICY, type Policy } from '../checks/policy.js';
 import type { PolicySet } from '../config/policy-file.js';
@@ -47,6 +52,9 @@ export function worldTemplatePath(dir: string, spec: WorldSpec): string {
   return join(dir, `world-${hashKey(key).toString(16)}.duckdb`);
 }
 
+/** The demo's cost budgets when its policy file sets none: a month per target, prod the largest. */
+const DEMO_COST_BUDGETS: CostBudgetPolicy = { ...DEFAULT_COST_BUDGET_POLICY, default: { prod: 3000, '*': 1000 } };
+
 /** Builds the world's history once per spec and keeps it as a template file. */
 export async function ensureWorldTemplate(
   dir: string,
@@ -84,11 +92,26 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const policy = opts.policy ?? DEFAULT_POLICY;
     const rollback = { policy: opts.rollback ?? resolveRollbackPolicy(opts.policies?.rollback) };
     const slos = opts.policies ? resolveSloPolicy(opts.policies.slos) : DEFAULT_SLO_POLICY;
+    // The simulated platform runs no verifier job or warehouse of its own: only the bundles are priced.
+    const cost = {
+      policy: resolveCostBudgetPolicy(opts.policies?.costBudgets) ?? DEMO_COST_BUDGETS,
+      own: { verifierJobId: null, warehouseId: null },
+    };
     const start = world.nowMs;
     const minutes = opts.replayMinutes ?? 1440;
     const tick = (atMs: number, onDecided?: () => void) =>
       runTick(
-        { wh, ws, policy, policies: opts.policies, rollback, slos, onDecided, untracked: DEFAULT_UNTRACKED_POLICY },
+        {
+          wh,
+          ws,
+          policy,
+          policies: opts.policies,
+          rollback,
+          slos,
+          onDecided,
+          untracked: DEFAULT_UNTRACKED_POLICY,
+          cost,
+        },
         atMs,
       );
     await opts.beforeFirstTick?.(wh, start);

@@ -4,6 +4,7 @@ import { HARD_KINDS } from '../simulator/plan.js';
 import { FAILING_VERDICTS } from '../types.js';
 import { type BurnScore, scoreBurn } from './burn-score.js';
 import { type ConfigScore, scoreConfig } from './config-score.js';
+import { type CostScore, scoreCost } from './cost-score.js';
 import type { RestoreDemo } from './restore-demo.js';
 import type { UntrackedScore } from './untracked-score.js';
 
@@ -26,6 +27,9 @@ export interface DemoRow {
   readonly restored_state: string | null;
   /** Worst result of its config check (see config-score.ts). */
   readonly config_status?: string | null;
+  /** Worst result of its cost check, and the first failing one's explanation (see cost-score.ts). */
+  readonly cost_status?: string | null;
+  readonly cost_explanation?: string | null;
   /** The verdict's reason, and the cause its rollback was requested for and when. */
   readonly reason?: string | null;
   readonly rollback_reason?: string | null;
@@ -70,6 +74,8 @@ export interface DemoReport {
   config: ConfigScore;
   /** The burn-driven episodes (see burn-score.ts). */
   burn: BurnScore;
+  /** The cost-regression episodes (see cost-score.ts). */
+  cost: CostScore;
   /** CI stage events recorded for the replayed deployments, by stage (validate, precheck, deploy, verify). */
   deployment_events: Record<string, number>;
   /** Hand edits to production in the UI: caught by the untracked-change sweep and paged on. */
@@ -147,6 +153,7 @@ export function scoreReplay(
       })),
     config: scoreConfig(rows.map((r) => ({ ...r, config_status: r.config_status ?? null }))),
     burn: scoreBurn(rows),
+    cost: scoreCost(rows),
     deployment_events: { ...eventsByStage },
     untracked,
     ticks,

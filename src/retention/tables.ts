@@ -15,6 +15,7 @@ export const ARCHIVED_TABLES = [
   'check_results',
   'rollbacks',
   'error_budgets',
+  'cost_budgets',
   'audit_log',
   'ticks',
   'observed_runs',
@@ -37,6 +38,7 @@ export const KEPT_HOT: Readonly<Record<ArchivedTable, string>> = {
   check_results: 'results of deployments still hot',
   rollbacks: 'rollbacks not ended (REQUESTED, EXECUTING), and those of deployments still hot',
   error_budgets: 'the newest hour of each subject and SLO (the promotion gate reads it)',
+  cost_budgets: 'the newest hour of each bundle and target (the promotion gate reads it)',
   audit_log:
     'the newest entry (the next entry chains on it), and every entry after the first one still young: rows move in seq order',
   ticks: 'the newest tick (the next tick starts from its watermarks)',

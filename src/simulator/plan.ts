@@ -26,13 +26,15 @@ export type BadKind =
   /** Its settings state a timeout or duration health rule its runs cannot keep (stated-sla.ts). */
   | SlaBreachKind
   /** Its runs pass while verified, then fail one in five (burn-episodes.ts): only the error budget sees it. */
-  | 'burn_rate';
+  | 'burn_rate'
+  /** A bigger job cluster (node type or workers): every row right, ×factor the DBUs per run (cost-episodes.ts). */
+  | 'cost_regression';
 
 export const HARD_KINDS: readonly BadKind[] = ['failing_runs', 'zero_rows', 'schema_break'];
 
 export interface Behaviour {
   readonly kind: BadKind | null;
-  /** The effect's size; for burn_rate, the instant (ms) the failure rate rises. */
+  /** The effect's size; for burn_rate, the instant (ms) the failure rate rises; for cost_regression, the DBU ratio. */
   readonly factor: number;
 }
 

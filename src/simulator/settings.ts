@@ -5,6 +5,7 @@
 
 import type { SimPipeline } from './catalog.js';
 import { ONCALL } from './config-episodes.js';
+import { clusterOf } from './cost.js';
 
 const artifacts = (p: SimPipeline, version: string) => `/Workspace/.bundle/${p.bundle}/prod/artifacts/${version}`;
 
@@ -14,8 +15,17 @@ function cronOf(p: SimPipeline): string {
   return `0 ${p.offsetMin}/${p.cadenceMin} * * * ?`;
 }
 
-/** `kind`: the deployed version's behaviour, for the ones that change configuration (config-episodes.ts). */
-export function jobSettings(p: SimPipeline, version: string, kind: string | null = null): Record<string, unknown> {
+/**
+ * `kind`: the deployed version's behaviour, for the ones that change configuration (config-episodes.ts);
+ * `factor`, a cost regression's rise in DBUs per run, which sizes its job cluster (cost.ts).
+ */
+export function jobSettings(
+  p: SimPipeline,
+  version: string,
+  kind: string | null = null,
+  factor = 1,
+): Record<string, unknown> {
+  const cluster = clusterOf(p, kind === null ? null : { kind: kind as 'cost_regression', factor });
   return {
     name: p.name,
     tags: { bundle: p.bundle, version, owner: 'platform' },
@@ -31,6 +41,17 @@ export function jobSettings(p: SimPipeline, version: string, kind: string | null
     edit_mode: 'UI_LOCKED',
     deployment: { kind: 'BUNDLE', metadata_file_path: `/Workspace/.bundle/${p.bundle}/prod/state/metadata.json` },
     run_as: { service_principal_name: 'sp-etl' },
+    job_clusters: [
+      {
+        job_cluster_key: 'main',
+        new_cluster: {
+          spark_version: '16.4.x-scala2.12',
+          node_type_id: cluster.nodeType,
+          driver_node_type_id: cluster.nodeType,
+          num_workers: cluster.workers,
+        },
+      },
+    ],
     tasks: p.tasks.map((key, i) => ({
       task_key: key,
       ...(i > 0 ? { depends_on: [{ task_key: p.tasks[i - 1] }] } : {}),
@@ -43,7 +64,7 @@ export function jobSettings(p: SimPipeline, version: string, kind: string | null
             },
           }
         : { notebook_task: { notebook_path: `${artifacts(p, version)}/src/${key}` } }),
-      environment_key: 'default',
+      job_cluster_key: 'main',
     })),
     parameters: [{ name: 'git_sha', default: version }],
   };

@@ -78,7 +78,7 @@ export async function applyDeploys(
     const sla = p.resourceType === 'job' ? statedSlaOf(p, d) : null;
     const settings =
       p.resourceType === 'job'
-        ? withStatedSla(jobSettings(p, d.version, d.behaviour.kind), sla)
+        ? withStatedSla(jobSettings(p, d.version, d.behaviour.kind, d.behaviour.factor), sla)
         : pipelineSpec(p, d.version, d.behaviour.kind);
     // A resource deployed twice in one step ends up with its later deploy.
     current.set(p.id, [p.id, d.version, JSON.stringify(settings), d.atMs]);

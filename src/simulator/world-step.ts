@@ -5,8 +5,10 @@ import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { withBurnEpisode } from './burn-episodes.js';
 import { buildCatalog, firstSlotAfter, type SimPipeline, slotStartMs, type WorldSpec } from './catalog.js';
 import { withConfigEpisodes } from './config-episodes.js';
+import { withCostEpisode } from './cost-episodes.js';
 import { type HandEdit, planHandEdits } from './hand-edits.js';
 import { type Behaviour, buildPlan, type DeployPlan, type PlannedDeploy } from './plan.js';
+import { withRestoreEpisode } from './restore-episode.js';
 import { type SimRun, simulateRun } from './runs.js';
 import { type SourceCommit, sourceCommitsBetween, sourceTablesOf } from './sources.js';
 import { withStatedSlaEpisodes } from './stated-sla.js';
@@ -33,9 +35,12 @@ export function buildWorldModel(spec: WorldSpec): WorldModel {
   const made = buildPlan(spec, catalog);
   const configured = withConfigEpisodes(made.deploys, catalog, spec.startMs);
   const stated = withStatedSlaEpisodes(configured, catalog, spec.startMs, spec.seed);
+  const replayTo = spec.startMs + 86_400_000;
+  const restoring = withRestoreEpisode(stated, catalog, spec.seed, spec.startMs, replayTo);
+  const burning = withBurnEpisode(restoring, catalog, spec.seed, spec.startMs, replayTo);
   const plan = {
     ...made,
-    deploys: withBurnEpisode(stated, catalog, spec.seed, spec.startMs, spec.startMs + 86_400_000),
+    deploys: withCostEpisode(burning, catalog, spec.seed, spec.startMs, made.initialVersions, made.incidents),
   };
   // pipeline index:slot of the first run after each schema-breaking deploy (it alters the table).
   const schemaBreaks = new Set(

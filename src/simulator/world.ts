@@ -6,6 +6,7 @@
 // world-step, writing it in stage-flush (runs) and world-resources (deploys).
 
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
+import { writeBilling, writeListPrices } from './billing.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
 import { writeHandEdits } from './hand-edits.js';
 import type { DeployPlan } from './plan.js';
@@ -27,7 +28,7 @@ export interface PendingStep {
 }
 
 /** Bump when the simulator or postflight's tables change for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 14;
+export const WORLD_FORMAT = 16;
 
 export class SimWorld {
   readonly spec: WorldSpec;
@@ -96,6 +97,7 @@ export class SimWorld {
     await writeInitialResources(wh, spec, world.catalog, world.plan, from);
     // Databricks' own monitors' results, each hidden until its scan or refresh.
     await writeQualityMonitors(wh, spec, world.catalog, world.plan);
+    await writeListPrices(wh, spec.startMs);
     for (let d = 0; d < spec.days; d++) {
       await world.advance(from + (d + 1) * DAY);
       progress?.(d + 1, spec.days);
@@ -179,6 +181,7 @@ export class SimWorld {
   /** Writes a step inside the caller's transaction, the clock last. */
   async #write(step: Step): Promise<void> {
     await flushRuns(this.#wh, this.spec.seed, this.#staging, step.runs, step.ingested);
+    await writeBilling(this.#wh, step.runs);
     if (step.deploys.length) await applyDeploys(this.#wh, this.catalog, step.deploys);
     if (step.handEdits.length) await writeHandEdits(this.#wh, this.catalog, step.handEdits);
     await this.#wh.session.run('UPDATE sim_world.clock SET now_ms = $now', { now: step.toMs });

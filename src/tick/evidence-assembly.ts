@@ -4,7 +4,7 @@
 
 import type { SettingsChange } from '../checks/config-facts.js';
 import type { DeploymentEvidence, SubjectEvidence } from '../checks/evidence.js';
-import type { BacklogSample, ExpectationRecord, MeasurementError, RunRecord, TableWrite } from '../types.js';
+import type { BacklogSample, ExpectationRecord, MeasurementError, RunCost, RunRecord, TableWrite } from '../types.js';
 import { backlogOf, expectationsOf, type FlowCommit } from './flow-metrics.js';
 import { type LineageIndex, subjectOf } from './lineage.js';
 import type { ActiveDeployment } from './open.js';
@@ -44,6 +44,10 @@ export interface EvidenceIndex {
   readonly settingsOf?: ReadonlyMap<string, readonly SettingsChange[]>;
   /** When the settings could not be read: every subject's config check is unmeasured. */
   readonly settingsError?: string | null;
+  /** Billed runs by subject id (the cost check); absent where billing was not read. */
+  readonly costsOf?: ReadonlyMap<string, readonly RunCost[]>;
+  /** Billing rows that could not be read or used, by subject (`job:<id>`). */
+  readonly costErrorsOf?: ReadonlyMap<string, readonly MeasurementError[]>;
 }
 
 /**
@@ -72,6 +76,7 @@ export function assembleEvidence(
       ],
       backlog: recent.map(backlogOf).filter((b): b is BacklogSample => b !== null),
       stated: ix.statedOf?.get(a.deployment.deploymentId)?.get(ref.id) ?? null,
+      ...(ix.costsOf ? { cost: ix.costsOf.get(ref.id) ?? [] } : {}),
     };
   });
   const sources = new Set(subjects.flatMap((s) => s.subject.sourceTables));
@@ -92,6 +97,7 @@ export function assembleEvidence(
     ? subjects.map((s) => ({ kind: 'runs', subject: `${s.subject.type}:${s.subject.id}`, message: runsError }))
     : [];
   const testErrors = subjects.flatMap((s) => ix.dbtErrorsOf.get(`${s.subject.type}:${s.subject.id}`) ?? []);
+  const costErrors = subjects.flatMap((s) => ix.costErrorsOf?.get(`${s.subject.type}:${s.subject.id}`) ?? []);
   const settingsError = ix.settingsError;
   const configErrors = settingsError
     ? subjects.map((s) => ({ kind: 'config', subject: `${s.subject.type}:${s.subject.id}`, message: settingsError }))
@@ -103,7 +109,7 @@ export function assembleEvidence(
     supersededAtMs: a.supersededAtMs,
     subjects,
     peers: peerSubjects,
-    errors: [...ix.measurementErrors, ...subjectErrors, ...testErrors, ...configErrors],
+    errors: [...ix.measurementErrors, ...subjectErrors, ...testErrors, ...configErrors, ...costErrors],
     ...(upstreamWrites ? { upstreamWrites } : {}),
     ...(settings ? { settings } : {}),
   };

@@ -10,12 +10,13 @@ import type { ExpectationRecord, MeasurementError, RunRecord } from '../types.js
 import type { HistoryEntry, Warehouse } from '../warehouse/port.js';
 import { readBudgetContext } from './budgets.js';
 import { readControlGroup } from './control-group-read.js';
+import { type CostRead, readCosts } from './cost-read.js';
 import { readDbtTests } from './dbt-tests.js';
 import type { Discovery } from './discover.js';
 import { assembleEvidence, type EvidenceIndex, groupBy, RULES_BASELINE_MS } from './evidence-assembly.js';
 import { type EvidenceTables, followPipelines, lastRunEnds, tablesOf } from './evidence-tables.js';
 import type { Gathered, GatheredEvidence, GatherInput } from './gather-types.js';
-import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, readLineageRows } from './lineage.js';
+import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, malformedLineage, readLineageRows } from './lineage.js';
 import { MONITOR_LOOKBACK_MS, type MonitorsRead, monitorsWanted, readMonitors } from './monitors-read.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
@@ -81,7 +82,7 @@ const NOTHING_GATHERED: GatheredEvidence = {
 
 /** The gathering's reads; each awaits only the answers it names (see overlap.ts). */
 interface EvidenceReads {
-  lineage: { index: LineageIndex; error: MeasurementError | null };
+  lineage: { index: LineageIndex; error: MeasurementError | null; malformed: MeasurementError[] };
   dbt: { records: ExpectationRecord[]; errors: MeasurementError[] };
   /** First pages of the history of tables probably due a read (table-history.ts, prefetchHistory). */
   prefetch: ReadonlyMap<string, Promise<HistoryEntry[] | null>>;
@@ -97,6 +98,8 @@ interface EvidenceReads {
   monitors: MonitorsRead;
   /** Settings before and after each deployment, for the config check; the error when they could not be read. */
   settings: { byDeployment: Awaited<ReturnType<typeof readSettings>>; error: string | null };
+  /** What the subjects' runs cost (billing, hours late), back to the oldest baseline. */
+  cost: CostRead;
 }
 
 export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise<GatheredEvidence> {
@@ -125,6 +128,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     malformedRuns.set(e.message, e);
   };
   const malformedDbt: MeasurementError[] = [];
+  const malformedSettings: MeasurementError[] = [];
   let known: EvidenceTables | undefined;
   const tables = (lineage: LineageIndex) => {
     known ??= tablesOf(active, ids, lineage);
@@ -135,8 +139,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
       after: [],
       run: () =>
         (input.lineage ?? readLineageRows(wh, ids, nowMs - LINEAGE_LOOKBACK_MS)).then(
-          (rows) => ({ index: lineageIndex(rows, ids), error: null }),
-          (e: Error) => ({ index: EMPTY_LINEAGE, error: lineageError(e) }),
+          (rows) => ({ index: lineageIndex(rows, ids), error: null, malformed: malformedLineage(rows, typeOf) }),
+          (e: Error) => ({ index: EMPTY_LINEAGE, error: lineageError(e), malformed: [] }),
         ),
     },
     // dbt test results, for the jobs not recorded as running no dbt; a failed read leaves the jobs'
@@ -151,6 +155,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     },
     // Never fails: a failed read is an error beside an empty index, and only the policy's SLAs apply.
     stated: { after: [], run: () => input.stated ?? readStatedSlas(wh, active) },
+    cost: { after: [], run: () => readCosts(wh, active, Math.min(since.sinceMs, since.weekdaySinceMs)) },
     // The tick's own write to the run cache is still on its way: its runs are laid over the read.
     cachedRuns: { after: [], run: () => readRuns(wh, ids, since, input.pendingRuns ?? [], firstDeployMs, onMalformed) },
     follow: {
@@ -176,7 +181,7 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     settings: {
       after: [],
       run: () =>
-        readSettings(wh, active).then(
+        readSettings(wh, active, (e) => malformedSettings.push(e)).then(
           (byDeployment) => ({ byDeployment, error: null }),
           (e: Error) => ({
             byDeployment: new Map(),
@@ -230,23 +235,26 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
   const started = startReads(reads);
   const lineage = await started.lineage;
   if (lineage.error) errors.push(lineage.error);
+  errors.push(...lineage.malformed);
   const follow = await started.follow;
   errors.push(...follow.errors);
   const hist = await started.writes;
   // Pages of history nobody needed are dropped, once read: no statement outlives the gathering.
   await Promise.all((await started.prefetch).values());
-  const [runs, dbt, monitors, settings, stated] = await Promise.all([
+  const [runs, dbt, monitors, settings, stated, cost] = await Promise.all([
     started.runs,
     started.dbt,
     started.monitors,
     started.settings,
     started.stated,
+    started.cost,
   ]);
   for (const w of monitors.warnings) input.warn?.(w);
   // Both reads of the runs are done before their malformed rows are counted.
   await Promise.allSettled([started.cachedRuns]);
   errors.push(...hist.errors, ...malformedRuns.values());
   if (stated.error) errors.push(stated.error);
+  errors.push(...(stated.malformed ?? []), ...malformedSettings, ...monitors.errors);
   const t = tables(lineage.index);
   const ix: EvidenceIndex = {
     lineage: lineage.index,
@@ -261,6 +269,8 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
     statedOf: stated.index,
     settingsOf: settings.byDeployment,
     settingsError: settings.error,
+    costsOf: cost.bySubject,
+    costErrorsOf: groupBy(cost.errors, (e) => e.subject),
   };
   const withMonitors = (ev: DeploymentEvidence): DeploymentEvidence =>
     monitors.evidence.quality.length || monitors.evidence.drift.length ? { ...ev, monitors: monitors.evidence } : ev;

@@ -1,7 +1,9 @@
 // Table lineage of the judged resources (which tables each reads and writes), read in one
 // statement, and the subjects the checks judge, named with the tables lineage gives them.
 
-import type { Subject } from '../types.js';
+import { lineageRowReason } from '../evidence/validate-context.js';
+import { malformedRow } from '../evidence/validate-values.js';
+import type { MeasurementError, Subject } from '../types.js';
 import { idRows } from '../warehouse/id-rows.js';
 import type { Row, Warehouse } from '../warehouse/port.js';
 
@@ -37,12 +39,36 @@ export function lineageIndex(rows: readonly Row[], ids?: readonly string[]): Lin
     kept = rows.filter((r) => own.has(String(r.entity_id)) || (r.source && mine.has(String(r.source))));
   }
   for (const r of kept) {
+    // A malformed row is reported by malformedLineage and adds nothing: no table is guessed at.
+    if (lineageRowReason(r) !== null) continue;
     const id = String(r.entity_id);
     idx.types.set(id, r.entity_type === 'PIPELINE' ? 'pipeline' : 'job');
     if (r.source) (idx.sources.get(id) ?? idx.sources.set(id, new Set()).get(id)!).add(String(r.source));
     if (r.target) (idx.targets.get(id) ?? idx.targets.set(id, new Set()).get(id)!).add(String(r.target));
   }
   return idx;
+}
+
+/**
+ * The rows of `rows` that break table_lineage's schema, as errors: of the judged resource the row
+ * is of (its tables are then not known for sure, so its table checks are ERROR), else of lineage
+ * at large (another resource's row, read for the control group).
+ */
+export function malformedLineage(
+  rows: readonly Row[],
+  typeOf: ReadonlyMap<string, 'job' | 'pipeline'>,
+): MeasurementError[] {
+  const out = new Map<string, MeasurementError>();
+  for (const r of rows) {
+    const reason = lineageRowReason(r);
+    if (reason === null) continue;
+    const id = r.entity_id === null || r.entity_id === undefined ? null : String(r.entity_id);
+    const type = id === null ? undefined : typeOf.get(id);
+    const key = `${String(r.entity_type)} ${String(id)}: ${String(r.source ?? 'NULL')} -> ${String(r.target ?? 'NULL')}`;
+    const e = malformedRow('lineage', type ? `${type}:${id}` : 'lineage', 'table_lineage', key, reason);
+    out.set(e.message, e);
+  }
+  return [...out.values()];
 }
 
 export function subjectOf(ref: { type: 'job' | 'pipeline'; id: string; key: string }, lineage: LineageIndex): Subject {

@@ -8,6 +8,9 @@ import type { DriftMonitor } from '../checks/monitor-policy.js';
 import { DRIFT_METRICS } from '../checks/monitor-policy.js';
 import type { DriftObservation, MonitorEvidence, QualityResult } from '../checks/monitors.js';
 import type { Policy } from '../checks/policy.js';
+import { driftRowReason, qualityRowReason } from '../evidence/validate-context.js';
+import { malformedRow } from '../evidence/validate-values.js';
+import type { MeasurementError } from '../types.js';
 import { indexedRows } from '../warehouse/id-rows.js';
 import type { Warehouse } from '../warehouse/port.js';
 import type { LineageIndex } from './lineage.js';
@@ -38,6 +41,11 @@ export interface MonitorsRead {
   readonly newMarks: Record<string, number>;
   /** For the log: a source found unavailable for the first time, or failing otherwise. */
   readonly warnings: string[];
+  /**
+   * Rows that break their source's schema, as errors of the table they are about: a source that
+   * cannot be read is a warning, but one that answers with junk spoils that table's monitors check.
+   */
+  readonly errors: MeasurementError[];
 }
 
 /** Which monitors the deployments' own policies read, for the tables each deployment writes. */
@@ -66,7 +74,7 @@ export async function readMonitors(
   marks: ReadonlyMap<string, number>,
   nowMs: number,
 ): Promise<MonitorsRead> {
-  const out: MonitorsRead = { evidence: { quality: [], drift: [] }, newMarks: {}, warnings: [] };
+  const out: MonitorsRead = { evidence: { quality: [], drift: [] }, newMarks: {}, warnings: [], errors: [] };
   const quality: QualityResult[] = [];
   const drift: DriftObservation[] = [];
   const guarded = async (source: string, read: () => Promise<void>) => {
@@ -93,14 +101,22 @@ export async function readMonitors(
     reads.push(
       guarded(QUALITY_SOURCE, async () => {
         const rows = await wh.query('tick/monitor_results', { since_ms: sinceMs }, indexedRows(wanted.quality, 'name'));
-        for (const r of rows)
+        for (const r of rows) {
+          const table = wanted.quality[Number(r.idx)]!;
+          const reason = qualityRowReason(r);
+          if (reason !== null) {
+            const key = `${table} at ${String(r.event_ms)}`;
+            out.errors.push(malformedRow('monitors', `table:${table}`, QUALITY_SOURCE, key, reason));
+            continue;
+          }
           quality.push({
-            table: wanted.quality[Number(r.idx)]!,
+            table,
             eventMs: Number(r.event_ms),
             status: text(r.status),
             freshness: text(r.freshness_status),
             completeness: text(r.completeness_status),
           });
+        }
       }),
     );
   // One statement per drift metrics table, whatever number of monitored tables name it.
@@ -120,7 +136,13 @@ export async function readMonitors(
           since_ms: sinceMs,
         });
         for (const m of monitors)
-          for (const r of rows)
+          for (const r of rows) {
+            const reason = driftRowReason(r, DRIFT_METRICS);
+            if (reason !== null) {
+              const key = `${String(r.column_name ?? ':table')} window ${String(r.window_start_ms)}`;
+              out.errors.push(malformedRow('monitors', `table:${m.table}`, metricsTable, key, reason));
+              continue;
+            }
             drift.push({
               table: m.table,
               windowStartMs: Number(r.window_start_ms),
@@ -128,6 +150,7 @@ export async function readMonitors(
               column: String(r.column_name ?? ':table'),
               values: Object.fromEntries(DRIFT_METRICS.map((k) => [k, numeric(r[k])])),
             });
+          }
       }),
     );
   }

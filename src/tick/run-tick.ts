@@ -5,6 +5,7 @@
 import { backfillStep } from '../backfill/tick-step.js';
 import { sweepUntracked, type UntrackedSweepSummary } from '../untracked/sweep.js';
 import { catchUp } from './catch-up.js';
+import { costBudgetsDue, runCostBudgetStep } from './cost-budgets.js';
 import { discover } from './discover.js';
 import { exportTickSpans, startMeter, summarize, writeHeartbeat } from './heartbeat.js';
 import { DEFAULT_TICK_BUDGET_MS, startBudget, UNFINISHED_STEP, unfinishedRecord } from './tick-budget.js';
@@ -35,6 +36,11 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
   const sweepDue = deps.untracked !== undefined && (found.periodic || sweepCarried);
   const sweepLeft = sweepDue && !sweepCarried && !budget.left();
   const untracked = sweepDue && !sweepLeft ? await untrackedStep(deps, tickId, nowMs) : undefined;
+  // Spend against the cost budgets, from billing that lands about 12 hours late: once an hour.
+  const cost =
+    deps.cost && costBudgetsDue(nowMs, found.lastTickMs)
+      ? await runCostBudgetStep({ ...deps.cost, wh: deps.wh, ...(deps.log ? { log: deps.log } : {}) }, nowMs)
+      : undefined;
   const elapsedMs = budget.elapsedMs();
   deps.onDecided?.();
   const summary: TickSummary = {
@@ -47,6 +53,7 @@ export async function runTick(deps: TickDeps, nowMs: number, wallClock: () => nu
       applied,
     }),
     ...(untracked ? { untracked } : {}),
+    ...(cost ? { cost } : {}),
     budgetMs: budget.budgetMs,
     elapsedMs,
     unfinished: unfinishedRecord(sliced.left, [

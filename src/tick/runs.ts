@@ -47,6 +47,17 @@ async function listWindow(
           malformedRow('runs', `job:${String(r.job_id)}`, 'jobs/runs/list', `run_id ${String(r.run_id)}`, reason),
         );
     }
+    // A run the adapter could not read as a run at all: its job's runs are unmeasured, the page's other runs stand.
+    for (const m of page.malformed ?? [])
+      malformed.push(
+        malformedRow(
+          'runs',
+          m.job_id === null ? 'jobs/runs/list' : `job:${m.job_id}`,
+          'jobs/runs/list',
+          `run_id ${m.run_id ?? 'missing'}`,
+          m.reason,
+        ),
+      );
     token = page.has_more ? page.next_page_token : undefined;
   } while (token !== undefined);
   return runs;

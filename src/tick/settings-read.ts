@@ -4,6 +4,9 @@
 
 import type { SettingsChange, SettingsRecord } from '../checks/config-facts.js';
 import { systemJobSettings } from '../checks/config-facts.js';
+import { settingsRowReason } from '../evidence/validate-context.js';
+import { malformedRow } from '../evidence/validate-values.js';
+import type { MeasurementError } from '../types.js';
 import type { Row, RowBatch, Warehouse } from '../warehouse/port.js';
 import type { ActiveDeployment } from './open.js';
 
@@ -63,10 +66,15 @@ export function recordOf(type: string, r: Row): SettingsRecord {
   };
 }
 
-/** Each deployment's settings changes by deployment id, for its jobs and pipelines. */
+/**
+ * Each deployment's settings changes by deployment id, for its jobs and pipelines. A row that
+ * breaks its schema goes to `onMalformed` and is no side of a comparison: the resource's config
+ * check is then unmeasured, never judged against a side that is not there.
+ */
 export async function readSettings(
   wh: Warehouse,
   active: readonly ActiveDeployment[],
+  onMalformed?: (e: MeasurementError) => void,
 ): Promise<Map<string, SettingsChange[]>> {
   const pairs = active.flatMap((a) => a.deployment.resources.map((ref) => ({ d: a.deployment, ref })));
   const out = new Map<string, SettingsChange[]>();
@@ -83,6 +91,13 @@ export async function readSettings(
   for (const r of rows) {
     const pair = pairs[Number(r.idx)];
     if (!pair) continue;
+    const reason = settingsRowReason(r);
+    if (reason !== null) {
+      const source = r.source === 'snapshot' ? 'resource_snapshots' : `system.lakeflow.${pair.ref.type}s`;
+      const key = `${pair.ref.type} ${pair.ref.id} ${String(r.side)} deployment ${pair.d.deploymentId}`;
+      onMalformed?.(malformedRow('config', `${pair.ref.type}:${pair.ref.id}`, source, key, reason));
+      continue;
+    }
     const key = `${r.idx}|${r.side}`;
     if (sides.get(key)?.source === 'snapshot') continue;
     sides.set(key, recordOf(pair.ref.type, r));

@@ -3,6 +3,8 @@
 // stood at the deploy. Pipelines are not asked: they state no run timeout.
 
 import { type StatedSlas, slasFromJobSettings, slasFromSystemRows, statesAny } from '../checks/stated-slas.js';
+import { statedRowReason } from '../evidence/validate-context.js';
+import { malformedRow } from '../evidence/validate-values.js';
 import type { MeasurementError } from '../types.js';
 import type { RowBatch, Warehouse } from '../warehouse/port.js';
 import type { ActiveDeployment } from './open.js';
@@ -28,14 +30,37 @@ export function wantedRows(wanted: readonly Wanted[], finishedOf: ReadonlyMap<st
   };
 }
 
-/** Builds the index from the statement's rows (exported for the tests of the shapes it reads). */
-export function statedSlasOf(wanted: readonly Wanted[], rows: ReadonlyArray<Record<string, unknown>>): StatedSlasIndex {
+const SOURCE_OF: Readonly<Record<string, string>> = {
+  snapshot: 'resource_snapshots',
+  job: 'system.lakeflow.jobs',
+  task: 'system.lakeflow.job_tasks',
+};
+
+/**
+ * Builds the index from the statement's rows (exported for the tests of the shapes it reads). A
+ * row that breaks its schema goes to `onMalformed` and states nothing: the job's duration is then
+ * unmeasured rather than judged against a limit that was never stated, or without one that was.
+ */
+export function statedSlasOf(
+  wanted: readonly Wanted[],
+  rows: ReadonlyArray<Record<string, unknown>>,
+  onMalformed?: (e: MeasurementError) => void,
+): StatedSlasIndex {
   const byIdx = new Map<
     number,
     { snapshot?: unknown; job?: Record<string, unknown>; tasks: Record<string, unknown>[] }
   >();
   for (const r of rows) {
     const idx = Number(r.idx);
+    const reason = statedRowReason(r);
+    if (reason !== null) {
+      const w = wanted[idx];
+      if (!w) continue;
+      const what = r.kind === 'task' ? `task ${String(r.task_key)} of job ${w.jobId}` : `job ${w.jobId}`;
+      const source = SOURCE_OF[String(r.kind)] ?? 'tick/stated_slas';
+      onMalformed?.(malformedRow('sla', `job:${w.jobId}`, source, `${what} in deployment ${w.deploymentId}`, reason));
+      continue;
+    }
     const at = byIdx.get(idx) ?? byIdx.set(idx, { tasks: [] }).get(idx)!;
     if (r.kind === 'snapshot') at.snapshot = r.settings;
     else if (r.kind === 'job') at.job = r;
@@ -73,6 +98,8 @@ export function statedSlasOf(wanted: readonly Wanted[], rows: ReadonlyArray<Reco
 export interface StatedSlasRead {
   readonly index: StatedSlasIndex;
   readonly error: MeasurementError | null;
+  /** Rows that broke their schema, as errors of their jobs (absent: none). */
+  readonly malformed?: readonly MeasurementError[];
 }
 
 /** "deployment id/job id" of every deployed job that states a limit of its own. */
@@ -97,7 +124,9 @@ export async function readStatedSlas(wh: Warehouse, active: readonly ActiveDeplo
   if (wanted.length === 0) return { index: new Map(), error: null };
   try {
     const rows = await wh.query('tick/stated_slas', {}, wantedRows(wanted, finishedOf));
-    return { index: statedSlasOf(wanted, rows), error: null };
+    const malformed: MeasurementError[] = [];
+    const index = statedSlasOf(wanted, rows, (e) => malformed.push(e));
+    return malformed.length ? { index, error: null, malformed } : { index, error: null };
   } catch (e) {
     return {
       index: new Map(),

@@ -12,6 +12,7 @@ import type { UntrackedPolicy, UntrackedSweepSummary } from '../untracked/sweep.
 import type { Warehouse } from '../warehouse/port.js';
 import type { Workspace } from '../workspace/port.js';
 import type { BudgetTickSummary } from './budgets.js';
+import type { CostBudgetDeps, CostBudgetTickSummary } from './cost-budgets.js';
 import type { RollbackDeps, RollbackTickSummary } from './decide-rollbacks.js';
 
 export interface TickDeps {
@@ -54,6 +55,11 @@ export interface TickDeps {
    */
   readonly untracked?: UntrackedPolicy;
   /**
+   * Cost budgets per bundle and target, and postflight's own cost: the first tick of each hour
+   * prices the month's billing (src/tick/cost-budgets.ts); without it the tick keeps none.
+   */
+  readonly cost?: Omit<CostBudgetDeps, 'wh' | 'log'>;
+  /**
    * Time the tick may take before it starts no new work (src/tick/tick-budget.ts); what it leaves
    * is recorded in its row and judged first by the next tick. Default DEFAULT_TICK_BUDGET_MS.
    */
@@ -94,6 +100,8 @@ export interface TickSummary {
   readonly auditHead?: ChainTail | null;
   /** The untracked-change sweep, on the ticks that ran one. */
   readonly untracked?: UntrackedSweepSummary;
+  /** The hour's cost budgets, on the first tick of an hour when cost budgets are kept. */
+  readonly cost?: CostBudgetTickSummary;
   /** The tick's time budget, and the time it took until it stopped starting new work (runTick sets both). */
   readonly budgetMs?: number;
   readonly elapsedMs?: number;

@@ -35,8 +35,21 @@ export interface ApiRun {
   readonly run_name?: string;
 }
 
+/**
+ * A run of a runs/list page that breaks the API's documented shape (a field of the wrong type, a
+ * task without its key): kept out of `runs` and reported as malformed evidence of its job. The
+ * ids are as the page gave them, null where they were not ids at all.
+ */
+export interface MalformedApiRun {
+  readonly job_id: string | null;
+  readonly run_id: string | null;
+  readonly reason: string;
+}
+
 export interface RunsPage {
   readonly runs: readonly ApiRun[];
+  /** The page's runs that break the documented shape; the other runs of the page are in `runs`. */
+  readonly malformed?: readonly MalformedApiRun[];
   readonly has_more?: boolean;
   readonly next_page_token?: string;
 }

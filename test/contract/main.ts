@@ -30,6 +30,7 @@ import { compareOps } from './compare.js';
 import { coverage, listSqlFiles } from './coverage.js';
 import { startEndpoint } from './endpoint/server.js';
 import { SparkWorker } from './endpoint/spark-worker.js';
+import { overlapOnSpark } from './overlap.js';
 import { createDriftMetricsTable, createPlatformTables } from './platform.js';
 import { probeBadInput } from './probes.js';
 import { compareReaders } from './readers.js';
@@ -93,21 +94,18 @@ async function main(): Promise<number> {
   const startedMs = Date.now() - t0;
   // The Databricks side is wired as `postflight tick --warehouse databricks` wires it, from the
   // same environment variables.
-  const conn = await connect({
-    warehouse: { kind: 'databricks' },
-    workspace: 'databricks',
-    env: {
-      DATABRICKS_HOST: `https://127.0.0.1:${endpoint.port}`,
-      DATABRICKS_HTTP_PATH: HTTP_PATH,
-      DATABRICKS_TOKEN: token,
-      POSTFLIGHT_WORKSPACE_ID: '4242',
-      POSTFLIGHT_OPS: OPS,
-      POSTFLIGHT_EVENT_LOG: EVENT_LOG,
-      POSTFLIGHT_DBT_ARTIFACTS: DBT,
-      // The audit chain is keyed: Spark's rows hash under the world's own key, as DuckDB's do, so they compare.
-      POSTFLIGHT_AUDIT_KEY: (await embeddedAuditKey(duckA, false))?.secret.toString('utf8'),
-    },
-  });
+  const sparkEnv = {
+    DATABRICKS_HOST: `https://127.0.0.1:${endpoint.port}`,
+    DATABRICKS_HTTP_PATH: HTTP_PATH,
+    DATABRICKS_TOKEN: token,
+    POSTFLIGHT_WORKSPACE_ID: '4242',
+    POSTFLIGHT_OPS: OPS,
+    POSTFLIGHT_EVENT_LOG: EVENT_LOG,
+    POSTFLIGHT_DBT_ARTIFACTS: DBT,
+    // The audit chain is keyed: Spark's rows hash under the world's own key, as DuckDB's do, so they compare.
+    POSTFLIGHT_AUDIT_KEY: (await embeddedAuditKey(duckA, false))?.secret.toString('utf8'),
+  };
+  const conn = await connect({ warehouse: { kind: 'databricks' }, workspace: 'databricks', env: sparkEnv });
   const sparkWh = conn.wh;
   const platform: string[] = [];
   try {
@@ -215,6 +213,21 @@ async function main(): Promise<number> {
           .map((s) => s.sent),
       (to) => twins.advance(to),
     );
+    // Last, as it moves the Spark side on alone: two verifiers racing on two connections.
+    const second = await connect({ warehouse: { kind: 'databricks' }, workspace: 'databricks', env: sparkEnv });
+    const overlap = await overlapOnSpark({
+      spark,
+      ops: OPS,
+      world: twins.b.world,
+      first: sparkWh,
+      second: second.wh,
+      ws: twins.b.ws,
+      deps,
+      advance: (to) => twins.advance(to),
+    })
+      .catch((e: Error) => ({ ok: false, report: { error: e.stack ?? e.message } }))
+      .finally(() => second.close().catch(() => undefined));
+    phase('overlapping ticks raced');
     const sent = endpoint.service.log.filter((s) => s.ok).map((s) => s.sent);
     const cover = coverage(listSqlFiles(resolve('sql')), [...sent, ...platform], sparkWh.locations);
     writeFileSync(
@@ -244,6 +257,7 @@ async function main(): Promise<number> {
       measurement_errors: { duckdb: count(duckTicks), spark: count(sparkTicks) },
       mirrored: { rows: twins.tables.rows, delta_commits: twins.history.commits, drift },
       bad_input: probe.report,
+      overlapping_ticks: overlap.report,
       sql_files_covered: cover.covered.length,
       sql_files_uncovered: cover.uncovered,
       seconds: {
@@ -269,7 +283,8 @@ async function main(): Promise<number> {
       after.differences.length === 0 &&
       cover.uncovered.length === 0 &&
       drift.length === 0 &&
-      probe.ok;
+      probe.ok &&
+      overlap.ok;
     return ok ? 0 : 1;
   } finally {
     // Every statement the endpoint ran, as sent and as run, for looking into a failure.

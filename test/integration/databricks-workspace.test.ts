@@ -205,9 +205,9 @@ describe('Databricks REST workspace', () => {
   });
 
   it('names the field when the API answers with an unexpected body, and does not retry', async () => {
-    api.on(RUNS, { body: { runs: [{ ...run(1, 10, NOW), start_time: 'yesterday' }] } });
+    api.on(RUNS, { body: { runs: { run_id: 1 }, has_more: 'no' } });
     await expect(workspace().listRuns({ startTimeFrom: 0 })).rejects.toThrow(
-      /jobs\/runs\/list returned an unexpected body: runs\[0\]\.start_time: .*expected number/,
+      /jobs\/runs\/list returned an unexpected body: runs: .*expected array/,
     );
     api.on('GET /api/2.0/pipelines/p-1', { body: '<html>login</html>' });
     await expect(workspace().getPipeline('p-1')).rejects.toThrow(

@@ -59,7 +59,7 @@ describe('a world just installed', () => {
   });
 
   it('raises no alert but the heartbeat of a verifier that never ticked', async () => {
-    for (const key of ['failed_verdict', 'rollback_blocked', 'budget_exhausted'])
+    for (const key of ['failed_verdict', 'rollback_blocked', 'budget_exhausted', 'cost_overrun'])
       expect({ key, state: (await runAlert(wh, key)).state }).toEqual({ key, state: 'OK' });
     const beat = await runAlert(wh, 'verifier_heartbeat');
     expect({ state: beat.state, ticks: Number(beat.rows[0]!.ticks_last_5_min) }).toEqual({

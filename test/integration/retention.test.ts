@@ -95,6 +95,7 @@ describe('retention over more than a year of ops history', () => {
             rollbacks: 1,
             // The idle job's newest hour and its table's newest commit.
             error_budgets: 1,
+            cost_budgets: 1,
             audit_log: 0,
             ticks: 0,
             observed_runs: 0,
@@ -143,7 +144,7 @@ describe('retention run again', () => {
     const next = await runRetention(w.wh, { nowMs: dayMs(DAYS + 1, 2) });
     expect(next.ok).toBe(true);
     const day = { deployments: 2, verdicts: 2, resource_snapshots: 2, deployment_events: 4, check_results: 6 };
-    const rest = { error_budgets: 8, audit_log: 3, ticks: 6, observed_runs: 8, table_commits: 6 };
+    const rest = { error_budgets: 8, cost_budgets: 8, audit_log: 3, ticks: 6, observed_runs: 8, table_commits: 6 };
     // Day 310 moves, day 35 leaves the archive; neither had a rollback.
     expect(rowsOf(next, 'moved')).toEqual({ ...day, rollbacks: 0, ...rest });
     expect(rowsOf(next, 'purged')).toEqual({ ...day, rollbacks: 0, ...rest });

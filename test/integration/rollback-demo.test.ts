@@ -62,6 +62,8 @@ describe('rollbacks in a replayed world', () => {
       }
     }
     expect(report.rollback_outcomes.find((o) => o.kind === 'schema_break')?.state).toBe('BLOCKED');
+    // Judging what runs cost fails no deployment that is not a cost regression.
+    expect(report.cost.others_failed).toBe(0);
   });
 
   it('restores healthy runs in the simulated world after a reset to the earlier version', async () => {
@@ -172,6 +174,16 @@ describe('data restored in a replayed world', () => {
     // Each table now has the RESTORE commit after the bad ones: restoring again would undo it.
     expect(again.plan.restores).toEqual([]);
     expect(again.plan.unsafe.filter((u: { kind: string }) => u.kind === 'restored')).toHaveLength(r.statements.length);
+    const restoreCommits = () =>
+      withWarehouse(join(dir, 'workspace.duckdb'), async (wh) =>
+        wh.session.all(
+          "SELECT table_name, version FROM sim_world.delta_commits WHERE operation = 'RESTORE' ORDER BY 1, 2",
+        ),
+      );
+    const before = await restoreCommits();
+    expect(before).toHaveLength(r.statements.length);
     expect(await runRestoreCommand(['apply', '--plan', planPath, '--approve', '--warehouse', warehouse], log)).toBe(0);
+    // Applied again, by hand this time: no table gains another RESTORE commit.
+    expect(await restoreCommits()).toEqual(before);
   });
 });

@@ -25,7 +25,7 @@ beforeAll(async () => {
     LEFT JOIN postflight.verdicts v USING (deployment_id)
     WHERE l.deploy_ms > (SELECT min(now_ms) FROM sim_world.clock) - 9 * 3600000`);
   await wh.close();
-}, 240_000);
+}, 900_000);
 
 describe('verification of a simulated world', () => {
   it('replays deployments of every kind, including hard failures', () => {

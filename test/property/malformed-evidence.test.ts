@@ -9,7 +9,8 @@ import { runTick, type TickSummary } from '../../src/tick/run-tick.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { Row } from '../../src/warehouse/port.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
-import { type HostileRow, hostileRow, hostileRows } from '../support/hostile-rows.js';
+import { hostileContextRows } from '../support/hostile-context-rows.js';
+import { type HostileRow, hostileRows as hostileEvidenceRows, hostileRow } from '../support/hostile-rows.js';
 import {
   buildSmallWorld,
   DEPLOYED,
@@ -63,6 +64,13 @@ async function tickWith(rows: readonly HostileRow[], ticks = 1, at = NOW): Promi
     await wh.close();
   }
 }
+
+// Seven sources of what happened, two of what it means: each source about as likely as another.
+const hostileRows = fc.oneof(
+  { arbitrary: hostileEvidenceRows, weight: 7 },
+  { arbitrary: hostileContextRows.lineage, weight: 1 },
+  { arbitrary: hostileContextRows.lakeflowJobs, weight: 1 },
+);
 
 const FAILING = ['FAILED', 'ROLLED_BACK'];
 const runHealthOf = (o: Outcome, subject: string) =>
@@ -118,7 +126,7 @@ describe('malformed evidence at the edge', () => {
         const otherKey = other === JOB ? `job:${JOB}` : `pipeline:${PIPELINE}`;
         expect(runHealthOf(o, otherKey)?.status).toBe('PASS');
       }),
-      { numRuns: 24, seed: 2026 },
+      { numRuns: 36, seed: 2026 },
     );
     // Every source had its hostile rows.
     expect([...sources].sort()).toEqual([
@@ -129,6 +137,8 @@ describe('malformed evidence at the edge', () => {
       'job_run_timeline',
       'jobs/runs/list',
       'pipeline_update_timeline',
+      'system.lakeflow.jobs',
+      'table_lineage',
     ]);
   }, 600_000);
 });

@@ -67,10 +67,16 @@ const DAILY = [
   // The idle bundle's job stopped reporting with it: its newest hour stays, as does its table's newest commit.
   `INSERT INTO {t}.error_budgets SELECT 'job:j-idle', 'success', ${at('12')}, 0.99, 10, 10, 1.0, '{}', NULL, NULL,
      'bundle_idle', 'prod', 'sparse', false, '{}', 'ok', ${at('12')} FROM range($from, $to) r(d) WHERE d < 10`,
+  `INSERT INTO {t}.cost_budgets SELECT 'bundle', 'bundle_' || b, 'prod', ${at('h')}, ${at('0')}, 3000.0, 100.0 + d, 50.0,
+     0.0, 10.0, 7.0, 400.0 + d, 'OK', NULL, ${at('h')}, 12.0, '{}', 'ok', ${at('h')}
+   FROM range($from, $to) r(d), range(0, 2) q(b), (VALUES (6), (12), (18), (24)) w(h)`,
+  // The idle bundle's spend stopped with it: its newest hour stays (the promotion gate reads it).
+  `INSERT INTO {t}.cost_budgets SELECT 'bundle', 'bundle_idle', 'prod', ${at('12')}, ${at('0')}, NULL, 1.0, 1.0, 0.0,
+     0.0, 7.0, 1.0, 'NO_BUDGET', NULL, ${at('12')}, 12.0, '{}', 'ok', ${at('12')} FROM range($from, $to) r(d) WHERE d < 10`,
   `INSERT INTO {t}.table_commits SELECT 'prod.idle.t', d, ${at('3')}, 'WRITE', 10, 'j-idle', NULL, ${at('4')}, NULL,
      NULL, NULL FROM range($from, $to) r(d) WHERE d < 10`,
   `INSERT INTO {t}.ticks SELECT 'tick-' || d || '-' || h, ${at('h')}, 1200.0, 40, 2, 3, 5, 7, 0, 'ok',
-     $t0 + d * ${DAY} + h * 3600000, $t0 + d * ${DAY} + h * 3600000, false, NULL, NULL, NULL
+     $t0 + d * ${DAY} + h * 3600000, $t0 + d * ${DAY} + h * 3600000, false, NULL, NULL, NULL, NULL
    FROM range($from, $to) r(d), (VALUES (0), (4), (8), (12), (16), (20)) x(h)`,
   `INSERT INTO {t}.observed_runs SELECT 'run-' || b || '-' || d || '-' || k, 'j' || b, ${at('k * 6')},
      ${at('k * 6 + 1')}, CASE WHEN k = 3 AND d % 11 = 0 THEN 'FAILED' ELSE 'SUCCEEDED' END, NULL, NULL, NULL, 'fast',
@@ -195,6 +201,7 @@ export const AGE: Readonly<Record<(typeof ARCHIVED_TABLES)[number], string>> = {
   check_results: 'evaluated_at',
   rollbacks: 'coalesce(updated_at, requested_at)',
   error_budgets: 'window_end',
+  cost_budgets: 'window_end',
   audit_log: 'logged_at',
   ticks: 'started_at',
   observed_runs: 'coalesce(start_time, observed_at)',

@@ -181,6 +181,7 @@ describe("postflight's dashboard and alerts in the bundle", () => {
     const alerts = resources.alerts as Record<string, Obj>;
     expect(Object.keys(alerts).sort()).toEqual([
       'budget_exhausted',
+      'cost_overrun',
       'failed_verdict',
       'rollback_blocked',
       'untracked_change',

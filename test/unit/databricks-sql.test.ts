@@ -11,6 +11,8 @@ import { DECISION_COLUMNS, QUARANTINE_COLUMNS } from '../../src/rollback/ledger.
 import { pairRows, SCHEMA_SINCE_COLUMNS } from '../../src/rollback/ledger-reads.js';
 import { budgetRows } from '../../src/tick/budgets.js';
 import { heldRows } from '../../src/tick/catch-up.js';
+import { costBudgetBatch, ownResourceRows } from '../../src/tick/cost-budgets.js';
+import { costRows } from '../../src/tick/cost-read.js';
 import { liveSubjectRows } from '../../src/tick/live-burn.js';
 import { pipelineTargetRows } from '../../src/tick/pipeline-events.js';
 import { checkResultRows, tickRows, verdictRows } from '../../src/tick/result-rows.js';
@@ -70,6 +72,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/monitor_results': columnsOf(indexedRows([], 'name')),
   'tick/settings': SETTINGS_PAIR_COLUMNS,
   'tick/slow_pending': columnsOf(slowPendingRows([])),
+  'tick/cost_usage': columnsOf(costRows([], 0)),
   'tick/stated_slas': columnsOf(wantedRows([], new Map())),
   'tick/pipeline_events': columnsOf(idRows([])),
   'tick/table_writes': columnsOf(indexedRows([], 'name')),
@@ -116,6 +119,8 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'budget/context': [{ name: 'bundle', type: 'STRING' }],
   'budget/live_runs': columnsOf(liveSubjectRows([])),
   'budget/merge_error_budgets': columnsOf(budgetRows([], new Map(), 0)),
+  'budget/merge_cost_budgets': columnsOf(costBudgetBatch([], 0)),
+  'budget/cost_spend': columnsOf(ownResourceRows({ verifierJobId: null, warehouseId: null })),
   'rollback/history': columnsOf(pairRows([])),
   'rollback/insert': DECISION_COLUMNS,
   'rollback/quarantine': QUARANTINE_COLUMNS,

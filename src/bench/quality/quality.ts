@@ -9,6 +9,7 @@ import { DEFAULT_ROLLBACK_POLICY } from '../../rollback/policy.js';
 import type { SimPipeline } from '../../simulator/catalog.js';
 import { type BurnFigures, burnEpisodeFigures } from './burn-episodes.js';
 import { type ConfigFigures, configEpisodeFigures } from './config-episodes.js';
+import { type CostFigures, costEpisodeFigures } from './cost-episodes.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
 import { type OracleKind, oracleCatches, simOracleSeries } from './oracle.js';
@@ -17,7 +18,7 @@ import { type QualityFigures, RECALL_TARGETS, type ScoredEpisode, scoreEpisodes 
 import { planSimEpisodes, SLA_EFFECTS, simCatalog } from './sim-episodes.js';
 import { PeerHistory, simTimeline } from './sim-evidence.js';
 import { type StatedSlaFigures, scoreStatedSla } from './stated-sla-score.js';
-import { configTargets, evaluateTargets, type TargetCheck } from './targets.js';
+import { configTargets, costTargets, evaluateTargets, type TargetCheck } from './targets.js';
 import type { EpisodeTimeline } from './timeline.js';
 
 const HOUR = 3_600_000;
@@ -79,6 +80,8 @@ export interface QualityReport extends QualityFigures {
   readonly stated_sla: StatedSlaFigures;
   /** Config-change episodes judged at the first tick after the deploy (config-episodes.ts). */
   readonly config: ConfigFigures;
+  /** Cost regressions (a bigger cluster) and code-only deploys judged by the cost check as billed (cost-episodes.ts). */
+  readonly cost: CostFigures;
   /** Burn-driven episodes: checks while verified, then the error budget's live watch (burn-episodes.ts). */
   readonly burn: BurnFigures;
   readonly targets: Record<string, TargetCheck>;
@@ -240,6 +243,7 @@ export async function runQuality(
   const statedSla = scoreStatedSla(byIndex(results.flatMap((r) => r.statedSla ?? [])));
   const catalog = simCatalog(opts.seed, opts.pipelines);
   const config = configEpisodeFigures(opts.seed, catalog, opts.policy);
+  const cost = costEpisodeFigures(opts.seed, catalog, opts.policy);
   const burn = burnEpisodeFigures(opts.seed, catalog, opts.policy, {
     episodes: opts.burn ?? 8,
     candidateHours: DEFAULT_ROLLBACK_POLICY.candidateHours,
@@ -263,7 +267,8 @@ export async function runQuality(
     nab,
     stated_sla: statedSla,
     config,
+    cost,
     burn,
-    targets: { ...evaluateTargets(sim, nab, statedSla), ...configTargets(config) },
+    targets: { ...evaluateTargets(sim, nab, statedSla), ...configTargets(config), ...costTargets(cost) },
   };
 }

@@ -2,6 +2,7 @@
 // reported, never bent: a figure that misses it says so.
 
 import type { ConfigFigures } from './config-episodes.js';
+import type { CostFigures } from './cost-episodes.js';
 import { type QualityFigures, RECALL_TARGETS } from './score.js';
 import type { StatedSlaFigures } from './stated-sla-score.js';
 
@@ -64,5 +65,13 @@ export function configTargets(config: ConfigFigures): Record<string, TargetCheck
       target: '= 0',
       met: config.healthy_failed_by_config === 0,
     },
+  };
+}
+
+/** Cost check: ×2 or more caught within three billed runs, no code-only deploy failed by it. */
+export function costTargets(cost: CostFigures): Record<string, TargetCheck> {
+  return {
+    'cost.cost_recall': atLeast(cost.cost_recall, 0.9),
+    'cost.cost_false_fails': { value: cost.cost_false_fails, target: '= 0', met: cost.cost_false_fails === 0 },
   };
 }

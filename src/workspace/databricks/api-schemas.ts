@@ -27,7 +27,8 @@ const taskRun = z.object({
   status: runStatus.optional(),
 });
 
-const run = z.object({
+/** One run of a runs/list page, checked on its own so one broken run spoils only its job. */
+export const runSchema = z.object({
   run_id: id,
   // Runs submitted without a job (runs/submit) carry no job_id; they are nothing postflight verifies.
   job_id: id.optional(),
@@ -39,9 +40,12 @@ const run = z.object({
   run_name: z.string().optional(),
 });
 
-/** `GET jobs/runs/list`: `runs` is left out entirely when a page is empty. */
+/**
+ * `GET jobs/runs/list`: `runs` is left out entirely when a page is empty. Its entries are not
+ * checked here: runSchema checks each on its own (see DatabricksWorkspace.listRuns).
+ */
 export const runsPageSchema = z.object({
-  runs: z.array(run).optional(),
+  runs: z.array(z.unknown()).optional(),
   has_more: z.boolean().optional(),
   next_page_token: z.string().optional(),
 });

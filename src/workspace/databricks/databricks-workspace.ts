@@ -8,6 +8,7 @@ import type {
   EditGuard,
   JobInfo,
   JobsPage,
+  MalformedApiRun,
   PipelineInfo,
   RunsPage,
   RunsQuery,
@@ -16,12 +17,14 @@ import type {
 } from '../port.js';
 import { DatabricksApiError } from './api-error.js';
 import {
+  describeIssues,
   emptySchema,
   exportSchema,
   jobSchema,
   jobsPageSchema,
   pipelineListSchema,
   pipelineSchema,
+  runSchema,
   runsPageSchema,
 } from './api-schemas.js';
 import type { RestClient } from './rest-client.js';
@@ -59,11 +62,12 @@ export class DatabricksWorkspace implements Workspace {
     if (q.startTimeTo !== undefined) query.start_time_to = String(Math.floor(q.startTimeTo));
     if (q.pageToken !== undefined) query.page_token = q.pageToken;
     const page = await this.#client.request('GET', '/api/2.2/jobs/runs/list', runsPageSchema, { query });
-    const runs = (page.runs ?? []).filter(
-      (r): r is typeof r & { job_id: number | string } => r.job_id !== undefined,
-    ) as ApiRun[];
+    const { runs, malformed } = splitRuns(page.runs ?? []);
     const more = page.has_more === true && page.next_page_token !== undefined && page.next_page_token !== '';
-    return more ? { runs, has_more: true, next_page_token: page.next_page_token! } : { runs, has_more: false };
+    const rest = malformed.length ? { malformed } : {};
+    return more
+      ? { runs, has_more: true, next_page_token: page.next_page_token!, ...rest }
+      : { runs, has_more: false, ...rest };
   }
 
   async getJob(jobId: string): Promise<JobInfo | null> {
@@ -197,6 +201,39 @@ export function mergeJobPage(into: Record<string, unknown>, page: Record<string,
       into[k] = [...prev, ...v];
     else if (!(k in into)) into[k] = v;
   }
+}
+
+/** An id as a page gave it, or null where it is no id (an object, NaN, an empty string). */
+const idText = (v: unknown): string | null =>
+  (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '') ? String(v) : null;
+
+/**
+ * A page's runs checked one by one: a run that breaks the documented shape spoils its own job's
+ * evidence, not the page (the other runs pass, and the listing goes on to the next page). Runs
+ * without a job (runs/submit) are nothing postflight verifies, well-formed or not.
+ */
+export function splitRuns(raw: readonly unknown[]): {
+  runs: ApiRun[];
+  malformed: MalformedApiRun[];
+} {
+  const runs: ApiRun[] = [];
+  const malformed: MalformedApiRun[] = [];
+  for (const entry of raw) {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      malformed.push({
+        job_id: null,
+        run_id: null,
+        reason: `a run is ${entry === null ? 'null' : typeof entry}, not an object`,
+      });
+      continue;
+    }
+    const r = entry as Record<string, unknown>;
+    if (r.job_id === undefined) continue;
+    const parsed = runSchema.safeParse(r);
+    if (parsed.success) runs.push(parsed.data as ApiRun);
+    else malformed.push({ job_id: idText(r.job_id), run_id: idText(r.run_id), reason: describeIssues(parsed.error) });
+  }
+  return { runs, malformed };
 }
 
 function checkId(value: string, pattern: RegExp, field: string, fix: string): void {
