@@ -10,7 +10,7 @@ import { int, num, pct } from './format.js';
 import { centreVariance, cleanedPoints, type NoisePoint, pooledNoise } from './history-noise.js';
 import { kMaxFor, materialityFor, type Policy } from './policy.js';
 import { checkResult } from './result.js';
-import { type Residual, runSequential } from './sequential.js';
+import { type Residual, runSequential, steadyWithin } from './sequential.js';
 import { type SeriesPattern, seriesPattern } from './series-pattern.js';
 import { baselineWords, effectiveRuns, everyRun, medianGapMs, SlotIndex, type SlotScore } from './slots.js';
 import { adjusted, weekdayLevels } from './weekday-levels.js';
@@ -159,7 +159,10 @@ export function checkRowCount(
       explanation: `run ${zero.write.runId ?? '?'} wrote 0 rows to ${table}; before the deploy the median was ${int(median(baseRows))} rows per run`,
     });
   }
-  const last = scores[scores.length - 1]!;
+  // Runs whose own baseline is too thin (a weekend slot in a short history) are left out of the
+  // test; the others decide. Which runs those are depends on the clock, never on their values.
+  const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
+  const last = scored[scored.length - 1] ?? scores[scores.length - 1]!;
   const stat = {
     observed: last.write.rows,
     baselineN: last.baselineN,
@@ -168,7 +171,7 @@ export function checkRowCount(
     statistic: last.t,
     threshold: last.threshold,
   };
-  if (last.baselineN < policy.minBaseline) {
+  if (scored.length === 0) {
     return checkResult({
       ...base,
       ...evidence,
@@ -177,7 +180,6 @@ export function checkRowCount(
       explanation: `${last.baselineRuns > last.baselineN ? `the ${last.baselineRuns} earlier runs that wrote ${table} move together and are worth only ${last.baselineN} independent runs` : `only ${last.baselineN} earlier runs wrote ${table}`} (need ${policy.minBaseline}); not enough history to judge its volume`,
     });
   }
-  const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
   const residuals: Residual[] = scored.map((s) => ({ r: s.r, sigma: s.sigma }));
   // k correlated runs weigh as much as k / DE(k) independent ones, DE the design effect the
   // history shows; widening every sigma by its root gives the likelihood ratio of k such runs.
@@ -233,7 +235,25 @@ export function checkRowCount(
       explanation: `last run wrote ${int(last.write.rows!)} rows to ${table}, ${pct(Math.exp(last.r))} against ${slotWord} (score ${num(last.t)} beyond ${num(last.threshold)}); watching the next runs`,
     });
   }
-  if (residuals.length >= kMax) {
+  // The window has run its course: what the pooled shift shows, with its uncertainty, decides
+  // whether the series is steady. The baseline's error is counted as shared by every run.
+  const shift = {
+    mean: Math.log(pooled),
+    variance:
+      (last.designEffect(residuals.length) * scored.reduce((a, s) => a + s.spread * s.spread, 0)) /
+        residuals.length ** 2 +
+      scored.reduce((a, s) => a + s.sigma * s.sigma - s.spread * s.spread, 0) / residuals.length,
+  };
+  if (look >= kMax && steadyWithin(shift, gate, policy.beta)) {
+    return checkResult({
+      ...base,
+      ...evidence,
+      ...effect,
+      status: 'PASS',
+      explanation: `rows written to ${table} (${int(last.write.rows!)} last run) are steady against ${slotWord}: ${pct(pooled)} over ${residuals.length} run(s), within ±${num(gate * 100)}% at the watch's end`,
+    });
+  }
+  if (look >= kMax) {
     return checkResult({
       ...base,
       ...evidence,

@@ -3,7 +3,7 @@
 // The likelihood-ratio arithmetic is the stats module's; this file only runs the two
 // directions side by side and stops both at the first regression.
 
-import { SPRT_START, type SprtState, sprtBoundaries, sprtStep } from '../stats/index.js';
+import { normalPpf, SPRT_START, type SprtState, sprtBoundaries, sprtStep } from '../stats/index.js';
 
 export interface Residual {
   /** y_run - mean(slot baseline), log scale. */
@@ -61,4 +61,21 @@ export function runSequential(
     upper,
     lower,
   };
+}
+
+/** A pooled post-deploy shift on the log scale, with the variance of its estimate. */
+export interface PooledShift {
+  readonly mean: number;
+  readonly variance: number;
+}
+
+/**
+ * Whether a watch that ran its full course shows the series steady: the one-sided 1 - beta
+ * bounds of the pooled shift both inside ±bound (two one-sided tests). A shift as large as the
+ * bound passes with chance at most beta, the miss rate the sequential tests are built for.
+ */
+export function steadyWithin(shift: PooledShift, bound: number, beta: number): boolean {
+  if (!(shift.variance >= 0) || !(bound > 0 && bound < 1)) return false;
+  const margin = normalPpf(1 - beta) * Math.sqrt(shift.variance);
+  return shift.mean + margin < Math.log(1 + bound) && shift.mean - margin > Math.log(1 - bound);
 }

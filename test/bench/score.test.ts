@@ -12,6 +12,7 @@ const outcome = (over: Partial<EpisodeOutcome>): EpisodeOutcome => ({
   eligible: true,
   eligibleChecks: over.eligible === false ? [] : ['row_count'],
   reason: '',
+  undecidedBy: null,
   looks: 5,
   ...over,
 });

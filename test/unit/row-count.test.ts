@@ -47,3 +47,54 @@ describe('row-count drift', () => {
     expect(r.suppressedBy).toBe('expected change');
   });
 });
+
+describe('row-count drift with a thin slot among the post-deploy runs', () => {
+  // A series busy in the day and quieter at weekends, deployed on a Friday with three weeks of
+  // history: its weekday slots hold 15 runs, its weekend slots 6, under the 7 needed to score.
+  const friday = Date.UTC(2026, 10, 6, 10, 30);
+  const level = (t: number) => {
+    const hour = new Date(t).getUTCHours();
+    const day = new Date(t).getUTCDay();
+    const weekend = day === 0 || day === 6 ? 0.6 : 1;
+    const k = Math.round(t / HOUR);
+    const w = Math.sin(k * 12.9898) * 43758.5453;
+    return 10_000 * (1 + 0.5 * Math.sin((hour / 24) * 2 * Math.PI)) * weekend * (1 + 0.06 * (w - Math.floor(w) - 0.5));
+  };
+  const history: TableWrite[] = [];
+  for (let t = friday - 30 * 60_000 - 21 * 24 * HOUR; t < friday; t += HOUR)
+    history.push({
+      table: 't',
+      subjectId: '1',
+      runId: `b${t}`,
+      timestampMs: t,
+      rows: Math.round(level(t)),
+      plane: 'fast',
+    });
+  const postRuns = (factor: number, runs: number): TableWrite[] =>
+    Array.from({ length: runs }, (_, i) => {
+      const t = friday + 30 * 60_000 + i * HOUR;
+      return {
+        table: 't',
+        subjectId: '1',
+        runId: `p${i}`,
+        timestampMs: t,
+        rows: Math.round(level(t) * factor),
+        plane: 'fast',
+      };
+    });
+
+  it('judges on the runs whose slots hold enough history when the latest run falls in a thin one', () => {
+    // 16 runs: Friday 11:00 to Saturday 02:00, the last three on the Saturday.
+    const post = postRuns(0.5, 16);
+    const r = checkRowCount('t', history, post, DEFAULT_POLICY, post[15]!.timestampMs + HOUR, false);
+    expect(r.status).toBe('FAIL');
+    expect(r.baselineN).toBeGreaterThanOrEqual(14);
+    expect(r.effect!).toBeCloseTo(0.5, 1);
+  });
+  it('stays inconclusive when no post-deploy run has a slot with enough history', () => {
+    const saturday = postRuns(0.5, 16).slice(13);
+    const r = checkRowCount('t', history, saturday, DEFAULT_POLICY, saturday[2]!.timestampMs + HOUR, false);
+    expect(r.status).toBe('INCONCLUSIVE');
+    expect(r.explanation).toMatch(/need 7/);
+  });
+});

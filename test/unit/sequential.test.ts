@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runSequential } from '../../src/checks/sequential.js';
+import { runSequential, steadyWithin } from '../../src/checks/sequential.js';
 import { predictionSigma } from '../../src/stats/index.js';
 
 interface Vector {
@@ -38,5 +38,32 @@ describe('two one-sided sequential tests (worked example, detection.md §2.5)', 
     expect(up.regression).toBeNull();
     expect(up.clearedDown).toBe(true);
     expect(up.llrDown).toBe(0);
+  });
+});
+
+describe('steady at the end of the watch (two one-sided tests on the pooled shift)', () => {
+  const gate = 0.15;
+  it('passes a pooled shift near zero measured tightly', () => {
+    expect(steadyWithin({ mean: Math.log(1.02), variance: 0.03 ** 2 }, gate, 0.1)).toBe(true);
+  });
+  it('does not pass the same shift when its estimate is too uncertain to rule out the gate', () => {
+    expect(steadyWithin({ mean: Math.log(1.02), variance: 0.1 ** 2 }, gate, 0.1)).toBe(false);
+  });
+  it('never passes a shift at or beyond the gate, in either direction, however tight', () => {
+    for (const ratio of [1.15, 1.3, 0.85, 0.7])
+      expect(steadyWithin({ mean: Math.log(ratio), variance: 0 }, gate, 0.1)).toBe(false);
+  });
+  it('passes a true shift at the gate with chance beta: the estimate must fall 1.28 se inside it', () => {
+    const se = 0.05;
+    const bound = Math.log(1 + gate);
+    // Estimates of a true shift at the gate spread normally around it: the share passing is the
+    // share below bound - 1.2816 se, which is 10 %.
+    const passes = (z: number) => steadyWithin({ mean: bound + z * se, variance: se * se }, gate, 0.1);
+    expect(passes(-1.29)).toBe(true);
+    expect(passes(-1.27)).toBe(false);
+  });
+  it('refuses a variance or gate it cannot use', () => {
+    expect(steadyWithin({ mean: 0, variance: Number.NaN }, gate, 0.1)).toBe(false);
+    expect(steadyWithin({ mean: 0, variance: 0 }, 0, 0.1)).toBe(false);
   });
 });

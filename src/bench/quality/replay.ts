@@ -28,6 +28,8 @@ export interface EpisodeOutcome {
   /** Which of the two it was: the checks whose baseline was big enough to roll back on at some look. */
   readonly eligibleChecks: readonly CheckName[];
   readonly reason: string;
+  /** Why an episode neither rolled back nor turned HEALTHY (undecidedCause); null when it did either. */
+  readonly undecidedBy: string | null;
   readonly looks: number;
 }
 
@@ -124,8 +126,28 @@ export function replayEpisode(tl: EpisodeTimeline, policy: Policy): EpisodeOutco
     eligible: eligibleChecks.size > 0,
     eligibleChecks: [...eligibleChecks].sort(),
     reason: v.reason,
+    undecidedBy: rolledBack || v.state === 'HEALTHY' ? null : undecidedCause(results, policy),
     looks,
   };
+}
+
+/**
+ * The rule that kept an episode undecided, from its last results: the first statistical check
+ * that did not pass, by what held it back. A baseline under the minimum to score, one under the
+ * minimum to roll back on (a concern can only warn), a concern that never became a failure, or
+ * a test still undecided when the watch ended.
+ */
+export function undecidedCause(results: readonly CheckResult[], policy: Policy): string {
+  const open = results.filter((r) => r.status !== 'PASS');
+  const stat = open.find((r) => STATISTICAL.has(r.check));
+  if (!stat) return open.length ? `${open[0]!.check}: ${open[0]!.status}` : 'too few post-deploy runs';
+  const concern = stat.status === 'WARN' || stat.status === 'FAIL';
+  if (stat.baselineN < policy.minBaseline) return `${stat.check}: baseline under ${policy.minBaseline}`;
+  if (concern && stat.baselineN < policy.minBaselineForRollback)
+    return `${stat.check}: concern, baseline under ${policy.minBaselineForRollback}`;
+  if (concern) return `${stat.check}: concern not confirmed`;
+  if (stat.status === 'INCONCLUSIVE') return `${stat.check}: test undecided`;
+  return `${stat.check}: ${stat.status}`;
 }
 
 /**

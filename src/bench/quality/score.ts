@@ -91,6 +91,8 @@ export interface QualityFigures {
   delay_runs_by_effect: Record<string, { p50: number | null; p90: number | null }>;
   inconclusive_rate: number | null;
   inconclusive_rate_by_class: Partial<Record<EpisodeClass, number>>;
+  /** Undecided episodes by the rule that held them back (replay.undecidedCause), as shares of all episodes. */
+  inconclusive_by_cause: Record<string, number>;
   healthy_verdict_rate: number | null;
   healthy_verdict_runs_p50: number | null;
   healthy_verdict_runs_p90: number | null;
@@ -199,6 +201,12 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
   ] as const) {
     if (es.length) inconclusiveByClass[c] = round(es.filter((e) => undecided(e.outcome)).length / es.length);
   }
+  const byCause: Record<string, number> = {};
+  for (const [cause, es] of countBy(
+    episodes.filter((e) => undecided(e.outcome)),
+    (e) => e.outcome.undecidedBy ?? 'unknown',
+  ))
+    byCause[cause] = round(es.length / episodes.length);
   const healthyVerdicts = healthy.filter((e) => e.outcome.state === 'HEALTHY').map((e) => e.outcome.postRuns);
   const frr = healthy.length ? falseRb.length / healthy.length : null;
   const overallRecall = bad.length ? bad.filter((e) => e.outcome.rolledBack).length / bad.length : null;
@@ -242,6 +250,7 @@ export function scoreEpisodes(episodes: readonly ScoredEpisode[]): QualityFigure
     delay_runs_by_effect: delays,
     inconclusive_rate: rate(episodes.filter((e) => undecided(e.outcome)).length, episodes.length),
     inconclusive_rate_by_class: inconclusiveByClass,
+    inconclusive_by_cause: byCause,
     healthy_verdict_rate: rate(healthyVerdicts.length, healthy.length),
     healthy_verdict_runs_p50: q(healthyVerdicts, 0.5),
     healthy_verdict_runs_p90: q(healthyVerdicts, 0.9),
