@@ -28,12 +28,14 @@ import type { Workspace } from '../../src/workspace/port.js';
 import { afterReplay } from './after-replay.js';
 import { compareOps } from './compare.js';
 import { coverage, listSqlFiles } from './coverage.js';
+import { sparkName } from './endpoint/catalog-names.js';
 import { startEndpoint } from './endpoint/server.js';
 import { SparkWorker } from './endpoint/spark-worker.js';
 import { overlapOnSpark } from './overlap.js';
 import { createDriftMetricsTable, createPlatformTables } from './platform.js';
 import { probeBadInput } from './probes.js';
 import { compareReaders } from './readers.js';
+import { probeRestore } from './restore-probe.js';
 import { mirroredTables } from './world/table-mirror.js';
 import { twinWorlds } from './world/twin-worlds.js';
 
@@ -233,6 +235,13 @@ async function main(): Promise<number> {
       .catch((e: Error) => ({ ok: false, report: { error: e.stack ?? e.message } }))
       .finally(() => second.close().catch(() => undefined));
     phase('overlapping ticks raced');
+    // RESTORE TABLE, which only `postflight restore apply` sends, on a table of its own.
+    await spark.run(`CREATE DATABASE IF NOT EXISTS \`${sparkName('prod', 'restore_probe')}\``, []);
+    const restored = await probeRestore(spark, sparkWh, 'prod.restore_probe.orders').catch((e: Error) => ({
+      ok: false,
+      report: { error: e.message },
+    }));
+    phase('restore run on Delta');
     const sent = endpoint.service.log.filter((s) => s.ok).map((s) => s.sent);
     const cover = coverage(listSqlFiles(resolve('sql')), [...sent, ...platform], sparkWh.locations);
     writeFileSync(
@@ -263,6 +272,7 @@ async function main(): Promise<number> {
       mirrored: { rows: twins.tables.rows, delta_commits: twins.history.commits, drift },
       bad_input: probe.report,
       overlapping_ticks: overlap.report,
+      restore_on_delta: restored.report,
       sql_files_covered: cover.covered.length,
       sql_files_uncovered: cover.uncovered,
       seconds: {
@@ -289,7 +299,8 @@ async function main(): Promise<number> {
       cover.uncovered.length === 0 &&
       drift.length === 0 &&
       probe.ok &&
-      overlap.ok;
+      overlap.ok &&
+      restored.ok;
     return ok ? 0 : 1;
   } finally {
     // Every statement the endpoint ran, as sent and as run, for looking into a failure.
