@@ -5,6 +5,7 @@
 
 import { BURN_RISES_AFTER_MS } from './burn-behaviour.js';
 import { firstSlotAfter, type SimPipeline, slotStartMs } from './catalog.js';
+import { isPlainHealthyReplayDeploy } from './episode-candidates.js';
 import type { PlannedDeploy } from './plan.js';
 import { simulateRun } from './runs.js';
 
@@ -25,15 +26,7 @@ export function withBurnEpisode<D extends PlannedDeploy>(
 ): D[] {
   const i = deploys.findIndex((d) => {
     const p = catalog[d.pipelineIndex]!;
-    if (
-      d.atMs < replayFromMs ||
-      d.label !== 'healthy' ||
-      d.behaviour.kind !== null ||
-      d.statedSla ||
-      d.expectedChanges?.length ||
-      p.cadenceMin > 30
-    )
-      return false;
+    if (!isPlainHealthyReplayDeploy(d, replayFromMs) || p.cadenceMin > 30) return false;
     const next = deploys.find((o) => o.bundle === d.bundle && o.atMs > d.atMs)?.atMs ?? replayToMs;
     const shows = twoFailuresAt(seed, p, d.atMs);
     return shows !== null && shows < Math.min(next, replayToMs) - HOUR;

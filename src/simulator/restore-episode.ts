@@ -6,6 +6,7 @@
 // its table whole), which the restore planner rightly refuses to undo.
 
 import { firstSlotAfter, type SimPipeline, slotStartMs } from './catalog.js';
+import { isPlainHealthyReplayDeploy } from './episode-candidates.js';
 import type { Behaviour, PlannedDeploy } from './plan.js';
 import { simulateRun } from './runs.js';
 
@@ -28,16 +29,7 @@ export function withRestoreEpisode<D extends PlannedDeploy>(
 ): D[] {
   const i = deploys.findIndex((d) => {
     const p = catalog[d.pipelineIndex]!;
-    if (
-      d.atMs < replayFromMs ||
-      d.label !== 'healthy' ||
-      d.behaviour.kind !== null ||
-      d.statedSla ||
-      d.expectedChanges?.length ||
-      p.kind !== 'batch' ||
-      p.resourceType !== 'job'
-    )
-      return false;
+    if (!isPlainHealthyReplayDeploy(d, replayFromMs) || p.kind !== 'batch' || p.resourceType !== 'job') return false;
     if (deploys.some((o) => o.bundle === d.bundle && o.atMs > d.atMs && o.atMs < replayToMs)) return false;
     const slot = firstSlotAfter(p, d.atMs);
     if (slotStartMs(p, slot + 1) < replayToMs) return false;
