@@ -33,6 +33,8 @@ export function tickDepsOf(
   const rollback = { policy, log, dispatcher: rollbackDispatcher(policy, process.env, log) };
   const slos = resolveSloPolicy(policies?.slos);
   const costBudgets = resolveCostBudgetPolicy(policies?.costBudgets);
+  // A bad id is bad input even where no budget is kept yet: the job would carry it into the first one.
+  const own = ownResourcesOf(values['verifier-job-id'], process.env);
   const traces = tracingEnabled(process.env)
     ? (spans: readonly SpanRecord[]) =>
         exportSpans(spans, POSTFLIGHT_VERSION).catch((e: Error) =>
@@ -50,9 +52,7 @@ export function tickDepsOf(
     tickBudgetMs,
     log,
     untracked: DEFAULT_UNTRACKED_POLICY,
-    ...(costBudgets
-      ? { cost: { policy: costBudgets, own: ownResourcesOf(values['verifier-job-id'], process.env) } }
-      : {}),
+    ...(costBudgets ? { cost: { policy: costBudgets, own } } : {}),
     ...(traces ? { traces } : {}),
   };
 }
