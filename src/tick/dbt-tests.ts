@@ -90,3 +90,8 @@ export async function readDbtTests(
   }
   return out;
 }
+
+/** dbt results that could not be read for a job: its expectations are unmeasured, not passed. */
+export function dbtError(jobId: string, e: Error): MeasurementError {
+  return { kind: 'expectations', subject: `job:${jobId}`, message: `dbt test results unavailable: ${e.message}` };
+}

@@ -11,12 +11,19 @@ import type { HistoryEntry, Warehouse } from '../warehouse/port.js';
 import { readBudgetContext } from './budgets.js';
 import { readControlGroup } from './control-group-read.js';
 import { type CostRead, readCosts } from './cost-read.js';
-import { readDbtTests } from './dbt-tests.js';
+import { dbtError, readDbtTests } from './dbt-tests.js';
 import type { Discovery } from './discover.js';
 import { assembleEvidence, type EvidenceIndex, groupBy, RULES_BASELINE_MS } from './evidence-assembly.js';
 import { type EvidenceTables, followPipelines, lastRunEnds, tablesOf } from './evidence-tables.js';
 import type { Gathered, GatheredEvidence, GatherInput } from './gather-types.js';
-import { LINEAGE_LOOKBACK_MS, type LineageIndex, lineageIndex, malformedLineage, readLineageRows } from './lineage.js';
+import {
+  LINEAGE_LOOKBACK_MS,
+  type LineageIndex,
+  lineageError,
+  lineageIndex,
+  malformedLineage,
+  readLineageRows,
+} from './lineage.js';
 import { MONITOR_LOOKBACK_MS, type MonitorsRead, monitorsWanted, readMonitors } from './monitors-read.js';
 import { type ReadTable, startReads } from './overlap.js';
 import { observedRunRows, readRuns } from './runs.js';
@@ -291,11 +298,3 @@ export async function gatherEvidence(wh: Warehouse, input: GatherInput): Promise
 }
 
 const EMPTY_LINEAGE: LineageIndex = { sources: new Map(), targets: new Map(), types: new Map() };
-
-function lineageError(e: Error): MeasurementError {
-  return { kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${e.message}` };
-}
-
-function dbtError(jobId: string, e: Error): MeasurementError {
-  return { kind: 'expectations', subject: `job:${jobId}`, message: `dbt test results unavailable: ${e.message}` };
-}

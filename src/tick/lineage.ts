@@ -80,3 +80,8 @@ export function subjectOf(ref: { type: 'job' | 'pipeline'; id: string; key: stri
     sourceTables: [...(lineage.sources.get(ref.id) ?? [])].sort(),
   };
 }
+
+/** Lineage that could not be read: every subject's tables are unknown this tick. */
+export function lineageError(e: Error): MeasurementError {
+  return { kind: 'lineage', subject: 'lineage', message: `table lineage unavailable: ${e.message}` };
+}
