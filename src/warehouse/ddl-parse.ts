@@ -53,7 +53,10 @@ function matchingParen(text: string, open: number): number {
   for (let i = open; i < text.length; i++) {
     const ch = text[i];
     if (ch === "'") {
-      i = text.indexOf("'", i + 1);
+      const close = text.indexOf("'", i + 1);
+      // Without this, an unterminated quote restarts the scan from the top, forever.
+      if (close < 0) throw new Error('ddl: unterminated quote in CREATE TABLE');
+      i = close;
       continue;
     }
     if (ch === '(') depth++;

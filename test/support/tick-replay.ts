@@ -14,6 +14,7 @@ import { runTick, type TickDeps } from '../../src/tick/run-tick.js';
 import { parseCreateTable, type TableDef } from '../../src/warehouse/ddl-parse.js';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import type { Warehouse } from '../../src/warehouse/port.js';
+import { splitStatements } from '../../src/warehouse/sql-files.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
 import type { Workspace } from '../../src/workspace/port.js';
 import { EffectCounter, FaultyWarehouse, FaultyWorkspace, type KillSwitch } from './faults.js';
@@ -121,9 +122,9 @@ let opsKeys: Array<[string, readonly string[]]> | undefined;
  */
 export function opsTableKeys(): Array<[string, readonly string[]]> {
   if (opsKeys) return opsKeys;
-  const defs = readFileSync(join(import.meta.dirname, '../../sql/ddl/ops.sql'), 'utf8')
-    .split(';')
-    .map((s) => parseCreateTable(s.replace(/^\s*--.*$/gm, '')))
+  // Split as the warehouses do: a ';' or an apostrophe inside a comment is not SQL.
+  const defs = splitStatements(readFileSync(join(import.meta.dirname, '../../sql/ddl/ops.sql'), 'utf8'))
+    .map(parseCreateTable)
     .filter((t): t is TableDef => t !== null)
     .map((t) => ({ ...t, name: t.name.replace('{{ops}}.', '') }));
   const byName = new Map(defs.map((t) => [t.name, t]));
