@@ -108,38 +108,34 @@ export function judgeDeployment(ev: DeploymentEvidence, policy: Policy, nowMs: n
     );
     const settings = ev.settings?.find((c) => c.type === s.subject.type && c.id === s.subject.id);
     const costError = subjectErrors.find((e) => e.kind === 'cost');
-    const cost = (baselineRuns: readonly RunRecord[]) =>
-      costError
-        ? measurementError('cost', key, done, policy.critical.cost, costError)
-        : s.cost && checkCost(costEvidence(s, s.cost, baselineRuns, post, settings), policy, nowMs);
+    const baselineRuns = preRuns(s.runs, fromMs).filter((r) => inBaseline(r.startMs, fromMs, policy));
     // A malformed row of the limits the job states: its runs are judged, their length is not.
     const slaError = subjectErrors.find((e) => e.kind === 'sla');
     if (runsError) {
       results.push(measurementError('run_health', key, done, policy.critical.run_health, runsError));
       results.push(measurementError('duration', key, done, policy.critical.duration, runsError));
       if (s.cost) results.push(measurementError('cost', key, done, policy.critical.cost, runsError));
-    } else if (slaError) {
-      results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
-      results.push(measurementError('duration', key, done, policy.critical.duration, slaError));
-      const costResult = cost(preRuns(s.runs, fromMs).filter((r) => inBaseline(r.startMs, fromMs, policy)));
-      if (costResult) results.push(costResult);
     } else {
       results.push(checkRunHealth(s.subject, post, policy, nowMs, nextRunEstimate(s.runs, nowMs)));
-      const resourceKey =
-        ev.deployment.resources.find((r) => r.type === s.subject.type && r.id === s.subject.id)?.key ?? null;
-      const baselineRuns = preRuns(s.runs, fromMs).filter((r) => inBaseline(r.startMs, fromMs, policy));
-      const slas = resolveSlas(policy, s.subject, resourceKey, s.stated);
-      const duration =
-        slaBreach(s.subject, post, slas, policy, nowMs) ??
-        checkDuration(s.subject, baselineRuns, post, policy, nowMs, slas.run?.seconds ?? null);
-      const crossing = duration.status === 'FAIL' ? null : slaCrossingMs(post, slas, nowMs);
-      results.push(
-        crossing !== null && crossing < (duration.recheckAtMs ?? Infinity)
-          ? { ...duration, recheckAtMs: crossing }
-          : duration,
-      );
-      const costResult = cost(baselineRuns);
-      if (costResult) results.push(costResult);
+      if (slaError) results.push(measurementError('duration', key, done, policy.critical.duration, slaError));
+      else {
+        const resourceKey =
+          ev.deployment.resources.find((r) => r.type === s.subject.type && r.id === s.subject.id)?.key ?? null;
+        const slas = resolveSlas(policy, s.subject, resourceKey, s.stated);
+        const duration =
+          slaBreach(s.subject, post, slas, policy, nowMs) ??
+          checkDuration(s.subject, baselineRuns, post, policy, nowMs, slas.run?.seconds ?? null);
+        const crossing = duration.status === 'FAIL' ? null : slaCrossingMs(post, slas, nowMs);
+        results.push(
+          crossing !== null && crossing < (duration.recheckAtMs ?? Infinity)
+            ? { ...duration, recheckAtMs: crossing }
+            : duration,
+        );
+      }
+      const cost = costError
+        ? measurementError('cost', key, done, policy.critical.cost, costError)
+        : s.cost && checkCost(costEvidence(s, s.cost, baselineRuns, post, settings), policy, nowMs);
+      if (cost) results.push(cost);
     }
     results.push(...judgeStreams(s, { fromMs, toMs, postIds, straddling, done }, subjectErrors, policy, nowMs));
     const configError = subjectErrors.find((e) => e.kind === 'config');
