@@ -112,7 +112,7 @@ CREATE TABLE IF NOT EXISTS {{ops}}.ticks (
   audit_head_hash STRING COMMENT 'the keyed hash of that head row',
   errors_by_kind STRING COMMENT 'JSON object: ERROR results by check and measurement errors by source, e.g. {"check:freshness":2,"source:runs":1}',
   unfinished STRING COMMENT 'JSON array: what the tick time budget left for the next tick (deployment:<id>, step:<name>); NULL when nothing'
-);
+) TBLPROPERTIES ('postflight.primary_key' = 'tick_id');
 
 -- Caches that keep a tick incremental: runs seen on the fast plane, Delta commits read with
 -- DESCRIBE HISTORY, and the watermarks the next tick starts from.

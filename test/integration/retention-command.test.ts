@@ -54,7 +54,9 @@ describe('postflight retention', () => {
     expect(plan).toMatchObject({ dry_run: true, hot_days: 90, archive_days: 365, ok: true });
     const ticks = plan.tables.find((t: { table: string }) => t.table === 'ticks');
     expect(ticks).toMatchObject({ moved: { rows: 5 }, purged: { rows: 2 } });
-    expect(plan.tables).toHaveLength(11);
+    // Every archived ops table, the cost budgets among them.
+    expect(plan.tables).toHaveLength(12);
+    expect(plan.tables.map((t: { table: string }) => t.table)).toContain('cost_budgets');
 
     const done = await retention('--json');
     expect(done.code).toBe(0);
