@@ -1,6 +1,7 @@
 // The compute a job's settings (Jobs API 2.2) or a pipeline's spec size, compared across a
-// deployment: what goes with a rise in DBUs per run (a larger node type, more workers, a wider
-// autoscale range, classic compute in place of serverless). Pure.
+// deployment: what goes with a rise in DBUs per run or update (a larger node type, more workers,
+// a wider autoscale range, Photon, classic compute in place of serverless) or in its price (a
+// pipeline's edition). Pure.
 
 import type { SettingsChange } from './config-facts.js';
 
@@ -16,6 +17,8 @@ interface ClusterSize {
   readonly driverNodeType: string | null;
   readonly workers: number | null;
   readonly autoscale: string | null;
+  /** Photon as a job cluster's runtime_engine says it; null when unsaid. */
+  readonly photon: boolean | null;
 }
 
 function sizeOf(c: Obj): ClusterSize {
@@ -27,6 +30,7 @@ function sizeOf(c: Obj): ClusterSize {
     driverNodeType: str(c.driver_node_type_id),
     workers: int(c.num_workers),
     autoscale: auto ? `${min ?? '?'}–${max ?? '?'}` : null,
+    photon: c.runtime_engine === 'PHOTON' ? true : c.runtime_engine === 'STANDARD' ? false : null,
   };
 }
 
@@ -58,6 +62,30 @@ function serverless(settings: unknown): boolean | null {
   return clustersOf(settings).size === 0 ? null : false;
 }
 
+/** A cluster in a few words: "4 × i3.2xlarge", "autoscale 2–8 × i3.xlarge". */
+function described(c: ClusterSize): string {
+  const nodes = c.workers !== null ? `${c.workers + 1} ×` : c.autoscale ? `autoscale ${c.autoscale} ×` : '';
+  return `${nodes} ${c.nodeType ?? 'default node type'}`.trim();
+}
+
+const onOff = (v: boolean) => (v ? 'on' : 'off');
+
+/** A pipeline's settings beside its clusters that move what an update costs: Photon, edition, channel. */
+function pipelineChanges(before: unknown, after: unknown): string[] {
+  const b = obj(before);
+  const a = obj(after);
+  if (!b || !a) return [];
+  const out: string[] = [];
+  // The Pipelines API leaves photon false and edition ADVANCED when a spec does not say.
+  const photon = (s: Obj) => (typeof s.photon === 'boolean' ? s.photon : false);
+  if (photon(b) !== photon(a)) out.push(`Photon ${onOff(photon(a))}`);
+  const edition = (s: Obj) => (str(s.edition) ?? 'ADVANCED').toUpperCase();
+  if (edition(b) !== edition(a)) out.push(`edition ${edition(b)} → ${edition(a)}`);
+  const channel = (s: Obj) => (str(s.channel) ?? 'CURRENT').toUpperCase();
+  if (channel(b) !== channel(a)) out.push(`channel ${channel(b)} → ${channel(a)}`);
+  return out;
+}
+
 /**
  * The changes to compute size a deployment made, in words ("node type i3.xlarge → i3.4xlarge");
  * none when either side is unknown or nothing about size changed. A cluster's name leads only
@@ -70,9 +98,14 @@ export function computeChanges(change: SettingsChange | undefined): string[] {
   const out: string[] = [];
   const wasServerless = serverless(change.before.settings);
   const isServerless = serverless(change.after.settings);
-  if (wasServerless === true && isServerless === false) out.push('serverless → classic compute');
-  if (wasServerless === false && isServerless === true) out.push('classic compute → serverless');
   const named = Math.max(before.size, after.size) > 1;
+  if (wasServerless === true && isServerless === false) {
+    // What it moved onto is what it now pays for.
+    const onto = [...after].map(([where, a]) => `${named ? `${where}: ` : ''}${described(a)}`);
+    out.push(`serverless → classic compute${onto.length ? ` (${onto.join(', ')})` : ''}`);
+  }
+  if (wasServerless === false && isServerless === true) out.push('classic compute → serverless');
+  if (change.type === 'pipeline') out.push(...pipelineChanges(change.before.settings, change.after.settings));
   for (const [where, a] of after) {
     const b = before.get(where);
     if (!b) {
@@ -88,6 +121,12 @@ export function computeChanges(change: SettingsChange | undefined): string[] {
       diff('driver node type', b.driverNodeType, a.driverNodeType);
     diff('workers', b.workers, a.workers);
     diff('autoscale', b.autoscale, a.autoscale);
+    // A fixed size traded for a range, or back, is a size change too.
+    if (b.workers !== null && a.workers === null && a.autoscale !== null)
+      out.push(`${lead}workers ${b.workers} → autoscale ${a.autoscale}`);
+    if (b.autoscale !== null && a.autoscale === null && a.workers !== null)
+      out.push(`${lead}autoscale ${b.autoscale} → workers ${a.workers}`);
+    if (b.photon !== null && a.photon !== null && b.photon !== a.photon) out.push(`${lead}Photon ${onOff(a.photon)}`);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // What a deployment's runs cost (system.billing.usage), against the same slot before the deploy,
-// with duration's statistics: DBUs per run on the log scale, weekday levels taken out, the
+// with duration's statistics: DBUs per job run or pipeline update on the log scale, weekday levels taken out, the
 // baseline's own noise and small-sample widening (duration-score.ts). Two up-only sequential
 // tests decide: one between no rise and the warning rise, one between the warning rise and the
 // failing rise, so a failure says the runs sit nearer the failing rise than the warning one.
@@ -70,6 +70,8 @@ function pricePerDbu(costs: readonly RunCost[]): number | null {
 export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): CheckResult {
   const { subject } = ev;
   const name = subject.name;
+  // A pipeline's runs are its updates (usage_metadata.dlt_update_id), and its people call them so.
+  const run = subject.type === 'pipeline' ? 'update' : 'run';
   const post = [...ev.post].sort((a, b) => a.usageFromMs - b.usageFromMs);
   const look = post.length;
   const newest = [...ev.baseline, ...post].reduce((m, c) => Math.max(m, c.billedToMs), 0);
@@ -88,7 +90,7 @@ export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): Chec
     return checkResult({
       ...base,
       status: 'ERROR',
-      explanation: `could not measure the cost of run ${broken.runId} of ${name}: ${broken.dbus} DBUs from ${broken.usageFromMs} do not give a positive cost`,
+      explanation: `could not measure the cost of ${run} ${broken.runId} of ${name}: ${broken.dbus} DBUs from ${broken.usageFromMs} do not give a positive cost`,
     });
   }
   if (look === 0) {
@@ -100,8 +102,8 @@ export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): Chec
       baselineN: ev.baseline.length,
       ...(due !== null && due > nowMs ? { recheckAtMs: due } : {}),
       explanation: waiting
-        ? `${waiting} post-deploy run(s) of ${name} not billed yet (system.billing.usage shows usage up to 12 hours late; ${fresh}); decides once they are`
-        : `no successful post-deploy run of ${name} has finished yet; its cost decides once one is billed`,
+        ? `${waiting} post-deploy ${run}(s) of ${name} not billed yet (system.billing.usage shows usage up to 12 hours late; ${fresh}); decides once they are`
+        : `no successful post-deploy ${run} of ${name} has finished yet; its cost decides once one is billed`,
     });
   }
 
@@ -116,7 +118,7 @@ export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): Chec
       status: 'INCONCLUSIVE',
       observed: last.item.seconds,
       baselineN: last.baselineN,
-      explanation: `only ${last.baselineN} billed runs of ${name} to compare with before the deploy (need ${policy.minBaseline}); not enough history to judge its cost (${fresh})`,
+      explanation: `only ${last.baselineN} billed ${run}s of ${name} to compare with before the deploy (need ${policy.minBaseline}); not enough history to judge its cost (${fresh})`,
     });
   }
   const scored = scores.filter((s) => s.baselineN >= policy.minBaseline);
@@ -138,11 +140,11 @@ export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): Chec
   const afterPrice = pricePerDbu(scored.map((s) => post.find((c) => c.runId === s.item.run.runId)!));
   const money =
     beforePrice !== null && afterPrice !== null
-      ? ` (${dollars(baselineDbus * beforePrice)} → ${dollars(observed * afterPrice)} per run)`
+      ? ` (${dollars(baselineDbus * beforePrice)} → ${dollars(observed * afterPrice)} per ${run})`
       : '';
   const changes = computeChanges(ev.settings);
   const because = changes.length ? `${changes.join(', ')} in this deployment; ` : `${name}: `;
-  const runsWord = `over ${scored.length} billed post-deploy run(s) against ${baselineWords(last, model.levels.any ? 'weekday levels taken out' : '')}`;
+  const runsWord = `over ${scored.length} billed post-deploy ${run}(s) against ${baselineWords(last, model.levels.any ? 'weekday levels taken out' : '')}`;
   const stats = {
     observed,
     baselineN: last.baselineN,
@@ -151,7 +153,7 @@ export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): Chec
     effect: ratio,
     pValue: null,
   };
-  const rise = `DBUs per run ${times(ratio)}${money}`;
+  const rise = `DBUs per ${run} ${times(ratio)}${money}`;
   if (failTest.regression && ratio >= warnRatio) {
     // A critical cost check rolls back only on a baseline large enough to roll back on.
     const eligible = !policy.critical.cost || last.baselineN >= policy.minBaselineForRollback;
@@ -161,7 +163,7 @@ export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): Chec
       status: eligible ? 'FAIL' : 'WARN',
       statistic: failTest.llrUp,
       threshold: failRatio,
-      explanation: `${because}${rise} ${runsWord}, nearer ${level(failRatio)} than ${level(warnRatio)} (LLR ${num(failTest.llrUp)} ≥ ${num(failTest.upper)}; ${fresh})${eligible ? '' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`}`,
+      explanation: `${because}${rise} ${runsWord}, nearer ${level(failRatio)} than ${level(warnRatio)} (LLR ${num(failTest.llrUp)} ≥ ${num(failTest.upper)}; ${fresh})${eligible ? '' : `; baseline under ${policy.minBaselineForRollback} ${run}s, so no automatic rollback`}`,
     });
   }
   if (warnTest.regression && ratio >= 1 + (warnRatio - 1) / 2) {
@@ -171,7 +173,7 @@ export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): Chec
       status: 'WARN',
       statistic: warnTest.llrUp,
       threshold: warnRatio,
-      explanation: `${because}${rise} ${runsWord}, a rise of ${level(warnRatio)} or more (LLR ${num(warnTest.llrUp)} ≥ ${num(warnTest.upper)}; ${fresh}); watching the next runs`,
+      explanation: `${because}${rise} ${runsWord}, a rise of ${level(warnRatio)} or more (LLR ${num(warnTest.llrUp)} ≥ ${num(warnTest.upper)}; ${fresh}); watching the next ${run}s`,
     });
   }
   if (warnTest.clearedUp) {
@@ -191,6 +193,6 @@ export function checkCost(ev: CostEvidence, policy: Policy, nowMs: number): Chec
     status: 'INCONCLUSIVE',
     statistic: warnTest.llrUp,
     threshold: warnRatio,
-    explanation: `${because}${rise} ${runsWord}; ${done ? 'neither clearly more nor clearly the same, released from watch' : `not decided yet, re-check after run ${look + 1}`} (${fresh})`,
+    explanation: `${because}${rise} ${runsWord}; ${done ? 'neither clearly more nor clearly the same, released from watch' : `not decided yet, re-check after ${run} ${look + 1}`} (${fresh})`,
   });
 }

@@ -42,10 +42,8 @@ export function decideVerdict(
     ),
   );
   const kMax = Math.min(...cadences.map((c) => kMaxFor(policy, c)));
-  const closed =
-    ev.supersededAtMs !== null ||
-    toMs - ev.deployment.finishedMs > policy.window.maxHours * 3_600_000 ||
-    (Number.isFinite(minPost) && minPost >= kMax);
+  const timedOut = ev.supersededAtMs !== null || toMs - ev.deployment.finishedMs > policy.window.maxHours * 3_600_000;
+  const closed = timedOut || (Number.isFinite(minPost) && minPost >= kMax);
   // Without new evidence only time can change the verdict: a result's own clock, or the window closing.
   const windowCloseMs = ev.deployment.finishedMs + policy.window.maxHours * 3_600_000;
   const recheckAt = results.reduce(
@@ -56,35 +54,39 @@ export function decideVerdict(
   const errors = results.filter((r) => r.status === 'ERROR');
   // Billing shows what runs cost hours late: a cost check that is no reason to roll back and is
   // still waiting keeps a healthy deployment watched until it decides, without holding HEALTHY back.
+  const why = (rs: readonly CheckResult[]) => rs.map((r) => `${r.check}: ${r.explanation}`).join(' | ');
   const costPending = results.filter((r) => r.check === 'cost' && !r.critical && r.status === 'INCONCLUSIVE');
   const undecided = results.filter(
     (r) => (r.status === 'INCONCLUSIVE' && !costPending.includes(r)) || r.status === 'ERROR',
   );
-  const why = (rs: readonly CheckResult[]) => rs.map((r) => `${r.check}: ${r.explanation}`).join(' | ');
+  // Enough runs close the window on every other check, not on cost: a subject running every 15
+  // or 30 minutes (most pipelines) has its kMax runs before the first of them is billed. Cost is
+  // watched on until it decides, the window's hours pass or a newer deployment takes over.
+  const watching = costPending.length > 0 && !timedOut;
+  const costWatch = watching
+    ? { recheckAtMs: recheckAt, note: `; cost watched until billed: ${why(costPending)}` }
+    : null;
   if (concerns.length > 0) {
     return {
       deploymentId: id,
       state: 'DEGRADED',
       final: closed,
-      recheckAtMs: closed ? null : recheckAt,
+      recheckAtMs: closed ? (costWatch?.recheckAtMs ?? null) : recheckAt,
       postRuns,
-      reason: why(concerns),
+      reason: `${why(concerns)}${closed ? (costWatch?.note ?? '') : ''}`,
     };
   }
   if (results.length > 0 && undecided.length === 0 && minPost >= policy.window.minRunsHealthy) {
     // Final for CI (wait and the gate go on), with a recheck: the tick still looks at a HEALTHY
     // verdict that has one (tick/open.sql) until the cost check decides or the window closes.
-    const watching = costPending.length > 0 && !closed;
     const passed = results.length - costPending.length;
     return {
       deploymentId: id,
       state: 'HEALTHY',
       final: true,
-      recheckAtMs: watching ? recheckAt : null,
+      recheckAtMs: costWatch?.recheckAtMs ?? null,
       postRuns,
-      reason: watching
-        ? `all ${passed} checks passed over ${minPost}+ post-deploy runs; cost watched until billed: ${why(costPending)}`
-        : `all ${passed} checks passed over ${minPost}+ post-deploy runs`,
+      reason: `all ${passed} checks passed over ${minPost}+ post-deploy runs${costWatch?.note ?? ''}`,
     };
   }
   // A failed measurement says nothing about the deployment: it is measured again (the fault may
@@ -106,9 +108,9 @@ export function decideVerdict(
       deploymentId: id,
       state: 'INCONCLUSIVE',
       final: true,
-      recheckAtMs: null,
+      recheckAtMs: costWatch?.recheckAtMs ?? null,
       postRuns,
-      reason: `${cause} before every check could decide: ${why(undecided.length ? undecided : results)}`,
+      reason: `${cause} before every check could decide: ${why(undecided.length ? undecided : results)}${costWatch?.note ?? ''}`,
     };
   }
   const waiting = errors.length ? why(errors) : why(undecided.slice(0, 3));

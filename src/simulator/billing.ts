@@ -5,7 +5,7 @@
 
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import type { RowBatch, SqlValue } from '../warehouse/port.js';
-import { DLT_SKU, JOBS_SKU, WORKSPACE_ID } from './cost.js';
+import { DLT_CLASSIC_SKU, DLT_SKU, JOBS_SKU, WORKSPACE_ID } from './cost.js';
 import { BILLING_LAG_MS } from './cost-episodes.js';
 import { hexId, uniform } from './random.js';
 import { rowBatch } from './row-batches.js';
@@ -56,7 +56,7 @@ export function usageRowsOf(run: SimRun): SqlValue[][] {
     const visible = (h + 1) * HOUR + BILLING_LAG_MS - Math.floor(uniform('billed', recordId) * 2 * HOUR);
     out.push([
       recordId,
-      job ? JOBS_SKU : DLT_SKU,
+      job ? JOBS_SKU : run.cluster ? DLT_CLASSIC_SKU : DLT_SKU,
       h * HOUR,
       run.dbus * share,
       job ? p.id : null,
@@ -91,13 +91,15 @@ export async function writeBilling(wh: DuckDbWarehouse, runs: readonly SimRun[])
          AS identity_metadata, 'ORIGINAL' AS record_type,
        CAST(timestamp_millis(r.visible_ms) AS DATE) AS ingestion_date,
        CASE WHEN r.job_id IS NULL THEN 'DLT' ELSE 'JOBS' END AS billing_origin_product,
-       struct_pack(jobs_tier := 'PREMIUM', sql_tier := NULL::VARCHAR, dlt_tier := NULL::VARCHAR,
-         is_serverless := r.job_id IS NULL, is_photon := false) AS product_features, 'COMPUTE_TIME' AS usage_type,
+       struct_pack(jobs_tier := 'PREMIUM', sql_tier := NULL::VARCHAR,
+         dlt_tier := CASE WHEN r.job_id IS NULL THEN 'ADVANCED' END,
+         is_serverless := r.job_id IS NULL AND r.cluster_id IS NULL, is_photon := false) AS product_features, 'COMPUTE_TIME' AS usage_type,
        timestamp_millis(r.visible_ms) AS _visible_at
      FROM (${usage.select}) r`,
     usage.params,
   );
-  const started = runs.filter((r) => r.cluster !== null);
+  // A pipeline's clusters are the pipeline's own (cluster_source PIPELINE), not what a job started.
+  const started = runs.filter((r) => r.cluster !== null && r.pipeline.resourceType === 'job');
   if (started.length === 0) return;
   const clusters = rowBatch(
     CLUSTER_COLUMNS,
@@ -126,7 +128,7 @@ export async function writeBilling(wh: DuckDbWarehouse, runs: readonly SimRun[])
 /**
  * The list prices, visible from the start: jobs compute went from $0.15 to $0.16 a DBU three
  * weeks before `startMs` (inside the baselines, so pricing at the usage time matters); the
- * serverless SKU the pipelines bill under stayed at $0.35.
+ * serverless SKU the pipelines bill under stayed at $0.35, and classic pipelines' at $0.36.
  */
 export async function writeListPrices(wh: DuckDbWarehouse, startMs: number): Promise<void> {
   const change = startMs - 21 * DAY;
@@ -134,6 +136,7 @@ export async function writeListPrices(wh: DuckDbWarehouse, startMs: number): Pro
     [JOBS_SKU, 0, change, 0.15],
     [JOBS_SKU, change, null, 0.16],
     [DLT_SKU, 0, null, 0.35],
+    [DLT_CLASSIC_SKU, 0, null, 0.36],
   ];
   for (const [sku, from, to, price] of rows)
     await wh.session.run(

@@ -49,6 +49,11 @@ export interface WorldSpec {
   readonly startMs: number;
   /** Share of replayed deployments that are bad in a labelled way. */
   readonly badShare: number;
+  /**
+   * Whose cost-regression episodes the replay holds, one each: a job's when unsaid (the demo's
+   * figures count that one); `['job', 'pipeline']` adds a pipeline's.
+   */
+  readonly costEpisodes?: readonly ('job' | 'pipeline')[];
 }
 
 const DOMAINS = ['sales', 'finance', 'marketing', 'supply', 'ops', 'risk'];

@@ -1,11 +1,14 @@
-// The cost-regression episode: a deploy that keeps every row right and every run on time but moves
-// its job onto a bigger cluster (a larger node type, or more workers), so each run burns two to
-// four times the DBUs. Only the billing rows show it, twelve hours late. Labelled healthy (nothing
-// to roll back: the cost check is not critical by default) with its own kind, so the replay and
-// the benchmarks can score it. Added once every other episode is planned, to a bundle no other
-// replayed deploy touches, so no other deploy changes its draw or its outcome.
+// The cost-regression episodes: a deploy that keeps every row right and every run on time but moves
+// its job or pipeline onto a bigger cluster (a larger node type, more workers, or a serverless
+// pipeline onto classic compute), so each run or update burns two to four times the DBUs. Only the
+// billing rows show it, twelve hours late. Labelled healthy (nothing to roll back: the cost check
+// is not critical by default) with its own kind, so the replay and the benchmarks can score it.
+// Added once every other episode is planned, each to a bundle no other replayed deploy touches,
+// so no other deploy changes its draw or its outcome. A job's always; a pipeline's where the spec
+// asks for it (the demo counts one episode, a job's).
 
 import { deploymentIdOf } from '../deployment-id.js';
+import type { ResourceType } from '../types.js';
 import { firstSlotAfter, type SimPipeline, slotStartMs } from './catalog.js';
 import { costFactorOf } from './cost.js';
 import { type Incident, type PlannedDeploy, versionOf } from './plan.js';
@@ -21,13 +24,30 @@ export const COST_RUNS = 3;
 /** When in the replay the episode is deployed: early, so its first runs are billed within a day's replay. */
 const DEPLOY_AFTER_MS = 90 * 60_000 + 17_000;
 
-/**
- * The plan with one cost-regression deploy added, 90 minutes into the replay: of a job running at
- * least hourly whose sources no upstream incident touches and whose bundle is deployed neither in
- * the six hours before nor until the episode's first COST_RUNS runs are billed and judged (so no
- * other deploy's outcome moves). Its bundle's later deploys follow it in sequence.
- */
+/** The plan with a cost-regression deploy added of each kind asked for, in turn. */
 export function withCostEpisode(
+  deploys: readonly PlannedDeploy[],
+  catalog: readonly SimPipeline[],
+  seed: number,
+  replayFromMs: number,
+  initialVersions: ReadonlyMap<string, string>,
+  incidents: readonly Incident[],
+  kinds: readonly ResourceType[] = ['job'],
+): PlannedDeploy[] {
+  return kinds.reduce<PlannedDeploy[]>(
+    (plan, type) => withCostEpisodeOf(type, plan, catalog, seed, replayFromMs, initialVersions, incidents),
+    [...deploys],
+  );
+}
+
+/**
+ * The plan with one cost-regression deploy added, 90 minutes into the replay: of a job or
+ * pipeline running at least hourly whose sources no upstream incident touches and whose bundle is
+ * deployed neither in the six hours before nor until the episode's first COST_RUNS runs are billed
+ * and judged (so no other deploy's outcome moves). Its bundle's later deploys follow it in sequence.
+ */
+function withCostEpisodeOf(
+  type: ResourceType,
   deploys: readonly PlannedDeploy[],
   catalog: readonly SimPipeline[],
   seed: number,
@@ -39,7 +59,7 @@ export function withCostEpisode(
   const judgedBy = (c: SimPipeline) =>
     slotStartMs(c, firstSlotAfter(c, atMs - 1) + COST_RUNS - 1) + c.baseDurationS * 2000 + BILLING_LAG_MS + 2 * HOUR;
   const p = catalog.find((c) => {
-    if (c.resourceType !== 'job' || c.cadenceMin > 60) return false;
+    if (c.resourceType !== type || c.cadenceMin > 60) return false;
     // Nor one reading a source an upstream incident thins: its rows must stay right.
     if (c.sources.some((s) => incidents.some((i) => i.source === s))) return false;
     const until = judgedBy(c);

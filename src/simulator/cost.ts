@@ -1,7 +1,8 @@
 // What a simulated run costs. A job runs on a job cluster of its own (a node type and a fixed
-// number of workers) and burns DBUs for as long as the cluster is up; a pipeline is serverless
-// and burns them at a rate of its own. A run's DBUs follow its duration, so they share its daily
-// pattern and its noise, plus a little of their own (start-up, billing granularity).
+// number of workers) and burns DBUs for as long as the cluster is up; a pipeline runs either
+// serverless or on a classic cluster its spec declares, each at a rate of its own. A run's DBUs
+// follow its duration, so they share its daily pattern and its noise, plus a little of their own
+// (start-up, billing granularity).
 
 import type { SimPipeline } from './catalog.js';
 import type { Behaviour } from './plan.js';
@@ -19,6 +20,8 @@ export const BASE_NODE_TYPE = 'i3.xlarge';
 /** How the simulated workspace bills: its SKUs and their list prices in USD per DBU. */
 export const JOBS_SKU = 'PREMIUM_JOBS_COMPUTE';
 export const DLT_SKU = 'PREMIUM_JOBS_SERVERLESS_COMPUTE_US_EAST_1';
+/** What a pipeline on classic compute bills under (its edition's SKU). */
+export const DLT_CLASSIC_SKU = 'PREMIUM_DLT_ADVANCED_COMPUTE';
 export const WORKSPACE_ID = '4242';
 
 /** A job cluster's size: the node type of its driver and workers and how many workers. */
@@ -61,6 +64,38 @@ function serverlessRate(p: SimPipeline): number {
   return 4 + Math.floor(uniform('dlt-rate', p.index) * 12);
 }
 
+/**
+ * The cluster a pipeline's spec declares when it runs its usual code; null for the half of the
+ * pipelines that run serverless. A classic pipeline burns what it would serverless: one i3.xlarge
+ * driver and workers enough to match the rate, so the choice moves no pipeline's DBUs.
+ */
+export function basePipelineCluster(p: SimPipeline): SimCluster | null {
+  if (uniform('dlt-classic', p.index) < 0.5) return null;
+  return { nodeType: BASE_NODE_TYPE, workers: serverlessRate(p) - 1 };
+}
+
+/**
+ * The cluster of a pipeline deploy that burns `factor` times the DBUs per update: a classic
+ * pipeline's node type or workers change as a job's do; a serverless one moves to classic compute
+ * on a cluster `factor` times its serverless rate.
+ */
+export function pipelineClusterOf(
+  p: SimPipeline,
+  behaviour: Pick<Behaviour, 'kind' | 'factor'> | null,
+): SimCluster | null {
+  const base = basePipelineCluster(p);
+  if (behaviour?.kind !== 'cost_regression') return base;
+  if (base === null) return { nodeType: BASE_NODE_TYPE, workers: Math.round(serverlessRate(p) * behaviour.factor) - 1 };
+  if (behaviour.factor === 2) return { ...base, nodeType: 'i3.2xlarge' };
+  if (behaviour.factor === 4) return { ...base, nodeType: 'i3.4xlarge' };
+  return { ...base, workers: Math.round((base.workers + 1) * behaviour.factor - 1) };
+}
+
+/** What a run computes on: a job's cluster, a pipeline's cluster, or null for a serverless pipeline. */
+export function computeOf(p: SimPipeline, behaviour: Pick<Behaviour, 'kind' | 'factor'> | null): SimCluster | null {
+  return p.resourceType === 'job' ? clusterOf(p, behaviour) : pipelineClusterOf(p, behaviour);
+}
+
 /** DBUs a run burns, given how long it ran and what it ran on (null for a serverless pipeline). */
 export function runDbus(
   seed: number,
@@ -69,7 +104,9 @@ export function runDbus(
   durationMs: number,
   cluster: SimCluster | null,
 ): number {
-  const hours = (durationMs / 1000 + (cluster ? STARTUP_S : 0)) / 3600;
+  // A pipeline's rate per hour of update takes its cluster's start-up in, as its serverless rate does.
+  const startup = cluster && p.resourceType === 'job' ? STARTUP_S : 0;
+  const hours = (durationMs / 1000 + startup) / 3600;
   const rate = cluster ? dbuPerHour(cluster) : serverlessRate(p);
   return hours * rate * Math.exp(DBU_SIGMA * normal(seed, 'dbu', p.index, slot));
 }

@@ -3,7 +3,7 @@
 
 import { burnFails } from './burn-behaviour.js';
 import type { SimPipeline } from './catalog.js';
-import { clusterOf, runDbus, type SimCluster } from './cost.js';
+import { computeOf, runDbus, type SimCluster } from './cost.js';
 import type { Behaviour, Incident } from './plan.js';
 import { normal, uniform } from './random.js';
 import { durationFactor, volumeFactor } from './seasonality.js';
@@ -34,7 +34,7 @@ export interface SimRun {
   /** Rows written per target table; null where the run wrote no commit to that table. */
   readonly rows: ReadonlyArray<number | null>;
   readonly expectations: ReadonlyArray<SimRuleResult>;
-  /** The job cluster the run ran on; null for a serverless pipeline update. */
+  /** The cluster the run ran on, a job's or a classic pipeline's; null for a serverless pipeline update. */
   readonly cluster: SimCluster | null;
   /** DBUs the run burnt (system.billing.usage, split by the hour). */
   readonly dbus: number;
@@ -142,7 +142,7 @@ export function simulateRun(
   const lastTask = tasks.length - 1;
   if (testFailed) tasks[lastTask] = { ...tasks[lastTask]!, result: 'FAILED' };
 
-  const cluster = p.resourceType === 'job' ? clusterOf(p, behaviour) : null;
+  const cluster = computeOf(p, behaviour);
   const dbus = runDbus(seed, p, slot, endMs - startMs, cluster);
   const run = { pipeline: p, slot, runId: runIdOf(p, slot), startMs, endMs, cluster, dbus };
   if (timeout) {

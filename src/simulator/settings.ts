@@ -5,7 +5,7 @@
 
 import type { SimPipeline } from './catalog.js';
 import { ONCALL } from './config-episodes.js';
-import { clusterOf } from './cost.js';
+import { clusterOf, pipelineClusterOf } from './cost.js';
 
 const artifacts = (p: SimPipeline, version: string) => `/Workspace/.bundle/${p.bundle}/prod/artifacts/${version}`;
 
@@ -70,14 +70,34 @@ export function jobSettings(
   };
 }
 
-export function pipelineSpec(p: SimPipeline, version: string, kind: string | null = null): Record<string, unknown> {
+/** `factor`, as for a job: a cost regression's rise in DBUs per update, which sizes its cluster (cost.ts). */
+export function pipelineSpec(
+  p: SimPipeline,
+  version: string,
+  kind: string | null = null,
+  factor = 1,
+): Record<string, unknown> {
   const [catalog, schema] = p.targets[0]!.name.split('.');
+  const cluster = pipelineClusterOf(p, kind === null ? null : { kind: kind as 'cost_regression', factor });
   return {
     name: p.name,
     catalog,
     // A schema migration the deploy declares: the tables it reads stay where they are.
     schema: kind === 'expected_retarget' ? `${schema}_v2` : schema,
-    serverless: true,
+    ...(cluster
+      ? {
+          serverless: false,
+          photon: false,
+          clusters: [
+            {
+              label: 'default',
+              node_type_id: cluster.nodeType,
+              driver_node_type_id: cluster.nodeType,
+              num_workers: cluster.workers,
+            },
+          ],
+        }
+      : { serverless: true }),
     continuous: false,
     development: kind === 'pipeline_dev_mode',
     channel: 'CURRENT',

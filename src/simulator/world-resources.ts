@@ -79,7 +79,7 @@ export async function applyDeploys(
     const settings =
       p.resourceType === 'job'
         ? withStatedSla(jobSettings(p, d.version, d.behaviour.kind, d.behaviour.factor), sla)
-        : pipelineSpec(p, d.version, d.behaviour.kind);
+        : pipelineSpec(p, d.version, d.behaviour.kind, d.behaviour.factor);
     // A resource deployed twice in one step ends up with its later deploy.
     current.set(p.id, [p.id, d.version, JSON.stringify(settings), d.atMs]);
     // The CLI resets the job (or edits the pipeline) half a minute before the deploy stage ends.

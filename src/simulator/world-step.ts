@@ -40,7 +40,15 @@ export function buildWorldModel(spec: WorldSpec): WorldModel {
   const burning = withBurnEpisode(restoring, catalog, spec.seed, spec.startMs, replayTo);
   const plan = {
     ...made,
-    deploys: withCostEpisode(burning, catalog, spec.seed, spec.startMs, made.initialVersions, made.incidents),
+    deploys: withCostEpisode(
+      burning,
+      catalog,
+      spec.seed,
+      spec.startMs,
+      made.initialVersions,
+      made.incidents,
+      spec.costEpisodes,
+    ),
   };
   // pipeline index:slot of the first run after each schema-breaking deploy (it alters the table).
   const schemaBreaks = new Set(

@@ -11,4 +11,18 @@ describe('cost episodes of the quality benchmark', () => {
     expect(figures.named).toBe(figures.caught);
     expect(figures.cost_false_fails).toBe(0);
   });
+
+  it('judges pipeline updates as well as job runs, and reports each apart', () => {
+    const figures = costEpisodeFigures(7, simCatalog(7, 12), DEFAULT_POLICY);
+    const { job, pipeline } = figures.by_kind;
+    expect(pipeline.regressions).toBeGreaterThan(5);
+    expect(job.regressions).toBeGreaterThan(5);
+    expect(job.regressions + pipeline.regressions).toBe(figures.regressions);
+    expect(job.healthy + pipeline.healthy).toBe(figures.healthy);
+    for (const k of [job, pipeline]) {
+      expect(k.cost_recall!).toBeGreaterThanOrEqual(0.9);
+      expect(k.named).toBe(k.caught);
+      expect(k.cost_false_fails).toBe(0);
+    }
+  });
 });

@@ -1,8 +1,9 @@
-// Cost episodes of the quality benchmark: every pipeline of the catalog deployed with code only,
-// and every job once more with each cost regression the simulator makes (a bigger cluster: ×2,
-// ×3, ×4 the DBUs per run), its runs billed as system.billing.usage bills them. A regression of
-// ×2 or more must fail the cost check within COST_RUNS billed post-deploy runs; a code-only deploy
-// must never fail it over its watch, and should rarely warn.
+// Cost episodes of the quality benchmark: every job and pipeline of the catalog deployed with code
+// only, and once more with each cost regression the simulator makes (a bigger cluster, or a
+// serverless pipeline moved onto classic compute: ×2, ×3, ×4 the DBUs per run or update), its runs
+// billed as system.billing.usage bills them. A regression of ×2 or more must fail the cost check
+// within COST_RUNS billed post-deploy runs; a code-only deploy must never fail it over its watch,
+// and should rarely warn. Figures overall and by kind, since jobs and pipelines bill differently.
 
 import { checkCost } from '../../checks/cost.js';
 import { costEvidence } from '../../checks/cost-evidence.js';
@@ -25,6 +26,17 @@ const WATCH_MS = 3 * DAY;
 /** Code-only deploys per pipeline, at different instants: false alarms are rare, so they need many. */
 const HEALTHY_PER_PIPELINE = 4;
 
+/** The figures of one kind of resource. */
+export interface CostKindFigures {
+  readonly regressions: number;
+  readonly caught: number;
+  readonly cost_recall: number | null;
+  readonly named: number;
+  readonly healthy: number;
+  readonly cost_false_fails: number;
+  readonly cost_false_warns: number;
+}
+
 export interface CostFigures {
   readonly regressions: number;
   /** Regressions of ×2 or more failed by the cost check within COST_RUNS billed post-deploy runs. */
@@ -37,6 +49,8 @@ export interface CostFigures {
   readonly cost_false_warns: number;
   /** Healthy deploys the check passed by the end of their watch. */
   readonly healthy_passed: number;
+  /** The same, for job runs and for pipeline updates apart. */
+  readonly by_kind: { readonly job: CostKindFigures; readonly pipeline: CostKindFigures };
 }
 
 interface Billed {
@@ -83,7 +97,7 @@ function episode(seed: number, p: SimPipeline, i: number, factor: number | null,
   const before = versionOf(seed, p.bundle, 1);
   const after = versionOf(seed, p.bundle, 2);
   const settings = (v: string, b: Behaviour) =>
-    p.resourceType === 'job' ? jobSettings(p, v, b.kind, b.factor) : pipelineSpec(p, v, b.kind);
+    p.resourceType === 'job' ? jobSettings(p, v, b.kind, b.factor) : pipelineSpec(p, v, b.kind, b.factor);
   const subject = { type: p.resourceType, id: p.id, name: p.name, targetTables: [], sourceTables: [] };
   const s: SubjectEvidence = { subject, runs: [], writes: [], expectations: [], backlog: [] };
   const change = {
@@ -106,6 +120,7 @@ function episode(seed: number, p: SimPipeline, i: number, factor: number | null,
     return checkCost(ev, policy, nowMs);
   });
   return {
+    kind: p.resourceType,
     factor,
     failed: looks.some((r) => r.status === 'FAIL'),
     warned: looks.some((r) => r.status === 'WARN'),
@@ -114,14 +129,9 @@ function episode(seed: number, p: SimPipeline, i: number, factor: number | null,
   };
 }
 
-export function costEpisodeFigures(seed: number, catalog: readonly SimPipeline[], policy: Policy): CostFigures {
-  const judged = catalog.flatMap((p, n) => {
-    const factors: Array<number | null> = [
-      ...Array<null>(HEALTHY_PER_PIPELINE).fill(null),
-      ...(p.resourceType === 'job' ? COST_FACTORS : []),
-    ];
-    return factors.map((f, j) => episode(seed, p, n * 8 + j, f, policy));
-  });
+type Judged = ReturnType<typeof episode>;
+
+function figuresOf(judged: readonly Judged[]): CostKindFigures {
   const regressions = judged.filter((e) => e.factor !== null && e.factor >= 2);
   const healthy = judged.filter((e) => e.factor === null);
   const caught = regressions.filter((e) => e.failed);
@@ -133,6 +143,20 @@ export function costEpisodeFigures(seed: number, catalog: readonly SimPipeline[]
     healthy: healthy.length,
     cost_false_fails: healthy.filter((e) => e.failed).length,
     cost_false_warns: healthy.filter((e) => e.warned).length,
-    healthy_passed: healthy.filter((e) => e.passed).length,
+  };
+}
+
+export function costEpisodeFigures(seed: number, catalog: readonly SimPipeline[], policy: Policy): CostFigures {
+  const judged = catalog.flatMap((p, n) => {
+    const factors: Array<number | null> = [...Array<null>(HEALTHY_PER_PIPELINE).fill(null), ...COST_FACTORS];
+    return factors.map((f, j) => episode(seed, p, n * 8 + j, f, policy));
+  });
+  return {
+    ...figuresOf(judged),
+    healthy_passed: judged.filter((e) => e.factor === null && e.passed).length,
+    by_kind: {
+      job: figuresOf(judged.filter((e) => e.kind === 'job')),
+      pipeline: figuresOf(judged.filter((e) => e.kind === 'pipeline')),
+    },
   };
 }

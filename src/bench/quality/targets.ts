@@ -68,10 +68,15 @@ export function configTargets(config: ConfigFigures): Record<string, TargetCheck
   };
 }
 
-/** Cost check: ×2 or more caught within three billed runs, no code-only deploy failed by it. */
+/**
+ * Cost check: ×2 or more caught within three billed runs, no code-only deploy failed by it; the
+ * recall held for pipeline updates as for job runs, since they bill apart.
+ */
 export function costTargets(cost: CostFigures): Record<string, TargetCheck> {
   return {
     'cost.cost_recall': atLeast(cost.cost_recall, 0.9),
+    'cost.cost_recall_job': atLeast(cost.by_kind.job.cost_recall, 0.9),
+    'cost.cost_recall_pipeline': atLeast(cost.by_kind.pipeline.cost_recall, 0.9),
     'cost.cost_false_fails': { value: cost.cost_false_fails, target: '= 0', met: cost.cost_false_fails === 0 },
   };
 }
