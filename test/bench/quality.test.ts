@@ -89,7 +89,8 @@ describe('quality benchmark', () => {
     const a = await runQuality({ ...base, healthy: 12, bad: 10, upstream: 0 });
     const b = await runQuality({ ...base, healthy: 12, bad: 10, upstream: 0 });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
-  });
+    // Two replays of the benchmark's world: about 20 s on a quiet machine, past a minute on a busy one.
+  }, 240_000);
 
   it('refuses a NAB folder without labels, naming the flag and the fix', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nab-'));
