@@ -60,7 +60,7 @@ export async function flushRuns(
       ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'BIGINT'],
       stageTasks,
     ],
-    ['stage_commits', ['STRING', 'BIGINT', 'BIGINT', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING'], stageCommits],
+    ['stage_commits', ['STRING', 'BIGINT', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING'], stageCommits],
     ['stage_lineage', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING'], stageLineage],
     [
       'stage_events',
