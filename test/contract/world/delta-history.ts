@@ -19,7 +19,7 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDbWarehouse } from '../../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { CATALOG_JOIN } from '../endpoint/catalog-names.js';
-import type { SparkWorker } from '../endpoint/spark-worker.js';
+import type { Engine } from '../endpoint/engine.js';
 
 interface Commit {
   readonly table: string;
@@ -37,12 +37,12 @@ interface Commit {
 }
 
 export class DeltaHistoryMirror {
-  readonly #spark: SparkWorker;
+  readonly #spark: Engine;
   readonly #world: DuckDbWarehouse;
   readonly #tables = new Map<string, { log: string; version: number; lastMs: number }>();
   commits = 0;
 
-  constructor(spark: SparkWorker, world: DuckDbWarehouse) {
+  constructor(spark: Engine, world: DuckDbWarehouse) {
     this.#spark = spark;
     this.#world = world;
   }
