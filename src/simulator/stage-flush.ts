@@ -77,6 +77,8 @@ export async function flushRuns(
     'stage_runs:pipeline_id': stageRuns.filter((r) => r[1] !== null).length,
     stage_tasks: stageTasks.length,
     stage_commits: stageCommits.length,
+    // Made from stage_commits by the flush itself (the tables committed to, with their newest versions).
+    stage_heads: stageCommits.length,
     stage_lineage: stageLineage.length,
     stage_events: stageEvents.length,
   };
