@@ -26,14 +26,50 @@ SELECT '1001' AS account_id, '4242' AS workspace_id, job_id, run_id, job_run_id,
   result_state, termination_code, timestamp_millis(slow_visible_ms) AS _visible_at
 FROM stage_tasks;
 
+-- Delta numbers each table's commits on its own, in the order they happen. Each table a step
+-- commits to, with its newest version and commit time so far (one read of the commits).
+CREATE OR REPLACE TEMP TABLE stage_heads AS
+SELECT s.table_name, s.from_ts, max(c.version) AS version, max(c."timestamp") AS newest_ts
+FROM (SELECT table_name, min(timestamp_millis(ts_ms)) AS from_ts FROM stage_commits GROUP BY table_name) s
+LEFT JOIN sim_world.delta_commits c ON c.table_name = s.table_name
+GROUP BY s.table_name, s.from_ts;
+
+-- A step's commits follow their table's newest version (its CREATE TABLE is 0).
 INSERT INTO sim_world.delta_commits BY NAME
-SELECT table_name, version, timestamp_millis(ts_ms) AS "timestamp", 'sp-etl' AS userId, 'sp-etl' AS userName,
-  operation, map(['mode'], ['Append']) AS operationParameters,
+WITH numbered AS (
+  SELECT s.*, coalesce(h.version, -1) + row_number() OVER (
+      PARTITION BY s.table_name ORDER BY s.ts_ms, s.operation = 'RESTORE', s.run_id NULLS FIRST, s.operation
+    ) AS version
+  FROM stage_commits s LEFT JOIN stage_heads h ON h.table_name = s.table_name
+)
+SELECT table_name, version, timestamp_millis(ts_ms) AS "timestamp", 'sp-etl' AS userId,
+  'sp-etl' AS userName, operation, map(['mode'], ['Append']) AS operationParameters,
   struct_pack(jobId := job_id, jobName := job_name, runId := run_id) AS job,
   version - 1 AS readVersion, operation = 'WRITE' AS isBlindAppend,
   map(['numOutputRows', 'numFiles'], [CAST(rows AS VARCHAR), CAST(greatest(1, rows // 200000) AS VARCHAR)]) AS operationMetrics,
   'Databricks-Runtime/16.4.x-scala2.12' AS engineInfo, timestamp_millis(ts_ms) AS _visible_at
-FROM stage_commits;
+FROM numbered;
+
+-- A run's commits are staged when it starts, so a long run's write can be staged before a later
+-- run's earlier one. A table that already held a commit at or after its earliest new one is
+-- numbered again from there, in commit-time order. Only commits not yet visible are ever
+-- renumbered (every staged commit is later than the clock), and the numbers do not depend on how
+-- the replay was cut into steps.
+UPDATE sim_world.delta_commits AS d SET version = n.version, readVersion = n.version - 1
+FROM (
+  SELECT c.rowid AS row_id, b.base + row_number() OVER (
+      PARTITION BY c.table_name
+      ORDER BY c."timestamp", c.operation = 'RESTORE', c.job.runId NULLS FIRST, c.operation, c.version
+    ) AS version
+  FROM sim_world.delta_commits c
+  JOIN (
+    SELECT h.table_name, h.from_ts, coalesce(max(p.version) FILTER (WHERE p."timestamp" < h.from_ts), -1) AS base
+    FROM stage_heads h JOIN sim_world.delta_commits p ON p.table_name = h.table_name
+    WHERE h.newest_ts >= h.from_ts
+    GROUP BY h.table_name, h.from_ts
+  ) b ON c.table_name = b.table_name AND c."timestamp" >= b.from_ts
+) n
+WHERE d.rowid = n.row_id AND d.version <> n.version;
 
 INSERT INTO sim_world.system_access__table_lineage BY NAME
 SELECT '1001' AS account_id, 'ms-1' AS metastore_id, '4242' AS workspace_id, entity_type, entity_id, entity_run_id,

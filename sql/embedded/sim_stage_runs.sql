@@ -7,7 +7,7 @@ CREATE OR REPLACE TEMP TABLE stage_tasks (
   job_id VARCHAR, job_run_id VARCHAR, run_id VARCHAR, task_key VARCHAR, start_ms BIGINT, end_ms BIGINT,
   result_state VARCHAR, termination_code VARCHAR, slow_visible_ms BIGINT);
 CREATE OR REPLACE TEMP TABLE stage_commits (
-  table_name VARCHAR, version BIGINT, ts_ms BIGINT, operation VARCHAR, rows BIGINT, job_id VARCHAR,
+  table_name VARCHAR, ts_ms BIGINT, operation VARCHAR, rows BIGINT, job_id VARCHAR,
   job_name VARCHAR, run_id VARCHAR);
 CREATE OR REPLACE TEMP TABLE stage_lineage (
   entity_type VARCHAR, entity_id VARCHAR, entity_run_id VARCHAR, source VARCHAR, target VARCHAR,

@@ -15,8 +15,6 @@ const NOISE = 0.05;
 
 export interface SourceCommit {
   readonly table: string;
-  /** Delta version: the commit's quarter-hour since the epoch. */
-  readonly version: number;
   readonly timestampMs: number;
   readonly rows: number;
 }
@@ -42,7 +40,7 @@ export function sourceCommit(seed: number, table: string, slot: number, incident
     volumeFactor(at) *
     Math.exp(NOISE * normal(seed, 'source-rows', table, slot)) *
     incidentFactor(table, at, incidents);
-  return { table, version: slot, timestampMs: at, rows: Math.round(rows) };
+  return { table, timestampMs: at, rows: Math.round(rows) };
 }
 
 /** Commits to `tables` landing in (fromMs, toMs], in time order. */

@@ -60,7 +60,7 @@ export async function flushRuns(
       ['STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING', 'STRING', 'BIGINT'],
       stageTasks,
     ],
-    ['stage_commits', ['STRING', 'BIGINT', 'BIGINT', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING'], stageCommits],
+    ['stage_commits', ['STRING', 'BIGINT', 'STRING', 'BIGINT', 'STRING', 'STRING', 'STRING'], stageCommits],
     ['stage_lineage', ['STRING', 'STRING', 'STRING', 'STRING', 'STRING', 'BIGINT', 'BIGINT', 'STRING'], stageLineage],
     [
       'stage_events',
@@ -77,6 +77,8 @@ export async function flushRuns(
     'stage_runs:pipeline_id': stageRuns.filter((r) => r[1] !== null).length,
     stage_tasks: stageTasks.length,
     stage_commits: stageCommits.length,
+    // Made from stage_commits by the flush itself (the tables committed to, with their newest versions).
+    stage_heads: stageCommits.length,
     stage_lineage: stageLineage.length,
     stage_events: stageEvents.length,
   };

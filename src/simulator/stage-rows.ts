@@ -1,5 +1,6 @@
 // The rows one flush writes to the staging tables: what the system tables, the event log, the
 // Delta history and lineage get from the runs of a step and from the ingestion into the sources.
+// Commits carry no Delta version: the flush numbers them per table (embedded/sim_flush_runs).
 
 import { uniform } from './random.js';
 import { LATENCY_MS } from './row-batches.js';
@@ -53,12 +54,11 @@ export function stageRowsOf(seed: number, runs: readonly SimRun[], ingested: rea
           slow,
         ]);
       if (r.schemaChange)
-        stageCommits.push([p.targets[0]!.name, r.slot, r.startMs + 1000, r.schemaChange, null, p.id, p.name, r.runId]);
+        stageCommits.push([p.targets[0]!.name, r.startMs + 1000, r.schemaChange, null, p.id, p.name, r.runId]);
       r.rows.forEach((rows, i) => {
         if (rows === null) return;
         stageCommits.push([
           p.targets[i]!.name,
-          r.slot,
           r.endMs - (r.rows.length - i) * 1000,
           p.kind === 'dbt' ? 'CREATE OR REPLACE TABLE AS SELECT' : 'WRITE',
           rows,
@@ -169,8 +169,7 @@ export function stageRowsOf(seed: number, runs: readonly SimRun[], ingested: rea
     }
   }
   // Ingestion into the source tables runs outside any job the workspace knows of.
-  for (const c of ingested)
-    stageCommits.push([c.table, c.version, c.timestampMs, 'STREAMING UPDATE', c.rows, null, null, null]);
+  for (const c of ingested) stageCommits.push([c.table, c.timestampMs, 'STREAMING UPDATE', c.rows, null, null, null]);
   return { stageRuns, stageTasks, stageCommits, stageLineage, stageEvents };
 }
 

@@ -8,6 +8,7 @@
 import type { DuckDbWarehouse } from '../warehouse/duckdb/duckdb-warehouse.js';
 import { writeBilling, writeListPrices } from './billing.js';
 import type { SimPipeline, WorldSpec } from './catalog.js';
+import { writeTableCreates } from './delta-tables.js';
 import { writeHandEdits } from './hand-edits.js';
 import type { DeployPlan } from './plan.js';
 import { writeQualityMonitors } from './quality-monitors.js';
@@ -95,6 +96,7 @@ export class SimWorld {
     await s.run('DELETE FROM sim_world.clock');
     await s.run('INSERT INTO sim_world.clock VALUES ($now)', { now: from });
     await writeInitialResources(wh, spec, world.catalog, world.plan, from);
+    await writeTableCreates(wh, world.catalog, from);
     // Databricks' own monitors' results, each hidden until its scan or refresh.
     await writeQualityMonitors(wh, spec, world.catalog, world.plan);
     await writeListPrices(wh, spec.startMs);

@@ -228,6 +228,7 @@ export class DuckDbWarehouse implements Warehouse {
       throw new Error(`RESTORE TABLE ${table.slice(0, 120)}: version ${version} must be a whole number from 0`);
     const n = await this.execute('embedded/restore_table', { table_name: table, to_version: version });
     if (n === 0) throw new Error(`RESTORE TABLE ${table}: the embedded world holds no version ${version} of it`);
+    await this.execute('embedded/restore_table_after', { table_name: table });
   }
 
   async close(): Promise<void> {

@@ -9,17 +9,21 @@
 // per commit (commitInfo, as Databricks Runtime writes it: the job and run, the operation and its
 // metrics), with the commit file's modification time set to the simulated commit time, which is
 // the timestamp DESCRIBE HISTORY reports for a table without in-commit timestamps. The table
-// itself (version 0, its protocol and schema) is created by Spark. No data files are added: the
-// checks read history, never the rows.
+// itself (version 0, its protocol and schema) is created by Spark when the world's version 0 (its
+// CREATE TABLE) becomes visible, and dated as that commit is. Each later commit is written as the
+// version the world numbered it, which must be the next in the table's log: the world and Spark
+// number every table's versions alike by construction, and a gap or repeat stops the run. No data
+// files are added: the checks read history, never the rows.
 
 import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDbWarehouse } from '../../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { CATALOG_JOIN } from '../endpoint/catalog-names.js';
-import type { SparkWorker } from '../endpoint/spark-worker.js';
+import type { Engine } from '../endpoint/engine.js';
 
 interface Commit {
   readonly table: string;
+  readonly version: number;
   readonly ts: number;
   readonly operation: string;
   readonly params: string;
@@ -32,16 +36,13 @@ interface Commit {
   readonly engine: string | null;
 }
 
-/** Tables are created well before any baseline reaches back, so version 0 is never judged. */
-const CREATED_BEFORE_MS = 400 * 86_400_000;
-
 export class DeltaHistoryMirror {
-  readonly #spark: SparkWorker;
+  readonly #spark: Engine;
   readonly #world: DuckDbWarehouse;
   readonly #tables = new Map<string, { log: string; version: number; lastMs: number }>();
   commits = 0;
 
-  constructor(spark: SparkWorker, world: DuckDbWarehouse) {
+  constructor(spark: Engine, world: DuckDbWarehouse) {
     this.#spark = spark;
     this.#world = world;
   }
@@ -49,20 +50,28 @@ export class DeltaHistoryMirror {
   /** Writes the commits that became visible in (fromMs, toMs]. */
   async sync(fromMs: number, toMs: number): Promise<void> {
     const rows = (await this.#world.session.all(
-      `SELECT table_name AS "table", epoch_ms("timestamp") AS ts, operation,
+      `SELECT table_name AS "table", version, epoch_ms("timestamp") AS ts, operation,
          CAST(to_json(operationParameters) AS VARCHAR) AS params, CAST(to_json(operationMetrics) AS VARCHAR) AS metrics,
          job.jobId AS "jobId", job.jobName AS "jobName", job.runId AS "runId", userName AS "user",
          isBlindAppend AS blind, engineInfo AS engine
        FROM sim_world.delta_commits
        WHERE _visible_at > make_timestamp(${BigInt(fromMs) * 1000n}) AND _visible_at <= make_timestamp(${BigInt(toMs) * 1000n})
-       ORDER BY table_name, "timestamp", version`,
+       ORDER BY table_name, version`,
     )) as unknown as Commit[];
     for (const c of rows) await this.#write(c);
   }
 
   async #write(c: Commit): Promise<void> {
-    const t = this.#tables.get(c.table) ?? (await this.#create(c.table, Number(c.ts)));
-    const version = t.version + 1;
+    const version = Number(c.version);
+    const t = this.#tables.get(c.table);
+    if (!t) {
+      if (version !== 0)
+        throw new Error(`delta mirror: ${c.table}'s first visible commit is version ${version}, not its CREATE (0)`);
+      await this.#create(c.table, Number(c.ts));
+      return;
+    }
+    if (version !== t.version + 1)
+      throw new Error(`delta mirror: ${c.table} is at version ${t.version} on Spark; the world's next is ${version}`);
     // Delta orders history by version and makes timestamps strictly increasing; so does the world.
     const ts = Math.max(Number(c.ts), t.lastMs + 1);
     const job =
@@ -93,7 +102,7 @@ export class DeltaHistoryMirror {
     this.commits++;
   }
 
-  async #create(table: string, firstMs: number) {
+  async #create(table: string, createdMs: number): Promise<void> {
     const [catalog, schema, name] = table.split('.') as [string, string, string];
     const db = `\`${catalog}${CATALOG_JOIN}${schema}\``;
     await this.#spark.run(`CREATE SCHEMA IF NOT EXISTS ${db}`, []);
@@ -102,11 +111,8 @@ export class DeltaHistoryMirror {
     const at = detail.columns.findIndex((col) => col.name === 'location');
     const location = String(detail.rows[0]![at]).replace(/^file:/, '');
     const log = join(location, '_delta_log');
-    const created = firstMs - CREATED_BEFORE_MS;
     const v0 = join(log, `${'0'.padStart(20, '0')}.json`);
-    utimesSync(v0, (created + 0.5) / 1000, (created + 0.5) / 1000);
-    const t = { log, version: 0, lastMs: created };
-    this.#tables.set(table, t);
-    return t;
+    utimesSync(v0, (createdMs + 0.5) / 1000, (createdMs + 0.5) / 1000);
+    this.#tables.set(table, { log, version: 0, lastMs: createdMs });
   }
 }
