@@ -29,7 +29,7 @@ export interface PendingStep {
 }
 
 /** Bump when the simulator or postflight's tables change for the same spec: cached worlds are rebuilt. */
-export const WORLD_FORMAT = 17;
+export const WORLD_FORMAT = 18;
 
 export class SimWorld {
   readonly spec: WorldSpec;
