@@ -73,9 +73,18 @@ export interface PooledShift {
  * Whether a watch that ran its full course shows the series steady: the one-sided 1 - beta
  * bounds of the pooled shift both inside ±bound (two one-sided tests). A shift as large as the
  * bound passes with chance at most beta, the miss rate the sequential tests are built for.
+ * A series judged in one direction only (durations: a faster run is no regression) needs only
+ * that direction's bound inside.
  */
-export function steadyWithin(shift: PooledShift, bound: number, beta: number): boolean {
-  if (!(shift.variance >= 0) || !(bound > 0 && bound < 1)) return false;
+export function steadyWithin(
+  shift: PooledShift,
+  bound: number,
+  beta: number,
+  directions: readonly Direction[] = ['down', 'up'],
+): boolean {
+  if (!(shift.variance >= 0) || !(bound > 0 && bound < 1) || directions.length === 0) return false;
   const margin = normalPpf(1 - beta) * Math.sqrt(shift.variance);
-  return shift.mean + margin < Math.log(1 + bound) && shift.mean - margin > Math.log(1 - bound);
+  const below = !directions.includes('up') || shift.mean + margin < Math.log(1 + bound);
+  const above = !directions.includes('down') || shift.mean - margin > Math.log(1 - bound);
+  return below && above;
 }

@@ -229,3 +229,67 @@ describe('duration: noise of the whole series', () => {
     expect(r.baselineSpread!).toBeGreaterThan(0.05);
   });
 });
+
+describe('duration: a thin slot among the post-deploy runs', () => {
+  // An hourly job, slower in the afternoon and at weekends, whose days drift as a whole (the load
+  // of the day): deployed on a Friday with three weeks of history, its weekday slots hold 15 runs,
+  // its weekend slots 6, and the recent runs that would stand in move together day by day.
+  const friday = Date.UTC(2026, 10, 6, 10, 30);
+  const seconds = (t: number) => {
+    const hour = new Date(t).getUTCHours();
+    const day = new Date(t).getUTCDay();
+    const weekend = day === 0 || day === 6 ? 1.5 : 1;
+    const k = Math.round(t / HOUR);
+    const w = Math.sin(k * 12.9898) * 43758.5453;
+    const d = Math.sin(Math.floor(t / DAY) * 78.233) * 12345.678;
+    const dayLevel = 1 + 0.3 * (d - Math.floor(d) - 0.5);
+    return (
+      600 *
+      (1 + 0.5 * Math.sin((hour / 24) * 2 * Math.PI)) *
+      weekend *
+      dayLevel *
+      (1 + 0.04 * (w - Math.floor(w) - 0.5))
+    );
+  };
+  const history = runsEvery(friday - 21 * DAY, 21 * 24, HOUR, (_, start) => seconds(start));
+  const postRuns = (factor: number, runs: number) =>
+    runsEvery(friday + HOUR, runs, HOUR, (_, start) => seconds(start) * factor, 'p');
+
+  it('judges on the runs whose slots hold enough history when the latest run falls in a thin one', () => {
+    // 16 runs: Friday 11:30 to Saturday 02:30, the last three on the Saturday.
+    const post = postRuns(2, 16);
+    const r = checkDuration(subject, history, post, DEFAULT_POLICY, post[15]!.endMs! + HOUR);
+    expect(r.status).toBe('FAIL');
+    expect(r.baselineN).toBeGreaterThanOrEqual(14);
+    expect(r.effect!).toBeCloseTo(2, 1);
+  });
+  it('stays inconclusive when no post-deploy run has a slot with enough history', () => {
+    const saturday = postRuns(2, 16).slice(13);
+    const r = checkDuration(subject, history, saturday, DEFAULT_POLICY, saturday[2]!.endMs! + HOUR);
+    expect(r.status).toBe('INCONCLUSIVE');
+    expect(r.explanation).toMatch(/need 7/);
+  });
+});
+
+describe('duration: steady at the end of the watch', () => {
+  // A daily job whose runs vary by up to ±45 %: seven runs at its usual length are too few for
+  // the sequential test to clear, but enough to rule out a rise of 20 % at beta.
+  const noisy = spread(28, 0.45);
+  const history = runsEvery(T0 - 28 * DAY + 2 * HOUR, 28, DAY, (i) => 600 * Math.exp(noisy[i]!));
+  const usual = [610, 590, 605, 600, 595, 612, 588];
+
+  it('passes when the pooled rise is under the rollback size by a one-sided test at beta', () => {
+    const r = checkDuration(subject, history, post(usual), DEFAULT_POLICY, nowAfterRuns(7));
+    expect(r.status).toBe('PASS');
+    expect(r.explanation).toMatch(/steady against .* under \+20% at the watch's end/);
+  });
+  it('keeps watching before the watch has run its course', () => {
+    const r = checkDuration(subject, history, post(usual.slice(0, 6)), DEFAULT_POLICY, nowAfterRuns(6));
+    expect(r.status).toBe('INCONCLUSIVE');
+  });
+  it('does not pass runs whose rise the watch cannot tell from the rollback size', () => {
+    const r = checkDuration(subject, history, post(usual.map((s) => s * 1.15)), DEFAULT_POLICY, nowAfterRuns(7));
+    expect(r.status).not.toBe('PASS');
+    expect(r.status).not.toBe('FAIL');
+  });
+});

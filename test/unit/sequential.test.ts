@@ -67,3 +67,19 @@ describe('steady at the end of the watch (two one-sided tests on the pooled shif
     expect(steadyWithin({ mean: 0, variance: 0 }, 0, 0.1)).toBe(false);
   });
 });
+
+describe('steady at the end of the watch, one direction only', () => {
+  it('passes a drop of any size when only a rise is tested', () => {
+    expect(steadyWithin({ mean: Math.log(0.5), variance: 0.03 ** 2 }, 0.2, 0.1, ['up'])).toBe(true);
+    expect(steadyWithin({ mean: Math.log(0.5), variance: 0.03 ** 2 }, 0.2, 0.1)).toBe(false);
+  });
+  it('still holds the tested bound at 1.28 se inside it', () => {
+    const se = 0.05;
+    const bound = Math.log(1.2);
+    expect(steadyWithin({ mean: bound - 1.29 * se, variance: se * se }, 0.2, 0.1, ['up'])).toBe(true);
+    expect(steadyWithin({ mean: bound - 1.27 * se, variance: se * se }, 0.2, 0.1, ['up'])).toBe(false);
+  });
+  it('passes nothing when no direction is tested', () => {
+    expect(steadyWithin({ mean: 0, variance: 0 }, 0.2, 0.1, [])).toBe(false);
+  });
+});
