@@ -37,16 +37,8 @@ export interface CostKindFigures {
   readonly cost_false_warns: number;
 }
 
-export interface CostFigures {
-  readonly regressions: number;
-  /** Regressions of ×2 or more failed by the cost check within COST_RUNS billed post-deploy runs. */
-  readonly caught: number;
-  readonly cost_recall: number | null;
-  /** Caught with the cluster change named in the explanation. */
-  readonly named: number;
-  readonly healthy: number;
-  readonly cost_false_fails: number;
-  readonly cost_false_warns: number;
+/** `caught`: regressions of ×2 or more failed by the cost check within COST_RUNS billed post-deploy runs; `named`: caught with the cluster change named. */
+export interface CostFigures extends CostKindFigures {
   /** Healthy deploys the check passed by the end of their watch. */
   readonly healthy_passed: number;
   /** The same, for job runs and for pipeline updates apart. */
