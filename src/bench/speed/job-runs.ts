@@ -54,8 +54,8 @@ function runTickProcess(
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
-      // Exit code 2 is a tick that recorded measurement errors; it still ran.
-      if (code !== 0 && code !== 2) return reject(new Error(`postflight tick exited with code ${code}`));
+      // A tick that ran exits 0, 1 (a verdict turned FAILED) or 2 (it recorded measurement errors).
+      if (code !== 0 && code !== 1 && code !== 2) return reject(new Error(`postflight tick exited with code ${code}`));
       const line = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { ms?: number };
       resolve({
         tickMs: Number(line.ms),
