@@ -90,7 +90,8 @@ describe('a rollback killed anywhere is finished by the next tick with exactly o
       await expectFinishedOnce(wh, effects, writes, `killed after statement ${k}`);
       await wh.close();
     }
-  });
+    // A world and two ticks per statement: about 20 s on a quiet machine, minutes on a busy one.
+  }, 600_000);
 
   it('survives a kill before or after every API call', async () => {
     const total = new KillSwitch();
@@ -104,5 +105,5 @@ describe('a rollback killed anywhere is finished by the next tick with exactly o
         await wh.close();
       }
     }
-  });
+  }, 600_000);
 });
