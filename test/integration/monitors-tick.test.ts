@@ -96,7 +96,7 @@ describe("Databricks' own monitors through the tick", () => {
     const perTick = sent.filter((n) => n === 'tick/monitor_results').length / ((to - from) / (5 * MIN) + 1);
     expect(perTick).toBeLessThanOrEqual(1);
     await wh.close();
-  });
+  }, 300_000);
 
   it('reads no monitor where no policy turns them on', async () => {
     const wh = await DuckDbWarehouse.open(':memory:');
