@@ -43,7 +43,9 @@ export async function twinWorlds(
   let at = worldB.nowMs;
   // Spark's warehouse clock follows the world's, as the embedded warehouse's does.
   await spark.setClock(at);
-  await tables.sync(0, at);
+  // From just before the epoch: the list prices are visible from it (timestamp 0), and a sync
+  // copies what became visible after its start only.
+  await tables.sync(-1, at);
   await history.sync(0, at);
   await copyTables(
     spark,
