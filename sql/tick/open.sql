@@ -13,13 +13,14 @@ SELECT d.deployment_id, d.bundle, d.target, unix_millis(d.finished_at) AS finish
   CASE WHEN coalesce(v.is_final, false) THEN NULL ELSE d.resources END AS resources,
   CASE WHEN coalesce(v.is_final, false) THEN NULL ELSE d.expected_changes END AS expected_changes,
   v.state AS verdict_state, v.post_runs AS verdict_post_runs,
-  unix_millis(v.updated_at) AS judged_ms, unix_millis(v.recheck_at) AS recheck_ms
+  unix_millis(v.updated_at) AS judged_ms, unix_millis(v.recheck_at) AS recheck_ms,
+  coalesce(v.cost_watched, false) AS cost_watched
 FROM {{ops}}.deployments d
 -- A final verdict with a recheck is final for CI but still watched: its runs' cost awaits billing
 -- (a HEALTHY one, or one whose other checks closed on their runs before the first was billed).
 LEFT JOIN (
   SELECT deployment_id, state, post_runs, updated_at, recheck_at,
-    is_final AND recheck_at IS NULL AS is_final
+    is_final AND recheck_at IS NULL AS is_final, is_final AND recheck_at IS NOT NULL AS cost_watched
   FROM {{ops}}.verdicts
 ) v ON v.deployment_id = d.deployment_id
 -- A row without a status or a finish time is listed too (by when it started or was recorded),

@@ -10,6 +10,20 @@
 -- the job run's; the run cache keeps them in task_runs. Rows: idx, id. Params: since_ms,
 -- weekday_since_ms, tasks_since_ms.
 WITH ids AS ({{rows}}),
+-- Slices in the horizon and slices without a start are read apart: under one OR the horizon
+-- reaches no engine's data skipping, and every read scanned the timelines' whole history.
+job_slices AS (
+  SELECT job_id, run_id, period_start_time, period_end_time, result_state, termination_code, termination_type
+  FROM system.lakeflow.job_run_timeline
+  WHERE workspace_id = :workspace_id AND job_id IN (SELECT id FROM ids) AND run_id IS NOT NULL
+    AND period_start_time >= timestamp_millis(:since_ms)
+    AND (period_start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(period_start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))
+  UNION ALL
+  SELECT job_id, run_id, period_start_time, period_end_time, result_state, termination_code, termination_type
+  FROM system.lakeflow.job_run_timeline
+  WHERE workspace_id = :workspace_id AND job_id IN (SELECT id FROM ids) AND run_id IS NOT NULL
+    AND period_start_time IS NULL
+),
 job_runs AS (
   -- A slice without a start (the table documents none) leaves its run without one, for the
   -- tick to report: the earliest of the other slices would be a start made up.
@@ -17,10 +31,7 @@ job_runs AS (
     CASE WHEN count(period_start_time) = count(*) THEN MIN(period_start_time) END AS start_time,
     MAX(period_end_time) AS end_time,
     MAX(result_state) AS result_state, MAX(termination_code) AS termination_code, MAX(termination_type) AS termination_type
-  FROM system.lakeflow.job_run_timeline
-  WHERE workspace_id = :workspace_id AND job_id IN (SELECT id FROM ids) AND run_id IS NOT NULL
-    AND (period_start_time IS NULL OR (period_start_time >= timestamp_millis(:since_ms)
-      AND (period_start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(period_start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))))
+  FROM job_slices
   GROUP BY job_id, run_id
   HAVING MAX(result_state) IS NOT NULL
 ),
@@ -37,8 +48,13 @@ slow AS (
   SELECT pipeline_id, update_id, period_start_time, period_end_time, result_state, CAST(NULL AS STRING), CAST(NULL AS STRING)
   FROM system.lakeflow.pipeline_update_timeline
   WHERE workspace_id = :workspace_id AND pipeline_id IN (SELECT id FROM ids) AND result_state IS NOT NULL
-    AND (period_start_time IS NULL OR (period_start_time >= timestamp_millis(:since_ms)
-      AND (period_start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(period_start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))))
+    AND period_start_time >= timestamp_millis(:since_ms)
+    AND (period_start_time >= timestamp_millis(:weekday_since_ms) OR (CAST(floor(unix_millis(period_start_time) / 86400000) AS BIGINT) + 4) % 7 IN (0, 6))
+  UNION ALL
+  SELECT pipeline_id, update_id, period_start_time, period_end_time, result_state, CAST(NULL AS STRING), CAST(NULL AS STRING)
+  FROM system.lakeflow.pipeline_update_timeline
+  WHERE workspace_id = :workspace_id AND pipeline_id IN (SELECT id FROM ids) AND result_state IS NOT NULL
+    AND period_start_time IS NULL
 ),
 task_periods AS (
   SELECT job_id, job_run_id, run_id, task_key, MIN(period_start_time) AS start_time, MAX(period_end_time) AS end_time,

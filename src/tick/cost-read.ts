@@ -17,17 +17,16 @@ export interface CostRead {
 
 export const NO_COSTS: CostRead = { bySubject: new Map(), errors: [] };
 
-/** One row per deployed job or pipeline: its type, id and the horizon its baseline starts at. */
-export function costRows(active: readonly ActiveDeployment[], sinceMs: number): RowBatch {
+/** One row per deployed job or pipeline: its type and id. */
+export function costRows(active: readonly ActiveDeployment[]): RowBatch {
   const subjects = new Map<string, 'job' | 'pipeline'>();
   for (const a of active) for (const r of a.deployment.resources) subjects.set(r.id, r.type);
   return {
     columns: [
       { name: 'subject_type', type: 'STRING' },
       { name: 'subject_id', type: 'STRING' },
-      { name: 'since_ms', type: 'BIGINT' },
     ],
-    rows: [...subjects].map(([id, type]) => [type, id, sinceMs]),
+    rows: [...subjects].map(([id, type]) => [type, id]),
   };
 }
 
@@ -36,11 +35,11 @@ export async function readCosts(
   active: readonly ActiveDeployment[],
   sinceMs: number,
 ): Promise<CostRead> {
-  const batch = costRows(active, sinceMs);
+  const batch = costRows(active);
   if (batch.rows.length === 0) return NO_COSTS;
   let rows: Awaited<ReturnType<Warehouse['query']>>;
   try {
-    rows = await wh.query('tick/cost_usage', {}, batch);
+    rows = await wh.query('tick/cost_usage', { since_ms: sinceMs }, batch);
   } catch (e) {
     return {
       bySubject: new Map(),

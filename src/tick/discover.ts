@@ -7,6 +7,7 @@ import { flatHorizon } from '../checks/baseline-window.js';
 import { slaSecondsFor } from '../checks/policy.js';
 import type { MeasurementError, RunRecord } from '../types.js';
 import type { Row } from '../warehouse/port.js';
+import { isDue } from './due.js';
 import type { FlowCommit } from './flow-metrics.js';
 import { LINEAGE_LOOKBACK_MS, readLineageRows } from './lineage.js';
 import { type ActiveDeployment, readDeployments, readMarks, type TickMarks } from './open.js';
@@ -26,11 +27,6 @@ const MINUTE = 60_000;
  * set-based tick costs about the same for one deployment as for fifty.
  */
 const REJUDGE_MS = 15 * MINUTE;
-/**
- * Error budgets keep one row per subject and clock hour, and a table's staleness grows with no
- * event to report it: a deployment not judged during an hour is judged in the hour's last quarter.
- */
-const HOURLY_FROM_MS = 45 * MINUTE;
 /** Event-log reads reach back this far before where the last tick stopped: events land a little late. */
 const EVENT_OVERLAP_MS = 10 * MINUTE;
 /** How far back a first tick (no tick row, no runs watermark yet) reads. */
@@ -184,19 +180,16 @@ export async function discover(deps: TickDeps, nowMs: number): Promise<Discovery
       });
     }
   }
-  const isDue = (a: ActiveDeployment) =>
-    marks.carried.deployments.has(idOf(a)) ||
-    a.verdictState === null ||
-    a.supersededAtMs !== null ||
-    a.judgedAtMs === null ||
-    slowPending.has(idOf(a)) ||
-    (nowMs % HOUR >= HOURLY_FROM_MS && Math.floor(a.judgedAtMs / HOUR) < Math.floor(nowMs / HOUR)) ||
-    (a.recheckAtMs !== null && a.recheckAtMs <= nowMs) ||
-    a.deployment.resources.some((r) => fresh.touched.has(r.id)) ||
-    fresh.startedSince(a);
+  const dueContext = {
+    nowMs,
+    carried: marks.carried.deployments,
+    slowPending,
+    touched: fresh.touched,
+    startedSince: fresh.startedSince,
+  };
   return {
     active: opened.active,
-    due: opened.active.filter(isDue),
+    due: opened.active.filter((a) => isDue(a, dueContext)),
     marks: marks.marks,
     auditTail: marks.auditTail,
     lastTickMs,

@@ -17,6 +17,8 @@ export interface ActiveDeployment {
   /** When the deployment was last judged, and when time alone may change its verdict. */
   readonly judgedAtMs: number | null;
   readonly recheckAtMs: number | null;
+  /** Final for CI and watched only until its runs' cost is billed (see checks/verdict.ts). */
+  readonly costWatched: boolean;
 }
 
 export interface TickMarks {
@@ -71,6 +73,7 @@ export async function readDeployments(
         verdictState: (r.verdict_state as string | null) ?? null,
         judgedAtMs: (r.judged_ms as number | null) ?? null,
         recheckAtMs: (r.recheck_ms as number | null) ?? null,
+        costWatched: r.cost_watched === true,
       });
     } catch (e) {
       errors.push({

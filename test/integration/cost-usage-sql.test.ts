@@ -73,7 +73,7 @@ describe('tick/cost_usage', () => {
         deployment: { resources: [{ type: 'job' as const, id: '42', key: 'k' }] },
       },
     ] as unknown as Parameters<typeof costRows>[0];
-    const rows = await wh.query('tick/cost_usage', { workspace_id: '4242' }, costRows(active, T - HOUR));
+    const rows = await wh.query('tick/cost_usage', { workspace_id: '4242', since_ms: T - HOUR }, costRows(active));
     const byRun = new Map(rows.map((r) => [String(r.run_id), r]));
     expect([...byRun.keys()].sort()).toEqual(['r1', 'r2']);
     const r1 = byRun.get('r1')!;
@@ -104,7 +104,7 @@ describe('tick/cost_usage', () => {
         },
       },
     ] as unknown as Parameters<typeof costRows>[0];
-    const rows = await wh.query('tick/cost_usage', { workspace_id: '4242' }, costRows(active, T - HOUR));
+    const rows = await wh.query('tick/cost_usage', { workspace_id: '4242', since_ms: T - HOUR }, costRows(active));
     const by = new Map(rows.map((r) => [`${String(r.subject_type)}:${String(r.run_id)}`, r]));
     expect([...by.keys()].sort()).toEqual(['job:r1', 'pipeline:u1', 'pipeline:u2']);
     const u1 = by.get('pipeline:u1')!;

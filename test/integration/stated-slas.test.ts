@@ -30,7 +30,7 @@ function active(id: string, jobs: string[], finishedMs = T - HOUR): ActiveDeploy
     ],
     expectedChanges: [],
   };
-  return { deployment, supersededAtMs: null, verdictState: null, judgedAtMs: null, recheckAtMs: null };
+  return { deployment, supersededAtMs: null, verdictState: null, judgedAtMs: null, recheckAtMs: null, costWatched: false };
 }
 
 describe('the limits the deployed jobs state, read by the tick', () => {

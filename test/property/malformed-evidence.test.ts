@@ -175,6 +175,12 @@ const EVERY_POST_DEPLOY: ReadonlyArray<{ name: string; subject: string; sql: str
     subject: `job:${JOB}`,
     sql: `UPDATE sim_world.system_lakeflow__job_run_timeline SET run_id = NULL WHERE period_start_time >= make_timestamp(${DEPLOYED} * 1000)`,
   },
+  {
+    // Read apart from the slices in the horizon (tick/runs.sql): the bound must not drop them.
+    name: 'job run slices without a start',
+    subject: `job:${JOB}`,
+    sql: `UPDATE sim_world.system_lakeflow__job_run_timeline SET period_start_time = NULL WHERE period_start_time >= make_timestamp(${DEPLOYED} * 1000)`,
+  },
 ];
 
 describe('a source whose every post-deploy row is malformed', () => {

@@ -72,7 +72,7 @@ const BATCHES: Record<string, RowBatch['columns']> = {
   'tick/monitor_results': columnsOf(indexedRows([], 'name')),
   'tick/settings': SETTINGS_PAIR_COLUMNS,
   'tick/slow_pending': columnsOf(slowPendingRows([])),
-  'tick/cost_usage': columnsOf(costRows([], 0)),
+  'tick/cost_usage': columnsOf(costRows([])),
   'tick/stated_slas': columnsOf(wantedRows([], new Map())),
   'tick/pipeline_events': columnsOf(idRows([])),
   'tick/table_writes': columnsOf(indexedRows([], 'name')),
