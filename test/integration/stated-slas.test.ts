@@ -30,7 +30,14 @@ function active(id: string, jobs: string[], finishedMs = T - HOUR): ActiveDeploy
     ],
     expectedChanges: [],
   };
-  return { deployment, supersededAtMs: null, verdictState: null, judgedAtMs: null, recheckAtMs: null, costWatched: false };
+  return {
+    deployment,
+    supersededAtMs: null,
+    verdictState: null,
+    judgedAtMs: null,
+    recheckAtMs: null,
+    costWatched: false,
+  };
 }
 
 describe('the limits the deployed jobs state, read by the tick', () => {
