@@ -6,6 +6,7 @@ import { evidenceAsOf, lookTimes, pastVerdict, windowCloseMs } from '../../src/b
 import type { DeploymentEvidence } from '../../src/checks/evidence.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import type { RunRecord } from '../../src/types.js';
+import { testDeployment } from '../support/deployment.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -34,19 +35,12 @@ function noisy(i: number): number {
 function evidence(post: RunRecord[], supersededAtMs: number | null = null): DeploymentEvidence {
   const pre = Array.from({ length: 336 }, (_, i) => run(i, T0 - (336 - i) * HOUR, noisy(i)));
   return {
-    deployment: {
-      deploymentId: 'd1',
+    deployment: testDeployment({
       bundle: 'b',
-      target: 'prod',
-      version: 'v2',
-      previousVersion: 'v1',
-      actor: 'ci',
       startedMs: T0 - MINUTE,
       finishedMs: T0,
-      status: 'SUCCEEDED',
       resources: [{ type: 'job', id: 'j1', key: 'resources.jobs.j1' }],
-      expectedChanges: [],
-    } as DeploymentEvidence['deployment'],
+    }),
     supersededAtMs,
     subjects: [
       {

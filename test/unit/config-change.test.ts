@@ -4,6 +4,7 @@ import { type SettingsChange, systemJobSettings } from '../../src/checks/config-
 import { judgeDeployment } from '../../src/checks/judge.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { decideVerdict } from '../../src/checks/verdict.js';
+import { testDeployment } from '../support/deployment.js';
 import { aSubject, T0 } from './builders.js';
 
 // Jobs API 2.2 JobSettings as `jobs/get` returns them for a bundle-deployed job.
@@ -276,19 +277,12 @@ describe('config check in a deployment verdict', () => {
   it('fails the deployment at its first tick, before any run', () => {
     const after = jobSettings({ schedule: { ...(jobSettings().schedule as object), pause_status: 'PAUSED' } });
     const ev = {
-      deployment: {
-        deploymentId: 'd1',
+      deployment: testDeployment({
         bundle: 'sales',
-        target: 'prod',
-        version: 'v2',
-        previousVersion: 'v1',
-        actor: 'ci',
         startedMs: T0 - 90_000,
         finishedMs: T0,
-        status: 'SUCCEEDED' as const,
-        resources: [{ type: 'job' as const, id: '1', key: 'orders_hourly' }],
-        expectedChanges: [],
-      },
+        resources: [{ type: 'job', id: '1', key: 'orders_hourly' }],
+      }),
       supersededAtMs: null,
       subjects: [{ subject: aSubject(), runs: [], writes: [], expectations: [], backlog: [] }],
       errors: [],

@@ -12,6 +12,7 @@ import { normal } from '../../src/simulator/random.js';
 import { durationFactor } from '../../src/simulator/seasonality.js';
 import { jobSettings } from '../../src/simulator/settings.js';
 import type { RunCost, Subject } from '../../src/types.js';
+import { testDeployment } from '../support/deployment.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -109,19 +110,11 @@ describe('cost check', () => {
     expect(r.status).toBe('FAIL');
     expect(r.critical).toBe(true);
     const ev = {
-      deployment: {
-        deploymentId: 'd1',
+      deployment: testDeployment({
         bundle: 'orders-bundle',
-        target: 'prod',
-        version: 'v2',
-        previousVersion: 'v1',
-        actor: 'ci',
-        startedMs: DEPLOY - 60_000,
         finishedMs: DEPLOY,
-        status: 'SUCCEEDED' as const,
-        resources: [{ type: 'job' as const, id: '42', key: 'orders' }],
-        expectedChanges: [],
-      },
+        resources: [{ type: 'job', id: '42', key: 'orders' }],
+      }),
       supersededAtMs: null,
       subjects: [],
       errors: [],
@@ -146,19 +139,7 @@ describe('cost check', () => {
     const pending = checkCost(evidence(1, 0, { unbilledEndMs: [DEPLOY + HOUR] }), policy, DEPLOY + 4 * HOUR);
     const passed = { ...pending, check: 'run_health' as const, status: 'PASS' as const, look: 3 };
     const ev = {
-      deployment: {
-        deploymentId: 'd1',
-        bundle: 'b',
-        target: 'prod',
-        version: 'v2',
-        previousVersion: 'v1',
-        actor: 'ci',
-        startedMs: DEPLOY - 60_000,
-        finishedMs: DEPLOY,
-        status: 'SUCCEEDED' as const,
-        resources: [],
-        expectedChanges: [],
-      },
+      deployment: testDeployment({ bundle: 'b', finishedMs: DEPLOY, resources: [] }),
       supersededAtMs: null,
       subjects: [],
       errors: [],

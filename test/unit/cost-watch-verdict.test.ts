@@ -8,6 +8,7 @@ import { DEFAULT_POLICY, kMaxFor } from '../../src/checks/policy.js';
 import { checkResult } from '../../src/checks/result.js';
 import { decideVerdict } from '../../src/checks/verdict.js';
 import type { CheckResult, RunRecord } from '../../src/types.js';
+import { testDeployment } from '../support/deployment.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -40,19 +41,12 @@ const subject: SubjectEvidence = {
 
 function evidence(supersededAtMs: number | null = null) {
   return {
-    deployment: {
-      deploymentId: 'd1',
+    deployment: testDeployment({
       bundle: 'b',
-      target: 'prod',
-      version: 'v2',
-      previousVersion: 'v1',
-      actor: 'ci',
       startedMs: DEPLOY - MINUTE,
       finishedMs: DEPLOY,
-      status: 'SUCCEEDED' as const,
-      resources: [{ type: 'pipeline' as const, id: 'p-7', key: 'sales' }],
-      expectedChanges: [],
-    },
+      resources: [{ type: 'pipeline', id: 'p-7', key: 'sales' }],
+    }),
     supersededAtMs,
     subjects: [subject],
     errors: [],

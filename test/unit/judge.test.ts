@@ -10,6 +10,7 @@ import type {
   MeasurementError,
   RunRecord,
 } from '../../src/types.js';
+import { testDeployment } from '../support/deployment.js';
 import { aRun, aSubject, DAY, HOUR, runsEvery, T0 } from './builders.js';
 
 // A daily job at 02:00 UTC with 28 days of 10-minute runs; deployed Tuesday 03:00.
@@ -17,22 +18,6 @@ const deployMs = T0 + 3 * HOUR;
 const subject = aSubject({ targetTables: [] });
 const history = runsEvery(T0 - 28 * DAY + 2 * HOUR, 28, DAY, (i) => 600 + (i % 5) * 3);
 
-function deployment(over: Partial<Deployment> = {}): Deployment {
-  return {
-    deploymentId: 'd1',
-    bundle: 'sales',
-    target: 'prod',
-    version: 'v2',
-    previousVersion: 'v1',
-    actor: 'ci',
-    startedMs: deployMs - 60_000,
-    finishedMs: deployMs,
-    status: 'SUCCEEDED',
-    resources: [{ type: 'job', id: '1', key: 'orders_daily' }],
-    expectedChanges: [],
-    ...over,
-  };
-}
 function evidence(
   runs: readonly RunRecord[],
   over: Partial<SubjectEvidence> = {},
@@ -40,7 +25,7 @@ function evidence(
   errors: MeasurementError[] = [],
 ): DeploymentEvidence {
   return {
-    deployment: deployment(dep),
+    deployment: testDeployment({ finishedMs: deployMs, ...dep }),
     supersededAtMs: null,
     subjects: [{ subject, runs, writes: [], expectations: [], backlog: [], ...over }],
     errors,

@@ -5,6 +5,7 @@ import { DEFAULT_POLICY, type Policy } from '../../src/checks/policy.js';
 import { resolveSlas } from '../../src/checks/sla.js';
 import { type StatedSlas, slasFromJobSettings } from '../../src/checks/stated-slas.js';
 import type { RunRecord, TaskRunRecord } from '../../src/types.js';
+import { testDeployment } from '../support/deployment.js';
 import { aRun, aSubject, DAY, HOUR, runsEvery, T0 } from './builders.js';
 
 // A daily job at 02:00 UTC whose runs take about 40 minutes; deployed Tuesday 03:00.
@@ -24,19 +25,12 @@ const stated = slasFromJobSettings({
 
 function evidence(runs: readonly RunRecord[], slas: StatedSlas | null = stated): DeploymentEvidence {
   return {
-    deployment: {
-      deploymentId: 'd1',
+    deployment: testDeployment({
       bundle: 'sales',
-      target: 'prod',
-      version: 'v2',
-      previousVersion: 'v1',
-      actor: 'ci',
       startedMs: deployMs - MIN,
       finishedMs: deployMs,
-      status: 'SUCCEEDED',
       resources: [{ type: 'job', id: '1', key: 'orders_daily' }],
-      expectedChanges: [],
-    },
+    }),
     supersededAtMs: null,
     subjects: [{ subject, runs, writes: [], expectations: [], backlog: [], stated: slas }],
     errors: [],

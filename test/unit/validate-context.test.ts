@@ -11,6 +11,7 @@ import {
 import { lineageIndex, malformedLineage } from '../../src/tick/lineage.js';
 import { statedSlasOf } from '../../src/tick/stated-slas-read.js';
 import type { MeasurementError } from '../../src/types.js';
+import { testDeployment } from '../support/deployment.js';
 import { aRun, aSubject, DAY, HOUR, T0 } from './builders.js';
 
 const AT = Date.UTC(2026, 10, 2, 12);
@@ -162,19 +163,11 @@ describe('what a malformed context row does to the judgement', () => {
   const judged = (errors: MeasurementError[]) =>
     judgeDeployment(
       {
-        deployment: {
-          deploymentId: 'd1',
+        deployment: testDeployment({
           bundle: 'b',
-          target: 'prod',
-          version: 'v2',
-          previousVersion: 'v1',
-          actor: 'ci',
-          startedMs: deployMs - 60_000,
           finishedMs: deployMs,
-          status: 'SUCCEEDED',
           resources: [{ type: 'job', id: '1', key: 'orders_daily' }],
-          expectedChanges: [],
-        },
+        }),
         supersededAtMs: null,
         subjects: [{ subject, runs, writes: [], expectations: [], backlog: [] }],
         errors,

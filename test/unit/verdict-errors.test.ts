@@ -7,6 +7,7 @@ import type { DeploymentEvidence } from '../../src/checks/evidence.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { decideVerdict, ERROR_RETRY_HOURS } from '../../src/checks/verdict.js';
 import type { CheckResult, CheckStatus } from '../../src/types.js';
+import { testDeployment } from '../support/deployment.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 9, 5, 0, 0);
@@ -14,19 +15,11 @@ const CLOSE = T0 + DEFAULT_POLICY.window.maxHours * HOUR;
 
 function evidence(supersededAtMs: number | null): DeploymentEvidence {
   return {
-    deployment: {
-      deploymentId: 'd1',
+    deployment: testDeployment({
       bundle: 'b',
-      target: 'prod',
-      version: 'v2',
-      previousVersion: 'v1',
-      actor: 'ci',
-      startedMs: T0 - 60_000,
       finishedMs: T0,
-      status: 'SUCCEEDED',
       resources: [{ type: 'job', id: 'j1', key: 'resources.jobs.j1' }],
-      expectedChanges: [],
-    } as DeploymentEvidence['deployment'],
+    }),
     supersededAtMs,
     subjects: [],
     peers: [],
