@@ -24,20 +24,22 @@ export const COST_RUNS = 3;
 /** When in the replay the episode is deployed: early, so its first runs are billed within a day's replay. */
 const DEPLOY_AFTER_MS = 90 * 60_000 + 17_000;
 
+/** What a cost episode is planned against: the world's catalogue, draw and replayed day. */
+export interface CostEpisodeWorld {
+  readonly catalog: readonly SimPipeline[];
+  readonly seed: number;
+  readonly replayFromMs: number;
+  readonly initialVersions: ReadonlyMap<string, string>;
+  readonly incidents: readonly Incident[];
+}
+
 /** The plan with a cost-regression deploy added of each kind asked for, in turn. */
 export function withCostEpisode(
   deploys: readonly PlannedDeploy[],
-  catalog: readonly SimPipeline[],
-  seed: number,
-  replayFromMs: number,
-  initialVersions: ReadonlyMap<string, string>,
-  incidents: readonly Incident[],
+  world: CostEpisodeWorld,
   kinds: readonly ResourceType[] = ['job'],
 ): PlannedDeploy[] {
-  return kinds.reduce<PlannedDeploy[]>(
-    (plan, type) => withCostEpisodeOf(type, plan, catalog, seed, replayFromMs, initialVersions, incidents),
-    [...deploys],
-  );
+  return kinds.reduce<PlannedDeploy[]>((plan, type) => withCostEpisodeOf(type, plan, world), [...deploys]);
 }
 
 /**
@@ -49,11 +51,7 @@ export function withCostEpisode(
 function withCostEpisodeOf(
   type: ResourceType,
   deploys: readonly PlannedDeploy[],
-  catalog: readonly SimPipeline[],
-  seed: number,
-  replayFromMs: number,
-  initialVersions: ReadonlyMap<string, string>,
-  incidents: readonly Incident[],
+  { catalog, seed, replayFromMs, initialVersions, incidents }: CostEpisodeWorld,
 ): PlannedDeploy[] {
   const atMs = replayFromMs + DEPLOY_AFTER_MS;
   const judgedBy = (c: SimPipeline) =>

@@ -42,11 +42,13 @@ export function buildWorldModel(spec: WorldSpec): WorldModel {
     ...made,
     deploys: withCostEpisode(
       burning,
-      catalog,
-      spec.seed,
-      spec.startMs,
-      made.initialVersions,
-      made.incidents,
+      {
+        catalog,
+        seed: spec.seed,
+        replayFromMs: spec.startMs,
+        initialVersions: made.initialVersions,
+        incidents: made.incidents,
+      },
       spec.costEpisodes,
     ),
   };
