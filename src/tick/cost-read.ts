@@ -57,5 +57,10 @@ export async function readCosts(
     list.push(c);
     bySubject.set(c.subjectId, list);
   }
+  // In time order, whatever order the engine grouped them in: sums over the runs are then the same
+  // to the last bit on every engine.
+  for (const list of bySubject.values()) list.sort((a, b) => a.usageFromMs - b.usageFromMs || cmp(a.runId, b.runId));
   return { bySubject, errors };
 }
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -74,6 +74,22 @@ export async function afterReplay(s: Sides): Promise<AfterReplay> {
   for (const name of listSql('alerts')) await both(name, paramsFor(name, s));
   for (const name of listSql('export')) await both(name, paramsFor(name, s));
   await both('tick/deployments_span', { now_ms: s.nowMs });
+  // What `postflight gate` reads of a promotion's cost: the rises verified for a version whose cost
+  // was judged, and the target's budget the hourly step kept.
+  const [costed] = (await s.duck.session.all(
+    `SELECT d.bundle, d.version, d.target FROM postflight.deployments d
+     JOIN postflight.check_results c ON c.deployment_id = d.deployment_id
+     WHERE c.check_name = 'cost' ORDER BY c.evaluated_at DESC, d.deployment_id LIMIT 1`,
+  )) as Array<{ bundle: string; version: string; target: string }>;
+  if (costed)
+    await both('gate/cost_rise', {
+      bundle: costed.bundle,
+      version: costed.version,
+      from_target: costed.target,
+      to_target: costed.target,
+      since_ms: s.nowMs - 2 * DAY,
+    });
+  out.report.gate_cost_read = costed ? `${costed.bundle} ${costed.version} ${costed.target}` : null;
 
   // CI ships a fix forward for every bundle whose deploy was rolled back or blocked, recorded on
   // both as `postflight record` records it: the failed deployments are then no bundle's newest,

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { resolveCostBudgetPolicy } from '../../src/budget/cost-budget-policy.js';
 import { resolveSloPolicy } from '../../src/budget/slo-policy.js';
 import { DEFAULT_POLICY } from '../../src/checks/policy.js';
 import { connect } from '../../src/cli/connect.js';
@@ -46,6 +47,8 @@ const MINUTES = Number(process.env.POSTFLIGHT_CONTRACT_MINUTES ?? 300);
 const HTTP_PATH = '/sql/1.0/warehouses/contract';
 const CONTRACT_TICK_BUDGET_MS = 30 * 60_000;
 const OPS = 'ops.postflight';
+/** postflight's own verifier job, as the job passes --verifier-job-id. */
+const OWN_JOB_ID = '990001';
 const EVENT_LOG = 'ops.postflight.pipeline_event_log';
 const DBT = 'analytics.elementary';
 
@@ -144,6 +147,11 @@ async function main(): Promise<number> {
       rollback: { policy: resolveRollbackPolicy(undefined) },
       slos: resolveSloPolicy(undefined),
       untracked: DEFAULT_UNTRACKED_POLICY,
+      // Cost budgets kept on the first tick of each hour, postflight's own job and warehouse priced too.
+      cost: {
+        policy: resolveCostBudgetPolicy(policies.costBudgets)!,
+        own: { verifierJobId: OWN_JOB_ID, warehouseId: 'contract' },
+      },
       // The run compares decisions. A tick's time budget is measured on the wall clock, and a Spark
       // tick on a shared local machine takes far longer than on a warehouse: under the default
       // budget, what a tick leaves for the next would follow the machine's speed, not the dialect.
@@ -323,6 +331,8 @@ function monitorsPolicy(m: { table: string; metricsTable: string }): PolicySet {
   return parsePolicyFile(
     JSON.stringify({
       version: 1,
+      // Production's month overruns a dollar at the simulated burn; any other target has $400.
+      costBudgets: { default: { '*': 400, prod: 1 } },
       checks: {
         monitors: {
           dataQualityMonitoring: true,

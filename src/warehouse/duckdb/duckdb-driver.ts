@@ -60,6 +60,10 @@ function buildConverter(api: Api): DuckDBValueConverter<Plain> {
     [T.TIMESTAMP_TZ]: (v, t, c) => (base(v, t, c) as Date).getTime(),
     [T.TIMESTAMP_MS]: (v, t, c) => (base(v, t, c) as Date).getTime(),
     [T.DATE]: (v, t, c) => (base(v, t, c) as Date).getTime(),
+    // Through the exact decimal text: DuckDB's own DECIMAL -> DOUBLE (the client's default here,
+    // and CAST ... AS DOUBLE) is not correctly rounded, one value in twelve of DECIMAL(38,18) one
+    // ulp off; Spark's, and JavaScript's parse of the text a Databricks warehouse sends, are.
+    [T.DECIMAL]: (v, t, c) => (v instanceof api.DuckDBDecimalValue ? Number(v.toString()) : base(v, t, c)),
     [T.MAP]: (v, t) => {
       const entries = base(v, t, self) as Array<{ key: unknown; value: unknown }>;
       return Object.fromEntries(entries.map((e) => [String(e.key), e.value]));
