@@ -5,39 +5,26 @@ import { SimWorld } from '../../src/simulator/world.js';
 import type { ActiveDeployment } from '../../src/tick/open.js';
 import { runTick } from '../../src/tick/run-tick.js';
 import { readStatedSlas } from '../../src/tick/stated-slas-read.js';
-import type { Deployment } from '../../src/types.js';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { EmbeddedWorkspace } from '../../src/workspace/embedded/embedded-workspace.js';
+import { activeDeployment, testDeployment } from '../support/deployment.js';
 import { emptyWorldAt } from '../support/empty-world.js';
 
 const T = Date.UTC(2026, 10, 3, 12);
 const HOUR = 3_600_000;
 
 function active(id: string, jobs: string[], finishedMs = T - HOUR): ActiveDeployment {
-  const deployment: Deployment = {
-    deploymentId: id,
-    bundle: `b-${id}`,
-    target: 'prod',
-    version: 'v2',
-    previousVersion: 'v1',
-    actor: 'ci',
-    startedMs: finishedMs - 60_000,
-    finishedMs,
-    status: 'SUCCEEDED',
-    resources: [
-      ...jobs.map((j) => ({ type: 'job' as const, id: j, key: `job_${j}` })),
-      { type: 'pipeline' as const, id: 'p-1', key: 'pipe' },
-    ],
-    expectedChanges: [],
-  };
-  return {
-    deployment,
-    supersededAtMs: null,
-    verdictState: null,
-    judgedAtMs: null,
-    recheckAtMs: null,
-    costWatched: false,
-  };
+  return activeDeployment({
+    deployment: testDeployment({
+      deploymentId: id,
+      bundle: `b-${id}`,
+      finishedMs,
+      resources: [
+        ...jobs.map((j) => ({ type: 'job' as const, id: j, key: `job_${j}` })),
+        { type: 'pipeline' as const, id: 'p-1', key: 'pipe' },
+      ],
+    }),
+  });
 }
 
 describe('the limits the deployed jobs state, read by the tick', () => {
