@@ -59,10 +59,13 @@ interface InstallEnv {
   readonly delta_version: string;
 }
 
+/** What the run needs is not installed: said in one line, exit 2, as any bad input is. */
+class SetupMissing extends Error {}
+
 function installEnv(): InstallEnv {
   const file = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'postflight-contract', 'env.json');
   if (!existsSync(file))
-    throw new Error(
+    throw new SetupMissing(
       `contract: ${file} is missing; run 'bash test/contract/install.sh' first (it installs Spark and Delta)`,
     );
   return JSON.parse(readFileSync(file, 'utf8')) as InstallEnv;
@@ -355,6 +358,10 @@ const count = (ticks: readonly TickSummary[]) => ticks.reduce((n, t) => n + t.er
 main().then(
   (code) => process.exit(code),
   (e: Error) => {
+    if (e instanceof SetupMissing) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`contract: ${e.stack ?? e.message}\n`);
     process.exit(1);
   },
