@@ -21,7 +21,7 @@ import { checkDatabaseFile } from './database-file.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { type DuckDbSession, type OpenDuckDbOptions, openDuckDb } from './duckdb-driver.js';
 import { toDuckDbType } from './duckdb-types.js';
-import { DATABRICKS_FUNCTIONS } from './functions.js';
+import { DATABRICKS_FUNCTIONS, STALE_MACROS_SQL } from './functions.js';
 import { inlineRowsJson, inlineRowsSelect, ROWS_PARAM } from './inline-rows.js';
 
 export const DUCKDB_DEFAULT_LOCATIONS: Locations = {
@@ -66,6 +66,10 @@ export class DuckDbWarehouse implements Warehouse {
     await session.run('SET threads = 1');
     for (const fn of DATABRICKS_FUNCTIONS)
       await session.run(temp ? fn.replace(/^CREATE OR REPLACE MACRO /, 'CREATE OR REPLACE TEMP MACRO ') : fn);
+    // A file opened read-only keeps what it holds.
+    if (!temp)
+      for (const r of await session.all(STALE_MACROS_SQL))
+        await session.run(`DROP MACRO "${String(r.schema_name)}".xxhash64`);
     return new DuckDbWarehouse(session, loc);
   }
 

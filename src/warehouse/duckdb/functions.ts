@@ -1,22 +1,6 @@
 // The Databricks SQL functions the queries in sql/ use that DuckDB lacks or spells differently.
 // Each is a macro with Databricks' name and semantics.
 
-/** Most columns a row hash takes: the widest table postflight keeps has fewer. */
-const HASH_ARITY = 32;
-
-/**
- * Databricks `xxhash64(a, b, ...)`: a 64-bit hash of the values together, for row checksums. DuckDB
- * macros are not variadic, so one overload per arity, each DuckDB's own `hash` of the same values;
- * the numbers differ from Databricks', but a checksum is only ever compared on one engine.
- */
-function xxhash64Macro(): string {
-  const overloads = Array.from({ length: HASH_ARITY }, (_, i) => {
-    const args = Array.from({ length: i + 1 }, (_, j) => `a${j + 1}`).join(', ');
-    return `(${args}) AS hash(${args})`;
-  });
-  return `CREATE OR REPLACE MACRO xxhash64 ${overloads.join(', ')}`;
-}
-
 export const DATABRICKS_FUNCTIONS: readonly string[] = [
   // Databricks: milliseconds since the epoch <-> TIMESTAMP (UTC).
   'CREATE OR REPLACE MACRO timestamp_millis(ms) AS make_timestamp(CAST(ms AS BIGINT) * 1000)',
@@ -29,5 +13,11 @@ export const DATABRICKS_FUNCTIONS: readonly string[] = [
   'CREATE OR REPLACE MACRO nvl(a, b) AS COALESCE(a, b)',
   // Databricks `IDENTIFIER(:name)`: a table named by a bound string, read as DuckDB's query_table.
   'CREATE OR REPLACE MACRO identifier(name) AS TABLE SELECT * FROM query_table(name)',
-  xxhash64Macro(),
 ];
+
+/**
+ * Files made by an older postflight hold xxhash64 as a macro (DuckDB's own hash), which would
+ * shadow the function every connection now registers (duckdb-driver.ts, spark-xxhash64.ts).
+ */
+export const STALE_MACROS_SQL =
+  "SELECT schema_name FROM duckdb_functions() WHERE function_name = 'xxhash64' AND function_type = 'macro' AND NOT internal";
