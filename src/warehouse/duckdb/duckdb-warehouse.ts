@@ -69,7 +69,7 @@ export class DuckDbWarehouse implements Warehouse {
     // A file opened read-only keeps what it holds.
     if (!temp)
       for (const r of await session.all(STALE_MACROS_SQL))
-        await session.run(`DROP MACRO "${String(r.schema_name)}".xxhash64`);
+        await session.run(`DROP MACRO "${String(r.database_name)}"."${String(r.schema_name)}".xxhash64`);
     return new DuckDbWarehouse(session, loc);
   }
 

@@ -17,7 +17,8 @@ export const DATABRICKS_FUNCTIONS: readonly string[] = [
 
 /**
  * Files made by an older postflight hold xxhash64 as a macro (DuckDB's own hash), which would
- * shadow the function every connection now registers (duckdb-driver.ts, spark-xxhash64.ts).
+ * shadow the function every connection now registers (duckdb-driver.ts, spark-xxhash64.ts). One
+ * macro of many overloads (one per arity) is listed once per overload.
  */
 export const STALE_MACROS_SQL =
-  "SELECT schema_name FROM duckdb_functions() WHERE function_name = 'xxhash64' AND function_type = 'macro' AND NOT internal";
+  "SELECT DISTINCT database_name, schema_name FROM duckdb_functions() WHERE function_name = 'xxhash64' AND function_type = 'macro' AND NOT internal";
