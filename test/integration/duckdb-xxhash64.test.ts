@@ -1,6 +1,9 @@
 // xxhash64 on the embedded warehouse returns what Databricks returns (values computed by Apache
 // Spark 4.0.1), so retention's checksums are the same numbers on both engines.
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse.js';
 import { sparkXxhash64 } from '../../src/warehouse/duckdb/spark-xxhash64.js';
@@ -61,5 +64,17 @@ describe('xxhash64 on the embedded warehouse', () => {
         { as: 'string', value: `row ${i}` },
       ]);
     expect(r?.total).toBe(String(total));
+  });
+
+  it('replaces the macro a file made by an older postflight holds', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'postflight-xxhash-')), 'old.duckdb');
+    const old = await DuckDbWarehouse.open(file);
+    // What older files hold: one overload per arity, DuckDB's own hash.
+    await old.session.run('CREATE OR REPLACE MACRO xxhash64 (a1) AS hash(a1), (a1, a2) AS hash(a1, a2)');
+    await old.close();
+    const reopened = await DuckDbWarehouse.open(file);
+    const [r] = await reopened.session.all("SELECT CAST(xxhash64('abc') AS VARCHAR) AS h");
+    await reopened.close();
+    expect(r?.h).toBe('1423657621850124518');
   });
 });
