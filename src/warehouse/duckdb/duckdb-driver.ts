@@ -5,19 +5,16 @@
 import type * as NodeApi from '@duckdb/node-api';
 import type {
   DuckDBConnection,
-  DuckDBDecimalType,
   DuckDBInstance,
   DuckDBMaterializedResult,
   DuckDBPreparedStatement,
-  DuckDBType,
   DuckDBTypeId,
   DuckDBValueConverter,
-  DuckDBVector,
 } from '@duckdb/node-api';
 import { ConfigError, CouldNotVerifyError } from '../../errors.js';
 import type { Row, SqlValue, StagedType } from '../port.js';
 import { columnReader, type ReadColumn } from './column-reader.js';
-import { type HashedAs, sparkXxhash64 } from './spark-xxhash64.js';
+import { connectTo } from './scalar-functions.js';
 
 type Plain = unknown;
 type Api = typeof NodeApi;
@@ -169,7 +166,7 @@ export async function openDuckDb(path: string, o: OpenDuckDbOptions = {}): Promi
         ...INSTANCE_SETTINGS,
         ...(o.readOnly ? { access_mode: 'READ_ONLY' } : {}),
       });
-      return sessionOf(loaded, instance, await connectTo(loaded, instance), () => instance.closeSync());
+      return sessionOf(loaded, instance, await connectTo(loaded.api, instance), () => instance.closeSync());
     } catch (e) {
       const why = openFailure(path, e as Error, o.lockWaitMs ?? 0);
       if (!(why instanceof LockHeld && Date.now() < waitUntil)) throw why;
@@ -208,68 +205,6 @@ function openFailure(path: string, e: Error, waitedMs: number): Error {
       },
     );
   return e;
-}
-
-/** A connection with the Databricks functions no SQL macro can be: xxhash64 (spark-xxhash64.ts). */
-async function connectTo(loaded: Loaded, instance: DuckDBInstance): Promise<DuckDBConnection> {
-  const conn = await instance.connect();
-  const { api } = loaded;
-  const T = api.DuckDBTypeId;
-  /** How Spark lays out a value of the column's type for hashing; a type it would not be given throws. */
-  const layout = (type: DuckDBType): { as: HashedAs; digits?: number } => {
-    switch (type.typeId) {
-      case T.BOOLEAN:
-      case T.TINYINT:
-      case T.SMALLINT:
-      case T.INTEGER:
-      case T.DATE:
-        return { as: 'int' };
-      case T.BIGINT:
-      case T.TIMESTAMP:
-      case T.TIMESTAMP_TZ:
-        return { as: 'long' };
-      case T.DOUBLE:
-        return { as: 'double' };
-      case T.FLOAT:
-        return { as: 'float' };
-      case T.VARCHAR:
-        return { as: 'string' };
-      case T.DECIMAL:
-        return { as: 'decimal', digits: (type as DuckDBDecimalType).width };
-      default:
-        throw new Error(`xxhash64 of ${type.toString()} is not supported on the embedded warehouse`);
-    }
-  };
-  const plain = (v: unknown): unknown =>
-    v instanceof api.DuckDBTimestampValue || v instanceof api.DuckDBTimestampTZValue
-      ? v.micros
-      : v instanceof api.DuckDBDateValue
-        ? v.days
-        : v instanceof api.DuckDBDecimalValue
-          ? v.value
-          : v;
-  conn.registerScalarFunction(
-    api.DuckDBScalarFunction.create({
-      name: 'xxhash64',
-      returnType: api.BIGINT,
-      varArgsType: api.ANY,
-      // NULLs are hashed as Spark hashes them (skipped), not turned into a NULL result.
-      specialHandling: true,
-      mainFunction: (_info, input, output) => {
-        const columns = Array.from({ length: input.columnCount }, (_, c) => input.getColumnVector(c));
-        const layouts = columns.map((v) => layout(v.type));
-        for (let r = 0; r < input.rowCount; r++) {
-          const values = columns.map((v, c) => {
-            const x = v.getItem(r);
-            return x === null ? null : { ...layouts[c]!, value: plain(x) };
-          });
-          (output as DuckDBVector<bigint>).setItem(r, sparkXxhash64(values));
-        }
-        output.flush();
-      },
-    }),
-  );
-  return conn;
 }
 
 function sessionOf(
@@ -329,7 +264,7 @@ function sessionOf(
       await conn.run(sql);
     },
     async connect() {
-      return sessionOf(loaded, instance, await connectTo(loaded, instance), () => undefined);
+      return sessionOf(loaded, instance, await connectTo(loaded.api, instance), () => undefined);
     },
     close() {
       conn.closeSync();
