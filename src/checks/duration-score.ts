@@ -110,6 +110,7 @@ interface Summary {
   /** The runs the cleaned baseline kept, and the sum of their values. */
   readonly kept: ReadonlySet<TimedRun>;
   readonly sum: number;
+  readonly points: ReadonlyArray<{ readonly timestampMs: number; readonly y: number }>;
 }
 
 /** Centre, spread and prediction sigma of a baseline; the spread never under the series' own noise. */
@@ -129,6 +130,7 @@ function summarise(sample: SlotSample, model: DurationModel): Summary {
     sigma: Math.sqrt(spread * spread + centre),
     kept: new Set(points.map((p) => p.run)),
     sum,
+    points,
   };
 }
 
@@ -141,7 +143,7 @@ export function scoreDurations(
 ): DurationScore[] {
   return post.map((item) => {
     const slot = baselineFor(history, model, item.timestampMs, policy);
-    const { n, runs, center: mid, spread, sigma } = summarise(slot, model);
+    const { n, runs, center: mid, spread, sigma, points } = summarise(slot, model);
     // The baseline's mean moved to this run's weekday level: what the run was expected to take.
     const center = mid + (Math.log(item.seconds) - model.level(item));
     const r = Math.log(item.seconds) - center;
@@ -156,6 +158,8 @@ export function scoreDurations(
       t: r / sigma,
       threshold: n >= 2 ? predictionThreshold(n, policy.warnAlpha) : Infinity,
       slotKind: slot.kind,
+      baselinePoints: points,
+      baselineMean: mid,
     };
   });
 }

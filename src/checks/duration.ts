@@ -18,6 +18,7 @@ import {
 } from './duration-score.js';
 import { elapsed, num, pct } from './format.js';
 import { kMaxFor, type Policy, slaSecondsFor } from './policy.js';
+import { pooledBaselineWorth } from './pooled-baseline.js';
 import { checkResult } from './result.js';
 import { runSequential, steadyWithin } from './sequential.js';
 import { baselineWords, medianGapMs } from './slots.js';
@@ -188,12 +189,15 @@ function judgeDuration(
     ['up'],
   );
   const pooled = Math.exp(scored.reduce((a, s) => a + s.r, 0) / scored.length);
+  // What the pooled test and ratio rest on: every baseline run the scored runs used.
+  const decisionN = Math.max(last.baselineN, pooledBaselineWorth(scored));
   const mw = rankTest(history, scored, model, policy);
   // The p-value column holds the rank test's once it is reported, else the last run's one-sided
   // prediction p (T is Student-t with n - 1 degrees of freedom under no change).
   const predictionP = tSf(last.t, last.baselineN - 1);
   const tested = {
     ...stat,
+    baselineN: decisionN,
     effect: pooled,
     pValue: mw?.pValue ?? predictionP,
     statistic: seq.regression ? seq.llrUp : last.t,
@@ -202,13 +206,15 @@ function judgeDuration(
     ? `; Mann-Whitney p ${num(mw.pValue)} over ${mw.postCycles} against ${mw.baseCycles} cycles, shift ${pct(mw.shift)}`
     : '';
   const runsWord = `${scored.length} post-deploy run(s)`;
+  const pooledWord =
+    decisionN > last.baselineN ? ` (their baselines together worth ${decisionN} independent runs)` : '';
 
   if (seq.regression && pooled >= 1 + policy.deltaRel) {
     // Recent runs stand in for a thin slot, but they may sit at another time of day: seasonal
     // durations make that comparison too biased to roll back on. A series whose history shows
     // no pattern has all its recent runs as its baseline by right, not as a stand-in.
     const seasonal = scored.every((s) => s.slotKind !== 'recent runs, no usable slot');
-    const eligible = last.baselineN >= policy.minBaselineForRollback && seasonal;
+    const eligible = decisionN >= policy.minBaselineForRollback && seasonal;
     const why = !seasonal
       ? '; baseline is recent runs, not the same time slot, so no automatic rollback'
       : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`;
@@ -217,7 +223,7 @@ function judgeDuration(
       ...tested,
       threshold: seq.upper,
       status: eligible ? 'FAIL' : 'WARN',
-      explanation: `${subject.name} runs ${pct(pooled)} longer than ${slotWord}, over ${runsWord}; sequential test crossed its boundary (LLR ${num(seq.llrUp)} ≥ ${num(seq.upper)})${mwWord}${eligible ? '' : why}`,
+      explanation: `${subject.name} runs ${pct(pooled)} longer than ${slotWord}, over ${runsWord}${pooledWord}; sequential test crossed its boundary (LLR ${num(seq.llrUp)} ≥ ${num(seq.upper)})${mwWord}${eligible ? '' : why}`,
     });
   }
   if (mw?.decides && mw.pValue < policy.duration.mwAlpha && mw.shift >= 1 + policy.deltaRel) {

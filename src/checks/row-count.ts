@@ -9,6 +9,7 @@ import type { CheckResult, TableWrite } from '../types.js';
 import { int, num, pct } from './format.js';
 import { centreVariance, cleanedPoints, type NoisePoint, pooledNoise } from './history-noise.js';
 import { kMaxFor, materialityFor, type Policy } from './policy.js';
+import { pooledBaselineWorth } from './pooled-baseline.js';
 import { checkResult } from './result.js';
 import { type Residual, runSequential, steadyWithin } from './sequential.js';
 import { type SeriesPattern, seriesPattern } from './series-pattern.js';
@@ -108,6 +109,8 @@ export function scoreWrites(
         t: r / sigma,
         threshold: n >= 2 ? threshold(n, policy.warnAlpha) : Infinity,
         slotKind: slot.kind,
+        baselinePoints: s.points,
+        baselineMean: s.mean,
         designEffect: noise.designEffect,
         weekdayAdjusted: levels.any,
         pattern,
@@ -191,18 +194,23 @@ export function checkRowCount(
     policy.beta,
   );
   const pooled = Math.exp(residuals.reduce((a, s) => a + s.r, 0) / residuals.length);
+  // What the pooled test and ratio rest on: every baseline run the scored runs used.
+  const decisionN = Math.max(last.baselineN, pooledBaselineWorth(scored));
   const effect = {
     ...stat,
+    baselineN: decisionN,
     effect: pooled,
     statistic: seq.regression ? (seq.regression.direction === 'down' ? seq.llrDown : seq.llrUp) : last.t,
   };
   const cadence = medianGapMs(baseline.map((w) => w.timestampMs).sort((a, b) => a - b));
   const kMax = kMaxFor(policy, cadence);
   const slotWord = baselineWords(last, last.weekdayAdjusted ? 'weekday levels taken out' : '');
+  const pooledWord =
+    decisionN > last.baselineN ? ` (their baselines together worth ${decisionN} independent runs)` : '';
 
   const gate = materialityFor(policy, table);
   if (seq.regression && Math.abs(pooled - 1) >= gate) {
-    const eligible = last.baselineN >= policy.minBaselineForRollback;
+    const eligible = decisionN >= policy.minBaselineForRollback;
     return checkResult({
       ...base,
       ...evidence,
@@ -211,7 +219,7 @@ export function checkRowCount(
       suppressedBy,
       status: eligible ? 'FAIL' : 'WARN',
       decidedAtMs: scored[seq.regression.look - 1]!.write.timestampMs,
-      explanation: `rows written to ${table} are ${pct(pooled)} against ${slotWord} over ${residuals.length} post-deploy run(s); sequential test crossed its boundary (LLR ${num(effect.statistic!)} ≥ ${num(seq.upper)})${eligible ? '' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`}`,
+      explanation: `rows written to ${table} are ${pct(pooled)} against ${slotWord} over ${residuals.length} post-deploy run(s)${pooledWord}; sequential test crossed its boundary (LLR ${num(effect.statistic!)} ≥ ${num(seq.upper)})${eligible ? '' : `; baseline under ${policy.minBaselineForRollback} runs, so no automatic rollback`}`,
     });
   }
   if (seq.clearedDown && seq.clearedUp) {

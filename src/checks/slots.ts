@@ -121,6 +121,9 @@ export interface SlotScore {
   readonly t: number;
   readonly threshold: number;
   readonly slotKind: BaselineKind;
+  /** The cleaned baseline runs on the judged scale (weekday levels out), and their mean. */
+  readonly baselinePoints: ReadonlyArray<{ readonly timestampMs: number; readonly y: number }>;
+  readonly baselineMean: number;
 }
 
 export class SlotIndex<T extends Timed> {

@@ -43,10 +43,11 @@ describe('the volume gate a rollback needs', () => {
   });
 
   it('needs a baseline the rollback rule accepts', () => {
-    // About eight days of a series busy in the day: enough same-slot runs to score the volume,
-    // too few to roll back on.
+    // About eight days of a series busy in the day: one run's slot holds enough runs to score
+    // the volume, too few to roll back on; runs at other times of day add their own slots' runs.
     const short: NabEpisode = { ...episode(0.5, 0.3), historyFromMs: T0 + 21 * DAY - 200 * HOUR };
-    expect(volumeGateMetWithin(nabTimeline(short, DEFAULT_POLICY), DEFAULT_POLICY, 5)).toBe(false);
+    expect(volumeGateMetWithin(nabTimeline(short, DEFAULT_POLICY), DEFAULT_POLICY, 1)).toBe(false);
+    expect(volumeGateMetWithin(nabTimeline(short, DEFAULT_POLICY), DEFAULT_POLICY, 5)).toBe(true);
     // The same eight days of a flat series: no daily or weekly pattern, so every recent run counts.
     const flat: NabEpisode = { ...episode(0.5), historyFromMs: T0 + 21 * DAY - 200 * HOUR };
     expect(volumeGateMetWithin(nabTimeline(flat, DEFAULT_POLICY), DEFAULT_POLICY, 5)).toBe(true);
