@@ -5,7 +5,7 @@
 // with the same gate on the pooled ratio a failure needs (the volume materiality, or deltaRel
 // for durations). With a known level and noise, no test of those runs is more powerful
 // (Neyman-Pearson), so a detector's recall over the oracle's power says how much of what could
-// be caught it catches. Real series (NAB) have no known level, hence no oracle.
+// be caught it catches. Real series (NAB) have no known level; nab-oracle.ts takes it in hindsight.
 
 import { materialityFor, type Policy } from '../../checks/policy.js';
 import type { SimPipeline } from '../../simulator/catalog.js';

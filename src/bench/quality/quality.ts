@@ -12,6 +12,7 @@ import { type ConfigFigures, configEpisodeFigures } from './config-episodes.js';
 import { type CostFigures, costEpisodeFigures } from './cost-episodes.js';
 import type { NabData } from './nab-data.js';
 import { nabRuns, nabTimeline, planNabEpisodes } from './nab-episodes.js';
+import { type NabOracleFigures, nabOracle } from './nab-oracle.js';
 import { type OracleKind, oracleCatches, simOracleSeries } from './oracle.js';
 import { replayEpisode, volumeGateMetWithin } from './replay.js';
 import { type QualityFigures, RECALL_TARGETS, type ScoredEpisode, scoreEpisodes } from './score.js';
@@ -70,6 +71,8 @@ export interface NabFigures extends QualityFigures {
     Pick<QualityFigures, 'healthy_episodes' | 'bad_episodes' | 'frr_per_1000' | 'frr_upper_95_per_1000' | 'recall'>
   >;
   readonly missing_series: readonly string[];
+  /** What a test knowing each episode's level and the true spread of its pooled shift decides (nab-oracle.ts). */
+  readonly oracle: NabOracleFigures;
 }
 
 export interface QualityReport extends QualityFigures {
@@ -197,7 +200,7 @@ function oracleOf(
 
 export const replayInThisThread: PartRunner = async (opts, _parts, progress) => [replayPart(opts, 0, 1, progress)];
 
-function nabFigures(data: NabData, scored: readonly NabScored[]): NabFigures {
+function nabFigures(data: NabData, scored: readonly NabScored[], opts: QualityOptions): NabFigures {
   const series: NabFigures['series'] = {};
   for (const s of data.series) {
     const name = s.spec.file
@@ -227,7 +230,18 @@ function nabFigures(data: NabData, scored: readonly NabScored[]): NabFigures {
       recall: f.recall,
     };
   }
-  return { ...scoreEpisodes(scored), series, by_split: bySplit, missing_series: data.missing };
+  const episodes = planNabEpisodes(
+    data.series.map(nabRuns),
+    { strideHours: opts.nabStrideHours, minHistoryDays: opts.nabMinHistoryDays },
+    opts.policy,
+  );
+  return {
+    ...scoreEpisodes(scored),
+    series,
+    by_split: bySplit,
+    missing_series: data.missing,
+    oracle: nabOracle(episodes, opts.policy),
+  };
 }
 
 export async function runQuality(
@@ -239,7 +253,7 @@ export async function runQuality(
   const results = await run(opts, parts, progress);
   const byIndex = <T extends { index: number }>(xs: T[]) => xs.sort((a, b) => a.index - b.index);
   const sim = scoreEpisodes(byIndex(results.flatMap((r) => r.sim)));
-  const nab = opts.nab === null ? null : nabFigures(opts.nab, byIndex(results.flatMap((r) => r.nab)));
+  const nab = opts.nab === null ? null : nabFigures(opts.nab, byIndex(results.flatMap((r) => r.nab)), opts);
   const statedSla = scoreStatedSla(byIndex(results.flatMap((r) => r.statedSla ?? [])));
   const catalog = simCatalog(opts.seed, opts.pipelines);
   const config = configEpisodeFigures(opts.seed, catalog, opts.policy);

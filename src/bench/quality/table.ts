@@ -49,6 +49,12 @@ export function printQuality(report: QualityReport & { code_version: CodeVersion
   ];
   if (report.nab) {
     lines.push('', ...figures(report.nab, 'NAB episodes'));
+    const o = report.nab.oracle;
+    lines.push(
+      `  hindsight oracle       undecided ${fmt(o.inconclusive_rate)}; recall ${Object.entries(o.recall)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')} (level known in hindsight, alpha, beta and gates as the checks')`,
+    );
     for (const [name, s] of Object.entries(report.nab.series)) {
       lines.push(
         `  ${name.padEnd(40)} ${s.split.padEnd(6)} ${s.role.padEnd(8)} healthy ${s.healthy_episodes} (false rollbacks ${s.false_rollbacks}), bad ${s.bad_episodes} (rolled back ${s.rolled_back})`,
