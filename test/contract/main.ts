@@ -42,8 +42,19 @@ import { twinWorlds } from './world/twin-worlds.js';
 
 /** A small world whose replayed hours hold a failing deploy rolled back, a blocked rollback and an upstream incident. */
 export const CONTRACT_SPEC = defaultSpec({ seed: 8, pipelines: 8, days: 7, deploysPerDay: 16, badShare: 0.7 });
-const STEP_MIN = Number(process.env.POSTFLIGHT_CONTRACT_STEP_MIN ?? 5);
-const MINUTES = Number(process.env.POSTFLIGHT_CONTRACT_MINUTES ?? 300);
+/** Whole minutes from the environment; anything else ends the run at once, exit 2, naming the variable and the fix. */
+function minutesFromEnv(name: string, fallback: number, least: number, hint: string): number {
+  const raw = process.env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= least && n <= 100_000) return n;
+  process.stderr.write(
+    `contract: ${name}='${raw}' is not a whole number of minutes from ${least} to 100000; set it to one (${hint}) or unset it for ${fallback}\n`,
+  );
+  process.exit(2);
+}
+const STEP_MIN = minutesFromEnv('POSTFLIGHT_CONTRACT_STEP_MIN', 5, 1, 'simulated minutes between ticks');
+const MINUTES = minutesFromEnv('POSTFLIGHT_CONTRACT_MINUTES', 300, STEP_MIN, '150 runs every file of sql/');
 const HTTP_PATH = '/sql/1.0/warehouses/contract';
 const CONTRACT_TICK_BUDGET_MS = 30 * 60_000;
 const OPS = 'ops.postflight';
