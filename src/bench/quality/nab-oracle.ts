@@ -55,10 +55,9 @@ export function oracleDecision(
 
 const slotOf = (ms: number) => Math.floor((ms % DAY) / HOUR) + (isWeekend(ms) ? 24 : 0);
 
-/** Pooled log shift of the runs in [deployMs, deployMs + watchMs) against their hindsight levels; null when none has one. */
-export function hindsightShift(runs: NabRuns, deployMs: number, watchMs: number): number | null {
-  const role = runs.series.spec.role;
-  const scale = (v: number) => (role === 'volume' ? Math.log1p(v) : Math.log(v));
+/** A series' runs on the judged scale by slot, labelled anomalies left out: built once, read for every watch. */
+function slotIndex(runs: NabRuns): Map<number, Array<{ ms: number; y: number }>> {
+  const scale = scaleOf(runs);
   const inAnomaly = (ms: number) => runs.series.windows.some(([a, b]) => ms >= a && ms <= b);
   const bySlot = new Map<number, Array<{ ms: number; y: number }>>();
   for (const c of runs.cycles) {
@@ -68,6 +67,20 @@ export function hindsightShift(runs: NabRuns, deployMs: number, watchMs: number)
     list.push({ ms: c.startMs, y });
     bySlot.set(slotOf(c.startMs), list);
   }
+  return bySlot;
+}
+
+const scaleOf = (runs: NabRuns) =>
+  runs.series.spec.role === 'volume' ? (v: number) => Math.log1p(v) : (v: number) => Math.log(v);
+
+/** Pooled log shift of the runs in [deployMs, deployMs + watchMs) against their hindsight levels; null when none has one. */
+export function hindsightShift(
+  runs: NabRuns,
+  deployMs: number,
+  watchMs: number,
+  bySlot: ReadonlyMap<number, ReadonlyArray<{ ms: number; y: number }>> = slotIndex(runs),
+): number | null {
+  const scale = scaleOf(runs);
   const inWatch = (ms: number) => ms >= deployMs && ms < deployMs + watchMs;
   let sum = 0;
   let n = 0;
@@ -94,7 +107,11 @@ function sampleSd(xs: readonly number[]): number | null {
 /** The oracle's figures over the NAB episodes the benchmark replays. */
 export function nabOracle(episodes: readonly NabEpisode[], policy: Policy): NabOracleFigures {
   const bySeries = new Map<NabRuns, NabEpisode[]>();
-  for (const e of episodes) bySeries.set(e.runs, [...(bySeries.get(e.runs) ?? []), e]);
+  for (const e of episodes) {
+    const list = bySeries.get(e.runs);
+    if (list) list.push(e);
+    else bySeries.set(e.runs, [e]);
+  }
   let undecided = 0;
   const caught: Record<string, { n: number; fail: number }> = {};
   const healthySd: Record<string, number | null> = {};
